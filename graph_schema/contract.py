@@ -1,0 +1,326 @@
+"""The data contract of DESIGN.md as code: labels, relationship types, properties and enums.
+
+Everything that the stores, the import formats, the API and the analytics agree on is
+declared here once.  Names are part of the contract: extend them, never rename them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final, Literal
+
+
+class Label(StrEnum):
+    """Node labels.  Every node has exactly one of them (plus ``Entity`` in Neo4j)."""
+
+    STREET = "Street"
+    COMMUNITY = "Community"
+    GRID = "Grid"
+    BUILDING = "Building"
+    HOUSEHOLD = "Household"
+    PARTY_ORGANIZATION = "PartyOrganization"
+    PARTY_MEMBER = "PartyMember"
+    VANGUARD_STATION = "VanguardStation"
+    ALLIANCE = "Alliance"
+    ALLIANCE_MEMBER = "AllianceMember"
+
+
+class RelType(StrEnum):
+    """Relationship types."""
+
+    PART_OF = "PART_OF"
+    REPORTS_TO = "REPORTS_TO"
+    GOVERNS = "GOVERNS"
+    MEMBER_OF = "MEMBER_OF"
+    LIVES_IN = "LIVES_IN"
+    REPORTED_TO = "REPORTED_TO"
+    RUNS = "RUNS"
+    LOCATED_IN = "LOCATED_IN"
+    LINKS = "LINKS"
+    VISITED = "VISITED"
+    LED_BY = "LED_BY"
+    SERVES = "SERVES"
+    JOINED = "JOINED"
+    MANAGES = "MANAGES"
+    BRANCH_OF = "BRANCH_OF"
+    SITS_ON = "SITS_ON"
+
+
+class GridKind(StrEnum):
+    """Grid types merged into the one network (一张网)."""
+
+    GOVERNMENT_SERVICE = "GOVERNMENT_SERVICE"
+    LAW_ENFORCEMENT = "LAW_ENFORCEMENT"
+    SOCIAL_ASSISTANCE = "SOCIAL_ASSISTANCE"
+    LIFE_SERVICE = "LIFE_SERVICE"
+    PUBLIC_SAFETY = "PUBLIC_SAFETY"
+
+
+class BuildingKind(StrEnum):
+    BUILDING = "BUILDING"
+    COURTYARD = "COURTYARD"
+
+
+class HouseholdTag(StrEnum):
+    FLOATING = "FLOATING"
+    ELDERLY_ALONE = "ELDERLY_ALONE"
+    KEY_GROUP = "KEY_GROUP"
+    LOW_INCOME = "LOW_INCOME"
+    DISABILITY = "DISABILITY"
+
+
+class OrgLevel(StrEnum):
+    STREET_COMMITTEE = "STREET_COMMITTEE"
+    COMMUNITY_COMMITTEE = "COMMUNITY_COMMITTEE"
+    GRID_BRANCH = "GRID_BRANCH"
+    BUILDING_GROUP = "BUILDING_GROUP"
+    UNIT_BRANCH = "UNIT_BRANCH"
+
+
+class Star(StrEnum):
+    """"双强双优" star rating of a branch (示范 / 优秀 / 合格 / 不合格)."""
+
+    DEMONSTRATION = "DEMONSTRATION"
+    EXCELLENT = "EXCELLENT"
+    QUALIFIED = "QUALIFIED"
+    UNQUALIFIED = "UNQUALIFIED"
+
+
+class MemberKind(StrEnum):
+    RESIDENT = "RESIDENT"
+    IN_SERVICE = "IN_SERVICE"
+    RETIRED = "RETIRED"
+    FLOATING = "FLOATING"
+
+
+class Gender(StrEnum):
+    F = "F"
+    M = "M"
+
+
+class UnitKind(StrEnum):
+    ENTERPRISE = "ENTERPRISE"
+    FINANCIAL_INSTITUTION = "FINANCIAL_INSTITUTION"
+    CHAMBER_OR_ASSOCIATION = "CHAMBER_OR_ASSOCIATION"
+    SOCIAL_ORGANIZATION = "SOCIAL_ORGANIZATION"
+    PROPERTY_COMPANY = "PROPERTY_COMPANY"
+    GOVERNMENT_UNIT = "GOVERNMENT_UNIT"
+
+
+class ResourceKind(StrEnum):
+    FUNDING = "FUNDING"
+    VOLUNTEERS = "VOLUNTEERS"
+    VENUE = "VENUE"
+    LEGAL_AID = "LEGAL_AID"
+    EMPLOYMENT = "EMPLOYMENT"
+    ELDERLY_CARE = "ELDERLY_CARE"
+    HEALTH = "HEALTH"
+    EDUCATION = "EDUCATION"
+    PROPERTY_SERVICE = "PROPERTY_SERVICE"
+
+
+ValueType = Literal["string", "int", "float", "bool", "date", "string[]"]
+"""Property value types.  Dates are ISO-8601 strings (``YYYY-MM-DD``) in every store."""
+
+Check = Literal["division_code", "resident_id", "credit_code", "mobile"]
+"""Named format checks, implemented in :mod:`graph_schema.checksums`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """One property of a label or relationship type."""
+
+    type: ValueType = "string"
+    required: bool = False
+    enum: type[StrEnum] | None = None
+    check: Check | None = None
+    pii: bool = False
+    minimum: int | None = None
+    zh: str = ""
+    """The Chinese column name accepted by the spreadsheet import."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    label: Label
+    zh: str
+    props: dict[str, Prop]
+
+
+@dataclass(frozen=True, slots=True)
+class RelSpec:
+    type: RelType
+    zh: str
+    pairs: frozenset[tuple[Label, Label]]
+    props: dict[str, Prop] = field(default_factory=dict)
+    single: bool = False
+    """At most one relationship of this type leaves a start node (exactly one parent)."""
+    key: tuple[str, ...] = ()
+    """Properties that tell apart two relationships of this type between the same nodes."""
+
+    @property
+    def start_labels(self) -> frozenset[Label]:
+        return frozenset(s for s, _ in self.pairs)
+
+    @property
+    def end_labels(self) -> frozenset[Label]:
+        return frozenset(e for _, e in self.pairs)
+
+
+_ID = Prop(required=True, zh="编号")
+_NAME = Prop(required=True, zh="名称")
+_SINCE = Prop(type="date", zh="起始日期")
+
+L = Label
+NODE_SPECS: Final[dict[Label, NodeSpec]] = {
+    spec.label: spec
+    for spec in (
+        NodeSpec(L.STREET, "街道/镇", {"name": _NAME, "code": Prop(check="division_code", zh="区划代码")}),
+        NodeSpec(L.COMMUNITY, "社区", {"name": _NAME, "code": Prop(check="division_code", zh="区划代码")}),
+        NodeSpec(
+            L.GRID,
+            "网格",
+            {
+                "name": _NAME,
+                "kinds": Prop(type="string[]", enum=GridKind, zh="网格类型"),
+                "target_households": Prop(type="int", minimum=1, zh="目标户数"),
+            },
+        ),
+        NodeSpec(
+            L.BUILDING,
+            "楼栋/院落",
+            {
+                "name": _NAME,
+                "kind": Prop(required=True, enum=BuildingKind, zh="类型"),
+                "address": Prop(zh="地址"),
+            },
+        ),
+        NodeSpec(
+            L.HOUSEHOLD,
+            "户",
+            {
+                "name": _NAME,
+                "address": Prop(zh="地址"),
+                "size": Prop(type="int", minimum=1, zh="人数"),
+                "tags": Prop(type="string[]", enum=HouseholdTag, zh="标签"),
+                "head_name": Prop(pii=True, zh="户主姓名"),
+                "phone": Prop(check="mobile", pii=True, zh="联系电话"),
+                "head_id_number": Prop(check="resident_id", pii=True, zh="户主身份证号"),
+            },
+        ),
+        NodeSpec(
+            L.PARTY_ORGANIZATION,
+            "党组织",
+            {
+                "name": _NAME,
+                "level": Prop(required=True, enum=OrgLevel, zh="层级"),
+                "star": Prop(enum=Star, zh="星级"),
+            },
+        ),
+        NodeSpec(
+            L.PARTY_MEMBER,
+            "党员",
+            {
+                "name": Prop(required=True, pii=True, zh="姓名"),
+                "kind": Prop(required=True, enum=MemberKind, zh="类别"),
+                "vanguard": Prop(type="bool", zh="先锋党员"),
+                "gender": Prop(enum=Gender, zh="性别"),
+                "birth_year": Prop(type="int", minimum=1900, zh="出生年份"),
+                "phone": Prop(check="mobile", pii=True, zh="联系电话"),
+                "id_number": Prop(check="resident_id", pii=True, zh="身份证号"),
+            },
+        ),
+        NodeSpec(L.VANGUARD_STATION, "先锋驿站", {"name": _NAME}),
+        NodeSpec(L.ALLIANCE, "党建联盟", {"name": _NAME, "theme": Prop(zh="主题")}),
+        NodeSpec(
+            L.ALLIANCE_MEMBER,
+            "联盟成员单位",
+            {
+                "name": _NAME,
+                "kind": Prop(required=True, enum=UnitKind, zh="类型"),
+                "credit_code": Prop(check="credit_code", zh="统一社会信用代码"),
+                "resources": Prop(type="string[]", enum=ResourceKind, zh="资源"),
+            },
+        ),
+    )
+}
+
+AREA_LABELS: Final[tuple[Label, ...]] = (L.STREET, L.COMMUNITY, L.GRID, L.BUILDING)
+"""Areas of the governance network, from the top down (households sit under buildings)."""
+
+HIERARCHY: Final[dict[Label, Label]] = {
+    L.COMMUNITY: L.STREET,
+    L.GRID: L.COMMUNITY,
+    L.BUILDING: L.GRID,
+    L.HOUSEHOLD: L.BUILDING,
+}
+"""The one PART_OF parent label of each child label."""
+
+_ORG = L.PARTY_ORGANIZATION
+_PM = L.PARTY_MEMBER
+R = RelType
+REL_SPECS: Final[dict[RelType, RelSpec]] = {
+    spec.type: spec
+    for spec in (
+        RelSpec(R.PART_OF, "隶属", frozenset(HIERARCHY.items()), single=True),
+        RelSpec(R.REPORTS_TO, "上级党组织", frozenset({(_ORG, _ORG)}), single=True),
+        RelSpec(R.GOVERNS, "管辖", frozenset((_ORG, a) for a in AREA_LABELS)),
+        RelSpec(R.MEMBER_OF, "所属党组织", frozenset({(_PM, _ORG)})),
+        RelSpec(R.LIVES_IN, "居住", frozenset({(_PM, L.HOUSEHOLD)}), single=True),
+        RelSpec(R.REPORTED_TO, "报到", frozenset({(_PM, L.COMMUNITY)}), {"since": _SINCE}),
+        RelSpec(R.RUNS, "负责驿站", frozenset({(_PM, L.VANGUARD_STATION)})),
+        RelSpec(R.LOCATED_IN, "位于", frozenset({(L.VANGUARD_STATION, L.BUILDING)}), single=True),
+        RelSpec(R.LINKS, "联系", frozenset({(_PM, _PM), (_PM, L.HOUSEHOLD)}), {"since": _SINCE}),
+        RelSpec(
+            R.VISITED,
+            "走访",
+            frozenset({(_PM, L.HOUSEHOLD)}),
+            {"on": Prop(type="date", required=True, zh="走访日期")},
+            key=("on",),
+        ),
+        RelSpec(R.LED_BY, "牵头党组织", frozenset({(L.ALLIANCE, _ORG)})),
+        RelSpec(R.SERVES, "服务", frozenset({(L.ALLIANCE, L.COMMUNITY), (L.ALLIANCE, L.STREET)})),
+        RelSpec(R.JOINED, "加入联盟", frozenset({(L.ALLIANCE_MEMBER, L.ALLIANCE)}), {"since": _SINCE}),
+        RelSpec(R.MANAGES, "物业管理", frozenset({(L.ALLIANCE_MEMBER, L.BUILDING)})),
+        RelSpec(R.BRANCH_OF, "单位党组织", frozenset({(_ORG, L.ALLIANCE_MEMBER)}), single=True),
+        RelSpec(R.SITS_ON, "兼职委员", frozenset({(_PM, _ORG)})),
+    )
+}
+
+WITHIN_VIA: Final[dict[Label, RelType | None]] = {
+    L.STREET: None,
+    L.COMMUNITY: None,
+    L.GRID: None,
+    L.BUILDING: None,
+    L.HOUSEHOLD: None,
+    L.PARTY_MEMBER: R.LIVES_IN,
+    L.PARTY_ORGANIZATION: R.GOVERNS,
+    L.VANGUARD_STATION: R.LOCATED_IN,
+}
+"""How a node of a label lies within an area: itself up the PART_OF chain, or first through
+this one relationship (a member through the household it lives in, an organization through
+the area it governs, a station through its building).  Labels missing here are never
+"within" an area."""
+
+PII_FIELDS: Final[dict[Label, frozenset[str]]] = {
+    label: frozenset(name for name, p in spec.props.items() if p.pii) for label, spec in NODE_SPECS.items()
+}
+
+
+def rel_key(rel_type: str, properties: dict[str, object] | None = None) -> str:
+    """The key that identifies a relationship between two given nodes.
+
+    Most types allow one relationship per (start, end) pair, so the key is the type.
+    ``VISITED`` is keyed by its date too: one visit per day.
+
+    >>> rel_key("LINKS", {"since": "2024-01-01"})
+    'LINKS'
+    >>> rel_key("VISITED", {"on": "2024-03-05"})
+    'VISITED|2024-03-05'
+    """
+    spec = REL_SPECS.get(RelType(rel_type)) if rel_type in RelType.__members__.values() else None
+    if spec is None or not spec.key:
+        return rel_type
+    props = properties or {}
+    return "|".join([rel_type, *(str(props.get(k, "")) for k in spec.key)])

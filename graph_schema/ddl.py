@@ -1,0 +1,29 @@
+"""Neo4j constraints and indexes, as idempotent Cypher DDL applied at start-up.
+
+Every node also carries the label ``Entity``: its uniqueness constraint makes ``id``
+unique across the whole graph and gives one index for look-ups by id alone.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from graph_schema.contract import Label
+
+ENTITY: Final = "Entity"
+
+CONSTRAINTS: Final[tuple[str, ...]] = (
+    f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
+)
+
+INDEXES: Final[tuple[str, ...]] = (
+    f"CREATE TEXT INDEX entity_name IF NOT EXISTS FOR (n:{ENTITY}) ON (n.name)",
+    *(f"CREATE RANGE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)" for label in Label),
+    "CREATE RANGE INDEX community_code IF NOT EXISTS FOR (n:Community) ON (n.code)",
+    "CREATE RANGE INDEX street_code IF NOT EXISTS FOR (n:Street) ON (n.code)",
+    "CREATE RANGE INDEX org_level IF NOT EXISTS FOR (n:PartyOrganization) ON (n.level)",
+    "CREATE RANGE INDEX member_vanguard IF NOT EXISTS FOR (n:PartyMember) ON (n.vanguard)",
+    "CREATE RANGE INDEX unit_kind IF NOT EXISTS FOR (n:AllianceMember) ON (n.kind)",
+)
+
+DDL: Final[tuple[str, ...]] = CONSTRAINTS + INDEXES

@@ -1,0 +1,241 @@
+"""Validation of nodes, relationships and whole write batches against the contract.
+
+Pure functions: the stores look up what already exists (``Existing``) and call
+:func:`validate_batch` inside the same transaction as the write, so that a refused batch
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_schema.checksums import (
+    credit_code_problem,
+    division_code_problem,
+    mobile_problem,
+    resident_id_problem,
+)
+from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType
+from graph_schema.records import Node, Problem, Relationship, RelRef
+
+_CHECKS = {
+    "division_code": division_code_problem,
+    "resident_id": resident_id_problem,
+    "credit_code": credit_code_problem,
+    "mobile": mobile_problem,
+}
+_LABELS = {label.value: label for label in Label}
+_TYPES = {t.value: t for t in RelType}
+
+
+def node_record(node: Node) -> str:
+    return f"{node.label} {node.id}"
+
+
+def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
+    """``(code, message)`` when ``value`` does not fit ``prop``, else None.
+
+    >>> from graph_schema.contract import Prop
+    >>> value_problem(Prop(type="int", minimum=1), 0)
+    ('RANGE', 'must be at least 1, got 0')
+    >>> value_problem(Prop(type="date"), "2024-02-30")
+    ('TYPE', "must be a date YYYY-MM-DD, got '2024-02-30'")
+    """
+    t = prop.type
+    if t == "string" or t == "date":
+        if not isinstance(value, str):
+            return "TYPE", f"must be a {'date YYYY-MM-DD' if t == 'date' else 'string'}, got {value!r}"
+        if t == "date":
+            try:
+                dt.date.fromisoformat(value)
+                if len(value) != 10:
+                    raise ValueError
+            except ValueError:
+                return "TYPE", f"must be a date YYYY-MM-DD, got {value!r}"
+        items: list[Any] = [value]
+    elif t == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return "TYPE", f"must be a whole number, got {value!r}"
+        if prop.minimum is not None and value < prop.minimum:
+            return "RANGE", f"must be at least {prop.minimum}, got {value}"
+        return None
+    elif t == "float":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return "TYPE", f"must be a number, got {value!r}"
+        return None
+    elif t == "bool":
+        return None if isinstance(value, bool) else ("TYPE", f"must be true or false, got {value!r}")
+    else:  # string[]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            return "TYPE", f"must be a list of strings, got {value!r}"
+        items = list(value)
+    if prop.enum is not None:
+        allowed = {e.value for e in prop.enum}
+        bad = [v for v in items if v not in allowed]
+        if bad:
+            return "ENUM", f"{bad[0]!r} is not one of {', '.join(sorted(allowed))}"
+    if prop.check is not None:
+        for v in items:
+            reason = _CHECKS[prop.check](v)
+            if reason:
+                return "CHECKSUM" if "check" in reason else "FORMAT", f"{v!r}: {reason}"
+    return None
+
+
+def properties_problems(
+    record: str, props: Mapping[str, Prop], values: Mapping[str, Any], what: str
+) -> list[Problem]:
+    out: list[Problem] = []
+    for name, value in values.items():
+        spec = props.get(name)
+        if spec is None:
+            known = ", ".join(sorted(props)) or "none"
+            out.append(Problem(record, name, "UNKNOWN_PROPERTY", f"{what} has no property {name!r} (known: {known})"))
+        elif value is not None:
+            bad = value_problem(spec, value)
+            if bad:
+                out.append(Problem(record, name, bad[0], bad[1]))
+    for name, spec in props.items():
+        if spec.required and values.get(name) in (None, ""):
+            out.append(Problem(record, name, "REQUIRED", f"{name} is required"))
+    return out
+
+
+def node_problems(node: Node, record: str | None = None) -> list[Problem]:
+    """Problems of one node on its own (label, id, properties).
+
+    >>> node_problems(Node("Building", "b1", {"name": "1栋", "kind": "TOWER"}))[0].message
+    "'TOWER' is not one of BUILDING, COURTYARD"
+    """
+    rec = record or node_record(node)
+    label = _LABELS.get(node.label)
+    if label is None:
+        return [Problem(rec, "label", "UNKNOWN_LABEL", f"unknown label {node.label!r}")]
+    out = []
+    if not isinstance(node.id, str) or not node.id.strip():
+        out.append(Problem(rec, "id", "REQUIRED", "id must be a non-empty string"))
+    out += properties_problems(rec, NODE_SPECS[label].props, node.properties, node.label)
+    return out
+
+
+def relationship_problems(
+    rel: Relationship, labels: Mapping[str, str], record: str | None = None
+) -> list[Problem]:
+    """Problems of one relationship, given the labels of the nodes it may connect."""
+    rec = record or rel.describe()
+    rtype = _TYPES.get(rel.type)
+    if rtype is None:
+        return [Problem(rec, "type", "UNKNOWN_TYPE", f"unknown relationship type {rel.type!r}")]
+    spec = REL_SPECS[rtype]
+    out = properties_problems(rec, spec.props, rel.properties, rel.type)
+    ends = []
+    for field_name, node_id, allowed in (
+        ("start", rel.start, spec.start_labels),
+        ("end", rel.end, spec.end_labels),
+    ):
+        label = labels.get(node_id)
+        names = " or ".join(sorted(allowed))
+        if label is None:
+            out.append(Problem(rec, field_name, "MISSING_ENDPOINT", f"no node with id {node_id!r} (expected a {names})"))
+        elif label not in allowed:
+            out.append(Problem(rec, field_name, "ENDPOINT_LABEL", f"{node_id!r} is a {label}, expected a {names}"))
+        ends.append(label)
+    if not out and (_LABELS[ends[0]], _LABELS[ends[1]]) not in spec.pairs:
+        pairs = ", ".join(f"{s}->{e}" for s, e in sorted(spec.pairs))
+        out.append(Problem(rec, "end", "ENDPOINT_LABEL", f"{rel.type} cannot join a {ends[0]} to a {ends[1]} (allowed: {pairs})"))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Existing:
+    """What the store already holds that a batch's validity depends on.
+
+    ``labels``: id → label of every id the batch mentions that exists.
+    ``parents``: (type, start id) → end id of the existing relationship of each *single*
+    type (PART_OF, REPORTS_TO, …) that leaves a start node the batch writes such a
+    relationship from.
+    """
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    parents: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteBatch:
+    """One atomic write: all of it is applied or none of it.
+
+    Deletions apply before upserts, so a move is ``delete_relationships`` of the old
+    parent plus ``relationships`` with the new one.
+    """
+
+    nodes: Sequence[Node] = ()
+    relationships: Sequence[Relationship] = ()
+    delete_relationships: Sequence[RelRef] = ()
+    delete_nodes: Sequence[str] = ()
+
+    def mentioned_ids(self) -> set[str]:
+        ids = {n.id for n in self.nodes}
+        for r in self.relationships:
+            ids.add(r.start)
+            ids.add(r.end)
+        return ids
+
+    def single_starts(self) -> set[tuple[str, str]]:
+        """(type, start) of every relationship of a single-parent type the batch writes."""
+        return {
+            (r.type, r.start)
+            for r in self.relationships
+            if r.type in _TYPES and REL_SPECS[_TYPES[r.type]].single
+        }
+
+
+def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
+    """Every problem of a write batch, given what exists.  Empty means it may be written."""
+    problems: list[Problem] = []
+    deleted = set(batch.delete_nodes)
+    labels: dict[str, str] = {i: lab for i, lab in existing.labels.items() if i not in deleted}
+    seen: dict[str, int] = {}
+    for node in batch.nodes:
+        rec = node_record(node)
+        problems += node_problems(node, rec)
+        if node.id in seen:
+            problems.append(Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} appears more than once in this write"))
+        seen[node.id] = 1
+        old = labels.get(node.id)
+        if old is not None and old != node.label:
+            problems.append(
+                Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} already belongs to a {old}; ids are unique across the graph")
+            )
+        elif node.label in _LABELS:
+            labels[node.id] = node.label
+    removed_parents = {(d.type, d.start, d.end) for d in batch.delete_relationships}
+    parents = {
+        k: v
+        for k, v in existing.parents.items()
+        if (k[0], k[1], v) not in removed_parents and k[1] not in deleted and v not in deleted
+    }
+    new_parent: dict[tuple[str, str], str] = {}
+    for rel in batch.relationships:
+        rec = rel.describe()
+        problems += relationship_problems(rel, labels, rec)
+        rtype = _TYPES.get(rel.type)
+        if rtype is None or not REL_SPECS[rtype].single:
+            continue
+        k = (rel.type, rel.start)
+        other = new_parent.get(k) or parents.get(k)
+        if other is not None and other != rel.end:
+            hint = " (move it instead of linking it twice)" if rel.type == "PART_OF" else ""
+            problems.append(
+                Problem(rec, "end", "SECOND_PARENT", f"{rel.start!r} already has {rel.type} {other!r}; only one is allowed{hint}")
+            )
+        else:
+            new_parent[k] = rel.end
+    return problems
+
+
+def parents_of(pairs: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    """Build ``Existing.parents`` from (type, start, end) triples."""
+    return {(t, s): e for t, s, e in pairs}

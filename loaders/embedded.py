@@ -1,0 +1,478 @@
+"""The embedded default store: a networkx graph in memory, one SQLite file for durability.
+
+Reads are answered from memory.  A write is validated against the in-memory graph,
+committed to SQLite in one transaction (WAL, ``synchronous=FULL``), and only then applied
+to memory, so it returns after it is durable and a refused or failed write changes
+nothing.  Writes are serialised by a lock; SQLite runs on one worker thread.
+
+In memory, node ``n`` has attributes ``label`` and ``p`` (its properties) and an edge has
+key ``rel_key(type, props)`` and attributes ``type`` and ``p``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import json
+import sqlite3
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph_schema import WITHIN_VIA, Label, Node, Relationship, RelRef, ValidationError, WriteBatch
+from graph_schema.privacy import without_pii
+from graph_schema.validation import Existing, validate_batch
+from loaders.cursors import check_order_field, decode_cursor, encode_cursor
+from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS rels (start TEXT NOT NULL, key TEXT NOT NULL, end TEXT NOT NULL,"
+    " type TEXT NOT NULL, props TEXT NOT NULL, PRIMARY KEY (start, key, end)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+    "INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
+)
+
+_WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
+
+
+def _dumps(props: Any) -> str:
+    return json.dumps(props, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class EmbeddedStore:
+    """The default store.  ``path`` is the SQLite file; ``":memory:"`` keeps nothing on disk."""
+
+    name = "embedded"
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
+        self._sorted: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+        self._closures: dict[str, frozenset[str]] = {}
+        self._db: sqlite3.Connection | None = None
+        self._io: ThreadPoolExecutor | None = None
+        self._lock = asyncio.Lock()
+
+    # --- lifecycle -------------------------------------------------------------------
+    async def open(self) -> None:
+        if self._io is not None:
+            return
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicmesh-sqlite")
+        await self._run(self._open_sync)
+
+    def _open_sync(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        for stmt in _SCHEMA:
+            db.execute(stmt)
+        self._db = db
+        g = nx.MultiDiGraph()
+        by_label = self._by_label
+        for node_id, label, props in db.execute("SELECT id, label, props FROM nodes"):
+            g.add_node(node_id, label=label, p=json.loads(props))
+            by_label.setdefault(label, {})[node_id] = None
+        g.add_edges_from(
+            (start, end, key, {"type": rtype, "p": json.loads(props)})
+            for start, key, end, rtype, props in db.execute("SELECT start, key, end, type, props FROM rels")
+        )
+        self._g = g
+
+    async def close(self) -> None:
+        if self._io is None:
+            return
+        await self._run(self._close_sync)
+        self._io.shutdown(wait=True)
+        self._io = None
+
+    def _close_sync(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        if self._io is None:
+            raise RuntimeError("the embedded store is not open")
+        return await asyncio.get_running_loop().run_in_executor(self._io, fn, *args)
+
+    async def ping(self) -> None:
+        await self._run(lambda: self._require_db().execute("SELECT 1").fetchone())
+
+    def _require_db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("the embedded store is not open")
+        return self._db
+
+    # --- reads -----------------------------------------------------------------------
+    def _node(self, node_id: str) -> Node | None:
+        data = self._g._node.get(node_id)
+        if data is None:
+            return None
+        return Node(data["label"], node_id, data["p"])
+
+    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        return [self._node(i) for i in ids]
+
+    def _edges(self, node_id: str, rel_type: str, direction: Direction) -> Iterator[tuple[str, dict[str, Any]]]:
+        adj = (self._g._succ if direction is Direction.OUT else self._g._pred).get(node_id)
+        if not adj:
+            return
+        for other, keyed in adj.items():
+            for attrs in keyed.values():
+                if attrs["type"] == rel_type:
+                    yield other, attrs
+
+    async def neighbours(
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        direction: Direction,
+        *,
+        labels: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[list[Edge]]:
+        wanted = set(labels) if labels else None
+        nodes = self._g._node
+        out: list[list[Edge]] = []
+        for node_id in ids:
+            found = sorted(
+                (
+                    (other, attrs)
+                    for other, attrs in self._edges(node_id, rel_type, direction)
+                    if wanted is None or nodes[other]["label"] in wanted
+                ),
+                key=lambda pair: (pair[0], str(pair[1]["p"].get("on", ""))),
+            )
+            if limit is not None:
+                found = found[:limit]
+            edges = []
+            for other, attrs in found:
+                start, end = (node_id, other) if direction is Direction.OUT else (other, node_id)
+                data = nodes[other]
+                edges.append(
+                    Edge(Relationship(rel_type, start, end, attrs["p"]), Node(data["label"], other, data["p"]))
+                )
+            out.append(edges)
+        return out
+
+    async def count_neighbours(
+        self, ids: Sequence[str], rel_type: str, direction: Direction, *, labels: Sequence[str] | None = None
+    ) -> list[int]:
+        wanted = set(labels) if labels else None
+        nodes = self._g._node
+        return [
+            sum(
+                1
+                for other, _ in self._edges(node_id, rel_type, direction)
+                if wanted is None or nodes[other]["label"] in wanted
+            )
+            for node_id in ids
+        ]
+
+    def _closure(self, area: str) -> frozenset[str]:
+        """The area and every node under it through PART_OF."""
+        cached = self._closures.get(area)
+        if cached is not None:
+            return cached
+        seen = {area} if area in self._g else set()
+        todo = deque(seen)
+        pred = self._g._pred
+        while todo:
+            for child, keyed in pred[todo.popleft()].items():
+                if child not in seen and "PART_OF" in keyed:
+                    seen.add(child)
+                    todo.append(child)
+        result = frozenset(seen)
+        self._closures[area] = result
+        return result
+
+    def _matches(self, node_id: str, label: str, flt: NodeFilter, closure: frozenset[str] | None) -> bool:
+        props = self._g._node[node_id]["p"]
+        if flt.name_contains and flt.name_contains.casefold() not in str(props.get("name", "")).casefold():
+            return False
+        for key, want in flt.equals.items():
+            have = props.get(key)
+            if isinstance(have, list) and not isinstance(want, list):
+                if want not in have:
+                    return False
+            elif have != want:
+                return False
+        if closure is not None:
+            via = _WITHIN_VIA.get(label, "missing") if label in _WITHIN_VIA else "missing"
+            if via == "missing":
+                return False
+            if via is None:
+                return node_id in closure
+            return any(other in closure for other, _ in self._edges(node_id, via, Direction.OUT))
+        return True
+
+    def _filtered(self, label: str, flt: NodeFilter | None) -> Iterable[str]:
+        ids: Iterable[str] = self._by_label.get(label, {})
+        if flt is None:
+            return ids
+        if flt.ids is not None:
+            members = self._by_label.get(label, {})
+            ids = [i for i in dict.fromkeys(flt.ids) if i in members]
+        closure = self._closure(flt.within) if flt.within is not None else None
+        return [i for i in ids if self._matches(i, label, flt, closure)]
+
+    def _sorted_keys(self, label: str, field: str) -> list[tuple[Any, str]]:
+        cached = self._sorted.get((label, field))
+        if cached is None:
+            nodes = self._g._node
+            if field == "id":
+                cached = sorted((i, i) for i in self._by_label.get(label, {}))
+            else:
+                cached = sorted((str(nodes[i]["p"].get(field, "")), i) for i in self._by_label.get(label, {}))
+            self._sorted[(label, field)] = cached
+        return cached
+
+    async def list_nodes(
+        self,
+        label: str,
+        *,
+        filter: NodeFilter | None = None,
+        order: Order | None = None,
+        first: int = 50,
+        after: str | None = None,
+        backward: bool = False,
+    ) -> Page:
+        order = order or Order()
+        check_order_field(order.field)
+        keys = self._sorted_keys(label, order.field)
+        if filter is not None and (filter.name_contains or filter.equals or filter.within or filter.ids is not None):
+            allowed = set(self._filtered(label, filter))
+            keys = [k for k in keys if k[1] in allowed]
+        position = 0 if not backward else len(keys)
+        if after is not None:
+            value, node_id = decode_cursor(after)
+            mark = (str(value), node_id)
+            if order.descending:
+                # display order is the ascending list reversed
+                position = len(keys) - (bisect.bisect_right(keys, mark) if backward else bisect.bisect_left(keys, mark))
+            else:
+                position = bisect.bisect_left(keys, mark) if backward else bisect.bisect_right(keys, mark)
+        if order.descending:
+            keys = keys[::-1]
+        if backward:
+            start = max(0, position - first)
+            chosen = keys[start:position]
+            has_more = start > 0
+        else:
+            chosen = keys[position : position + first]
+            has_more = position + first < len(keys)
+        nodes = self._g._node
+        return Page(
+            nodes=[Node(nodes[i]["label"], i, nodes[i]["p"]) for _, i in chosen],
+            cursors=[encode_cursor(v, i) for v, i in chosen],
+            has_more=has_more,
+        )
+
+    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None) -> int:
+        if filter is None:
+            return len(self._by_label.get(label, {}))
+        return sum(1 for _ in self._filtered(label, filter))
+
+    async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        needle = text.casefold()
+        if not needle:
+            return []
+        nodes = self._g._node
+        hits = []
+        for label in labels or list(self._by_label):
+            for node_id in self._by_label.get(label, {}):
+                name = str(nodes[node_id]["p"].get("name", ""))
+                if needle in name.casefold():
+                    hits.append((len(name), name, node_id))
+        hits.sort()
+        return [Node(nodes[i]["label"], i, nodes[i]["p"]) for _, _, i in hits[:limit]]
+
+    async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
+        out = []
+        for node_id in ids:
+            chain: list[Node] = []
+            current = node_id
+            seen = {node_id}
+            for _ in range(max_depth):
+                parent = next((other for other, _ in self._edges(current, rel_type, Direction.OUT)), None)
+                if parent is None or parent in seen:
+                    break
+                seen.add(parent)
+                node = self._node(parent)
+                if node is None:
+                    break
+                chain.append(node)
+                current = parent
+            out.append(chain)
+        return out
+
+    async def descendants(
+        self, ids: Sequence[str], rel_type: str, *, max_depth: int, labels: Sequence[str] | None = None
+    ) -> list[list[tuple[Node, int]]]:
+        wanted = set(labels) if labels else None
+        out = []
+        for node_id in ids:
+            found: list[tuple[Node, int]] = []
+            seen = {node_id}
+            frontier = [node_id]
+            for depth in range(1, max_depth + 1):
+                nxt = []
+                for current in frontier:
+                    for child in sorted(o for o, _ in self._edges(current, rel_type, Direction.IN)):
+                        if child in seen:
+                            continue
+                        seen.add(child)
+                        nxt.append(child)
+                        node = self._node(child)
+                        if node is not None and (wanted is None or node.label in wanted):
+                            found.append((node, depth))
+                frontier = nxt
+                if not frontier:
+                    break
+            out.append(found)
+        return out
+
+    # --- writes ----------------------------------------------------------------------
+    def _existing(self, batch: WriteBatch) -> Existing:
+        nodes = self._g._node
+        labels = {i: nodes[i]["label"] for i in batch.mentioned_ids() if i in nodes}
+        parents = {}
+        for rtype, start in batch.single_starts():
+            parent = next((other for other, _ in self._edges(start, rtype, Direction.OUT)), None)
+            if parent is not None:
+                parents[(rtype, start)] = parent
+        return Existing(labels, parents)
+
+    def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
+        keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})
+        return [(ref.start, k, ref.end) for k, a in keyed.items() if a["type"] == ref.type and (ref.key in (None, k))]
+
+    async def write(self, batch: WriteBatch) -> WriteResult:
+        async with self._lock:
+            problems = validate_batch(batch, self._existing(batch))
+            if problems:
+                raise ValidationError(problems)
+            g = self._g
+            rel_deletes = [t for ref in batch.delete_relationships for t in self._matching_rels(ref)]
+            node_deletes = [i for i in dict.fromkeys(batch.delete_nodes) if i in g]
+            for node_id in node_deletes:
+                rel_deletes += [(node_id, k, o) for o, keyed in g._succ[node_id].items() for k in keyed]
+                rel_deletes += [(o, k, node_id) for o, keyed in g._pred[node_id].items() for k in keyed]
+            rel_deletes = list(dict.fromkeys(rel_deletes))
+            node_rows = [(n.id, n.label, {k: v for k, v in n.properties.items() if v is not None}) for n in batch.nodes]
+            rel_rows = [
+                (r.start, r.key, r.end, r.type, {k: v for k, v in r.properties.items() if v is not None})
+                for r in batch.relationships
+            ]
+            await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
+            self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+            return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
+
+    def _write_sync(
+        self,
+        node_rows: list[tuple[str, str, dict[str, Any]]],
+        rel_rows: list[tuple[str, str, str, str, dict[str, Any]]],
+        rel_deletes: list[tuple[str, str, str]],
+        node_deletes: list[str],
+    ) -> None:
+        db = self._require_db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if rel_deletes:
+                db.executemany("DELETE FROM rels WHERE start = ? AND key = ? AND end = ?", rel_deletes)
+            if node_deletes:
+                db.executemany("DELETE FROM nodes WHERE id = ?", [(i,) for i in node_deletes])
+            if node_rows:
+                db.executemany(
+                    "INSERT OR REPLACE INTO nodes (id, label, props) VALUES (?, ?, ?)",
+                    [(i, label, _dumps(p)) for i, label, p in node_rows],
+                )
+            if rel_rows:
+                db.executemany(
+                    "INSERT OR REPLACE INTO rels (start, key, end, type, props) VALUES (?, ?, ?, ?, ?)",
+                    [(s, k, e, t, _dumps(p)) for s, k, e, t, p in rel_rows],
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _apply(
+        self,
+        node_rows: list[tuple[str, str, dict[str, Any]]],
+        rel_rows: list[tuple[str, str, str, str, dict[str, Any]]],
+        rel_deletes: list[tuple[str, str, str]],
+        node_deletes: list[str],
+    ) -> None:
+        g = self._g
+        touched = {g._node[i]["label"] for i in node_deletes}
+        for start, key, end in rel_deletes:
+            if g.has_edge(start, end, key):
+                g.remove_edge(start, end, key)
+        for node_id in node_deletes:
+            self._by_label[g._node[node_id]["label"]].pop(node_id, None)
+            g.remove_node(node_id)
+        for node_id, label, props in node_rows:
+            g.add_node(node_id, label=label, p=props)
+            self._by_label.setdefault(label, {})[node_id] = None
+            touched.add(label)
+        for start, key, end, rtype, props in rel_rows:
+            g.add_edge(start, end, key, type=rtype, p=props)
+        if touched:
+            self._sorted = {k: v for k, v in self._sorted.items() if k[0] not in touched}
+        if node_deletes or any(r[3] == "PART_OF" for r in rel_rows) or any("PART_OF" in d[1] for d in rel_deletes):
+            self._closures.clear()
+
+    async def upsert(self, nodes: Sequence[Node] = (), relationships: Sequence[Relationship] = ()) -> WriteResult:
+        return await self.write(WriteBatch(nodes, relationships))
+
+    async def delete(self, node_ids: Sequence[str] = (), relationships: Sequence[RelRef] = ()) -> WriteResult:
+        return await self.write(WriteBatch(delete_relationships=relationships, delete_nodes=node_ids))
+
+    async def clear(self) -> None:
+        async with self._lock:
+            await self._run(self._clear_sync)
+            self._g = nx.MultiDiGraph()
+            self._by_label = {label.value: {} for label in Label}
+            self._sorted.clear()
+            self._closures.clear()
+
+    def _clear_sync(self) -> None:
+        db = self._require_db()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM rels")
+        db.execute("DELETE FROM nodes")
+        db.execute("COMMIT")
+
+    # --- analytics -------------------------------------------------------------------
+    async def project(
+        self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
+    ) -> nx.MultiDiGraph:
+        wanted_labels = set(labels) if labels else None
+        wanted_types = set(rel_types) if rel_types else None
+        src = self._g
+        out = nx.MultiDiGraph()
+        out.add_nodes_from(
+            (i, {"label": d["label"], **without_pii(d["label"], d["p"])})
+            for i, d in src._node.items()
+            if wanted_labels is None or d["label"] in wanted_labels
+        )
+        keep = out._node
+        out.add_edges_from(
+            (s, e, k, {"type": a["type"], **a["p"]})
+            for s, nbrs in src._succ.items()
+            if s in keep
+            for e, keyed in nbrs.items()
+            if e in keep
+            for k, a in keyed.items()
+            if wanted_types is None or a["type"] in wanted_types
+        )
+        return out

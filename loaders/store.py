@@ -1,0 +1,176 @@
+"""The ``GraphStore`` port: what every store offers, batch-shaped so DataLoaders map onto it.
+
+Two adapters implement it: :class:`loaders.embedded.EmbeddedStore` (networkx in memory,
+SQLite on disk, the default) and :class:`loaders.neo4j_store.Neo4jStore` (Neo4j over
+Bolt).  The contract suite in ``tests/contract`` runs against both.
+
+Reads take many ids and answer in the same order, so one call serves a whole GraphQL
+layer.  Writes are :class:`graph_schema.WriteBatch` es: validated against the contract and
+what already exists, then applied whole, or refused whole with a
+:class:`graph_schema.ValidationError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+import networkx as nx
+
+from graph_schema import Node, Relationship, RelRef, WriteBatch
+
+
+class Direction(StrEnum):
+    OUT = "OUT"
+    """Relationships that start at the given node: ``(given)-[r]->(other)``."""
+    IN = "IN"
+    """Relationships that end at the given node: ``(other)-[r]->(given)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One relationship seen from a given node: the relationship and the node at its other end."""
+
+    relationship: Relationship
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFilter:
+    """A filter for listings.  Every given condition must hold.
+
+    ``name_contains`` is a case-insensitive substring of ``name`` (Chinese included);
+    ``equals`` maps a property to a value it must equal, or for list properties (``tags``,
+    ``kinds``, ``resources``) contain; ``within`` is an area id (see
+    ``graph_schema.WITHIN_VIA``); ``ids`` restricts to these ids.
+    """
+
+    name_contains: str | None = None
+    equals: dict[str, Any] = field(default_factory=dict)
+    within: str | None = None
+    ids: Sequence[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """Sort by a property (``id`` is always the final tie-break)."""
+
+    field: str = "id"
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a keyset-paginated listing.
+
+    ``cursors[i]`` is the opaque position of ``nodes[i]``; pass one as ``after`` (or
+    ``before``) to continue.  ``has_more`` says whether more nodes follow in the direction
+    of travel.
+    """
+
+    nodes: list[Node]
+    cursors: list[str]
+    has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    nodes_written: int = 0
+    relationships_written: int = 0
+    relationships_deleted: int = 0
+    nodes_deleted: int = 0
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """The port.  All methods are coroutines; a store is opened once and closed once."""
+
+    name: str
+    """``embedded`` or ``neo4j``: for logs, metrics and test ids."""
+
+    async def open(self) -> None:
+        """Connect or load, and make the schema (constraints, indexes) exist."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise when the store cannot serve (readiness)."""
+
+    # --- reads -----------------------------------------------------------------------
+    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        """The nodes with these ids, in order; None for an id that does not exist."""
+
+    async def neighbours(
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        direction: Direction,
+        *,
+        labels: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[list[Edge]]:
+        """For each id, its relationships of ``rel_type`` in ``direction`` with the node at
+        the other end (optionally only of ``labels``), ordered by that node's id; at most
+        ``limit`` per id."""
+
+    async def count_neighbours(
+        self, ids: Sequence[str], rel_type: str, direction: Direction, *, labels: Sequence[str] | None = None
+    ) -> list[int]:
+        """For each id, how many relationships ``neighbours`` would return without limit."""
+
+    async def list_nodes(
+        self,
+        label: str,
+        *,
+        filter: NodeFilter | None = None,
+        order: Order | None = None,
+        first: int = 50,
+        after: str | None = None,
+        backward: bool = False,
+    ) -> Page:
+        """A page of nodes of ``label``.  With ``backward`` the page ends just before the
+        cursor ``after`` (Relay ``last``/``before``), still in ascending display order."""
+
+    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None) -> int: ...
+
+    async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        """Nodes whose name contains ``text`` (case-insensitive), shortest names first."""
+
+    async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
+        """For each id, the chain of nodes reached by following single-parent ``rel_type``
+        (PART_OF or REPORTS_TO) upwards, nearest first."""
+
+    async def descendants(
+        self, ids: Sequence[str], rel_type: str, *, max_depth: int, labels: Sequence[str] | None = None
+    ) -> list[list[tuple[Node, int]]]:
+        """For each id, the nodes reaching it through ``rel_type`` within ``max_depth`` hops,
+        with their depth, breadth-first."""
+
+    # --- writes ----------------------------------------------------------------------
+    async def write(self, batch: WriteBatch) -> WriteResult:
+        """Validate and apply one batch atomically; a refused batch raises
+        ``ValidationError`` and writes nothing.  Node upserts replace the node's properties
+        (a record is the whole node); relationship upserts are idempotent per
+        (type, start, end, key).  Returns after the batch is durable."""
+
+    async def upsert(self, nodes: Sequence[Node] = (), relationships: Sequence[Relationship] = ()) -> WriteResult:
+        """Shorthand for ``write(WriteBatch(nodes, relationships))``."""
+
+    async def delete(self, node_ids: Sequence[str] = (), relationships: Sequence[RelRef] = ()) -> WriteResult:
+        """Delete nodes (with their relationships) and relationships; unknown ones are ignored."""
+
+    async def clear(self) -> None:
+        """Remove everything (tests, re-imports into an empty store)."""
+
+    # --- analytics -------------------------------------------------------------------
+    async def project(
+        self,
+        labels: Sequence[str] | None = None,
+        rel_types: Sequence[str] | None = None,
+    ) -> nx.MultiDiGraph:
+        """The graph for analytics (see DESIGN.md "Projection"): nodes keyed by id with a
+        ``label`` attribute and their non-PII properties; edges keyed by
+        ``graph_schema.rel_key`` with a ``type`` attribute and their properties.  Only
+        nodes of ``labels`` and relationships of ``rel_types`` between them (all when None)."""
