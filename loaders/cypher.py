@@ -1,0 +1,252 @@
+"""Every Cypher statement civicmesh runs, in one place, with parameters.
+
+Labels, relationship types and property names cannot be Cypher parameters; the builders
+below take them only after checking them against the contract (``graph_schema``), so no
+caller-supplied text ever reaches a query string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from graph_schema import NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, RelType
+from graph_schema.ddl import ENTITY
+
+_LABELS = {label.value: label for label in Label}
+_TYPES = {t.value: t for t in RelType}
+
+LABEL_OF: Final = f"[l IN labels(n) WHERE l <> '{ENTITY}'][0]"
+
+
+def label(name: str) -> str:
+    """A contract label, safe to splice into Cypher; ``ValueError`` otherwise."""
+    if name not in _LABELS:
+        raise ValueError(f"unknown label {name!r}")
+    return name
+
+
+def rel_type(name: str) -> str:
+    """A contract relationship type, safe to splice into Cypher; ``ValueError`` otherwise."""
+    if name not in _TYPES:
+        raise ValueError(f"unknown relationship type {name!r}")
+    return name
+
+
+def prop_name(label_name: str, name: str) -> str:
+    """A property of ``label_name`` from the contract, safe to splice; ``ValueError`` otherwise."""
+    if name != "id" and name not in NODE_SPECS[_LABELS[label(label_name)]].props:
+        raise ValueError(f"{label_name} has no property {name!r}")
+    return name
+
+
+def is_list_prop(label_name: str, name: str) -> bool:
+    spec = NODE_SPECS[_LABELS[label_name]].props.get(name)
+    return spec is not None and spec.type == "string[]"
+
+
+# --- reads ---------------------------------------------------------------------------
+
+GET_NODES: Final = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}})
+RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
+"""
+
+PING: Final = "RETURN 1 AS ok"
+
+
+def neighbours(rtype: str, outgoing: bool) -> str:
+    arrow = f"-[r:{rel_type(rtype)}]->" if outgoing else f"<-[r:{rel_type(rtype)}]-"
+    return f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}}){arrow}(n:{ENTITY})
+WHERE $labels IS NULL OR {LABEL_OF} IN $labels
+WITH id, r, n ORDER BY n.id, r.on
+WITH id, collect({{rel: properties(r), id: n.id, label: {LABEL_OF}, props: properties(n)}}) AS edges
+RETURN id, edges[..$limit] AS edges
+"""
+
+
+def count_neighbours(rtype: str, outgoing: bool) -> str:
+    arrow = f"-[:{rel_type(rtype)}]->" if outgoing else f"<-[:{rel_type(rtype)}]-"
+    return f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}})
+RETURN id, COUNT {{ MATCH (a){arrow}(n:{ENTITY}) WHERE $labels IS NULL OR {LABEL_OF} IN $labels }} AS n
+"""
+
+
+def ancestors(rtype: str, max_depth: int) -> str:
+    depth = int(max_depth)
+    return f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}})
+OPTIONAL MATCH p = (a)-[:{rel_type(rtype)}*1..{depth}]->(:{ENTITY})
+WITH id, p ORDER BY length(p) DESC
+WITH id, head(collect(p)) AS p
+RETURN id, CASE WHEN p IS NULL THEN [] ELSE
+  [n IN tail(nodes(p)) | {{id: n.id, label: {LABEL_OF}, props: properties(n)}}] END AS chain
+"""
+
+
+def descendants(rtype: str, max_depth: int) -> str:
+    depth = int(max_depth)
+    return f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}})
+MATCH p = (a)<-[:{rel_type(rtype)}*1..{depth}]-(n:{ENTITY})
+WHERE $labels IS NULL OR {LABEL_OF} IN $labels
+WITH id, n, min(length(p)) AS depth, min([x IN tail(nodes(p)) | x.id]) AS trail
+ORDER BY depth, trail
+RETURN id, collect({{id: n.id, label: {LABEL_OF}, props: properties(n), depth: depth}}) AS found
+"""
+
+
+def node_where(
+    label_name: str,
+    name_contains: str | None,
+    equals: dict[str, Any],
+    within: str | None,
+    ids: Sequence[str] | None,
+    params: dict[str, Any],
+) -> list[str]:
+    """WHERE conditions for a listing filter, adding their parameters to ``params``."""
+    where: list[str] = []
+    if name_contains:
+        where.append("toLower(n.name) CONTAINS toLower($name_contains)")
+        params["name_contains"] = name_contains
+    for i, (key, value) in enumerate(sorted(equals.items())):
+        prop = prop_name(label_name, key)
+        params[f"eq{i}"] = value
+        if is_list_prop(label_name, key) and not isinstance(value, list):
+            where.append(f"$eq{i} IN coalesce(n.{prop}, [])")
+        else:
+            where.append(f"n.{prop} = $eq{i}")
+    if within is not None:
+        params["within"] = within
+        lab = _LABELS[label_name]
+        if lab not in WITHIN_VIA:
+            where.append("false")
+        else:
+            via = WITHIN_VIA[lab]
+            hop = f"-[:{rel_type(via)}]->(:{ENTITY})" if via is not None else ""
+            where.append(f"EXISTS {{ MATCH (n){hop}-[:PART_OF*0..4]->(:{ENTITY} {{id: $within}}) }}")
+    if ids is not None:
+        where.append("n.id IN $ids")
+        params["ids"] = list(ids)
+    return where
+
+
+def list_nodes(label_name: str, where: list[str], field: str, descending: bool, backward: bool, has_cursor: bool) -> str:
+    """A keyset page: ``$limit`` nodes after (or, backward, before) the cursor ``$cv``/``$cid``."""
+    f = prop_name(label_name, field)
+    ascending = descending == backward  # walking backwards flips the direction of travel
+    op = ">" if ascending else "<"
+    conds = list(where)
+    if has_cursor:
+        conds.append(f"(n.{f} {op} $cv OR (n.{f} = $cv AND n.id {op} $cid))")
+    clause = f"WHERE {' AND '.join(conds)}" if conds else ""
+    direction = "" if ascending else " DESC"
+    second = "" if f == "id" else f", n.id{direction}"
+    return f"""
+MATCH (n:{label(label_name)})
+{clause}
+RETURN n.id AS id, n.{f} AS key, properties(n) AS props
+ORDER BY n.{f}{direction}{second}
+LIMIT $limit
+"""
+
+
+def count_nodes(label_name: str, where: list[str]) -> str:
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return f"MATCH (n:{label(label_name)}) {clause} RETURN count(n) AS n"
+
+
+SEARCH: Final = f"""
+MATCH (n:{ENTITY})
+WHERE toLower(n.name) CONTAINS toLower($text) AND ($labels IS NULL OR {LABEL_OF} IN $labels)
+RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
+ORDER BY size(n.name), n.name, n.id
+LIMIT $limit
+"""
+
+# --- writes --------------------------------------------------------------------------
+
+EXISTING_LABELS: Final = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}})
+RETURN n.id AS id, {LABEL_OF} AS label
+"""
+
+
+def existing_parents(rtype: str) -> str:
+    return f"""
+UNWIND $starts AS s
+MATCH (:{ENTITY} {{id: s}})-[:{rel_type(rtype)}]->(p:{ENTITY})
+RETURN s AS start, p.id AS parent
+"""
+
+
+def delete_relationships(rtype: str) -> str:
+    return f"""
+UNWIND $rows AS row
+MATCH (:{ENTITY} {{id: row.start}})-[r:{rel_type(rtype)}]->(:{ENTITY} {{id: row.end}})
+WHERE row.match IS NULL OR all(k IN keys(row.match) WHERE r[k] = row.match[k])
+DELETE r
+RETURN count(r) AS n
+"""
+
+
+DELETE_NODES: Final = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}})
+DETACH DELETE n
+RETURN count(*) AS n
+"""
+
+
+def upsert_nodes(label_name: str) -> str:
+    return f"""
+UNWIND $rows AS row
+MERGE (n:{ENTITY} {{id: row.id}})
+SET n = row.props
+SET n:{label(label_name)}
+"""
+
+
+def upsert_relationships(rtype: str) -> str:
+    spec = REL_SPECS[_TYPES[rel_type(rtype)]]
+    keyed = ", ".join(f"{k}: row.props.{k}" for k in spec.key)
+    pattern = f"[r:{rtype} {{{keyed}}}]" if keyed else f"[r:{rtype}]"
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{ENTITY} {{id: row.start}})
+MATCH (b:{ENTITY} {{id: row.end}})
+MERGE (a)-{pattern}->(b)
+SET r = row.props
+"""
+
+
+CLEAR: Final = f"""
+MATCH (n:{ENTITY})
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+AWAIT_INDEXES: Final = "CALL db.awaitIndexes(300)"
+
+# --- projection ----------------------------------------------------------------------
+
+PROJECT_NODES: Final = f"""
+MATCH (n:{ENTITY})
+WHERE $labels IS NULL OR {LABEL_OF} IN $labels
+RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
+"""
+
+PROJECT_RELATIONSHIPS: Final = f"""
+MATCH (a:{ENTITY})-[r]->(b:{ENTITY})
+WHERE ($types IS NULL OR type(r) IN $types)
+  AND ($labels IS NULL OR ([l IN labels(a) WHERE l <> '{ENTITY}'][0] IN $labels
+                           AND [l IN labels(b) WHERE l <> '{ENTITY}'][0] IN $labels))
+RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props
+"""

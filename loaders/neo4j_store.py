@@ -1,0 +1,316 @@
+"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.cypher`.
+
+Reads run as managed read transactions routed to readers and writes as managed write
+transactions, with one bookmark manager, so the store runs unchanged on a cluster or
+Aura through a ``neo4j://`` URI.  Writes are ``UNWIND`` batches that ``MERGE`` on ``id``;
+a batch is validated inside its own write transaction, so a refused batch writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+
+from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch
+from graph_schema.ddl import DDL
+from graph_schema.privacy import without_pii
+from graph_schema.validation import Existing, validate_batch
+from loaders import cypher
+from loaders.cursors import check_order_field, decode_cursor, encode_cursor
+from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
+
+_NO_LIMIT = 2**31 - 1
+
+
+def _props(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in raw.items() if k != "id"}
+
+
+def _node(row: dict[str, Any] | Any) -> Node:
+    return Node(row["label"], row["id"], _props(row["props"]))
+
+
+class Neo4jStore:
+    """A store on a Neo4j server (5.26 LTS or later)."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        database: str = "neo4j",
+        fetch_size: int = 5000,
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        self._auth = auth
+        self._fetch_size = fetch_size
+        self._driver: AsyncDriver | None = None
+
+    # --- lifecycle -------------------------------------------------------------------
+    async def open(self) -> None:
+        if self._driver is not None:
+            return
+        self._driver = AsyncGraphDatabase.driver(self.uri, auth=self._auth)
+        try:
+            await self._driver.verify_connectivity()
+            for statement in DDL:
+                await self._driver.execute_query(statement, database_=self.database)
+            await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
+        except BaseException:
+            await self._driver.close()
+            self._driver = None
+            raise
+
+    async def close(self) -> None:
+        if self._driver is not None:
+            await self._driver.close()
+            self._driver = None
+
+    @property
+    def driver(self) -> AsyncDriver:
+        if self._driver is None:
+            raise RuntimeError("the Neo4j store is not open")
+        return self._driver
+
+    async def ping(self) -> None:
+        await self._read(cypher.PING)
+
+    async def _read(self, query: str, **params: Any) -> list[Any]:
+        result = await self.driver.execute_query(
+            query, params, routing_=RoutingControl.READ, database_=self.database  # type: ignore[arg-type]
+        )
+        return list(result.records)
+
+    # --- reads -----------------------------------------------------------------------
+    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+        if not ids:
+            return []
+        found = {r["id"]: _node(r) for r in await self._read(cypher.GET_NODES, ids=list(dict.fromkeys(ids)))}
+        return [found.get(i) for i in ids]
+
+    async def neighbours(
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        direction: Direction,
+        *,
+        labels: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[list[Edge]]:
+        if not ids:
+            return []
+        outgoing = direction is Direction.OUT
+        rows = await self._read(
+            cypher.neighbours(rel_type, outgoing),
+            ids=list(dict.fromkeys(ids)),
+            labels=list(labels) if labels else None,
+            limit=_NO_LIMIT if limit is None else limit,
+        )
+        by_id: dict[str, list[Edge]] = {}
+        for row in rows:
+            edges = []
+            for e in row["edges"]:
+                start, end = (row["id"], e["id"]) if outgoing else (e["id"], row["id"])
+                edges.append(Edge(Relationship(rel_type, start, end, e["rel"]), _node(e)))
+            by_id[row["id"]] = edges
+        return [list(by_id.get(i, [])) for i in ids]
+
+    async def count_neighbours(
+        self, ids: Sequence[str], rel_type: str, direction: Direction, *, labels: Sequence[str] | None = None
+    ) -> list[int]:
+        if not ids:
+            return []
+        rows = await self._read(
+            cypher.count_neighbours(rel_type, direction is Direction.OUT),
+            ids=list(dict.fromkeys(ids)),
+            labels=list(labels) if labels else None,
+        )
+        counts = {r["id"]: r["n"] for r in rows}
+        return [int(counts.get(i, 0)) for i in ids]
+
+    def _where(self, label: str, flt: NodeFilter | None, params: dict[str, Any]) -> list[str]:
+        if flt is None:
+            return []
+        return cypher.node_where(label, flt.name_contains, dict(flt.equals), flt.within, flt.ids, params)
+
+    async def list_nodes(
+        self,
+        label: str,
+        *,
+        filter: NodeFilter | None = None,
+        order: Order | None = None,
+        first: int = 50,
+        after: str | None = None,
+        backward: bool = False,
+    ) -> Page:
+        order = order or Order()
+        check_order_field(order.field)
+        params: dict[str, Any] = {"limit": first + 1}
+        where = self._where(label, filter, params)
+        if after is not None:
+            value, node_id = decode_cursor(after)
+            params["cv"], params["cid"] = str(value), node_id
+        query = cypher.list_nodes(label, where, order.field, order.descending, backward, after is not None)
+        rows = await self._read(query, **params)
+        has_more = len(rows) > first
+        rows = rows[:first]
+        if backward:
+            rows.reverse()
+        return Page(
+            nodes=[Node(label, r["id"], _props(r["props"])) for r in rows],
+            cursors=[encode_cursor(r["key"], r["id"]) for r in rows],
+            has_more=has_more,
+        )
+
+    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None) -> int:
+        params: dict[str, Any] = {}
+        where = self._where(label, filter, params)
+        rows = await self._read(cypher.count_nodes(label, where), **params)
+        return int(rows[0]["n"])
+
+    async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        if not text:
+            return []
+        rows = await self._read(cypher.SEARCH, text=text, labels=list(labels) if labels else None, limit=limit)
+        return [_node(r) for r in rows]
+
+    async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
+        if not ids:
+            return []
+        rows = await self._read(cypher.ancestors(rel_type, max_depth), ids=list(dict.fromkeys(ids)))
+        chains = {r["id"]: [_node(n) for n in r["chain"]] for r in rows}
+        return [list(chains.get(i, [])) for i in ids]
+
+    async def descendants(
+        self, ids: Sequence[str], rel_type: str, *, max_depth: int, labels: Sequence[str] | None = None
+    ) -> list[list[tuple[Node, int]]]:
+        if not ids or max_depth < 1:
+            return [[] for _ in ids]
+        rows = await self._read(
+            cypher.descendants(rel_type, max_depth),
+            ids=list(dict.fromkeys(ids)),
+            labels=list(labels) if labels else None,
+        )
+        found = {r["id"]: [(_node(n), int(n["depth"])) for n in r["found"]] for r in rows}
+        return [list(found.get(i, [])) for i in ids]
+
+    # --- writes ----------------------------------------------------------------------
+    async def write(self, batch: WriteBatch) -> WriteResult:
+        async with self.driver.session(
+            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+        ) as session:
+            result: WriteResult = await session.execute_write(self._write_tx, batch)
+            return result
+
+    @staticmethod
+    async def _existing(tx: AsyncManagedTransaction, batch: WriteBatch) -> Existing:
+        ids = list(batch.mentioned_ids())
+        labels: dict[str, str] = {}
+        if ids:
+            result = await tx.run(cypher.EXISTING_LABELS, ids=ids)
+            labels = {r["id"]: r["label"] async for r in result}
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for rtype, start in batch.single_starts():
+            if start in labels:
+                by_type[rtype].append(start)
+        parents: dict[tuple[str, str], str] = {}
+        for rtype, starts in by_type.items():
+            result = await tx.run(cypher.existing_parents(rtype), starts=starts)
+            async for r in result:
+                parents[(rtype, r["start"])] = r["parent"]
+        return Existing(labels, parents)
+
+    @staticmethod
+    def _match_props(ref: RelRef) -> dict[str, Any] | None:
+        if ref.key is None or ref.key == ref.type:
+            return None
+        spec = REL_SPECS[RelType(ref.type)]
+        values = ref.key.split("|")[1:]
+        return dict(zip(spec.key, values, strict=False))
+
+    async def _write_tx(self, tx: AsyncManagedTransaction, batch: WriteBatch) -> WriteResult:
+        problems = validate_batch(batch, await self._existing(tx, batch))
+        if problems:
+            raise ValidationError(problems)
+        rels_deleted = nodes_deleted = 0
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for ref in batch.delete_relationships:
+            by_type[ref.type].append({"start": ref.start, "end": ref.end, "match": self._match_props(ref)})
+        for rtype, rows in by_type.items():
+            record = await (await tx.run(cypher.delete_relationships(rtype), rows=rows)).single()
+            rels_deleted += int(record["n"]) if record else 0
+        if batch.delete_nodes:
+            record = await (await tx.run(cypher.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))).single()
+            nodes_deleted = int(record["n"]) if record else 0
+        nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for n in batch.nodes:
+            props = {k: v for k, v in n.properties.items() if v is not None}
+            props["id"] = n.id
+            nodes_by_label[n.label].append({"id": n.id, "props": props})
+        for label, rows in nodes_by_label.items():
+            await (await tx.run(cypher.upsert_nodes(label), rows=rows)).consume()
+        rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in batch.relationships:
+            props = {k: v for k, v in r.properties.items() if v is not None}
+            rels_by_type[r.type].append({"start": r.start, "end": r.end, "props": props})
+        for rtype, rows in rels_by_type.items():
+            await (await tx.run(cypher.upsert_relationships(rtype), rows=rows)).consume()
+        return WriteResult(len(batch.nodes), len(batch.relationships), rels_deleted, nodes_deleted)
+
+    async def upsert(self, nodes: Sequence[Node] = (), relationships: Sequence[Relationship] = ()) -> WriteResult:
+        return await self.write(WriteBatch(nodes, relationships))
+
+    async def delete(self, node_ids: Sequence[str] = (), relationships: Sequence[RelRef] = ()) -> WriteResult:
+        return await self.write(WriteBatch(delete_relationships=relationships, delete_nodes=node_ids))
+
+    async def clear(self) -> None:
+        async with self.driver.session(
+            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+        ) as session:
+            await (await session.run(cypher.CLEAR)).consume()
+
+    # --- analytics -------------------------------------------------------------------
+    async def project(
+        self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
+    ) -> nx.MultiDiGraph:
+        """Streams nodes, then relationships, in ``fetch_size`` batches from a read transaction."""
+        from graph_schema import rel_key
+
+        g = nx.MultiDiGraph()
+        wanted = list(labels) if labels else None
+        types = list(rel_types) if rel_types else None
+        async with self.driver.session(
+            database=self.database,
+            default_access_mode="READ",
+            fetch_size=self._fetch_size,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+        ) as session:
+
+            async def nodes(tx: AsyncManagedTransaction) -> None:
+                result = await tx.run(cypher.PROJECT_NODES, labels=wanted)
+                add = g.add_node
+                async for record in result:
+                    node_id, label, props = record.values()
+                    add(node_id, label=label, **without_pii(label, _props(props)))
+
+            async def rels(tx: AsyncManagedTransaction) -> None:
+                result = await tx.run(cypher.PROJECT_RELATIONSHIPS, labels=wanted, types=types)
+                batch: list[tuple[str, str, str, dict[str, Any]]] = []
+                async for record in result:
+                    start, rtype, end, props = record.values()
+                    batch.append((start, end, rel_key(rtype, props), {"type": rtype, **props}))
+                    if len(batch) >= 50_000:
+                        g.add_edges_from(batch)
+                        batch.clear()
+                g.add_edges_from(batch)
+
+            await session.execute_read(nodes)
+            await session.execute_read(rels)
+        return g

@@ -1,0 +1,63 @@
+"""Settings, read from the environment once at start-up (``Settings.from_env``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+DEFAULT_STORE = "civicmesh.sqlite"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service can be configured with.
+
+    ``store`` is a file path (the embedded store) or a ``bolt://``, ``neo4j://``,
+    ``bolt+s://`` or ``neo4j+s://`` URI (Neo4j).
+    """
+
+    store: str = DEFAULT_STORE
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    reveal_pii: bool = False
+    introspection: bool = True
+    graphiql: bool = True
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_page_size: int = 500
+    demo_when_empty: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def is_neo4j(self) -> bool:
+        return self.store.split("://", 1)[0] in {"bolt", "neo4j", "bolt+s", "neo4j+s", "bolt+ssc", "neo4j+ssc"}
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        e = os.environ if env is None else env
+        base = cls(
+            store=e.get("CIVICMESH_STORE") or DEFAULT_STORE,
+            neo4j_user=e.get("NEO4J_USER") or None,
+            neo4j_password=e.get("NEO4J_PASSWORD") or None,
+            neo4j_database=e.get("NEO4J_DATABASE") or "neo4j",
+            reveal_pii=_flag(e.get("CIVICMESH_REVEAL_PII"), False),
+            introspection=_flag(e.get("CIVICMESH_INTROSPECTION"), True),
+            graphiql=_flag(e.get("CIVICMESH_GRAPHIQL"), True),
+            max_depth=int(e.get("CIVICMESH_MAX_DEPTH") or 12),
+            max_aliases=int(e.get("CIVICMESH_MAX_ALIASES") or 30),
+            max_tokens=int(e.get("CIVICMESH_MAX_TOKENS") or 2000),
+            max_page_size=int(e.get("CIVICMESH_MAX_PAGE_SIZE") or 500),
+            demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
+            log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
+        )
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})

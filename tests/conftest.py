@@ -1,0 +1,88 @@
+"""Shared fixtures: the two stores behind one parametrized ``store`` fixture.
+
+The Neo4j half runs against ``NEO4J_URI`` when it is set, else against a Neo4j 5.26
+Community engine that this session fetches (once, into ``.cache``) and starts on a free
+loopback port.  A Neo4j that cannot start makes those tests fail: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loaders.embedded import EmbeddedStore
+from loaders.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def _neo4j_local() -> Any:
+    path = ROOT / "devtools" / "neo4j_local" / "neo4j_local.py"
+    spec = importlib.util.spec_from_file_location("neo4j_local", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["neo4j_local"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    """A Bolt URI: ``NEO4J_URI``, or a local server started for this session."""
+    given = os.environ.get("NEO4J_URI")
+    if given:
+        yield given
+        return
+    local = _neo4j_local()
+    cache = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
+    server = local.start(cache)
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+def _neo4j_auth() -> tuple[str, str] | None:
+    user = os.environ.get("NEO4J_USER")
+    return (user, os.environ.get("NEO4J_PASSWORD", "")) if user and os.environ.get("NEO4J_URI") else None
+
+
+@pytest.fixture(scope="session")
+async def neo4j_store(neo4j_uri: str) -> AsyncIterator[GraphStore]:
+    from loaders.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(neo4j_uri, auth=_neo4j_auth(), database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    await store.open()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+async def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    """A fresh, empty, open store of ``kind`` (embedded: a new file; neo4j: the session server, cleared)."""
+    if kind == "embedded":
+        store: GraphStore = EmbeddedStore(tmp_path / "civicmesh.sqlite")
+        await store.open()
+        return store
+    store = request.getfixturevalue("neo4j_store")
+    await store.clear()
+    return store
+
+
+@pytest.fixture(params=STORES)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[GraphStore]:
+    """An empty store, once per adapter."""
+    s = await make_store(request.param, request, tmp_path)
+    try:
+        yield s
+    finally:
+        if s.name == "embedded":
+            await s.close()
