@@ -54,33 +54,51 @@ def _neo4j_auth() -> tuple[str, str] | None:
     return (user, os.environ.get("NEO4J_PASSWORD", "")) if user and os.environ.get("NEO4J_URI") else None
 
 
+class Neo4jPool:
+    """Opens one Neo4jStore for the session on first use (so embedded-only runs never start Neo4j)."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
+        self.store: GraphStore | None = None
+
+    async def get(self) -> GraphStore:
+        if self.store is None:
+            from loaders.neo4j_store import Neo4jStore
+
+            uri = self._request.getfixturevalue("neo4j_uri")
+            store = Neo4jStore(uri, auth=_neo4j_auth(), database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+            await store.open()
+            self.store = store
+        return self.store
+
+
 @pytest.fixture(scope="session")
-async def neo4j_store(neo4j_uri: str) -> AsyncIterator[GraphStore]:
-    from loaders.neo4j_store import Neo4jStore
-
-    store = Neo4jStore(neo4j_uri, auth=_neo4j_auth(), database=os.environ.get("NEO4J_DATABASE", "neo4j"))
-    await store.open()
+async def neo4j_pool(request: pytest.FixtureRequest) -> AsyncIterator[Neo4jPool]:
+    pool = Neo4jPool(request)
     try:
-        yield store
+        yield pool
     finally:
-        await store.close()
+        if pool.store is not None:
+            await pool.store.close()
 
 
-async def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+async def make_store(kind: str, pool: Neo4jPool, tmp_path: Path) -> GraphStore:
     """A fresh, empty, open store of ``kind`` (embedded: a new file; neo4j: the session server, cleared)."""
     if kind == "embedded":
         store: GraphStore = EmbeddedStore(tmp_path / "civicmesh.sqlite")
         await store.open()
         return store
-    store = request.getfixturevalue("neo4j_store")
+    store = await pool.get()
     await store.clear()
     return store
 
 
 @pytest.fixture(params=STORES)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[GraphStore]:
+async def store(
+    request: pytest.FixtureRequest, neo4j_pool: Neo4jPool, tmp_path: Path
+) -> AsyncIterator[GraphStore]:
     """An empty store, once per adapter."""
-    s = await make_store(request.param, request, tmp_path)
+    s = await make_store(request.param, neo4j_pool, tmp_path)
     try:
         yield s
     finally:

@@ -1,0 +1,275 @@
+"""The GraphStore contract: every case runs against both adapters (the ``store`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_schema import Node, Relationship, RelRef, ValidationError, WriteBatch
+from loaders.store import Direction, GraphStore, NodeFilter, Order
+
+pytestmark = pytest.mark.asyncio
+
+
+def _area() -> tuple[list[Node], list[Relationship]]:
+    """A street with two communities, a grid with two buildings and three households."""
+    nodes = [
+        Node("Street", "s1", {"name": "澄江街道", "code": "320281001"}),
+        Node("Community", "c1", {"name": "东门社区", "code": "320281001001"}),
+        Node("Community", "c2", {"name": "西门社区", "code": "320281001002"}),
+        Node("Grid", "g1", {"name": "东门一网格", "kinds": ["PUBLIC_SAFETY", "LIFE_SERVICE"], "target_households": 300}),
+        Node("Building", "b1", {"name": "1栋", "kind": "BUILDING", "address": "东门路1号"}),
+        Node("Building", "b2", {"name": "2号院", "kind": "COURTYARD"}),
+        Node("Household", "h1", {"name": "1栋101", "size": 3, "tags": ["FLOATING"], "phone": "13812341234"}),
+        Node("Household", "h2", {"name": "1栋102", "size": 1, "tags": ["ELDERLY_ALONE"]}),
+        Node("Household", "h3", {"name": "2号院东", "size": 2}),
+        Node("PartyOrganization", "po-c1", {"name": "东门社区党委", "level": "COMMUNITY_COMMITTEE"}),
+        Node("PartyOrganization", "po-g1", {"name": "东门一网格党支部", "level": "GRID_BRANCH", "star": "EXCELLENT"}),
+        Node("PartyMember", "m1", {"name": "张三丰", "kind": "RESIDENT", "vanguard": True}),
+        Node("PartyMember", "m2", {"name": "李四", "kind": "IN_SERVICE"}),
+    ]
+    rels = [
+        Relationship("PART_OF", "c1", "s1"),
+        Relationship("PART_OF", "c2", "s1"),
+        Relationship("PART_OF", "g1", "c1"),
+        Relationship("PART_OF", "b1", "g1"),
+        Relationship("PART_OF", "b2", "g1"),
+        Relationship("PART_OF", "h1", "b1"),
+        Relationship("PART_OF", "h2", "b1"),
+        Relationship("PART_OF", "h3", "b2"),
+        Relationship("REPORTS_TO", "po-g1", "po-c1"),
+        Relationship("GOVERNS", "po-g1", "g1"),
+        Relationship("GOVERNS", "po-c1", "c1"),
+        Relationship("MEMBER_OF", "m1", "po-g1"),
+        Relationship("LIVES_IN", "m1", "h1"),
+        Relationship("LIVES_IN", "m2", "h3"),
+        Relationship("LINKS", "m1", "m2", {"since": "2024-03-01"}),
+        Relationship("LINKS", "m1", "h2", {"since": "2024-03-01"}),
+        Relationship("VISITED", "m1", "h2", {"on": "2026-10-02"}),
+        Relationship("VISITED", "m1", "h2", {"on": "2026-11-03"}),
+    ]
+    return nodes, rels
+
+
+async def _seed(store: GraphStore) -> None:
+    nodes, rels = _area()
+    await store.upsert(nodes, rels)
+
+
+async def test_nodes_round_trip_by_id_in_order(store: GraphStore) -> None:
+    await _seed(store)
+    got = await store.get_nodes(["h2", "missing", "s1"])
+    assert got[1] is None
+    assert got[0] is not None and got[0].label == "Household" and dict(got[0].properties) == {
+        "name": "1栋102",
+        "size": 1,
+        "tags": ["ELDERLY_ALONE"],
+    }
+    assert got[2] is not None and got[2].properties["code"] == "320281001"
+
+
+async def test_upsert_replaces_properties_and_is_idempotent(store: GraphStore) -> None:
+    await _seed(store)
+    await _seed(store)
+    assert await store.count_nodes("Household") == 3
+    assert (await store.count_neighbours(["m1"], "VISITED", Direction.OUT)) == [2]
+    await store.upsert([Node("Household", "h1", {"name": "1栋101", "size": 4})])
+    (h1,) = await store.get_nodes(["h1"])
+    assert h1 is not None and dict(h1.properties) == {"name": "1栋101", "size": 4}
+
+
+async def test_neighbours_both_directions_with_properties(store: GraphStore) -> None:
+    await _seed(store)
+    down, none = await store.neighbours(["b1", "nope"], "PART_OF", Direction.IN)
+    assert [e.node.id for e in down] == ["h1", "h2"]
+    assert none == []
+    assert all(e.relationship.end == "b1" for e in down)
+    (links,) = await store.neighbours(["m1"], "LINKS", Direction.OUT)
+    assert [(e.node.label, e.node.id, e.relationship.properties["since"]) for e in links] == [
+        ("Household", "h2", "2024-03-01"),
+        ("PartyMember", "m2", "2024-03-01"),
+    ]
+    (only_households,) = await store.neighbours(["m1"], "LINKS", Direction.OUT, labels=["Household"])
+    assert [e.node.id for e in only_households] == ["h2"]
+    (visits,) = await store.neighbours(["h2"], "VISITED", Direction.IN)
+    assert [e.relationship.properties["on"] for e in visits] == ["2026-10-02", "2026-11-03"]
+    (limited,) = await store.neighbours(["g1"], "PART_OF", Direction.IN, limit=1)
+    assert [e.node.id for e in limited] == ["b1"]
+    assert await store.count_neighbours(["g1", "b1", "h3"], "PART_OF", Direction.IN) == [2, 2, 0]
+
+
+async def test_listing_pages_forward_and_backward(store: GraphStore) -> None:
+    await _seed(store)
+    first = await store.list_nodes("Household", first=2)
+    assert [n.id for n in first.nodes] == ["h1", "h2"] and first.has_more
+    rest = await store.list_nodes("Household", first=2, after=first.cursors[-1])
+    assert [n.id for n in rest.nodes] == ["h3"] and not rest.has_more
+    back = await store.list_nodes("Household", first=2, after=rest.cursors[0], backward=True)
+    assert [n.id for n in back.nodes] == ["h1", "h2"] and not back.has_more
+    by_name = await store.list_nodes("Community", order=Order("name", descending=True))
+    assert [n.name for n in by_name.nodes] == ["西门社区", "东门社区"]
+    after = await store.list_nodes("Community", order=Order("name", descending=True), after=by_name.cursors[0])
+    assert [n.id for n in after.nodes] == ["c1"]
+    with pytest.raises(ValueError, match="cannot order by"):
+        await store.list_nodes("Household", order=Order("size"))
+    with pytest.raises(ValueError, match="not a cursor"):
+        await store.list_nodes("Household", after="garbage!")
+
+
+async def test_filters_name_property_list_and_area(store: GraphStore) -> None:
+    await _seed(store)
+    name = NodeFilter(name_contains="门")
+    assert await store.count_nodes("Community", filter=name) == 2
+    assert await store.count_nodes("Household", filter=NodeFilter(equals={"tags": "FLOATING"})) == 1
+    assert await store.count_nodes("Building", filter=NodeFilter(equals={"kind": "COURTYARD"})) == 1
+    assert await store.count_nodes("Household", filter=NodeFilter(within="c1")) == 3
+    assert await store.count_nodes("Household", filter=NodeFilter(within="c2")) == 0
+    assert await store.count_nodes("Household", filter=NodeFilter(within="b1")) == 2
+    # a member is within an area through the household it lives in
+    assert await store.count_nodes("PartyMember", filter=NodeFilter(within="b2")) == 1
+    # an organization is within an area through the area it governs
+    page = await store.list_nodes("PartyOrganization", filter=NodeFilter(within="s1"))
+    assert [n.id for n in page.nodes] == ["po-c1", "po-g1"]
+    both = NodeFilter(within="g1", equals={"tags": "ELDERLY_ALONE"})
+    assert [n.id for n in (await store.list_nodes("Household", filter=both)).nodes] == ["h2"]
+    assert await store.count_nodes("Household", filter=NodeFilter(ids=["h3", "h1", "zz"])) == 2
+
+
+async def test_search_finds_chinese_substrings_shortest_first(store: GraphStore) -> None:
+    await _seed(store)
+    hits = await store.search("东门")
+    assert [n.id for n in hits] == ["c1", "g1", "po-c1", "po-g1"]
+    assert [n.id for n in await store.search("东门", labels=["Grid"])] == ["g1"]
+    assert await store.search("") == []
+
+
+async def test_ancestors_and_descendants(store: GraphStore) -> None:
+    await _seed(store)
+    (chain, none) = await store.ancestors(["h2", "s1"], "PART_OF")
+    assert [n.id for n in chain] == ["b1", "g1", "c1", "s1"] and none == []
+    (short,) = await store.ancestors(["h2"], "PART_OF", max_depth=2)
+    assert [n.id for n in short] == ["b1", "g1"]
+    (tree,) = await store.descendants(["s1"], "PART_OF", max_depth=3)
+    assert [(n.id, d) for n, d in tree] == [("c1", 1), ("c2", 1), ("g1", 2), ("b1", 3), ("b2", 3)]
+    (homes,) = await store.descendants(["c1"], "PART_OF", max_depth=4, labels=["Household"])
+    assert [(n.id, d) for n, d in homes] == [("h1", 3), ("h2", 3), ("h3", 3)]
+
+
+async def test_delete_nodes_and_relationships(store: GraphStore) -> None:
+    await _seed(store)
+    result = await store.delete(relationships=[RelRef("VISITED", "m1", "h2", "VISITED|2026-10-02")])
+    assert result.relationships_deleted == 1
+    assert await store.count_neighbours(["m1"], "VISITED", Direction.OUT) == [1]
+    await store.delete(node_ids=["h2"])
+    assert (await store.get_nodes(["h2"])) == [None]
+    assert await store.count_neighbours(["m1"], "LINKS", Direction.OUT) == [1]
+    assert await store.count_neighbours(["b1"], "PART_OF", Direction.IN) == [1]
+    await store.delete(relationships=[RelRef("LINKS", "m1", "m2")])
+    assert await store.count_neighbours(["m1"], "LINKS", Direction.OUT) == [0]
+
+
+async def test_move_is_one_atomic_batch(store: GraphStore) -> None:
+    await _seed(store)
+    move = WriteBatch(
+        relationships=[Relationship("PART_OF", "h3", "b1")],
+        delete_relationships=[RelRef("PART_OF", "h3", "b2")],
+    )
+    await store.write(move)
+    (parents,) = await store.neighbours(["h3"], "PART_OF", Direction.OUT)
+    assert [e.node.id for e in parents] == ["b1"]
+
+
+async def _assert_refused(store: GraphStore, batch: WriteBatch, record: str, field: str, code: str) -> None:
+    before_nodes = sum([await store.count_nodes(lab) for lab in ("Street", "Community", "Household", "Building")])
+    with pytest.raises(ValidationError) as info:
+        await store.write(batch)
+    problems = info.value.problems
+    assert any(p.record == record and p.field == field and p.code == code for p in problems), problems
+    after_nodes = sum([await store.count_nodes(lab) for lab in ("Street", "Community", "Household", "Building")])
+    assert after_nodes == before_nodes, "a refused batch must write nothing"
+
+
+async def test_bad_input_is_refused_whole_with_record_field_reason(store: GraphStore) -> None:
+    await _seed(store)
+    fresh = Node("Household", "h9", {"name": "新户"})
+    cases = [
+        # relationship to a missing endpoint
+        (WriteBatch([fresh], [Relationship("PART_OF", "h9", "b404")]), "PART_OF h9 -> b404", "end", "MISSING_ENDPOINT"),
+        # endpoint of the wrong label
+        (WriteBatch([fresh], [Relationship("PART_OF", "h9", "g1")]), "PART_OF h9 -> g1", "end", "ENDPOINT_LABEL"),
+        # unknown enum value
+        (
+            WriteBatch([fresh, Node("Building", "b9", {"name": "9栋", "kind": "TOWER"})]),
+            "Building b9",
+            "kind",
+            "ENUM",
+        ),
+        # duplicate id: in the batch, and against a node of another label
+        (WriteBatch([fresh, Node("Household", "h9", {"name": "again"})]), "Household h9", "id", "DUPLICATE_ID"),
+        (WriteBatch([fresh, Node("Street", "h1", {"name": "冒名"})]), "Street h1", "id", "DUPLICATE_ID"),
+        # a second PART_OF parent
+        (WriteBatch([fresh], [Relationship("PART_OF", "h1", "b2")]), "PART_OF h1 -> b2", "end", "SECOND_PARENT"),
+        # bad checksums
+        (
+            WriteBatch([fresh, Node("PartyMember", "m9", {"name": "王五", "kind": "RESIDENT", "id_number": "110105194912310021"})]),
+            "PartyMember m9",
+            "id_number",
+            "CHECKSUM",
+        ),
+        (
+            WriteBatch([fresh, Node("AllianceMember", "u9", {"name": "某公司", "kind": "ENTERPRISE", "credit_code": "91350100M000100Y44"})]),
+            "AllianceMember u9",
+            "credit_code",
+            "CHECKSUM",
+        ),
+        (WriteBatch([Node("Household", "h9", {"name": "x", "phone": "1234"})]), "Household h9", "phone", "FORMAT"),
+        (WriteBatch([Node("Household", "h9", {"size": 2})]), "Household h9", "name", "REQUIRED"),
+    ]
+    for batch, record, field, code in cases:
+        await _assert_refused(store, batch, record, field, code)
+    assert (await store.get_nodes(["h9", "b9", "m9", "u9"])) == [None, None, None, None]
+
+
+async def test_a_refused_batch_reports_every_problem(store: GraphStore) -> None:
+    await _seed(store)
+    batch = WriteBatch(
+        [Node("Building", "b7", {"name": "7栋", "kind": "TOWER"}), Node("Household", "h7", {"name": "7"})],
+        [Relationship("PART_OF", "h7", "nowhere"), Relationship("PART_OF", "b7", "g1")],
+    )
+    with pytest.raises(ValidationError) as info:
+        await store.write(batch)
+    codes = sorted(p.code for p in info.value.problems)
+    assert codes == ["ENUM", "MISSING_ENDPOINT"]
+    assert "nothing was written" in str(info.value)
+    assert (await store.get_nodes(["b7", "h7"])) == [None, None]
+
+
+async def test_valid_ids_and_codes_are_accepted(store: GraphStore) -> None:
+    await store.upsert(
+        [
+            Node("PartyMember", "m1", {"name": "王五", "kind": "RETIRED", "id_number": "11010519491231002X"}),
+            Node("AllianceMember", "u1", {"name": "某银行", "kind": "FINANCIAL_INSTITUTION", "credit_code": "91350100M000100Y43", "resources": ["FUNDING"]}),
+        ]
+    )
+    assert await store.count_nodes("AllianceMember", filter=NodeFilter(equals={"resources": "FUNDING"})) == 1
+
+
+async def test_projection_has_labels_properties_and_no_pii(store: GraphStore) -> None:
+    await _seed(store)
+    g = await store.project()
+    assert g.number_of_nodes() == 13
+    assert g.number_of_edges() == 18
+    assert g.nodes["h1"] == {"label": "Household", "name": "1栋101", "size": 3, "tags": ["FLOATING"]}
+    assert "name" not in g.nodes["m1"] and g.nodes["m1"]["vanguard"] is True
+    assert g.edges["m1", "h2", "VISITED|2026-11-03"] == {"type": "VISITED", "on": "2026-11-03"}
+    assert g.edges["h1", "b1", "PART_OF"] == {"type": "PART_OF"}
+    sub = await store.project(labels=["Household", "Building"], rel_types=["PART_OF"])
+    assert sorted(sub.nodes) == ["b1", "b2", "h1", "h2", "h3"]
+    assert sub.number_of_edges() == 3
+
+
+async def test_clear_and_ping(store: GraphStore) -> None:
+    await _seed(store)
+    await store.ping()
+    await store.clear()
+    assert await store.count_nodes("Household") == 0
+    assert (await store.project()).number_of_nodes() == 0
