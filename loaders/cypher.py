@@ -171,6 +171,22 @@ ORDER BY size(n.name), n.name, n.id
 LIMIT $limit
 """
 
+SCAN_NODES: Final = f"""
+MATCH (n:{ENTITY})
+WHERE n.id > $after AND ($labels IS NULL OR {LABEL_OF} IN $labels)
+RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
+ORDER BY n.id
+LIMIT $limit
+"""
+
+SCAN_RELATIONSHIPS: Final = f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}})-[r]->(b:{ENTITY})
+WHERE $types IS NULL OR type(r) IN $types
+RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props
+ORDER BY start, type, end, coalesce(r.on, '')
+"""
+
 # --- writes --------------------------------------------------------------------------
 
 EXISTING_LABELS: Final = f"""

@@ -16,7 +16,7 @@ import bisect
 import json
 import sqlite3
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -339,6 +339,35 @@ class EmbeddedStore:
                     break
             out.append(found)
         return out
+
+    async def scan_nodes(
+        self, labels: Sequence[str] | None = None, *, batch_size: int = 10_000
+    ) -> AsyncIterator[list[Node]]:
+        nodes = self._g._node
+        wanted = set(labels) if labels else None
+        ids = sorted(i for i, d in nodes.items() if wanted is None or d["label"] in wanted)
+        for at in range(0, len(ids), batch_size):
+            yield [Node(nodes[i]["label"], i, nodes[i]["p"]) for i in ids[at : at + batch_size]]
+
+    async def scan_relationships(
+        self, types: Sequence[str] | None = None, *, batch_size: int = 10_000
+    ) -> AsyncIterator[list[Relationship]]:
+        wanted = set(types) if types else None
+        succ = self._g._succ
+        batch: list[Relationship] = []
+        for start in sorted(succ):
+            rows = sorted(
+                (a["type"], end, key, a["p"])
+                for end, keyed in succ[start].items()
+                for key, a in keyed.items()
+                if wanted is None or a["type"] in wanted
+            )
+            batch += [Relationship(t, start, end, p) for t, end, _, p in rows]
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     # --- writes ----------------------------------------------------------------------
     def _existing(self, batch: WriteBatch) -> Existing:

@@ -9,7 +9,7 @@ a batch is validated inside its own write transaction, so a refused batch writes
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import networkx as nx
@@ -200,6 +200,32 @@ class Neo4jStore:
         )
         found = {r["id"]: [(_node(n), int(n["depth"])) for n in r["found"]] for r in rows}
         return [list(found.get(i, [])) for i in ids]
+
+    async def scan_nodes(
+        self, labels: Sequence[str] | None = None, *, batch_size: int = 10_000
+    ) -> AsyncIterator[list[Node]]:
+        after = ""
+        wanted = list(labels) if labels else None
+        while True:
+            rows = await self._read(cypher.SCAN_NODES, after=after, labels=wanted, limit=batch_size)
+            if not rows:
+                return
+            yield [_node(r) for r in rows]
+            after = rows[-1]["id"]
+
+    async def scan_relationships(
+        self, types: Sequence[str] | None = None, *, batch_size: int = 10_000
+    ) -> AsyncIterator[list[Relationship]]:
+        after = ""
+        wanted = list(types) if types else None
+        while True:
+            starts = await self._read(cypher.SCAN_NODES, after=after, labels=None, limit=batch_size)
+            if not starts:
+                return
+            after = starts[-1]["id"]
+            rows = await self._read(cypher.SCAN_RELATIONSHIPS, ids=[r["id"] for r in starts], types=wanted)
+            if rows:
+                yield [Relationship(r["type"], r["start"], r["end"], r["props"]) for r in rows]
 
     # --- writes ----------------------------------------------------------------------
     async def write(self, batch: WriteBatch) -> WriteResult:

@@ -12,7 +12,7 @@ what already exists, then applied whole, or refused whole with a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -147,6 +147,16 @@ class GraphStore(Protocol):
     ) -> list[list[tuple[Node, int]]]:
         """For each id, the nodes reaching it through ``rel_type`` within ``max_depth`` hops,
         with their depth, breadth-first."""
+
+    def scan_nodes(self, labels: Sequence[str] | None = None, *, batch_size: int = 10_000) -> AsyncIterator[list[Node]]:
+        """Every node (of ``labels``), with all properties, in batches, ordered by id."""
+        ...
+
+    def scan_relationships(
+        self, types: Sequence[str] | None = None, *, batch_size: int = 10_000
+    ) -> AsyncIterator[list[Relationship]]:
+        """Every relationship (of ``types``) in batches, ordered by (start id, type, end id, key)."""
+        ...
 
     # --- writes ----------------------------------------------------------------------
     async def write(self, batch: WriteBatch) -> WriteResult:

@@ -1,0 +1,37 @@
+"""``civicmesh serve``: the HTTP service (GraphQL, GraphiQL, explorer, health)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from service.settings import Settings
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser("serve", help="serve the GraphQL API over HTTP")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (embedded store: keep 1)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    if args.workers > 1 and not settings.is_neo4j:
+        print("civicmesh: the embedded store is one process's graph; use --workers 1 or a Neo4j store")
+        return 2
+    where = settings.store if settings.is_neo4j else f"embedded store {settings.store}"
+    print(f"civicmesh: serving {where} on http://{args.host}:{args.port}/graphql")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        lifespan="on",
+    )
+    return 0
