@@ -1,0 +1,18 @@
+# The civicmesh service. Build: docker build -t civicmesh .
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY graph_schema ./graph_schema
+COPY loaders ./loaders
+COPY resolvers ./resolvers
+COPY analytics ./analytics
+COPY service ./service
+COPY schema.graphql ./schema.graphql
+RUN pip install . && useradd --system --home /data civicmesh && mkdir -p /data && chown civicmesh /data
+USER civicmesh
+ENV CIVICMESH_STORE=/data/civicmesh.sqlite
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/readyz').status == 200 else 1)"
+CMD ["civicmesh", "serve", "--host", "0.0.0.0", "--port", "8000"]
