@@ -27,7 +27,7 @@ from graph_schema.contract import (
     rel_key,
 )
 from graph_schema.ids import from_global_id, to_global_id
-from graph_schema.records import NotFoundError, Node, Problem, Relationship, RelRef, ValidationError
+from graph_schema.records import Node, NotFoundError, Problem, Relationship, RelRef, ValidationError
 from graph_schema.validation import Existing, WriteBatch, node_problems, relationship_problems, validate_batch
 
 __all__ = [
@@ -61,8 +61,8 @@ __all__ = [
     "WriteBatch",
     "from_global_id",
     "node_problems",
-    "relationship_problems",
     "rel_key",
+    "relationship_problems",
     "to_global_id",
     "validate_batch",
 ]

@@ -6,6 +6,7 @@ declared here once.  Names are part of the contract: extend them, never rename t
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, Literal
@@ -79,7 +80,7 @@ class OrgLevel(StrEnum):
 
 
 class Star(StrEnum):
-    """"双强双优" star rating of a branch (示范 / 优秀 / 合格 / 不合格)."""
+    """ "双强双优" star rating of a branch (示范 / 优秀 / 合格 / 不合格)."""
 
     DEMONSTRATION = "DEMONSTRATION"
     EXCELLENT = "EXCELLENT"
@@ -133,7 +134,7 @@ class Prop:
 
     type: ValueType = "string"
     required: bool = False
-    enum: type[StrEnum] | None = None
+    enum: builtins.type[StrEnum] | None = None
     check: Check | None = None
     pii: bool = False
     minimum: int | None = None
@@ -266,7 +267,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         RelSpec(R.PART_OF, "隶属", frozenset(HIERARCHY.items()), single=True),
         RelSpec(R.REPORTS_TO, "上级党组织", frozenset({(_ORG, _ORG)}), single=True),
         RelSpec(R.GOVERNS, "管辖", frozenset((_ORG, a) for a in AREA_LABELS)),
-        RelSpec(R.MEMBER_OF, "所属党组织", frozenset({(_PM, _ORG)})),
+        RelSpec(R.MEMBER_OF, "所属党组织", frozenset({(_PM, _ORG)}), single=True),
         RelSpec(R.LIVES_IN, "居住", frozenset({(_PM, L.HOUSEHOLD)}), single=True),
         RelSpec(R.REPORTED_TO, "报到", frozenset({(_PM, L.COMMUNITY)}), {"since": _SINCE}),
         RelSpec(R.RUNS, "负责驿站", frozenset({(_PM, L.VANGUARD_STATION)})),

@@ -8,8 +8,10 @@ writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from graph_schema.checksums import (
@@ -29,6 +31,11 @@ _CHECKS = {
 }
 _LABELS = {label.value: label for label in Label}
 _TYPES = {t.value: t for t in RelType}
+
+
+@functools.cache
+def _enum_values(enum: type[StrEnum]) -> frozenset[str]:
+    return frozenset(e.value for e in enum)
 
 
 def node_record(node: Node) -> str:
@@ -73,7 +80,7 @@ def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
             return "TYPE", f"must be a list of strings, got {value!r}"
         items = list(value)
     if prop.enum is not None:
-        allowed = {e.value for e in prop.enum}
+        allowed = _enum_values(prop.enum)
         bad = [v for v in items if v not in allowed]
         if bad:
             return "ENUM", f"{bad[0]!r} is not one of {', '.join(sorted(allowed))}"
@@ -85,9 +92,7 @@ def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def properties_problems(
-    record: str, props: Mapping[str, Prop], values: Mapping[str, Any], what: str
-) -> list[Problem]:
+def properties_problems(record: str, props: Mapping[str, Prop], values: Mapping[str, Any], what: str) -> list[Problem]:
     out: list[Problem] = []
     for name, value in values.items():
         spec = props.get(name)
@@ -121,9 +126,7 @@ def node_problems(node: Node, record: str | None = None) -> list[Problem]:
     return out
 
 
-def relationship_problems(
-    rel: Relationship, labels: Mapping[str, str], record: str | None = None
-) -> list[Problem]:
+def relationship_problems(rel: Relationship, labels: Mapping[str, str], record: str | None = None) -> list[Problem]:
     """Problems of one relationship, given the labels of the nodes it may connect."""
     rec = record or rel.describe()
     rtype = _TYPES.get(rel.type)
@@ -139,13 +142,24 @@ def relationship_problems(
         label = labels.get(node_id)
         names = " or ".join(sorted(allowed))
         if label is None:
-            out.append(Problem(rec, field_name, "MISSING_ENDPOINT", f"no node with id {node_id!r} (expected a {names})"))
+            out.append(
+                Problem(rec, field_name, "MISSING_ENDPOINT", f"no node with id {node_id!r} (expected a {names})")
+            )
         elif label not in allowed:
             out.append(Problem(rec, field_name, "ENDPOINT_LABEL", f"{node_id!r} is a {label}, expected a {names}"))
         ends.append(label)
-    if not out and (_LABELS[ends[0]], _LABELS[ends[1]]) not in spec.pairs:
+    if (
+        not out
+        and ends[0] is not None
+        and ends[1] is not None
+        and (_LABELS[ends[0]], _LABELS[ends[1]]) not in spec.pairs
+    ):
         pairs = ", ".join(f"{s}->{e}" for s, e in sorted(spec.pairs))
-        out.append(Problem(rec, "end", "ENDPOINT_LABEL", f"{rel.type} cannot join a {ends[0]} to a {ends[1]} (allowed: {pairs})"))
+        out.append(
+            Problem(
+                rec, "end", "ENDPOINT_LABEL", f"{rel.type} cannot join a {ends[0]} to a {ends[1]} (allowed: {pairs})"
+            )
+        )
     return out
 
 
@@ -185,11 +199,7 @@ class WriteBatch:
 
     def single_starts(self) -> set[tuple[str, str]]:
         """(type, start) of every relationship of a single-parent type the batch writes."""
-        return {
-            (r.type, r.start)
-            for r in self.relationships
-            if r.type in _TYPES and REL_SPECS[_TYPES[r.type]].single
-        }
+        return {(r.type, r.start) for r in self.relationships if r.type in _TYPES and REL_SPECS[_TYPES[r.type]].single}
 
 
 def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
@@ -207,7 +217,12 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
         old = labels.get(node.id)
         if old is not None and old != node.label:
             problems.append(
-                Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} already belongs to a {old}; ids are unique across the graph")
+                Problem(
+                    rec,
+                    "id",
+                    "DUPLICATE_ID",
+                    f"id {node.id!r} already belongs to a {old}; ids are unique across the graph",
+                )
             )
         elif node.label in _LABELS:
             labels[node.id] = node.label
@@ -229,7 +244,12 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
         if other is not None and other != rel.end:
             hint = " (move it instead of linking it twice)" if rel.type == "PART_OF" else ""
             problems.append(
-                Problem(rec, "end", "SECOND_PARENT", f"{rel.start!r} already has {rel.type} {other!r}; only one is allowed{hint}")
+                Problem(
+                    rec,
+                    "end",
+                    "SECOND_PARENT",
+                    f"{rel.start!r} already has {rel.type} {other!r}; only one is allowed{hint}",
+                )
             )
         else:
             new_parent[k] = rel.end

@@ -138,7 +138,9 @@ def node_where(
     return where
 
 
-def list_nodes(label_name: str, where: list[str], field: str, descending: bool, backward: bool, has_cursor: bool) -> str:
+def list_nodes(
+    label_name: str, where: list[str], field: str, descending: bool, backward: bool, has_cursor: bool
+) -> str:
     """A keyset page: ``$limit`` nodes after (or, backward, before) the cursor ``$cv``/``$cid``."""
     f = prop_name(label_name, field)
     ascending = descending == backward  # walking backwards flips the direction of travel

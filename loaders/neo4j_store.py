@@ -84,7 +84,10 @@ class Neo4jStore:
 
     async def _read(self, query: str, **params: Any) -> list[Any]:
         result = await self.driver.execute_query(
-            query, params, routing_=RoutingControl.READ, database_=self.database  # type: ignore[arg-type]
+            query,
+            params,
+            routing_=RoutingControl.READ,
+            database_=self.database,
         )
         return list(result.records)
 

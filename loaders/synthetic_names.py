@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+# fmt: off
 COUNTY_CODE: Final = "320281"
 """Jiangyin City, Wuxi, Jiangsu."""
 
@@ -179,3 +180,4 @@ ALLIANCE_THEMES: Final[tuple[tuple[str, int], ...]] = (
     ("平安联防", 6),
     ("六方联动", 5),
 )
+# fmt: on

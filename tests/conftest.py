@@ -94,9 +94,7 @@ async def make_store(kind: str, pool: Neo4jPool, tmp_path: Path) -> GraphStore:
 
 
 @pytest.fixture(params=STORES)
-async def store(
-    request: pytest.FixtureRequest, neo4j_pool: Neo4jPool, tmp_path: Path
-) -> AsyncIterator[GraphStore]:
+async def store(request: pytest.FixtureRequest, neo4j_pool: Neo4jPool, tmp_path: Path) -> AsyncIterator[GraphStore]:
     """An empty store, once per adapter."""
     s = await make_store(request.param, neo4j_pool, tmp_path)
     try:

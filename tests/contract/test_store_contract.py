@@ -16,7 +16,9 @@ def _area() -> tuple[list[Node], list[Relationship]]:
         Node("Street", "s1", {"name": "澄江街道", "code": "320281001"}),
         Node("Community", "c1", {"name": "东门社区", "code": "320281001001"}),
         Node("Community", "c2", {"name": "西门社区", "code": "320281001002"}),
-        Node("Grid", "g1", {"name": "东门一网格", "kinds": ["PUBLIC_SAFETY", "LIFE_SERVICE"], "target_households": 300}),
+        Node(
+            "Grid", "g1", {"name": "东门一网格", "kinds": ["PUBLIC_SAFETY", "LIFE_SERVICE"], "target_households": 300}
+        ),
         Node("Building", "b1", {"name": "1栋", "kind": "BUILDING", "address": "东门路1号"}),
         Node("Building", "b2", {"name": "2号院", "kind": "COURTYARD"}),
         Node("Household", "h1", {"name": "1栋101", "size": 3, "tags": ["FLOATING"], "phone": "13812341234"}),
@@ -59,11 +61,16 @@ async def test_nodes_round_trip_by_id_in_order(store: GraphStore) -> None:
     await _seed(store)
     got = await store.get_nodes(["h2", "missing", "s1"])
     assert got[1] is None
-    assert got[0] is not None and got[0].label == "Household" and dict(got[0].properties) == {
-        "name": "1栋102",
-        "size": 1,
-        "tags": ["ELDERLY_ALONE"],
-    }
+    assert (
+        got[0] is not None
+        and got[0].label == "Household"
+        and dict(got[0].properties)
+        == {
+            "name": "1栋102",
+            "size": 1,
+            "tags": ["ELDERLY_ALONE"],
+        }
+    )
     assert got[2] is not None and got[2].properties["code"] == "320281001"
 
 
@@ -210,13 +217,27 @@ async def test_bad_input_is_refused_whole_with_record_field_reason(store: GraphS
         (WriteBatch([fresh], [Relationship("PART_OF", "h1", "b2")]), "PART_OF h1 -> b2", "end", "SECOND_PARENT"),
         # bad checksums
         (
-            WriteBatch([fresh, Node("PartyMember", "m9", {"name": "王五", "kind": "RESIDENT", "id_number": "110105194912310021"})]),
+            WriteBatch(
+                [
+                    fresh,
+                    Node("PartyMember", "m9", {"name": "王五", "kind": "RESIDENT", "id_number": "110105194912310021"}),
+                ]
+            ),
             "PartyMember m9",
             "id_number",
             "CHECKSUM",
         ),
         (
-            WriteBatch([fresh, Node("AllianceMember", "u9", {"name": "某公司", "kind": "ENTERPRISE", "credit_code": "91350100M000100Y44"})]),
+            WriteBatch(
+                [
+                    fresh,
+                    Node(
+                        "AllianceMember",
+                        "u9",
+                        {"name": "某公司", "kind": "ENTERPRISE", "credit_code": "91350100M000100Y44"},
+                    ),
+                ]
+            ),
             "AllianceMember u9",
             "credit_code",
             "CHECKSUM",
@@ -247,7 +268,16 @@ async def test_valid_ids_and_codes_are_accepted(store: GraphStore) -> None:
     await store.upsert(
         [
             Node("PartyMember", "m1", {"name": "王五", "kind": "RETIRED", "id_number": "11010519491231002X"}),
-            Node("AllianceMember", "u1", {"name": "某银行", "kind": "FINANCIAL_INSTITUTION", "credit_code": "91350100M000100Y43", "resources": ["FUNDING"]}),
+            Node(
+                "AllianceMember",
+                "u1",
+                {
+                    "name": "某银行",
+                    "kind": "FINANCIAL_INSTITUTION",
+                    "credit_code": "91350100M000100Y43",
+                    "resources": ["FUNDING"],
+                },
+            ),
         ]
     )
     assert await store.count_nodes("AllianceMember", filter=NodeFilter(equals={"resources": "FUNDING"})) == 1
