@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from typing import Final
 
@@ -24,7 +25,7 @@ def resident_id_check_digit(first17: str) -> str:
     >>> resident_id_check_digit("11010519491231002")
     'X'
     """
-    total = sum(int(c) * w for c, w in zip(first17, _RID_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), _RID_WEIGHTS))
     return _RID_CHECK[total % 11]
 
 
@@ -56,7 +57,7 @@ def credit_code_check_char(first17: str) -> str:
     >>> credit_code_check_char("91350100M000100Y4")
     '3'
     """
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(USCC_ALPHABET.index, first17), _USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -67,10 +67,12 @@ def masked(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
     return {k: mask_value(label, k, v) for k, v in properties.items()}
 
 
+_PII_BY_NAME: dict[str, frozenset[str]] = {label.value: fields for label, fields in PII_FIELDS.items()}
+
+
 def without_pii(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``properties`` without the PII fields of ``label``."""
-    try:
-        pii = PII_FIELDS[Label(label)]
-    except ValueError:
+    pii = _PII_BY_NAME.get(label)
+    if not pii:
         return dict(properties)
     return {k: v for k, v in properties.items() if k not in pii}

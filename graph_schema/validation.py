@@ -31,6 +31,7 @@ _CHECKS = {
 }
 _LABELS = {label.value: label for label in Label}
 _TYPES = {t.value: t for t in RelType}
+_ENDS = {t: (spec.start_labels, spec.end_labels) for t, spec in REL_SPECS.items()}
 
 
 @functools.cache
@@ -52,6 +53,8 @@ def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
     ('TYPE', "must be a date YYYY-MM-DD, got '2024-02-30'")
     """
     t = prop.type
+    if t == "string" and prop.enum is None and prop.check is None and isinstance(value, str):
+        return None
     if t == "string" or t == "date":
         if not isinstance(value, str):
             return "TYPE", f"must be a {'date YYYY-MM-DD' if t == 'date' else 'string'}, got {value!r}"
@@ -135,12 +138,13 @@ def relationship_problems(rel: Relationship, labels: Mapping[str, str], record: 
     spec = REL_SPECS[rtype]
     out = properties_problems(rec, spec.props, rel.properties, rel.type)
     ends = []
+    starts, ends_allowed = _ENDS[rtype]
     for field_name, node_id, allowed in (
-        ("start", rel.start, spec.start_labels),
-        ("end", rel.end, spec.end_labels),
+        ("start", rel.start, starts),
+        ("end", rel.end, ends_allowed),
     ):
         label = labels.get(node_id)
-        names = " or ".join(sorted(allowed))
+        names = " or ".join(sorted(allowed)) if label not in allowed else ""
         if label is None:
             out.append(
                 Problem(rec, field_name, "MISSING_ENDPOINT", f"no node with id {node_id!r} (expected a {names})")

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import json
+import gc
 import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph_schema import WITHIN_VIA, Label, Node, Relationship, RelRef, ValidationError, WriteBatch
 from graph_schema.privacy import without_pii
@@ -40,8 +42,34 @@ _SCHEMA = (
 _WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
 
 
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cycle collector while millions of small dicts are made, then freeze them.
+
+    A full collection rescans every object of the graph; with the graph frozen into the
+    permanent generation, collections after a bulk load only look at new objects.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key: str, data: dict[str, Any]) -> None:
+    """Add edge ``start -key-> end`` to a MultiDiGraph's adjacency dicts (both nodes exist)."""
+    keyed = succ[start].get(end)
+    if keyed is None:
+        keyed = succ[start][end] = {}
+        pred[end][start] = keyed
+    keyed[key] = data
+
+
 def _dumps(props: Any) -> str:
-    return json.dumps(props, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 
 class EmbeddedStore:
@@ -55,6 +83,8 @@ class EmbeddedStore:
         self._by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
         self._sorted: dict[tuple[str, str], list[tuple[Any, str]]] = {}
         self._closures: dict[str, frozenset[str]] = {}
+        self._version = 0
+        self._projection: tuple[int, nx.MultiDiGraph] | None = None
         self._db: sqlite3.Connection | None = None
         self._io: ThreadPoolExecutor | None = None
         self._lock = asyncio.Lock()
@@ -72,19 +102,24 @@ class EmbeddedStore:
         db = sqlite3.connect(self.path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA cache_size=-262144")  # 256 MiB of page cache for bulk writes
+        db.execute("PRAGMA temp_store=MEMORY")
         for stmt in _SCHEMA:
             db.execute(stmt)
         self._db = db
         g = nx.MultiDiGraph()
+        node, succ, pred = g._node, g._succ, g._pred
         by_label = self._by_label
-        for node_id, label, props in db.execute("SELECT id, label, props FROM nodes"):
-            g.add_node(node_id, label=label, p=json.loads(props))
-            by_label.setdefault(label, {})[node_id] = None
-        g.add_edges_from(
-            (start, end, key, {"type": rtype, "p": json.loads(props)})
-            for start, key, end, rtype, props in db.execute("SELECT start, key, end, type, props FROM rels")
-        )
+        with _bulk():
+            for node_id, label, props in db.execute("SELECT id, label, props FROM nodes"):
+                node[node_id] = {"label": label, "p": orjson.loads(props)}
+                succ[node_id] = {}
+                pred[node_id] = {}
+                by_label.setdefault(label, {})[node_id] = None
+            for start, key, end, rtype, props in db.execute("SELECT start, key, end, type, props FROM rels"):
+                _link(succ, pred, start, end, key, {"type": rtype, "p": orjson.loads(props)})
         self._g = g
+        self._version += 1
 
     async def close(self) -> None:
         if self._io is None:
@@ -402,7 +437,8 @@ class EmbeddedStore:
                 for r in batch.relationships
             ]
             await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
-            self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+            with _bulk():
+                self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(
@@ -449,12 +485,21 @@ class EmbeddedStore:
         for node_id in node_deletes:
             self._by_label[g._node[node_id]["label"]].pop(node_id, None)
             g.remove_node(node_id)
+        node, succ, pred = g._node, g._succ, g._pred
+        by_label = self._by_label
         for node_id, label, props in node_rows:
-            g.add_node(node_id, label=label, p=props)
-            self._by_label.setdefault(label, {})[node_id] = None
+            data = node.get(node_id)
+            if data is None:
+                node[node_id] = {"label": label, "p": props}
+                succ[node_id] = {}
+                pred[node_id] = {}
+            else:
+                data["p"] = props
+            by_label.setdefault(label, {})[node_id] = None
             touched.add(label)
         for start, key, end, rtype, props in rel_rows:
-            g.add_edge(start, end, key, type=rtype, p=props)
+            _link(succ, pred, start, end, key, {"type": rtype, "p": props})
+        self._version += 1
         if touched:
             self._sorted = {k: v for k, v in self._sorted.items() if k[0] not in touched}
         if node_deletes or any(r[3] == "PART_OF" for r in rel_rows) or any("PART_OF" in d[1] for d in rel_deletes):
@@ -473,6 +518,7 @@ class EmbeddedStore:
             self._by_label = {label.value: {} for label in Label}
             self._sorted.clear()
             self._closures.clear()
+            self._version += 1
 
     def _clear_sync(self) -> None:
         db = self._require_db()
@@ -485,23 +531,31 @@ class EmbeddedStore:
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
+        whole = labels is None and rel_types is None
+        if whole and self._projection is not None and self._projection[0] == self._version:
+            return self._projection[1]
         wanted_labels = set(labels) if labels else None
         wanted_types = set(rel_types) if rel_types else None
         src = self._g
         out = nx.MultiDiGraph()
-        out.add_nodes_from(
-            (i, {"label": d["label"], **without_pii(d["label"], d["p"])})
-            for i, d in src._node.items()
-            if wanted_labels is None or d["label"] in wanted_labels
-        )
-        keep = out._node
-        out.add_edges_from(
-            (s, e, k, {"type": a["type"], **a["p"]})
-            for s, nbrs in src._succ.items()
-            if s in keep
-            for e, keyed in nbrs.items()
-            if e in keep
-            for k, a in keyed.items()
-            if wanted_types is None or a["type"] in wanted_types
-        )
+        node, succ, pred = out._node, out._succ, out._pred
+        with _bulk():
+            for i, d in src._node.items():
+                label = d["label"]
+                if wanted_labels is None or label in wanted_labels:
+                    node[i] = {"label": label, **without_pii(label, d["p"])}
+                    succ[i] = {}
+                    pred[i] = {}
+            for s, nbrs in src._succ.items():
+                if s not in node:
+                    continue
+                for e, keyed in nbrs.items():
+                    if e not in node:
+                        continue
+                    for k, a in keyed.items():
+                        if wanted_types is None or a["type"] in wanted_types:
+                            _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
+        nx.freeze(out)
+        if whole:
+            self._projection = (self._version, out)
         return out

@@ -342,4 +342,5 @@ class Neo4jStore:
 
             await session.execute_read(nodes)
             await session.execute_read(rels)
+        nx.freeze(g)
         return g
