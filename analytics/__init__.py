@@ -1,0 +1,123 @@
+"""civicmesh analytics: pure functions over a store's networkx projection.
+
+Nothing here touches a database: every function takes the graph a store's ``project()``
+returns (nodes keyed by id with ``label`` and non-PII properties, edges keyed by
+``graph_schema.rel_key`` with ``type``), plus an optional ``area`` id (None: the city), and
+returns a frozen dataclass whose ``to_dict()`` is JSON-ready.
+
+Running several analyses on one graph?  Build the shared indexes once and pass them in::
+
+    index = AreaIndex.build(G)
+    linkage = Linkage.build(G)
+    model = ReachModel.build(G, index)
+    coverage(G, "grid-1", index=index, linkage=linkage)
+    reach(G, "grid-1", index=index, model=model)
+"""
+
+from analytics._common import CITY, Ratio, to_jsonable
+from analytics.areas import AreaIndex, AreaPath
+from analytics.brokerage import (
+    ArticulationPoint,
+    Broker,
+    BrokerageReport,
+    brokerage,
+    organization_graph,
+    sampled_betweenness,
+    split_weights,
+)
+from analytics.coverage import (
+    ACTIVE_WINDOW_DAYS,
+    ActiveCoverage,
+    AreaCoverage,
+    CoverageReport,
+    Linkage,
+    LoadReport,
+    UncoveredHousehold,
+    UncoveredReport,
+    VanguardLoad,
+    coverage,
+    uncovered_households,
+    vanguard_load,
+)
+from analytics.greedy import GreedyStep, lazy_greedy, naive_greedy
+from analytics.plan import Assignment, CoveragePlan, coverage_plan
+from analytics.projection import ProjectionBuilder, tiny_city
+from analytics.reach import (
+    AreaReach,
+    ExpansionPlan,
+    ExpansionStep,
+    Join,
+    OverlapReport,
+    Reached,
+    ReachModel,
+    ReachReport,
+    ResourceReach,
+    Serve,
+    UnitInfo,
+    UnitOverlap,
+    UnitReach,
+    UnreachedReport,
+    expansion_plan,
+    reach,
+    reach_overlap,
+    unreached_households,
+)
+from analytics.structure import GridSize, StarSpread, StructureReport, organization_areas, structure
+
+__all__ = [
+    "ACTIVE_WINDOW_DAYS",
+    "CITY",
+    "ActiveCoverage",
+    "AreaCoverage",
+    "AreaIndex",
+    "AreaPath",
+    "AreaReach",
+    "ArticulationPoint",
+    "Assignment",
+    "Broker",
+    "BrokerageReport",
+    "CoveragePlan",
+    "CoverageReport",
+    "ExpansionPlan",
+    "ExpansionStep",
+    "GreedyStep",
+    "GridSize",
+    "Join",
+    "Linkage",
+    "LoadReport",
+    "OverlapReport",
+    "ProjectionBuilder",
+    "Ratio",
+    "ReachModel",
+    "ReachReport",
+    "Reached",
+    "ResourceReach",
+    "Serve",
+    "StarSpread",
+    "StructureReport",
+    "UncoveredHousehold",
+    "UncoveredReport",
+    "UnitInfo",
+    "UnitOverlap",
+    "UnitReach",
+    "UnreachedReport",
+    "VanguardLoad",
+    "brokerage",
+    "coverage",
+    "coverage_plan",
+    "expansion_plan",
+    "lazy_greedy",
+    "naive_greedy",
+    "organization_areas",
+    "organization_graph",
+    "reach",
+    "reach_overlap",
+    "sampled_betweenness",
+    "split_weights",
+    "structure",
+    "tiny_city",
+    "to_jsonable",
+    "uncovered_households",
+    "unreached_households",
+    "vanguard_load",
+]
