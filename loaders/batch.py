@@ -117,3 +117,31 @@ class Loaders:
             return await self.store.count_neighbours(ids, rel_type, direction, labels=labels)
 
         return load
+
+
+class CountingStore:
+    """A real store that counts its calls ("round trips"), per method; everything else is the
+    store's own behaviour.  Used by the N+1 tests and the benchmark."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.name = store.name
+        self.calls: dict[str, int] = {}
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    def __getattr__(self, attr: str) -> Any:
+        target = getattr(self._store, attr)
+        if not callable(target) or attr.startswith("_"):
+            return target
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[attr] = self.calls.get(attr, 0) + 1
+            return await target(*args, **kwargs)
+
+        return counted

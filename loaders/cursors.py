@@ -12,7 +12,9 @@ SORTABLE = ("id", "name")
 
 
 def encode_cursor(value: Any, node_id: str) -> str:
-    """>>> decode_cursor(encode_cursor("东门社区", "c-1"))
+    """An opaque cursor for the node ``node_id`` whose sort value is ``value``.
+
+    >>> decode_cursor(encode_cursor("东门社区", "c-1"))
     ('东门社区', 'c-1')
     """
     raw = json.dumps([value, node_id], ensure_ascii=False, separators=(",", ":")).encode()

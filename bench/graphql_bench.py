@@ -1,0 +1,378 @@
+"""GraphQL benchmark: a nested area query and a small node(id) query under load.
+
+Builds a graph of the Jiangyin shape (``loaders.synthetic.generate("jiangyin")`` when the
+generator is there, else one community of 12 grids x 25 buildings x 12 households inside a
+bigger city), loads it into the chosen store, then prints:
+
+* p50/p95 latency of ``community -> grids -> buildings -> households`` for one community
+  (in-process ASGI, so HTTP parsing and JSON are included, the network is not), and the
+  number of store round trips of that query;
+* requests/s and p99 of a small ``node(id)`` query at concurrency 32, against a real
+  uvicorn on 127.0.0.1 (a child process; ``--in-process`` measures over ASGI instead).
+
+Figures are printed, never asserted.  Targets: round trips <= depth + 1; nested p50 <= 250 ms
+(embedded), <= 400 ms (Neo4j); small query >= 500 req/s.
+
+    python bench/graphql_bench.py --store embedded
+    python bench/graphql_bench.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687
+    python bench/graphql_bench.py --graph built        # the small hand-built city, quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from graph_schema import Node, Relationship, WriteBatch, to_global_id  # noqa: E402
+from loaders.batch import CountingStore  # noqa: E402
+from loaders.store import Direction, GraphStore  # noqa: E402
+
+NESTED = """
+query Community($id: ID!) {
+  node(id: $id) {
+    ... on Community {
+      name
+      grids(first: 100) {
+        nodes {
+          id name
+          buildings(first: 100) {
+            nodes {
+              id name
+              households(first: 100) { nodes { id name size } }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+NESTED_DEPTH = 3
+"""Relationship hops of NESTED: grids, buildings, households."""
+
+SMALL = "query One($id: ID!) { node(id: $id) { id ... on Household { name size } } }"
+
+
+# --- the graph ------------------------------------------------------------------------
+def built_city(
+    grids: int = 12, buildings: int = 25, households: int = 12, other_communities: int = 7
+) -> tuple[list[Node], list[Relationship]]:
+    """One community of grids x buildings x households inside a bigger city."""
+    nodes: list[Node] = [Node("Street", "st-1", {"name": "澄江街道"})]
+    rels: list[Relationship] = []
+    for c in range(other_communities + 1):
+        cid = f"c-{c}"
+        nodes.append(Node("Community", cid, {"name": f"第{c}社区"}))
+        rels.append(Relationship("PART_OF", cid, "st-1"))
+        for g in range(grids if c == 0 else 6):
+            gid = f"{cid}-g{g}"
+            nodes.append(Node("Grid", gid, {"name": f"{c}社区{g}网格"}))
+            rels.append(Relationship("PART_OF", gid, cid))
+            for b in range(buildings if c == 0 else 10):
+                bid = f"{gid}-b{b}"
+                nodes.append(Node("Building", bid, {"name": f"{b + 1}栋", "kind": "BUILDING"}))
+                rels.append(Relationship("PART_OF", bid, gid))
+                for h in range(households):
+                    hid = f"{bid}-h{h}"
+                    nodes.append(Node("Household", hid, {"name": f"{h + 1:02d}室", "size": 1 + h % 4}))
+                    rels.append(Relationship("PART_OF", hid, bid))
+    return nodes, rels
+
+
+def graph(kind: str, preset: str) -> tuple[list[Node], list[Relationship], str]:
+    if kind == "synthetic":
+        try:
+            from loaders import synthetic
+        except ImportError:
+            print("loaders.synthetic is not available: using the built city")
+        else:
+            started = time.perf_counter()
+            city = synthetic.generate(preset, seed=0)
+            print(
+                f"generated {preset!r}: {len(city.nodes):,} nodes, {len(city.relationships):,} relationships "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            return list(city.nodes), list(city.relationships), preset
+    nodes, rels = built_city()
+    return nodes, rels, "built"
+
+
+async def load(store: GraphStore, nodes: Sequence[Node], rels: Sequence[Relationship], chunk: int = 20_000) -> None:
+    started = time.perf_counter()
+    for i in range(0, len(nodes), chunk):
+        await store.write(WriteBatch(nodes=nodes[i : i + chunk]))
+    for i in range(0, len(rels), chunk):
+        await store.write(WriteBatch(relationships=rels[i : i + chunk]))
+    print(f"loaded into the {store.name} store in {time.perf_counter() - started:.1f} s")
+
+
+async def pick_community(store: GraphStore, nodes: Sequence[Node], want_grids: int = 12) -> str:
+    """The community whose grid count is closest to ``want_grids`` (ties: the larger one)."""
+    ids = [n.id for n in nodes if n.label == "Community"]
+    counts = await store.count_neighbours(ids, "PART_OF", Direction.IN)
+    best = min(zip(ids, counts, strict=True), key=lambda p: (abs(p[1] - want_grids), -p[1]))
+    return best[0]
+
+
+# --- measurements ---------------------------------------------------------------------
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def nested_figures(app: Any, counting: CountingStore, community: str, runs: int) -> None:
+    variables = {"id": to_global_id("Community", community)}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        counting.reset()
+        first = await client.post("/graphql", json={"query": NESTED, "variables": variables})
+        body = first.json()
+        if first.status_code != 200 or body.get("errors"):
+            raise SystemExit(f"nested query failed: {first.status_code} {first.text[:500]}")
+        trips = dict(counting.calls)
+        grids = body["data"]["node"]["grids"]["nodes"]
+        buildings = sum(len(g["buildings"]["nodes"]) for g in grids)
+        households = sum(len(b["households"]["nodes"]) for g in grids for b in g["buildings"]["nodes"])
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            r = await client.post("/graphql", json={"query": NESTED, "variables": variables})
+            times.append((time.perf_counter() - started) * 1000)
+            assert r.status_code == 200
+    print(f"nested query: community {community}: {len(grids)} grids, {buildings} buildings, {households} households")
+    print(
+        f"  round trips: {sum(trips.values())} ({', '.join(f'{k} {v}' for k, v in sorted(trips.items()))}); "
+        f"depth {NESTED_DEPTH}, target <= {NESTED_DEPTH + 1}"
+    )
+    print(
+        f"  latency over {runs} runs: p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
+        f"mean {statistics.fmean(times):.1f} ms"
+    )
+
+
+class _Connection:
+    """A minimal HTTP/1.1 keep-alive client (the load generator must cost less than the server)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+            f"Accept: application/graphql-response+json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        status_line = await self.reader.readline()
+        length = 0
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        payload = await self.reader.readexactly(length)
+        return int(status_line.split()[1]), payload
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def load_test(post: Any, ids: Sequence[str], concurrency: int, seconds: float) -> None:
+    """``post(worker, body) -> (status, payload)``; ``concurrency`` workers for ``seconds``."""
+    latencies: list[float] = []
+    errors = 0
+    bodies = [json.dumps({"query": SMALL, "variables": {"id": gid}}).encode() for gid in ids]
+    for k in range(min(20, len(bodies))):  # warm up
+        await post(0, bodies[k])
+    deadline = time.perf_counter() + seconds
+
+    async def worker(k: int) -> None:
+        nonlocal errors
+        i = k
+        while time.perf_counter() < deadline:
+            body = bodies[i % len(bodies)]
+            i += concurrency
+            started = time.perf_counter()
+            status, payload = await post(k, body)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200 or b'"errors"' in payload:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    print(
+        f"  {len(latencies)} requests in {elapsed:.1f} s at concurrency {concurrency}: "
+        f"{len(latencies) / elapsed:.0f} req/s, p50 {percentile(latencies, 0.5):.1f} ms, "
+        f"p99 {percentile(latencies, 0.99):.1f} ms, errors {errors}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_ready(url: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url + "/readyz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"the server at {url} did not become ready")
+
+
+async def small_figures_uvicorn(store_setting: str, ids: Sequence[str], concurrency: int, seconds: float) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CIVICMESH_STORE": store_setting,
+        "CIVICMESH_DEMO_WHEN_EMPTY": "0",
+        "CIVICMESH_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "_serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        await wait_ready(url)
+        connections = [_Connection("127.0.0.1", port) for _ in range(concurrency)]
+
+        async def post(k: int, body: bytes) -> tuple[int, bytes]:
+            return await connections[k].post("/graphql", body)
+
+        print(f"small node(id) query, uvicorn on 127.0.0.1:{port} (one worker process, HTTP/1.1 keep-alive):")
+        try:
+            await load_test(post, ids, concurrency, seconds)
+        finally:
+            for c in connections:
+                c.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+async def small_figures_asgi(app: Any, ids: Sequence[str], concurrency: int, seconds: float) -> None:
+    headers = {"content-type": "application/json", "accept": "application/graphql-response+json"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+
+        async def post(k: int, body: bytes) -> tuple[int, bytes]:
+            r = await client.post("/graphql", content=body, headers=headers)
+            return r.status_code, r.content
+
+        print("small node(id) query, in-process ASGI (client and server share one core):")
+        await load_test(post, ids, concurrency, seconds)
+
+
+def serve(port: int) -> None:
+    """The child process of the req/s figure: the service from the environment's settings."""
+    import uvicorn
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    uvicorn.run(create_app(Settings.from_env()), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+async def main(args: argparse.Namespace) -> None:
+    from service.app import create_app
+    from service.settings import Settings
+
+    nodes, rels, shape = graph(args.graph, args.preset)
+    tmp = tempfile.TemporaryDirectory(prefix="civicmesh-bench-")
+    store: GraphStore
+    if args.store == "neo4j":
+        from loaders.neo4j_store import Neo4jStore
+
+        if not args.neo4j_uri:
+            raise SystemExit("--store neo4j needs --neo4j-uri")
+        auth = (args.neo4j_user, args.neo4j_password or "") if args.neo4j_user else None
+        store = Neo4jStore(args.neo4j_uri, auth=auth)
+        store_setting = args.neo4j_uri
+    else:
+        from loaders.embedded import EmbeddedStore
+
+        store_setting = str(Path(tmp.name) / "bench.sqlite")
+        store = EmbeddedStore(store_setting)
+    await store.open()
+    try:
+        await store.clear()
+        await load(store, nodes, rels)
+        community = await pick_community(store, nodes)
+        counting = CountingStore(store)
+        settings = Settings(store=store_setting, demo_when_empty=False, log_level="WARNING")
+        app = create_app(settings, store=counting)
+        print(f"store {store.name}, graph {shape}")
+        await nested_figures(app, counting, community, args.runs)
+        household_ids = [to_global_id("Household", n.id) for n in nodes if n.label == "Household"][:5000]
+        if args.in_process:
+            await small_figures_asgi(app, household_ids, args.concurrency, args.seconds)
+        else:
+            if args.store == "embedded":
+                await store.close()  # the server process opens the same SQLite file
+            await small_figures_uvicorn(store_setting, household_ids, args.concurrency, args.seconds)
+    finally:
+        await store.close()
+        tmp.cleanup()
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--store", choices=["embedded", "neo4j"], default="embedded")
+    p.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI"))
+    p.add_argument("--neo4j-user", default=os.environ.get("NEO4J_USER"))
+    p.add_argument("--neo4j-password", default=os.environ.get("NEO4J_PASSWORD"))
+    p.add_argument(
+        "--graph",
+        choices=["synthetic", "built"],
+        default="synthetic",
+        help="synthetic: loaders.synthetic's preset (when installed); built: the small built city",
+    )
+    p.add_argument("--preset", default="jiangyin")
+    p.add_argument("--runs", type=int, default=30, help="runs of the nested query")
+    p.add_argument("--concurrency", type=int, default=32)
+    p.add_argument("--seconds", type=float, default=10.0, help="duration of the req/s run")
+    p.add_argument("--in-process", action="store_true", help="measure req/s over in-process ASGI, not uvicorn")
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_serve":
+        serve(int(sys.argv[sys.argv.index("--port") + 1]))
+    else:
+        asyncio.run(main(parse()))

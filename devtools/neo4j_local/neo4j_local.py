@@ -1,0 +1,840 @@
+"""A real Neo4j 5.26 Community server for tests and development, without Docker.
+
+The Neo4j Community engine (``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt``) is fetched
+once from Maven Central with ``mvn`` into a cache directory, next to a compiled copy of the
+tiny ``Launcher.java`` beside this file. :func:`start` then runs the launcher in a JVM on a
+free loopback port with Bolt enabled (no auth, no TLS) and waits until the default database
+``neo4j`` is available.
+
+Typical use (e.g. in a pytest session fixture)::
+
+    from neo4j_local import start
+
+    with start(cache_dir) as server:
+        driver = neo4j.GraphDatabase.driver(server.uri)
+        ...
+
+From a shell (developers)::
+
+    python devtools/neo4j_local/neo4j_local.py              # start, print URI, Ctrl-C stops
+    python devtools/neo4j_local/neo4j_local.py --fetch-only # only fetch/build the engine
+
+The default cache directory is ``$CIVICMESH_CACHE`` or ``<repo>/.cache``. Needs Java 17+
+(``java``, ``javac``; ``$JAVA_HOME/bin`` is preferred when set) and Maven (``mvn``).
+The server process cannot outlive its parent: it stops when its stdin reaches end-of-file,
+which happens when the Python process that started it exits for any reason.
+
+Faster starts: the first server started from an engine records a JVM class-data-sharing
+archive when it stops (``-XX:ArchiveClassesAtExit``, in ``<engine>/cds/``); later starts load
+their classes from it (about a third less CPU until ready). Set ``CIVICMESH_NEO4J_CDS=0`` to
+turn this off.
+
+This module uses only the standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+__all__ = [
+    "NEO4J_VERSION",
+    "READY_MARKER",
+    "LocalNeo4j",
+    "default_cache_dir",
+    "ensure_engine",
+    "start",
+]
+
+NEO4J_VERSION = "5.26.12"
+"""Version of the Neo4j Community engine; must match ``neo4j.version`` in ``pom.xml``."""
+
+READY_MARKER = "CIVICMESH_NEO4J_READY"
+"""First word of the single line the launcher prints on stdout once Bolt is serving."""
+
+_HERE = Path(__file__).resolve().parent
+_REPO_ROOT = _HERE.parent.parent
+_POM = _HERE / "pom.xml"
+_LAUNCHER_SRC = _HERE / "Launcher.java"
+_STAMP_NAME = "ENGINE_STAMP"
+
+_JVM_OPTIONS: tuple[str, ...] = (
+    "-Xms256m",
+    "-Xmx1g",
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    # As in Neo4j's own neo4j.conf; without them the page cache and the transaction log
+    # fall back to slower code paths (and debug.log fills with warnings).
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+)
+# JVM log messages go to stderr (a file), never to stdout; CDS chatter is dropped.
+_JVM_LOG_OPTIONS: tuple[str, ...] = ("-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr")
+
+_STOP_GRACE_SECONDS = 20.0
+_STOP_GRACE_RECORDING_SECONDS = 90.0  # writing the CDS archive at exit takes a few seconds
+_LOG_TAIL_LINES = 40
+
+
+def default_cache_dir() -> Path:
+    """Return the default cache directory for the engine.
+
+    Returns
+    -------
+    Path
+        ``$CIVICMESH_CACHE`` when set and non-empty, otherwise ``<repo>/.cache``.
+    """
+    env = os.environ.get("CIVICMESH_CACHE", "").strip()
+    return Path(env).expanduser() if env else _REPO_ROOT / ".cache"
+
+
+def _progress(message: str) -> None:
+    print(f"[neo4j_local] {message}", file=sys.stderr, flush=True)
+
+
+def _find_tool(name: str) -> str:
+    """Locate a JDK or Maven executable, preferring ``$JAVA_HOME/bin`` for JDK tools."""
+    java_home = os.environ.get("JAVA_HOME", "").strip()
+    if java_home and name in ("java", "javac"):
+        candidate = Path(java_home) / "bin" / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        hint = {
+            "java": "a Java 17+ runtime (e.g. Debian package openjdk-17-jre-headless)",
+            "javac": "a Java 17+ JDK (e.g. Debian package openjdk-17-jdk-headless)",
+            "mvn": "Apache Maven 3.6+ (e.g. Debian package maven)",
+        }[name]
+        raise RuntimeError(
+            f"neo4j_local: '{name}' was not found on PATH; install {hint} "
+            "to run the local Neo4j server."
+        )
+    return found
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _wanted_stamp() -> dict[str, str]:
+    return {
+        "version": NEO4J_VERSION,
+        "pom": _sha256(_POM),
+        "launcher": _sha256(_LAUNCHER_SRC),
+    }
+
+
+def _read_stamp(engine: Path) -> dict[str, str]:
+    stamp: dict[str, str] = {}
+    try:
+        text = (engine / _STAMP_NAME).read_text(encoding="utf-8")
+    except OSError:
+        return stamp
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            stamp[key.strip()] = value.strip()
+    return stamp
+
+
+def _write_stamp(engine: Path, stamp: dict[str, str]) -> None:
+    tmp = engine / (_STAMP_NAME + ".tmp")
+    tmp.write_text("".join(f"{k}={v}\n" for k, v in sorted(stamp.items())), encoding="utf-8")
+    os.replace(tmp, engine / _STAMP_NAME)
+
+
+def _engine_complete(engine: Path, wanted: dict[str, str]) -> bool:
+    return (
+        (engine / "classes" / "Launcher.class").is_file()
+        and (engine / "launcher.jar").is_file()
+        and (engine / "lib").is_dir()
+        and _read_stamp(engine) == wanted
+    )
+
+
+def _classpath(engine: Path) -> str:
+    # A jar rather than the classes/ directory: class-data sharing rejects non-empty
+    # directories on the class path.
+    return os.pathsep.join([str(engine / "lib" / "*"), str(engine / "launcher.jar")])
+
+
+def _tail(text: str, lines: int = _LOG_TAIL_LINES) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)  # Maven's colour codes, even with -B
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def _run_tool(argv: list[str], what: str, timeout: float) -> None:
+    """Run a build tool, raising RuntimeError with the tail of its output on failure."""
+    try:
+        done = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout if isinstance(exc.stdout, str) else ""
+        raise RuntimeError(
+            f"neo4j_local: {what} timed out after {timeout:.0f} s; last output:\n{_tail(out)}"
+        ) from exc
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"neo4j_local: {what} failed (exit {done.returncode}): {' '.join(argv)}\n"
+            f"last output:\n{_tail(done.stdout)}"
+        )
+
+
+def _build_launcher(javac: str, lib_root: Path, out_dir: Path) -> None:
+    """Compile Launcher.java into ``out_dir/classes`` and pack ``out_dir/launcher.jar``."""
+    classes = out_dir / "classes"
+    classes.mkdir(parents=True, exist_ok=True)
+    _run_tool(
+        [
+            javac,
+            "--release",
+            "17",
+            "-nowarn",
+            "-encoding",
+            "UTF-8",
+            "-cp",
+            str(lib_root / "lib" / "*"),
+            "-d",
+            str(classes),
+            str(_LAUNCHER_SRC),
+        ],
+        "compiling Launcher.java",
+        timeout=300,
+    )
+    with zipfile.ZipFile(out_dir / "launcher.jar", "w", zipfile.ZIP_DEFLATED) as jar:
+        for path in sorted(classes.rglob("*.class")):
+            jar.write(path, path.relative_to(classes).as_posix())
+
+
+class _FileLock:
+    """An exclusive ``flock`` on a file, so parallel processes build the engine only once."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file: IO[bytes] | None = None
+
+    def __enter__(self) -> _FileLock:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self._path, "ab")
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def ensure_engine(cache_dir: Path) -> Path:
+    """Make sure the Neo4j engine jars and the compiled launcher are in the cache.
+
+    On the first call this downloads Neo4j Community from Maven Central with
+    ``mvn dependency:copy-dependencies`` (about 214 jars, 116 MB) and compiles
+    ``Launcher.java``. Later calls return at once. The build happens in a temporary
+    directory that is renamed into place only when complete, under a file lock, so a
+    half-finished earlier attempt or a parallel process does no harm. When only
+    ``Launcher.java`` changed, just the launcher is recompiled.
+
+    Parameters
+    ----------
+    cache_dir : Path
+        Directory holding cached engines; ``neo4j-<version>/`` is created inside it.
+
+    Returns
+    -------
+    Path
+        The engine directory, containing ``lib/`` (jars), ``classes/Launcher.class`` and
+        ``launcher.jar``.
+
+    Raises
+    ------
+    RuntimeError
+        If ``java``, ``javac`` or ``mvn`` is missing, or Maven or javac fails (the message
+        includes the tail of the tool's output).
+    """
+    cache_dir = Path(cache_dir).expanduser().resolve()
+    engine = cache_dir / f"neo4j-{NEO4J_VERSION}"
+    wanted = _wanted_stamp()
+    if _engine_complete(engine, wanted):
+        return engine
+
+    _find_tool("java")
+    javac = _find_tool("javac")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with _FileLock(cache_dir / f".neo4j-{NEO4J_VERSION}.lock"):
+        if _engine_complete(engine, wanted):  # another process finished meanwhile
+            return engine
+        _remove_leftovers(cache_dir.glob(f".neo4j-{NEO4J_VERSION}-*"))  # killed attempts
+        _remove_leftovers(engine.glob(".launcher-*"))
+        current = _read_stamp(engine)
+        started = time.monotonic()
+        if (
+            (engine / "lib").is_dir()
+            and current.get("pom") == wanted["pom"]
+            and current.get("version") == wanted["version"]
+        ):
+            # Jars are fine; only the launcher source changed (or its build is missing).
+            _progress("recompiling Launcher.java")
+            staging = Path(tempfile.mkdtemp(prefix=".launcher-", dir=engine))
+            try:
+                _build_launcher(javac, engine, staging)
+                shutil.rmtree(engine / "cds", ignore_errors=True)  # archives of the old jar
+                shutil.rmtree(engine / "classes", ignore_errors=True)
+                os.rename(staging / "classes", engine / "classes")
+                os.replace(staging / "launcher.jar", engine / "launcher.jar")
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            _write_stamp(engine, wanted)
+            return engine
+
+        mvn = _find_tool("mvn")
+        _progress(f"fetching Neo4j {NEO4J_VERSION} Community from Maven Central (~116 MB, once)…")
+        staging = Path(tempfile.mkdtemp(prefix=f".neo4j-{NEO4J_VERSION}-", dir=cache_dir))
+        try:
+            _run_tool(
+                [
+                    mvn,
+                    "-q",
+                    "-B",
+                    "-Dstyle.color=never",
+                    f"-Dneo4j.version={NEO4J_VERSION}",
+                    "-f",
+                    str(_POM),
+                    "dependency:copy-dependencies",
+                    f"-DoutputDirectory={staging / 'lib'}",
+                ],
+                "Maven (mvn dependency:copy-dependencies)",
+                timeout=1800,
+            )
+            if not any((staging / "lib").glob("neo4j-bolt-*.jar")):
+                raise RuntimeError(
+                    f"neo4j_local: Maven finished but no neo4j-bolt jar is in {staging / 'lib'}"
+                )
+            _progress("compiling Launcher.java")
+            _build_launcher(javac, staging, staging)
+            _write_stamp(staging, wanted)
+            staging.chmod(0o755)  # mkdtemp made it 0700
+            if engine.exists():  # stale or half-finished engine from an earlier attempt
+                shutil.rmtree(engine)
+            os.rename(staging, engine)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        _progress(f"Neo4j engine ready in {engine} ({time.monotonic() - started:.0f} s)")
+    return engine
+
+
+def _remove_leftovers(paths: Iterable[Path], min_age_seconds: float = 0.0) -> None:
+    now = time.time()
+    for path in paths:
+        try:
+            if now - path.lstat().st_mtime < min_age_seconds:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _cds_enabled() -> bool:
+    return os.environ.get("CIVICMESH_NEO4J_CDS", "1").strip().lower() not in ("0", "false", "no")
+
+
+def _cds_archive(engine: Path, java: str) -> Path:
+    """Path of the class-data-sharing archive for this engine, JVM and option set."""
+    real = Path(os.path.realpath(java))
+    parts = [str(real), _classpath(engine), *_JVM_OPTIONS]
+    for path in (real, real.parent.parent / "lib" / "server" / "libjvm.so"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    with contextlib.suppress(OSError):
+        parts.append((engine / _STAMP_NAME).read_text(encoding="utf-8"))
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return engine / "cds" / f"launcher-{digest}.jsa"
+
+
+def _disable_cds_archive(archive: Path, reason: str) -> None:
+    """Remove a class-data-sharing archive and stop recording it for this JVM and engine."""
+    with contextlib.suppress(OSError):
+        archive.with_suffix(".failed").write_text(
+            f"{reason}\nClass-data sharing stays off for this JVM and engine; "
+            "delete this file to try again.\n",
+            encoding="utf-8",
+        )
+        archive.unlink(missing_ok=True)
+    _progress(f"class-data sharing turned off ({archive.with_suffix('.failed')})")
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _read_tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 256 * 1024))
+            data = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return "(not found)"
+    return _tail(data, lines) or "(empty)"
+
+
+class LocalNeo4j:
+    """One local Neo4j server process, usable as a context manager.
+
+    Parameters
+    ----------
+    engine : Path
+        Engine directory returned by :func:`ensure_engine`.
+    data_dir : Path or None, optional
+        Neo4j home directory (databases in ``data/``, logs in ``logs/``); kept on stop.
+        When None, a fresh temporary directory is created on start and removed on stop.
+    timeout : float, optional
+        Seconds to wait for the server to become ready, by default 120.
+
+    Attributes
+    ----------
+    uri : str
+        ``bolt://127.0.0.1:<port>``; valid after :meth:`start`.
+    port : int
+        The Bolt port (0 before :meth:`start`).
+    home : Path
+        The Neo4j home directory (a temporary one exists only while running).
+    """
+
+    def __init__(self, engine: Path, data_dir: Path | None = None, timeout: float = 120.0) -> None:
+        self.engine = Path(engine)
+        self.timeout = float(timeout)
+        self._owns_home = data_dir is None
+        self._home: Path | None = (
+            None if data_dir is None else Path(data_dir).expanduser().resolve()
+        )
+        self.port = 0
+        self.uri = ""
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr_file: IO[bytes] | None = None
+        self._stdout_lines: collections.deque[str] = collections.deque(maxlen=200)
+        self._ready = threading.Event()
+        self._cds_archive: Path | None = None  # archive in use
+        self._cds_target: Path | None = None  # archive being recorded
+        self._cds_recording: Path | None = None  # temp archive written at exit
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> LocalNeo4j:
+        """Start the server and wait until Bolt serves the default database.
+
+        Returns
+        -------
+        LocalNeo4j
+            ``self``, for chaining.
+
+        Raises
+        ------
+        RuntimeError
+            If the server exits, or is not ready within ``timeout`` seconds; the message
+            includes the last lines of ``debug.log`` and of the JVM's stderr.
+        """
+        if self._proc is not None:
+            raise RuntimeError("neo4j_local: server already started")
+        try:
+            if self._home is None:
+                self._home = Path(tempfile.mkdtemp(prefix="civicmesh-neo4j-"))
+            self._home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RuntimeError(f"neo4j_local: cannot create the Neo4j home: {exc}") from exc
+        attempts = 3
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start_once(self._home)
+                return self
+            except RuntimeError as exc:
+                archive, crashed = self._cds_archive, self._crashed()
+                self._kill()
+                if archive is not None and crashed and attempt < attempts:
+                    # A damaged class-data-sharing archive makes the JVM crash at once
+                    # (SIGBUS); drop it for good and start without it.
+                    _disable_cds_archive(archive, f"the JVM crashed using it:\n{exc}")
+                    continue
+                # Another process may grab the free port between our probe and the JVM's
+                # bind; only that case is worth another try.
+                if attempt < attempts and "already in use" in str(exc).lower():
+                    continue
+                self._remove_home()
+                raise
+            except BaseException:  # e.g. KeyboardInterrupt: leave nothing running
+                self._kill()
+                self._remove_home()
+                raise
+        raise AssertionError("unreachable")
+
+    def _crashed(self) -> bool:
+        """Whether the JVM died from a signal (a crash; SIGTERM/SIGKILL come only from stop)."""
+        return self._proc is not None and (self._proc.poll() or 0) < 0
+
+    def _cds_options(self, java: str) -> list[str]:
+        self._cds_archive = self._cds_recording = self._cds_target = None
+        if not _cds_enabled():
+            return []
+        archive = _cds_archive(self.engine, java)
+        # Recordings orphaned by a parent that died before renaming them.
+        _remove_leftovers(archive.parent.glob("*.tmp"), min_age_seconds=3600)
+        if archive.is_file():
+            self._cds_archive = archive
+            return [f"-XX:SharedArchiveFile={archive}"]
+        if archive.with_suffix(".failed").exists():
+            return []
+        try:
+            archive.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return []
+        self._cds_target = archive
+        self._cds_recording = archive.with_name(f"{archive.stem}.{os.getpid()}-{id(self)}.tmp")
+        return [f"-XX:ArchiveClassesAtExit={self._cds_recording}"]
+
+    def _start_once(self, home: Path) -> None:
+        java = _find_tool("java")
+        self.port = _free_loopback_port()
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        logs = home / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        self._stderr_file = open(logs / "launcher-stderr.log", "ab")  # noqa: SIM115
+        argv = [
+            java,
+            *_JVM_OPTIONS,
+            *_JVM_LOG_OPTIONS,
+            *self._cds_options(java),
+            "-cp",
+            _classpath(self.engine),
+            "Launcher",
+            str(home),
+            str(self.port),
+        ]
+        self._ready.clear()
+        self._stdout_lines.clear()
+        deadline = time.monotonic() + self.timeout
+        self._proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr_file,
+            cwd=str(home),
+            close_fds=True,
+        )
+        proc = self._proc
+        assert proc.stdout is not None
+        threading.Thread(
+            target=self._pump_stdout,
+            args=(proc.stdout,),
+            name=f"neo4j-local-stdout-{self.port}",
+            daemon=True,
+        ).start()
+
+        while not self._ready.wait(0.05):
+            if proc.poll() is not None:
+                raise RuntimeError(self._failure(f"Neo4j exited with code {proc.returncode}"))
+            if time.monotonic() > deadline:
+                raise RuntimeError(self._failure(f"Neo4j was not ready after {self.timeout:g} s"))
+        # Belt and braces: Bolt must accept connections now.
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1.0).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        self._failure("Neo4j reported ready but its Bolt port refuses connections")
+                    ) from None
+                time.sleep(0.05)
+
+    def _pump_stdout(self, stream: IO[bytes]) -> None:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            self._stdout_lines.append(line)
+            if line.startswith(READY_MARKER + " "):
+                self._ready.set()
+        stream.close()
+
+    def _failure(self, headline: str) -> str:
+        if self._stderr_file is not None:
+            self._stderr_file.flush()
+        home = self._home if self._home is not None else Path(".")
+        stdout = "\n".join(list(self._stdout_lines)) or "(empty)"
+        return (
+            f"neo4j_local: {headline} (home {home}, port {self.port}).\n"
+            f"--- last lines of {home / 'logs' / 'debug.log'} ---\n"
+            f"{_read_tail(home / 'logs' / 'debug.log')}\n"
+            f"--- JVM stderr ---\n{_read_tail(home / 'logs' / 'launcher-stderr.log')}\n"
+            f"--- JVM stdout ---\n{_tail(stdout)}"
+        )
+
+    def _kill(self) -> None:
+        proc = self._proc
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            if proc.stdin is not None:
+                proc.stdin.close()
+        self._proc = None
+        if self._stderr_file is not None:
+            self._stderr_file.close()
+            self._stderr_file = None
+        if self._cds_recording is not None:
+            self._cds_recording.unlink(missing_ok=True)
+            self._cds_recording = None
+
+    def _remove_home(self) -> None:
+        if self._owns_home and self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
+
+    def _keep_cds_recording(self, returncode: int) -> None:
+        recording = self._cds_recording
+        if recording is None:
+            return
+        archive = self._cds_target
+        # 0: stdin closed; 143/130: SIGTERM/SIGINT. Anything else (a kill, a crash) may have
+        # cut the archive short.
+        clean_exit = returncode in (0, 128 + signal.SIGTERM, 128 + signal.SIGINT)
+        try:
+            if archive is None or not clean_exit:
+                recording.unlink(missing_ok=True)
+            elif recording.is_file() and recording.stat().st_size > 0:
+                os.replace(recording, archive)
+            else:
+                _disable_cds_archive(archive, "the JVM exited cleanly but wrote no archive")
+        except OSError:
+            pass
+        self._cds_recording = None
+
+    def stop(self) -> None:
+        """Stop the server (idempotent).
+
+        Closes the server's stdin and sends SIGTERM, which make Neo4j shut down cleanly;
+        kills it if it is still running after 20 s (90 s while a class-data-sharing archive
+        is being written). A temporary home is then removed.
+        """
+        proc = self._proc
+        if proc is not None:
+            try:
+                if proc.stdin is not None:
+                    with contextlib.suppress(OSError):
+                        proc.stdin.close()
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                grace = (
+                    _STOP_GRACE_RECORDING_SECONDS
+                    if self._cds_recording is not None
+                    else _STOP_GRACE_SECONDS
+                )
+                try:
+                    proc.wait(timeout=grace)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                else:
+                    self._keep_cds_recording(proc.returncode)
+            finally:
+                self._kill()
+        self._remove_home()
+
+    @property
+    def home(self) -> Path:
+        """The Neo4j home directory; ``home / "logs" / "debug.log"`` is Neo4j's main log.
+
+        Raises
+        ------
+        RuntimeError
+            For a temporary home, before :meth:`start` or after :meth:`stop`.
+        """
+        if self._home is None:
+            raise RuntimeError("neo4j_local: the temporary home exists only while running")
+        return self._home
+
+    @property
+    def running(self) -> bool:
+        """Whether the server process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the JVM, or None when not started."""
+        return None if self._proc is None else self._proc.pid
+
+    @property
+    def cds(self) -> str:
+        """Class-data sharing state: ``"used"``, ``"recording"`` or ``"off"``."""
+        if self._cds_archive is not None:
+            return "used"
+        return "recording" if self._cds_recording is not None else "off"
+
+    def wait(self) -> int:
+        """Block until the server process exits by itself; return its exit code."""
+        if self._proc is None:
+            raise RuntimeError("neo4j_local: server not started")
+        return self._proc.wait()
+
+    def __enter__(self) -> LocalNeo4j:
+        if self._proc is None:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return (
+            f"LocalNeo4j(uri={self.uri!r}, home={str(self._home)!r}, "
+            f"running={self.running}, cds={self.cds!r})"
+        )
+
+
+def start(
+    cache_dir: Path | None = None, data_dir: Path | None = None, timeout: float = 120.0
+) -> LocalNeo4j:
+    """Fetch the engine if needed, start a server and wait until it is ready.
+
+    Parameters
+    ----------
+    cache_dir : Path or None, optional
+        Engine cache; None means :func:`default_cache_dir`.
+    data_dir : Path or None, optional
+        Neo4j home to use and keep; None means a fresh temporary one, removed on stop.
+    timeout : float, optional
+        Seconds to wait for readiness (not counting the one-time download), by default 120.
+
+    Returns
+    -------
+    LocalNeo4j
+        A running server; call :meth:`LocalNeo4j.stop` or use it in a ``with`` block.
+
+    Raises
+    ------
+    RuntimeError
+        If the engine cannot be prepared or the server does not become ready.
+    """
+    engine = ensure_engine(default_cache_dir() if cache_dir is None else cache_dir)
+    return LocalNeo4j(engine, data_dir=data_dir, timeout=timeout).start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; see the module docstring.
+
+    Parameters
+    ----------
+    argv : list of str or None, optional
+        Arguments without the program name; None means ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Process exit code.
+    """
+    parser = argparse.ArgumentParser(
+        description=f"Run a local Neo4j {NEO4J_VERSION} Community server (Bolt, no auth)."
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="engine cache dir (default: $CIVICMESH_CACHE or <repo>/.cache)",
+    )
+    parser.add_argument("--fetch-only", action="store_true", help="only fetch/build the engine")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="keep the database here (default: temporary)"
+    )
+    parser.add_argument("--timeout", type=float, default=120.0, help="start timeout in seconds")
+    args = parser.parse_args(argv)
+
+    cache = default_cache_dir() if args.cache is None else args.cache
+    try:
+        engine = ensure_engine(cache)
+        if args.fetch_only:
+            print(engine)
+            return 0
+        started = time.monotonic()
+        server = LocalNeo4j(engine, data_dir=args.data_dir, timeout=args.timeout).start()
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+    stop_requested = threading.Event()
+
+    def _on_signal(signum: int, frame: object) -> None:
+        stop_requested.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_signal)
+    try:
+        _progress(
+            f"started in {time.monotonic() - started:.1f} s (class-data sharing: {server.cds}); "
+            f"home {server.home}"
+        )
+        print(server.uri, flush=True)
+        _progress("Ctrl-C stops the server")
+        while not stop_requested.wait(0.5):
+            if not server.running:
+                _progress(f"server exited unexpectedly; see {server.home / 'logs'}")
+                return 1
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

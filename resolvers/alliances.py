@@ -1,0 +1,153 @@
+# mypy: disable-error-code="untyped-decorator, no-any-return"
+# (strawberry.field(...) with arguments is typed as returning Any; the record -> type registry is dynamic.)
+"""Party-building alliances (党建联盟) and their member units (联盟成员单位)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph_schema import Label, RelType
+from graph_schema import Node as Record
+from loaders.store import Direction
+from resolvers.connections import Connection, SinceConnection, list_connection, related, related_one
+from resolvers.context import Info
+from resolvers.enums import ResourceKind, UnitKind
+from resolvers.filters import AllianceFilter, AllianceMemberFilter, NodeOrder, node_filter, node_order
+from resolvers.node import Area, Node, global_id, node_type
+
+if TYPE_CHECKING:
+    from resolvers.areas import Building
+    from resolvers.organization import PartyOrganization
+
+BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
+PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
+
+OUT, IN = Direction.OUT, Direction.IN
+
+
+@node_type(Label.ALLIANCE)
+@strawberry.type(description="A party-building alliance (党建联盟).")
+class Alliance(Node):
+    name: str
+    theme: str | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Alliance:
+        return cls(id=global_id(record), record=record, name=record.name, theme=record.properties.get("theme"))
+
+    @strawberry.field(description="The party organizations that lead it (LED_BY).")
+    async def led_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganizationT]:
+        return await related(info, self.record, RelType.LED_BY, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="The areas it serves (SERVES): communities and streets.")
+    async def serves(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Area]:
+        return await related(info, self.record, RelType.SERVES, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="Its member units (JOINED), with the date they joined.")
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[AllianceMember]:
+        return await related(info, self.record, RelType.JOINED, IN, None, first, after, last, before, "since")
+
+
+@node_type(Label.ALLIANCE_MEMBER)
+@strawberry.type(description="An alliance member unit (联盟成员单位): enterprise, bank, association, property company…")
+class AllianceMember(Node):
+    name: str
+    kind: UnitKind
+    credit_code: str | None = strawberry.field(description="Unified social credit code (统一社会信用代码).")
+    resources: list[ResourceKind]
+
+    @classmethod
+    def from_record(cls, record: Record) -> AllianceMember:
+        p = record.properties
+        return cls(
+            id=global_id(record),
+            record=record,
+            name=record.name,
+            kind=p["kind"],
+            credit_code=p.get("credit_code"),
+            resources=p.get("resources") or [],
+        )
+
+    @strawberry.field(description="Alliances it joined (JOINED), with the date.")
+    async def alliances(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[Alliance]:
+        return await related(info, self.record, RelType.JOINED, OUT, None, first, after, last, before, "since")
+
+    @strawberry.field(description="Buildings it manages (MANAGES), for a property company.")
+    async def manages(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[BuildingT]:
+        return await related(info, self.record, RelType.MANAGES, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="Its own party branch (BRANCH_OF), if it has one (the first by id if several).")
+    async def branch(self, info: Info) -> PartyOrganizationT | None:
+        return await related_one(info, self.record, RelType.BRANCH_OF, IN)
+
+
+@strawberry.type
+class AllianceQuery:
+    @strawberry.field(description="Party-building alliances.")
+    async def alliances(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: AllianceFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[Alliance]:
+        label = Label.ALLIANCE
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Alliance member units.")
+    async def alliance_members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: AllianceMemberFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[AllianceMember]:
+        label = Label.ALLIANCE_MEMBER
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )

@@ -1,0 +1,409 @@
+# mypy: disable-error-code="untyped-decorator, no-any-return"
+# (strawberry.field(...) with arguments is typed as returning Any; the record -> type registry is dynamic.)
+"""The governance network (一张网): streets, communities, grids, buildings and households.
+
+Each child has exactly one PART_OF parent; every level walks up (``street``, ``community``,
+``grid``, ``building``) and down (``communities``, ``grids``, ``buildings``, ``households``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from graph_schema import Label, RelType
+from graph_schema import Node as Record
+from loaders.store import Direction
+from resolvers.connections import Connection, SinceConnection, VisitConnection, list_connection, related, related_one
+from resolvers.context import Info
+from resolvers.enums import BuildingKind, GridKind, HouseholdTag
+from resolvers.filters import (
+    BuildingFilter,
+    CommunityFilter,
+    GridFilter,
+    HouseholdFilter,
+    NodeOrder,
+    StreetFilter,
+    node_filter,
+    node_order,
+)
+from resolvers.node import Area, Node, global_id, node_type
+
+if TYPE_CHECKING:
+    from resolvers.alliances import Alliance, AllianceMember
+    from resolvers.organization import PartyMember, PartyOrganization, VanguardStation
+
+PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
+PartyMemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
+VanguardStationT = Annotated["VanguardStation", strawberry.lazy("resolvers.organization")]
+AllianceT = Annotated["Alliance", strawberry.lazy("resolvers.alliances")]
+AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
+
+OUT, IN = Direction.OUT, Direction.IN
+PART_OF, GOVERNS, SERVES = RelType.PART_OF.value, RelType.GOVERNS.value, RelType.SERVES.value
+ORG = [Label.PARTY_ORGANIZATION.value]
+
+
+async def _governed_by(
+    info: Info, record: Record, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Any:
+    return await related(info, record, GOVERNS, IN, ORG, first, after, last, before)
+
+
+@node_type(Label.STREET)
+@strawberry.type(description="A street or town (街道/镇).")
+class Street(Area):
+    code: str | None = strawberry.field(description="Administrative division code (9 digits).")
+
+    @classmethod
+    def from_record(cls, record: Record) -> Street:
+        return cls(id=global_id(record), record=record, name=record.name, code=record.properties.get("code"))
+
+    @strawberry.field(description="Its communities (PART_OF).")
+    async def communities(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Community]:
+        return await related(info, self.record, PART_OF, IN, [Label.COMMUNITY.value], first, after, last, before)
+
+    @strawberry.field(description="The party organizations that govern it (GOVERNS).")
+    async def governed_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganizationT]:
+        return await _governed_by(info, self.record, first, after, last, before)
+
+    @strawberry.field(description="The alliances that serve it (SERVES).")
+    async def served_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AllianceT]:
+        return await related(info, self.record, SERVES, IN, None, first, after, last, before)
+
+
+@node_type(Label.COMMUNITY)
+@strawberry.type(description="A community (社区).")
+class Community(Area):
+    code: str | None = strawberry.field(description="Administrative division code (12 digits).")
+
+    @classmethod
+    def from_record(cls, record: Record) -> Community:
+        return cls(id=global_id(record), record=record, name=record.name, code=record.properties.get("code"))
+
+    @strawberry.field(description="The street it is part of.")
+    async def street(self, info: Info) -> Street | None:
+        return await related_one(info, self.record, PART_OF, OUT)
+
+    @strawberry.field(description="Its grids (PART_OF).")
+    async def grids(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Grid]:
+        return await related(info, self.record, PART_OF, IN, [Label.GRID.value], first, after, last, before)
+
+    @strawberry.field(description="The party organizations that govern it (GOVERNS).")
+    async def governed_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganizationT]:
+        return await _governed_by(info, self.record, first, after, last, before)
+
+    @strawberry.field(description="The alliances that serve it (SERVES).")
+    async def served_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AllianceT]:
+        return await related(info, self.record, SERVES, IN, None, first, after, last, before)
+
+    @strawberry.field(description="In-service members registered here (三报到, REPORTED_TO), with the date.")
+    async def reported_members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[PartyMemberT]:
+        return await related(info, self.record, RelType.REPORTED_TO, IN, None, first, after, last, before, "since")
+
+
+@node_type(Label.GRID)
+@strawberry.type(description="A grid (网格).")
+class Grid(Area):
+    kinds: list[GridKind] = strawberry.field(description="The grid types merged into this grid.")
+    target_households: int = strawberry.field(description="The households a grid should have (norm about 300).")
+
+    @classmethod
+    def from_record(cls, record: Record) -> Grid:
+        p = record.properties
+        return cls(
+            id=global_id(record),
+            record=record,
+            name=record.name,
+            kinds=p.get("kinds") or [],
+            target_households=p.get("target_households") or 300,
+        )
+
+    @strawberry.field(description="The community it is part of.")
+    async def community(self, info: Info) -> Community | None:
+        return await related_one(info, self.record, PART_OF, OUT)
+
+    @strawberry.field(description="Its buildings and courtyards (PART_OF).")
+    async def buildings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Building]:
+        return await related(info, self.record, PART_OF, IN, [Label.BUILDING.value], first, after, last, before)
+
+    @strawberry.field(description="The party organizations that govern it (GOVERNS).")
+    async def governed_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganizationT]:
+        return await _governed_by(info, self.record, first, after, last, before)
+
+
+@node_type(Label.BUILDING)
+@strawberry.type(description="A building (楼栋) or courtyard (院落).")
+class Building(Area):
+    kind: BuildingKind
+    address: str | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Building:
+        p = record.properties
+        return cls(id=global_id(record), record=record, name=record.name, kind=p["kind"], address=p.get("address"))
+
+    @strawberry.field(description="The grid it is part of.")
+    async def grid(self, info: Info) -> Grid | None:
+        return await related_one(info, self.record, PART_OF, OUT)
+
+    @strawberry.field(description="Its households (PART_OF).")
+    async def households(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Household]:
+        return await related(info, self.record, PART_OF, IN, [Label.HOUSEHOLD.value], first, after, last, before)
+
+    @strawberry.field(description="The party organizations that govern it (GOVERNS), e.g. a building group.")
+    async def governed_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganizationT]:
+        return await _governed_by(info, self.record, first, after, last, before)
+
+    @strawberry.field(description="Vanguard stations located here (LOCATED_IN).")
+    async def stations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[VanguardStationT]:
+        return await related(info, self.record, RelType.LOCATED_IN, IN, None, first, after, last, before)
+
+    @strawberry.field(description="Alliance member units that manage it (MANAGES), e.g. its property company.")
+    async def managed_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AllianceMemberT]:
+        return await related(info, self.record, RelType.MANAGES, IN, None, first, after, last, before)
+
+
+@node_type(Label.HOUSEHOLD)
+@strawberry.type(description="A household (户). headName, phone and headIdNumber are masked unless PII is revealed.")
+class Household(Node):
+    name: str
+    address: str | None
+    size: int | None
+    tags: list[HouseholdTag]
+
+    @classmethod
+    def from_record(cls, record: Record) -> Household:
+        p = record.properties
+        return cls(
+            id=global_id(record),
+            record=record,
+            name=record.name,
+            address=p.get("address"),
+            size=p.get("size"),
+            tags=p.get("tags") or [],
+        )
+
+    @strawberry.field(description="The head of the household (personal information, masked by default).")
+    def head_name(self, info: Info) -> str | None:
+        return info.context.viewer.reveal(self.record, "head_name")
+
+    @strawberry.field(description="Mobile number (personal information, masked by default).")
+    def phone(self, info: Info) -> str | None:
+        return info.context.viewer.reveal(self.record, "phone")
+
+    @strawberry.field(description="Resident ID of the head (personal information, masked by default).")
+    def head_id_number(self, info: Info) -> str | None:
+        return info.context.viewer.reveal(self.record, "head_id_number")
+
+    @strawberry.field(description="The building it is part of.")
+    async def building(self, info: Info) -> Building | None:
+        return await related_one(info, self.record, PART_OF, OUT)
+
+    @strawberry.field(description="Party members who live here (LIVES_IN).")
+    async def residents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyMemberT]:
+        return await related(info, self.record, RelType.LIVES_IN, IN, None, first, after, last, before)
+
+    @strawberry.field(description="Vanguard members who link this household (1+10+N, LINKS), with the date.")
+    async def linked_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[PartyMemberT]:
+        return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
+
+    @strawberry.field(description="Visits to this household (月联月访, VISITED): who came and when.")
+    async def visits(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> VisitConnection[PartyMemberT]:
+        return await related(info, self.record, RelType.VISITED, IN, None, first, after, last, before, "visit")
+
+
+@strawberry.type
+class AreaQuery:
+    @strawberry.field(description="Streets and towns.")
+    async def streets(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: StreetFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[Street]:
+        label = Label.STREET
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Communities.")
+    async def communities(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: CommunityFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[Community]:
+        label = Label.COMMUNITY
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Grids.")
+    async def grids(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: GridFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[Grid]:
+        label = Label.GRID
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Buildings and courtyards.")
+    async def buildings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: BuildingFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[Building]:
+        label = Label.BUILDING
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Households.")
+    async def households(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: HouseholdFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[Household]:
+        label = Label.HOUSEHOLD
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )

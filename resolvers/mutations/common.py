@@ -1,0 +1,121 @@
+"""What every mutation shares: reading global IDs into typed errors, input → properties,
+and one atomic store write whose refusal becomes the payload's ``errors``.
+
+A mutation never raises for bad input: it returns ``errors`` (field, code, message) and
+writes nothing.  Every write is one :class:`graph_schema.WriteBatch`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from graph_schema import NODE_SPECS, Label, Problem, ValidationError, WriteBatch, from_global_id
+from graph_schema import Node as Record
+from resolvers.context import Info
+from resolvers.errors import UserError, camel
+from resolvers.node import LABELS
+
+ID_PREFIX = {
+    Label.STREET: "st",
+    Label.COMMUNITY: "c",
+    Label.GRID: "g",
+    Label.BUILDING: "b",
+    Label.HOUSEHOLD: "hh",
+    Label.PARTY_ORGANIZATION: "org",
+    Label.PARTY_MEMBER: "pm",
+    Label.VANGUARD_STATION: "vs",
+    Label.ALLIANCE: "al",
+    Label.ALLIANCE_MEMBER: "am",
+}
+
+
+class Refused(Exception):
+    """Input that cannot be written; carries the typed errors for the payload."""
+
+    def __init__(self, errors: list[UserError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+def new_id(label: Label) -> str:
+    return f"{ID_PREFIX[label]}-{uuid.uuid4().hex[:12]}"
+
+
+def parse_id(value: str, field: str, expected: Iterable[str] | None = None) -> tuple[str, str]:
+    """(label, id) of a global ID given in ``field``; raises :class:`Refused` (BAD_ID, WRONG_TYPE)."""
+    try:
+        label, node_id = from_global_id(value)
+    except ValueError as exc:
+        raise Refused([UserError.of(field, "BAD_ID", str(exc))]) from None
+    if label not in LABELS:
+        raise Refused([UserError.of(field, "BAD_ID", f"{value!r} names an unknown type {label!r}")])
+    allowed = list(expected) if expected is not None else None
+    if allowed is not None and label not in allowed:
+        names = " or ".join(allowed)
+        raise Refused([UserError.of(field, "WRONG_TYPE", f"{value!r} is a {label} ID, expected a {names}")])
+    return label, node_id
+
+
+async def fetch(info: Info, value: str, field: str, expected: Iterable[str] | None = None) -> Record:
+    """The existing node a global ID names; raises :class:`Refused` (BAD_ID, WRONG_TYPE, NOT_FOUND)."""
+    label, node_id = parse_id(value, field, expected)
+    (record,) = await info.context.store.get_nodes([node_id])
+    if record is None or record.label != label:
+        raise Refused([UserError.of(field, "NOT_FOUND", f"there is no {label} with ID {value!r}")])
+    return record
+
+
+def plain(value: Any) -> Any:
+    """A GraphQL input value as the store keeps it (enums by value, dates as ISO strings)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def properties_of(label: Label, data: Any, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The properties of a node from an input object whose attributes are named as the
+    contract's properties; unset attributes keep ``base``, null ones remove the property."""
+    props = dict(base or {})
+    for name in NODE_SPECS[label].props:
+        value = getattr(data, name, strawberry.UNSET)
+        if value is strawberry.UNSET:
+            continue
+        if value is None:
+            props.pop(name, None)
+        else:
+            props[name] = plain(value)
+    return props
+
+
+async def write(info: Info, batch: WriteBatch, fields: Mapping[str, str] | None = None) -> None:
+    """Apply ``batch`` atomically; a refusal raises :class:`Refused` with every problem.
+
+    ``fields`` maps a problem's field (a property, or ``start``/``end`` of a relationship) to
+    the input field a client knows it by."""
+    try:
+        await info.context.store.write(batch)
+    except ValidationError as exc:
+        raise Refused([_user_error(p, fields or {}) for p in exc.problems]) from None
+    finally:
+        info.context.loaders.clear()
+
+
+def _user_error(problem: Problem, fields: Mapping[str, str]) -> UserError:
+    """A problem as a payload error; ``fields`` may name ``TYPE.field`` (e.g. ``LIVES_IN.end``)."""
+    rel_type = problem.record.split(" ", 1)[0]
+    shown = fields.get(f"{rel_type}.{problem.field}") or fields.get(problem.field)
+    return UserError.from_problem(problem, {problem.field: shown} if shown else None)
+
+
+def field_names(label: Label) -> dict[str, str]:
+    return {name: camel(name) for name in NODE_SPECS[label].props}

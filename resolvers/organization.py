@@ -1,0 +1,351 @@
+# mypy: disable-error-code="untyped-decorator, no-any-return"
+# (strawberry.field(...) with arguments is typed as returning Any; the record -> type registry is dynamic.)
+"""The party: organizations (their tree, what they govern), members and vanguard stations.
+
+Members' ``name``, ``phone`` and ``idNumber`` are personal information, masked unless PII is
+revealed (``resolvers.privacy``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph_schema import Label, RelType
+from graph_schema import Node as Record
+from loaders.store import Direction
+from resolvers.connections import Connection, SinceConnection, VisitConnection, list_connection, related, related_one
+from resolvers.context import Info
+from resolvers.enums import Gender, MemberKind, OrgLevel, Star
+from resolvers.errors import ClientError
+from resolvers.filters import (
+    NodeOrder,
+    PartyMemberFilter,
+    PartyOrganizationFilter,
+    VanguardStationFilter,
+    node_filter,
+    node_order,
+)
+from resolvers.node import Area, Node, as_node, global_id, node_type
+
+if TYPE_CHECKING:
+    from resolvers.alliances import Alliance, AllianceMember
+    from resolvers.areas import Building, Community, Household
+
+AllianceT = Annotated["Alliance", strawberry.lazy("resolvers.alliances")]
+AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
+BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
+CommunityT = Annotated["Community", strawberry.lazy("resolvers.areas")]
+HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
+
+OUT, IN = Direction.OUT, Direction.IN
+REPORTS_TO = RelType.REPORTS_TO.value
+PM, HH, ORG = Label.PARTY_MEMBER.value, Label.HOUSEHOLD.value, Label.PARTY_ORGANIZATION.value
+
+
+def _depth(info: Info, value: int, argument: str) -> int:
+    limit = info.context.config.max_subtree_depth
+    if value < 1 or value > limit:
+        raise ClientError(f"{argument} must be between 1 and {limit}, got {value}", "BAD_DEPTH")
+    return value
+
+
+@strawberry.type(description="An organization below another one, and how many REPORTS_TO steps below it is.")
+class SubtreeEntry:
+    node: PartyOrganization
+    depth: int
+
+
+@node_type(Label.PARTY_ORGANIZATION)
+@strawberry.type(description="A party organization (党组织): committee, branch or group.")
+class PartyOrganization(Node):
+    name: str
+    level: OrgLevel
+    star: Star | None = strawberry.field(description='Star rating ("双强双优"), when rated.')
+
+    @classmethod
+    def from_record(cls, record: Record) -> PartyOrganization:
+        p = record.properties
+        return cls(id=global_id(record), record=record, name=record.name, level=p["level"], star=p.get("star"))
+
+    @strawberry.field(description="The organization it reports to (REPORTS_TO), none at the top.")
+    async def parent(self, info: Info) -> PartyOrganization | None:
+        return await related_one(info, self.record, REPORTS_TO, OUT)
+
+    @strawberry.field(description="Organizations that report to it.")
+    async def children(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganization]:
+        return await related(info, self.record, REPORTS_TO, IN, None, first, after, last, before)
+
+    @strawberry.field(description="The chain of organizations above it, nearest first.")
+    async def ancestors(self, info: Info, max_depth: int = 10) -> list[PartyOrganization]:
+        found = await info.context.loaders.ancestors(REPORTS_TO, _depth(info, max_depth, "maxDepth")).load(
+            self.record.id
+        )
+        return [as_node(n) for n in found]
+
+    @strawberry.field(description="Organizations below it within maxDepth REPORTS_TO steps, breadth-first.")
+    async def subtree(self, info: Info, max_depth: int = 3) -> list[SubtreeEntry]:
+        found = await info.context.loaders.descendants(REPORTS_TO, _depth(info, max_depth, "maxDepth")).load(
+            self.record.id
+        )
+        return [SubtreeEntry(node=as_node(n), depth=d) for n, d in found]
+
+    @strawberry.field(description="The areas it governs (GOVERNS): its street, community, grids or buildings.")
+    async def governs(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Area]:
+        return await related(info, self.record, RelType.GOVERNS, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="Its members (MEMBER_OF).")
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyMember]:
+        return await related(info, self.record, RelType.MEMBER_OF, IN, None, first, after, last, before)
+
+    @strawberry.field(description="Part-time committee members (兼职委员, SITS_ON).")
+    async def part_time_members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyMember]:
+        return await related(info, self.record, RelType.SITS_ON, IN, None, first, after, last, before)
+
+    @strawberry.field(description="Alliances it leads (LED_BY).")
+    async def leads_alliances(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AllianceT]:
+        return await related(info, self.record, RelType.LED_BY, IN, None, first, after, last, before)
+
+    @strawberry.field(description="The alliance member unit whose own branch it is (BRANCH_OF), if any.")
+    async def unit(self, info: Info) -> AllianceMemberT | None:
+        return await related_one(info, self.record, RelType.BRANCH_OF, OUT)
+
+
+@node_type(Label.PARTY_MEMBER)
+@strawberry.type(description="A party member (党员). name, phone and idNumber are masked unless PII is revealed.")
+class PartyMember(Node):
+    kind: MemberKind
+    vanguard: bool = strawberry.field(description="A vanguard member (先锋党员) who links 1+10+N.")
+    gender: Gender | None
+    birth_year: int | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> PartyMember:
+        p = record.properties
+        return cls(
+            id=global_id(record),
+            record=record,
+            kind=p["kind"],
+            vanguard=bool(p.get("vanguard")),
+            gender=p.get("gender"),
+            birth_year=p.get("birth_year"),
+        )
+
+    @strawberry.field(description="Name (personal information, masked by default).")
+    def name(self, info: Info) -> str:
+        return str(info.context.viewer.reveal(self.record, "name") or "")
+
+    @strawberry.field(description="Mobile number (personal information, masked by default).")
+    def phone(self, info: Info) -> str | None:
+        return info.context.viewer.reveal(self.record, "phone")
+
+    @strawberry.field(description="Resident ID (personal information, masked by default).")
+    def id_number(self, info: Info) -> str | None:
+        return info.context.viewer.reveal(self.record, "id_number")
+
+    @strawberry.field(description="Organizations it is a member of (MEMBER_OF).")
+    async def organizations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganization]:
+        return await related(info, self.record, RelType.MEMBER_OF, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="Party committees it sits on part-time (SITS_ON).")
+    async def sits_on(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyOrganization]:
+        return await related(info, self.record, RelType.SITS_ON, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="The household it lives in (LIVES_IN).")
+    async def household(self, info: Info) -> HouseholdT | None:
+        return await related_one(info, self.record, RelType.LIVES_IN, OUT)
+
+    @strawberry.field(description="Communities it reported to (三报到, REPORTED_TO), with the date.")
+    async def reported_to(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[CommunityT]:
+        return await related(info, self.record, RelType.REPORTED_TO, OUT, None, first, after, last, before, "since")
+
+    @strawberry.field(description="Vanguard stations it runs (RUNS).")
+    async def stations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[VanguardStation]:
+        return await related(info, self.record, RelType.RUNS, OUT, None, first, after, last, before)
+
+    @strawberry.field(description="Members this vanguard links (the 10 of 1+10+N, LINKS), with the date.")
+    async def linked_members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[PartyMember]:
+        return await related(info, self.record, RelType.LINKS, OUT, [PM], first, after, last, before, "since")
+
+    @strawberry.field(description="Households this vanguard links (the N of 1+10+N, LINKS), with the date.")
+    async def linked_households(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[HouseholdT]:
+        return await related(info, self.record, RelType.LINKS, OUT, [HH], first, after, last, before, "since")
+
+    @strawberry.field(description="Vanguard members who link this member (LINKS), with the date.")
+    async def linked_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SinceConnection[PartyMember]:
+        return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
+
+    @strawberry.field(description="Households it visited (月联月访, VISITED), with the day.")
+    async def visits(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> VisitConnection[HouseholdT]:
+        return await related(info, self.record, RelType.VISITED, OUT, None, first, after, last, before, "visit")
+
+
+@node_type(Label.VANGUARD_STATION)
+@strawberry.type(description="A vanguard station (先锋驿站 / 党员中心户).")
+class VanguardStation(Node):
+    name: str
+
+    @classmethod
+    def from_record(cls, record: Record) -> VanguardStation:
+        return cls(id=global_id(record), record=record, name=record.name)
+
+    @strawberry.field(description="The building it is in (LOCATED_IN).")
+    async def building(self, info: Info) -> BuildingT | None:
+        return await related_one(info, self.record, RelType.LOCATED_IN, OUT)
+
+    @strawberry.field(description="The members who run it (RUNS).")
+    async def run_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PartyMember]:
+        return await related(info, self.record, RelType.RUNS, IN, None, first, after, last, before)
+
+
+@strawberry.type
+class OrganizationQuery:
+    @strawberry.field(description="Party organizations.")
+    async def party_organizations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PartyOrganizationFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[PartyOrganization]:
+        label = Label.PARTY_ORGANIZATION
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Party members (names filter and order only where PII is revealed).")
+    async def party_members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PartyMemberFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[PartyMember]:
+        label = Label.PARTY_MEMBER
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+    @strawberry.field(description="Vanguard stations.")
+    async def vanguard_stations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: VanguardStationFilter | None = None,
+        order_by: NodeOrder | None = None,
+    ) -> Connection[VanguardStation]:
+        label = Label.VANGUARD_STATION
+        return await list_connection(
+            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
+        )
+
+
+__all__ = ["OrganizationQuery", "PartyMember", "PartyOrganization", "SubtreeEntry", "VanguardStation"]

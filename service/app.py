@@ -1,0 +1,112 @@
+"""The composition root: ``create_app(settings, store=None)`` builds the whole service.
+
+Routes: ``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/healthz``, ``/readyz``.
+``/explore`` (the static org-chart explorer) mounts beside them (see ``_routes``).
+
+One store per process: a store passed in belongs to the caller (opened and closed by it);
+otherwise the Starlette lifespan makes one from the settings, opens it, and closes it at
+shutdown.  Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Route
+
+from loaders.store import GraphStore
+from resolvers.context import ApiConfig
+from resolvers.limits import SchemaLimits
+from resolvers.schema import build_schema
+from service.demo import is_empty, load_demo
+from service.graphql_http import GraphQLView
+from service.health import healthz, readyz
+from service.http_limits import BodySizeLimit
+from service.request_log import RequestIdMiddleware, configure_logging
+from service.settings import Settings
+from service.stores import make_store
+
+log = logging.getLogger("civicmesh.service")
+
+
+@dataclass(slots=True)
+class Runtime:
+    """What the app holds for its lifetime: the one store."""
+
+    store: GraphStore | None = None
+    owned: bool = False
+
+    def require_store(self) -> GraphStore:
+        if self.store is None:
+            raise RuntimeError("the store is not open (the app's lifespan has not started)")
+        return self.store
+
+    def current_store(self) -> GraphStore | None:
+        return self.store
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    return ApiConfig(
+        reveal_pii=settings.reveal_pii,
+        max_page_size=settings.max_page_size,
+        default_page_size=min(100, settings.max_page_size),
+    )
+
+
+def schema_limits(settings: Settings) -> SchemaLimits:
+    return SchemaLimits(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        introspection=settings.introspection,
+    )
+
+
+def _routes(settings: Settings, runtime: Runtime) -> list[BaseRoute]:
+    view = GraphQLView(
+        build_schema(schema_limits(settings)), runtime.require_store, api_config(settings), graphiql=settings.graphiql
+    )
+    return [
+        Route("/graphql", view),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz(runtime.current_store), methods=["GET"]),
+        # /explore (static files) mounts here.
+    ]
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
+    """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
+    configure_logging(settings.log_level)
+    runtime = Runtime(store=store, owned=store is None)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if runtime.owned:
+            opened = make_store(settings)
+            await opened.open()
+            runtime.store = opened
+        current = runtime.require_store()
+        log.info("store ready", extra={"store": current.name})
+        try:
+            if settings.demo_when_empty and await is_empty(current):
+                await load_demo(current)
+            yield
+        finally:
+            if runtime.owned:
+                runtime.store = None
+                await current.close()
+                log.info("store closed", extra={"store": current.name})
+
+    app = Starlette(
+        routes=_routes(settings, runtime),
+        middleware=[Middleware(RequestIdMiddleware), Middleware(BodySizeLimit)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.runtime = runtime
+    return app

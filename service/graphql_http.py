@@ -1,0 +1,193 @@
+"""GraphQL over HTTP (the GraphQL-over-HTTP spec) on top of strawberry's ASGI view.
+
+strawberry's view already parses POST JSON and GET query strings, refuses other methods,
+serves GraphiQL to browsers and answers ``application/json`` with status 200.  This adds
+what the spec asks beyond that:
+
+* content negotiation: ``application/graphql-response+json`` (also for ``*/*``) or
+  ``application/json``; 406 when the client accepts neither; no Accept header means
+  ``application/json`` (legacy clients);
+* with ``application/graphql-response+json``, status 400 for a request that fails before
+  execution (parse, validation, limits, variables), 200 once execution started;
+* with ``application/json``, always 200 for a well-formed request;
+* 405 with ``Allow: POST`` for a mutation over GET (strawberry says 400), and ``Allow`` on
+  every 405;
+* error bodies of refused requests are GraphQL responses (``{"errors": [...]}``), and JSON
+  is UTF-8 (Chinese names travel as is).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+
+from loaders.store import GraphStore
+from resolvers.context import ApiConfig, RequestContext
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+_CHARSET = "; charset=utf-8"
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, None when neither is acceptable.
+
+    >>> negotiate("application/graphql-response+json, application/json;q=0.9")
+    'application/graphql-response+json'
+    >>> negotiate("application/json")
+    'application/json'
+    >>> negotiate("*/*")
+    'application/graphql-response+json'
+    >>> negotiate(None)
+    'application/json'
+    >>> negotiate("text/plain") is None
+    True
+    """
+    if accept is None or not accept.strip():
+        return JSON
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        media = media.lower()
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            candidate, rank = GRAPHQL_RESPONSE, (2, 1)
+        elif media == JSON:
+            candidate, rank = JSON, (2, 0)
+        elif media in ("application/*", "*/*"):
+            candidate, rank = GRAPHQL_RESPONSE, (1 if media == "application/*" else 0, 1)
+        else:
+            continue
+        score = (q, *rank)
+        if best is None or score > best:
+            best, chosen = score, candidate
+    return chosen
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """True when the request failed before execution: a GraphQL response without ``data``."""
+    if isinstance(result, PreExecutionError):
+        return True
+    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
+
+
+def _error_body(message: str, code: str) -> bytes:
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}, ensure_ascii=False).encode()
+
+
+class GraphQLView(GraphQL[RequestContext, None]):
+    """strawberry's ASGI view with the spec's media types and status codes and civicmesh's context."""
+
+    def __init__(self, schema: BaseSchema, store: Callable[[], GraphStore], config: ApiConfig, graphiql: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+        self._store = store
+        self._config = config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        method = request.method
+        if method not in ("GET", "POST"):
+            await self._refuse(405, "GraphQL is served over GET (queries) and POST", JSON, {"Allow": "GET, POST"})(
+                scope, receive, send
+            )
+            return
+        if method == "GET" and self.should_render_graphql_ide(self.request_adapter_class(request)):
+            await super().__call__(scope, receive, send)
+            return
+        media = negotiate(request.headers.get("accept"))
+        if media is None:
+            await self._refuse(406, f"this endpoint answers {GRAPHQL_RESPONSE} or {JSON}; see the Accept header", JSON)(
+                scope, receive, send
+            )
+            return
+        request.state.graphql_media_type = media
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            headers = {"Allow": "POST"} if exc.status_code == 405 else None
+            response = self._refuse(exc.status_code, exc.reason, media, headers)
+        await response(scope, receive, send)
+
+    def _refuse(self, status: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
+        code = {
+            400: "BAD_REQUEST",
+            404: "NOT_FOUND",
+            405: "METHOD_NOT_ALLOWED",
+            406: "NOT_ACCEPTABLE",
+            413: "PAYLOAD_TOO_LARGE",
+            415: "UNSUPPORTED_MEDIA_TYPE",
+        }.get(status, "BAD_REQUEST")
+        return Response(_error_body(message, code), status_code=status, media_type=media + _CHARSET, headers=headers)
+
+    async def get_context(self, request: Any, response: Any) -> RequestContext:
+        return RequestContext.create(self._store(), self._config, request=request, response=response)
+
+    async def get_sub_response(self, request: Any) -> Response:
+        sub = await super().get_sub_response(request)
+        if isinstance(request, Request):
+            request.state.graphql_sub_response = sub
+            sub.graphql_media_type = getattr(request.state, "graphql_media_type", JSON)  # type: ignore[attr-defined]
+        return sub
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as exc:
+            if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, "mutations are not allowed over GET; send them with POST") from exc
+            raise
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if is_request_error(result):
+            data.pop("data", None)
+            if getattr(request.state, "graphql_media_type", JSON) == GRAPHQL_RESPONSE:
+                sub = getattr(request.state, "graphql_sub_response", None)
+                if sub is not None:
+                    sub.status_code = 400
+        return data
+
+    def encode_json(self, data: object) -> bytes:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = getattr(sub_response, "graphql_media_type", JSON) + _CHARSET
+        return response

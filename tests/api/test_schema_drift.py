@@ -1,0 +1,79 @@
+"""The committed schema.graphql is the printed schema of the code, and the API covers the contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph_schema import NODE_SPECS
+from resolvers.errors import camel
+from resolvers.schema import build_schema, printed_schema
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
+
+
+def test_committed_schema_matches_the_code() -> None:
+    committed = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+    assert committed == printed_schema(), (
+        "schema.graphql differs from the schema the code builds; regenerate it with\n"
+        "    .venv/bin/python -m resolvers.schema > schema.graphql\n"
+        "and review the diff (a removed or renamed field breaks clients)."
+    )
+
+
+def test_every_contract_property_is_in_the_api() -> None:
+    schema = build_schema()._schema
+    for label, spec in NODE_SPECS.items():
+        output = schema.type_map[label.value]
+        create = schema.type_map[f"Create{label.value}Input"]
+        update = schema.type_map[f"Update{label.value}Input"]
+        for prop in spec.props:
+            name = camel(prop)
+            assert name in output.fields, f"{label.value}.{name} is missing"  # type: ignore[attr-defined]
+            assert name in create.fields, f"Create{label.value}Input.{name} is missing"  # type: ignore[attr-defined]
+            assert name in update.fields, f"Update{label.value}Input.{name} is missing"  # type: ignore[attr-defined]
+
+
+# every relationship type, walked from its start and from its end: (type, field) pairs
+WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
+    "PART_OF": (
+        [("Community", "street"), ("Grid", "community"), ("Building", "grid"), ("Household", "building")],
+        [("Street", "communities"), ("Community", "grids"), ("Grid", "buildings"), ("Building", "households")],
+    ),
+    "REPORTS_TO": (
+        [("PartyOrganization", "parent"), ("PartyOrganization", "ancestors")],
+        [("PartyOrganization", "children"), ("PartyOrganization", "subtree")],
+    ),
+    "GOVERNS": (
+        [("PartyOrganization", "governs")],
+        [("Street", "governedBy"), ("Community", "governedBy"), ("Grid", "governedBy"), ("Building", "governedBy")],
+    ),
+    "MEMBER_OF": ([("PartyMember", "organizations")], [("PartyOrganization", "members")]),
+    "LIVES_IN": ([("PartyMember", "household")], [("Household", "residents")]),
+    "REPORTED_TO": ([("PartyMember", "reportedTo")], [("Community", "reportedMembers")]),
+    "RUNS": ([("PartyMember", "stations")], [("VanguardStation", "runBy")]),
+    "LOCATED_IN": ([("VanguardStation", "building")], [("Building", "stations")]),
+    "LINKS": (
+        [("PartyMember", "linkedMembers"), ("PartyMember", "linkedHouseholds")],
+        [("PartyMember", "linkedBy"), ("Household", "linkedBy")],
+    ),
+    "VISITED": ([("PartyMember", "visits")], [("Household", "visits")]),
+    "LED_BY": ([("Alliance", "ledBy")], [("PartyOrganization", "leadsAlliances")]),
+    "SERVES": ([("Alliance", "serves")], [("Street", "servedBy"), ("Community", "servedBy")]),
+    "JOINED": ([("AllianceMember", "alliances")], [("Alliance", "members")]),
+    "MANAGES": ([("AllianceMember", "manages")], [("Building", "managedBy")]),
+    "BRANCH_OF": ([("PartyOrganization", "unit")], [("AllianceMember", "branch")]),
+    "SITS_ON": ([("PartyMember", "sitsOn")], [("PartyOrganization", "partTimeMembers")]),
+}
+
+
+def test_every_relationship_type_is_walked_both_ways() -> None:
+    from graph_schema import REL_SPECS
+
+    assert set(WALKS) == {t.value for t in REL_SPECS}
+    schema = build_schema()._schema
+    for rel_type, (out, back) in WALKS.items():
+        spec = REL_SPECS[rel_type]  # type: ignore[index]
+        assert {t for t, _ in out} == {s.value for s in spec.start_labels}, rel_type
+        assert {t for t, _ in back} == {e.value for e in spec.end_labels}, rel_type
+        for type_name, field in out + back:
+            assert field in schema.type_map[type_name].fields, f"{type_name}.{field}"  # type: ignore[attr-defined]

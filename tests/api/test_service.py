@@ -1,0 +1,112 @@
+"""The service around GraphQL: health, readiness, request ids and JSON logs, the lifespan."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph_schema import Label
+from loaders.batch import CountingStore
+from loaders.store import GraphStore
+from service.app import create_app
+from service.request_log import JsonFormatter
+from service.settings import Settings
+from tests.api.conftest import open_api
+
+
+async def test_healthz_does_not_touch_the_store(store: GraphStore) -> None:
+    counting = CountingStore(store)
+    async with open_api(counting) as api:
+        r = await api.client.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    assert counting.total == 0
+
+
+async def test_readyz_pings_the_store(store: GraphStore) -> None:
+    counting = CountingStore(store)
+    async with open_api(counting) as api:
+        r = await api.client.get("/readyz")
+    assert r.status_code == 200 and r.json() == {"status": "ready", "store": store.name}
+    assert counting.calls == {"ping": 1}
+
+
+async def test_readyz_is_503_with_a_reason_when_the_store_fails(store: GraphStore, tmp_path: Path) -> None:
+    if store.name == "embedded":
+        from loaders.embedded import EmbeddedStore
+
+        broken: GraphStore = EmbeddedStore(tmp_path / "never-opened.sqlite")
+    else:
+        from loaders.neo4j_store import Neo4jStore
+
+        broken = Neo4jStore("bolt://127.0.0.1:9")
+    async with open_api(broken) as api:
+        r = await api.client.get("/readyz")
+    assert r.status_code == 503
+    body = r.json()
+    assert body["status"] == "unavailable" and body["store"] == store.name and body["reason"]
+
+
+async def test_request_ids_in_and_out(store: GraphStore) -> None:
+    async with open_api(store) as api:
+        given = await api.client.get("/healthz", headers={"x-request-id": "req-42"})
+        assert given.headers["x-request-id"] == "req-42"
+        made = await api.client.get("/healthz")
+        assert len(made.headers["x-request-id"]) == 32
+        insane = await api.client.get("/healthz", headers={"x-request-id": "a b\tc"})
+        assert insane.headers["x-request-id"] != "a b\tc"
+
+
+async def test_logs_are_json_lines_with_the_request_id(store: GraphStore) -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("civicmesh.http")
+    keep = Keep()
+    logger.addHandler(keep)
+    try:
+        async with open_api(store) as api:
+            await api.client.post(
+                "/graphql", json={"query": "{ streets { totalCount } }"}, headers={"x-request-id": "trace-7"}
+            )
+    finally:
+        logger.removeHandler(keep)
+    line = json.loads(JsonFormatter().format(records[-1]))
+    assert line["msg"] == "request" and line["request_id"] == "trace-7"
+    assert line["method"] == "POST" and line["path"] == "/graphql" and line["status"] == 200
+    assert isinstance(line["duration_ms"], float)
+
+
+async def test_lifespan_owns_the_store_it_makes(
+    store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    target = request.getfixturevalue("neo4j_uri") if store.name == "neo4j" else str(tmp_path / "owned.sqlite")
+    app = create_app(Settings(store=target, demo_when_empty=False, log_level="WARNING"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/readyz")).status_code == 503
+        async with app.router.lifespan_context(app):
+            assert (await client.get("/readyz")).json()["status"] == "ready"
+            r = await client.post("/graphql", json={"query": "{ streets { totalCount } }"})
+            assert r.json() == {"data": {"streets": {"totalCount": 0}}}
+        assert (await client.get("/readyz")).status_code == 503
+
+
+async def test_lifespan_loads_the_demo_into_an_empty_store_and_leaves_a_given_store_open(store: GraphStore) -> None:
+    app = create_app(Settings(demo_when_empty=True, log_level="WARNING"), store=store)
+    async with app.router.lifespan_context(app):
+        pass
+    counts = [await store.count_nodes(label.value) for label in Label]
+    try:
+        import loaders.synthetic  # noqa: F401
+    except ImportError:
+        assert sum(counts) == 0
+    else:
+        assert all(counts), counts
+    await store.ping()  # still open: a store passed in belongs to the caller
