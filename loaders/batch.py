@@ -18,6 +18,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from graph_schema import Node
+from loaders.projection_cache import projection_cache
 from loaders.store import Direction, Edge, GraphStore
 
 NeighbourKey = tuple[str, Direction, tuple[str, ...] | None, int | None]
@@ -93,7 +94,8 @@ class Loaders:
         return loader
 
     def clear(self) -> None:
-        """Forget every cached answer (after a write in the same request)."""
+        """Forget every cached answer (after a write in the same request), and the kept projection."""
+        projection_cache(self.store).invalidate()
         self.nodes.clear_all()
         for loader in self._loaders.values():
             loader.clear_all()

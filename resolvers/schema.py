@@ -20,13 +20,14 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
+from resolvers.analytics import AnalyticsQuery
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
 from resolvers.limits import SchemaLimits, add_code, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
 
-QUERY_PARTS: tuple[type, ...] = (LookupQuery, AreaQuery, OrganizationQuery, AllianceQuery)
+QUERY_PARTS: tuple[type, ...] = (LookupQuery, AreaQuery, OrganizationQuery, AllianceQuery, AnalyticsQuery)
 NODE_TYPES: tuple[type, ...] = (
     Street,
     Community,

@@ -1,0 +1,477 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) with arguments is typed as returning Any.)
+"""Analytics fields: ``coverage``, ``allianceReach``, ``structure``, ``brokerage``, ``coveragePlan``.
+
+Each takes an optional ``area`` (a global ID of a Street, Community, Grid or Building; the
+city when omitted) and returns a typed result, plus ``details``: the complete JSON figures
+that ``civicmesh analyze`` prints.  The figures come from the pure functions of
+:mod:`analytics` over the store's projection, which is kept between requests
+(:mod:`loaders.projection_cache`); the indexes built on a projection are kept with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import networkx as nx
+import strawberry
+from strawberry.scalars import JSON
+
+import analytics as A
+from graph_schema import AREA_LABELS, NotFoundError, ResourceKind, to_global_id
+from loaders.projection_cache import projection_cache
+from resolvers.context import Info
+from resolvers.errors import ClientError
+from resolvers.node import decode_id
+
+_AREAS = [label.value for label in AREA_LABELS]
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    graph: nx.MultiDiGraph
+    index: A.AreaIndex
+    linkage: A.Linkage
+    model: A.ReachModel | None = None
+
+
+_SNAPSHOTS: dict[int, _Snapshot] = {}
+
+
+async def _snapshot(info: Info) -> _Snapshot:
+    graph = await projection_cache(info.context.store).graph()
+    snap = _SNAPSHOTS.get(id(graph))
+    if snap is None or snap.graph is not graph:
+        index = A.AreaIndex.build(graph)
+        snap = _Snapshot(graph, index, A.Linkage.build(graph))
+        _SNAPSHOTS.clear()  # keep only the newest projection's indexes
+        _SNAPSHOTS[id(graph)] = snap
+    return snap
+
+
+def _model(snap: _Snapshot) -> A.ReachModel:
+    if snap.model is None:
+        snap.model = A.ReachModel.build(snap.graph, snap.index)
+    return snap.model
+
+
+def _area(area: strawberry.ID | None) -> str | None:
+    if area is None:
+        return None
+    return decode_id(area, expected=_AREAS, argument="area")[1]
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except NotFoundError as exc:
+        raise ClientError(str(exc), "NOT_FOUND") from None
+    except ValueError as exc:
+        raise ClientError(str(exc), "BAD_USER_INPUT") from None
+
+
+# --- result types --------------------------------------------------------------------
+
+
+@strawberry.type(description="A count out of a total; rate is null when the total is 0.")
+class Ratio:
+    total: int
+    covered: int
+    rate: float | None
+
+
+@strawberry.type(description="An area an analysis speaks of (the city when id is null).")
+class AreaRef:
+    id: strawberry.ID | None
+    local_id: str | None
+    label: str
+    name: str | None
+
+
+def _ref(local: str | None, label: str, name: str | None) -> AreaRef:
+    gid = strawberry.ID(to_global_id(label, local)) if local else None
+    return AreaRef(id=gid, local_id=local, label=label, name=name)
+
+
+def _ratio(d: dict[str, Any], covered_key: str = "covered") -> Ratio:
+    return Ratio(total=int(d["total"]), covered=int(d[covered_key]), rate=d["rate"])
+
+
+@strawberry.type(description="Covered households visited in the 31 days up to asOf (monthly contact).")
+class ActiveCoverage:
+    as_of: dt.date
+    window_start: dt.date
+    households: int
+    rate: float | None
+    share_of_covered: float | None
+
+
+@strawberry.type(description="1+10+N coverage of one area.")
+class AreaCoverage:
+    area: AreaRef
+    households: Ratio
+    members: Ratio
+    active: ActiveCoverage | None
+
+
+@strawberry.enum(description="The load of a vanguard against the norms.")
+class LoadStatus(Enum):
+    IDLE = "idle"
+    OK = "ok"
+    OVERLOADED = "overloaded"
+
+
+@strawberry.type
+class VanguardLoad:
+    vanguard: strawberry.ID
+    local_id: str
+    members: int
+    households: int
+    status: LoadStatus
+
+
+@strawberry.type(description="Vanguard load against the norms (about 10 members and N households).")
+class LoadSummary:
+    members_norm: int
+    households_norm: int
+    vanguards: int
+    linked_members: int
+    linked_households: int
+    mean_members: float | None
+    mean_households: float | None
+    overloaded: list[VanguardLoad]
+    idle: list[VanguardLoad]
+
+
+@strawberry.type(description="Linkage coverage (1+10+N) of an area, with its breakdown one level down.")
+class CoverageResult:
+    area: AreaRef
+    households: Ratio
+    members: Ratio
+    active: ActiveCoverage | None
+    breakdown: list[AreaCoverage]
+    load: LoadSummary
+    uncovered_households: int
+    details: JSON
+
+
+def _active(d: dict[str, Any] | None) -> ActiveCoverage | None:
+    if d is None:
+        return None
+    return ActiveCoverage(
+        as_of=dt.date.fromisoformat(d["as_of"]),
+        window_start=dt.date.fromisoformat(d["window_start"]),
+        households=d["households"],
+        rate=d["rate"],
+        share_of_covered=d["share_of_covered"],
+    )
+
+
+def _load(d: dict[str, Any]) -> VanguardLoad:
+    return VanguardLoad(
+        vanguard=strawberry.ID(to_global_id("PartyMember", d["id"])),
+        local_id=d["id"],
+        members=d["members"],
+        households=d["households"],
+        status=LoadStatus(d["status"]),
+    )
+
+
+@strawberry.type(description="How many households one alliance member unit reaches.")
+class UnitReach:
+    unit: strawberry.ID
+    local_id: str
+    name: str | None
+    kind: str | None
+    resources: list[str]
+    households: int
+
+
+@strawberry.type(description="Households reached by at least one unit offering a resource kind.")
+class ResourceReach:
+    resource: str
+    units: int
+    households: Ratio
+
+
+@strawberry.type(description="Greedy expansion: the next join or served area and what it adds.")
+class ExpansionStep:
+    action: str
+    unit: str | None
+    alliance: str | None
+    area: str | None
+    gain: int
+    reached: int
+
+
+@strawberry.type(description="Alliance resource reach of an area.")
+class ReachResult:
+    area: AreaRef
+    households: Ratio
+    units: list[UnitReach]
+    resources: list[ResourceReach]
+    expansion: list[ExpansionStep]
+    details: JSON
+
+
+@strawberry.type(description="Structure completeness of an area (grids, buildings, communities, star ratings).")
+class StructureResult:
+    area: AreaRef
+    grids: int
+    grids_with_branch_rate: float | None
+    buildings: int
+    buildings_with_group_rate: float | None
+    communities: int
+    communities_with_alliance_rate: float | None
+    grids_off_norm: int
+    details: JSON
+
+
+@strawberry.type
+class Broker:
+    node: strawberry.ID
+    label: str
+    name: str | None
+    betweenness: float
+    degree: int
+
+
+@strawberry.type
+class ArticulationPoint:
+    node: strawberry.ID
+    label: str
+    name: str | None
+    pieces: int
+    households_disconnected: int
+    households_unreached: int
+
+
+@strawberry.type(description="Brokers (sampled betweenness) and articulation points of the organization graph.")
+class BrokerageResult:
+    area: AreaRef
+    brokers: list[Broker]
+    articulation_points: list[ArticulationPoint]
+    details: JSON
+
+
+@strawberry.type
+class PlannedLink:
+    household: strawberry.ID
+    vanguard: strawberry.ID
+    same_building: bool
+
+
+@strawberry.type(description="Uncovered households assigned to vanguards with spare capacity (min-cost flow).")
+class CoveragePlanResult:
+    area: AreaRef
+    before: Ratio
+    after: Ratio
+    assigned: int
+    same_building: int
+    unassigned: int
+    assignments: list[PlannedLink]
+    details: JSON
+
+
+def _json(value: dict[str, Any]) -> Any:
+    return value
+
+
+def _gid(label: str, local: str) -> strawberry.ID:
+    return strawberry.ID(to_global_id(label, local))
+
+
+@strawberry.type
+class AnalyticsQuery:
+    @strawberry.field(description="1+10+N linkage coverage of an area (the city when area is omitted).")
+    async def coverage(
+        self,
+        info: Info,
+        area: strawberry.ID | None = None,
+        as_of: dt.date | None = None,
+        members_norm: int = 10,
+        households_norm: int = 15,
+    ) -> CoverageResult:
+        snap = await _snapshot(info)
+        local = _area(area)
+        rep = _run(A.coverage, snap.graph, local, as_of=as_of, index=snap.index, linkage=snap.linkage).to_dict()
+        load = _run(
+            A.vanguard_load,
+            snap.graph,
+            local,
+            members_norm=members_norm,
+            households_norm=households_norm,
+            index=snap.index,
+            linkage=snap.linkage,
+        ).to_dict()
+        uncovered = _run(A.uncovered_households, snap.graph, local, limit=0, index=snap.index, linkage=snap.linkage)
+        return CoverageResult(
+            area=_ref(rep["area"], rep["label"], rep["name"]),
+            households=_ratio(rep["households"]),
+            members=_ratio(rep["members"]),
+            active=_active(rep["active"]),
+            breakdown=[
+                AreaCoverage(
+                    area=_ref(b["area"], b["label"], b["name"]),
+                    households=_ratio(b["households"]),
+                    members=_ratio(b["members"]),
+                    active=_active(b["active"]),
+                )
+                for b in rep["breakdown"]
+            ],
+            load=LoadSummary(
+                members_norm=load["members_norm"],
+                households_norm=load["households_norm"],
+                vanguards=load["vanguards"],
+                linked_members=load["linked_members"],
+                linked_households=load["linked_households"],
+                mean_members=load["mean_members"],
+                mean_households=load["mean_households"],
+                overloaded=[_load(v) for v in load["overloaded"]],
+                idle=[_load(v) for v in load["idle"]],
+            ),
+            uncovered_households=uncovered.total,
+            details=_json({**rep, "load": load}),
+        )
+
+    @strawberry.field(description="Alliance resource reach of an area, with a greedy expansion of k steps.")
+    async def alliance_reach(
+        self,
+        info: Info,
+        area: strawberry.ID | None = None,
+        k: int = 0,
+        resource: ResourceKind | None = None,
+    ) -> ReachResult:
+        if not 0 <= k <= 100:
+            raise ClientError(f"k must be between 0 and 100, got {k}", "BAD_USER_INPUT")
+        snap = await _snapshot(info)
+        local = _area(area)
+        model = _model(snap)
+        rep = _run(A.reach, snap.graph, local, index=snap.index, model=model).to_dict()
+        steps: list[dict[str, Any]] = []
+        plan: dict[str, Any] | None = None
+        if k:
+            res = resource.value if resource is not None else None
+            plan = _run(
+                A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model
+            ).to_dict()
+            steps = plan["steps"]
+        return ReachResult(
+            area=_ref(rep["area"], rep["label"], rep["name"]),
+            households=_ratio(rep["households"], "reached"),
+            units=[
+                UnitReach(
+                    unit=_gid("AllianceMember", u["id"]),
+                    local_id=u["id"],
+                    name=u.get("name"),
+                    kind=u.get("kind"),
+                    resources=list(u.get("resources") or []),
+                    households=u["households"],
+                )
+                for u in rep["units"]
+            ],
+            resources=[
+                ResourceReach(resource=r["resource"], units=r["units"], households=_ratio(r["households"], "reached"))
+                for r in rep["resources"]
+            ],
+            expansion=[
+                ExpansionStep(
+                    action=s["action"],
+                    unit=s.get("unit"),
+                    alliance=s.get("alliance"),
+                    area=s.get("area"),
+                    gain=s["gain"],
+                    reached=s["reached"],
+                )
+                for s in steps
+            ],
+            details=_json({**rep, "expansion": plan}),
+        )
+
+    @strawberry.field(description="Structure completeness: branches on grids, groups in buildings, alliances.")
+    async def structure(self, info: Info, area: strawberry.ID | None = None) -> StructureResult:
+        snap = await _snapshot(info)
+        rep = _run(A.structure, snap.graph, _area(area), index=snap.index).to_dict()
+        return StructureResult(
+            area=_ref(rep["area"], rep["label"], rep["name"]),
+            grids=rep["grids"],
+            grids_with_branch_rate=rep["grids_with_branch_rate"],
+            buildings=rep["buildings"],
+            buildings_with_group_rate=rep["buildings_with_group_rate"],
+            communities=rep["communities"],
+            communities_with_alliance_rate=rep["communities_with_alliance_rate"],
+            grids_off_norm=len(rep["grids_off_norm"]),
+            details=rep,
+        )
+
+    @strawberry.field(description="Brokers and articulation points of the organization-level graph (seeded sample).")
+    async def brokerage(
+        self, info: Info, area: strawberry.ID | None = None, top: int = 10, k: int = 256, seed: int = 0
+    ) -> BrokerageResult:
+        if not 1 <= top <= 100 or not 1 <= k <= 4096:
+            raise ClientError("top must be 1-100 and k 1-4096", "BAD_USER_INPUT")
+        snap = await _snapshot(info)
+        local = _area(area)
+        rep = _run(
+            A.brokerage, snap.graph, local, top=top, k=k, seed=seed, index=snap.index, model=_model(snap)
+        ).to_dict()
+        return BrokerageResult(
+            area=_ref(local, snap.graph.nodes[local]["label"] if local else "City", None),
+            brokers=[
+                Broker(
+                    node=_gid(b["label"], b["id"]),
+                    label=b["label"],
+                    name=b.get("name"),
+                    betweenness=b["betweenness"],
+                    degree=b["degree"],
+                )
+                for b in rep["brokers"]
+            ],
+            articulation_points=[
+                ArticulationPoint(
+                    node=_gid(p["label"], p["id"]),
+                    label=p["label"],
+                    name=p.get("name"),
+                    pieces=p["pieces"],
+                    households_disconnected=p["households_disconnected"],
+                    households_unreached=p["households_unreached"],
+                )
+                for p in rep["articulation_points"][:top]
+            ],
+            details=rep,
+        )
+
+    @strawberry.field(description="A plan assigning uncovered households to vanguards with spare capacity.")
+    async def coverage_plan(
+        self, info: Info, area: strawberry.ID | None = None, households_norm: int = 15
+    ) -> CoveragePlanResult:
+        snap = await _snapshot(info)
+        local = _area(area)
+        rep = _run(
+            A.coverage_plan,
+            snap.graph,
+            local,
+            households_norm=households_norm,
+            index=snap.index,
+            linkage=snap.linkage,
+        ).to_dict()
+        return CoveragePlanResult(
+            area=_ref(local, snap.graph.nodes[local]["label"] if local else "City", None),
+            before=_ratio(rep["before"]),
+            after=_ratio(rep["after"]),
+            assigned=rep["assigned"],
+            same_building=rep["same_building"],
+            unassigned=len(rep["unassigned"]),
+            assignments=[
+                PlannedLink(
+                    household=_gid("Household", a["household"]),
+                    vanguard=_gid("PartyMember", a["vanguard"]),
+                    same_building=a["same_building"],
+                )
+                for a in rep["assignments"]
+            ],
+            details=rep,
+        )
