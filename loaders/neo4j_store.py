@@ -13,7 +13,13 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import networkx as nx
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    NotificationMinimumSeverity,
+    RoutingControl,
+)
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch
 from graph_schema.ddl import DDL
@@ -57,7 +63,14 @@ class Neo4jStore:
     async def open(self) -> None:
         if self._driver is not None:
             return
-        self._driver = AsyncGraphDatabase.driver(self.uri, auth=self._auth)
+        # Notifications (e.g. "relationship type does not exist" on an empty database) are
+        # noise for a service whose queries are fixed; turning them off also spares the server.
+        self._driver = AsyncGraphDatabase.driver(
+            self.uri,
+            auth=self._auth,
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
+            max_connection_pool_size=64,
+        )
         try:
             await self._driver.verify_connectivity()
             for statement in DDL:
