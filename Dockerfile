@@ -1,4 +1,11 @@
 # The civicmesh service. Build: docker build -t civicmesh .
+FROM node:20-slim AS explorer
+WORKDIR /src/explorer
+COPY explorer/package.json explorer/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY explorer/ ./
+RUN mkdir -p ../service/static/explore && npm run build
+
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
@@ -8,6 +15,7 @@ COPY loaders ./loaders
 COPY resolvers ./resolvers
 COPY analytics ./analytics
 COPY service ./service
+COPY --from=explorer /src/service/static/explore ./service/static/explore
 COPY schema.graphql ./schema.graphql
 RUN pip install . && useradd --system --home /data civicmesh && mkdir -p /data && chown civicmesh /data
 USER civicmesh

@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: serve test lint schema neo4j clean
+EXPLORER := service/static/explore/index.html
+
+.PHONY: serve test lint schema neo4j clean explorer browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,12 +14,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
+$(EXPLORER): explorer/package-lock.json explorer/build.mjs $(wildcard explorer/src/*)
+	cd explorer && npm ci --no-audit --no-fund && npm run build
+
+## explorer: build the /explore page (npm packages, no CDN) into service/static/explore
+explorer: $(EXPLORER)
+
+## browser: Debian's Chromium and CJK fonts for the browser tests (Playwright drives /usr/bin/chromium)
+browser:
+	@if ! test -x /usr/bin/chromium || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi
+
 ## serve: install and run the service on the embedded store (demo graph when empty)
-serve: $(STAMP)
+serve: $(STAMP) explorer
 	$(BIN)/civicmesh serve --host 127.0.0.1 --port 8000
 
 ## test: install everything (Neo4j engine included) and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) explorer browser
 	$(BIN)/python devtools/neo4j_local/neo4j_local.py --fetch-only
 	$(BIN)/python -m pytest
 

@@ -1,7 +1,7 @@
 """The composition root: ``create_app(settings, store=None)`` builds the whole service.
 
-Routes: ``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/healthz``, ``/readyz``.
-``/explore`` (the static org-chart explorer) mounts beside them (see ``_routes``).
+Routes: ``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/healthz``, ``/readyz`` and
+``/explore`` (the org-chart explorer, static files built from ``explorer/``).
 
 One store per process: a store passed in belongs to the caller (opened and closed by it);
 otherwise the Starlette lifespan makes one from the settings, opens it, and closes it at
@@ -24,6 +24,7 @@ from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits
 from resolvers.schema import build_schema
 from service.demo import is_empty, load_demo
+from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import healthz, readyz
 from service.http_limits import BodySizeLimit
@@ -75,7 +76,7 @@ def _routes(settings: Settings, runtime: Runtime) -> list[BaseRoute]:
         Route("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz(runtime.current_store), methods=["GET"]),
-        # /explore (static files) mounts here.
+        *explorer_routes(),
     ]
 
 

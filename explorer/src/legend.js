@@ -1,0 +1,63 @@
+// The legend: kinds (colour and shape), organization levels, coverage and reach colours.
+
+import { COVERAGE, KINDS, ORG_LEVELS, REACH_COLOR } from './labels.js';
+
+const SHAPE_CSS = {
+  ellipse: 'border-radius:50%', 'round-rectangle': 'border-radius:3px', 'round-hexagon': 'border-radius:30%',
+  star: 'clip-path:polygon(50% 0,61% 35%,98% 35%,68% 57%,79% 91%,50% 70%,21% 91%,32% 57%,2% 35%,39% 35%)',
+  'round-diamond': 'transform:rotate(45deg) scale(.8)', 'round-triangle': 'clip-path:polygon(50% 0,100% 100%,0 100%)',
+  'round-octagon': 'clip-path:polygon(30% 0,70% 0,100% 30%,100% 70%,70% 100%,30% 100%,0 70%,0 30%)',
+  'round-tag': 'clip-path:polygon(0 0,70% 0,100% 50%,70% 100%,0 100%)',
+};
+
+function item(color, text, shape = 'ellipse', extra = '') {
+  const li = document.createElement('li');
+  const sw = document.createElement('span');
+  sw.className = 'swatch';
+  sw.setAttribute('aria-hidden', 'true');
+  sw.style.cssText = `background:${color};${SHAPE_CSS[shape] || ''};${extra}`;
+  li.append(sw, text);
+  return li;
+}
+
+function section(title, items, className = '') {
+  const box = document.createElement('div');
+  box.className = className;
+  const h = document.createElement('h3');
+  h.textContent = title;
+  const ul = document.createElement('ul');
+  ul.append(...items);
+  box.append(h, ul);
+  return box;
+}
+
+export function renderLegend(container, view) {
+  const parts = [];
+  if (view === 'tree') {
+    parts.push(section('组织层级 Levels', Object.values(ORG_LEVELS).map((l) => item(l.color, `${l.zh} ${l.en}`))));
+    parts.push(section('其他 Other', [
+      item(KINDS.VanguardStation.color, `${KINDS.VanguardStation.zh} ${KINDS.VanguardStation.en}`),
+      item('#fff', '实心 = 可展开 filled: click to expand', 'ellipse', 'border:2px solid #c62828;background:#c62828'),
+      item('#fff', '★★★ 示范 ★★ 优秀 ★ 合格 ☆ 不合格', 'ellipse', 'display:none'),
+    ]));
+  } else {
+    parts.push(section('类型 Kinds', Object.values(KINDS).map((k) => item(k.color, `${k.zh} ${k.en}`, k.shape)), 'kinds'));
+    parts.push(section('联户覆盖 Linkage coverage', [
+      ...Object.values(COVERAGE).map((c) => item(c.color, `${c.zh} ${c.en}`, 'ellipse', 'border:1px solid #9e9e9e')),
+      item('conic-gradient(#2e7d32 0 25%, #f2b705 0 45%, #e0e0e0 0)', '网格/楼栋饼图 grid & building share', 'ellipse'),
+    ]));
+    parts.push(section('联盟服务 Alliance reach', [
+      item(REACH_COLOR, '选中成员单位的覆盖户 reached by the selected unit', 'ellipse', 'opacity:.6'),
+    ]));
+  }
+  const details = document.createElement('details');
+  details.open = container.dataset.closed !== 'true';
+  details.addEventListener('toggle', () => { container.dataset.closed = String(!details.open); });
+  const summary = document.createElement('summary');
+  summary.textContent = '图例 Legend';
+  const body = document.createElement('div');
+  body.className = 'legend-body';
+  body.append(...parts);
+  details.append(summary, body);
+  container.replaceChildren(details);
+}
