@@ -531,9 +531,20 @@ class EmbeddedStore:
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
+        """Built on a worker thread while writes wait, so the event loop keeps serving reads."""
         whole = labels is None and rel_types is None
         if whole and self._projection is not None and self._projection[0] == self._version:
             return self._projection[1]
+        async with self._lock:
+            if whole and self._projection is not None and self._projection[0] == self._version:
+                return self._projection[1]
+            version = self._version
+            out: nx.MultiDiGraph = await asyncio.to_thread(self._build_projection, labels, rel_types)
+            if whole:
+                self._projection = (version, out)
+            return out
+
+    def _build_projection(self, labels: Sequence[str] | None, rel_types: Sequence[str] | None) -> nx.MultiDiGraph:
         wanted_labels = set(labels) if labels else None
         wanted_types = set(rel_types) if rel_types else None
         src = self._g
@@ -556,6 +567,4 @@ class EmbeddedStore:
                         if wanted_types is None or a["type"] in wanted_types:
                             _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
         nx.freeze(out)
-        if whole:
-            self._projection = (self._version, out)
         return out

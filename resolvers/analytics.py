@@ -11,6 +11,7 @@ that ``civicmesh analyze`` prints.  The figures come from the pure functions of
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
@@ -45,11 +46,14 @@ async def _snapshot(info: Info) -> _Snapshot:
     graph = await projection_cache(info.context.store).graph()
     snap = _SNAPSHOTS.get(id(graph))
     if snap is None or snap.graph is not graph:
-        index = A.AreaIndex.build(graph)
-        snap = _Snapshot(graph, index, A.Linkage.build(graph))
+        snap = await asyncio.to_thread(_build_snapshot, graph)
         _SNAPSHOTS.clear()  # keep only the newest projection's indexes
         _SNAPSHOTS[id(graph)] = snap
     return snap
+
+
+def _build_snapshot(graph: nx.MultiDiGraph) -> _Snapshot:
+    return _Snapshot(graph, A.AreaIndex.build(graph), A.Linkage.build(graph))
 
 
 def _model(snap: _Snapshot) -> A.ReachModel:
@@ -64,9 +68,12 @@ def _area(area: strawberry.ID | None) -> str | None:
     return decode_id(area, expected=_AREAS, argument="area")[1]
 
 
-def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+async def _run(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run an analysis on a worker thread (the projection is read-only); its JSON figures."""
     try:
-        return fn(*args, **kwargs)
+        result = await asyncio.to_thread(fn, *args, **kwargs)
+        figures: dict[str, Any] = result.to_dict()
+        return figures
     except NotFoundError as exc:
         raise ClientError(str(exc), "NOT_FOUND") from None
     except ValueError as exc:
@@ -297,8 +304,8 @@ class AnalyticsQuery:
     ) -> CoverageResult:
         snap = await _snapshot(info)
         local = _area(area)
-        rep = _run(A.coverage, snap.graph, local, as_of=as_of, index=snap.index, linkage=snap.linkage).to_dict()
-        load = _run(
+        rep = await _run(A.coverage, snap.graph, local, as_of=as_of, index=snap.index, linkage=snap.linkage)
+        load = await _run(
             A.vanguard_load,
             snap.graph,
             local,
@@ -306,8 +313,10 @@ class AnalyticsQuery:
             households_norm=households_norm,
             index=snap.index,
             linkage=snap.linkage,
-        ).to_dict()
-        uncovered = _run(A.uncovered_households, snap.graph, local, limit=0, index=snap.index, linkage=snap.linkage)
+        )
+        uncovered = await _run(
+            A.uncovered_households, snap.graph, local, limit=0, index=snap.index, linkage=snap.linkage
+        )
         return CoverageResult(
             area=_ref(rep["area"], rep["label"], rep["name"]),
             households=_ratio(rep["households"]),
@@ -333,7 +342,7 @@ class AnalyticsQuery:
                 overloaded=[_load(v) for v in load["overloaded"]],
                 idle=[_load(v) for v in load["idle"]],
             ),
-            uncovered_households=uncovered.total,
+            uncovered_households=uncovered["total"],
             details=_json({**rep, "load": load}),
         )
 
@@ -349,15 +358,13 @@ class AnalyticsQuery:
             raise ClientError(f"k must be between 0 and 100, got {k}", "BAD_USER_INPUT")
         snap = await _snapshot(info)
         local = _area(area)
-        model = _model(snap)
-        rep = _run(A.reach, snap.graph, local, index=snap.index, model=model).to_dict()
+        model = await asyncio.to_thread(_model, snap)
+        rep = await _run(A.reach, snap.graph, local, index=snap.index, model=model)
         steps: list[dict[str, Any]] = []
         plan: dict[str, Any] | None = None
         if k:
             res = resource.value if resource is not None else None
-            plan = _run(
-                A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model
-            ).to_dict()
+            plan = await _run(A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model)
             steps = plan["steps"]
         return ReachResult(
             area=_ref(rep["area"], rep["label"], rep["name"]),
@@ -394,7 +401,7 @@ class AnalyticsQuery:
     @strawberry.field(description="Structure completeness: branches on grids, groups in buildings, alliances.")
     async def structure(self, info: Info, area: strawberry.ID | None = None) -> StructureResult:
         snap = await _snapshot(info)
-        rep = _run(A.structure, snap.graph, _area(area), index=snap.index).to_dict()
+        rep = await _run(A.structure, snap.graph, _area(area), index=snap.index)
         return StructureResult(
             area=_ref(rep["area"], rep["label"], rep["name"]),
             grids=rep["grids"],
@@ -404,7 +411,7 @@ class AnalyticsQuery:
             communities=rep["communities"],
             communities_with_alliance_rate=rep["communities_with_alliance_rate"],
             grids_off_norm=len(rep["grids_off_norm"]),
-            details=rep,
+            details=_json(rep),
         )
 
     @strawberry.field(description="Brokers and articulation points of the organization-level graph (seeded sample).")
@@ -415,9 +422,16 @@ class AnalyticsQuery:
             raise ClientError("top must be 1-100 and k 1-4096", "BAD_USER_INPUT")
         snap = await _snapshot(info)
         local = _area(area)
-        rep = _run(
-            A.brokerage, snap.graph, local, top=top, k=k, seed=seed, index=snap.index, model=_model(snap)
-        ).to_dict()
+        rep = await _run(
+            A.brokerage,
+            snap.graph,
+            local,
+            top=top,
+            k=k,
+            seed=seed,
+            index=snap.index,
+            model=await asyncio.to_thread(_model, snap),
+        )
         return BrokerageResult(
             area=_ref(local, snap.graph.nodes[local]["label"] if local else "City", None),
             brokers=[
@@ -441,7 +455,7 @@ class AnalyticsQuery:
                 )
                 for p in rep["articulation_points"][:top]
             ],
-            details=rep,
+            details=_json(rep),
         )
 
     @strawberry.field(description="A plan assigning uncovered households to vanguards with spare capacity.")
@@ -450,14 +464,14 @@ class AnalyticsQuery:
     ) -> CoveragePlanResult:
         snap = await _snapshot(info)
         local = _area(area)
-        rep = _run(
+        rep = await _run(
             A.coverage_plan,
             snap.graph,
             local,
             households_norm=households_norm,
             index=snap.index,
             linkage=snap.linkage,
-        ).to_dict()
+        )
         return CoveragePlanResult(
             area=_ref(local, snap.graph.nodes[local]["label"] if local else "City", None),
             before=_ratio(rep["before"]),
@@ -473,5 +487,5 @@ class AnalyticsQuery:
                 )
                 for a in rep["assignments"]
             ],
-            details=rep,
+            details=_json(rep),
         )
