@@ -253,11 +253,29 @@ class EmbeddedStore:
         ids: Iterable[str] = self._by_label.get(label, {})
         if flt is None:
             return ids
+        members = self._by_label.get(label, {})
         if flt.ids is not None:
-            members = self._by_label.get(label, {})
             ids = [i for i in dict.fromkeys(flt.ids) if i in members]
         closure = self._closure(flt.within) if flt.within is not None else None
+        if closure is not None and flt.ids is None and len(closure) < len(members):
+            ids = self._within_candidates(label, closure)
         return [i for i in ids if self._matches(i, label, flt, closure)]
+
+    def _within_candidates(self, label: str, closure: frozenset[str]) -> list[str]:
+        """Nodes of ``label`` that may lie within an area, found from the area's side."""
+        if label not in _WITHIN_VIA:
+            return []
+        via = _WITHIN_VIA[label]
+        nodes = self._g._node
+        if via is None:
+            return [i for i in closure if nodes[i]["label"] == label]
+        pred = self._g._pred
+        found: dict[str, None] = {}
+        for area in closure:
+            for other, keyed in pred[area].items():
+                if nodes[other]["label"] == label and any(a["type"] == via for a in keyed.values()):
+                    found[other] = None
+        return list(found)
 
     def _sorted_keys(self, label: str, field: str) -> list[tuple[Any, str]]:
         cached = self._sorted.get((label, field))
@@ -285,7 +303,12 @@ class EmbeddedStore:
         keys = self._sorted_keys(label, order.field)
         if filter is not None and (filter.name_contains or filter.equals or filter.within or filter.ids is not None):
             allowed = set(self._filtered(label, filter))
-            keys = [k for k in keys if k[1] in allowed]
+            if len(allowed) * 8 < len(keys):  # few matches: sort them rather than scan the sorted list
+                nodes = self._g._node
+                field = order.field
+                keys = sorted((i if field == "id" else str(nodes[i]["p"].get(field, "")), i) for i in allowed)
+            else:
+                keys = [k for k in keys if k[1] in allowed]
         position = 0 if not backward else len(keys)
         if after is not None:
             value, node_id = decode_cursor(after)
