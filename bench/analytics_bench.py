@@ -1,0 +1,406 @@
+"""Analytics benchmark: projection, coverage, reach, expansion and the coverage plan on each store.
+
+Loads the ``jiangyin`` preset (~365k nodes, ~626k relationships) into the chosen stores, then,
+for each store in a child process of its own (so that its peak memory is its own), prints:
+
+* the time to open the store and to project the whole graph (``GraphStore.project``), and
+  the projection the CLI asks for its coverage family (fewer labels and types);
+* linkage coverage (with active coverage as of the city's reference date) and alliance reach,
+  in networkx (:mod:`analytics`) and in the scipy.sparse baseline (:mod:`analytics.sparse`),
+  both "from projection" (every index or matrix built inside the timing) and "with indexes
+  prebuilt" (``AreaIndex``/``Linkage``/``ReachModel``, or ``SparseProjection``, built
+  beforehand), and the ratios networkx / scipy; the two engines' answers are compared;
+* the greedy expansion plan (k = 20, ELDERLY_CARE and any resource), the coverage plan
+  (min-cost flow), structure completeness and brokerage;
+* the child's peak resident memory (``ru_maxrss``).
+
+Figures are printed, never asserted.  Targets: coverage and reach each <= 2 s on the
+embedded store and within 3x of the scipy baseline; the plan <= 30 s; projection from
+Neo4j <= 20 s; peak memory <= 2 GB.
+
+    python bench/analytics_bench.py                      # both stores (starts a local Neo4j)
+    python bench/analytics_bench.py --store embedded
+    python bench/analytics_bench.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687
+
+The loaded data is kept between runs: the embedded file and the local Neo4j's home under
+``.cache/bench/`` (``--reload`` loads again).  With ``--neo4j-uri`` the database is loaded
+when its node counts differ from the preset's (it is cleared first: use a scratch database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+AS_OF = "2026-10-31"
+"""The synthetic city's reference date (``loaders.synthetic.REFERENCE_DATE``)."""
+BATCH = 20_000
+TARGETS = {
+    "coverage_s": 2.0,
+    "reach_s": 2.0,
+    "ratio": 3.0,
+    "plan_s": 30.0,
+    "neo4j_projection_s": 20.0,
+    "peak_mib": 2048.0,
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _open_store(kind: str, target: str) -> Any:
+    if kind == "embedded":
+        from loaders.embedded import EmbeddedStore
+
+        return EmbeddedStore(target)
+    from loaders.neo4j_store import Neo4jStore
+
+    return Neo4jStore(target)
+
+
+async def _load(kind: str, target: str, preset: str, seed: int, force: bool) -> dict[str, Any]:
+    """Generate the preset and write it in batches of 20,000 (nodes, then relationships)."""
+    from graph_schema import WriteBatch
+    from loaders.synthetic import generate
+
+    t0 = time.perf_counter()
+    city = generate(preset, seed)
+    generated = time.perf_counter() - t0
+    store = _open_store(kind, target)
+    await store.open()
+    try:
+        if not force:
+            counts = city.label_counts()
+            have = {label: await store.count_nodes(label) for label in counts}
+            if have == counts:
+                log(f"{kind}: the {preset} city is loaded already ({sum(counts.values()):,} nodes)")
+                return {"loaded": False, "generate_s": generated}
+        log(f"{kind}: loading {len(city.nodes):,} nodes and {len(city.relationships):,} relationships")
+        await store.clear()
+        t0 = time.perf_counter()
+        gc.disable()
+        try:
+            for i in range(0, len(city.nodes), BATCH):
+                await store.write(WriteBatch(city.nodes[i : i + BATCH]))
+            for i in range(0, len(city.relationships), BATCH):
+                await store.write(WriteBatch((), city.relationships[i : i + BATCH]))
+        finally:
+            gc.enable()
+        return {"loaded": True, "generate_s": generated, "load_s": time.perf_counter() - t0}
+    finally:
+        await store.close()
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The best wall time of ``repeat`` runs of ``fn()`` and its last result."""
+    best = float("inf")
+    result: Any = None
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def timed_with(fn: Callable[[Any], Any], setup: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Like :func:`timed` for ``fn(setup())``, ``setup()`` outside the timing (fresh each run)."""
+    best = float("inf")
+    result: Any = None
+    for _ in range(repeat):
+        arg = setup()
+        gc.collect()
+        t0 = time.perf_counter()
+        result = fn(arg)
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+async def _measure(kind: str, target: str, repeat: int) -> dict[str, Any]:
+    import analytics as A
+    from analytics import sparse
+    from service.commands.analysis import PROJECTIONS
+
+    out: dict[str, Any] = {"store": kind}
+    store = _open_store(kind, target)
+    t0 = time.perf_counter()
+    await store.open()
+    out["open_s"] = time.perf_counter() - t0
+    log(f"{kind}: opened in {out['open_s']:.1f} s; projecting")
+    try:
+        labels, types = PROJECTIONS["coverage"]
+        t0 = time.perf_counter()
+        part = await store.project(labels=labels, rel_types=types)
+        out["projection_coverage_family_s"] = time.perf_counter() - t0
+        del part
+        gc.collect()
+        t0 = time.perf_counter()
+        G = await store.project()
+        out["projection_s"] = time.perf_counter() - t0
+    finally:
+        await store.close()
+    out["nodes"], out["relationships"] = G.number_of_nodes(), G.number_of_edges()
+    log(
+        f"{kind}: projected {out['nodes']:,} nodes, {out['relationships']:,} relationships "
+        f"in {out['projection_s']:.1f} s"
+    )
+
+    # indexes
+    out["area_index_s"], idx = timed(lambda: A.AreaIndex.build(G), repeat)
+    out["linkage_s"], _ = timed(lambda: A.Linkage.build(G), repeat)
+    out["reach_model_s"], _ = timed(lambda: A.ReachModel.build(G, idx), repeat)
+    out["sparse_projection_s"], S = timed(lambda: sparse.SparseProjection.from_graph(G), repeat)
+
+    # coverage
+    out["coverage_cold_s"], cov = timed(lambda: A.coverage(G, as_of=AS_OF), repeat)
+    out["coverage_warm_s"], _ = timed_with(
+        lambda a: A.coverage(G, as_of=AS_OF, index=a[0], linkage=a[1]),
+        lambda: (A.AreaIndex.build(G), A.Linkage.build(G)),
+        repeat,
+    )
+    out["sparse_coverage_cold_s"], _ = timed(
+        lambda: sparse.coverage(sparse.SparseProjection.from_graph(G), as_of=AS_OF), repeat
+    )
+    out["sparse_coverage_warm_s"], scov = timed(lambda: sparse.coverage(S, as_of=AS_OF), repeat)
+    out["coverage_same"] = scov == cov
+    out["coverage_households"] = cov.households.to_dict()
+    log(f"{kind}: coverage done")
+
+    # reach
+    out["reach_cold_s"], rch = timed(lambda: A.reach(G), repeat)
+    out["reach_warm_s"], _ = timed_with(
+        lambda m: A.reach(G, index=m.index, model=m), lambda: A.ReachModel.build(G, A.AreaIndex.build(G)), repeat
+    )
+    out["sparse_reach_cold_s"], _ = timed(lambda: sparse.reach(sparse.SparseProjection.from_graph(G)), repeat)
+    out["sparse_reach_warm_s"], srch = timed(lambda: sparse.reach(S), repeat)
+    out["reach_same"] = srch == rch
+    out["reach_households"] = rch.households.to_dict()
+    log(f"{kind}: reach done")
+
+    # expansion, plan, structure, brokerage
+    model = A.ReachModel.build(G, idx)
+    out["expansion_cold_s"], exp = timed(lambda: A.expansion_plan(G, 20, resource="ELDERLY_CARE"), repeat)
+    out["expansion_warm_s"], _ = timed(
+        lambda: A.expansion_plan(G, 20, resource="ELDERLY_CARE", index=idx, model=model), repeat
+    )
+    out["expansion_any_warm_s"], _ = timed(lambda: A.expansion_plan(G, 20, index=idx, model=model), repeat)
+    out["expansion"] = {"steps": len(exp.steps), "before": exp.reached_before, "after": exp.reached_after}
+    out["plan_cold_s"], plan = timed(lambda: A.coverage_plan(G), 1)
+    out["plan"] = {"assigned": plan.assigned, "before": plan.before.rate, "after": plan.after.rate}
+    out["structure_s"], _ = timed(lambda: A.structure(G, index=idx), 1)
+    out["brokerage_s"], _ = timed(lambda: A.brokerage(G, index=idx, model=model), 1)
+    log(f"{kind}: expansion, plan, structure and brokerage done")
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+def _child(args: Sequence[str]) -> dict[str, Any]:
+    """Run this script as a child with ``args``; its last stdout line is a JSON object."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"[bench] child {' '.join(args)} failed with exit code {proc.returncode}")
+    data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    data["child_peak_mib"] = data.get("peak_mib")
+    return data
+
+
+def _neo4j_local() -> Any:
+    path = ROOT / "devtools" / "neo4j_local" / "neo4j_local.py"
+    spec = importlib.util.spec_from_file_location("neo4j_local", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["neo4j_local"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fmt(value: Any, unit: str = "s") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "x":
+        return f"{value:.1f}x"
+    if unit == "MiB":
+        return f"{value:,.0f} MiB"
+    return str(value)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def report(results: dict[str, dict[str, Any]]) -> str:
+    """The figures as an aligned table, one column per store, with the targets."""
+    stores = list(results)
+    rows: list[tuple[str, str, str]] = [
+        ("open the store", "open_s", "s"),
+        ("projection, whole graph", "projection_s", "s"),
+        ("projection, CLI coverage family", "projection_coverage_family_s", "s"),
+        ("AreaIndex.build", "area_index_s", "s"),
+        ("Linkage.build", "linkage_s", "s"),
+        ("ReachModel.build", "reach_model_s", "s"),
+        ("SparseProjection.from_graph", "sparse_projection_s", "s"),
+        ("coverage (networkx), from projection", "coverage_cold_s", "s"),
+        ("coverage (scipy), from projection", "sparse_coverage_cold_s", "s"),
+        ("coverage (networkx), indexes prebuilt", "coverage_warm_s", "s"),
+        ("coverage (scipy), matrices prebuilt", "sparse_coverage_warm_s", "s"),
+        ("coverage: same answers", "coverage_same", "bool"),
+        ("reach (networkx), from projection", "reach_cold_s", "s"),
+        ("reach (scipy), from projection", "sparse_reach_cold_s", "s"),
+        ("reach (networkx), indexes prebuilt", "reach_warm_s", "s"),
+        ("reach (scipy), matrices prebuilt", "sparse_reach_warm_s", "s"),
+        ("reach: same answers", "reach_same", "bool"),
+        ("expansion k=20 ELDERLY_CARE, from projection", "expansion_cold_s", "s"),
+        ("expansion k=20 ELDERLY_CARE, indexes prebuilt", "expansion_warm_s", "s"),
+        ("expansion k=20 any resource, indexes prebuilt", "expansion_any_warm_s", "s"),
+        ("coverage plan (min-cost flow), from projection", "plan_cold_s", "s"),
+        ("structure, index prebuilt", "structure_s", "s"),
+        ("brokerage (k=256), indexes prebuilt", "brokerage_s", "s"),
+        ("peak memory of the child (ru_maxrss)", "peak_mib", "MiB"),
+    ]
+    table: list[list[str]] = [["", *stores]]
+    for title, key, unit in rows:
+        table.append([title, *(_fmt(results[s].get(key), unit) for s in stores)])
+    for title, a, b in (
+        ("ratio coverage networkx/scipy, from projection", "coverage_cold_s", "sparse_coverage_cold_s"),
+        ("ratio coverage networkx/scipy, indexes prebuilt", "coverage_warm_s", "sparse_coverage_warm_s"),
+        ("ratio reach networkx/scipy, from projection", "reach_cold_s", "sparse_reach_cold_s"),
+        ("ratio reach networkx/scipy, indexes prebuilt", "reach_warm_s", "sparse_reach_warm_s"),
+    ):
+        table.append([title, *(_fmt(_ratio(results[s].get(a), results[s].get(b)), "x") for s in stores)])
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    lines = ["  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)) for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    any_store = results[stores[0]]
+    lines.append("")
+    lines.append(
+        f"graph: {any_store['nodes']:,} nodes, {any_store['relationships']:,} relationships; coverage "
+        f"{any_store['coverage_households']}; reach {any_store['reach_households']}; expansion ELDERLY_CARE "
+        f"{any_store['expansion']}; plan {any_store['plan']}"
+    )
+    lines.append("")
+    lines.append("targets (printed, not asserted):")
+    emb = results.get("embedded")
+    if emb is not None:
+        for key, name in (("coverage_cold_s", "coverage"), ("reach_cold_s", "reach")):
+            warm = key.replace("cold", "warm")
+            lines.append(
+                f"  {name} <= 2 s on the embedded store: {emb[key]:.3f} s from projection, "
+                f"{emb[warm]:.3f} s with indexes prebuilt -> {'met' if emb[key] <= TARGETS[name + '_s'] else 'MISSED'}"
+            )
+            for mode in ("cold", "warm"):
+                r = _ratio(emb[f"{name}_{mode}_s"], emb[f"sparse_{name}_{mode}_s"])
+                label = "from projection" if mode == "cold" else "indexes prebuilt"
+                verdict = "met" if r is not None and r <= TARGETS["ratio"] else "MISSED"
+                lines.append(f"  {name} within 3x of scipy ({label}): {_fmt(r, 'x')} -> {verdict}")
+    for s, res in results.items():
+        lines.append(
+            f"  plan <= 30 s ({s}): {res['plan_cold_s']:.1f} s -> {'met' if res['plan_cold_s'] <= 30 else 'MISSED'}"
+        )
+    if "neo4j" in results:
+        p = results["neo4j"]["projection_s"]
+        lines.append(f"  projection from Neo4j <= 20 s: {p:.1f} s -> {'met' if p <= 20 else 'MISSED'}")
+    for s, res in results.items():
+        m = res["peak_mib"]
+        lines.append(f"  peak memory <= 2 GB ({s}): {m:,.0f} MiB -> {'met' if m <= TARGETS['peak_mib'] else 'MISSED'}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
+    parser.add_argument("--preset", default="jiangyin", help="synthetic preset (default jiangyin)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--neo4j-uri", help="a Neo4j to use (default: start a local one)")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "bench", help="where the loaded data is kept")
+    parser.add_argument("--reload", action="store_true", help="load the data again even when it is there")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing, the best is printed (default 3)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--child", choices=("load", "measure"), help=argparse.SUPPRESS)
+    parser.add_argument("--kind", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child is not None:
+        logging_quiet()
+        if args.child == "load":
+            result = asyncio.run(_load(args.kind, args.target, args.preset, args.seed, args.reload))
+        else:
+            result = asyncio.run(_measure(args.kind, args.target, args.repeat))
+        result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return 0
+
+    stores = ["embedded", "neo4j"] if args.store == "both" else [args.store]
+    args.cache.mkdir(parents=True, exist_ok=True)
+    common = ["--preset", args.preset, "--seed", str(args.seed), "--repeat", str(args.repeat)]
+    results: dict[str, dict[str, Any]] = {}
+    loads: dict[str, dict[str, Any]] = {}
+    server = None
+    try:
+        for kind in stores:
+            if kind == "embedded":
+                target = str(args.cache / f"analytics-{args.preset}-{args.seed}.sqlite")
+            elif args.neo4j_uri:
+                target = args.neo4j_uri
+            else:
+                log("starting a local Neo4j (data kept in the cache)")
+                server = _neo4j_local().start(data_dir=args.cache / f"neo4j-{args.preset}-{args.seed}")
+                target = server.uri
+            flags = [*common, "--kind", kind, "--target", target] + (["--reload"] if args.reload else [])
+            loads[kind] = _child(["--child", "load", *flags])
+            if loads[kind].get("loaded"):
+                log(f"{kind}: loaded in {loads[kind]['load_s']:.1f} s (peak {loads[kind]['peak_mib']:,.0f} MiB)")
+            results[kind] = _child(["--child", "measure", *flags])
+    finally:
+        if server is not None:
+            server.stop()
+    print(f"analytics bench: preset {args.preset}, seed {args.seed}, best of {args.repeat} runs; {os.cpu_count()} CPUs")
+    for kind, info in loads.items():
+        if info.get("loaded"):
+            print(f"  {kind}: generated in {info['generate_s']:.1f} s, loaded in {info['load_s']:.1f} s")
+    print(report(results))
+    if args.json is not None:
+        args.json.write_text(json.dumps({"results": results, "loads": loads}, indent=1))
+    return 0
+
+
+def logging_quiet() -> None:
+    """Silence the Neo4j driver's notifications (unknown relationship types before the load...)."""
+    import logging
+
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
