@@ -322,38 +322,46 @@ class Neo4jStore:
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
-        """Streams nodes, then relationships, in ``fetch_size`` batches from a read transaction."""
+        """Streams nodes in id order, then the relationships leaving each chunk of them, in
+        chunks of ``fetch_size`` rows collected on the server (one record per chunk)."""
         from graph_schema import rel_key
 
         g = nx.MultiDiGraph()
         wanted = list(labels) if labels else None
         types = list(rel_types) if rel_types else None
+        chunk = max(1000, self._fetch_size * 4)
+
+        async def read(tx: AsyncManagedTransaction) -> None:
+            node, succ, pred = g._node, g._succ, g._pred
+            after = ""
+            chunks: list[list[str]] = []
+            while True:
+                record = await (await tx.run(cypher.PROJECT_NODES, after=after, labels=wanted, limit=chunk)).single()
+                rows = record["rows"] if record else []
+                if not rows:
+                    break
+                for node_id, label, props in rows:
+                    node[node_id] = {"label": label, **without_pii(label, _props(props))}
+                    succ[node_id] = {}
+                    pred[node_id] = {}
+                chunks.append([r[0] for r in rows])
+                after = rows[-1][0]
+            for ids in chunks:
+                record = await (await tx.run(cypher.PROJECT_RELATIONSHIPS, ids=ids, types=types)).single()
+                for start, rtype, end, props in record["rows"] if record else []:
+                    if end not in node:
+                        continue
+                    keyed = succ[start].get(end)
+                    if keyed is None:
+                        keyed = succ[start][end] = {}
+                        pred[end][start] = keyed
+                    keyed[rel_key(rtype, props)] = {"type": rtype, **props}
+
         async with self.driver.session(
             database=self.database,
             default_access_mode="READ",
-            fetch_size=self._fetch_size,
             bookmark_manager=self.driver.execute_query_bookmark_manager,
         ) as session:
-
-            async def nodes(tx: AsyncManagedTransaction) -> None:
-                result = await tx.run(cypher.PROJECT_NODES, labels=wanted)
-                add = g.add_node
-                async for record in result:
-                    node_id, label, props = record.values()
-                    add(node_id, label=label, **without_pii(label, _props(props)))
-
-            async def rels(tx: AsyncManagedTransaction) -> None:
-                result = await tx.run(cypher.PROJECT_RELATIONSHIPS, labels=wanted, types=types)
-                batch: list[tuple[str, str, str, dict[str, Any]]] = []
-                async for record in result:
-                    start, rtype, end, props = record.values()
-                    batch.append((start, end, rel_key(rtype, props), {"type": rtype, **props}))
-                    if len(batch) >= 50_000:
-                        g.add_edges_from(batch)
-                        batch.clear()
-                g.add_edges_from(batch)
-
-            await session.execute_read(nodes)
-            await session.execute_read(rels)
+            await session.execute_read(read)
         nx.freeze(g)
         return g
