@@ -1,0 +1,257 @@
+"""Store benchmark: upsert throughput and batched-read latency of each store, and reopening the embedded file.
+
+Usage::
+
+    python bench/store_bench.py                        # both stores (a Neo4j is started for the run)
+    python bench/store_bench.py --store embedded
+    python bench/store_bench.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687   # that database is CLEARED
+
+The graph is built by hand, deterministically: 100,000 households in buildings of 40, grids
+of 10 buildings, communities of 10 grids and one street, and a party member living in one
+household out of three.  It is written with ``GraphStore.write`` in batches of
+``--batch-size`` records (nodes, then relationships), as the service and the importer do.
+Reads are timed ``--repeat`` times on 1,000 random ids (seeded): ``get_nodes`` of
+households, ``neighbours`` of households (their building, PART_OF out) and of buildings
+(their households, PART_OF in).  Each store runs in its own child process.
+
+Figures are printed, never asserted.  Targets: embedded upserts >= 100,000 entities/s;
+Neo4j >= 20,000 entities/s over Bolt; reopening the embedded file <= 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph_schema import Node, Relationship, WriteBatch  # noqa: E402
+from loaders.store import Direction, GraphStore  # noqa: E402
+
+
+def build(households: int) -> tuple[list[Node], list[Relationship]]:
+    """The benchmark graph, parents before children; the same on every run."""
+    nodes: list[Node] = [Node("Street", "s-0", {"name": "澄江街道", "code": "320281001"})]
+    rels: list[Relationship] = []
+    buildings = (households + 39) // 40
+    grids = (buildings + 9) // 10
+    communities = (grids + 9) // 10
+    for c in range(communities):
+        nodes.append(Node("Community", f"c-{c:03d}", {"name": f"第{c}社区", "code": f"320281001{c:03d}"}))
+        rels.append(Relationship("PART_OF", f"c-{c:03d}", "s-0"))
+    for g in range(grids):
+        nodes.append(
+            Node("Grid", f"g-{g:04d}", {"name": f"第{g}网格", "kinds": ["LIFE_SERVICE"], "target_households": 300})
+        )
+        rels.append(Relationship("PART_OF", f"g-{g:04d}", f"c-{g // 10:03d}"))
+    for b in range(buildings):
+        nodes.append(Node("Building", f"b-{b:05d}", {"name": f"{b}栋", "kind": "BUILDING", "address": f"东门路{b}号"}))
+        rels.append(Relationship("PART_OF", f"b-{b:05d}", f"g-{b // 10:04d}"))
+    for h in range(households):
+        hid = f"h-{h:06d}"
+        tags = ["ELDERLY_ALONE"] if h % 7 == 0 else []
+        nodes.append(Node("Household", hid, {"name": f"{h % 40 + 1}室", "size": 1 + h % 5, "tags": tags}))
+        rels.append(Relationship("PART_OF", hid, f"b-{h // 40:05d}"))
+    for m in range(0, households, 3):
+        mid = f"m-{m:06d}"
+        nodes.append(Node("PartyMember", mid, {"name": f"党员{m}", "kind": "RESIDENT", "vanguard": m % 30 == 0}))
+        rels.append(Relationship("LIVES_IN", mid, f"h-{m:06d}"))
+    return nodes, rels
+
+
+def _pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def _timed(samples: list[float], coro: Any) -> None:
+    started = time.perf_counter()
+    await coro
+    samples.append((time.perf_counter() - started) * 1000)
+
+
+async def measure(store: GraphStore, args: argparse.Namespace, file: str | None) -> dict[str, Any]:
+    nodes, rels = build(args.households)
+    out: dict[str, Any] = {"nodes": len(nodes), "relationships": len(rels)}
+    await store.open()
+    await store.clear()
+    size = args.batch_size
+    started = time.perf_counter()
+    for at in range(0, len(nodes), size):
+        await store.write(WriteBatch(nodes=nodes[at : at + size]))
+    nodes_s = time.perf_counter() - started
+    for at in range(0, len(rels), size):
+        await store.write(WriteBatch(relationships=rels[at : at + size]))
+    total_s = time.perf_counter() - started
+    out.update(upsert_s=total_s, nodes_s=nodes_s, rels_s=total_s - nodes_s)
+    started = time.perf_counter()
+    for at in range(0, len(nodes), size):  # the same records again: an idempotent re-upsert
+        await store.write(WriteBatch(nodes=nodes[at : at + size]))
+    for at in range(0, len(rels), size):
+        await store.write(WriteBatch(relationships=rels[at : at + size]))
+    out["reupsert_s"] = time.perf_counter() - started
+
+    rng = random.Random(7)
+    household_ids = [n.id for n in nodes if n.label == "Household"]
+    building_ids = [n.id for n in nodes if n.label == "Building"]
+    reads: dict[str, list[float]] = {"get_nodes": [], "neighbours_out": [], "neighbours_in": []}
+    for _ in range(3):  # warm-up (query plans, caches)
+        await store.get_nodes(rng.sample(household_ids, 1000))
+        await store.neighbours(rng.sample(household_ids, 1000), "PART_OF", Direction.OUT)
+        await store.neighbours(rng.sample(building_ids, 1000), "PART_OF", Direction.IN)
+    for _ in range(args.repeat):
+        await _timed(reads["get_nodes"], store.get_nodes(rng.sample(household_ids, 1000)))
+        await _timed(
+            reads["neighbours_out"], store.neighbours(rng.sample(household_ids, 1000), "PART_OF", Direction.OUT)
+        )
+        await _timed(reads["neighbours_in"], store.neighbours(rng.sample(building_ids, 1000), "PART_OF", Direction.IN))
+    for name, samples in reads.items():
+        out[name] = {"p50": statistics.median(samples), "p95": _pct(samples, 0.95)}
+    await store.close()
+    if file is not None:
+        from loaders.embedded import EmbeddedStore
+
+        del store
+        reopened = EmbeddedStore(file)
+        started = time.perf_counter()
+        await reopened.open()
+        out["reopen_s"] = time.perf_counter() - started
+        out["reopen_nodes"] = sum([await reopened.count_nodes(label) for label in ("Household", "PartyMember")])
+        await reopened.close()
+    return out
+
+
+def child(args: argparse.Namespace) -> int:
+    store: GraphStore
+    file: str | None = None
+    if args.store == "embedded":
+        from loaders.embedded import EmbeddedStore
+
+        file = args.file
+        store = EmbeddedStore(file)
+    else:
+        from loaders.neo4j_store import Neo4jStore
+
+        store = Neo4jStore(args.neo4j_uri)
+    result: list[dict[str, Any]] = []
+
+    async def main() -> None:
+        result.append(await measure(store, args, file))
+
+    asyncio.run(main())
+    figures = result[0]
+    figures["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+    return 0
+
+
+def _neo4j_local() -> Any:
+    path = ROOT / "devtools" / "neo4j_local" / "neo4j_local.py"
+    spec = importlib.util.spec_from_file_location("neo4j_local", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["neo4j_local"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def report(store: str, f: dict[str, Any]) -> None:
+    entities = f["nodes"] + f["relationships"]
+    target = {"embedded": 100_000, "neo4j": 20_000}[store]
+    rate = entities / f["upsert_s"]
+    print(
+        f"  {store:<9} upserts: {entities:,} entities in {f['upsert_s']:.1f} s = {rate:,.0f} entities/s "
+        f"(target >= {target:,}: {'met' if rate >= target else 'MISSED'}); nodes {f['nodes'] / f['nodes_s']:,.0f}/s, "
+        f"relationships {f['relationships'] / f['rels_s']:,.0f}/s; the same again {entities / f['reupsert_s']:,.0f}/s"
+    )
+    for name, label in (
+        ("get_nodes", "get_nodes(1,000 households)"),
+        ("neighbours_out", "neighbours(1,000 households, PART_OF out)"),
+        ("neighbours_in", "neighbours(1,000 buildings, PART_OF in)"),
+    ):
+        print(f"  {'':<9} {label:<43} p50 {f[name]['p50']:7.1f} ms  p95 {f[name]['p95']:7.1f} ms")
+    if "reopen_s" in f:
+        verdict = "met" if f["reopen_s"] <= 3 else "MISSED"
+        print(f"  {'':<9} reopening the file: {f['reopen_s']:.2f} s (target <= 3 s: {verdict})")
+    print(f"  {'':<9} peak RSS of the process {f['maxrss_mib']:,.0f} MiB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
+    parser.add_argument("--neo4j-uri", help="an existing server (its database is cleared); default: start one")
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=50, help="timed repetitions of each read (default 50)")
+    parser.add_argument("--child", choices=("embedded", "neo4j"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        args.store = args.child
+        return child(args)
+    stores = ["embedded", "neo4j"] if args.store == "both" else [args.store]
+    server = None
+    uri = args.neo4j_uri
+    work = Path(tempfile.mkdtemp(prefix="civicmesh-store-bench-"))
+    try:
+        if "neo4j" in stores and uri is None:
+            local = _neo4j_local()
+            cache = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
+            print("starting a local Neo4j ...", flush=True)
+            server = local.start(cache)
+            uri = server.uri
+        nodes, rels = build(args.households)
+        print(
+            f"civicmesh store bench: {args.households:,} households, {len(nodes):,} nodes, "
+            f"{len(rels):,} relationships, batches of {args.batch_size:,}, {os.cpu_count()} CPUs"
+        )
+        del nodes, rels
+        for store in stores:
+            argv_child = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child",
+                store,
+                "--households",
+                str(args.households),
+                "--batch-size",
+                str(args.batch_size),
+                "--repeat",
+                str(args.repeat),
+                "--file",
+                str(work / "bench.sqlite"),
+            ]
+            if uri:
+                argv_child += ["--neo4j-uri", uri]
+            done = subprocess.run(
+                argv_child, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT
+            )
+            if done.returncode != 0:
+                print(f"  {store}: failed\n{done.stderr[-3000:]}")
+                continue
+            report(store, json.loads(done.stdout.strip().splitlines()[-1]))
+    finally:
+        if server is not None:
+            server.stop()
+        for p in work.glob("*"):
+            p.unlink()
+        work.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,773 @@
+"""The CSV bulk format: neo4j-admin import headers, cell values and file names.
+
+A folder holds one file per label and one per relationship type and pair of end labels::
+
+    Household.csv                       id:ID(Household),:LABEL,name,address,size:int,tags:string[]
+    PART_OF__Household__Building.csv    :START_ID(Household),:END_ID(Building),:TYPE
+    LINKS__PartyMember__Household.csv   :START_ID(PartyMember),:END_ID(Household),:TYPE,since
+
+Header cells follow the neo4j-admin convention ``name:type``: ``id:ID(Label)`` is the node
+id (stored as the ``id`` property, in the id space named after the label), ``:LABEL`` the
+labels (``Household;Entity``: the contract label plus ``Entity``, which the Neo4j store's
+uniqueness constraint is on), ``:START_ID(Label)`` / ``:END_ID(Label)`` the ends of a
+relationship and ``:TYPE`` its type.  Properties carry the neo4j-admin type of their
+contract type: ``size:int``, ``vanguard:boolean``, ``tags:string[]`` (items separated by
+``;``); strings, and dates (plain ``YYYY-MM-DD`` strings in every store), have no suffix.
+An empty cell is an absent property.
+
+Relationship files are split by end labels because a neo4j-admin id space is one label:
+``LINKS`` can end at a ``PartyMember`` or a ``Household``, so its rows go to
+``LINKS__PartyMember__PartyMember.csv`` and ``LINKS__PartyMember__Household.csv``.  On
+import, the part of a file name before the first ``.`` or ``__`` names its label or type
+(``Household.csv``, ``Household.part2.csv``, ``PART_OF.csv``), unless ``:LABEL`` /
+``:TYPE`` columns say it row by row.
+
+The same folder loads into an empty Neo4j with::
+
+    neo4j-admin database import full neo4j --nodes=Street.csv --nodes=Community.csv ... \\
+        --relationships=PART_OF__Community__Street.csv ... --multiline-fields=true
+
+(one ``--nodes`` per node file, one ``--relationships`` per relationship file).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType, ValueType
+from graph_schema.records import Node, Relationship
+from loaders.progress import NoProgress, Progress
+from loaders.sources import ImportProblem, Parsed, Source
+
+ENTITY_LABEL: Final = "Entity"
+"""The extra label every node carries in Neo4j (see ``graph_schema.ddl``)."""
+
+LIST_SEPARATOR: Final = ";"
+
+SUFFIX: Final[dict[str, str]] = {
+    "string": "",
+    "date": "",
+    "int": "int",
+    "float": "double",
+    "bool": "boolean",
+    "string[]": "string[]",
+}
+"""The neo4j-admin type written after a property of each contract type."""
+
+_ACCEPTED: Final[dict[str, frozenset[str]]] = {
+    "string": frozenset({"", "string"}),
+    "date": frozenset({"", "string"}),
+    "int": frozenset({"int", "long", "short", "byte"}),
+    "float": frozenset({"double", "float"}),
+    "bool": frozenset({"boolean"}),
+    "string[]": frozenset({"string[]"}),
+}
+"""neo4j-admin types accepted on import for each contract type."""
+
+_KNOWN_TYPES: Final = frozenset(
+    {
+        "string",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "double",
+        "float",
+        "boolean",
+        "char",
+        "date",
+        "datetime",
+        "localdatetime",
+        "time",
+        "localtime",
+        "duration",
+        "point",
+    }
+)
+
+Role = Literal["id", "label", "start", "end", "type", "ignore", "property"]
+
+_HEADER = re.compile(r"^(?P<name>[^:]*)(?::(?P<kind>[A-Za-z_]+(?:\[\])?)(?:\((?P<group>[^)]*)\))?)?$")
+_SPECIAL: Final[dict[str, Role]] = {
+    "ID": "id",
+    "LABEL": "label",
+    "START_ID": "start",
+    "END_ID": "end",
+    "TYPE": "type",
+    "IGNORE": "ignore",
+}
+_LABELS: Final = frozenset(label.value for label in Label)
+_TYPES: Final = frozenset(t.value for t in RelType)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's type; the message is for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One parsed header cell.
+
+    ``role`` is ``property`` for data columns; ``type`` is the neo4j-admin type written
+    after the colon (``""`` when there is none, lower case, ``[]`` kept for arrays);
+    ``group`` is the id space of ``:ID``/``:START_ID``/``:END_ID`` columns.
+    """
+
+    header: str
+    role: Role
+    name: str = ""
+    type: str = ""
+    group: str | None = None
+
+    @property
+    def label_group(self) -> str | None:
+        """The contract label that the id space names, if it names one."""
+        return self.group if self.group in _LABELS else None
+
+
+def parse_header(cell: str) -> Column:
+    """Parse one header cell.
+
+    >>> parse_header("id:ID(Household)")
+    Column(header='id:ID(Household)', role='id', name='id', type='', group='Household')
+    >>> parse_header("tags:string[]").type
+    'string[]'
+    >>> parse_header("since").role
+    'property'
+
+    Raises
+    ------
+    CellError
+        When the cell is not ``name``, ``name:type`` or ``:KIND(group)``.
+    """
+    text = cell.strip()
+    m = _HEADER.match(text)
+    if not m or (not m.group("name") and not m.group("kind")):
+        raise CellError(f"{cell!r} is not a column header (expected name, name:type or :ID(Label))")
+    name, kind, group = m.group("name").strip(), m.group("kind") or "", m.group("group")
+    special = _SPECIAL.get(kind.upper()) if kind else None
+    if special is not None:
+        return Column(cell, special, name, "", group)
+    if group is not None:
+        raise CellError(f"{cell!r}: only :ID, :START_ID and :END_ID take an id space in brackets")
+    if not name:
+        raise CellError(f"{cell!r} has no property name before the colon")
+    base = kind.lower().removesuffix("[]")
+    if kind and base not in _KNOWN_TYPES:
+        raise CellError(f"{cell!r}: {kind!r} is not a neo4j-admin type (e.g. int, boolean, string[])")
+    return Column(cell, "property", name, kind.lower(), None)
+
+
+def header_for(name: str, prop: Prop) -> str:
+    """The header cell of a property: ``size:int``, ``tags:string[]``, ``address``.
+
+    >>> from graph_schema.contract import Prop
+    >>> header_for("vanguard", Prop(type="bool"))
+    'vanguard:boolean'
+    """
+    suffix = SUFFIX[prop.type]
+    return f"{name}:{suffix}" if suffix else name
+
+
+def type_matches(prop: Prop, column_type: str) -> bool:
+    """Whether a column declared as ``column_type`` loads ``prop`` with its contract type."""
+    return column_type in _ACCEPTED[prop.type]
+
+
+def type_words(value_type: ValueType) -> str:
+    """How a person would name a contract type, for messages."""
+    return {
+        "string": "text",
+        "date": "a date (YYYY-MM-DD)",
+        "int": "a whole number",
+        "float": "a number",
+        "bool": "true or false",
+        "string[]": "a list of values separated by ';'",
+    }[value_type]
+
+
+_INT = re.compile(r"[+-]?\d+\Z")
+
+
+def _int(text: str) -> int:
+    t = text.strip()
+    if not _INT.match(t):
+        raise CellError(f"{text!r} is not a whole number")
+    return int(t)
+
+
+def _float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CellError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CellError(f"{text!r} is not a finite number")
+    return value
+
+
+def _bool(text: str) -> bool:
+    t = text.strip().lower()
+    if t == "true":
+        return True
+    if t == "false":
+        return False
+    raise CellError(f"{text!r} is not true or false")
+
+
+def _list(text: str) -> list[str]:
+    items = text.split(LIST_SEPARATOR)
+    if any(not item for item in items):
+        raise CellError(f"{text!r} has an empty item (separate items with a single ';')")
+    return items
+
+
+Decoder = Callable[[str], Any] | None
+"""Turns a non-empty cell into a value; None means the text is the value."""
+
+DECODERS: Final[dict[str, Decoder]] = {
+    "string": None,
+    "date": None,
+    "int": _int,
+    "float": _float,
+    "bool": _bool,
+    "string[]": _list,
+}
+"""Cell decoders by contract type; they raise :class:`CellError` with a readable message."""
+
+
+_intern = sys.intern
+
+NO_PROPERTIES: Final[Mapping[str, Any]] = MappingProxyType({})
+"""Shared by every record without properties (most relationships): one object, not a million."""
+
+
+def _interned_list(text: str) -> list[str]:
+    return [_intern(item) for item in _list(text)]
+
+
+def _interning(prop: Prop) -> Decoder:
+    """The decoder of a contract property; values from a closed set (enums) are interned,
+    so that a million ``"BUILDING"`` cells are one string in memory."""
+    if prop.enum is not None:
+        return _interned_list if prop.type == "string[]" else _intern
+    return DECODERS[prop.type]
+
+
+def decoder_for_column(column_type: str) -> Decoder:
+    """The decoder for a declared neo4j-admin column type (used when no contract type applies)."""
+    base = column_type.removesuffix("[]")
+    if column_type.endswith("[]"):
+        return _list
+    if base in ("int", "long", "short", "byte"):
+        return _int
+    if base in ("double", "float"):
+        return _float
+    if base == "boolean":
+        return _bool
+    return None
+
+
+def encode(value: Any) -> str:
+    """A property value as a cell.
+
+    >>> encode(True), encode(3), encode(["FLOATING", "KEY_GROUP"]), encode("东门路1号")
+    ('true', '3', 'FLOATING;KEY_GROUP', '东门路1号')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        items = [encode(v) for v in value]
+        if any(LIST_SEPARATOR in item for item in items):
+            raise ValueError(f"list item in {value!r} contains ';', which separates list items")
+        return LIST_SEPARATOR.join(items)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def stem_prefix(file_name: str) -> str:
+    """The part of a file name that names a label or type: before the first ``.`` or ``__``.
+
+    >>> stem_prefix("PART_OF__Household__Building.csv"), stem_prefix("Household.2.csv")
+    ('PART_OF', 'Household')
+    """
+    head = file_name.split(".", 1)[0]
+    return head.split("__", 1)[0]
+
+
+def is_label(name: str) -> bool:
+    return name in _LABELS
+
+
+def is_type(name: str) -> bool:
+    return name in _TYPES
+
+
+def node_file_name(label: str) -> str:
+    """``Household.csv``."""
+    return f"{label}.csv"
+
+
+def relationship_file_name(rel_type: str, start_label: str, end_label: str) -> str:
+    """``PART_OF__Household__Building.csv``."""
+    return f"{rel_type}__{start_label}__{end_label}.csv"
+
+
+def label_cell(label: str) -> str:
+    """The ``:LABEL`` cell of a node: its label plus ``Entity``."""
+    return f"{label}{LIST_SEPARATOR}{ENTITY_LABEL}"
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _close_name(name: str, known: dict[str, Prop]) -> str:
+    """A hint for an unknown column: its English name when it is a Chinese one."""
+    for english, prop in known.items():
+        if prop.zh and prop.zh == name:
+            return f"; in CSV files use the English name {header_for(english, prop)}"
+    return ""
+
+
+def _property_columns(
+    src: Source,
+    columns: list[tuple[int, Column]],
+    props: dict[str, Prop] | None,
+    owner: str,
+    header_problems: list[ImportProblem],
+) -> list[tuple[int, str, str, Decoder]]:
+    """(cell index, property, header, decoder) of the usable property columns of a file.
+
+    With ``props`` (the file's label or type is known) columns are checked against the
+    contract: unknown names and types that disagree with the contract are header problems
+    and their cells are not read.
+    """
+    out: list[tuple[int, str, str, Decoder]] = []
+    seen: dict[str, str] = {}
+    for index, col in columns:
+        if col.name in seen:
+            header_problems.append(
+                src.problem(1, col.header, "DUPLICATE_COLUMN", f"{col.name} already has a column ({seen[col.name]})")
+            )
+            continue
+        seen[col.name] = col.header
+        if col.name == "id":
+            header_problems.append(
+                src.problem(1, col.header, "UNKNOWN_COLUMN", "the id goes in the id:ID(Label) column, not a property")
+            )
+            continue
+        if props is None:
+            out.append((index, col.name, col.header, decoder_for_column(col.type)))
+            continue
+        prop = props.get(col.name)
+        if prop is None:
+            known = ", ".join(sorted(props)) or "none"
+            header_problems.append(
+                src.problem(
+                    1,
+                    col.header,
+                    "UNKNOWN_COLUMN",
+                    f"{owner} has no property {col.name!r} (known: {known}){_close_name(col.name, props)}",
+                )
+            )
+            continue
+        if not type_matches(prop, col.type):
+            wanted = header_for(col.name, prop)
+            header_problems.append(
+                src.problem(
+                    1,
+                    col.header,
+                    "BAD_COLUMN_TYPE",
+                    f"{owner}.{col.name} is {type_words(prop.type)}: write the header as {wanted}"
+                    + (" (dates are plain strings, no :date type)" if prop.type == "date" else ""),
+                )
+            )
+            continue
+        out.append((index, col.name, col.header, _interning(prop)))
+    return out
+
+
+def read_csv(path: Path, parsed: Parsed | None = None, progress: Progress | None = None) -> Parsed:
+    """Read a folder of CSV files (or one CSV file) in the neo4j-admin header convention.
+
+    Files are read in name order; anything that does not end in ``.csv`` is ignored.  A
+    file with an ``:ID`` column holds nodes, one with ``:START_ID`` and ``:END_ID`` columns
+    relationships.
+
+    Parameters
+    ----------
+    path
+        A folder, or a single ``.csv`` file.
+    parsed
+        Add to this rather than a new :class:`Parsed`.
+    progress
+        Told about rows as they are read.
+
+    Returns
+    -------
+    Parsed
+        Records with their file and row (the header is row 1), and every reading problem.
+    """
+    out = parsed if parsed is not None else Parsed()
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv") if path.is_dir() else [path]
+    prog = progress or NoProgress()
+    prog.stage("reading")
+    for file in files:
+        _read_file(file, out, prog)
+    prog.done()
+    return out
+
+
+def _read_file(file: Path, out: Parsed, progress: Progress) -> None:
+    name = file.name
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            try:
+                header = next(reader)
+            except StopIteration:
+                src = out.add_source(Source(name, "csv"))
+                out.problems.append(src.problem(0, "", "EMPTY_FILE", "the file is empty (no header row)"))
+                return
+            _read_rows(name, header, reader, out, progress)
+    except UnicodeDecodeError:
+        src = out.add_source(Source(name, "csv"))
+        data = file.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+        else:  # pragma: no cover - the text reader and bytes.decode agree
+            line = 0
+        out.problems.append(
+            src.problem(line, "", "NOT_UTF8", "this line is not UTF-8 text; save the file as UTF-8 CSV")
+        )
+    except csv.Error as exc:
+        src = out.add_source(Source(name, "csv"))
+        out.problems.append(src.problem(0, "", "BAD_CSV", f"cannot be read as CSV: {exc}"))
+
+
+def _read_rows(name: str, header: list[str], reader: Iterator[list[str]], out: Parsed, progress: Progress) -> None:
+    src = out.add_source(Source(name, "csv"))
+    header_problems: list[ImportProblem] = []
+    parsed_cols: list[tuple[int, Column]] = []
+    for index, cell in enumerate(header):
+        if not cell.strip() and index == len(header) - 1 and index > 0:
+            continue  # a trailing comma
+        try:
+            parsed_cols.append((index, parse_header(cell)))
+        except CellError as exc:
+            header_problems.append(src.problem(1, cell, "BAD_HEADER", str(exc)))
+    by_role: dict[str, list[tuple[int, Column]]] = {}
+    for index, col in parsed_cols:
+        by_role.setdefault(col.role, []).append((index, col))
+    for role in ("id", "label", "start", "end", "type"):
+        for _, col in by_role.get(role, [])[1:]:
+            header_problems.append(src.problem(1, col.header, "DUPLICATE_COLUMN", f"a second :{role.upper()} column"))
+    prefix = stem_prefix(name)
+    if "id" in by_role and ("start" in by_role or "end" in by_role):
+        out.problems.append(
+            src.problem(
+                0,
+                "",
+                "BAD_HEADER",
+                "has both an :ID column and :START_ID/:END_ID columns; put nodes and relationships in separate files",
+            )
+        )
+        return
+    width = len(header)
+    if "id" in by_role:
+        _read_node_rows(src, prefix, by_role, header_problems, width, reader, out, progress)
+    elif "start" in by_role and "end" in by_role:
+        _read_rel_rows(src, prefix, by_role, header_problems, width, reader, out, progress)
+    else:
+        out.problems.append(
+            src.problem(
+                0,
+                "",
+                "BAD_HEADER",
+                "is neither a node file (it needs an id:ID(Label) column) nor a "
+                "relationship file (it needs :START_ID(Label) and :END_ID(Label) columns)",
+            )
+        )
+
+
+def _finish_header(src: Source, header_problems: list[ImportProblem], out: Parsed) -> None:
+    if header_problems:
+        out.problems.extend(header_problems)
+        columns = ", ".join(dict.fromkeys(p.column for p in header_problems if p.column))
+        src.broken = f"the header of {src.file} has problems ({columns or 'see row 1'})"
+
+
+def _read_node_rows(
+    src: Source,
+    prefix: str,
+    by_role: dict[str, list[tuple[int, Column]]],
+    header_problems: list[ImportProblem],
+    width: int,
+    reader: Iterator[list[str]],
+    out: Parsed,
+    progress: Progress,
+) -> None:
+    fixed = prefix if is_label(prefix) else None
+    label_cols = by_role.get("label", [])
+    if fixed is None and not label_cols:
+        out.problems.append(
+            src.problem(
+                0,
+                "",
+                "UNKNOWN_LABEL",
+                f"cannot tell which label {src.file} holds: name the file after it "
+                f"(e.g. Household.csv) or add a :LABEL column",
+            )
+        )
+        return
+    id_index, id_col = by_role["id"][0]
+    src.columns["id"] = id_col.header
+    src.id_group = id_col.label_group
+    if fixed is not None and src.id_group is not None and src.id_group != fixed:
+        header_problems.append(
+            src.problem(1, id_col.header, "BAD_HEADER", f"the id space {src.id_group} is not the file's label {fixed}")
+        )
+    label_index = label_cols[0][0] if label_cols else None
+    if label_cols:
+        src.columns["label"] = label_cols[0][1].header
+    props = NODE_SPECS[Label(fixed)].props if fixed is not None else None
+    pcols = _property_columns(src, by_role.get("property", []), props, fixed or "", header_problems)
+    for _, name, header, _ in pcols:
+        src.columns[name] = header
+    if props is not None:
+        present = {col.name for _, col in by_role.get("property", [])}
+        missing = [k for k, p in props.items() if p.required and k not in present]
+        for k in missing:
+            header_problems.append(
+                src.problem(1, k, "MISSING_COLUMN", f"there is no {k} column, and {fixed}.{k} is required")
+            )
+        src.missing = frozenset(missing)
+    _finish_header(src, header_problems, out)
+    label_header = src.columns.get("label", "")
+    labels = _LABELS
+    tick = 0
+    for rowno, cells in enumerate(reader, start=2):
+        n = len(cells)
+        if n <= 1 and (n == 0 or not cells[0]):
+            continue
+        problems: list[ImportProblem] | None = None
+        node_id = _intern(cells[id_index]) if id_index < n else ""
+        label = fixed or ""
+        if label_index is not None:
+            raw = cells[label_index] if label_index < n else ""
+            names = [x for x in raw.split(LIST_SEPARATOR) if x and x != ENTITY_LABEL]
+            bad = None
+            if len(names) != 1 or names[0] not in labels:
+                bad = f"{raw!r} does not name one label (e.g. Household;Entity)"
+            elif fixed is not None and names[0] != fixed:
+                bad = f"this row is a {names[0]}, but {src.file} holds {fixed} nodes"
+            else:
+                label = names[0]
+            if bad is not None:
+                problems = [src.problem(rowno, label_header, "BAD_LABEL", bad, f"node {node_id}")]
+                label = label or (names[0] if names else "")
+            elif src.id_group is not None and label != src.id_group:
+                problems = [
+                    src.problem(
+                        rowno,
+                        label_header,
+                        "BAD_LABEL",
+                        f"this row is a {label}, but its id is in the {src.id_group} id space",
+                        f"node {node_id}",
+                    )
+                ]
+        values: dict[str, Any] = {}
+        for index, name, header, decode in pcols:
+            if index < n:
+                cell = cells[index]
+                if cell:
+                    if decode is None:
+                        values[name] = cell
+                    else:
+                        try:
+                            values[name] = decode(cell)
+                        except CellError as exc:
+                            if problems is None:
+                                problems = []
+                            problems.append(src.problem(rowno, header, "BAD_VALUE", str(exc), f"{label} {node_id}"))
+        if n > width and any(cells[width:]):
+            problems = (problems or []) + [
+                src.problem(
+                    rowno,
+                    "",
+                    "EXTRA_CELLS",
+                    f"the row has {n} cells but the header has {width} columns",
+                    f"{label} {node_id}",
+                )
+            ]
+        out.add_node(Node(label, node_id, values), src, rowno, problems)
+        tick += 1
+        if tick == 5000:
+            progress.advance(tick)
+            tick = 0
+    progress.advance(tick)
+
+
+def _read_rel_rows(
+    src: Source,
+    prefix: str,
+    by_role: dict[str, list[tuple[int, Column]]],
+    header_problems: list[ImportProblem],
+    width: int,
+    reader: Iterator[list[str]],
+    out: Parsed,
+    progress: Progress,
+) -> None:
+    fixed = prefix if is_type(prefix) else None
+    type_cols = by_role.get("type", [])
+    if fixed is None and not type_cols:
+        out.problems.append(
+            src.problem(
+                0,
+                "",
+                "UNKNOWN_TYPE",
+                f"cannot tell which relationship type {src.file} holds: name the file "
+                f"after it (e.g. PART_OF.csv or PART_OF__Household__Building.csv) or add a :TYPE column",
+            )
+        )
+        return
+    start_index, start_col = by_role["start"][0]
+    end_index, end_col = by_role["end"][0]
+    src.columns["start"], src.columns["end"] = start_col.header, end_col.header
+    src.start_group, src.end_group = start_col.label_group, end_col.label_group
+    type_index = type_cols[0][0] if type_cols else None
+    if type_cols:
+        src.columns["type"] = type_cols[0][1].header
+    props = REL_SPECS[RelType(fixed)].props if fixed is not None else None
+    pcols = _property_columns(src, by_role.get("property", []), props, fixed or "", header_problems)
+    for _, name, header, _ in pcols:
+        src.columns[name] = header
+    if props is not None:
+        present = {col.name for _, col in by_role.get("property", [])}
+        missing = [k for k, p in props.items() if p.required and k not in present]
+        for k in missing:
+            header_problems.append(
+                src.problem(1, k, "MISSING_COLUMN", f"there is no {k} column, and {fixed}.{k} is required")
+            )
+        src.missing = frozenset(missing)
+    _finish_header(src, header_problems, out)
+    type_header = src.columns.get("type", "")
+    tick = 0
+    for rowno, cells in enumerate(reader, start=2):
+        n = len(cells)
+        if n <= 1 and (n == 0 or not cells[0]):
+            continue
+        problems: list[ImportProblem] | None = None
+        start = _intern(cells[start_index]) if start_index < n else ""
+        end = _intern(cells[end_index]) if end_index < n else ""
+        rtype = fixed or ""
+        if type_index is not None:
+            raw = cells[type_index] if type_index < n else ""
+            if fixed is not None and raw and raw != fixed:
+                problems = [
+                    src.problem(
+                        rowno,
+                        type_header,
+                        "BAD_TYPE",
+                        f"this row is a {raw}, but {src.file} holds {fixed}",
+                        f"{raw} {start} -> {end}",
+                    )
+                ]
+            elif fixed is None:
+                rtype = raw
+        values: dict[str, Any] = {}
+        for index, name, header, decode in pcols:
+            if index < n:
+                cell = cells[index]
+                if cell:
+                    if decode is None:
+                        values[name] = cell
+                    else:
+                        try:
+                            values[name] = decode(cell)
+                        except CellError as exc:
+                            if problems is None:
+                                problems = []
+                            problems.append(
+                                src.problem(rowno, header, "BAD_VALUE", str(exc), f"{rtype} {start} -> {end}")
+                            )
+        if n > width and any(cells[width:]):
+            problems = (problems or []) + [
+                src.problem(
+                    rowno,
+                    "",
+                    "EXTRA_CELLS",
+                    f"the row has {n} cells but the header has {width} columns",
+                    f"{rtype} {start} -> {end}",
+                )
+            ]
+        out.add_relationship(Relationship(rtype, start, end, values or NO_PROPERTIES), src, rowno, problems)
+        tick += 1
+        if tick == 5000:
+            progress.advance(tick)
+            tick = 0
+    progress.advance(tick)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+def node_header(label: str, *, include_pii: bool = True) -> list[str]:
+    """The header row of a label's node file.
+
+    >>> node_header("Street")
+    ['id:ID(Street)', ':LABEL', 'name', 'code']
+    """
+    props = NODE_SPECS[Label(label)].props
+    return [f"id:ID({label})", ":LABEL", *(header_for(n, p) for n, p in props.items() if include_pii or not p.pii)]
+
+
+def relationship_header(rel_type: str, start_label: str, end_label: str) -> list[str]:
+    """The header row of a relationship file.
+
+    >>> relationship_header("LINKS", "PartyMember", "Household")
+    [':START_ID(PartyMember)', ':END_ID(Household)', ':TYPE', 'since']
+    """
+    props = REL_SPECS[RelType(rel_type)].props
+    return [
+        f":START_ID({start_label})",
+        f":END_ID({end_label})",
+        ":TYPE",
+        *(header_for(n, p) for n, p in props.items()),
+    ]
+
+
+def write_header_files(folder: Path) -> list[Path]:
+    """Write one header-only CSV file per label and per (type, start label, end label).
+
+    Returns
+    -------
+    list of Path
+        The files written, in name order.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for label in Label:
+        path = folder / node_file_name(label.value)
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, lineterminator="\n").writerow(node_header(label.value))
+        written.append(path)
+    for rtype, spec in REL_SPECS.items():
+        for start, end in sorted(spec.pairs):
+            path = folder / relationship_file_name(rtype.value, start.value, end.value)
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh, lineterminator="\n").writerow(relationship_header(rtype.value, start.value, end.value))
+            written.append(path)
+    return sorted(written)
