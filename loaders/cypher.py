@@ -194,16 +194,17 @@ ORDER BY start, type, end, coalesce(r.on, '')
 EXISTING_LABELS: Final = f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
-RETURN n.id AS id, {LABEL_OF} AS label
+RETURN collect([n.id, {LABEL_OF}]) AS rows
 """
+"""The labels of the ids a write mentions that exist, as one record."""
 
-
-def existing_parents(rtype: str) -> str:
-    return f"""
-UNWIND $starts AS s
-MATCH (:{ENTITY} {{id: s}})-[:{rel_type(rtype)}]->(p:{ENTITY})
-RETURN s AS start, p.id AS parent
+EXISTING_PARENTS: Final = f"""
+UNWIND $pairs AS pair
+MATCH (:{ENTITY} {{id: pair[1]}})-[r]->(p:{ENTITY})
+WHERE type(r) = pair[0]
+RETURN collect([pair[0], pair[1], p.id]) AS rows
 """
+"""For (single-parent type, start id) pairs, the existing parent, as one record."""
 
 
 def delete_relationships(rtype: str) -> str:

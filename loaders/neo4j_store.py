@@ -256,17 +256,13 @@ class Neo4jStore:
         ids = list(batch.mentioned_ids())
         labels: dict[str, str] = {}
         if ids:
-            result = await tx.run(cypher.EXISTING_LABELS, ids=ids)
-            labels = {r["id"]: r["label"] async for r in result}
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for rtype, start in batch.single_starts():
-            if start in labels:
-                by_type[rtype].append(start)
+            record = await (await tx.run(cypher.EXISTING_LABELS, ids=ids)).single()
+            labels = {node_id: label for node_id, label in (record["rows"] if record else [])}
+        pairs = [[rtype, start] for rtype, start in sorted(batch.single_starts()) if start in labels]
         parents: dict[tuple[str, str], str] = {}
-        for rtype, starts in by_type.items():
-            result = await tx.run(cypher.existing_parents(rtype), starts=starts)
-            async for r in result:
-                parents[(rtype, r["start"])] = r["parent"]
+        if pairs:
+            record = await (await tx.run(cypher.EXISTING_PARENTS, pairs=pairs)).single()
+            parents = {(rtype, start): parent for rtype, start, parent in (record["rows"] if record else [])}
         return Existing(labels, parents)
 
     @staticmethod
