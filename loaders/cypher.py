@@ -225,12 +225,21 @@ RETURN count(*) AS n
 """
 
 
-def upsert_nodes(label_name: str) -> str:
+def create_nodes(label_name: str) -> str:
+    """Nodes the write transaction has just seen do not exist (the constraint still guards ids)."""
     return f"""
 UNWIND $rows AS row
-MERGE (n:{ENTITY} {{id: row.id}})
+CREATE (n:{ENTITY}:{label(label_name)})
 SET n = row.props
-SET n:{label(label_name)}
+"""
+
+
+def update_nodes(label_name: str) -> str:
+    """Nodes that exist with this label: their properties are replaced."""
+    return f"""
+UNWIND $rows AS row
+MATCH (n:{ENTITY} {{id: row.id}})
+SET n = row.props
 """
 
 
