@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import importlib.util
 import json
 import os
 import resource
@@ -231,13 +230,9 @@ def _child(args: Sequence[str]) -> dict[str, Any]:
 
 
 def _neo4j_local() -> Any:
-    path = ROOT / "devtools" / "neo4j_local" / "neo4j_local.py"
-    spec = importlib.util.spec_from_file_location("neo4j_local", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neo4j_local"] = module
-    spec.loader.exec_module(module)
-    return module
+    from devtools.neo4j_local import neo4j_local
+
+    return neo4j_local
 
 
 def _fmt(value: Any, unit: str = "s") -> str:

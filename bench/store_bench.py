@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import random
@@ -167,13 +166,9 @@ def child(args: argparse.Namespace) -> int:
 
 
 def _neo4j_local() -> Any:
-    path = ROOT / "devtools" / "neo4j_local" / "neo4j_local.py"
-    spec = importlib.util.spec_from_file_location("neo4j_local", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neo4j_local"] = module
-    spec.loader.exec_module(module)
-    return module
+    from devtools.neo4j_local import neo4j_local
+
+    return neo4j_local
 
 
 def report(store: str, f: dict[str, Any]) -> None:

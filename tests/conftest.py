@@ -7,9 +7,7 @@ loopback port.  A Neo4j that cannot start makes those tests fail: they are never
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,13 +22,9 @@ STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 def _neo4j_local() -> Any:
-    path = ROOT / "devtools" / "neo4j_local" / "neo4j_local.py"
-    spec = importlib.util.spec_from_file_location("neo4j_local", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neo4j_local"] = module
-    spec.loader.exec_module(module)
-    return module
+    from devtools.neo4j_local import neo4j_local
+
+    return neo4j_local
 
 
 @pytest.fixture(scope="session")
