@@ -225,20 +225,12 @@ RETURN count(*) AS n
 """
 
 
-def create_nodes(label_name: str) -> str:
-    """Nodes the write transaction has just seen do not exist (the constraint still guards ids)."""
+def upsert_nodes(label_name: str) -> str:
+    """Idempotent on ``id``: a node's properties are replaced (a record is the whole node)."""
     return f"""
 UNWIND $rows AS row
-CREATE (n:{ENTITY}:{label(label_name)})
-SET n = row.props
-"""
-
-
-def update_nodes(label_name: str) -> str:
-    """Nodes that exist with this label: their properties are replaced."""
-    return f"""
-UNWIND $rows AS row
-MATCH (n:{ENTITY} {{id: row.id}})
+MERGE (n:{ENTITY} {{id: row.id}})
+ON CREATE SET n:{label(label_name)}
 SET n = row.props
 """
 

@@ -274,8 +274,7 @@ class Neo4jStore:
         return dict(zip(spec.key, values, strict=False))
 
     async def _write_tx(self, tx: AsyncManagedTransaction, batch: WriteBatch) -> WriteResult:
-        existing = await self._existing(tx, batch)
-        problems = validate_batch(batch, existing)
+        problems = validate_batch(batch, await self._existing(tx, batch))
         if problems:
             raise ValidationError(problems)
         rels_deleted = nodes_deleted = 0
@@ -288,18 +287,13 @@ class Neo4jStore:
         if batch.delete_nodes:
             record = await (await tx.run(cypher.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))).single()
             nodes_deleted = int(record["n"]) if record else 0
-        deleted = set(batch.delete_nodes)
-        new: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        old: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for n in batch.nodes:
             props = {k: v for k, v in n.properties.items() if v is not None}
             props["id"] = n.id
-            fresh = n.id not in existing.labels or n.id in deleted
-            (new if fresh else old)[n.label].append({"id": n.id, "props": props})
-        for label, rows in old.items():
-            await (await tx.run(cypher.update_nodes(label), rows=rows)).consume()
-        for label, rows in new.items():
-            await (await tx.run(cypher.create_nodes(label), rows=rows)).consume()
+            nodes_by_label[n.label].append({"id": n.id, "props": props})
+        for label, rows in nodes_by_label.items():
+            await (await tx.run(cypher.upsert_nodes(label), rows=rows)).consume()
         rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in batch.relationships:
             props = {k: v for k, v in r.properties.items() if v is not None}
