@@ -19,11 +19,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
+from loaders.importing import load_demo_if_empty
 from loaders.store import GraphStore
 from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits
 from resolvers.schema import build_schema
-from service.demo import is_empty, load_demo
 from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import healthz, readyz
@@ -94,8 +94,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         current = runtime.require_store()
         log.info("store ready", extra={"store": current.name})
         try:
-            if settings.demo_when_empty and await is_empty(current):
-                await load_demo(current)
+            if settings.demo_when_empty and await load_demo_if_empty(current):
+                log.info("the store was empty: loaded the demo city")
             yield
         finally:
             if runtime.owned:
