@@ -156,8 +156,10 @@ def built_page() -> Path:
     return STATIC
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium through Playwright's sync API, for one test module: while it lives, its event
+    loop runs in this thread, so it must be gone before any later test calls ``asyncio.run``."""
     if not CHROMIUM.is_file():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run  {SETUP}")
     try:
