@@ -32,11 +32,15 @@ def neo4j_uri() -> Iterator[str]:
     """A Bolt URI: ``NEO4J_URI``, or a local server started for this session."""
     given = os.environ.get("NEO4J_URI")
     if given:
+        _NEO4J_SERVER.append(f"neo4j     the server named by NEO4J_URI: {given}")
         yield given
         return
     local = _neo4j_local()
     cache = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
     server = local.start(cache)
+    _NEO4J_SERVER.append(
+        f"neo4j     Neo4j {local.NEO4J_VERSION} Community started by this test session at {server.uri}"
+    )
     try:
         yield server.uri
     finally:
@@ -96,3 +100,28 @@ async def store(request: pytest.FixtureRequest, neo4j_pool: Neo4jPool, tmp_path:
     finally:
         if s.name == "embedded":
             await s.close()
+
+
+_CONTRACT: dict[str, dict[str, int]] = {}
+_NEO4J_SERVER: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count the contract suite's outcomes per store, for the closing summary."""
+    if report.when != "call" or "tests/contract/" not in report.nodeid.replace("\\", "/"):
+        return
+    kind = "neo4j" if "[neo4j" in report.nodeid else "embedded" if "[embedded" in report.nodeid else None
+    if kind is not None:
+        counts = _CONTRACT.setdefault(kind, {"passed": 0, "failed": 0})
+        counts["passed" if report.passed else "failed"] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _CONTRACT:
+        return
+    terminalreporter.section("contract suite per store")
+    for kind in ("embedded", "neo4j"):
+        counts = _CONTRACT.get(kind, {"passed": 0, "failed": 0})
+        terminalreporter.write_line(f"{kind:<9} {counts['passed']} passed, {counts['failed']} failed")
+    for line in _NEO4J_SERVER:
+        terminalreporter.write_line(line)
