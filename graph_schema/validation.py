@@ -193,6 +193,8 @@ class WriteBatch:
     relationships: Sequence[Relationship] = ()
     delete_relationships: Sequence[RelRef] = ()
     delete_nodes: Sequence[str] = ()
+    create_only: bool = False
+    """The nodes must be new: an id that exists is refused (``DUPLICATE_ID``) instead of updated."""
 
     def mentioned_ids(self) -> set[str]:
         ids = {n.id for n in self.nodes}
@@ -219,7 +221,9 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
             problems.append(Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} appears more than once in this write"))
         seen[node.id] = 1
         old = labels.get(node.id)
-        if old is not None and old != node.label:
+        if old is not None and batch.create_only:
+            problems.append(Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} is taken (by a {old})"))
+        elif old is not None and old != node.label:
             problems.append(
                 Problem(
                     rec,

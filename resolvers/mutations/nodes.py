@@ -70,9 +70,6 @@ async def create_node(info: Info, label: Label, data: Any) -> tuple[Any, list[Us
     """Write a new node (and the relationships its input names) in one batch."""
     try:
         node_id = data.id or new_id(label)
-        (existing,) = await info.context.store.get_nodes([node_id])
-        if existing is not None:
-            raise Refused([UserError.of("id", "DUPLICATE_ID", f"id {node_id!r} is taken (by a {existing.label})")])
         props = properties_of(label, data)
         rels: list[Rel] = []
         fields = field_names(label)
@@ -84,7 +81,7 @@ async def create_node(info: Info, label: Label, data: Any) -> tuple[Any, list[Us
             rels.append(Rel(link.rel_type.value, node_id, other))
             fields[f"{link.rel_type.value}.end"] = link.attr
         record = Record(label.value, node_id, props)
-        await write(info, WriteBatch(nodes=[record], relationships=rels), fields)
+        await write(info, WriteBatch(nodes=[record], relationships=rels, create_only=True), fields)
         return as_node(record), []
     except Refused as refused:
         return None, refused.errors

@@ -321,3 +321,13 @@ async def test_scans_return_everything_in_a_stable_order(store: GraphStore) -> N
     assert keys == sorted(keys)
     visits = [r for b in [b async for b in store.scan_relationships(["VISITED"])] for r in b]
     assert [r.properties["on"] for r in visits] == ["2026-10-02", "2026-11-03"]
+
+
+async def test_create_only_refuses_an_id_that_exists(store: GraphStore) -> None:
+    await _seed(store)
+    batch = WriteBatch([Node("Household", "h1", {"name": "冒名顶替"})], create_only=True)
+    await _assert_refused(store, batch, "Household h1", "id", "DUPLICATE_ID")
+    (h1,) = await store.get_nodes(["h1"])
+    assert h1 is not None and h1.properties["name"] == "1栋101"
+    await store.write(WriteBatch([Node("Household", "h8", {"name": "新户"})], create_only=True))
+    assert (await store.get_nodes(["h8"]))[0] is not None
