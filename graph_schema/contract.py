@@ -7,6 +7,7 @@ declared here once.  Names are part of the contract: extend them, never rename t
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, Literal
@@ -309,7 +310,10 @@ PII_FIELDS: Final[dict[Label, frozenset[str]]] = {
 }
 
 
-def rel_key(rel_type: str, properties: dict[str, object] | None = None) -> str:
+_KEY_PROPS: Final[dict[str, tuple[str, ...]]] = {t.value: spec.key for t, spec in REL_SPECS.items() if spec.key}
+
+
+def rel_key(rel_type: str, properties: Mapping[str, object] | None = None) -> str:
     """The key that identifies a relationship between two given nodes.
 
     Most types allow one relationship per (start, end) pair, so the key is the type.
@@ -320,8 +324,8 @@ def rel_key(rel_type: str, properties: dict[str, object] | None = None) -> str:
     >>> rel_key("VISITED", {"on": "2024-03-05"})
     'VISITED|2024-03-05'
     """
-    spec = REL_SPECS.get(RelType(rel_type)) if rel_type in RelType.__members__.values() else None
-    if spec is None or not spec.key:
+    key = _KEY_PROPS.get(rel_type)
+    if not key:
         return rel_type
     props = properties or {}
-    return "|".join([rel_type, *(str(props.get(k, "")) for k in spec.key)])
+    return "|".join([rel_type, *(str(props.get(k, "")) for k in key)])

@@ -34,7 +34,7 @@ class Relationship:
     @property
     def key(self) -> str:
         """Distinguishes relationships of one type between the same two nodes (see ``rel_key``)."""
-        return rel_key(self.type, dict(self.properties))
+        return rel_key(self.type, self.properties)
 
     def describe(self) -> str:
         return f"{self.type} {self.start} -> {self.end}"

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import gc
 import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ import orjson
 from graph_schema import WITHIN_VIA, Label, Node, Relationship, RelRef, ValidationError, WriteBatch
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
 
@@ -40,23 +39,6 @@ _SCHEMA = (
 )
 
 _WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cycle collector while millions of small dicts are made, then freeze them.
-
-    A full collection rescans every object of the graph; with the graph frozen into the
-    permanent generation, collections after a bulk load only look at new objects.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key: str, data: dict[str, Any]) -> None:
@@ -110,7 +92,7 @@ class EmbeddedStore:
         g = nx.MultiDiGraph()
         node, succ, pred = g._node, g._succ, g._pred
         by_label = self._by_label
-        with _bulk():
+        with pause_gc():
             for node_id, label, props in db.execute("SELECT id, label, props FROM nodes"):
                 node[node_id] = {"label": label, "p": orjson.loads(props)}
                 succ[node_id] = {}
@@ -460,7 +442,7 @@ class EmbeddedStore:
                 for r in batch.relationships
             ]
             await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
-            with _bulk():
+            with pause_gc():
                 self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
@@ -573,7 +555,7 @@ class EmbeddedStore:
         src = self._g
         out = nx.MultiDiGraph()
         node, succ, pred = out._node, out._succ, out._pred
-        with _bulk():
+        with pause_gc():
             for i, d in src._node.items():
                 label = d["label"]
                 if wanted_labels is None or label in wanted_labels:

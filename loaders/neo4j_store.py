@@ -26,6 +26,7 @@ from graph_schema.ddl import DDL
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders import cypher
+from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
 
@@ -337,7 +338,8 @@ class Neo4jStore:
                 if not rows:
                     break
                 for node_id, label, props in rows:
-                    node[node_id] = {"label": label, **without_pii(label, _props(props))}
+                    del props["id"]
+                    node[node_id] = {"label": label, **without_pii(label, props)}
                     succ[node_id] = {}
                     pred[node_id] = {}
                 chunks.append([r[0] for r in rows])
@@ -358,6 +360,7 @@ class Neo4jStore:
             default_access_mode="READ",
             bookmark_manager=self.driver.execute_query_bookmark_manager,
         ) as session:
-            await session.execute_read(read)
+            with pause_gc():
+                await session.execute_read(read)
         nx.freeze(g)
         return g
