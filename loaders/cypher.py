@@ -61,6 +61,7 @@ def neighbours(rtype: str, outgoing: bool) -> str:
     return f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}}){arrow}(n:{ENTITY})
+USING INDEX a:{ENTITY}(id)
 WHERE $labels IS NULL OR {LABEL_OF} IN $labels
 WITH id, r, n ORDER BY n.id, r.on
 WITH id, collect({{rel: properties(r), id: n.id, label: {LABEL_OF}, props: properties(n)}}) AS edges
@@ -184,6 +185,7 @@ LIMIT $limit
 SCAN_RELATIONSHIPS: Final = f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})-[r]->(b:{ENTITY})
+USING INDEX a:{ENTITY}(id)
 WHERE $types IS NULL OR type(r) IN $types
 RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props
 ORDER BY start, type, end, coalesce(r.on, '')
@@ -200,7 +202,8 @@ RETURN collect([n.id, {LABEL_OF}]) AS rows
 
 EXISTING_PARENTS: Final = f"""
 UNWIND $pairs AS pair
-MATCH (:{ENTITY} {{id: pair[1]}})-[r]->(p:{ENTITY})
+MATCH (a:{ENTITY} {{id: pair[1]}})-[r]->(p:{ENTITY})
+USING INDEX a:{ENTITY}(id)
 WHERE type(r) = pair[0]
 RETURN collect([pair[0], pair[1], p.id]) AS rows
 """
@@ -210,7 +213,8 @@ RETURN collect([pair[0], pair[1], p.id]) AS rows
 def delete_relationships(rtype: str) -> str:
     return f"""
 UNWIND $rows AS row
-MATCH (:{ENTITY} {{id: row.start}})-[r:{rel_type(rtype)}]->(:{ENTITY} {{id: row.end}})
+MATCH (a:{ENTITY} {{id: row.start}})-[r:{rel_type(rtype)}]->(b:{ENTITY} {{id: row.end}})
+USING INDEX a:{ENTITY}(id)
 WHERE row.match IS NULL OR all(k IN keys(row.match) WHERE r[k] = row.match[k])
 DELETE r
 RETURN count(r) AS n
@@ -269,6 +273,7 @@ decoding one record per node."""
 PROJECT_RELATIONSHIPS: Final = f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})-[r]->(b:{ENTITY})
+USING INDEX a:{ENTITY}(id)
 WHERE $types IS NULL OR type(r) IN $types
 RETURN collect([id, type(r), b.id, properties(r)]) AS rows
 """
