@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -262,8 +262,3 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
         else:
             new_parent[k] = rel.end
     return problems
-
-
-def parents_of(pairs: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
-    """Build ``Existing.parents`` from (type, start, end) triples."""
-    return {(t, s): e for t, s, e in pairs}

@@ -211,7 +211,8 @@ class EmbeddedStore:
         self._closures[area] = result
         return result
 
-    def _matches(self, node_id: str, label: str, flt: NodeFilter, closure: frozenset[str] | None) -> bool:
+    def _matches(self, node_id: str, flt: NodeFilter) -> bool:
+        """The name and property conditions of ``flt`` (``within`` and ``ids`` are applied by the caller)."""
         props = self._g._node[node_id]["p"]
         if flt.name_contains and flt.name_contains.casefold() not in str(props.get("name", "")).casefold():
             return False
@@ -222,42 +223,35 @@ class EmbeddedStore:
                     return False
             elif have != want:
                 return False
-        if closure is not None:
-            via = _WITHIN_VIA.get(label, "missing") if label in _WITHIN_VIA else "missing"
-            if via == "missing":
-                return False
-            if via is None:
-                return node_id in closure
-            return any(other in closure for other, _ in self._edges(node_id, via, Direction.OUT))
         return True
 
     def _filtered(self, label: str, flt: NodeFilter | None) -> Iterable[str]:
-        ids: Iterable[str] = self._by_label.get(label, {})
-        if flt is None:
-            return ids
         members = self._by_label.get(label, {})
+        if flt is None:
+            return members
+        ids: Iterable[str] = members
         if flt.ids is not None:
             ids = [i for i in dict.fromkeys(flt.ids) if i in members]
-        closure = self._closure(flt.within) if flt.within is not None else None
-        if closure is not None and flt.ids is None and len(closure) < len(members):
-            ids = self._within_candidates(label, closure)
-        return [i for i in ids if self._matches(i, label, flt, closure)]
+        if flt.within is not None:
+            inside = self._within_candidates(label, self._closure(flt.within))
+            ids = [i for i in ids if i in inside] if flt.ids is not None else inside
+        return [i for i in ids if self._matches(i, flt)]
 
-    def _within_candidates(self, label: str, closure: frozenset[str]) -> list[str]:
-        """Nodes of ``label`` that may lie within an area, found from the area's side."""
+    def _within_candidates(self, label: str, closure: frozenset[str]) -> set[str]:
+        """Nodes of ``label`` within an area (given as its closure), found from the area's side."""
         if label not in _WITHIN_VIA:
-            return []
+            return set()
         via = _WITHIN_VIA[label]
         nodes = self._g._node
         if via is None:
-            return [i for i in closure if nodes[i]["label"] == label]
+            return {i for i in closure if nodes[i]["label"] == label}
         pred = self._g._pred
-        found: dict[str, None] = {}
-        for area in closure:
-            for other, keyed in pred[area].items():
-                if nodes[other]["label"] == label and any(a["type"] == via for a in keyed.values()):
-                    found[other] = None
-        return list(found)
+        return {
+            other
+            for area in closure
+            for other, keyed in pred[area].items()
+            if nodes[other]["label"] == label and any(a["type"] == via for a in keyed.values())
+        }
 
     def _sorted_keys(self, label: str, field: str) -> list[tuple[Any, str]]:
         cached = self._sorted.get((label, field))

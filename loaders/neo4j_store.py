@@ -21,7 +21,7 @@ from neo4j import (
     RoutingControl,
 )
 
-from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch
+from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
@@ -321,8 +321,6 @@ class Neo4jStore:
     ) -> nx.MultiDiGraph:
         """Streams nodes in id order, then the relationships leaving each chunk of them, in
         chunks of ``fetch_size`` rows collected on the server (one record per chunk)."""
-        from graph_schema import rel_key
-
         g = nx.MultiDiGraph()
         wanted = list(labels) if labels else None
         types = list(rel_types) if rel_types else None
