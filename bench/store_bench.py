@@ -14,6 +14,12 @@ Reads are timed ``--repeat`` times on 1,000 random ids (seeded): ``get_nodes`` o
 households, ``neighbours`` of households (their building, PART_OF out) and of buildings
 (their households, PART_OF in).  Each store runs in its own child process.
 
+Upsert throughput is the median of ``--rounds`` loads into an empty store, after a first load
+and an idempotent re-upsert of the same records (both also printed).  That first load on a
+Neo4j started seconds before runs at about 0.6x the later ones: the JVM is still compiling
+the engine's hot paths.  A production server is long-running, so the target is judged on
+the later loads, and the first-load figure is printed beside it rather than hidden.
+
 Figures are printed, never asserted.  Targets: embedded upserts >= 100,000 entities/s;
 Neo4j >= 20,000 entities/s over Bolt; reopening the embedded file <= 3 s.
 """
@@ -87,29 +93,27 @@ async def measure(store: GraphStore, args: argparse.Namespace, file: str | None)
     nodes, rels = build(args.households)
     out: dict[str, Any] = {"nodes": len(nodes), "relationships": len(rels)}
     await store.open()
-    await store.clear()
     size = args.batch_size
-    started = time.perf_counter()
-    for at in range(0, len(nodes), size):
-        await store.write(WriteBatch(nodes=nodes[at : at + size]))
-    nodes_s = time.perf_counter() - started
-    for at in range(0, len(rels), size):
-        await store.write(WriteBatch(relationships=rels[at : at + size]))
-    total_s = time.perf_counter() - started
-    out.update(upsert_s=total_s, nodes_s=nodes_s, rels_s=total_s - nodes_s)
+
+    async def load() -> tuple[float, float]:
+        """Clear the store, write the graph; (seconds for the nodes, seconds in all)."""
+        await store.clear()
+        started = time.perf_counter()
+        for at in range(0, len(nodes), size):
+            await store.write(WriteBatch(nodes=nodes[at : at + size]))
+        nodes_s = time.perf_counter() - started
+        for at in range(0, len(rels), size):
+            await store.write(WriteBatch(relationships=rels[at : at + size]))
+        return nodes_s, time.perf_counter() - started
+
+    out["first_nodes_s"], out["first_s"] = await load()  # a fresh server: includes its JIT warm-up
     started = time.perf_counter()
     for at in range(0, len(nodes), size):  # the same records again: an idempotent re-upsert
         await store.write(WriteBatch(nodes=nodes[at : at + size]))
     for at in range(0, len(rels), size):
         await store.write(WriteBatch(relationships=rels[at : at + size]))
     out["reupsert_s"] = time.perf_counter() - started
-    await store.clear()  # and into an empty store once more: new records on a warmed-up server (JIT, caches)
-    started = time.perf_counter()
-    for at in range(0, len(nodes), size):
-        await store.write(WriteBatch(nodes=nodes[at : at + size]))
-    for at in range(0, len(rels), size):
-        await store.write(WriteBatch(relationships=rels[at : at + size]))
-    out["warm_s"] = time.perf_counter() - started
+    out["loads"] = [await load() for _ in range(args.rounds)]  # into an empty store, the server warm
 
     rng = random.Random(7)
     household_ids = [n.id for n in nodes if n.label == "Household"]
@@ -174,15 +178,18 @@ def _neo4j_local() -> Any:
 def report(store: str, f: dict[str, Any]) -> None:
     entities = f["nodes"] + f["relationships"]
     target = {"embedded": 100_000, "neo4j": 20_000}[store]
-    rate = entities / f["upsert_s"]
+    rates = sorted(entities / total for _, total in f["loads"])
+    rate = statistics.median(rates)
+    nodes_s, total_s = sorted(f["loads"], key=lambda load: load[1])[len(f["loads"]) // 2]
     print(
-        f"  {store:<9} upserts: {entities:,} entities in {f['upsert_s']:.1f} s = {rate:,.0f} entities/s "
-        f"(target >= {target:,}: {'met' if rate >= target else 'MISSED'}); nodes {f['nodes'] / f['nodes_s']:,.0f}/s, "
-        f"relationships {f['relationships'] / f['rels_s']:,.0f}/s; the same again {entities / f['reupsert_s']:,.0f}/s"
+        f"  {store:<9} upserts into an empty store: {rate:,.0f} entities/s, median of {len(rates)} loads "
+        f"({rates[0]:,.0f}-{rates[-1]:,.0f}; target >= {target:,}: {'met' if rate >= target else 'MISSED'}); "
+        f"nodes {f['nodes'] / nodes_s:,.0f}/s, relationships {f['relationships'] / (total_s - nodes_s):,.0f}/s"
     )
     print(
-        f"  {'':<9} into an empty store again, the store warmed up: {entities / f['warm_s']:,.0f} entities/s "
-        "(the first figure includes a fresh server's JIT warm-up)"
+        f"  {'':<9} the first load, right after start-up: {entities / f['first_s']:,.0f} entities/s "
+        f"({entities / f['first_s'] / rate:.2f}x the median; for Neo4j it includes the JIT warm-up of a "
+        f"server started seconds before); the same records again: {entities / f['reupsert_s']:,.0f}/s"
     )
     for name, label in (
         ("get_nodes", "get_nodes(1,000 households)"),
@@ -203,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=50, help="timed repetitions of each read (default 50)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed loads into an empty store (default 3)")
     parser.add_argument("--child", choices=("embedded", "neo4j"), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -238,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 str(args.batch_size),
                 "--repeat",
                 str(args.repeat),
+                "--rounds",
+                str(args.rounds),
                 "--file",
                 str(work / "bench.sqlite"),
             ]

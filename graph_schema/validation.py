@@ -112,6 +112,26 @@ def properties_problems(record: str, props: Mapping[str, Prop], values: Mapping[
     return out
 
 
+def patch_problems(node: Node, record: str | None = None) -> list[Problem]:
+    """Problems of a change to one node: the properties it sets must fit, and a required
+    property cannot be removed (set to None); the properties it leaves out are not looked at.
+
+    >>> [p.code for p in patch_problems(Node("Household", "h1", {"size": 0, "name": None}))]
+    ['RANGE', 'REQUIRED']
+    """
+    rec = record or node_record(node)
+    label = _LABELS.get(node.label)
+    if label is None:
+        return [Problem(rec, "label", "UNKNOWN_LABEL", f"unknown label {node.label!r}")]
+    specs = NODE_SPECS[label].props
+    out = [p for p in properties_problems(rec, specs, node.properties, node.label) if p.code != "REQUIRED"]
+    for name, value in node.properties.items():
+        spec = specs.get(name)
+        if spec is not None and spec.required and value in (None, ""):
+            out.append(Problem(rec, name, "REQUIRED", f"{name} is required: it cannot be emptied or removed"))
+    return out
+
+
 def node_problems(node: Node, record: str | None = None) -> list[Problem]:
     """Problems of one node on its own (label, id, properties).
 
@@ -195,6 +215,15 @@ class WriteBatch:
     delete_nodes: Sequence[str] = ()
     create_only: bool = False
     """The nodes must be new: an id that exists is refused (``DUPLICATE_ID``) instead of updated."""
+    patch: bool = False
+    """The nodes are changes to existing nodes: each carries only the properties to change
+    (``None`` removes one), merged into the stored node inside the write, so two concurrent
+    patches of different properties both land.  A node that does not exist is refused
+    (``NOT_FOUND``)."""
+
+    def __post_init__(self) -> None:
+        if self.create_only and self.patch:
+            raise ValueError("a write batch cannot be both create_only and patch")
 
     def mentioned_ids(self) -> set[str]:
         ids = {n.id for n in self.nodes}
@@ -216,7 +245,12 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
     seen: dict[str, int] = {}
     for node in batch.nodes:
         rec = node_record(node)
-        problems += node_problems(node, rec)
+        if batch.patch:
+            problems += patch_problems(node, rec)
+            if labels.get(node.id) is None:
+                problems.append(Problem(rec, "id", "NOT_FOUND", f"there is no {node.label} {node.id!r} to change"))
+        else:
+            problems += node_problems(node, rec)
         if node.id in seen:
             problems.append(Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} appears more than once in this write"))
         seen[node.id] = 1

@@ -430,7 +430,16 @@ class EmbeddedStore:
                 rel_deletes += [(node_id, k, o) for o, keyed in g._succ[node_id].items() for k in keyed]
                 rel_deletes += [(o, k, node_id) for o, keyed in g._pred[node_id].items() for k in keyed]
             rel_deletes = list(dict.fromkeys(rel_deletes))
-            node_rows = [(n.id, n.label, {k: v for k, v in n.properties.items() if v is not None}) for n in batch.nodes]
+            if batch.patch:  # merged into the stored node under the write lock, so no change is lost
+                stored = g._node
+                node_rows = [
+                    (n.id, n.label, {k: v for k, v in {**stored[n.id]["p"], **n.properties}.items() if v is not None})
+                    for n in batch.nodes
+                ]
+            else:
+                node_rows = [
+                    (n.id, n.label, {k: v for k, v in n.properties.items() if v is not None}) for n in batch.nodes
+                ]
             rel_rows = [
                 (r.start, r.key, r.end, r.type, {k: v for k, v in r.properties.items() if v is not None})
                 for r in batch.relationships

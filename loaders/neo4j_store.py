@@ -20,6 +20,7 @@ from neo4j import (
     NotificationMinimumSeverity,
     RoutingControl,
 )
+from neo4j.exceptions import ConstraintError
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
@@ -31,6 +32,8 @@ from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
 
 _NO_LIMIT = 2**31 - 1
+_WRITE_ATTEMPTS = 3
+"""A write whose new id another transaction took first is run again (it then finds the id)."""
 
 
 def _props(raw: dict[str, Any]) -> dict[str, Any]:
@@ -249,8 +252,15 @@ class Neo4jStore:
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
-            result: WriteResult = await session.execute_write(self._write_tx, batch)
-            return result
+            for attempt in range(1, _WRITE_ATTEMPTS + 1):
+                try:
+                    result: WriteResult = await session.execute_write(self._write_tx, batch)
+                except ConstraintError:
+                    if attempt == _WRITE_ATTEMPTS:
+                        raise
+                    continue
+                return result
+            raise AssertionError("unreachable")
 
     @staticmethod
     async def _existing(tx: AsyncManagedTransaction, batch: WriteBatch) -> Existing:
@@ -275,7 +285,8 @@ class Neo4jStore:
         return dict(zip(spec.key, values, strict=False))
 
     async def _write_tx(self, tx: AsyncManagedTransaction, batch: WriteBatch) -> WriteResult:
-        problems = validate_batch(batch, await self._existing(tx, batch))
+        existing = await self._existing(tx, batch)
+        problems = validate_batch(batch, existing)
         if problems:
             raise ValidationError(problems)
         rels_deleted = nodes_deleted = 0
@@ -288,13 +299,19 @@ class Neo4jStore:
         if batch.delete_nodes:
             record = await (await tx.run(cypher.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))).single()
             nodes_deleted = int(record["n"]) if record else 0
-        nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for n in batch.nodes:
+        if batch.patch:  # every node exists (validated); nulls remove properties
+            rows = [{"id": n.id, "props": dict(n.properties)} for n in batch.nodes]
+            await (await tx.run(cypher.PATCH_NODES, rows=rows)).consume()
+        # Ids this transaction found free are CREATEd, the others MERGEd (see cypher.create_nodes).
+        taken = existing.labels.keys() - set(batch.delete_nodes)
+        nodes_by_label: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
+        for n in () if batch.patch else batch.nodes:  # a patch was written above
             props = {k: v for k, v in n.properties.items() if v is not None}
             props["id"] = n.id
-            nodes_by_label[n.label].append({"id": n.id, "props": props})
-        for label, rows in nodes_by_label.items():
-            await (await tx.run(cypher.upsert_nodes(label), rows=rows)).consume()
+            nodes_by_label[n.label, n.id in taken].append({"id": n.id, "props": props})
+        for (label, exists), rows in nodes_by_label.items():
+            query = cypher.upsert_nodes(label) if exists else cypher.create_nodes(label)
+            await (await tx.run(query, rows=rows)).consume()
         rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in batch.relationships:
             props = {k: v for k, v in r.properties.items() if v is not None}

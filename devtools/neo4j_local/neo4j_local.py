@@ -41,6 +41,7 @@ import fcntl
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -132,8 +133,7 @@ def _find_tool(name: str) -> str:
             "mvn": "Apache Maven 3.6+ (e.g. Debian package maven)",
         }[name]
         raise RuntimeError(
-            f"neo4j_local: '{name}' was not found on PATH; install {hint} "
-            "to run the local Neo4j server."
+            f"neo4j_local: '{name}' was not found on PATH; install {hint} to run the local Neo4j server."
         )
     return found
 
@@ -204,13 +204,10 @@ def _run_tool(argv: list[str], what: str, timeout: float) -> None:
         )
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout if isinstance(exc.stdout, str) else ""
-        raise RuntimeError(
-            f"neo4j_local: {what} timed out after {timeout:.0f} s; last output:\n{_tail(out)}"
-        ) from exc
+        raise RuntimeError(f"neo4j_local: {what} timed out after {timeout:.0f} s; last output:\n{_tail(out)}") from exc
     if done.returncode != 0:
         raise RuntimeError(
-            f"neo4j_local: {what} failed (exit {done.returncode}): {' '.join(argv)}\n"
-            f"last output:\n{_tail(done.stdout)}"
+            f"neo4j_local: {what} failed (exit {done.returncode}): {' '.join(argv)}\nlast output:\n{_tail(done.stdout)}"
         )
 
 
@@ -347,9 +344,7 @@ def ensure_engine(cache_dir: Path) -> Path:
                 timeout=1800,
             )
             if not any((staging / "lib").glob("neo4j-bolt-*.jar")):
-                raise RuntimeError(
-                    f"neo4j_local: Maven finished but no neo4j-bolt jar is in {staging / 'lib'}"
-                )
+                raise RuntimeError(f"neo4j_local: Maven finished but no neo4j-bolt jar is in {staging / 'lib'}")
             _progress("compiling Launcher.java")
             _build_launcher(javac, staging, staging)
             _write_stamp(staging, wanted)
@@ -377,6 +372,12 @@ def _remove_leftovers(paths: Iterable[Path], min_age_seconds: float = 0.0) -> No
             pass
 
 
+def _jvm_options() -> tuple[str, ...]:
+    """The JVM options: ours, then any in ``$CIVICMESH_NEO4J_JVM_OPTS`` (shell-quoted), which win."""
+    extra = os.environ.get("CIVICMESH_NEO4J_JVM_OPTS", "").strip()
+    return (*_JVM_OPTIONS, *shlex.split(extra))
+
+
 def _cds_enabled() -> bool:
     return os.environ.get("CIVICMESH_NEO4J_CDS", "1").strip().lower() not in ("0", "false", "no")
 
@@ -384,7 +385,7 @@ def _cds_enabled() -> bool:
 def _cds_archive(engine: Path, java: str) -> Path:
     """Path of the class-data-sharing archive for this engine, JVM and option set."""
     real = Path(os.path.realpath(java))
-    parts = [str(real), _classpath(engine), *_JVM_OPTIONS]
+    parts = [str(real), _classpath(engine), *_jvm_options()]
     for path in (real, real.parent.parent / "lib" / "server" / "libjvm.so"):
         try:
             st = path.stat()
@@ -401,8 +402,7 @@ def _disable_cds_archive(archive: Path, reason: str) -> None:
     """Remove a class-data-sharing archive and stop recording it for this JVM and engine."""
     with contextlib.suppress(OSError):
         archive.with_suffix(".failed").write_text(
-            f"{reason}\nClass-data sharing stays off for this JVM and engine; "
-            "delete this file to try again.\n",
+            f"{reason}\nClass-data sharing stays off for this JVM and engine; delete this file to try again.\n",
             encoding="utf-8",
         )
         archive.unlink(missing_ok=True)
@@ -455,9 +455,7 @@ class LocalNeo4j:
         self.engine = Path(engine)
         self.timeout = float(timeout)
         self._owns_home = data_dir is None
-        self._home: Path | None = (
-            None if data_dir is None else Path(data_dir).expanduser().resolve()
-        )
+        self._home: Path | None = None if data_dir is None else Path(data_dir).expanduser().resolve()
         self.port = 0
         self.uri = ""
         self._proc: subprocess.Popen[bytes] | None = None
@@ -550,7 +548,7 @@ class LocalNeo4j:
         self._stderr_file = open(logs / "launcher-stderr.log", "ab")  # noqa: SIM115
         argv = [
             java,
-            *_JVM_OPTIONS,
+            *_jvm_options(),
             *_JVM_LOG_OPTIONS,
             *self._cds_options(java),
             "-cp",
@@ -672,11 +670,7 @@ class LocalNeo4j:
                         proc.stdin.close()
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
-                grace = (
-                    _STOP_GRACE_RECORDING_SECONDS
-                    if self._cds_recording is not None
-                    else _STOP_GRACE_SECONDS
-                )
+                grace = _STOP_GRACE_RECORDING_SECONDS if self._cds_recording is not None else _STOP_GRACE_SECONDS
                 try:
                     proc.wait(timeout=grace)
                 except subprocess.TimeoutExpired:
@@ -738,15 +732,10 @@ class LocalNeo4j:
         self.stop()
 
     def __repr__(self) -> str:
-        return (
-            f"LocalNeo4j(uri={self.uri!r}, home={str(self._home)!r}, "
-            f"running={self.running}, cds={self.cds!r})"
-        )
+        return f"LocalNeo4j(uri={self.uri!r}, home={str(self._home)!r}, running={self.running}, cds={self.cds!r})"
 
 
-def start(
-    cache_dir: Path | None = None, data_dir: Path | None = None, timeout: float = 120.0
-) -> LocalNeo4j:
+def start(cache_dir: Path | None = None, data_dir: Path | None = None, timeout: float = 120.0) -> LocalNeo4j:
     """Fetch the engine if needed, start a server and wait until it is ready.
 
     Parameters
@@ -785,9 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     int
         Process exit code.
     """
-    parser = argparse.ArgumentParser(
-        description=f"Run a local Neo4j {NEO4J_VERSION} Community server (Bolt, no auth)."
-    )
+    parser = argparse.ArgumentParser(description=f"Run a local Neo4j {NEO4J_VERSION} Community server (Bolt, no auth).")
     parser.add_argument(
         "--cache",
         type=Path,
@@ -795,9 +782,7 @@ def main(argv: list[str] | None = None) -> int:
         help="engine cache dir (default: $CIVICMESH_CACHE or <repo>/.cache)",
     )
     parser.add_argument("--fetch-only", action="store_true", help="only fetch/build the engine")
-    parser.add_argument(
-        "--data-dir", type=Path, default=None, help="keep the database here (default: temporary)"
-    )
+    parser.add_argument("--data-dir", type=Path, default=None, help="keep the database here (default: temporary)")
     parser.add_argument("--timeout", type=float, default=120.0, help="start timeout in seconds")
     args = parser.parse_args(argv)
 
@@ -822,8 +807,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, _on_signal)
     try:
         _progress(
-            f"started in {time.monotonic() - started:.1f} s (class-data sharing: {server.cds}); "
-            f"home {server.home}"
+            f"started in {time.monotonic() - started:.1f} s (class-data sharing: {server.cds}); home {server.home}"
         )
         print(server.uri, flush=True)
         _progress("Ctrl-C stops the server")

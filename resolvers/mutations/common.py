@@ -82,19 +82,21 @@ def plain(value: Any) -> Any:
     return value
 
 
-def properties_of(label: Label, data: Any, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The properties of a node from an input object whose attributes are named as the
-    contract's properties; unset attributes keep ``base``, null ones remove the property."""
-    props = dict(base or {})
+def properties_of(label: Label, data: Any) -> dict[str, Any]:
+    """The properties of a new node from an input object whose attributes are named as the
+    contract's properties (unset and null attributes are left out)."""
+    return {k: v for k, v in changes_of(label, data).items() if v is not None}
+
+
+def changes_of(label: Label, data: Any) -> dict[str, Any]:
+    """The properties an update input sets: unset attributes are left out, null ones are
+    None (which removes the property in a :attr:`WriteBatch.patch`)."""
+    changes: dict[str, Any] = {}
     for name in NODE_SPECS[label].props:
         value = getattr(data, name, strawberry.UNSET)
-        if value is strawberry.UNSET:
-            continue
-        if value is None:
-            props.pop(name, None)
-        else:
-            props[name] = plain(value)
-    return props
+        if value is not strawberry.UNSET:
+            changes[name] = None if value is None else plain(value)
+    return changes
 
 
 async def write(info: Info, batch: WriteBatch, fields: Mapping[str, str] | None = None) -> None:

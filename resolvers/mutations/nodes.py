@@ -34,7 +34,16 @@ from resolvers.enums import (
     UnitKind,
 )
 from resolvers.errors import UserError
-from resolvers.mutations.common import Refused, fetch, field_names, new_id, parse_id, properties_of, write
+from resolvers.mutations.common import (
+    Refused,
+    changes_of,
+    fetch,
+    field_names,
+    new_id,
+    parse_id,
+    properties_of,
+    write,
+)
 from resolvers.node import as_node, global_id
 from resolvers.organization import PartyMember, PartyOrganization, VanguardStation
 
@@ -91,8 +100,11 @@ async def update_node(info: Info, label: Label, data: Any) -> tuple[Any, list[Us
     """Change the given properties of an existing node."""
     try:
         old = await fetch(info, data.id, "id", [label.value])
-        record = Record(label.value, old.id, properties_of(label, data, old.properties))
-        await write(info, WriteBatch(nodes=[record]), field_names(label))
+        change = Record(label.value, old.id, changes_of(label, data))
+        await write(info, WriteBatch(nodes=[change], patch=True), field_names(label))
+        (record,) = await info.context.store.get_nodes([old.id])
+        if record is None:  # deleted by another request since this one wrote
+            raise Refused([UserError.of("id", "NOT_FOUND", f"there is no {label.value} with ID {data.id!r}")])
         return as_node(record), []
     except Refused as refused:
         return None, refused.errors

@@ -3,6 +3,7 @@ moves and assignLinks; invalid input comes back as typed errors and writes nothi
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -109,6 +110,32 @@ async def test_create_update_delete_every_label(api: Api, city: GraphStore, labe
     assert await city.get_nodes([local]) == [None]
 
 
+async def test_concurrent_updates_of_different_fields_both_land(api: Api, city: GraphStore) -> None:
+    # Each update carries only its own fields and is merged inside the write, so neither
+    # request's read of the node can overwrite the other's change.
+    hid = gid("Household", "hh1")
+    mutation = (
+        f"mutation($input: UpdateHouseholdInput!) {{ updateHousehold(input: $input) {{ household {{ id }} {ERR} }} }}"
+    )
+    inputs = [{"id": hid, "size": 4}, {"id": hid, "tags": ["DISABILITY"]}, {"id": hid, "address": "东门路1号"}]
+    results = await asyncio.gather(*(api.q(mutation, {"input": i}) for i in inputs))
+    assert all(r["updateHousehold"]["errors"] == [] for r in results)
+    (after,) = await city.get_nodes(["hh1"])
+    assert after is not None
+    assert (after.properties["size"], after.properties["tags"]) == (4, ["DISABILITY"])
+    assert after.properties.get("address") == "东门路1号" and after.properties["name"]
+
+
+async def test_update_returns_the_stored_node(api: Api) -> None:
+    data = await api.q(
+        f"""mutation($id: ID!) {{ updateHousehold(input: {{id: $id, size: 6}}) {{
+              household {{ size name }} {ERR} }} }}""",
+        {"id": gid("Household", "hh1")},
+    )
+    assert data["updateHousehold"]["errors"] == []
+    assert data["updateHousehold"]["household"]["size"] == 6 and data["updateHousehold"]["household"]["name"]
+
+
 async def test_create_writes_the_parent_with_the_node(api: Api, city: GraphStore) -> None:
     data = await api.q(
         f"""mutation($b: ID!) {{ createHousehold(input: {{name: "新户", building: $b, id: "hh-new"}}) {{
@@ -139,7 +166,9 @@ async def test_required_property_cleared_is_refused(api: Api) -> None:
         f'mutation($id: ID!) {{ updateStreet(input: {{id: $id, name: ""}}) {{ street {{ id }} {ERR} }} }}',
         {"id": gid("Street", "st1")},
     )
-    assert data["updateStreet"]["errors"] == [{"field": "name", "code": "REQUIRED", "message": "name is required"}]
+    assert data["updateStreet"]["errors"] == [
+        {"field": "name", "code": "REQUIRED", "message": "name is required: it cannot be emptied or removed"}
+    ]
 
 
 async def test_bad_ids_and_missing_nodes_are_typed_errors(api: Api) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from graph_schema import Node, Relationship, RelRef, ValidationError, WriteBatch
@@ -331,3 +333,85 @@ async def test_create_only_refuses_an_id_that_exists(store: GraphStore) -> None:
     assert h1 is not None and h1.properties["name"] == "1栋101"
     await store.write(WriteBatch([Node("Household", "h8", {"name": "新户"})], create_only=True))
     assert (await store.get_nodes(["h8"]))[0] is not None
+
+
+async def test_concurrent_writers_of_one_new_id_all_land_and_make_one_node(store: GraphStore) -> None:
+    # Each writer finds "h-race" free, so each takes the fast path for new ids; all but one
+    # then meet the id constraint and must be run again rather than fail or duplicate the node.
+    await _seed(store)
+
+    async def writer(i: int) -> None:
+        others = [Node("Household", f"h-race-{i}-{k}", {"name": f"{i}-{k}"}) for k in range(200)]
+        await store.write(
+            WriteBatch(
+                [Node("Household", "h-race", {"name": f"writer {i}"}), *others],
+                [Relationship("PART_OF", "h-race", "b1")],
+            )
+        )
+
+    await asyncio.gather(*(writer(i) for i in range(6)))
+    (node,) = await store.get_nodes(["h-race"])
+    assert node is not None and node.properties["name"] in {f"writer {i}" for i in range(6)}
+    assert await store.count_nodes("Household") == 3 + 1 + 6 * 200
+    assert [e.node.id for e in (await store.neighbours(["h-race"], "PART_OF", Direction.OUT))[0]] == ["b1"]
+
+
+async def test_concurrent_create_only_writers_of_one_id_one_wins(store: GraphStore) -> None:
+    await _seed(store)
+
+    async def writer(i: int) -> str:
+        try:
+            await store.write(WriteBatch([Node("Household", "h-new", {"name": f"writer {i}"})], create_only=True))
+        except ValidationError as err:
+            assert [(p.field, p.code) for p in err.problems] == [("id", "DUPLICATE_ID")]
+            return "refused"
+        return "created"
+
+    outcomes = await asyncio.gather(*(writer(i) for i in range(5)))
+    assert sorted(outcomes) == ["created"] + ["refused"] * 4
+
+
+async def test_patch_merges_changes_and_null_removes(store: GraphStore) -> None:
+    await _seed(store)
+    await store.write(WriteBatch([Node("Household", "h1", {"size": 5, "phone": None})], patch=True))
+    (h1,) = await store.get_nodes(["h1"])
+    assert h1 is not None and dict(h1.properties) == {"name": "1栋101", "size": 5, "tags": ["FLOATING"]}
+    # the projection (analytics) sees the merged node too
+    g = await store.project(["Household"], [])
+    assert g.nodes["h1"]["size"] == 5 and g.nodes["h1"]["name"] == "1栋101"
+
+
+async def test_patch_refuses_missing_nodes_removed_requirements_and_bad_values(store: GraphStore) -> None:
+    await _seed(store)
+    batch = WriteBatch(
+        [
+            Node("Household", "h-none", {"size": 2}),
+            Node("Household", "h1", {"name": None, "size": 0}),
+            Node("Street", "h2", {"code": "320281001"}),
+        ],
+        patch=True,
+    )
+    with pytest.raises(ValidationError) as refused:
+        await store.write(batch)
+    got = {(p.record, p.field, p.code) for p in refused.value.problems}
+    assert got == {
+        ("Household h-none", "id", "NOT_FOUND"),
+        ("Household h1", "name", "REQUIRED"),
+        ("Household h1", "size", "RANGE"),
+        ("Street h2", "id", "DUPLICATE_ID"),
+    }
+    (h1,) = await store.get_nodes(["h1"])
+    assert h1 is not None and h1.properties["name"] == "1栋101" and h1.properties["size"] == 3
+
+
+async def test_concurrent_patches_of_different_properties_both_land(store: GraphStore) -> None:
+    await _seed(store)
+    changes = [{"size": 1 + i} if i % 2 else {"tags": [["FLOATING"], ["ELDERLY_ALONE"]][i % 4 // 2]} for i in range(8)]
+    await asyncio.gather(
+        *(store.write(WriteBatch([Node("Household", "h1", change)], patch=True)) for change in changes)
+    )
+    (h1,) = await store.get_nodes(["h1"])
+    assert h1 is not None
+    assert h1.properties["name"] == "1栋101" and h1.properties["phone"] == "13812341234"
+    assert h1.properties["size"] in {1 + i for i in range(1, 8, 2)}
+    assert h1.properties["tags"] in (["FLOATING"], ["ELDERLY_ALONE"])
