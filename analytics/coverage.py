@@ -228,12 +228,14 @@ class CoverageReport(JsonResult):
 
 @dataclass(frozen=True, slots=True)
 class VanguardLoad(JsonResult):
-    """One vanguard's links against the norms."""
+    """One vanguard's links against the norms, and where the vanguard lives."""
 
     id: str
     members: int
     households: int
     status: Literal["idle", "ok", "overloaded"]
+    building: str | None = None
+    grid: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,16 +412,14 @@ def vanguard_load(
     over_h = overload_factor * households_norm
     loads: list[VanguardLoad] = []
     for v in link.vanguards:
-        if area is not None:
-            home = idx.residence(v)
-            b = idx.building_of(home) if home is not None else None
-            if b is None or not idx.within(b, area):
-                continue
+        b = idx.member_building(v)
+        if area is not None and (b is None or not idx.within(b, area)):
+            continue
         nm, nh = len(link.members[v]), len(link.households[v])
         status: Literal["idle", "ok", "overloaded"] = (
             "idle" if nm + nh == 0 else "overloaded" if nm > over_m or nh > over_h else "ok"
         )
-        loads.append(VanguardLoad(v, nm, nh, status))
+        loads.append(VanguardLoad(v, nm, nh, status, b, idx.path(b).grid if b is not None else None))
     total_m = sum(x.members for x in loads)
     total_h = sum(x.households for x in loads)
     return LoadReport(

@@ -177,6 +177,18 @@ RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
 ORDER BY size(n.name), n.name, n.id
 LIMIT $limit
 """
+"""Case-insensitive: reads every name (the TEXT index cannot fold case)."""
+
+SEARCH_UNCASED: Final = f"""
+MATCH (n:{ENTITY})
+USING TEXT INDEX n:{ENTITY}(name)
+WHERE n.name CONTAINS $text AND ($labels IS NULL OR {LABEL_OF} IN $labels)
+RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
+ORDER BY size(n.name), n.name, n.id
+LIMIT $limit
+"""
+"""For text without upper or lower case (Chinese, digits), where case-insensitive is the same
+as exact: served by the TEXT index on ``name``."""
 
 SCAN_NODES: Final = f"""
 MATCH (n:{ENTITY})

@@ -198,7 +198,9 @@ class Neo4jStore:
     async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
         if not text:
             return []
-        rows = await self._read(cypher.SEARCH, text=text, labels=list(labels) if labels else None, limit=limit)
+        uncased = text.casefold() == text == text.upper()  # nothing that case-folding could match
+        query = cypher.SEARCH_UNCASED if uncased else cypher.SEARCH
+        rows = await self._read(query, text=text, labels=list(labels) if labels else None, limit=limit)
         return [_node(r) for r in rows]
 
     async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:

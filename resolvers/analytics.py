@@ -15,7 +15,7 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import strawberry
@@ -131,13 +131,23 @@ class LoadStatus(Enum):
     OVERLOADED = "overloaded"
 
 
-@strawberry.type
+@strawberry.type(description="One vanguard's links, and the building and grid the vanguard lives in.")
 class VanguardLoad:
     vanguard: strawberry.ID
     local_id: str
     members: int
     households: int
     status: LoadStatus
+    building: strawberry.ID | None
+    grid: strawberry.ID | None
+
+
+@strawberry.enum(description="An area level to break coverage down by (it must lie below the area asked about).")
+class AreaLevel(Enum):
+    STREET = "Street"
+    COMMUNITY = "Community"
+    GRID = "Grid"
+    BUILDING = "Building"
 
 
 @strawberry.type(description="Vanguard load against the norms (about 10 members and N households).")
@@ -153,16 +163,59 @@ class LoadSummary:
     idle: list[VanguardLoad]
 
 
-@strawberry.type(description="Linkage coverage (1+10+N) of an area, with its breakdown one level down.")
+@strawberry.type(
+    description="Linkage coverage (1+10+N) of an area, broken down one level down (or by the level asked for). "
+    "load, uncoveredHouseholds and details are computed only when asked for."
+)
 class CoverageResult:
     area: AreaRef
     households: Ratio
     members: Ratio
     active: ActiveCoverage | None
     breakdown: list[AreaCoverage]
-    load: LoadSummary
-    uncovered_households: int
-    details: JSON
+    _snap: strawberry.Private[_Snapshot]
+    _local: strawberry.Private[str | None]
+    _report: strawberry.Private[dict[str, Any]]
+    _norms: strawberry.Private[tuple[int, int]]
+
+    async def _load(self) -> dict[str, Any]:
+        members_norm, households_norm = self._norms
+        return await _run(
+            A.vanguard_load,
+            self._snap.graph,
+            self._local,
+            members_norm=members_norm,
+            households_norm=households_norm,
+            index=self._snap.index,
+            linkage=self._snap.linkage,
+        )
+
+    @strawberry.field(description="Vanguard load against the norms, for the vanguards living in the area.")
+    async def load(self) -> LoadSummary:
+        load = await self._load()
+        return LoadSummary(
+            members_norm=load["members_norm"],
+            households_norm=load["households_norm"],
+            vanguards=load["vanguards"],
+            linked_members=load["linked_members"],
+            linked_households=load["linked_households"],
+            mean_members=load["mean_members"],
+            mean_households=load["mean_households"],
+            overloaded=[_vanguard_load(v) for v in load["overloaded"]],
+            idle=[_vanguard_load(v) for v in load["idle"]],
+        )
+
+    @strawberry.field(description="How many households of the area no vanguard links.")
+    async def uncovered_households(self) -> int:
+        snap = self._snap
+        rep = await _run(
+            A.uncovered_households, snap.graph, self._local, limit=0, index=snap.index, linkage=snap.linkage
+        )
+        return int(rep["total"])
+
+    @strawberry.field(description="The complete figures as JSON (what `civicmesh analyze coverage` prints).")
+    async def details(self) -> JSON:
+        return cast(JSON, {**self._report, "load": await self._load()})
 
 
 def _active(d: dict[str, Any] | None) -> ActiveCoverage | None:
@@ -177,13 +230,15 @@ def _active(d: dict[str, Any] | None) -> ActiveCoverage | None:
     )
 
 
-def _load(d: dict[str, Any]) -> VanguardLoad:
+def _vanguard_load(d: dict[str, Any]) -> VanguardLoad:
     return VanguardLoad(
         vanguard=strawberry.ID(to_global_id("PartyMember", d["id"])),
         local_id=d["id"],
         members=d["members"],
         households=d["households"],
         status=LoadStatus(d["status"]),
+        building=_gid("Building", d["building"]) if d.get("building") else None,
+        grid=_gid("Grid", d["grid"]) if d.get("grid") else None,
     )
 
 
@@ -301,21 +356,18 @@ class AnalyticsQuery:
         as_of: dt.date | None = None,
         members_norm: int = 10,
         households_norm: int = 15,
+        by: AreaLevel | None = None,
     ) -> CoverageResult:
         snap = await _snapshot(info)
         local = _area(area)
-        rep = await _run(A.coverage, snap.graph, local, as_of=as_of, index=snap.index, linkage=snap.linkage)
-        load = await _run(
-            A.vanguard_load,
+        rep = await _run(
+            A.coverage,
             snap.graph,
             local,
-            members_norm=members_norm,
-            households_norm=households_norm,
+            as_of=as_of,
+            by=by.value if by is not None else None,
             index=snap.index,
             linkage=snap.linkage,
-        )
-        uncovered = await _run(
-            A.uncovered_households, snap.graph, local, limit=0, index=snap.index, linkage=snap.linkage
         )
         return CoverageResult(
             area=_ref(rep["area"], rep["label"], rep["name"]),
@@ -331,19 +383,10 @@ class AnalyticsQuery:
                 )
                 for b in rep["breakdown"]
             ],
-            load=LoadSummary(
-                members_norm=load["members_norm"],
-                households_norm=load["households_norm"],
-                vanguards=load["vanguards"],
-                linked_members=load["linked_members"],
-                linked_households=load["linked_households"],
-                mean_members=load["mean_members"],
-                mean_households=load["mean_households"],
-                overloaded=[_load(v) for v in load["overloaded"]],
-                idle=[_load(v) for v in load["idle"]],
-            ),
-            uncovered_households=uncovered["total"],
-            details=_json({**rep, "load": load}),
+            _snap=snap,
+            _local=local,
+            _report=rep,
+            _norms=(members_norm, households_norm),
         )
 
     @strawberry.field(description="Alliance resource reach of an area, with a greedy expansion of k steps.")

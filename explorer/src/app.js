@@ -210,7 +210,7 @@ class Explorer {
   async refineCoverage(model) {
     const asOf = this.asOf;
     this.coverageSource = '页面计算 computed in page';
-    const rows = await this.analytics.coverage(model.area.id, asOf);
+    const rows = await this.analytics.coverage(model.area.id, asOf, model.area.type);
     if (!rows || this.network.model !== model || this.asOf !== asOf) return;
     this.network.applyTallies(rows);
     this.coverageSource = '服务端分析 API coverage + page';

@@ -53,6 +53,31 @@ async def test_coverage_of_the_city_and_of_a_community(api: Api) -> None:
     assert lapsed["active"]["households"] == 0
 
 
+async def test_coverage_by_a_chosen_level_and_where_vanguards_live(api: Api) -> None:
+    data = await api.q(
+        """query($c1: ID) {
+          c1: coverage(area: $c1, by: BUILDING, householdsNorm: 0) {
+            breakdown { area { localId label } households { total covered } }
+            load { overloaded { localId building grid } }
+          }
+        }""",
+        {"c1": gid("Community", "c1")},
+    )
+    c1 = data["c1"]
+    assert {b["area"]["localId"]: b["households"] for b in c1["breakdown"]} == {
+        "b1": {"total": 2, "covered": 0},
+        "b2": {"total": 1, "covered": 1},
+        "b3": {"total": 1, "covered": 1},
+    }
+    assert {b["area"]["label"] for b in c1["breakdown"]} == {"Building"}
+    pm1 = {"localId": "pm1", "building": gid("Building", "b1"), "grid": gid("Grid", "g1")}
+    assert c1["load"]["overloaded"] == [pm1]
+    errors = await api.errors(
+        "query($c1: ID) { coverage(area: $c1, by: STREET) { households { total } } }", {"c1": gid("Community", "c1")}
+    )
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and "below" in errors[0]["message"]
+
+
 async def test_reach_structure_brokerage_and_plan(api: Api) -> None:
     data = await api.q(
         """{

@@ -149,6 +149,10 @@ async def test_search_finds_chinese_substrings_shortest_first(store: GraphStore)
     assert [n.id for n in hits] == ["c1", "g1", "po-c1", "po-g1"]
     assert [n.id for n in await store.search("东门", labels=["Grid"])] == ["g1"]
     assert await store.search("") == []
+    assert [n.id for n in await store.search("101")] == ["h1"]  # digits, like Chinese, have no case
+    await store.upsert([Node("AllianceMember", "am-x", {"name": "Lotus Garden 物业", "kind": "PROPERTY_COMPANY"})])
+    for text in ("lotus", "LOTUS", "s g", "物业"):
+        assert [n.id for n in await store.search(text)] == ["am-x"], text
 
 
 async def test_ancestors_and_descendants(store: GraphStore) -> None:

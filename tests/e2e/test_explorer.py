@@ -363,6 +363,21 @@ def test_street_network_and_details_actions(demo_page: Page, gid: Gid) -> None:
     building = gid("Building", "b-0101-01-01")
     t = page.evaluate(f"civicExplorer.network.tallies.get('{building}')")
     assert t["total"] == len(_households("b-0101-01-01"))
+    # Once the API's coverage (broken down by grid and by building) has answered, every pie
+    # has the exact figure, counting households linked by vanguards living outside the street.
+    page.wait_until("civicExplorer.coverageSource.includes('API')")
+    status = _status(AS_OF)
+    labels = {n.id: n.label for n in demo().nodes}
+    areas = [i for i in _under("st-01") if labels[i] in (Label.GRID, Label.BUILDING)]
+    assert len(areas) > 20
+    for area in areas:
+        hs = _households(area)
+        expected = {
+            "total": len(hs),
+            "covered": sum(1 for h in hs if h in status),
+            "active": sum(1 for h in hs if status.get(h) == "active"),
+        }
+        assert page.evaluate(f"civicExplorer.network.tallies.get('{gid(labels[area], area)}')") == expected, area
     page.shot("network-street")
     # The details of an organization offer its place in the org chart.
     page.evaluate(f"civicExplorer.select('{gid('PartyOrganization', 'po-0101')}')")
@@ -370,6 +385,44 @@ def test_street_network_and_details_actions(demo_page: Page, gid: Gid) -> None:
     page.idle()
     page.wait_until("civicExplorer.state.view === 'tree'")
     assert page.evaluate(f"{_node(gid('PartyOrganization', 'po-0101'))}.classList.contains('chosen')")
+
+
+def test_community_pies_count_households_linked_from_outside_it(
+    demo_page: Page, demo_service: Service, gid: Gid
+) -> None:
+    # The page only sees the vanguards living in the community; the API's coverage, broken
+    # down by grid and by building, also counts a household linked by a vanguard who lives in
+    # another community.
+    parent = _parents()
+    home = {r.start: r.end for r in demo().relationships if r.type == RelType.LIVES_IN}
+    linked = {r.end for r in demo().relationships if r.type == RelType.LINKS}
+    inside = _under("c-0101")
+    outsider = next(
+        n.id
+        for n in demo().nodes
+        if n.label == Label.PARTY_MEMBER and n.properties.get("vanguard") and home.get(n.id) not in inside
+    )
+    household = min(h for h in _households("c-0101") if h not in linked)
+    building = parent[household]
+    link = {"type": "LINKS", "from": gid("PartyMember", outsider), "to": gid("Household", household)}
+
+    def post(query: str, variables: dict[str, Any]) -> Any:
+        reply = httpx.post(f"{demo_service.url}/graphql", json={"query": query, "variables": variables}, timeout=30)
+        return reply.json()["data"]
+
+    added = post("mutation($i: LinkInput!) { link(input: $i) { errors { code } } }", {"i": link})
+    assert added["link"]["errors"] == []
+    try:
+        demo_page.open(f"#view=network&area={gid('Community', 'c-0101')}&asOf={AS_OF}")
+        demo_page.wait_until("civicExplorer.coverageSource.includes('API')")
+        status = _status(AS_OF)
+        for area, label in ((building, "Building"), (parent[building], "Grid")):
+            t = demo_page.evaluate(f"civicExplorer.network.tallies.get('{gid(label, area)}')")
+            assert t["covered"] == 1 + sum(1 for h in _households(area) if h in status), area
+    finally:
+        unlink = {k: link[k] for k in ("type", "from", "to")}
+        removed = post("mutation($i: UnlinkInput!) { unlink(input: $i) { removed } }", {"i": unlink})
+        assert removed["unlink"]["removed"] == 1
 
 
 # --- scale: the jiangyin city -----------------------------------------------------------------
