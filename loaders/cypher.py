@@ -219,14 +219,20 @@ RETURN collect([n.id, {LABEL_OF}]) AS rows
 
 EXISTING_PARENTS: Final = f"""
 UNWIND $pairs AS pair
-MATCH (a:{ENTITY} {{id: pair[1]}})-[r]->(p:{ENTITY})
+MATCH (a:{ENTITY} {{id: pair[1]}})
 USING INDEX a:{ENTITY}(id)
-WHERE type(r) = pair[0]
-RETURN collect([pair[0], pair[1], p.id]) AS rows
+UNWIND [(a)-[r]->(p) WHERE type(r) = pair[0] | p.id] AS parent
+RETURN collect([pair[0], pair[1], parent]) AS rows
 """
-"""For (single-parent type, start id) pairs, the existing parent, as one record.  (Folding this
-into EXISTING_LABELS, with a pattern comprehension per id, measured slower: 2.6 s against 1.8 s
-for the 14 relationship batches of bench/store_bench.py.)"""
+"""For (single-parent type, start id) pairs, the existing parent, as one record.
+
+The parents are read by a pattern comprehension from the bound ``a``, so the plan can only
+expand from ``a``.  Written as ``MATCH (a …)-[r]->(p:Entity)``, two of about sixty runs of the
+bench's load on a fresh server spent 137-138 s in this statement on the first relationship
+batch (and a third run stalled as long, untimed).  That is about the time of scanning all
+136,110 nodes once for each of the batch's 10,000 pairs, as a plan starting from ``p``
+would; it could not be reproduced on demand to confirm.  (Folding this into EXISTING_LABELS, with a comprehension per
+id, measured slower: 2.6 s against 1.8 s for the 14 relationship batches of the bench.)"""
 
 
 def delete_relationships(rtype: str) -> str:
