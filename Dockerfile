@@ -8,6 +8,9 @@ RUN mkdir -p ../service/static/explore && npm run build
 
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# CJK fonts, so that report plots (matplotlib) can draw Chinese area names.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graph_schema ./graph_schema
