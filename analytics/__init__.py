@@ -40,7 +40,7 @@ from analytics.coverage import (
     vanguard_load,
 )
 from analytics.greedy import GreedyStep, lazy_greedy, naive_greedy
-from analytics.plan import Assignment, CoveragePlan, coverage_plan
+from analytics.plan import Assignment, CoveragePlan, GridPlan, coverage_plan
 from analytics.projection import ProjectionBuilder, tiny_city
 from analytics.reach import (
     AreaReach,
@@ -81,6 +81,7 @@ __all__ = [
     "ExpansionPlan",
     "ExpansionStep",
     "GreedyStep",
+    "GridPlan",
     "GridSize",
     "Join",
     "Linkage",

@@ -44,6 +44,27 @@ class Assignment(JsonResult):
 
 
 @dataclass(frozen=True, slots=True)
+class GridPlan(JsonResult):
+    """One grid of a plan, over the households of the plan's area in it."""
+
+    grid: str
+    name: str | None
+    households: int
+    covered_before: int
+    covered_after: int
+    rate_before: float | None
+    rate_after: float | None
+    assigned: int
+    same_building: int
+    same_grid: int
+    spare_capacity: int
+    """Of the vanguards living in the grid, before the plan."""
+    left_uncovered: int
+    vanguards_needed: int
+    """New vanguards (at ``households_norm`` each) it would take to cover what is left."""
+
+
+@dataclass(frozen=True, slots=True)
 class CoveragePlan(JsonResult):
     """The plan for an area (None: the city) and household coverage before and after it."""
 
@@ -63,6 +84,10 @@ class CoveragePlan(JsonResult):
     """Sorted by grid, vanguard, household."""
     unassigned: tuple[str, ...]
     """Uncovered households left without a vanguard, sorted by id."""
+    grids: tuple[GridPlan, ...] = ()
+    """Per grid with households of the area, by grid id."""
+    without_grid: int = 0
+    """Uncovered households of the area in no building or in a building of no grid."""
 
 
 def _solve_grid(
@@ -186,6 +211,8 @@ def coverage_plan(
     (3, 4, ('h1', 'h4', 'h6', 'h7'))
     >>> p.assignments
     (Assignment(household='h8', vanguard='v2', building='b3', grid='g2', same_building=True),)
+    >>> [(r.grid, r.covered_before, r.covered_after, r.spare_capacity, r.left_uncovered) for r in p.grids]
+    [('g1', 2, 2, 1, 1), ('g2', 1, 2, 2, 1), ('g3', 0, 0, 0, 2)]
     """
     nodes = node_data(G)
     require_area(nodes, area)
@@ -197,22 +224,31 @@ def coverage_plan(
     unassigned: list[str] = []
     total = 0
     covered_before = 0
+    per_grid: dict[str, list[int]] = {}  # grid -> [households, covered before]
+    without_grid = 0
     for h in idx.households(area):
         total += 1
-        if h in covered:
-            covered_before += 1
-            continue
         b = idx.building_of(h)
         if b is not None and b not in grid_of:
             grid_of[b] = idx.path(b).grid
         g = grid_of.get(b) if b is not None else None
+        tally = per_grid.setdefault(g, [0, 0]) if g is not None else None
+        if tally is not None:
+            tally[0] += 1
+        if h in covered:
+            covered_before += 1
+            if tally is not None:
+                tally[1] += 1
+            continue
         if b is None or g is None:
             unassigned.append(h)
+            without_grid += 1
             continue
         demand.setdefault(g, {}).setdefault(b, []).append(h)
     if area is None:
         total = idx.household_count()
     spare: dict[str, dict[str, int]] = {}
+    spare_in: dict[str, int] = {}  # grid -> spare capacity of all its vanguards
     home: dict[str, str] = {}
     own_home: dict[str, str] = {}
     for v in link.vanguards:
@@ -223,9 +259,13 @@ def coverage_plan(
         if b not in grid_of:
             grid_of[b] = idx.path(b).grid
         g = grid_of[b]
-        if g is None or g not in demand:
+        if g is None:
             continue
         cap = capacity.get(v) if capacity is not None and v in capacity else households_norm - len(link.households[v])
+        if cap is not None and cap > 0:
+            spare_in[g] = spare_in.get(g, 0) + int(cap)
+        if g not in demand:
+            continue
         if cap is not None and cap > 0:
             spare.setdefault(g, {})[v] = int(cap)
             home[v] = b
@@ -254,6 +294,7 @@ def coverage_plan(
     assignments.sort(key=lambda a: (a.grid, a.vanguard, a.household))
     near = sum(1 for a in assignments if a.same_building)
     capacity_total = sum(c for caps in spare.values() for c in caps.values())
+    grid_plans = _grid_plans(idx, per_grid, demand, spare_in, assignments, households_norm)
     return CoveragePlan(
         area=area,
         households_norm=households_norm,
@@ -268,4 +309,43 @@ def coverage_plan(
         flow_problems=problems,
         assignments=tuple(assignments),
         unassigned=tuple(sorted(unassigned)),
+        grids=grid_plans,
+        without_grid=without_grid,
     )
+
+
+def _grid_plans(
+    idx: AreaIndex,
+    per_grid: Mapping[str, Sequence[int]],
+    demand: Mapping[str, Mapping[str, Sequence[str]]],
+    spare_in: Mapping[str, int],
+    assignments: Sequence[Assignment],
+    households_norm: int,
+) -> tuple[GridPlan, ...]:
+    given: dict[str, list[int]] = {}
+    for a in assignments:
+        given.setdefault(a.grid, [0, 0])[0 if a.same_building else 1] += 1
+    rows = []
+    for g in sorted(per_grid):
+        households, before = per_grid[g]
+        near, far = given.get(g, (0, 0))
+        uncovered = sum(len(hs) for hs in demand.get(g, {}).values())
+        left = uncovered - near - far
+        rows.append(
+            GridPlan(
+                grid=g,
+                name=idx.name(g),
+                households=households,
+                covered_before=before,
+                covered_after=before + near + far,
+                rate_before=Ratio.of(before, households).rate,
+                rate_after=Ratio.of(before + near + far, households).rate,
+                assigned=near + far,
+                same_building=near,
+                same_grid=far,
+                spare_capacity=spare_in.get(g, 0),
+                left_uncovered=left,
+                vanguards_needed=-(-left // households_norm) if households_norm > 0 else 0,
+            )
+        )
+    return tuple(rows)

@@ -326,6 +326,20 @@ class PlannedLink:
     same_building: bool
 
 
+@strawberry.type(description="One grid of a coverage plan, over the households of the plan's area in it.")
+class GridPlan:
+    grid: AreaRef
+    before: Ratio
+    after: Ratio
+    assigned: int
+    same_building: int
+    spare_capacity: int = strawberry.field(description="Of the vanguards living in the grid, before the plan.")
+    left_uncovered: int = strawberry.field(description="Households no vanguard of the grid can take.")
+    vanguards_needed: int = strawberry.field(
+        description="New vanguards (at householdsNorm households each) it would take to cover what is left."
+    )
+
+
 @strawberry.type(description="Uncovered households assigned to vanguards with spare capacity (min-cost flow).")
 class CoveragePlanResult:
     area: AreaRef
@@ -334,6 +348,8 @@ class CoveragePlanResult:
     assigned: int
     same_building: int
     unassigned: int
+    without_grid: int = strawberry.field(description="Uncovered households in no building or in no grid.")
+    grids: list[GridPlan] = strawberry.field(description="Per grid with households in the area, by grid id.")
     assignments: list[PlannedLink]
     details: JSON
 
@@ -522,6 +538,20 @@ class AnalyticsQuery:
             assigned=rep["assigned"],
             same_building=rep["same_building"],
             unassigned=len(rep["unassigned"]),
+            without_grid=rep["without_grid"],
+            grids=[
+                GridPlan(
+                    grid=_ref(g["grid"], "Grid", g["name"]),
+                    before=Ratio(total=g["households"], covered=g["covered_before"], rate=g["rate_before"]),
+                    after=Ratio(total=g["households"], covered=g["covered_after"], rate=g["rate_after"]),
+                    assigned=g["assigned"],
+                    same_building=g["same_building"],
+                    spare_capacity=g["spare_capacity"],
+                    left_uncovered=g["left_uncovered"],
+                    vanguards_needed=g["vanguards_needed"],
+                )
+                for g in rep["grids"]
+            ],
             assignments=[
                 PlannedLink(
                     household=_gid("Household", a["household"]),

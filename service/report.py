@@ -103,44 +103,6 @@ def grid_rows(G: Any, index: Any, area: str | None, structure: Any) -> list[dict
     return out
 
 
-def plan_by_grid(plan: Any, coverage: Any) -> list[dict[str, Any]]:
-    """Per grid: households covered before and after the plan, and the assignments.
-
-    ``plan`` is an :class:`analytics.CoveragePlan`; ``coverage`` the
-    :class:`analytics.CoverageReport` of the same area, broken down by Grid (or of one grid).
-    Empty for a building.
-    """
-    assigned: dict[str, list[int]] = {}
-    for a in plan.assignments:
-        counts = assigned.setdefault(a.grid, [0, 0])
-        counts[0 if a.same_building else 1] += 1
-    if coverage.by == "Grid":
-        grids = [(r.area, r.name, r.households) for r in coverage.breakdown]
-    elif coverage.label == "Grid":
-        grids = [(coverage.area, coverage.name, coverage.households)]
-    else:
-        grids = []
-    rows = []
-    for grid, name, households in grids:
-        near, far = assigned.get(grid, [0, 0])
-        total, before = households.total, households.covered
-        rows.append(
-            {
-                "grid": grid,
-                "name": name,
-                "households": total,
-                "covered_before": before,
-                "covered_after": before + near + far,
-                "rate_before": households.rate,
-                "rate_after": (before + near + far) / total if total else None,
-                "assigned": near + far,
-                "same_building": near,
-                "same_grid": far,
-            }
-        )
-    return rows
-
-
 # --- the figures of the report ----------------------------------------------------------------
 
 
@@ -217,11 +179,8 @@ def analyse(
             broker = A.brokerage(G, area, top=10, index=idx, model=model)
     with step("coverage plan (min-cost flow per grid)"):
         plan = A.coverage_plan(G, area, index=idx, linkage=link)
-        plan_grids = plan_by_grid(plan, cov)
-    member_grid: dict[str, tuple[str, str]] = {}
-    for v in (*load.overloaded, *load.idle):
-        b = idx.member_building(v.id)
-        member_grid[v.id] = ((idx.path(b).grid or "") if b else "", b or "")
+        plan_grids = [r.to_dict() for r in plan.grids]
+    member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
         label=label,
@@ -1050,6 +1009,33 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             more=more,
         )
     )
+    short = sorted((r for r in f.plan_grids if r["left_uncovered"]), key=lambda r: (-r["left_uncovered"], r["grid"]))
+    if short:
+        shown, more = _top(short)
+        parts.append(
+            f"<h3>Grids still short after the plan</h3><p>{_n(sum(r['left_uncovered'] for r in short))} households "
+            f"in {_n(len(short))} grids stay unlinked: their vanguards have no spare capacity left. Recruiting "
+            f"the new vanguards below (at N = {f.plan.households_norm} households each) would cover them.</p>"
+        )
+        parts.append(
+            html_table(
+                ("grid", "name", "households", "after", "left unlinked", "spare capacity", "vanguards needed"),
+                [
+                    (
+                        r["grid"],
+                        r["name"],
+                        _n(r["households"]),
+                        _pct(r["rate_after"]),
+                        _n(r["left_uncovered"]),
+                        _n(r["spare_capacity"]),
+                        _n(r["vanguards_needed"]),
+                    )
+                    for r in shown
+                ],
+                numeric=(False, False, True, True, True, True, True),
+                more=more,
+            )
+        )
     parts.append("</section>")
 
     nav = "".join(

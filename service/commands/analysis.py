@@ -1032,6 +1032,8 @@ def plan_output(ws: Workspace, plan: Any, by_grid: list[dict[str, Any]] | None, 
                     ("after", ">"),
                     ("assigned", ">"),
                     ("same bldg", ">"),
+                    ("left", ">"),
+                    ("need", ">"),
                 ),
                 more=more,
             )
@@ -1044,10 +1046,18 @@ def plan_output(ws: Workspace, plan: Any, by_grid: list[dict[str, Any]] | None, 
                     pct(r["rate_after"]),
                     num(r["assigned"]),
                     num(r["same_building"]),
+                    num(r["left_uncovered"]),
+                    num(r["vanguards_needed"]),
                 ]
                 for r in shown
             ]
             parts.append(t.render())
+            short = sum(1 for r in by_grid if r["left_uncovered"])
+            if short:
+                parts.append(
+                    f"{num(short)} grids stay short after the plan: 'left' households there have no vanguard with "
+                    f"spare capacity; 'need' is how many new vanguards (N = {plan.households_norm}) would cover them."
+                )
         shown, more = limit(plan.assignments, n)
         t = Table(
             "Assignments",
@@ -1268,12 +1278,6 @@ def _check_resource(resource: str | None) -> str | None:
     return value
 
 
-def _plan_by_grid(plan: Any, coverage_by_grid: Any) -> list[dict[str, Any]]:
-    from service.report import plan_by_grid
-
-    return plan_by_grid(plan, coverage_by_grid)
-
-
 def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
     """Run analysis ``name`` on the workspace and wrap its result for printing."""
     import analytics as A
@@ -1337,11 +1341,7 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
     if name == "plan":
         with ws.progress.stage("solving the assignment (min-cost flow per grid)"):
             plan = A.coverage_plan(ws.G, area, households_norm=args.households_norm, index=ws.index, linkage=ws.linkage)
-        by_grid = None
-        if ws.area_label != "Building":
-            by = "Grid" if ws.area_label != "Grid" else None
-            grids = A.coverage(ws.G, area, by=by, breakdown=by is not None, index=ws.index, linkage=ws.linkage)
-            by_grid = _plan_by_grid(plan, grids)
+        by_grid = [r.to_dict() for r in plan.grids] if ws.area_label != "Building" else None
         return plan_output(ws, plan, by_grid, args.rows)
     raise AssertionError(name)
 

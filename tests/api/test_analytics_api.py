@@ -85,8 +85,10 @@ async def test_reach_structure_brokerage_and_plan(api: Api) -> None:
           structure { grids gridsWithBranchRate buildings buildingsWithGroupRate communities
                       communitiesWithAllianceRate }
           brokerage(top: 3, k: 16) { brokers { label } articulationPoints { label } }
-          coveragePlan { before { covered } after { covered total } assigned sameBuilding unassigned
-                         assignments { household vanguard sameBuilding } }
+          coveragePlan { before { covered } after { covered total } assigned sameBuilding unassigned withoutGrid
+                         assignments { household vanguard sameBuilding }
+                         grids { grid { localId } before { covered total } after { covered } assigned
+                                 spareCapacity leftUncovered vanguardsNeeded } }
         }"""
     )
     reach = data["allianceReach"]
@@ -106,6 +108,22 @@ async def test_reach_structure_brokerage_and_plan(api: Api) -> None:
     assert plan["assignments"] == [
         {"household": gid("Household", "hh2"), "vanguard": gid("PartyMember", "pm1"), "sameBuilding": True}
     ]
+    # per grid: g1 keeps hh1 (pm1's own home) uncovered; g3 has no vanguard at all
+    grids = {g["grid"]["localId"]: g for g in plan["grids"]}
+    assert list(grids) == ["g1", "g2", "g3"] and plan["withoutGrid"] == 0
+    figures = {
+        k: [
+            g["before"]["total"],
+            g["before"]["covered"],
+            g["after"]["covered"],
+            g["assigned"],
+            g["spareCapacity"],
+            g["leftUncovered"],
+            g["vanguardsNeeded"],
+        ]
+        for k, g in grids.items()
+    }
+    assert figures == {"g1": [3, 1, 2, 1, 13, 1, 1], "g2": [1, 1, 1, 0, 0, 0, 0], "g3": [2, 0, 0, 0, 0, 2, 1]}
 
 
 async def test_a_write_through_the_api_is_seen_by_the_next_analysis(api: Api) -> None:

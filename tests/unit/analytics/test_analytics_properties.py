@@ -173,6 +173,16 @@ def test_plan_respects_capacity_grid_and_prefers_building(seed: int, size: int, 
     for v, n in used.items():
         assert n <= norm - len(link.households[v])
     assert set(plan.unassigned) | seen == {h.id for h in uncovered_households(G, index=idx, linkage=link).households}
+    # the per-grid rows add up to the plan, and each row counts its grid's households
+    assert sum(r.assigned for r in plan.grids) == plan.assigned
+    assert sum(r.left_uncovered for r in plan.grids) + plan.without_grid == len(plan.unassigned)
+    for r in plan.grids:
+        hs = [h for h in idx.households() if idx.path(h).grid == r.grid]
+        assert r.households == len(hs)
+        assert r.covered_before == sum(1 for h in hs if h in link.covered_households)
+        assert r.covered_after == r.covered_before + sum(1 for a in plan.assignments if a.grid == r.grid)
+        assert r.left_uncovered == sum(1 for h in plan.unassigned if idx.path(h).grid == r.grid)
+        assert r.vanguards_needed * norm >= r.left_uncovered > (r.vanguards_needed - 1) * norm or r.left_uncovered == 0
     # optimal: same count and cost as a household-level min-cost max-flow (independent network)
     D = nx.DiGraph()
     for v in link.vanguards:
