@@ -278,6 +278,9 @@ class ExpansionPlan(JsonResult):
     reached_after: int
     candidates: int
     steps: tuple[ExpansionStep, ...]
+    why_empty: str | None = None
+    """When there are no steps, why: ``NO_UNIT_OFFERS_RESOURCE``, ``ALL_REACHED``,
+    ``NO_CANDIDATE_REACHES_MORE`` (or ``K_IS_ZERO``); None when there are steps."""
 
 
 # --- functions -----------------------------------------------------------------------
@@ -501,6 +504,8 @@ def expansion_plan(
     >>> p = expansion_plan(tiny_city(), 2, resource="FUNDING")
     >>> p.reached_before, p.reached_after, [(s.action, s.alliance, s.area, s.gain) for s in p.steps]
     (6, 8, [('SERVE', 'al1', 'c2', 2)])
+    >>> expansion_plan(tiny_city(), 2, resource="LEGAL_AID").why_empty
+    'NO_UNIT_OFFERS_RESOURCE'
     """
     _, m = _setup(G, area, index, model)
     idx = m.index
@@ -570,14 +575,26 @@ def expansion_plan(
                 unit = pool[0]
                 used.add(unit)
         steps.append(ExpansionStep(action, unit, alliance, target, step.gain, before + step.total))
+    total = idx.household_count(area)
+    why_empty = None
+    if not steps:
+        if k <= 0:
+            why_empty = "K_IS_ZERO"
+        elif resource is not None and not eligible:
+            why_empty = "NO_UNIT_OFFERS_RESOURCE"
+        elif before >= total:
+            why_empty = "ALL_REACHED"
+        else:
+            why_empty = "NO_CANDIDATE_REACHES_MORE"
     return ExpansionPlan(
         area,
         resource,
         k,
         "lazy" if lazy else "naive",
-        idx.household_count(area),
+        total,
         before,
         before + (picked[-1].total if picked else 0),
         len(options),
         tuple(steps),
+        why_empty,
     )

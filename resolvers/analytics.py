@@ -269,6 +269,13 @@ class ExpansionStep:
     reached: int
 
 
+@strawberry.enum(description="Why an expansion plan has no steps.")
+class ExpansionEmpty(Enum):
+    NO_UNIT_OFFERS_RESOURCE = "NO_UNIT_OFFERS_RESOURCE"
+    ALL_REACHED = "ALL_REACHED"
+    NO_CANDIDATE_REACHES_MORE = "NO_CANDIDATE_REACHES_MORE"
+
+
 @strawberry.type(description="Alliance resource reach of an area.")
 class ReachResult:
     area: AreaRef
@@ -276,6 +283,9 @@ class ReachResult:
     units: list[UnitReach]
     resources: list[ResourceReach]
     expansion: list[ExpansionStep]
+    expansion_empty_because: ExpansionEmpty | None = strawberry.field(
+        description="Why the expansion has no steps (null when it has some, or when k = 0)."
+    )
     details: JSON
 
 
@@ -454,6 +464,7 @@ class AnalyticsQuery:
                 )
                 for s in steps
             ],
+            expansion_empty_because=ExpansionEmpty(plan["why_empty"]) if plan and plan["why_empty"] else None,
             details=_json({**rep, "expansion": plan}),
         )
 

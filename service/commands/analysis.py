@@ -821,15 +821,14 @@ def expansion_output(ws: Workspace, plan: Any) -> Output:
         )
         parts = [head]
         if not plan.steps:
-            if plan.resource and not ws.model.offering(plan.resource):
-                parts.append(
-                    f"No member unit offers {plan.resource}: no join or serve can reach anyone with it; "
-                    "recruit a unit that offers it."
-                )
-            elif plan.reached_before >= plan.households_total:
-                parts.append("Every household is reached already.")
-            else:
-                parts.append("No join or serve among the candidates reaches anyone new.")
+            parts.append(
+                {
+                    "NO_UNIT_OFFERS_RESOURCE": f"No member unit offers {plan.resource}: no join or serve can reach "
+                    "anyone with it; recruit a unit that offers it.",
+                    "ALL_REACHED": "Every household is reached already.",
+                    "K_IS_ZERO": "No steps were asked for (k = 0).",
+                }.get(plan.why_empty or "", "No join or serve among the candidates reaches anyone new.")
+            )
             return "\n\n".join(parts)
         shown, more = limit(plan.steps, top)
         t = Table(

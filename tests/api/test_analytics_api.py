@@ -126,6 +126,17 @@ async def test_reach_structure_brokerage_and_plan(api: Api) -> None:
     assert figures == {"g1": [3, 1, 2, 1, 13, 1, 1], "g2": [1, 1, 1, 0, 0, 0, 0], "g3": [2, 0, 0, 0, 0, 2, 1]}
 
 
+async def test_an_empty_expansion_says_why(api: Api) -> None:
+    data = await api.q(
+        """{ all: allianceReach(k: 2) { expansion { gain } expansionEmptyBecause }
+             legal: allianceReach(k: 2, resource: LEGAL_AID) { expansion { gain } expansionEmptyBecause }
+             none: allianceReach { expansionEmptyBecause } }"""
+    )
+    assert data["all"] == {"expansion": [], "expansionEmptyBecause": "ALL_REACHED"}  # al1 serves the street
+    assert data["legal"] == {"expansion": [], "expansionEmptyBecause": "NO_UNIT_OFFERS_RESOURCE"}
+    assert data["none"] == {"expansionEmptyBecause": None}
+
+
 async def test_a_write_through_the_api_is_seen_by_the_next_analysis(api: Api) -> None:
     before = (await api.q(COVERAGE))["coverage"]["households"]["covered"]
     linked = await api.q(
