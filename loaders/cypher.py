@@ -270,6 +270,7 @@ UNWIND $rows AS row
 MATCH (n:{ENTITY} {{id: row.id}})
 USING INDEX n:{ENTITY}(id)
 SET n += row.props
+RETURN count(*) AS n
 """
 """Merge changes into existing nodes; a null value removes that property."""
 
@@ -297,6 +298,7 @@ MATCH (b:{ENTITY} {{id: row.end}})
 USING INDEX b:{ENTITY}(id)
 MERGE (a)-{pattern}->(b)
 SET r = row.props
+RETURN count(*) AS n
 """
 
 

@@ -33,7 +33,13 @@ from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
-"""A write whose new id another transaction took first is run again (it then finds the id)."""
+"""A write that met a concurrent change (see :class:`_Changed`) is run again, up to this often."""
+
+
+class _Changed(Exception):
+    """The store changed between a write's checks and its statements: a node it found was
+    deleted, or an id it found free was taken, by a transaction that committed in between.
+    The write is rolled back and run again; the new run's checks see the change."""
 
 
 def _props(raw: dict[str, Any]) -> dict[str, Any]:
@@ -257,9 +263,12 @@ class Neo4jStore:
             for attempt in range(1, _WRITE_ATTEMPTS + 1):
                 try:
                     result: WriteResult = await session.execute_write(self._write_tx, batch)
-                except ConstraintError:
+                except (ConstraintError, _Changed) as exc:
                     if attempt == _WRITE_ATTEMPTS:
-                        raise
+                        raise RuntimeError(
+                            f"the write kept meeting concurrent changes ({_WRITE_ATTEMPTS} attempts); nothing of it "
+                            "was applied: try again"
+                        ) from exc
                     continue
                 return result
             raise AssertionError("unreachable")
@@ -303,7 +312,7 @@ class Neo4jStore:
             nodes_deleted = int(record["n"]) if record else 0
         if batch.patch:  # every node exists (validated); nulls remove properties
             rows = [{"id": n.id, "props": dict(n.properties)} for n in batch.nodes]
-            await (await tx.run(cypher.PATCH_NODES, rows=rows)).consume()
+            await self._all_written(tx, cypher.PATCH_NODES, rows)
         # Ids this transaction found free are CREATEd, the others MERGEd (see cypher.create_nodes).
         taken = existing.labels.keys() - set(batch.delete_nodes)
         nodes_by_label: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
@@ -319,8 +328,16 @@ class Neo4jStore:
             props = {k: v for k, v in r.properties.items() if v is not None}
             rels_by_type[r.type].append({"start": r.start, "end": r.end, "props": props})
         for rtype, rows in rels_by_type.items():
-            await (await tx.run(cypher.upsert_relationships(rtype), rows=rows)).consume()
+            await self._all_written(tx, cypher.upsert_relationships(rtype), rows)
         return WriteResult(len(batch.nodes), len(batch.relationships), rels_deleted, nodes_deleted)
+
+    @staticmethod
+    async def _all_written(tx: AsyncManagedTransaction, query: str, rows: list[dict[str, Any]]) -> None:
+        """Run a statement that MATCHes nodes the checks found; a row that matched nothing means
+        one was deleted since, and the write must not report success without it."""
+        record = await (await tx.run(query, rows=rows)).single()
+        if record is None or int(record["n"]) != len(rows):
+            raise _Changed()
 
     async def upsert(self, nodes: Sequence[Node] = (), relationships: Sequence[Relationship] = ()) -> WriteResult:
         return await self.write(WriteBatch(nodes, relationships))
