@@ -349,6 +349,7 @@ class Neo4jStore:
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
+            await (await session.run(cypher.CLEAR_RELATIONSHIPS)).consume()
             await (await session.run(cypher.CLEAR)).consume()
 
     # --- analytics -------------------------------------------------------------------
