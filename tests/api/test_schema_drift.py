@@ -77,3 +77,21 @@ def test_every_relationship_type_is_walked_both_ways() -> None:
         assert {t for t, _ in back} == {e.value for e in spec.end_labels}, rel_type
         for type_name, field in out + back:
             assert field in schema.type_map[type_name].fields, f"{type_name}.{field}"  # type: ignore[attr-defined]
+
+
+def test_the_graphql_examples_of_the_docs_are_valid() -> None:
+    import re
+
+    from graphql import parse, validate
+
+    schema = build_schema()._schema
+    root = SCHEMA_FILE.parent
+    blocks = [
+        (path.name, block)
+        for path in (root / "README.md", root / "docs" / "design-notes.md")
+        for block in re.findall(r"```graphql\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+    ]
+    assert blocks, "the README shows at least one query"
+    for name, block in blocks:
+        errors = validate(schema, parse(block))
+        assert not errors, f"{name}: {[e.message for e in errors]}"
