@@ -707,6 +707,17 @@ def _top(rows: Sequence[Any], n: int = TOP) -> tuple[list[Any], int]:
     return list(rows[:n]), max(len(rows) - n, 0)
 
 
+def _grid_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, Callable[[Any], str]]]) -> str:
+    """The first rows of per-grid figures: grid, name, then ``(header, key, format)`` columns."""
+    shown, more = _top(rows)
+    return html_table(
+        ("grid", "name", *(header for header, _, _ in columns)),
+        [(r["grid"], r["name"], *(fmt(r[key]) for _, key, fmt in columns)) for r in shown],
+        numeric=(False, False, *(True for _ in columns)),
+        more=more,
+    )
+
+
 def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict[str, Any]) -> str:
     """The page: ``figures`` are (name, caption, inline svg)."""
     svg = {name: (caption, markup) for name, caption, markup in figures}
@@ -988,52 +999,37 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
     )
     parts.append(fig("plan"))
     ranked = sorted((r for r in f.plan_grids if r["assigned"]), key=lambda r: (-r["assigned"], r["grid"]))
-    shown, more = _top(ranked)
     parts.append("<h3>Grids gaining the most</h3>")
     parts.append(
-        html_table(
-            ("grid", "name", "households", "before", "after", "assigned", "same building"),
-            [
-                (
-                    r["grid"],
-                    r["name"],
-                    _n(r["households"]),
-                    _pct(r["rate_before"]),
-                    _pct(r["rate_after"]),
-                    _n(r["assigned"]),
-                    _n(r["same_building"]),
-                )
-                for r in shown
-            ],
-            numeric=(False, False, True, True, True, True, True),
-            more=more,
+        _grid_table(
+            ranked,
+            (
+                ("households", "households", _n),
+                ("before", "rate_before", _pct),
+                ("after", "rate_after", _pct),
+                ("assigned", "assigned", _n),
+                ("same building", "same_building", _n),
+            ),
         )
     )
     short = sorted((r for r in f.plan_grids if r["left_uncovered"]), key=lambda r: (-r["left_uncovered"], r["grid"]))
     if short:
-        shown, more = _top(short)
         parts.append(
             f"<h3>Grids still short after the plan</h3><p>{_n(sum(r['left_uncovered'] for r in short))} households "
-            f"in {_n(len(short))} grids stay unlinked: their vanguards have no spare capacity left. Recruiting "
-            f"the new vanguards below (at N = {f.plan.households_norm} households each) would cover them.</p>"
+            f"in {_n(len(short))} grids stay unlinked: no vanguard of their grid can take them (none has spare "
+            f"capacity left, or the household is the vanguard's own). The new vanguards below, at N = "
+            f"{f.plan.households_norm} households each, would cover them.</p>"
         )
         parts.append(
-            html_table(
-                ("grid", "name", "households", "after", "left unlinked", "spare capacity", "vanguards needed"),
-                [
-                    (
-                        r["grid"],
-                        r["name"],
-                        _n(r["households"]),
-                        _pct(r["rate_after"]),
-                        _n(r["left_uncovered"]),
-                        _n(r["spare_capacity"]),
-                        _n(r["vanguards_needed"]),
-                    )
-                    for r in shown
-                ],
-                numeric=(False, False, True, True, True, True, True),
-                more=more,
+            _grid_table(
+                short,
+                (
+                    ("households", "households", _n),
+                    ("after", "rate_after", _pct),
+                    ("left unlinked", "left_uncovered", _n),
+                    ("spare capacity", "spare_capacity", _n),
+                    ("vanguards needed", "vanguards_needed", _n),
+                ),
             )
         )
     parts.append("</section>")

@@ -291,7 +291,14 @@ def test_report_writes_a_self_contained_page_and_the_figures(
     assert data["coverage"] == A.coverage(G, as_of=latest, by="Grid").to_dict()
     assert data["reach"] == A.reach(G, by="Grid").to_dict()
     assert data["structure"] == A.structure(G).to_dict()
-    assert data["plan"]["after"] == A.coverage_plan(G).after.to_dict()
+    plan = A.coverage_plan(G)
+    assert data["plan"]["after"] == plan.after.to_dict()
+    assert data["plan_by_grid"] == [r.to_dict() for r in plan.grids]
+    short = [r for r in plan.grids if r.left_uncovered]
+    if short:  # the grids still short after the plan, with the vanguards they need
+        assert "Grids still short after the plan" in page
+        worst = max(short, key=lambda r: (r.left_uncovered, [-ord(c) for c in r.grid]))
+        assert re.search(rf"<td>{re.escape(worst.grid)}</td>.*?<td[^>]*>{worst.vanguards_needed}</td></tr>", page, re.S)
     assert set(data["expansion"]["plans"]) >= {"ANY", "ELDERLY_CARE", "LEGAL_AID"}
     assert {p.name for p in (out / "plots").iterdir()} >= {"coverage.png", "load.png", "reach.png", "stars.png"}
 
