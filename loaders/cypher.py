@@ -221,10 +221,18 @@ EXISTING_PARENTS: Final = f"""
 UNWIND $pairs AS pair
 MATCH (a:{ENTITY} {{id: pair[1]}})
 USING INDEX a:{ENTITY}(id)
+SET a.id = a.id
+WITH pair, a
 UNWIND [(a)-[r]->(p) WHERE type(r) = pair[0] | p.id] AS parent
 RETURN collect([pair[0], pair[1], parent]) AS rows
 """
 """For (single-parent type, start id) pairs, the existing parent, as one record.
+
+``SET a.id = a.id`` changes nothing but takes the start node's write lock until the write's
+transaction ends, before its parents are read: a concurrent write giving the same node a
+parent waits, then reads the parent this one gave, and is refused (``SECOND_PARENT``).
+Without it both read "no parent" and both wrote one.  Pairs come sorted, so two writes take
+their locks in the same order.
 
 The parents are read by a pattern comprehension from the bound ``a``, so the plan can only
 expand from ``a``.  Written as ``MATCH (a …)-[r]->(p:Entity)``, two of about sixty runs of the

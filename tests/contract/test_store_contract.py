@@ -419,3 +419,23 @@ async def test_concurrent_patches_of_different_properties_both_land(store: Graph
     assert h1.properties["name"] == "1栋101" and h1.properties["phone"] == "13812341234"
     assert h1.properties["size"] in {1 + i for i in range(1, 8, 2)}
     assert h1.properties["tags"] in (["FLOATING"], ["ELDERLY_ALONE"])
+
+
+async def test_concurrent_writers_cannot_give_a_node_two_parents(store: GraphStore) -> None:
+    # h-orphan exists without a building; eight writers each try to put it in a different one.
+    await _seed(store)
+    buildings = [Node("Building", f"b-x{i}", {"name": f"{i}栋", "kind": "BUILDING"}) for i in range(8)]
+    await store.upsert([*buildings, Node("Household", "h-orphan", {"name": "无楼户"})])
+
+    async def writer(i: int) -> str:
+        try:
+            await store.write(WriteBatch(relationships=[Relationship("PART_OF", "h-orphan", f"b-x{i}")]))
+        except ValidationError as err:
+            assert [p.code for p in err.problems] == ["SECOND_PARENT"]
+            return "refused"
+        return "linked"
+
+    outcomes = await asyncio.gather(*(writer(i) for i in range(8)))
+    assert sorted(outcomes) == ["linked"] + ["refused"] * 7
+    (parents,) = await store.neighbours(["h-orphan"], "PART_OF", Direction.OUT)
+    assert len(parents) == 1
