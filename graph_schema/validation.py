@@ -199,6 +199,8 @@ class Existing:
 
     labels: Mapping[str, str] = field(default_factory=dict)
     parents: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    children: Mapping[str, int] = field(default_factory=dict)
+    """For a batch with ``only_leaves``: how many PART_OF children each node it deletes has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,9 @@ class WriteBatch:
     delete_nodes: Sequence[str] = ()
     create_only: bool = False
     """The nodes must be new: an id that exists is refused (``DUPLICATE_ID``) instead of updated."""
+    only_leaves: bool = False
+    """A node of ``delete_nodes`` that still has PART_OF children is refused (``HAS_CHILDREN``)
+    instead of deleted with its links, checked inside the write."""
     patch: bool = False
     """The nodes are changes to existing nodes: each carries only the properties to change
     (``None`` removes one), merged into the stored node inside the write, so two concurrent
@@ -243,6 +248,18 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
     deleted = set(batch.delete_nodes)
     labels: dict[str, str] = {i: lab for i, lab in existing.labels.items() if i not in deleted}
     seen: dict[str, int] = {}
+    for node_id in dict.fromkeys(batch.delete_nodes) if batch.only_leaves else ():
+        children = existing.children.get(node_id, 0)
+        if children:
+            label = existing.labels.get(node_id, "node")
+            problems.append(
+                Problem(
+                    f"{label} {node_id}",
+                    "id",
+                    "HAS_CHILDREN",
+                    f"{label} {node_id!r} still has {children} part(s) (PART_OF); move or delete them first",
+                )
+            )
     for node in batch.nodes:
         rec = node_record(node)
         if batch.patch:

@@ -412,7 +412,12 @@ class EmbeddedStore:
             parent = next((other for other, _ in self._edges(start, rtype, Direction.OUT)), None)
             if parent is not None:
                 parents[(rtype, start)] = parent
-        return Existing(labels, parents)
+        children: dict[str, int] = {}
+        for node_id in batch.delete_nodes if batch.only_leaves else ():
+            if node_id in nodes:
+                labels[node_id] = nodes[node_id]["label"]
+                children[node_id] = sum(1 for _ in self._edges(node_id, "PART_OF", Direction.IN))
+        return Existing(labels, parents, children)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

@@ -20,7 +20,7 @@ from neo4j import (
     NotificationMinimumSeverity,
     RoutingControl,
 )
-from neo4j.exceptions import ConstraintError
+from neo4j.exceptions import ClientError, ConstraintError
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
@@ -34,12 +34,16 @@ from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
 """A write that met a concurrent change (see :class:`_Changed`) is run again, up to this often."""
+_DELETED_MEANWHILE = "Neo.ClientError.Statement.EntityNotFound"
+"""What the server says when a node the write holds was deleted by a transaction it waited for."""
 
 
 class _Changed(Exception):
     """The store changed between a write's checks and its statements: a node it found was
     deleted, or an id it found free was taken, by a transaction that committed in between.
-    The write is rolled back and run again; the new run's checks see the change."""
+    The write is rolled back and run again; the new run's checks see the change.  (The server
+    reports the same situation itself as a ConstraintError, or as EntityNotFound when the
+    write had matched the node before waiting for the deleting transaction's lock.)"""
 
 
 def _props(raw: dict[str, Any]) -> dict[str, Any]:
@@ -263,7 +267,10 @@ class Neo4jStore:
             for attempt in range(1, _WRITE_ATTEMPTS + 1):
                 try:
                     result: WriteResult = await session.execute_write(self._write_tx, batch)
-                except (ConstraintError, _Changed) as exc:
+                except (ConstraintError, _Changed, ClientError) as exc:
+                    deleted = isinstance(exc, ClientError) and exc.code == _DELETED_MEANWHILE
+                    if isinstance(exc, ClientError) and not isinstance(exc, ConstraintError) and not deleted:
+                        raise
                     if attempt == _WRITE_ATTEMPTS:
                         raise RuntimeError(
                             f"the write kept meeting concurrent changes ({_WRITE_ATTEMPTS} attempts); nothing of it "
@@ -285,7 +292,13 @@ class Neo4jStore:
         if pairs:
             record = await (await tx.run(cypher.EXISTING_PARENTS, pairs=pairs)).single()
             parents = {(rtype, start): parent for rtype, start, parent in (record["rows"] if record else [])}
-        return Existing(labels, parents)
+        children: dict[str, int] = {}
+        if batch.only_leaves and batch.delete_nodes:
+            record = await (await tx.run(cypher.CHILD_COUNTS, ids=sorted(set(batch.delete_nodes)))).single()
+            for node_id, label, count in record["rows"] if record else []:
+                labels[node_id] = label
+                children[node_id] = int(count)
+        return Existing(labels, parents, children)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:

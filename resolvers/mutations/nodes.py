@@ -18,7 +18,6 @@ import strawberry
 from graph_schema import AREA_LABELS, Label, RelType, WriteBatch
 from graph_schema import Node as Record
 from graph_schema import Relationship as Rel
-from loaders.store import Direction
 from resolvers.alliances import Alliance, AllianceMember
 from resolvers.areas import Building, Community, Grid, Household, Street
 from resolvers.context import Info
@@ -120,20 +119,7 @@ async def delete_node(info: Info, label: Label, value: strawberry.ID) -> DeleteP
     """Delete a node and its relationships; an area with PART_OF children is refused."""
     try:
         record = await fetch(info, value, "id", [label.value])
-        if label in AREA_LABELS:
-            (children,) = await info.context.store.count_neighbours([record.id], RelType.PART_OF, Direction.IN)
-            if children:
-                raise Refused(
-                    [
-                        UserError.of(
-                            "id",
-                            "HAS_CHILDREN",
-                            f"{label.value} {record.id!r} still has {children} part(s) (PART_OF); "
-                            "move or delete them first",
-                        )
-                    ]
-                )
-        await write(info, WriteBatch(delete_nodes=[record.id]))
+        await write(info, WriteBatch(delete_nodes=[record.id], only_leaves=label in AREA_LABELS), {"id": "id"})
         return DeletePayload(deleted_id=global_id(record), errors=[])
     except Refused as refused:
         return DeletePayload(deleted_id=None, errors=refused.errors)

@@ -439,3 +439,41 @@ async def test_concurrent_writers_cannot_give_a_node_two_parents(store: GraphSto
     assert sorted(outcomes) == ["linked"] + ["refused"] * 7
     (parents,) = await store.neighbours(["h-orphan"], "PART_OF", Direction.OUT)
     assert len(parents) == 1
+
+
+async def test_only_leaves_refuses_an_area_with_parts_inside_the_write(store: GraphStore) -> None:
+    await _seed(store)
+    with pytest.raises(ValidationError) as refused:
+        await store.write(WriteBatch(delete_nodes=["b2", "c2"], only_leaves=True))
+    assert [(p.record, p.field, p.code) for p in refused.value.problems] == [("Building b2", "id", "HAS_CHILDREN")]
+    assert None not in await store.get_nodes(["b2", "c2"])  # nothing of the batch was applied
+    await store.write(WriteBatch(delete_nodes=["c2"], only_leaves=True))  # a community without grids
+    assert await store.get_nodes(["c2"]) == [None]
+
+
+async def test_an_area_deleted_while_a_part_is_added_leaves_no_orphan(store: GraphStore) -> None:
+    async def delete(building: str) -> str:
+        try:
+            await store.write(WriteBatch(delete_nodes=[building], only_leaves=True))
+        except ValidationError as err:
+            assert [p.code for p in err.problems] == ["HAS_CHILDREN"]
+            return "kept"
+        return "deleted"
+
+    async def add(household: str, building: str) -> str:
+        part = [Relationship("PART_OF", household, building)]
+        try:
+            await store.write(WriteBatch([Node("Household", household, {"name": "新户"})], part))
+        except ValidationError as err:
+            assert [p.code for p in err.problems] == ["MISSING_ENDPOINT"]
+            return "refused"
+        return "added"
+
+    await _seed(store)
+    for round_ in range(12):  # a race: without the lock, Neo4j left an orphan in about one run of three
+        building, household = f"b-r{round_}", f"h-r{round_}"
+        await store.upsert([Node("Building", building, {"name": "新楼", "kind": "BUILDING"})])
+        outcome = await asyncio.gather(delete(building), add(household, building))
+        assert outcome in (["deleted", "refused"], ["kept", "added"]), outcome
+        if outcome[1] == "added":
+            assert [e.node.id for e in (await store.neighbours([household], "PART_OF", Direction.OUT))[0]] == [building]
