@@ -28,6 +28,7 @@ from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import healthz, readyz
 from service.http_limits import BodySizeLimit
+from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from service.request_log import RequestIdMiddleware, configure_logging
 from service.settings import Settings
 from service.stores import make_store
@@ -68,14 +69,19 @@ def schema_limits(settings: Settings) -> SchemaLimits:
     )
 
 
-def _routes(settings: Settings, runtime: Runtime) -> list[BaseRoute]:
+def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[BaseRoute]:
     view = GraphQLView(
-        build_schema(schema_limits(settings)), runtime.require_store, api_config(settings), graphiql=settings.graphiql
+        build_schema(schema_limits(settings)),
+        runtime.require_store,
+        api_config(settings),
+        graphiql=settings.graphiql,
+        on_result=metrics.graphql_result,
     )
     return [
         Route("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz(runtime.current_store), methods=["GET"]),
+        Route("/metrics", metrics_endpoint(metrics, runtime.current_store), methods=["GET"]),
         *explorer_routes(),
     ]
 
@@ -103,11 +109,17 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
                 await current.close()
                 log.info("store closed", extra={"store": current.name})
 
+    metrics = Metrics()
     app = Starlette(
-        routes=_routes(settings, runtime),
-        middleware=[Middleware(RequestIdMiddleware), Middleware(BodySizeLimit)],
+        routes=_routes(settings, runtime, metrics),
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(BodySizeLimit),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.runtime = runtime
+    app.state.metrics = metrics
     return app

@@ -100,10 +100,18 @@ def _error_body(message: str, code: str) -> bytes:
 class GraphQLView(GraphQL[RequestContext, None]):
     """strawberry's ASGI view with the spec's media types and status codes and civicmesh's context."""
 
-    def __init__(self, schema: BaseSchema, store: Callable[[], GraphStore], config: ApiConfig, graphiql: bool) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        store: Callable[[], GraphStore],
+        config: ApiConfig,
+        graphiql: bool,
+        on_result: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
         self._store = store
         self._config = config
+        self._on_result = on_result
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -174,6 +182,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
+        if self._on_result is not None:
+            self._on_result("request_error" if is_request_error(result) else "field_errors" if result.errors else "ok")
         if is_request_error(result):
             data.pop("data", None)
             if getattr(request.state, "graphql_media_type", JSON) == GRAPHQL_RESPONSE:

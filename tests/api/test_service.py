@@ -110,3 +110,43 @@ async def test_lifespan_loads_the_demo_into_an_empty_store_and_leaves_a_given_st
     else:
         assert all(counts), counts
     await store.ping()  # still open: a store passed in belongs to the caller
+
+
+def _samples(text: str) -> dict[str, float]:
+    """``name{labels}`` -> value of a Prometheus text exposition (comments skipped)."""
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.rsplit(" ", 1)
+            out[key] = float(value)
+    return out
+
+
+async def test_metrics_count_requests_and_graphql_outcomes(store: GraphStore) -> None:
+    async with open_api(store) as api:
+        assert (await api.client.get("/healthz")).status_code == 200
+        await api.post("{ streets(first: 1) { totalCount } }")  # ok
+        await api.post("{ streets(first: 100000) { totalCount } }")  # a refused page size: a field error
+        await api.post("{ streets(")  # a document that cannot run
+        await api.client.get("/explore/no-such-file.js")
+        await api.client.get("/wp-login.php")
+        r = await api.client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4")
+    m = _samples(r.text)
+    assert m['civicmesh_http_requests_total{route="/healthz",method="GET",status="200"}'] == 1
+    assert m['civicmesh_http_requests_total{route="/graphql",method="POST",status="200"}'] == 2
+    assert m['civicmesh_http_requests_total{route="/graphql",method="POST",status="400"}'] == 1
+    assert sum(v for k, v in m.items() if k.startswith('civicmesh_http_requests_total{route="other"')) == 1
+    assert sum(v for k, v in m.items() if k.startswith('civicmesh_http_requests_total{route="/explore"')) == 1
+    graphql = {k: v for k, v in m.items() if k.startswith("civicmesh_graphql_results_total")}
+    assert graphql == {
+        'civicmesh_graphql_results_total{outcome="ok"}': 1,
+        'civicmesh_graphql_results_total{outcome="field_errors"}': 1,
+        'civicmesh_graphql_results_total{outcome="request_error"}': 1,
+    }
+    count = m['civicmesh_http_request_duration_seconds_count{route="/graphql"}']
+    assert count == 3 == m['civicmesh_http_request_duration_seconds_bucket{route="/graphql",le="+Inf"}']
+    bucket = 'civicmesh_http_request_duration_seconds_bucket{route="/graphql"'
+    buckets = [v for k, v in m.items() if k.startswith(bucket)]
+    assert buckets == sorted(buckets)  # cumulative
+    assert m[f'civicmesh_store_open{{store="{store.name}"}}'] == 1

@@ -1,0 +1,143 @@
+"""``/metrics``: the service's counters in the Prometheus text format (no client library).
+
+- ``civicmesh_http_requests_total{route,method,status}`` and
+  ``civicmesh_http_request_duration_seconds{route}`` (a histogram), from
+  :class:`MetricsMiddleware`.  ``route`` is one of the service's routes (``/explore`` stands
+  for the explorer's files, ``other`` for anything else), so a client cannot grow the label set.
+- ``civicmesh_graphql_results_total{outcome}``: ``ok``, ``field_errors`` (data with errors,
+  e.g. a refused page size) or ``request_error`` (a document that could not run), counted by
+  the GraphQL view.
+- ``civicmesh_store_open{store}``: 1 while the store is open; ``civicmesh_process_start_time_seconds``.
+
+Everything lives in one :class:`Metrics` per app (made by ``create_app``), so tests and
+several apps in one process do not share counters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from loaders.store import GraphStore
+
+BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+ROUTES: tuple[str, ...] = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore")
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def route_of(path: str) -> str:
+    """The route label of a request path.
+
+    >>> route_of("/graphql"), route_of("/explore/assets/app.js"), route_of("/wp-admin")
+    ('/graphql', '/explore', 'other')
+    """
+    for route in ROUTES:
+        if path == route or path.startswith(route + "/"):
+            return route
+    return "other"
+
+
+@dataclass
+class _Histogram:
+    counts: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
+    total: int = 0
+    sum: float = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.total += 1
+        self.sum += seconds
+        for i, bound in enumerate(BUCKETS):
+            if seconds <= bound:
+                self.counts[i] += 1
+
+
+@dataclass
+class Metrics:
+    """The counters of one app."""
+
+    started: float = field(default_factory=time.time)
+    requests: dict[tuple[str, str, int], int] = field(default_factory=lambda: defaultdict(int))
+    durations: dict[str, _Histogram] = field(default_factory=lambda: defaultdict(_Histogram))
+    graphql: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def request(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests[route, method, status] += 1
+        self.durations[route].observe(seconds)
+
+    def graphql_result(self, outcome: str) -> None:
+        self.graphql[outcome] += 1
+
+    def render(self, store: GraphStore | None) -> str:
+        """The Prometheus text exposition of every counter."""
+        out = [
+            "# HELP civicmesh_http_requests_total HTTP requests by route, method and status.",
+            "# TYPE civicmesh_http_requests_total counter",
+        ]
+        for (route, method, status), n in sorted(self.requests.items()):
+            out.append(f'civicmesh_http_requests_total{{route="{route}",method="{method}",status="{status}"}} {n}')
+        out += [
+            "# HELP civicmesh_http_request_duration_seconds Time to answer an HTTP request, by route.",
+            "# TYPE civicmesh_http_request_duration_seconds histogram",
+        ]
+        for route, h in sorted(self.durations.items()):
+            for bound, n in zip(BUCKETS, h.counts, strict=True):
+                out.append(f'civicmesh_http_request_duration_seconds_bucket{{route="{route}",le="{bound:g}"}} {n}')
+            out.append(f'civicmesh_http_request_duration_seconds_bucket{{route="{route}",le="+Inf"}} {h.total}')
+            out.append(f'civicmesh_http_request_duration_seconds_sum{{route="{route}"}} {h.sum:.6f}')
+            out.append(f'civicmesh_http_request_duration_seconds_count{{route="{route}"}} {h.total}')
+        out += [
+            "# HELP civicmesh_graphql_results_total GraphQL results: ok, field_errors or request_error.",
+            "# TYPE civicmesh_graphql_results_total counter",
+        ]
+        for outcome, n in sorted(self.graphql.items()):
+            out.append(f'civicmesh_graphql_results_total{{outcome="{outcome}"}} {n}')
+        out += [
+            "# HELP civicmesh_store_open 1 while the service's store is open.",
+            "# TYPE civicmesh_store_open gauge",
+            f'civicmesh_store_open{{store="{store.name if store else "none"}"}} {1 if store else 0}',
+            "# HELP civicmesh_process_start_time_seconds When this service started (Unix time).",
+            "# TYPE civicmesh_process_start_time_seconds gauge",
+            f"civicmesh_process_start_time_seconds {self.started:.3f}",
+        ]
+        return "\n".join(out) + "\n"
+
+
+class MetricsMiddleware:
+    """Counts every HTTP request (route, method, status) and times it."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            self.metrics.request(
+                route_of(scope.get("path", "")), scope.get("method", ""), status, time.perf_counter() - started
+            )
+
+
+def metrics_endpoint(metrics: Metrics, store: Callable[[], GraphStore | None]) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        return Response(metrics.render(store()), media_type=CONTENT_TYPE)
+
+    return endpoint
