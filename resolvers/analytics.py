@@ -142,6 +142,14 @@ class VanguardLoad:
     grid: strawberry.ID | None
 
 
+@strawberry.enum(description="Worst first: the order of a coverage breakdown.")
+class BreakdownOrder(Enum):
+    LOWEST_RATE = strawberry.enum_value(
+        "LOWEST_RATE", description="Lowest household coverage rate first (areas without households last)."
+    )
+    MOST_UNCOVERED = strawberry.enum_value("MOST_UNCOVERED", description="Most households without a vanguard first.")
+
+
 @strawberry.enum(description="An area level to break coverage down by (it must lie below the area asked about).")
 class AreaLevel(Enum):
     STREET = "Street"
@@ -172,11 +180,25 @@ class CoverageResult:
     households: Ratio
     members: Ratio
     active: ActiveCoverage | None
-    breakdown: list[AreaCoverage]
+    _breakdown: strawberry.Private[list[AreaCoverage]]
     _snap: strawberry.Private[_Snapshot]
     _local: strawberry.Private[str | None]
     _report: strawberry.Private[dict[str, Any]]
     _norms: strawberry.Private[tuple[int, int]]
+
+    @strawberry.field(
+        description="The areas one level down (or at the level asked for with by), in area id order, or worst "
+        "first with orderBy; first keeps that many."
+    )
+    def breakdown(self, first: int | None = None, order_by: BreakdownOrder | None = None) -> list[AreaCoverage]:
+        if first is not None and first < 0:
+            raise ClientError(f"first must be 0 or more, got {first}", "BAD_USER_INPUT")
+        rows = self._breakdown
+        if order_by is BreakdownOrder.LOWEST_RATE:
+            rows = sorted(rows, key=lambda r: (r.households.rate is None, r.households.rate or 0.0, r.area.local_id))
+        elif order_by is BreakdownOrder.MOST_UNCOVERED:
+            rows = sorted(rows, key=lambda r: (r.households.covered - r.households.total, r.area.local_id))
+        return rows if first is None else rows[:first]
 
     async def _load(self) -> dict[str, Any]:
         members_norm, households_norm = self._norms
@@ -400,7 +422,7 @@ class AnalyticsQuery:
             households=_ratio(rep["households"]),
             members=_ratio(rep["members"]),
             active=_active(rep["active"]),
-            breakdown=[
+            _breakdown=[
                 AreaCoverage(
                     area=_ref(b["area"], b["label"], b["name"]),
                     households=_ratio(b["households"]),

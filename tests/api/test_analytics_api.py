@@ -78,6 +78,23 @@ async def test_coverage_by_a_chosen_level_and_where_vanguards_live(api: Api) -> 
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and "below" in errors[0]["message"]
 
 
+async def test_the_worst_areas_of_a_breakdown_first(api: Api) -> None:
+    data = await api.q(
+        """{ worst: coverage(by: BUILDING) { breakdown(orderBy: LOWEST_RATE, first: 3) { area { localId } } }
+             most: coverage(by: BUILDING) { breakdown(orderBy: MOST_UNCOVERED) {
+               area { localId } households { total covered } } }
+             none: coverage(by: BUILDING) { breakdown(first: 0) { area { localId } } } }"""
+    )
+    assert [b["area"]["localId"] for b in data["worst"]["breakdown"]] == ["b1", "b4", "b2"]
+    uncovered = [
+        (b["area"]["localId"], b["households"]["total"] - b["households"]["covered"]) for b in data["most"]["breakdown"]
+    ]
+    assert uncovered == [("b1", 2), ("b4", 2), ("b2", 0), ("b3", 0)]
+    assert data["none"]["breakdown"] == []
+    errors = await api.errors("{ coverage { breakdown(first: -1) { area { localId } } } }")
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 async def test_reach_structure_brokerage_and_plan(api: Api) -> None:
     data = await api.q(
         """{
