@@ -40,12 +40,19 @@ class RequestContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, store: GraphStore, config: ApiConfig, request: Any = None, response: Any = None) -> RequestContext:
+    def create(
+        cls,
+        store: GraphStore,
+        config: ApiConfig,
+        request: Any = None,
+        response: Any = None,
+        viewer: Viewer | None = None,
+    ) -> RequestContext:
         return cls(
             store=store,
             config=config,
             loaders=Loaders(store),
-            viewer=Viewer(reveal_pii=config.reveal_pii),
+            viewer=viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii),
             request=request,
             response=response,
         )

@@ -2,8 +2,9 @@
 
 Every GraphQL type that shows a PII property (household ``headName``, ``phone``,
 ``headIdNumber``; member ``name``, ``phone``, ``idNumber``) asks :meth:`Viewer.reveal`.
-Today the only rule is ``Settings.reveal_pii``; a role model (grid worker, community,
-city) grows here, by giving the viewer a role and an area and deciding per record.
+The service makes the viewer from the request (``service.access``: a bearer token's grant, or
+``Settings.reveal_pii`` without one).  Scoping by area (grid worker, community, city) grows
+here, by giving the viewer an area and deciding per record.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class Viewer:
     """The person (or service) a request acts for."""
 
     reveal_pii: bool = False
+    name: str | None = None
+    """Who holds the token the request carried (None without one)."""
 
     def reveal(self, record: Node, field: str) -> Any:
         """The value of ``record.properties[field]`` as this viewer may see it."""

@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -24,6 +25,7 @@ from loaders.store import GraphStore
 from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits
 from resolvers.schema import build_schema
+from service.access import Access, load_grants
 from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import healthz, readyz
@@ -69,6 +71,12 @@ def schema_limits(settings: Settings) -> SchemaLimits:
     )
 
 
+def access_of(settings: Settings) -> Access:
+    """Bearer-token access from the settings' access file (read here, once), or none."""
+    grants = load_grants(Path(settings.access_file)) if settings.access_file else None
+    return Access(grants, settings.reveal_pii)
+
+
 def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[BaseRoute]:
     view = GraphQLView(
         build_schema(schema_limits(settings)),
@@ -76,6 +84,7 @@ def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[Base
         api_config(settings),
         graphiql=settings.graphiql,
         on_result=metrics.graphql_result,
+        access=access_of(settings),
     )
     return [
         Route("/graphql", view),

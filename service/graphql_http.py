@@ -35,6 +35,7 @@ from strawberry.types.execution import PreExecutionError
 
 from loaders.store import GraphStore
 from resolvers.context import ApiConfig, RequestContext
+from service.access import Access
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -107,11 +108,13 @@ class GraphQLView(GraphQL[RequestContext, None]):
         config: ApiConfig,
         graphiql: bool,
         on_result: Callable[[str], None] | None = None,
+        access: Access | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
         self._store = store
         self._config = config
         self._on_result = on_result
+        self._access = access or Access(None, config.reveal_pii)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -134,6 +137,13 @@ class GraphQLView(GraphQL[RequestContext, None]):
             )
             return
         request.state.graphql_media_type = media
+        viewer = self._access.viewer_for(request.headers.get("authorization"))
+        if isinstance(viewer, str):
+            await self._refuse(401, viewer, media, {"WWW-Authenticate": 'Bearer realm="civicmesh"'})(
+                scope, receive, send
+            )
+            return
+        request.state.viewer = viewer
         try:
             response = await self.run(request)
         except HTTPException as exc:
@@ -144,6 +154,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
     def _refuse(self, status: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         code = {
             400: "BAD_REQUEST",
+            401: "UNAUTHENTICATED",
             404: "NOT_FOUND",
             405: "METHOD_NOT_ALLOWED",
             406: "NOT_ACCEPTABLE",
@@ -153,7 +164,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
         return Response(_error_body(message, code), status_code=status, media_type=media + _CHARSET, headers=headers)
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        return RequestContext.create(self._store(), self._config, request=request, response=response)
+        viewer = getattr(request.state, "viewer", None) if isinstance(request, Request) else None
+        return RequestContext.create(self._store(), self._config, request=request, response=response, viewer=viewer)
 
     async def get_sub_response(self, request: Any) -> Response:
         sub = await super().get_sub_response(request)

@@ -29,6 +29,7 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
     reveal_pii: bool = False
+    access_file: str | None = None
     introspection: bool = True
     graphiql: bool = True
     max_depth: int = 12
@@ -51,6 +52,7 @@ class Settings:
             neo4j_password=e.get("NEO4J_PASSWORD") or None,
             neo4j_database=e.get("NEO4J_DATABASE") or "neo4j",
             reveal_pii=_flag(e.get("CIVICMESH_REVEAL_PII"), False),
+            access_file=e.get("CIVICMESH_ACCESS_FILE") or None,
             introspection=_flag(e.get("CIVICMESH_INTROSPECTION"), True),
             graphiql=_flag(e.get("CIVICMESH_GRAPHIQL"), True),
             max_depth=int(e.get("CIVICMESH_MAX_DEPTH") or 12),
