@@ -122,7 +122,8 @@ class Neo4jStore:
     async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
         if not ids:
             return []
-        found = {r["id"]: _node(r) for r in await self._read(cypher.GET_NODES, ids=list(dict.fromkeys(ids)))}
+        (record,) = await self._read(cypher.GET_NODES, ids=list(dict.fromkeys(ids)))
+        found = {node_id: Node(label, node_id, _props(props)) for node_id, label, props in record["rows"]}
         return [found.get(i) for i in ids]
 
     async def neighbours(
@@ -144,12 +145,12 @@ class Neo4jStore:
             limit=_NO_LIMIT if limit is None else limit,
         )
         by_id: dict[str, list[Edge]] = {}
-        for row in rows:
+        for node_id, found in rows[0]["rows"]:
             edges = []
-            for e in row["edges"]:
-                start, end = (row["id"], e["id"]) if outgoing else (e["id"], row["id"])
-                edges.append(Edge(Relationship(rel_type, start, end, e["rel"]), _node(e)))
-            by_id[row["id"]] = edges
+            for rel_props, other, label, props in found:
+                start, end = (node_id, other) if outgoing else (other, node_id)
+                edges.append(Edge(Relationship(rel_type, start, end, rel_props), Node(label, other, _props(props))))
+            by_id[node_id] = edges
         return [list(by_id.get(i, [])) for i in ids]
 
     async def count_neighbours(
