@@ -161,9 +161,9 @@ def list_nodes(
     return f"""
 MATCH (n:{label(label_name)})
 {clause}
-RETURN n.id AS id, n.{f} AS key, properties(n) AS props
-ORDER BY n.{f}{direction}{second}
+WITH n ORDER BY n.{f}{direction}{second}
 LIMIT $limit
+RETURN collect([n.id, n.{f}, properties(n)]) AS rows
 """
 
 
@@ -175,9 +175,9 @@ def count_nodes(label_name: str, where: list[str]) -> str:
 SEARCH: Final = f"""
 MATCH (n:{ENTITY})
 WHERE toLower(n.name) CONTAINS toLower($text) AND ($labels IS NULL OR {LABEL_OF} IN $labels)
-RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
-ORDER BY size(n.name), n.name, n.id
+WITH n ORDER BY size(n.name), n.name, n.id
 LIMIT $limit
+RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
 """
 """Case-insensitive: reads every name (the TEXT index cannot fold case)."""
 
@@ -185,9 +185,9 @@ SEARCH_UNCASED: Final = f"""
 MATCH (n:{ENTITY})
 USING TEXT INDEX n:{ENTITY}(name)
 WHERE n.name CONTAINS $text AND ($labels IS NULL OR {LABEL_OF} IN $labels)
-RETURN n.id AS id, {LABEL_OF} AS label, properties(n) AS props
-ORDER BY size(n.name), n.name, n.id
+WITH n ORDER BY size(n.name), n.name, n.id
 LIMIT $limit
+RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
 """
 """For text without upper or lower case (Chinese, digits), where case-insensitive is the same
 as exact: served by the TEXT index on ``name``."""

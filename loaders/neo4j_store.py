@@ -189,14 +189,15 @@ class Neo4jStore:
             value, node_id = decode_cursor(after)
             params["cv"], params["cid"] = str(value), node_id
         query = cypher.list_nodes(label, where, order.field, order.descending, backward, after is not None)
-        rows = await self._read(query, **params)
+        (record,) = await self._read(query, **params)
+        rows = record["rows"]
         has_more = len(rows) > first
         rows = rows[:first]
         if backward:
             rows.reverse()
         return Page(
-            nodes=[Node(label, r["id"], _props(r["props"])) for r in rows],
-            cursors=[encode_cursor(r["key"], r["id"]) for r in rows],
+            nodes=[Node(label, node_id, _props(props)) for node_id, _, props in rows],
+            cursors=[encode_cursor(key, node_id) for node_id, key, _ in rows],
             has_more=has_more,
         )
 
@@ -211,8 +212,8 @@ class Neo4jStore:
             return []
         uncased = text.casefold() == text == text.upper()  # nothing that case-folding could match
         query = cypher.SEARCH_UNCASED if uncased else cypher.SEARCH
-        rows = await self._read(query, text=text, labels=list(labels) if labels else None, limit=limit)
-        return [_node(r) for r in rows]
+        (record,) = await self._read(query, text=text, labels=list(labels) if labels else None, limit=limit)
+        return [Node(label, node_id, _props(props)) for node_id, label, props in record["rows"]]
 
     async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
         if not ids:
