@@ -60,6 +60,22 @@ def is_below(label: str, upper: str) -> bool:
     return upper == CITY or (upper in _AREA_ORDER and _AREA_ORDER.index(label) > _AREA_ORDER.index(upper))
 
 
+def breakdown_level(label: str, by: str | None, breakdown: bool = True) -> str | None:
+    """The area label a report on a ``label`` area breaks down by: ``by``, or one level down
+    when ``by`` is None; None without a breakdown.  ``ValueError`` when ``by`` is not below.
+
+    >>> breakdown_level("Community", None), breakdown_level("City", "Grid"), breakdown_level("Grid", "Grid", False)
+    ('Grid', 'Grid', None)
+    """
+    if not breakdown:
+        return None
+    if by is None:
+        return level_below(label)
+    if not is_below(by, label):
+        raise ValueError(f"cannot break a {label} down by {by!r}: choose an area label below it")
+    return by
+
+
 class AreaIndex:
     """Households, members and areas of one projection, indexed once.
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, require_area, string_list, succ
-from analytics.areas import AreaIndex, is_below, level_below
+from analytics.areas import AreaIndex, breakdown_level
 from graph_schema import Label, RelType
 
 ACTIVE_WINDOW_DAYS = 31
@@ -280,14 +280,6 @@ class UncoveredReport(JsonResult):
 # --- functions -----------------------------------------------------------------------
 
 
-def _breakdown_level(label: str, by: str | None) -> str | None:
-    if by is None:
-        return level_below(label)
-    if not is_below(by, label):
-        raise ValueError(f"cannot break a {label} down by {by!r}: choose an area label below it")
-    return by
-
-
 def coverage(
     G: Any,
     area: str | None = None,
@@ -336,7 +328,7 @@ def coverage(
     label = require_area(node_data(G), area)
     idx = index or AreaIndex.build(G)
     link = linkage or Linkage.build(G)
-    level = _breakdown_level(label, by) if breakdown else None
+    level = breakdown_level(label, by, breakdown)
     active_set = link.active_households(G, as_of) if as_of is not None else None
     window = None
     if as_of is not None:

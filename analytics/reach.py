@@ -35,7 +35,7 @@ from analytics._common import (
     string_list,
     succ,
 )
-from analytics.areas import AreaIndex, is_below, level_below
+from analytics.areas import AreaIndex, breakdown_level
 from analytics.greedy import GreedyStep, lazy_greedy, naive_greedy
 from graph_schema import Label, RelType, ResourceKind
 
@@ -330,11 +330,7 @@ def reach(
     """
     label, m = _setup(G, area, index, model)
     idx = m.index
-    level: str | None = None
-    if breakdown:
-        level = level_below(label) if by is None else by
-        if by is not None and not is_below(by, label):
-            raise ValueError(f"cannot break a {label} down by {by!r}: choose an area label below it")
+    level = breakdown_level(label, by, breakdown)
     total = idx.household_count(area)
     everyone = m.union(m.units)
     units: list[UnitReach] = []

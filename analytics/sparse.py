@@ -29,7 +29,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from analytics._common import CITY, Ratio, name_of, node_data, parse_date, string_list
-from analytics.areas import is_below, level_below
+from analytics.areas import breakdown_level
 from analytics.coverage import ACTIVE_WINDOW_DAYS, ActiveCoverage, AreaCoverage, CoverageReport
 from analytics.reach import AreaReach, Reached, ReachReport, ResourceReach, UnitReach
 from graph_schema import Label, NotFoundError, RelType, ResourceKind
@@ -239,15 +239,6 @@ class SparseProjection:
         row = self.W.getrow(self.area_pos[area])
         return sorted(self.areas[y] for y in row.indices if self.area_label[y] == label)
 
-    def level(self, label: str, by: str | None, breakdown: bool) -> str | None:
-        if not breakdown:
-            return None
-        if by is None:
-            return level_below(label)
-        if not is_below(by, label):
-            raise ValueError(f"cannot break a {label} down by {by!r}: choose an area label below it")
-        return by
-
 
 def coverage(
     s: SparseProjection,
@@ -266,7 +257,7 @@ def coverage(
     True
     """
     label = s.check(area)
-    level = s.level(label, by, breakdown)
+    level = breakdown_level(label, by, breakdown)
     vanguard = s.vanguard.astype(np.int64)
     covered = _vec(s.L.T @ vanguard) > 0
     per_area_total = _vec(s.A.sum(axis=1))
@@ -330,7 +321,7 @@ def reach(
     True
     """
     label = s.check(area)
-    level = s.level(label, by, breakdown)
+    level = breakdown_level(label, by, breakdown)
     if area is None:
         scope = np.ones(len(s.buildings), dtype=np.int64)
         total = len(s.households)
