@@ -185,6 +185,7 @@ class CoverageResult:
     _local: strawberry.Private[str | None]
     _report: strawberry.Private[dict[str, Any]]
     _norms: strawberry.Private[tuple[int, int]]
+    _load_task: strawberry.Private[asyncio.Task[dict[str, Any]] | None] = None
 
     @strawberry.field(
         description="The areas one level down (or at the level asked for with by), in area id order, or worst "
@@ -201,16 +202,21 @@ class CoverageResult:
         return rows if first is None else rows[:first]
 
     async def _load(self) -> dict[str, Any]:
-        members_norm, households_norm = self._norms
-        return await _run(
-            A.vanguard_load,
-            self._snap.graph,
-            self._local,
-            members_norm=members_norm,
-            households_norm=households_norm,
-            index=self._snap.index,
-            linkage=self._snap.linkage,
-        )
+        """The vanguard load, computed once however many fields (``load``, ``details``) ask."""
+        if self._load_task is None:
+            members_norm, households_norm = self._norms
+            self._load_task = asyncio.ensure_future(
+                _run(
+                    A.vanguard_load,
+                    self._snap.graph,
+                    self._local,
+                    members_norm=members_norm,
+                    households_norm=households_norm,
+                    index=self._snap.index,
+                    linkage=self._snap.linkage,
+                )
+            )
+        return await self._load_task
 
     @strawberry.field(description="Vanguard load against the norms, for the vanguards living in the area.")
     async def load(self) -> LoadSummary:

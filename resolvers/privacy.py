@@ -21,8 +21,6 @@ class Viewer:
     """The person (or service) a request acts for."""
 
     reveal_pii: bool = False
-    name: str | None = None
-    """Who holds the token the request carried (None without one)."""
 
     def reveal(self, record: Node, field: str) -> Any:
         """The value of ``record.properties[field]`` as this viewer may see it."""

@@ -108,4 +108,4 @@ class Access:
         grant = self.grants.get(token_digest(token.strip()))
         if grant is None:
             return "unknown token"
-        return Viewer(reveal_pii=grant.reveal_pii, name=grant.name)
+        return Viewer(reveal_pii=grant.reveal_pii)
