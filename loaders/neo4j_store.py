@@ -46,6 +46,13 @@ class _Changed(Exception):
     write had matched the node before waiting for the deleting transaction's lock.)"""
 
 
+def _concurrent_change(exc: Exception) -> bool:
+    """Whether a failed write met a concurrent change (and is worth running again)."""
+    return isinstance(exc, (_Changed, ConstraintError)) or (
+        isinstance(exc, ClientError) and exc.code == _DELETED_MEANWHILE
+    )
+
+
 def _props(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k != "id"}
 
@@ -269,9 +276,8 @@ class Neo4jStore:
             for attempt in range(1, _WRITE_ATTEMPTS + 1):
                 try:
                     result: WriteResult = await session.execute_write(self._write_tx, batch)
-                except (ConstraintError, _Changed, ClientError) as exc:
-                    deleted = isinstance(exc, ClientError) and exc.code == _DELETED_MEANWHILE
-                    if isinstance(exc, ClientError) and not isinstance(exc, ConstraintError) and not deleted:
+                except (_Changed, ClientError) as exc:
+                    if not _concurrent_change(exc):
                         raise
                     if attempt == _WRITE_ATTEMPTS:
                         raise RuntimeError(
