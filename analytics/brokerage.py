@@ -114,8 +114,10 @@ def organization_graph(G: Any, area: str | None = None, *, index: AreaIndex | No
         households = idx.household_count(n) if data.get("label") == Label.GRID.value else 0
         label_n = data.get("label")
         H.add_node(n, label=label_n, name=name_of(data), households=households, anchor=label_n == Label.STREET.value)
-    for u in keep:
-        for v, keys in out[u].items():
+    # In a canonical order (not the set's, nor the store's edge order), so that betweenness sums
+    # its floats in the same order for the same graph, whichever store projected it.
+    for u in sorted(keep):
+        for v, keys in sorted(out[u].items()):
             if any(k in _TYPES for k in keys):
                 w = lift(v)
                 if w is not None and w != u:
