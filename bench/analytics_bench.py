@@ -68,10 +68,10 @@ def log(message: str) -> None:
 
 def _open_store(kind: str, target: str) -> Any:
     if kind == "embedded":
-        from loaders.embedded import EmbeddedStore
+        from loaders.stores.embedded import EmbeddedStore
 
         return EmbeddedStore(target)
-    from loaders.neo4j_store import Neo4jStore
+    from loaders.stores.neo4j_store import Neo4jStore
 
     return Neo4jStore(target)
 

@@ -318,7 +318,7 @@ async def main(args: argparse.Namespace) -> None:
     tmp = tempfile.TemporaryDirectory(prefix="civicmesh-bench-")
     store: GraphStore
     if args.store == "neo4j":
-        from loaders.neo4j_store import Neo4jStore
+        from loaders.stores.neo4j_store import Neo4jStore
 
         if not args.neo4j_uri:
             raise SystemExit("--store neo4j needs --neo4j-uri")
@@ -326,7 +326,7 @@ async def main(args: argparse.Namespace) -> None:
         store = Neo4jStore(args.neo4j_uri, auth=auth)
         store_setting = args.neo4j_uri
     else:
-        from loaders.embedded import EmbeddedStore
+        from loaders.stores.embedded import EmbeddedStore
 
         store_setting = str(Path(tmp.name) / "bench.sqlite")
         store = EmbeddedStore(store_setting)

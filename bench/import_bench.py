@@ -56,17 +56,17 @@ def child(args: argparse.Namespace) -> int:
     """Import ``args.source`` into a fresh store and print the timings as JSON."""
     import gc
 
-    from loaders.importing import check, read_path, write_plan
+    from loaders.formats.importing import check, read_path, write_plan
     from loaders.store import GraphStore
 
     async def main() -> dict[str, Any]:
         store: GraphStore
         if args.store == "embedded":
-            from loaders.embedded import EmbeddedStore
+            from loaders.stores.embedded import EmbeddedStore
 
             store = EmbeddedStore(args.file)
         else:
-            from loaders.neo4j_store import Neo4jStore
+            from loaders.stores.neo4j_store import Neo4jStore
 
             store = Neo4jStore(args.neo4j_uri)
         figures: dict[str, Any] = {}
@@ -108,7 +108,7 @@ def child(args: argparse.Namespace) -> int:
 
 def reopen_child(args: argparse.Namespace) -> int:
     """Open the embedded file an import left (loading the whole graph) and print the time as JSON."""
-    from loaders.embedded import EmbeddedStore
+    from loaders.stores.embedded import EmbeddedStore
 
     async def main() -> float:
         store = EmbeddedStore(args.file)

@@ -133,7 +133,7 @@ async def measure(store: GraphStore, args: argparse.Namespace, file: str | None)
         out[name] = {"p50": statistics.median(samples), "p95": _pct(samples, 0.95)}
     await store.close()
     if file is not None:
-        from loaders.embedded import EmbeddedStore
+        from loaders.stores.embedded import EmbeddedStore
 
         del store
         reopened = EmbeddedStore(file)
@@ -149,12 +149,12 @@ def child(args: argparse.Namespace) -> int:
     store: GraphStore
     file: str | None = None
     if args.store == "embedded":
-        from loaders.embedded import EmbeddedStore
+        from loaders.stores.embedded import EmbeddedStore
 
         file = args.file
         store = EmbeddedStore(file)
     else:
-        from loaders.neo4j_store import Neo4jStore
+        from loaders.stores.neo4j_store import Neo4jStore
 
         store = Neo4jStore(args.neo4j_uri)
     result: list[dict[str, Any]] = []

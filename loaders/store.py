@@ -1,7 +1,7 @@
 """The ``GraphStore`` port: what every store offers, batch-shaped so DataLoaders map onto it.
 
-Two adapters implement it: :class:`loaders.embedded.EmbeddedStore` (networkx in memory,
-SQLite on disk, the default) and :class:`loaders.neo4j_store.Neo4jStore` (Neo4j over
+Two adapters implement it: :class:`loaders.stores.embedded.EmbeddedStore` (networkx in memory,
+SQLite on disk, the default) and :class:`loaders.stores.neo4j_store.Neo4jStore` (Neo4j over
 Bolt).  The contract suite in ``tests/contract`` runs against both.
 
 Reads take many ids and answer in the same order, so one call serves a whole GraphQL

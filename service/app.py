@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
-from loaders.importing import load_demo_if_empty
+from loaders.formats.importing import load_demo_if_empty
 from loaders.store import GraphStore
 from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits

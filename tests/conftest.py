@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from loaders.embedded import EmbeddedStore
 from loaders.store import GraphStore
+from loaders.stores.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -61,7 +61,7 @@ class Neo4jPool:
 
     async def get(self) -> GraphStore:
         if self.store is None:
-            from loaders.neo4j_store import Neo4jStore
+            from loaders.stores.neo4j_store import Neo4jStore
 
             uri = self._request.getfixturevalue("neo4j_uri")
             store = Neo4jStore(uri, auth=_neo4j_auth(), database=os.environ.get("NEO4J_DATABASE", "neo4j"))

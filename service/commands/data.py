@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from service.settings import Settings
 
 if TYPE_CHECKING:
-    from loaders.exporting import Format
+    from loaders.formats.exporting import Format
 
 T = TypeVar("T")
 
 
 def register(sub: Any) -> None:
     """Add the data commands to the ``civicmesh`` parser."""
-    from loaders.exporting import FORMATS
-    from loaders.importing import DEFAULT_BATCH_SIZE
+    from loaders.formats.exporting import FORMATS
+    from loaders.formats.importing import DEFAULT_BATCH_SIZE
     from loaders.synthetic import PRESETS
 
     p: argparse.ArgumentParser = sub.add_parser(
@@ -183,8 +183,15 @@ def _generate(preset: str, seed: int, progress: Any) -> Any:
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh import``."""
-    from loaders.importing import ImportAborted, import_parsed, read_path, read_records, rejects_path, write_rejects
-    from loaders.sources import counted
+    from loaders.formats.importing import (
+        ImportAborted,
+        import_parsed,
+        read_path,
+        read_records,
+        rejects_path,
+        write_rejects,
+    )
+    from loaders.formats.sources import counted
 
     if (args.path is None) == (args.preset is None):
         _err("import needs a PATH or --preset (not both)")
@@ -243,7 +250,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh export``."""
     from graph_schema.records import NotFoundError
-    from loaders.exporting import export_store, format_for_path
+    from loaders.formats.exporting import export_store, format_for_path
 
     fmt = args.format or format_for_path(args.path)
     if fmt == "csv" and args.path.exists() and not args.path.is_dir():
@@ -275,12 +282,12 @@ def run_template(args: argparse.Namespace, settings: Settings) -> int:
         _err("template needs --xlsx FILE and/or --csv FOLDER")
         return 2
     if args.xlsx is not None:
-        from loaders.xlsxformat import write_template
+        from loaders.formats.xlsxformat import write_template
 
         write_template(args.xlsx, lang=args.lang)
         print(f"civicmesh: wrote the import template {args.xlsx}")
     if args.csv is not None:
-        from loaders.csvformat import write_header_files
+        from loaders.formats.csvformat import write_header_files
 
         files = write_header_files(args.csv)
         print(f"civicmesh: wrote {len(files)} header-only CSV files in {args.csv}")
@@ -292,8 +299,8 @@ def run_template(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_generate(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh generate``: a synthetic city as JSON or a CSV folder (with PII: it is invented)."""
-    from loaders.exporting import GraphData, write_export
-    from loaders.sources import counted
+    from loaders.formats.exporting import GraphData, write_export
+    from loaders.formats.sources import counted
 
     fmt: Format = "json" if args.out.suffix.lower() == ".json" else "csv"
     if fmt == "csv" and args.out.exists() and not args.out.is_dir():
@@ -311,7 +318,7 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         )
         if not args.do_import:
             return 0
-        from loaders.importing import ImportAborted, import_records
+        from loaders.formats.importing import ImportAborted, import_records
 
         async def work(store: Any) -> Any:
             return await import_records(

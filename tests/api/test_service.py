@@ -36,11 +36,11 @@ async def test_readyz_pings_the_store(store: GraphStore) -> None:
 
 async def test_readyz_is_503_with_a_reason_when_the_store_fails(store: GraphStore, tmp_path: Path) -> None:
     if store.name == "embedded":
-        from loaders.embedded import EmbeddedStore
+        from loaders.stores.embedded import EmbeddedStore
 
         broken: GraphStore = EmbeddedStore(tmp_path / "never-opened.sqlite")
     else:
-        from loaders.neo4j_store import Neo4jStore
+        from loaders.stores.neo4j_store import Neo4jStore
 
         broken = Neo4jStore("bolt://127.0.0.1:9")
     async with open_api(broken) as api:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from graph_schema import Node, Relationship
-from loaders.exporting import GraphData, collect, export_store, write_csv, write_json
-from loaders.importing import (
+from loaders.formats.exporting import GraphData, collect, export_store, write_csv, write_json
+from loaders.formats.importing import (
     check,
     import_path,
     import_records,
@@ -18,8 +18,8 @@ from loaders.importing import (
     read_path,
     write_plan,
 )
+from loaders.formats.xlsxformat import write_template
 from loaders.store import GraphStore
-from loaders.xlsxformat import write_template
 
 pytestmark = pytest.mark.asyncio
 

@@ -265,7 +265,7 @@ async def _fill(store: Any, preset: str, db: Path) -> None:
 async def _serve(preset: str, db: Path, port: int) -> None:
     import uvicorn
 
-    from loaders.embedded import EmbeddedStore
+    from loaders.stores.embedded import EmbeddedStore
     from service.app import create_app
     from service.explorer import explorer_routes
     from service.settings import Settings

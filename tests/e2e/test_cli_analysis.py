@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 import analytics as A
-from loaders.embedded import EmbeddedStore
 from loaders.store import GraphStore
+from loaders.stores.embedded import EmbeddedStore
 from service.cli import main
 from service.commands.analysis import display_width
 from tests.contract.test_analytics_contract import AS_OF, demo_city, load, oracle_projection
@@ -317,7 +317,7 @@ def test_report_of_a_small_area(capsys: pytest.CaptureFixture[str], demo_file: s
 
 @pytest.mark.neo4j
 def test_the_cli_on_neo4j(capsys: pytest.CaptureFixture[str], neo4j_uri: str, G: Any) -> None:
-    from loaders.neo4j_store import Neo4jStore
+    from loaders.stores.neo4j_store import Neo4jStore
 
     async def fill() -> None:
         store: GraphStore = Neo4jStore(neo4j_uri)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from graph_schema import Node, Relationship
-from loaders.exporting import GraphData, write_json
+from loaders.formats.exporting import GraphData, write_json
 from loaders.store import GraphStore
 from tests.conftest import STORES, Neo4jPool
 

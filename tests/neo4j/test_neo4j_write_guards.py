@@ -16,8 +16,8 @@ import pytest
 
 from graph_schema import Node, Relationship, ValidationError, WriteBatch
 from graph_schema.validation import Existing
-from loaders.neo4j_store import Neo4jStore
 from loaders.store import Direction
+from loaders.stores.neo4j_store import Neo4jStore
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.neo4j]
 

@@ -11,8 +11,8 @@ import networkx as nx
 import pytest
 
 from graph_schema import Node, Relationship
-from loaders.csvformat import CellError, encode, parse_header, read_csv, write_header_files
-from loaders.exporting import (
+from loaders.formats.csvformat import CellError, encode, parse_header, read_csv, write_header_files
+from loaders.formats.exporting import (
     GraphData,
     format_for_path,
     write_csv,
@@ -21,9 +21,9 @@ from loaders.exporting import (
     write_graphml,
     write_json,
 )
-from loaders.importing import Plan, check, read_json, read_path, read_records, rejects_path, write_rejects
+from loaders.formats.importing import Plan, check, read_json, read_path, read_records, rejects_path, write_rejects
+from loaders.formats.sources import ImportProblem, Parsed
 from loaders.progress import ProgressBar
-from loaders.sources import ImportProblem, Parsed
 
 
 def write(folder: Path, name: str, text: str) -> Path:

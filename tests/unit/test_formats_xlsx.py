@@ -11,9 +11,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from graph_schema import Label, Node, Relationship, RelType
-from loaders.importing import check
-from loaders.sources import Parsed
-from loaders.xlsxformat import read_xlsx, sheet_targets, write_template
+from loaders.formats.importing import check
+from loaders.formats.sources import Parsed
+from loaders.formats.xlsxformat import read_xlsx, sheet_targets, write_template
 
 
 def book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:

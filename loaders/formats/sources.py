@@ -3,7 +3,7 @@
 Every reader (CSV folder, JSON document, XLSX workbook, generated records) turns its input
 into one :class:`Parsed`: nodes and relationships, each with the :class:`Source` (file,
 sheet, columns) and row it came from, plus the problems met while reading.  The checks in
-:mod:`loaders.importing` add contract problems; every problem names file, row and column.
+:mod:`loaders.formats.importing` add contract problems; every problem names file, row and column.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from graph_schema.contract import (
     UnitKind,
 )
 from graph_schema.records import Node, Relationship
-from loaders import synthetic_names as V
+from loaders.synthetic import names as V
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
 

@@ -8,7 +8,7 @@ unless ``include_pii`` is set.
 Formats
 -------
 ``csv``
-    A folder in the bulk format of :mod:`loaders.csvformat` (neo4j-admin headers), one
+    A folder in the bulk format of :mod:`loaders.formats.csvformat` (neo4j-admin headers), one
     file per label and per (type, start label, end label).  Exporting into a folder first
     removes the bulk-format files already there, so the folder holds exactly this export.
 ``json``
@@ -55,7 +55,7 @@ import networkx as nx
 from graph_schema.contract import AREA_LABELS, HIERARCHY, NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, Prop, RelType
 from graph_schema.privacy import without_pii
 from graph_schema.records import Node, NotFoundError, Relationship
-from loaders.csvformat import (
+from loaders.formats.csvformat import (
     encode,
     header_for,
     is_label,
@@ -65,8 +65,8 @@ from loaders.csvformat import (
     relationship_file_name,
     stem_prefix,
 )
+from loaders.formats.sources import counted
 from loaders.progress import NoProgress, Progress
-from loaders.sources import counted
 from loaders.store import Direction, GraphStore
 
 __all__ = [

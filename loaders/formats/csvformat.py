@@ -43,8 +43,8 @@ from typing import Any, Final, Literal
 
 from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType, ValueType
 from graph_schema.records import Node, Relationship
+from loaders.formats.sources import ImportProblem, Parsed, Source
 from loaders.progress import NoProgress, Progress
-from loaders.sources import ImportProblem, Parsed, Source
 
 ENTITY_LABEL: Final = "Entity"
 """The extra label every node carries in Neo4j (see ``graph_schema.ddl``)."""

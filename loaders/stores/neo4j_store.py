@@ -1,4 +1,4 @@
-"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.cypher`.
+"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.stores.cypher`.
 
 Reads run as managed read transactions routed to readers and writes as managed write
 transactions, with one bookmark manager, so the store runs unchanged on a cluster or
@@ -26,10 +26,10 @@ from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, Validat
 from graph_schema.ddl import DDL
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
-from loaders import cypher
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
+from loaders.stores import cypher
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3

@@ -23,9 +23,9 @@ from typing import Any, Final, Literal
 
 from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType
 from graph_schema.records import Node, Relationship
-from loaders.csvformat import CellError, type_words
+from loaders.formats.csvformat import CellError, type_words
+from loaders.formats.sources import ImportProblem, Parsed, Source
 from loaders.progress import NoProgress, Progress
-from loaders.sources import ImportProblem, Parsed, Source
 
 IGNORED_SHEETS: Final = frozenset({"说明", "readme"})
 ID_NAMES: Final = ("id", "编号")

@@ -3,13 +3,13 @@
 An import runs in three steps.
 
 1. **Read** the input into records, each remembering its file (sheet), row and columns
-   (:mod:`loaders.csvformat`, :mod:`loaders.xlsxformat`, :func:`read_json`).  Cells that
+   (:mod:`loaders.formats.csvformat`, :mod:`loaders.formats.xlsxformat`, :func:`read_json`).  Cells that
    cannot be read (``'three'`` in an ``int`` column, an unknown column…) are problems.
 2. **Check** every record against the contract with :mod:`graph_schema.validation`, and the
    whole set against itself and the store: duplicate ids across files, relationships whose
    ends are neither in the input nor in the store, ends of the wrong label, a second
    ``PART_OF`` (or other single) parent, in the input or against the store.  Every problem
-   is reported with file, row, column and reason (:class:`~loaders.sources.ImportProblem`).
+   is reported with file, row, column and reason (:class:`~loaders.formats.sources.ImportProblem`).
 3. **Write** in batches of ``batch_size`` records (:class:`graph_schema.WriteBatch`): nodes
    first, parents before children (streets, communities, grids, buildings, households, then
    the other labels), then relationships (``PART_OF`` first).
@@ -34,8 +34,8 @@ from typing import Any, Final
 from graph_schema.contract import HIERARCHY, REL_SPECS, Label, RelType
 from graph_schema.records import Node, Problem, Relationship, ValidationError
 from graph_schema.validation import WriteBatch, node_problems, relationship_problems
+from loaders.formats.sources import ImportProblem, Kind, Parsed, Source, counted
 from loaders.progress import NoProgress, Progress
-from loaders.sources import ImportProblem, Kind, Parsed, Source, counted
 from loaders.store import Direction, GraphStore
 
 __all__ = [
@@ -224,13 +224,13 @@ def read_path(path: Path, progress: Progress | None = None) -> Parsed:
         raise FileNotFoundError(f"{path} does not exist")
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".csv":
-        from loaders.csvformat import read_csv
+        from loaders.formats.csvformat import read_csv
 
         return read_csv(path, progress=progress)
     if suffix == ".json":
         return read_json(path, progress=progress)
     if suffix in (".xlsx", ".xlsm"):
-        from loaders.xlsxformat import read_xlsx
+        from loaders.formats.xlsxformat import read_xlsx
 
         return read_xlsx(path, progress=progress)
     raise ValueError(f"{path}: import reads a folder of CSV files, a .json document or an .xlsx workbook")
