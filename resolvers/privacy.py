@@ -14,13 +14,24 @@ from typing import Any
 
 from graph_schema import PII_FIELDS, Label, Node
 from graph_schema.privacy import mask_value
+from graph_schema.roles import Role
 
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The person (or service) a request acts for."""
+    """The person (or service) a request acts for.
+
+    ``sub`` and ``name`` identify them (a token's subject and display name; None for an
+    anonymous request), ``role`` and ``scope`` (the local id of the node the role is bound to,
+    None for the whole city) decide what they may read and write, and ``reveal_pii`` whether
+    personal information is shown unmasked to them.
+    """
 
     reveal_pii: bool = False
+    role: Role = Role.ADMIN
+    scope: str | None = None
+    sub: str | None = None
+    name: str | None = None
 
     def reveal(self, record: Node, field: str) -> Any:
         """The value of ``record.properties[field]`` as this viewer may see it."""
