@@ -88,7 +88,7 @@ def test_the_graphql_examples_of_the_docs_are_valid() -> None:
     root = SCHEMA_FILE.parent
     blocks = [
         (path.name, block)
-        for path in (root / "README.md", root / "docs" / "design-notes.md")
+        for path in (root / "README.md", root / "docs" / "design.md")
         for block in re.findall(r"```graphql\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
     ]
     assert blocks, "the README shows at least one query"
