@@ -6,7 +6,7 @@ answer): a household's building, grid, community and street; the households and 
 under an area; households per area; and the area algebra the reach analysis needs
 (antichains of areas and their household counts).
 
-Definitions (DESIGN.md "Analytics definitions"):
+Definitions (docs/design.md "Analytics definitions"):
 
 - an area's households are the Household nodes under it through PART_OF; the city's
   households are all Household nodes, including any that sit in no building;

@@ -1,6 +1,6 @@
 """Brokerage: which organizations and units hold the structure together.
 
-The *organization graph* (DESIGN: run brokerage on the organization level, not on
+The *organization graph* (docs/design.md: run brokerage on the organization level, not on
 households) is an undirected simple graph of
 
 - nodes: PartyOrganization, AllianceMember, Alliance, Street, Community and Grid.  Buildings,

@@ -1,6 +1,6 @@
 """Linkage coverage (党员联户 "1+10+N"): who is linked by a vanguard member, and who is not.
 
-Definitions (DESIGN.md "Analytics definitions", made exact here):
+Definitions (docs/design.md "Analytics definitions", made exact here):
 
 - A *vanguard* is a PartyMember whose ``vanguard`` property is ``True``.
 - A household is *covered* when some vanguard has a LINKS relationship to it.  LINKS from

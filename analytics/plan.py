@@ -1,6 +1,6 @@
 """Coverage plan: assign uncovered households to vanguards with spare capacity (min-cost flow).
 
-Definitions (DESIGN.md "Planning", made exact here):
+Definitions (docs/design.md "Coverage plan", made exact here):
 
 - A vanguard's *capacity* is ``households_norm`` minus the households it LINKS today
   (never below 0), unless given explicitly per vanguard.

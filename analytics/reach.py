@@ -1,6 +1,6 @@
 """Alliance resource reach: which households the alliance member units can bring resources to.
 
-Definitions (DESIGN.md "Analytics definitions", made exact here):
+Definitions (docs/design.md "Analytics definitions", made exact here):
 
 - A unit (AllianceMember) *reaches* a household when the unit JOINED an alliance that
   SERVES an area containing the household (through PART_OF), or the unit MANAGES the
@@ -16,7 +16,7 @@ areas and managed buildings, minus those lying under another of them), so its ho
 count is a sum over a handful of areas instead of a set of households
 (:meth:`analytics.areas.AreaIndex.antichain`).  Unions, intersections and per-area counts
 work on antichains too.  The greedy expansion works at building granularity, each building
-weighted by its household count (DESIGN: 60x fewer pairs than households).
+weighted by its household count (docs/design.md: 60x fewer pairs than households).
 """
 
 from __future__ import annotations

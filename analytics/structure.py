@@ -1,6 +1,6 @@
 """Structure completeness: is every grid and building organised, every community in an alliance?
 
-Definitions (DESIGN.md "Analytics definitions", made exact here):
+Definitions (docs/design.md "Analytics definitions", made exact here):
 
 - A grid *has a branch* when a PartyOrganization of level GRID_BRANCH or BUILDING_GROUP
   GOVERNS it (网格党支部 or 党小组, "every grid gets a party branch or party group").

@@ -1,4 +1,4 @@
-"""Format and checksum checks for the codes the contract carries (DESIGN.md, "Validation rules")."""
+"""Format and checksum checks for the codes the contract carries (docs/design.md, "Code checks")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The data contract of DESIGN.md as code: labels, relationship types, properties and enums.
+"""The data contract of docs/design.md as code: labels, relationship types, properties and enums.
 
 Everything that the stores, the import formats, the API and the analytics agree on is
 declared here once.  Names are part of the contract: extend them, never rename them.

@@ -180,7 +180,7 @@ class GraphStore(Protocol):
         labels: Sequence[str] | None = None,
         rel_types: Sequence[str] | None = None,
     ) -> nx.MultiDiGraph:
-        """The graph for analytics (see DESIGN.md "Projection"): nodes keyed by id with a
+        """The graph for analytics (see docs/design.md "The projection"): nodes keyed by id with a
         ``label`` attribute and their non-PII properties; edges keyed by
         ``graph_schema.rel_key`` with a ``type`` attribute and their properties.  Only
         nodes of ``labels`` and relationships of ``rel_types`` between them (all when None)."""

@@ -12,7 +12,7 @@ The file::
     {"tokens": [{"sha256": "<64 hex digits>", "name": "东门社区 王五", "reveal_pii": true}]}
 
 (``civicmesh token --name NAME [--reveal-pii]`` makes a token and prints its entry.)  Scoping
-what a token may read by area (DESIGN.md "Privacy") is not implemented yet.
+what a token may read by area (docs/design.md "Users, roles and scopes") is not implemented yet.
 """
 
 from __future__ import annotations

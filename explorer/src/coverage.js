@@ -1,5 +1,5 @@
 // Linkage coverage computed in the page from the data the network view fetched
-// (DESIGN.md "Analytics definitions"):
+// (docs/design.md "Analytics definitions"):
 //   covered: some vanguard member LINKS the household;
 //   active:  covered, and VISITED on a day in [asOf - 30 d, asOf] by a vanguard who LINKS it.
 // Used when the API has no coverage field, and always for single households.

@@ -15,7 +15,7 @@ export const KINDS = {
   AllianceMember: { zh: '联盟成员单位', en: 'Alliance unit', color: '#ab47bc', shape: 'round-tag' },
 };
 
-/** Linkage coverage of a household (DESIGN.md "Analytics definitions"). */
+/** Linkage coverage of a household (docs/design.md "Analytics definitions"). */
 export const COVERAGE = {
   active: { zh: '活跃覆盖', en: 'active (visited ≤31 d)', color: '#2e7d32' },
   covered: { zh: '已联系', en: 'covered (linked)', color: '#f2b705' },

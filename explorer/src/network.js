@@ -271,7 +271,7 @@ export class NetworkView {
   }
 
   /**
-   * The households a unit reaches within the view (DESIGN.md): under the areas served by the
+   * The households a unit reaches within the view (docs/design.md): under the areas served by the
    * alliances it JOINED, plus the households of the buildings it MANAGES.
    */
   reachOf(unitId) {

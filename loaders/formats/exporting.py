@@ -12,7 +12,7 @@ Formats
     file per label and per (type, start label, end label).  Exporting into a folder first
     removes the bulk-format files already there, so the folder holds exactly this export.
 ``json``
-    The graph document of DESIGN.md, one record per line:
+    The graph document of docs/design.md, one record per line:
     ``{"nodes":[{"label","id","properties"}],"relationships":[{"type","start","end","properties"}]}``.
 ``graphml``
     GraphML through networkx: node attributes ``label`` and the properties, edge attributes

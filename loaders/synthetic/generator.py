@@ -321,7 +321,7 @@ def _binomial_cdf(n: int, p: float) -> list[float]:
 
 
 _RID_MAP: Final = "10X98765432"
-"""GB 11643: weighted sum mod 11 → check character (DESIGN.md, "Validation rules")."""
+"""GB 11643: weighted sum mod 11 → check character (docs/design.md, "Code checks")."""
 
 
 def _rid_partial(part: str, offset: int) -> int:

@@ -59,7 +59,7 @@ def _households(area: str) -> set[str]:
 
 
 def _status(as_of: str) -> dict[str, str]:
-    """Household -> 'covered' | 'active' (DESIGN.md), from the generator's records."""
+    """Household -> 'covered' | 'active' (docs/design.md), from the generator's records."""
     labels = {n.id: n for n in demo().nodes}
     vanguard = {n.id for n in demo().nodes if n.label == Label.PARTY_MEMBER and n.properties.get("vanguard")}
     links = {(r.start, r.end) for r in demo().relationships if r.type == RelType.LINKS and r.start in vanguard}
