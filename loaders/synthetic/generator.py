@@ -45,6 +45,7 @@ from typing import Any, Final
 
 from graph_schema.checksums import credit_code_check_char, resident_id_check_digit
 from graph_schema.contract import (
+    GRID_HOUSEHOLDS_NORM,
     BuildingKind,
     GridKind,
     HouseholdTag,
@@ -175,7 +176,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         communities=83,
         grids=1000,
         min_grids=4,
-        target_households=300,
+        target_households=GRID_HOUSEHOLDS_NORM,
         size_factor=0.965,
         vanguards=3115,
         linked_members=27_200,
@@ -204,7 +205,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         communities=175,
         grids=2100,
         min_grids=4,
-        target_households=300,
+        target_households=GRID_HOUSEHOLDS_NORM,
         size_factor=1.01,
         vanguards=6850,
         linked_members=59_800,
