@@ -345,7 +345,6 @@ def test_the_cli_on_neo4j(capsys: pytest.CaptureFixture[str], neo4j_uri: str, G:
 def test_the_examples_in_the_cli_docstrings() -> None:
     """The doctests of the CLI modules (``service`` is not among the doctest paths of pytest)."""
     import doctest
-
     import importlib
     import pkgutil
 
