@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from service.formatting import STAR_ORDER, pct
+from service.formatting import STAR_ORDER, pct, star_label
 from service.report.findings import Findings
 
 STAR_COLOURS = ("#b2182b", "#ef8a62", "#67a9cf", "#2166ac", "#bdbdbd")
@@ -312,7 +312,7 @@ class Plotter:
         left = [0.0] * len(spread)
         for star, colour in zip(STAR_ORDER, STAR_COLOURS, strict=True):
             shares = [100 * s.counts.get(star, 0) / s.organizations for s in spread]
-            ax.barh(y, shares, left=left, color=colour, height=0.7, label="unrated" if star == "null" else star.lower())
+            ax.barh(y, shares, left=left, color=colour, height=0.7, label=star_label(star))
             left = [a + b for a, b in zip(left, shares, strict=True)]
         ax.set_yticks(y, [self.label(s.street, s.name) for s in spread])
         ax.set_xlim(0, 100)

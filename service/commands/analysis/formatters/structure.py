@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.commands.analysis.formatters import Output, truncate
 from service.commands.analysis.vocabulary import TABLE_TOP
-from service.formatting import STAR_ORDER, Table, limit, num, pct
+from service.formatting import STAR_ORDER, Table, limit, num, pct, star_label
 
 if TYPE_CHECKING:
     from service.commands.analysis.workspace import Workspace
@@ -65,7 +65,7 @@ def structure_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
                 ("street", "<"),
                 ("name", "<"),
                 ("orgs", ">"),
-                *(("unrated" if k == "null" else k.lower(), ">") for k in STAR_ORDER),
+                *((star_label(k), ">") for k in STAR_ORDER),
             ),
         )
         for sp in report.star_spread:
