@@ -5,13 +5,12 @@ returns (nodes keyed by id with ``label`` and non-PII properties, edges keyed by
 ``graph_schema.rel_key`` with ``type``), plus an optional ``area`` id (None: the city), and
 returns a frozen dataclass whose ``to_dict()`` is JSON-ready.
 
-Running several analyses on one graph?  Build the shared indexes once and pass them in::
+Running several analyses on one graph?  Build the shared indexes once and pass them in; an
+:class:`AnalyticsSession` builds each of them on first use::
 
-    index = AreaIndex.build(G)
-    linkage = Linkage.build(G)
-    model = ReachModel.build(G, index)
-    coverage(G, "grid-1", index=index, linkage=linkage)
-    reach(G, "grid-1", index=index, model=model)
+    s = AnalyticsSession(G)
+    coverage(G, "grid-1", index=s.index, linkage=s.linkage)
+    reach(G, "grid-1", index=s.index, model=s.model)
 """
 
 from analytics._common import CITY, Ratio, to_jsonable
@@ -62,12 +61,14 @@ from analytics.reach import (
     reach_overlap,
     unreached_households,
 )
+from analytics.session import AnalyticsSession
 from analytics.structure import GridSize, StarSpread, StructureReport, organization_areas, structure
 
 __all__ = [
     "ACTIVE_WINDOW_DAYS",
     "CITY",
     "ActiveCoverage",
+    "AnalyticsSession",
     "AreaCoverage",
     "AreaIndex",
     "AreaPath",

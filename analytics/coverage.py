@@ -29,6 +29,7 @@ from typing import Any, Literal
 from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, require_area, string_list, succ
 from analytics.areas import AreaIndex, breakdown_level
 from graph_schema import Label, RelType
+from graph_schema.contract import HOUSEHOLDS_NORM, MEMBERS_NORM, OVERLOAD_FACTOR
 
 ACTIVE_WINDOW_DAYS = 31
 """The active-coverage window: the 31 days up to and including ``as_of``."""
@@ -371,9 +372,9 @@ def vanguard_load(
     G: Any,
     area: str | None = None,
     *,
-    members_norm: int = 10,
-    households_norm: int = 15,
-    overload_factor: float = 2.0,
+    members_norm: int = MEMBERS_NORM,
+    households_norm: int = HOUSEHOLDS_NORM,
+    overload_factor: float = OVERLOAD_FACTOR,
     include_all: bool = False,
     index: AreaIndex | None = None,
     linkage: Linkage | None = None,

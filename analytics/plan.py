@@ -32,6 +32,7 @@ import networkx as nx
 from analytics._common import JsonResult, Ratio, node_data, require_area, string_list
 from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
+from graph_schema.contract import HOUSEHOLDS_NORM
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,7 @@ def coverage_plan(
     G: Any,
     area: str | None = None,
     *,
-    households_norm: int = 15,
+    households_norm: int = HOUSEHOLDS_NORM,
     capacity: Mapping[str, int] | None = None,
     same_building_cost: int = 1,
     same_grid_cost: int = 3,

@@ -26,6 +26,7 @@ from typing import Any
 from analytics._common import JsonResult, name_of, node_data, nodes_by_label, pred, rate, require_area, succ
 from analytics.areas import AreaIndex
 from graph_schema import Label, OrgLevel, RelType, Star
+from graph_schema.contract import GRID_HOUSEHOLDS_NORM, GRID_SIZE_TOLERANCE
 
 _GOVERNS = RelType.GOVERNS.value
 _REPORTS_TO = RelType.REPORTS_TO.value
@@ -133,7 +134,12 @@ def _target(value: Any, default: int) -> tuple[int, bool]:
 
 
 def structure(
-    G: Any, area: str | None = None, *, grid_norm: int = 300, tolerance: float = 0.5, index: AreaIndex | None = None
+    G: Any,
+    area: str | None = None,
+    *,
+    grid_norm: int = GRID_HOUSEHOLDS_NORM,
+    tolerance: float = GRID_SIZE_TOLERANCE,
+    index: AreaIndex | None = None,
 ) -> StructureReport:
     """Branch, group and alliance completeness, grid sizes and star spread of an area.
 

@@ -6,7 +6,7 @@ for each store in a child process of its own (so that its peak memory is its own
 * the time to open the store and to project the whole graph (``GraphStore.project``), and
   the projection the CLI asks for its coverage family (fewer labels and types);
 * linkage coverage (with active coverage as of the city's reference date) and alliance reach,
-  in networkx (:mod:`analytics`) and in the scipy.sparse baseline (:mod:`analytics.sparse`),
+  in networkx (:mod:`analytics`) and in the scipy.sparse baseline (``bench/sparse_baseline.py``),
   both "from projection" (every index or matrix built inside the timing) and "with indexes
   prebuilt" (``AreaIndex``/``Linkage``/``ReachModel``, or ``SparseProjection``, built
   beforehand), and the ratios networkx / scipy; the two engines' answers are compared;
@@ -139,7 +139,7 @@ def timed_with(fn: Callable[[Any], Any], setup: Callable[[], Any], repeat: int) 
 
 async def _measure(kind: str, target: str, repeat: int) -> dict[str, Any]:
     import analytics as A
-    from analytics import sparse
+    from bench import sparse_baseline as sparse
     from service.commands.analysis import PROJECTIONS
 
     out: dict[str, Any] = {"store": kind}

@@ -259,6 +259,26 @@ HIERARCHY: Final[dict[Label, Label]] = {
 }
 """The one PART_OF parent label of each child label."""
 
+# --- the norms of the governance work ----------------------------------------------------------
+# One place for the figures that the analytics measure against, the synthetic city is built
+# around, and the API, the CLI and the report default to and print.
+
+MEMBERS_NORM: Final = 10
+"""Party members a vanguard links: the 10 of "1+10+N" (党员联系党员)."""
+
+HOUSEHOLDS_NORM: Final = 15
+"""Households a vanguard links: the N of "1+10+N" (党员联户; the article's average is 12.5)."""
+
+OVERLOAD_FACTOR: Final = 2.0
+"""A vanguard is overloaded above this multiple of either norm."""
+
+GRID_HOUSEHOLDS_NORM: Final = 300
+"""Households per grid (每300户左右为1个网格), when a grid sets no ``target_households``."""
+
+GRID_SIZE_TOLERANCE: Final = 0.5
+"""Relative deviation from a grid's target still normal (±50%: 150 to 450 households at 300)."""
+
+
 _ORG = L.PARTY_ORGANIZATION
 _PM = L.PARTY_MEMBER
 R = RelType

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass
+import weakref
 from enum import Enum
 from typing import Any, cast
 
-import networkx as nx
 import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
 from graph_schema import AREA_LABELS, NotFoundError, ResourceKind, to_global_id
+from graph_schema.contract import HOUSEHOLDS_NORM, MEMBERS_NORM
 from loaders.projection_cache import projection_cache
+from loaders.store import GraphStore
 from resolvers.context import Info
 from resolvers.errors import ClientError
 from resolvers.node import decode_id
@@ -31,34 +32,27 @@ from resolvers.node import decode_id
 _AREAS = [label.value for label in AREA_LABELS]
 
 
-@dataclass(slots=True)
-class _Snapshot:
-    graph: nx.MultiDiGraph
-    index: A.AreaIndex
-    linkage: A.Linkage
-    model: A.ReachModel | None = None
+_Snapshot = A.AnalyticsSession
+"""The analytics session of one projection: the graph, its index, linkage and reach model."""
+
+_SESSIONS: weakref.WeakKeyDictionary[GraphStore, A.AnalyticsSession] = weakref.WeakKeyDictionary()
+"""Each store's session, on the projection it was built from; a new projection gets a new one."""
 
 
-_SNAPSHOTS: dict[int, _Snapshot] = {}
+async def _snapshot(info: Info) -> A.AnalyticsSession:
+    """The session of the store's current projection, its index and linkage built."""
+    store = info.context.store
+    graph = await projection_cache(store).graph()
+    session = _SESSIONS.get(store)
+    if session is None or session.graph is not graph:
+        session = _SESSIONS[store] = A.AnalyticsSession(graph)
+    if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
+        await asyncio.to_thread(session.build, "index", "linkage")
+    return session
 
 
-async def _snapshot(info: Info) -> _Snapshot:
-    graph = await projection_cache(info.context.store).graph()
-    snap = _SNAPSHOTS.get(id(graph))
-    if snap is None or snap.graph is not graph:
-        snap = await asyncio.to_thread(_build_snapshot, graph)
-        _SNAPSHOTS.clear()  # keep only the newest projection's indexes
-        _SNAPSHOTS[id(graph)] = snap
-    return snap
-
-
-def _build_snapshot(graph: nx.MultiDiGraph) -> _Snapshot:
-    return _Snapshot(graph, A.AreaIndex.build(graph), A.Linkage.build(graph))
-
-
-def _model(snap: _Snapshot) -> A.ReachModel:
-    if snap.model is None:
-        snap.model = A.ReachModel.build(snap.graph, snap.index)
+def _model(snap: A.AnalyticsSession) -> A.ReachModel:
+    """The session's reach model (built on first use: call it on a worker thread)."""
     return snap.model
 
 
@@ -408,8 +402,8 @@ class AnalyticsQuery:
         info: Info,
         area: strawberry.ID | None = None,
         as_of: dt.date | None = None,
-        members_norm: int = 10,
-        households_norm: int = 15,
+        members_norm: int = MEMBERS_NORM,
+        households_norm: int = HOUSEHOLDS_NORM,
         by: AreaLevel | None = None,
     ) -> CoverageResult:
         snap = await _snapshot(info)
@@ -558,7 +552,7 @@ class AnalyticsQuery:
 
     @strawberry.field(description="A plan assigning uncovered households to vanguards with spare capacity.")
     async def coverage_plan(
-        self, info: Info, area: strawberry.ID | None = None, households_norm: int = 15
+        self, info: Info, area: strawberry.ID | None = None, households_norm: int = HOUSEHOLDS_NORM
     ) -> CoveragePlanResult:
         snap = await _snapshot(info)
         local = _area(area)

@@ -39,12 +39,13 @@ import hashlib
 import json
 import math
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from graph_schema.checksums import credit_code_check_char, resident_id_check_digit
 from graph_schema.contract import (
+    GRID_HOUSEHOLDS_NORM,
     BuildingKind,
     GridKind,
     HouseholdTag,
@@ -57,6 +58,7 @@ from graph_schema.contract import (
     UnitKind,
 )
 from graph_schema.records import Node, Relationship
+from loaders.progress import Progress
 from loaders.synthetic import names as V
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
@@ -68,8 +70,6 @@ up to and including this date, and every other date lies before it."""
 VISIT_MONTHS: Final = 3
 PRESETS: Final = ("demo", "jiangyin", "jiangyin-city")
 
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: called at coarse granularity while generating."""
 
 # Plain-string labels and types: Node.label and Relationship.type are str.
 _ST, _CO, _GR, _BU, _HH = (
@@ -175,7 +175,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         communities=83,
         grids=1000,
         min_grids=4,
-        target_households=300,
+        target_households=GRID_HOUSEHOLDS_NORM,
         size_factor=0.965,
         vanguards=3115,
         linked_members=27_200,
@@ -204,7 +204,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         communities=175,
         grids=2100,
         min_grids=4,
-        target_households=300,
+        target_households=GRID_HOUSEHOLDS_NORM,
         size_factor=1.01,
         vanguards=6850,
         linked_members=59_800,
@@ -527,6 +527,8 @@ class _Generator:
         self.p = preset
         self.seed = seed
         self.progress = progress
+        self._stage = ""
+        self._done = 0
         self.nodes: dict[str, list[Node]] = {label: [] for label in _NODE_ORDER}
         self.rels: dict[str, list[Relationship]] = {t.value: [] for t in RelType}
         self.streets: list[_Street] = []
@@ -551,8 +553,14 @@ class _Generator:
         return random.Random(f"civicmesh:{self.seed}:{stage}")
 
     def _tick(self, stage: str, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress(stage, done, total)
+        """``done`` of ``total`` steps of ``stage`` are done: reported as the stage ``generating STAGE``."""
+        if self.progress is None:
+            return
+        if stage != self._stage:
+            self.progress.stage(f"generating {stage}", total)
+            self._stage, self._done = stage, 0
+        self.progress.advance(max(done - self._done, 0))
+        self._done = done
 
     def _node(self, label: str, node_id: str, props: dict[str, Any]) -> None:
         self.nodes[label].append(Node(label, node_id, props))
@@ -590,7 +598,8 @@ class _Generator:
         self._membership()
         self._vanguards()
         self._alliances()
-        self._tick("done", 1, 1)
+        if self.progress is not None and self._stage:
+            self.progress.done()
         nodes = [n for label in _NODE_ORDER for n in self.nodes[label]]
         rels = [r for t in RelType for r in self.rels[t.value]]
         return City(nodes, rels)
@@ -1495,8 +1504,9 @@ def generate(preset: str, seed: int = 0, *, progress: Progress | None = None) ->
         Seeds every random draw.  The same ``(preset, seed)`` gives exactly the same records
         in the same order, on any machine and in any process; other seeds give other cities.
     progress
-        Optional ``progress(stage, done, total)`` callback, called a few dozen to a few
-        hundred times (per community while households are made).
+        Optional :class:`loaders.progress.Progress`: a stage ``generating households``,
+        ``generating organizations``... at a time, advanced a few dozen to a few hundred
+        times in all (per community while households are made), and ``done`` at the end.
 
     Returns
     -------

@@ -149,33 +149,10 @@ def _with_store(settings: Settings, work: Callable[[Any], Any]) -> Any:
     return result[0]
 
 
-class _GeneratorProgress:
-    """Adapts the generator's ``progress(stage, done, total)`` to a :class:`~loaders.progress.Progress`."""
-
-    def __init__(self, target: Any) -> None:
-        self._target = target
-        self._stage = ""
-        self._done = 0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self._stage:
-            self._target.stage(f"generating {stage}", total)
-            self._stage, self._done = stage, 0
-        self._target.advance(max(done - self._done, 0))
-        self._done = done
-
-    def finish(self) -> None:
-        if self._stage:
-            self._target.done()
-
-
 def _generate(preset: str, seed: int, progress: Any) -> Any:
     from loaders.synthetic import generate
 
-    adapter = _GeneratorProgress(progress)
-    city = generate(preset, seed, progress=adapter)
-    adapter.finish()
-    return city
+    return generate(preset, seed, progress=progress)
 
 
 # --- import ----------------------------------------------------------------------------------

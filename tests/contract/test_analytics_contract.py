@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 
 import analytics as A
-from analytics import sparse
+from bench import sparse_baseline as sparse
 from graph_schema import WriteBatch, rel_key
 from graph_schema.privacy import without_pii
 from loaders.store import GraphStore

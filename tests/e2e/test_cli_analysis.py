@@ -345,11 +345,19 @@ def test_the_cli_on_neo4j(capsys: pytest.CaptureFixture[str], neo4j_uri: str, G:
 def test_the_examples_in_the_cli_docstrings() -> None:
     """The doctests of the CLI modules (``service`` is not among the doctest paths of pytest)."""
     import doctest
+    import importlib
+    import pkgutil
 
     import service.commands.analysis
+    import service.formatting
     import service.report
 
-    for module in (service.commands.analysis, service.report):
+    modules = [service.formatting]
+    for package in (service.commands.analysis, service.report):
+        modules.append(package)
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            modules.append(importlib.import_module(info.name))
+    for module in modules:
         result = doctest.testmod(module)
         assert result.failed == 0, module.__name__
 

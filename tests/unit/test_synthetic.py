@@ -138,7 +138,21 @@ def test_other_seeds_other_cities(demo: City) -> None:
 
 def test_progress_is_reported() -> None:
     calls: list[tuple[str, int, int]] = []
-    generate("demo", progress=lambda stage, done, total: calls.append((stage, done, total)))
+
+    class Record:
+        """A loaders.progress.Progress that notes (stage, done, total) at every step."""
+
+        def stage(self, name: str, total: int | None = None) -> None:
+            calls.append((name.removeprefix("generating "), 0, total or 0))
+
+        def advance(self, n: int = 1) -> None:
+            stage, done, total = calls[-1]
+            calls.append((stage, done + n, total))
+
+        def done(self) -> None:
+            calls.append(("done", 1, 1))
+
+    generate("demo", progress=Record())
     stages = list(dict.fromkeys(stage for stage, _, _ in calls))
     assert stages[0] == "households" and stages[-1] == "done"
     assert all(0 <= done <= total for _, done, total in calls)

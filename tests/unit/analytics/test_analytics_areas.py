@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from analytics import AreaIndex, AreaPath, ProjectionBuilder, coverage, reach, sparse, tiny_city
+from analytics import AreaIndex, AreaPath, ProjectionBuilder, coverage, reach, tiny_city
+from bench import sparse_baseline as sparse
 from graph_schema import NotFoundError
 
 

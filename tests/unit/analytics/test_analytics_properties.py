@@ -32,12 +32,12 @@ from analytics import (
     naive_greedy,
     reach,
     reach_overlap,
-    sparse,
     split_weights,
     uncovered_households,
     unreached_households,
 )
 from analytics.brokerage import organization_graph, sampled_betweenness
+from bench import sparse_baseline as sparse
 
 SETTINGS = settings(max_examples=40, deadline=None)
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
@@ -108,6 +108,14 @@ def test_sparse_formulation_agrees(seed: int, size: int, as_of: dt.date) -> None
         assert sparse.reach(s, area) == reach(G, area, index=idx, model=model)
     assert sparse.coverage(s, by="Grid") == coverage(G, by="Grid", index=idx, linkage=link)
     assert sparse.reach(s, by="Building") == reach(G, by="Building", index=idx, model=model)
+
+
+def test_the_sparse_baseline_examples() -> None:
+    """The doctests of the bench's scipy baseline (``bench/`` is not among pytest's doctest paths)."""
+    import doctest
+
+    assert doctest.testmod(sparse).failed == 0
+
 
 
 weights_st = st.dictionaries(st.integers(0, 15), st.integers(0, 9), max_size=16)

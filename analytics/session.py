@@ -1,0 +1,142 @@
+"""One analytics session: a projection and the indexes and models its analyses share.
+
+Every analysis takes the projection and, optionally, the indexes it needs prebuilt: the
+:class:`~analytics.areas.AreaIndex` (areas and households), the
+:class:`~analytics.coverage.Linkage` (who links whom, who visited whom) and the
+:class:`~analytics.reach.ReachModel` (which unit reaches which building).  Running several
+analyses on one projection (a CLI command, a report, the API between two writes), build each
+of them once and pass it in: :class:`AnalyticsSession` does exactly that, lazily, and nothing
+else.  It is pure: a graph in, indexes and models out; no database, no files, no clock.
+
+The norms the analyses default to (``MEMBERS_NORM``, ``HOUSEHOLDS_NORM``, ``OVERLOAD_FACTOR``,
+``GRID_HOUSEHOLDS_NORM``, ``GRID_SIZE_TOLERANCE``) are named in :mod:`graph_schema.contract`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Literal
+
+from analytics.areas import AreaIndex
+from analytics.coverage import Linkage
+from analytics.reach import ReachModel
+
+Part = Literal["index", "linkage", "model"]
+"""What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel)."""
+
+PARTS: tuple[Part, ...] = ("index", "linkage", "model")
+
+
+class AnalyticsSession:
+    """A projection and its indexes and models, each built once, on first use.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A store's projection (``GraphStore.project()``), read-only from now on: the indexes
+        are built from it and would not see later changes.
+    index : AreaIndex, optional
+        An index of ``graph`` built beforehand (it is used instead of building one).
+
+    Attributes
+    ----------
+    graph : networkx.MultiDiGraph
+        The projection.
+
+    Notes
+    -----
+    The properties are safe to read from several threads at once (the API runs analyses on
+    worker threads): each part is built by one thread while the others wait for it.
+
+    Examples
+    --------
+    >>> from analytics import coverage, reach, tiny_city
+    >>> s = AnalyticsSession(tiny_city())
+    >>> s.built
+    ()
+    >>> coverage(s.graph, index=s.index, linkage=s.linkage).households.total
+    8
+    >>> s.built
+    ('index', 'linkage')
+    >>> reach(s.graph, index=s.index, model=s.model).households.reached
+    8
+    >>> s.built
+    ('index', 'linkage', 'model')
+    >>> s.index is s.index
+    True
+    """
+
+    def __init__(self, graph: Any, *, index: AreaIndex | None = None) -> None:
+        self.graph = graph
+        self._index = index
+        self._linkage: Linkage | None = None
+        self._model: ReachModel | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def index(self) -> AreaIndex:
+        """The areas, the households under them and the paths up (built on first use)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = AreaIndex.build(self.graph)
+        return self._index
+
+    @property
+    def linkage(self) -> Linkage:
+        """Vanguards, their LINKS and VISITED relationships (built on first use)."""
+        if self._linkage is None:
+            with self._lock:
+                if self._linkage is None:
+                    self._linkage = Linkage.build(self.graph)
+        return self._linkage
+
+    @property
+    def model(self) -> ReachModel:
+        """Which member unit reaches which building, and how (built on first use, with the index)."""
+        if self._model is None:
+            index = self.index
+            with self._lock:
+                if self._model is None:
+                    self._model = ReachModel.build(self.graph, index)
+        return self._model
+
+    @property
+    def built(self) -> tuple[Part, ...]:
+        """The parts built so far, in the order of :data:`PARTS`.
+
+        >>> from analytics import tiny_city
+        >>> AnalyticsSession(tiny_city()).built
+        ()
+        """
+        have = {"index": self._index, "linkage": self._linkage, "model": self._model}
+        return tuple(p for p in PARTS if have[p] is not None)
+
+    def build(self, *parts: Part) -> AnalyticsSession:
+        """Build ``parts`` now (all of them when none is named), e.g. on a worker thread; returns the session.
+
+        >>> from analytics import tiny_city
+        >>> AnalyticsSession(tiny_city()).build("linkage").built
+        ('linkage',)
+        >>> AnalyticsSession(tiny_city()).build().built
+        ('index', 'linkage', 'model')
+        """
+        for part in parts or PARTS:
+            if part not in PARTS:
+                raise ValueError(f"an analytics session builds {', '.join(PARTS)}, not {part!r}")
+            getattr(self, part)
+        return self
+
+    def __repr__(self) -> str:
+        g = self.graph
+        return (
+            f"AnalyticsSession({g.number_of_nodes():,} nodes, {g.number_of_edges():,} relationships; "
+            f"built: {', '.join(self.built) or 'nothing yet'})"
+        )
+
+
+__all__ = [
+    "PARTS",
+    "AnalyticsSession",
+    "Part",
+]

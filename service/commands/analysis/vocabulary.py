@@ -1,0 +1,81 @@
+"""The words of ``civicmesh analyze``: area levels, the projection each analysis reads, errors.
+
+The norms the commands default to (10 members, N = 15 households, overloaded above 2x, 300
+households a grid, ±50%) are :mod:`graph_schema.contract`'s.
+"""
+
+from __future__ import annotations
+
+from graph_schema import AREA_LABELS as _AREA_LABELS
+
+AREA_LABELS: tuple[str, ...] = tuple(label.value for label in _AREA_LABELS)
+"""Area labels from the top down: Street, Community, Grid, Building."""
+
+LEVELS: dict[str, str] = {"street": "Street", "community": "Community", "grid": "Grid", "building": "Building"}
+"""``--by`` values and the area label each stands for."""
+
+LABEL_NAMES: dict[str, str] = {
+    "Street": "street (街道/镇)",
+    "Community": "community (社区)",
+    "Grid": "grid (网格)",
+    "Building": "building (楼栋/院落)",
+    "Household": "household (户)",
+    "PartyOrganization": "party organization (党组织)",
+    "PartyMember": "party member (党员)",
+    "VanguardStation": "vanguard station (先锋驿站)",
+    "Alliance": "alliance (党建联盟)",
+    "AllianceMember": "alliance member unit (联盟成员单位)",
+}
+
+_AREAS_AND_HOUSEHOLDS = (*AREA_LABELS, "Household")
+PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "coverage": ((*_AREAS_AND_HOUSEHOLDS, "PartyMember"), ("PART_OF", "LIVES_IN", "LINKS", "VISITED")),
+    "reach": ((*_AREAS_AND_HOUSEHOLDS, "Alliance", "AllianceMember"), ("PART_OF", "JOINED", "SERVES", "MANAGES")),
+    "structure": (
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES"),
+    ),
+    "brokerage": (
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "AllianceMember"),
+        ("PART_OF", "REPORTS_TO", "GOVERNS", "BRANCH_OF", "LED_BY", "SERVES", "JOINED", "MANAGES"),
+    ),
+}
+"""The labels and relationship types each family of analyses reads (the projection asked of the store).
+
+``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion.
+The contract tests check that each gives the same answers as the whole graph.
+"""
+
+ANALYSES: dict[str, str] = {
+    "coverage": "coverage",
+    "load": "coverage",
+    "uncovered": "coverage",
+    "plan": "coverage",
+    "reach": "reach",
+    "expansion": "reach",
+    "structure": "structure",
+    "brokerage": "brokerage",
+}
+"""Each ``analyze`` sub-command and the projection it needs."""
+
+TABLE_TOP = 20
+"""Rows of a list shown in a table when ``--top`` is not given."""
+
+
+class UsageError(Exception):
+    """A mistake in the command (exit 2); the message is shown as is."""
+
+
+class StoreError(Exception):
+    """The store cannot be opened or read (exit 1)."""
+
+
+def plural(word: str, n: int = 2) -> str:
+    """``word`` for ``n`` things: ``grid``/``grids``, ``community``/``communities``.
+
+    >>> plural("community"), plural("grid"), plural("component", 1)
+    ('communities', 'grids', 'component')
+    """
+    if n == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
