@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,6 +14,14 @@ from resolvers.errors import ClientError
 from resolvers.node import decode_id
 
 _AREAS = [label.value for label in AREA_LABELS]
+
+AreaArg = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="The area to analyse: global ID of a Street, Community, Grid or Building (another type is "
+        "refused with WRONG_TYPE, an unknown area with NOT_FOUND); null: the whole city."
+    ),
+]
 
 
 def area_id(area: strawberry.ID | None) -> str | None:
@@ -37,17 +45,22 @@ async def run(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 @strawberry.type(description="A count out of a total; rate is null when the total is 0.")
 class Ratio:
-    total: int
-    covered: int
-    rate: float | None
+    total: int = strawberry.field(description="How many there are: the households (or members) of the area.")
+    covered: int = strawberry.field(
+        description="How many of them count: covered by a vanguard's LINKS (coverage, plans) or reached by a unit "
+        "(alliance reach)."
+    )
+    rate: float | None = strawberry.field(description="covered / total, from 0 to 1; null when total is 0.")
 
 
 @strawberry.type(description="An area an analysis speaks of (the city when id is null).")
 class AreaRef:
-    id: strawberry.ID | None
-    local_id: str | None
-    label: str
-    name: str | None
+    id: strawberry.ID | None = strawberry.field(description="Global ID of the area; null for the city.")
+    local_id: str | None = strawberry.field(description="The area's id inside the graph; null for the city.")
+    label: str = strawberry.field(description="Its type: Street, Community, Grid or Building, or City.")
+    name: str | None = strawberry.field(
+        description="Its name; null for the city, and in brokerage and coveragePlan (which do not look it up)."
+    )
 
 
 def area_ref(local: str | None, label: str, name: str | None) -> AreaRef:

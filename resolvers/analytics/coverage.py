@@ -7,51 +7,77 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from enum import Enum
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from resolvers.analytics.common import AreaRef, Ratio, area_id, area_ref, gid, ratio, run
+from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_id, area_ref, gid, ratio, run
 from resolvers.analytics.snapshot import _Snapshot, _snapshot
 from resolvers.context import Info
 from resolvers.errors import ClientError
 
 
-@strawberry.type(description="Covered households visited in the 31 days up to asOf (monthly contact).")
+@strawberry.type(
+    description="Active coverage (月联月访, monthly contact): covered households VISITED in the 31 days up to "
+    "asOf by a vanguard who LINKS them."
+)
 class ActiveCoverage:
-    as_of: dt.date
-    window_start: dt.date
-    households: int
-    rate: float | None
-    share_of_covered: float | None
+    as_of: dt.date = strawberry.field(description="The last day of the window (the asOf argument).")
+    window_start: dt.date = strawberry.field(
+        description="The first day of the window: asOf minus 30 days (31 days, both ends included)."
+    )
+    households: int = strawberry.field(description="Households actively covered: visited in the window.")
+    rate: float | None = strawberry.field(
+        description="households / all households of the area, 0 to 1; null when the area has none."
+    )
+    share_of_covered: float | None = strawberry.field(
+        description="households / covered households of the area, 0 to 1; null when none is covered."
+    )
 
 
-@strawberry.type(description="1+10+N coverage of one area.")
+_HOUSEHOLDS = (
+    "Households under the area (through PART_OF; the city: all households) and how many of them a vanguard "
+    "LINKS (1+10+N). LINKS from members who are not vanguards do not count."
+)
+_MEMBERS = (
+    "Party members who are not vanguards and live in the area's households (LIVES_IN; the city: all of them, "
+    "residence known or not), and how many of them a vanguard LINKS."
+)
+_ACTIVE = "Active coverage over the 31 days up to asOf; null when asOf is not given."
+
+
+@strawberry.type(description="1+10+N coverage of one area (a row of a breakdown).")
 class AreaCoverage:
-    area: AreaRef
-    households: Ratio
-    members: Ratio
-    active: ActiveCoverage | None
+    area: AreaRef = strawberry.field(description="The area of this row.")
+    households: Ratio = strawberry.field(description=_HOUSEHOLDS)
+    members: Ratio = strawberry.field(description=_MEMBERS)
+    active: ActiveCoverage | None = strawberry.field(description=_ACTIVE)
 
 
 @strawberry.enum(description="The load of a vanguard against the norms.")
 class LoadStatus(Enum):
-    IDLE = "idle"
-    OK = "ok"
-    OVERLOADED = "overloaded"
+    IDLE = strawberry.enum_value("idle", description="Links nobody (no LINKS at all).")
+    OK = strawberry.enum_value("ok", description="Links someone, within twice both norms.")
+    OVERLOADED = strawberry.enum_value(
+        "overloaded", description="Links more than twice the members norm, or more than twice the households norm."
+    )
 
 
 @strawberry.type(description="One vanguard's links, and the building and grid the vanguard lives in.")
 class VanguardLoad:
-    vanguard: strawberry.ID
-    local_id: str
-    members: int
-    households: int
-    status: LoadStatus
-    building: strawberry.ID | None
-    grid: strawberry.ID | None
+    vanguard: strawberry.ID = strawberry.field(description="Global ID of the vanguard member (a PartyMember).")
+    local_id: str = strawberry.field(description="The vanguard's id inside the graph.")
+    members: int = strawberry.field(description="Party members the vanguard LINKS (the 10 of 1+10+N).")
+    households: int = strawberry.field(description="Households the vanguard LINKS (the N of 1+10+N).")
+    status: LoadStatus = strawberry.field(description="The load against the norms.")
+    building: strawberry.ID | None = strawberry.field(
+        description="Global ID of the building the vanguard lives in; null when the residence is not recorded."
+    )
+    grid: strawberry.ID | None = strawberry.field(
+        description="Global ID of the grid of that building; null when not known."
+    )
 
 
 @strawberry.enum(description="Worst first: the order of a coverage breakdown.")
@@ -64,23 +90,30 @@ class BreakdownOrder(Enum):
 
 @strawberry.enum(description="An area level to break coverage down by (it must lie below the area asked about).")
 class AreaLevel(Enum):
-    STREET = "Street"
-    COMMUNITY = "Community"
-    GRID = "Grid"
-    BUILDING = "Building"
+    STREET = strawberry.enum_value("Street", description="街道/镇: by street (for the city only).")
+    COMMUNITY = strawberry.enum_value("Community", description="社区: by community.")
+    GRID = strawberry.enum_value("Grid", description="网格: by grid.")
+    BUILDING = strawberry.enum_value("Building", description="楼栋/院落: by building or courtyard.")
 
 
-@strawberry.type(description="Vanguard load against the norms (about 10 members and N households).")
+@strawberry.type(
+    description="Vanguard load against the 1+10+N norms, over the vanguards living in the area (a vanguard "
+    "belongs to the area of the household they live in)."
+)
 class LoadSummary:
-    members_norm: int
-    households_norm: int
-    vanguards: int
-    linked_members: int
-    linked_households: int
-    mean_members: float | None
-    mean_households: float | None
-    overloaded: list[VanguardLoad]
-    idle: list[VanguardLoad]
+    members_norm: int = strawberry.field(description="The members norm used (the membersNorm argument).")
+    households_norm: int = strawberry.field(description="The households norm N used (the householdsNorm argument).")
+    vanguards: int = strawberry.field(description="Vanguards living in the area (the city: all vanguards).")
+    linked_members: int = strawberry.field(description="Their LINKS to party members, summed over the vanguards.")
+    linked_households: int = strawberry.field(description="Their LINKS to households, summed over the vanguards.")
+    mean_members: float | None = strawberry.field(
+        description="Linked members per vanguard; null when there are no vanguards."
+    )
+    mean_households: float | None = strawberry.field(
+        description="Linked households per vanguard; null when there are no vanguards."
+    )
+    overloaded: list[VanguardLoad] = strawberry.field(description="The overloaded vanguards, by id.")
+    idle: list[VanguardLoad] = strawberry.field(description="The idle vanguards (no LINKS), by id.")
 
 
 @strawberry.type(
@@ -88,10 +121,10 @@ class LoadSummary:
     "load, uncoveredHouseholds and details are computed only when asked for."
 )
 class CoverageResult:
-    area: AreaRef
-    households: Ratio
-    members: Ratio
-    active: ActiveCoverage | None
+    area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")
+    households: Ratio = strawberry.field(description=_HOUSEHOLDS)
+    members: Ratio = strawberry.field(description=_MEMBERS)
+    active: ActiveCoverage | None = strawberry.field(description=_ACTIVE)
     _breakdown: strawberry.Private[list[AreaCoverage]]
     _snap: strawberry.Private[_Snapshot]
     _local: strawberry.Private[str | None]
@@ -103,7 +136,15 @@ class CoverageResult:
         description="The areas one level down (or at the level asked for with by), in area id order, or worst "
         "first with orderBy; first keeps that many."
     )
-    def breakdown(self, first: int | None = None, order_by: BreakdownOrder | None = None) -> list[AreaCoverage]:
+    def breakdown(
+        self,
+        first: Annotated[
+            int | None, strawberry.argument(description="Keep only the first this many rows (0 or more); null: all.")
+        ] = None,
+        order_by: Annotated[
+            BreakdownOrder | None, strawberry.argument(description="Worst first by this measure; null: by area id.")
+        ] = None,
+    ) -> list[AreaCoverage]:
         if first is not None and first < 0:
             raise ClientError(f"first must be 0 or more, got {first}", "BAD_USER_INPUT")
         rows = self._breakdown
@@ -182,17 +223,40 @@ def _vanguard_load(d: dict[str, Any]) -> VanguardLoad:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The coverage field of Query.")
 class CoverageQuery:
     @strawberry.field(description="1+10+N linkage coverage of an area (the city when area is omitted).")
     async def coverage(
         self,
         info: Info,
-        area: strawberry.ID | None = None,
-        as_of: dt.date | None = None,
-        members_norm: int = 10,
-        households_norm: int = 15,
-        by: AreaLevel | None = None,
+        area: AreaArg = None,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description="Also measure active coverage over the 31 days up to this day; null: active is null."
+            ),
+        ] = None,
+        members_norm: Annotated[
+            int,
+            strawberry.argument(
+                description="Party members a vanguard should link (about 10, the 10 of 1+10+N); load only: "
+                "overloaded above twice it."
+            ),
+        ] = 10,
+        households_norm: Annotated[
+            int,
+            strawberry.argument(
+                description="Households a vanguard should link (N; 15 by default, the article's average is 12.5); "
+                "load only: overloaded above twice it."
+            ),
+        ] = 15,
+        by: Annotated[
+            AreaLevel | None,
+            strawberry.argument(
+                description="Break down by this level, below the area asked about (refused otherwise); null: one "
+                "level down."
+            ),
+        ] = None,
     ) -> CoverageResult:
         snap = await _snapshot(info)
         local = area_id(area)

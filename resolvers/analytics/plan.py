@@ -4,29 +4,31 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from resolvers.analytics.common import AreaRef, Ratio, area_id, area_ref, as_json, gid, ratio, run
+from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_id, area_ref, as_json, gid, ratio, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
 
 
-@strawberry.type
+@strawberry.type(description="One LINKS the plan proposes: a vanguard takes an uncovered household of their grid.")
 class PlannedLink:
-    household: strawberry.ID
-    vanguard: strawberry.ID
-    same_building: bool
+    household: strawberry.ID = strawberry.field(description="Global ID of the uncovered household.")
+    vanguard: strawberry.ID = strawberry.field(description="Global ID of the vanguard member who would link it.")
+    same_building: bool = strawberry.field(description="Whether the vanguard lives in the household's building.")
 
 
 @strawberry.type(description="One grid of a coverage plan, over the households of the plan's area in it.")
 class GridPlan:
-    grid: AreaRef
-    before: Ratio
-    after: Ratio
-    assigned: int
-    same_building: int
+    grid: AreaRef = strawberry.field(description="The grid.")
+    before: Ratio = strawberry.field(description="The grid's households of the area, and how many are covered today.")
+    after: Ratio = strawberry.field(description="The same, once the plan's links are made.")
+    assigned: int = strawberry.field(description="Uncovered households the plan assigns in this grid.")
+    same_building: int = strawberry.field(description="Of those, assigned to a vanguard of their own building.")
     spare_capacity: int = strawberry.field(description="Of the vanguards living in the grid, before the plan.")
     left_uncovered: int = strawberry.field(description="Households no vanguard of the grid can take.")
     vanguards_needed: int = strawberry.field(
@@ -36,23 +38,38 @@ class GridPlan:
 
 @strawberry.type(description="Uncovered households assigned to vanguards with spare capacity (min-cost flow).")
 class CoveragePlanResult:
-    area: AreaRef
-    before: Ratio
-    after: Ratio
-    assigned: int
-    same_building: int
-    unassigned: int
+    area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")
+    before: Ratio = strawberry.field(description="The area's households, and how many are covered today.")
+    after: Ratio = strawberry.field(description="The same, once the plan's links are made.")
+    assigned: int = strawberry.field(description="Uncovered households the plan gives a vanguard.")
+    same_building: int = strawberry.field(description="Of those, given to a vanguard of their own building.")
+    unassigned: int = strawberry.field(description="Uncovered households left without a vanguard.")
     without_grid: int = strawberry.field(description="Uncovered households in no building or in no grid.")
     grids: list[GridPlan] = strawberry.field(description="Per grid with households in the area, by grid id.")
-    assignments: list[PlannedLink]
-    details: JSON
+    assignments: list[PlannedLink] = strawberry.field(
+        description="Every proposed link, by grid, vanguard and household (not paged: ask for a small area on a "
+        "large city)."
+    )
+    details: JSON = strawberry.field(
+        description="The complete figures as JSON (what `civicmesh analyze plan` prints), the unassigned "
+        "households listed."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The coveragePlan field of Query.")
 class PlanQuery:
     @strawberry.field(description="A plan assigning uncovered households to vanguards with spare capacity.")
     async def coverage_plan(
-        self, info: Info, area: strawberry.ID | None = None, households_norm: int = 15
+        self,
+        info: Info,
+        area: AreaArg = None,
+        households_norm: Annotated[
+            int,
+            strawberry.argument(
+                description="Households a vanguard should link (N, 15 by default): a vanguard's spare capacity is "
+                "this minus the households they link today."
+            ),
+        ] = 15,
     ) -> CoveragePlanResult:
         snap = await _snapshot(info)
         local = area_id(area)

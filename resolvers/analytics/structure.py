@@ -8,28 +8,41 @@ import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from resolvers.analytics.common import AreaRef, area_id, area_ref, as_json, run
+from resolvers.analytics.common import AreaArg, AreaRef, area_id, area_ref, as_json, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
 
 
 @strawberry.type(description="Structure completeness of an area (grids, buildings, communities, star ratings).")
 class StructureResult:
-    area: AreaRef
-    grids: int
-    grids_with_branch_rate: float | None
-    buildings: int
-    buildings_with_group_rate: float | None
-    communities: int
-    communities_with_alliance_rate: float | None
-    grids_off_norm: int
-    details: JSON
+    area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")
+    grids: int = strawberry.field(description="Grids in the area.")
+    grids_with_branch_rate: float | None = strawberry.field(
+        description="Share of the grids governed by a GRID_BRANCH or BUILDING_GROUP (every grid should have a "
+        "branch or group), 0 to 1; null without grids."
+    )
+    buildings: int = strawberry.field(description="Buildings and courtyards in the area.")
+    buildings_with_group_rate: float | None = strawberry.field(
+        description="Share of the buildings governed by a BUILDING_GROUP, 0 to 1; null without buildings."
+    )
+    communities: int = strawberry.field(description="Communities in the area.")
+    communities_with_alliance_rate: float | None = strawberry.field(
+        description="Share of the communities an alliance SERVES, directly or through their street, 0 to 1; null "
+        "without communities."
+    )
+    grids_off_norm: int = strawberry.field(
+        description="Grids whose household count is outside ±50% of their norm (their targetHouseholds, else 300)."
+    )
+    details: JSON = strawberry.field(
+        description="The complete figures as JSON (what `civicmesh analyze structure` prints): the off-norm grids, "
+        "grids without a branch, communities without an alliance, the star spread per street."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The structure field of Query.")
 class StructureQuery:
     @strawberry.field(description="Structure completeness: branches on grids, groups in buildings, alliances.")
-    async def structure(self, info: Info, area: strawberry.ID | None = None) -> StructureResult:
+    async def structure(self, info: Info, area: AreaArg = None) -> StructureResult:
         snap = await _snapshot(info)
         rep = await run(A.structure, snap.graph, area_id(area), index=snap.index)
         return StructureResult(
