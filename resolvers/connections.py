@@ -36,30 +36,29 @@ T = TypeVar("T")
 First = Annotated[
     int | None,
     strawberry.argument(
-        description="Page forwards: at most this many nodes, from the start of the listing or after `after`. "
-        "Without first and last a page has the service's default size (100 unless configured); more than its "
-        "largest page (500 unless configured) is refused with PAGE_SIZE_EXCEEDED. Not together with last."
+        description="Forward paging: at most this many nodes (default 100, at most 500, unless the service is "
+        "configured otherwise; more is refused with PAGE_SIZE_EXCEEDED). Not with last."
     ),
 ]
 After = Annotated[
     str | None,
     strawberry.argument(
-        description="Page forwards from this cursor (an edge's cursor, or pageInfo.endCursor of the page "
-        "before): the nodes after it. Goes with first, not with last."
+        description="Forward paging: the nodes after this cursor (pageInfo.endCursor of the page before). Goes "
+        "with first."
     ),
 ]
 Last = Annotated[
     int | None,
     strawberry.argument(
-        description="Page backwards: at most this many nodes, the last ones of the listing or the last ones "
-        "before `before` (same limits as first). Not together with first."
+        description="Backward paging: at most this many nodes, the last ones before `before` (or of the listing); "
+        "the same limits as first. Not with first."
     ),
 ]
 Before = Annotated[
     str | None,
     strawberry.argument(
-        description="Page backwards from this cursor (an edge's cursor, or pageInfo.startCursor of the page "
-        "after): the nodes before it. Goes with last (alone: a page of the default size), not with first."
+        description="Backward paging: the nodes before this cursor (pageInfo.startCursor of the page after). Goes "
+        "with last."
     ),
 ]
 

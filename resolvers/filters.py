@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 
@@ -162,4 +162,5 @@ def node_order(info: Info, label: Label, order: NodeOrder | None) -> Order:
         return Order()
     if order.field is OrderField.NAME and not info.context.viewer.may_search(label):
         raise ClientError(f"names of {label} are personal information: ordering by them is not allowed", "PII")
-    return Order(field=order.field.value, descending=order.direction is OrderDirection.DESC)
+    field = cast(str, order.field.value)  # strawberry.enum_value's value, unwrapped by strawberry.enum
+    return Order(field=field, descending=order.direction is OrderDirection.DESC)
