@@ -39,11 +39,11 @@ def undescribed(introspection: dict[str, Any]) -> list[str]:
 def test_the_check_finds_what_has_no_description() -> None:
     from graphql import build_schema as from_sdl
 
-    sdl = '''
+    sdl = """
     "A query." type Query { "Described." a(x: Int, "Described." y: Int): E  b: Int }
     enum E { "Described." ONE TWO }
     "An input." input I { "Described." p: Int q: Int }
-    '''
+    """
     assert undescribed(introspection_from_schema(from_sdl(sdl))) == [
         "argument Query.a(x:)",
         "field Query.b",
