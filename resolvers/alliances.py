@@ -11,11 +11,22 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
-from resolvers.connections import Connection, SinceConnection, list_connection, related, related_one
+from resolvers.connections import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    SinceConnection,
+    list_connection,
+    related,
+    related_one,
+)
 from resolvers.context import Info
 from resolvers.enums import ResourceKind, UnitKind
-from resolvers.filters import AllianceFilter, AllianceMemberFilter, NodeOrder, node_filter, node_order
+from resolvers.filters import FILTER, AllianceFilter, AllianceMemberFilter, OrderBy, node_filter, node_order
 from resolvers.node import Area, Node, global_id, node_type
+from resolvers.properties import prop
 
 if TYPE_CHECKING:
     from resolvers.areas import Building
@@ -28,10 +39,13 @@ OUT, IN = Direction.OUT, Direction.IN
 
 
 @node_type(Label.ALLIANCE)
-@strawberry.type(description="A party-building alliance (党建联盟).")
+@strawberry.type(
+    description="A party-building alliance (党建联盟): led by party organizations, it pools member units to serve "
+    "communities and streets."
+)
 class Alliance(Node):
-    name: str
-    theme: str | None
+    name: str = strawberry.field(description=prop(Label.ALLIANCE, "name"))
+    theme: str | None = strawberry.field(description=prop(Label.ALLIANCE, "theme"))
 
     @classmethod
     def from_record(cls, record: Record) -> Alliance:
@@ -41,10 +55,10 @@ class Alliance(Node):
     async def led_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganizationT]:
         return await related(info, self.record, RelType.LED_BY, OUT, None, first, after, last, before)
 
@@ -52,10 +66,10 @@ class Alliance(Node):
     async def serves(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Area]:
         return await related(info, self.record, RelType.SERVES, OUT, None, first, after, last, before)
 
@@ -63,10 +77,10 @@ class Alliance(Node):
     async def members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[AllianceMember]:
         return await related(info, self.record, RelType.JOINED, IN, None, first, after, last, before, "since")
 
@@ -74,10 +88,10 @@ class Alliance(Node):
 @node_type(Label.ALLIANCE_MEMBER)
 @strawberry.type(description="An alliance member unit (联盟成员单位): enterprise, bank, association, property company…")
 class AllianceMember(Node):
-    name: str
-    kind: UnitKind
-    credit_code: str | None = strawberry.field(description="Unified social credit code (统一社会信用代码).")
-    resources: list[ResourceKind]
+    name: str = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "name"))
+    kind: UnitKind = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "kind"))
+    credit_code: str | None = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "credit_code"))
+    resources: list[ResourceKind] = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "resources"))
 
     @classmethod
     def from_record(cls, record: Record) -> AllianceMember:
@@ -95,10 +109,10 @@ class AllianceMember(Node):
     async def alliances(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[Alliance]:
         return await related(info, self.record, RelType.JOINED, OUT, None, first, after, last, before, "since")
 
@@ -106,10 +120,10 @@ class AllianceMember(Node):
     async def manages(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[BuildingT]:
         return await related(info, self.record, RelType.MANAGES, OUT, None, first, after, last, before)
 
@@ -118,34 +132,34 @@ class AllianceMember(Node):
         return await related_one(info, self.record, RelType.BRANCH_OF, IN)
 
 
-@strawberry.type
+@strawberry.type(description="Root listings of the party-building alliances and their units.")
 class AllianceQuery:
-    @strawberry.field(description="Party-building alliances.")
+    @strawberry.field(description="Party-building alliances (党建联盟), a page at a time.")
     async def alliances(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: AllianceFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[AllianceFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[Alliance]:
         label = Label.ALLIANCE
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Alliance member units.")
+    @strawberry.field(description="Alliance member units (联盟成员单位), a page at a time.")
     async def alliance_members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: AllianceMemberFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[AllianceMemberFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[AllianceMember]:
         label = Label.ALLIANCE_MEMBER
         return await list_connection(

@@ -15,20 +15,33 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
-from resolvers.connections import Connection, SinceConnection, VisitConnection, list_connection, related, related_one
+from resolvers.connections import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    SinceConnection,
+    VisitConnection,
+    list_connection,
+    related,
+    related_one,
+)
 from resolvers.context import Info
 from resolvers.enums import BuildingKind, GridKind, HouseholdTag
 from resolvers.filters import (
+    FILTER,
     BuildingFilter,
     CommunityFilter,
     GridFilter,
     HouseholdFilter,
-    NodeOrder,
+    OrderBy,
     StreetFilter,
     node_filter,
     node_order,
 )
 from resolvers.node import Area, Node, global_id, node_type
+from resolvers.properties import prop
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -52,9 +65,9 @@ async def _governed_by(
 
 
 @node_type(Label.STREET)
-@strawberry.type(description="A street or town (街道/镇).")
+@strawberry.type(description="A street or town (街道/镇): the top of the governance network (一张网).")
 class Street(Area):
-    code: str | None = strawberry.field(description="Administrative division code (9 digits).")
+    code: str | None = strawberry.field(description=prop(Label.STREET, "code"))
 
     @classmethod
     def from_record(cls, record: Record) -> Street:
@@ -64,10 +77,10 @@ class Street(Area):
     async def communities(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Community]:
         return await related(info, self.record, PART_OF, IN, [Label.COMMUNITY.value], first, after, last, before)
 
@@ -75,10 +88,10 @@ class Street(Area):
     async def governed_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganizationT]:
         return await _governed_by(info, self.record, first, after, last, before)
 
@@ -86,18 +99,18 @@ class Street(Area):
     async def served_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AllianceT]:
         return await related(info, self.record, SERVES, IN, None, first, after, last, before)
 
 
 @node_type(Label.COMMUNITY)
-@strawberry.type(description="A community (社区).")
+@strawberry.type(description="A community (社区), part of one street.")
 class Community(Area):
-    code: str | None = strawberry.field(description="Administrative division code (12 digits).")
+    code: str | None = strawberry.field(description=prop(Label.COMMUNITY, "code"))
 
     @classmethod
     def from_record(cls, record: Record) -> Community:
@@ -111,10 +124,10 @@ class Community(Area):
     async def grids(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Grid]:
         return await related(info, self.record, PART_OF, IN, [Label.GRID.value], first, after, last, before)
 
@@ -122,10 +135,10 @@ class Community(Area):
     async def governed_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganizationT]:
         return await _governed_by(info, self.record, first, after, last, before)
 
@@ -133,10 +146,10 @@ class Community(Area):
     async def served_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AllianceT]:
         return await related(info, self.record, SERVES, IN, None, first, after, last, before)
 
@@ -144,19 +157,22 @@ class Community(Area):
     async def reported_members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[PartyMemberT]:
         return await related(info, self.record, RelType.REPORTED_TO, IN, None, first, after, last, before, "since")
 
 
 @node_type(Label.GRID)
-@strawberry.type(description="A grid (网格).")
+@strawberry.type(description="A grid (网格) of about 300 households, part of one community.")
 class Grid(Area):
-    kinds: list[GridKind] = strawberry.field(description="The grid types merged into this grid.")
-    target_households: int = strawberry.field(description="The households a grid should have (norm about 300).")
+    kinds: list[GridKind] = strawberry.field(description=prop(Label.GRID, "kinds"))
+    target_households: int = strawberry.field(
+        description="The households the grid should have (目标户数): its own target when recorded, else the norm "
+        "of 300. Structure analytics flag a grid outside ±50% of it."
+    )
 
     @classmethod
     def from_record(cls, record: Record) -> Grid:
@@ -177,10 +193,10 @@ class Grid(Area):
     async def buildings(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Building]:
         return await related(info, self.record, PART_OF, IN, [Label.BUILDING.value], first, after, last, before)
 
@@ -188,19 +204,19 @@ class Grid(Area):
     async def governed_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganizationT]:
         return await _governed_by(info, self.record, first, after, last, before)
 
 
 @node_type(Label.BUILDING)
-@strawberry.type(description="A building (楼栋) or courtyard (院落).")
+@strawberry.type(description="A building (楼栋) or courtyard (院落), part of one grid.")
 class Building(Area):
-    kind: BuildingKind
-    address: str | None
+    kind: BuildingKind = strawberry.field(description=prop(Label.BUILDING, "kind"))
+    address: str | None = strawberry.field(description=prop(Label.BUILDING, "address"))
 
     @classmethod
     def from_record(cls, record: Record) -> Building:
@@ -215,10 +231,10 @@ class Building(Area):
     async def households(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Household]:
         return await related(info, self.record, PART_OF, IN, [Label.HOUSEHOLD.value], first, after, last, before)
 
@@ -226,10 +242,10 @@ class Building(Area):
     async def governed_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganizationT]:
         return await _governed_by(info, self.record, first, after, last, before)
 
@@ -237,10 +253,10 @@ class Building(Area):
     async def stations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[VanguardStationT]:
         return await related(info, self.record, RelType.LOCATED_IN, IN, None, first, after, last, before)
 
@@ -248,21 +264,24 @@ class Building(Area):
     async def managed_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AllianceMemberT]:
         return await related(info, self.record, RelType.MANAGES, IN, None, first, after, last, before)
 
 
 @node_type(Label.HOUSEHOLD)
-@strawberry.type(description="A household (户). headName, phone and headIdNumber are masked unless PII is revealed.")
+@strawberry.type(
+    description="A household (户), part of one building. headName, phone and headIdNumber are personal "
+    "information, masked unless the viewer may see personal information."
+)
 class Household(Node):
-    name: str
-    address: str | None
-    size: int | None
-    tags: list[HouseholdTag]
+    name: str = strawberry.field(description=prop(Label.HOUSEHOLD, "name"))
+    address: str | None = strawberry.field(description=prop(Label.HOUSEHOLD, "address"))
+    size: int | None = strawberry.field(description=prop(Label.HOUSEHOLD, "size"))
+    tags: list[HouseholdTag] = strawberry.field(description=prop(Label.HOUSEHOLD, "tags"))
 
     @classmethod
     def from_record(cls, record: Record) -> Household:
@@ -276,15 +295,15 @@ class Household(Node):
             tags=p.get("tags") or [],
         )
 
-    @strawberry.field(description="The head of the household (personal information, masked by default).")
+    @strawberry.field(description=prop(Label.HOUSEHOLD, "head_name"))
     def head_name(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "head_name")
 
-    @strawberry.field(description="Mobile number (personal information, masked by default).")
+    @strawberry.field(description=prop(Label.HOUSEHOLD, "phone"))
     def phone(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "phone")
 
-    @strawberry.field(description="Resident ID of the head (personal information, masked by default).")
+    @strawberry.field(description=prop(Label.HOUSEHOLD, "head_id_number"))
     def head_id_number(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "head_id_number")
 
@@ -296,10 +315,10 @@ class Household(Node):
     async def residents(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyMemberT]:
         return await related(info, self.record, RelType.LIVES_IN, IN, None, first, after, last, before)
 
@@ -307,10 +326,10 @@ class Household(Node):
     async def linked_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[PartyMemberT]:
         return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
 
@@ -318,90 +337,90 @@ class Household(Node):
     async def visits(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> VisitConnection[PartyMemberT]:
         return await related(info, self.record, RelType.VISITED, IN, None, first, after, last, before, "visit")
 
 
-@strawberry.type
+@strawberry.type(description="Root listings of the governance network (一张网).")
 class AreaQuery:
-    @strawberry.field(description="Streets and towns.")
+    @strawberry.field(description="Streets and towns (街道/镇), a page at a time.")
     async def streets(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: StreetFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[StreetFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[Street]:
         label = Label.STREET
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Communities.")
+    @strawberry.field(description="Communities (社区), a page at a time.")
     async def communities(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: CommunityFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[CommunityFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[Community]:
         label = Label.COMMUNITY
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Grids.")
+    @strawberry.field(description="Grids (网格), a page at a time.")
     async def grids(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: GridFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[GridFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[Grid]:
         label = Label.GRID
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Buildings and courtyards.")
+    @strawberry.field(description="Buildings and courtyards (楼栋/院落), a page at a time.")
     async def buildings(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: BuildingFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[BuildingFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[Building]:
         label = Label.BUILDING
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Households.")
+    @strawberry.field(description="Households (户), a page at a time (names are not personal information).")
     async def households(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: HouseholdFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[HouseholdFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[Household]:
         label = Label.HOUSEHOLD
         return await list_connection(

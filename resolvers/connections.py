@@ -18,7 +18,7 @@ import bisect
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -32,13 +32,55 @@ from resolvers.node import as_node, date_of
 
 T = TypeVar("T")
 
+# --- the page arguments every listing takes --------------------------------------------
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Forward paging: at most this many nodes (default 100, at most 500, unless the service is "
+        "configured otherwise; more is refused with PAGE_SIZE_EXCEEDED). Not with last."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Forward paging: the nodes after this cursor (pageInfo.endCursor of the page before). Goes "
+        "with first."
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Backward paging: at most this many nodes, the last ones before `before` (or of the listing); "
+        "the same limits as first. Not with first."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Backward paging: the nodes before this cursor (pageInfo.startCursor of the page after). Goes "
+        "with last."
+    ),
+]
+
+_CURSOR = "Opaque position of this edge in its listing: pass it as after (or before) to page on from here."
+
 
 @strawberry.type(description="Where a page sits in its listing (Relay).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether nodes follow this page (when paging backwards: whether `before` was given)."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether nodes precede this page (when paging forwards: whether `after` was given)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first edge (pass it as before for the page before); null when the page "
+        "is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last edge (pass it as after for the next page); null when the page is "
+        "empty."
+    )
 
 
 def _cursor(key: Any) -> str:
@@ -47,32 +89,34 @@ def _cursor(key: Any) -> str:
 
 @strawberry.type(description="A node in a listing, with its cursor.")
 class Edge(Generic[T]):
-    node: T
+    node: T = strawberry.field(description="The node.")
     key: strawberry.Private[Any]
 
-    @strawberry.field(description="Opaque position of this edge: pass it as after or before.")
+    @strawberry.field(description=_CURSOR)
     def cursor(self) -> str:
         return _cursor(self.key)
 
 
 @strawberry.type(description="A node reached through a relationship that has a start date (since).")
 class SinceEdge(Generic[T]):
-    node: T
-    since: dt.date | None = strawberry.field(description="When the relationship started (when recorded).")
+    node: T = strawberry.field(description="The node at the other end of the relationship.")
+    since: dt.date | None = strawberry.field(
+        description="When the relationship started (its since property); null when not recorded."
+    )
     key: strawberry.Private[Any]
 
-    @strawberry.field(description="Opaque position of this edge: pass it as after or before.")
+    @strawberry.field(description=_CURSOR)
     def cursor(self) -> str:
         return _cursor(self.key)
 
 
 @strawberry.type(description="A visit (走访): the node at the other end and the day of the visit.")
 class VisitEdge(Generic[T]):
-    node: T
+    node: T = strawberry.field(description="The node at the other end: the visiting member or the visited household.")
     on: dt.date = strawberry.field(description="The day of the visit.")
     key: strawberry.Private[Any]
 
-    @strawberry.field(description="Opaque position of this edge: pass it as after or before.")
+    @strawberry.field(description=_CURSOR)
     def cursor(self) -> str:
         return _cursor(self.key)
 
@@ -81,47 +125,63 @@ async def _no_count() -> int:
     return 0
 
 
-@strawberry.type(description="A page of nodes (Relay connection).")
+@strawberry.type(
+    description="A page of nodes (Relay connection). Root listings are sorted by orderBy (id ascending by "
+    "default); the lists of a node's relationships by the other node's id."
+)
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The nodes of this page with their cursors, in listing order.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more pages, and the cursors to reach them.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="The nodes of this page (the edges' nodes, for clients that need no cursors).")
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
 
-    @strawberry.field(description="How many nodes the whole listing has (all pages).")
+    @strawberry.field(
+        description="How many nodes the whole listing has (all pages, filter applied); counted only when selected."
+    )
     async def total_count(self) -> int:
         return await self.count()
 
 
-@strawberry.type(description="A page of nodes reached through relationships with a start date.")
+@strawberry.type(
+    description="A page of nodes reached through relationships with a start date (LINKS, REPORTED_TO, JOINED), "
+    "sorted by the other node's id."
+)
 class SinceConnection(Generic[T]):
-    edges: list[SinceEdge[T]]
-    page_info: PageInfo
+    edges: list[SinceEdge[T]] = strawberry.field(
+        description="The nodes of this page with the relationships' since dates."
+    )
+    page_info: PageInfo = strawberry.field(description="Whether there are more pages, and the cursors to reach them.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field(description="The nodes of this page.")
+    @strawberry.field(
+        description="The nodes of this page (the edges' nodes, for clients that need neither cursors nor dates)."
+    )
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
 
-    @strawberry.field(description="How many relationships the whole listing has (all pages).")
+    @strawberry.field(
+        description="How many relationships the whole listing has (all pages); counted only when selected."
+    )
     async def total_count(self) -> int:
         return await self.count()
 
 
-@strawberry.type(description="A page of visits.")
+@strawberry.type(
+    description="A page of visits (VISITED, 月联月访), sorted by the other node's id, then by the day of the visit."
+)
 class VisitConnection(Generic[T]):
-    edges: list[VisitEdge[T]]
-    page_info: PageInfo
+    edges: list[VisitEdge[T]] = strawberry.field(description="The visits of this page: who or what, and on which day.")
+    page_info: PageInfo = strawberry.field(description="Whether there are more pages, and the cursors to reach them.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="The nodes of this page (a node visited twice appears twice).")
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
 
-    @strawberry.field(description="How many visits the whole listing has (all pages).")
+    @strawberry.field(description="How many visits the whole listing has (all pages); counted only when selected.")
     async def total_count(self) -> int:
         return await self.count()
 
@@ -309,9 +369,13 @@ async def related_all(
 
 
 __all__ = [
+    "After",
+    "Before",
     "Connection",
     "Edge",
     "EdgeKind",
+    "First",
+    "Last",
     "PageInfo",
     "SinceConnection",
     "SinceEdge",

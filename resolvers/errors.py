@@ -25,6 +25,11 @@ class ClientError(GraphQLError):
         self.code = code
 
 
+ERRORS = (
+    "Why nothing was written, one entry per problem (every problem of the input at once); empty when the "
+    "mutation succeeded."
+)
+
 _CAMEL = re.compile(r"_([a-z0-9])")
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, cast
 
 import strawberry
 
@@ -28,6 +28,7 @@ from resolvers.node import decode_id
 
 AREA_NAMES = [a.value for a in AREA_LABELS]
 
+FILTER = "Only the nodes that meet every condition given (null or {}: all of them)."
 _NAME = "Nodes whose name contains this text (case-insensitive; Chinese substrings work)."
 _WITHIN = (
     "Only nodes within this area (global ID of a Street, Community, Grid or Building): under it through "
@@ -36,78 +37,95 @@ _WITHIN = (
 )
 
 
-@strawberry.input(description="How to sort a listing.")
+@strawberry.input(description="How to sort a listing; id is always the final tie-break, so pages never overlap.")
 class NodeOrder:
-    field: OrderField = OrderField.ID
-    direction: OrderDirection = OrderDirection.ASC
+    field: OrderField = strawberry.field(default=OrderField.ID, description="What to sort by (default ID).")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Ascending or descending (default ASC)."
+    )
 
 
-@strawberry.input
+OrderBy = Annotated[
+    NodeOrder | None,
+    strawberry.argument(
+        description="How to sort the listing (null: by id, ascending). Cursors belong to one order: keep it the "
+        "same while paging."
+    ),
+]
+
+
+@strawberry.input(description="Conditions on streets and towns (街道/镇).")
 class StreetFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on communities (社区).")
 class CommunityFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on grids (网格).")
 class GridFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
     kind: GridKind | None = strawberry.field(default=None, description="Grids whose kinds include this one.")
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on buildings and courtyards (楼栋/院落).")
 class BuildingFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
-    kind: BuildingKind | None = None
+    kind: BuildingKind | None = strawberry.field(default=None, description="Only buildings, or only courtyards.")
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on households (户).")
 class HouseholdFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
     tag: HouseholdTag | None = strawberry.field(default=None, description="Households tagged with this tag.")
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on party organizations (党组织).")
 class PartyOrganizationFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
-    level: OrgLevel | None = None
-    star: Star | None = None
+    level: OrgLevel | None = strawberry.field(default=None, description="Organizations of this level.")
+    star: Star | None = strawberry.field(
+        default=None, description="Organizations with this star rating (the unrated cannot be asked for here)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on party members (党员).")
 class PartyMemberFilter:
     name_contains: str | None = strawberry.field(
-        default=None, description=_NAME + " Member names are personal information: only where PII is revealed."
+        default=None,
+        description=_NAME + " Member names are personal information: refused (code PII) unless the viewer may "
+        "see personal information.",
     )
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
-    kind: MemberKind | None = None
-    vanguard: bool | None = None
+    kind: MemberKind | None = strawberry.field(default=None, description="Members of this kind.")
+    vanguard: bool | None = strawberry.field(
+        default=None, description="true: vanguard members (先锋党员) only; false: the others only."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on vanguard stations (先锋驿站).")
 class VanguardStationFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on party-building alliances (党建联盟).")
 class AllianceFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on alliance member units (联盟成员单位).")
 class AllianceMemberFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
-    kind: UnitKind | None = None
+    kind: UnitKind | None = strawberry.field(default=None, description="Units of this kind.")
     resource: ResourceKind | None = strawberry.field(default=None, description="Units that bring this resource.")
 
 
@@ -144,4 +162,5 @@ def node_order(info: Info, label: Label, order: NodeOrder | None) -> Order:
         return Order()
     if order.field is OrderField.NAME and not info.context.viewer.may_search(label):
         raise ClientError(f"names of {label} are personal information: ordering by them is not allowed", "PII")
-    return Order(field=order.field.value, descending=order.direction is OrderDirection.DESC)
+    field = cast(str, order.field.value)  # strawberry.enum_value's value, unwrapped by strawberry.enum
+    return Order(field=field, descending=order.direction is OrderDirection.DESC)

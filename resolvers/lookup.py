@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -23,14 +23,26 @@ async def _lookup(info: Info, ids: list[strawberry.ID]) -> list[Any]:
     return out
 
 
-@strawberry.type
+@strawberry.type(description="Finding nodes by global ID or by name.")
 class LookupQuery:
     @strawberry.field(description="The node with this global ID, or null when there is none.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID (Node.id).")]
+    ) -> Node | None:
         return (await _lookup(info, [id]))[0]
 
     @strawberry.field(description="The nodes with these global IDs, in order; null where there is none.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Global IDs, at most the service's largest page (500 unless configured); more is "
+                "refused (PAGE_SIZE_EXCEEDED)."
+            ),
+        ],
+    ) -> list[Node | None]:
         if len(ids) > info.context.config.max_page_size:
             raise ClientError(
                 f"ids: {len(ids)} is more than this service looks up at once ({info.context.config.max_page_size})",
@@ -42,7 +54,26 @@ class LookupQuery:
         description="Nodes whose name contains text (case-insensitive, Chinese substrings included), shortest names "
         "first. Party members' names are personal information: they are searched only where PII is revealed."
     )
-    async def search(self, info: Info, text: str, labels: list[Label] | None = None, first: int = 20) -> list[Node]:
+    async def search(
+        self,
+        info: Info,
+        text: Annotated[
+            str, strawberry.argument(description="The text a name must contain; blank text finds nothing.")
+        ],
+        labels: Annotated[
+            list[Label] | None,
+            strawberry.argument(
+                description="Only nodes of these types (null or empty: every type whose names may be searched). "
+                "Naming PartyMember is refused (code PII) unless the viewer may see personal information."
+            ),
+        ] = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="At most this many nodes (0 to the service's largest page, 500 unless configured)."
+            ),
+        ] = 20,
+    ) -> list[Node]:
         ctx = info.context
         if first < 0 or first > ctx.config.max_page_size:
             raise ClientError(

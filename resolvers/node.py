@@ -23,7 +23,9 @@ LABELS = frozenset(label.value for label in Label)
 
 @strawberry.interface(description="An object with a global ID (Relay): base64 of '<TypeName>:<id>'.")
 class Node:
-    id: strawberry.ID = strawberry.field(description="The global ID.")
+    id: strawberry.ID = strawberry.field(
+        description="The global ID: base64 of '<TypeName>:<localId>'. Pass it to node(id:) and to mutations."
+    )
     record: strawberry.Private[Record]
 
     @strawberry.field(description="The id inside the graph (unique across all labels), as stored and imported.")
@@ -33,7 +35,7 @@ class Node:
 
 @strawberry.interface(description="An area of the governance network: a street, community, grid or building.")
 class Area(Node):
-    name: str
+    name: str = strawberry.field(description="The area's name (名称).")
 
 
 class _FromRecord(Protocol):

@@ -15,12 +15,24 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
-from resolvers.connections import Connection, SinceConnection, VisitConnection, list_connection, related, related_one
+from resolvers.connections import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    SinceConnection,
+    VisitConnection,
+    list_connection,
+    related,
+    related_one,
+)
 from resolvers.context import Info
 from resolvers.enums import Gender, MemberKind, OrgLevel, Star
 from resolvers.errors import ClientError
 from resolvers.filters import (
-    NodeOrder,
+    FILTER,
+    OrderBy,
     PartyMemberFilter,
     PartyOrganizationFilter,
     VanguardStationFilter,
@@ -28,6 +40,7 @@ from resolvers.filters import (
     node_order,
 )
 from resolvers.node import Area, Node, as_node, global_id, node_type
+from resolvers.properties import prop
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -44,6 +57,15 @@ REPORTS_TO = RelType.REPORTS_TO.value
 PM, HH, ORG = Label.PARTY_MEMBER.value, Label.HOUSEHOLD.value, Label.PARTY_ORGANIZATION.value
 
 
+MaxDepth = Annotated[
+    int,
+    strawberry.argument(
+        description="How many REPORTS_TO steps to follow, from 1 to the service's limit (10 unless configured); "
+        "outside that range the request is refused (BAD_DEPTH)."
+    ),
+]
+
+
 def _depth(info: Info, value: int, argument: str) -> int:
     limit = info.context.config.max_subtree_depth
     if value < 1 or value > limit:
@@ -53,16 +75,19 @@ def _depth(info: Info, value: int, argument: str) -> int:
 
 @strawberry.type(description="An organization below another one, and how many REPORTS_TO steps below it is.")
 class SubtreeEntry:
-    node: PartyOrganization
-    depth: int
+    node: PartyOrganization = strawberry.field(description="The organization below.")
+    depth: int = strawberry.field(description="REPORTS_TO steps from the organization asked about: 1 for a child.")
 
 
 @node_type(Label.PARTY_ORGANIZATION)
-@strawberry.type(description="A party organization (党组织): committee, branch or group.")
+@strawberry.type(
+    description="A party organization (党组织): street or community committee, grid branch, building group, or a "
+    "unit's own branch; they form one tree through REPORTS_TO."
+)
 class PartyOrganization(Node):
-    name: str
-    level: OrgLevel
-    star: Star | None = strawberry.field(description='Star rating ("双强双优"), when rated.')
+    name: str = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "name"))
+    level: OrgLevel = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "level"))
+    star: Star | None = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "star"))
 
     @classmethod
     def from_record(cls, record: Record) -> PartyOrganization:
@@ -77,22 +102,25 @@ class PartyOrganization(Node):
     async def children(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganization]:
         return await related(info, self.record, REPORTS_TO, IN, None, first, after, last, before)
 
-    @strawberry.field(description="The chain of organizations above it, nearest first.")
-    async def ancestors(self, info: Info, max_depth: int = 10) -> list[PartyOrganization]:
+    @strawberry.field(description="The chain of organizations above it (REPORTS_TO), nearest first; empty at the top.")
+    async def ancestors(self, info: Info, max_depth: MaxDepth = 10) -> list[PartyOrganization]:
         found = await info.context.loaders.ancestors(REPORTS_TO, _depth(info, max_depth, "maxDepth")).load(
             self.record.id
         )
         return [as_node(n) for n in found]
 
-    @strawberry.field(description="Organizations below it within maxDepth REPORTS_TO steps, breadth-first.")
-    async def subtree(self, info: Info, max_depth: int = 3) -> list[SubtreeEntry]:
+    @strawberry.field(
+        description="Organizations below it within maxDepth REPORTS_TO steps, breadth-first (by depth); not "
+        "paged, so keep maxDepth small on large trees."
+    )
+    async def subtree(self, info: Info, max_depth: MaxDepth = 3) -> list[SubtreeEntry]:
         found = await info.context.loaders.descendants(REPORTS_TO, _depth(info, max_depth, "maxDepth")).load(
             self.record.id
         )
@@ -102,10 +130,10 @@ class PartyOrganization(Node):
     async def governs(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Area]:
         return await related(info, self.record, RelType.GOVERNS, OUT, None, first, after, last, before)
 
@@ -113,10 +141,10 @@ class PartyOrganization(Node):
     async def members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyMember]:
         return await related(info, self.record, RelType.MEMBER_OF, IN, None, first, after, last, before)
 
@@ -124,10 +152,10 @@ class PartyOrganization(Node):
     async def part_time_members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyMember]:
         return await related(info, self.record, RelType.SITS_ON, IN, None, first, after, last, before)
 
@@ -135,10 +163,10 @@ class PartyOrganization(Node):
     async def leads_alliances(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AllianceT]:
         return await related(info, self.record, RelType.LED_BY, IN, None, first, after, last, before)
 
@@ -148,12 +176,15 @@ class PartyOrganization(Node):
 
 
 @node_type(Label.PARTY_MEMBER)
-@strawberry.type(description="A party member (党员). name, phone and idNumber are masked unless PII is revealed.")
+@strawberry.type(
+    description="A party member (党员). name, phone and idNumber are personal information, masked unless the "
+    "viewer may see personal information; party membership itself is sensitive."
+)
 class PartyMember(Node):
-    kind: MemberKind
-    vanguard: bool = strawberry.field(description="A vanguard member (先锋党员) who links 1+10+N.")
-    gender: Gender | None
-    birth_year: int | None
+    kind: MemberKind = strawberry.field(description=prop(Label.PARTY_MEMBER, "kind"))
+    vanguard: bool = strawberry.field(description=prop(Label.PARTY_MEMBER, "vanguard"))
+    gender: Gender | None = strawberry.field(description=prop(Label.PARTY_MEMBER, "gender"))
+    birth_year: int | None = strawberry.field(description=prop(Label.PARTY_MEMBER, "birth_year"))
 
     @classmethod
     def from_record(cls, record: Record) -> PartyMember:
@@ -167,15 +198,15 @@ class PartyMember(Node):
             birth_year=p.get("birth_year"),
         )
 
-    @strawberry.field(description="Name (personal information, masked by default).")
+    @strawberry.field(description=prop(Label.PARTY_MEMBER, "name"))
     def name(self, info: Info) -> str:
         return str(info.context.viewer.reveal(self.record, "name") or "")
 
-    @strawberry.field(description="Mobile number (personal information, masked by default).")
+    @strawberry.field(description=prop(Label.PARTY_MEMBER, "phone"))
     def phone(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "phone")
 
-    @strawberry.field(description="Resident ID (personal information, masked by default).")
+    @strawberry.field(description=prop(Label.PARTY_MEMBER, "id_number"))
     def id_number(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "id_number")
 
@@ -183,10 +214,10 @@ class PartyMember(Node):
     async def organizations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganization]:
         return await related(info, self.record, RelType.MEMBER_OF, OUT, None, first, after, last, before)
 
@@ -194,10 +225,10 @@ class PartyMember(Node):
     async def sits_on(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyOrganization]:
         return await related(info, self.record, RelType.SITS_ON, OUT, None, first, after, last, before)
 
@@ -209,10 +240,10 @@ class PartyMember(Node):
     async def reported_to(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[CommunityT]:
         return await related(info, self.record, RelType.REPORTED_TO, OUT, None, first, after, last, before, "since")
 
@@ -220,10 +251,10 @@ class PartyMember(Node):
     async def stations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[VanguardStation]:
         return await related(info, self.record, RelType.RUNS, OUT, None, first, after, last, before)
 
@@ -231,10 +262,10 @@ class PartyMember(Node):
     async def linked_members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[PartyMember]:
         return await related(info, self.record, RelType.LINKS, OUT, [PM], first, after, last, before, "since")
 
@@ -242,10 +273,10 @@ class PartyMember(Node):
     async def linked_households(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[HouseholdT]:
         return await related(info, self.record, RelType.LINKS, OUT, [HH], first, after, last, before, "since")
 
@@ -253,10 +284,10 @@ class PartyMember(Node):
     async def linked_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SinceConnection[PartyMember]:
         return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
 
@@ -264,18 +295,21 @@ class PartyMember(Node):
     async def visits(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> VisitConnection[HouseholdT]:
         return await related(info, self.record, RelType.VISITED, OUT, None, first, after, last, before, "visit")
 
 
 @node_type(Label.VANGUARD_STATION)
-@strawberry.type(description="A vanguard station (先锋驿站 / 党员中心户).")
+@strawberry.type(
+    description="A vanguard station (先锋驿站 / 党员中心户): the fourth level of the grid system, run by vanguard "
+    "members in a building."
+)
 class VanguardStation(Node):
-    name: str
+    name: str = strawberry.field(description=prop(Label.VANGUARD_STATION, "name"))
 
     @classmethod
     def from_record(cls, record: Record) -> VanguardStation:
@@ -289,58 +323,61 @@ class VanguardStation(Node):
     async def run_by(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyMember]:
         return await related(info, self.record, RelType.RUNS, IN, None, first, after, last, before)
 
 
-@strawberry.type
+@strawberry.type(description="Root listings of the party: organizations, members, stations.")
 class OrganizationQuery:
-    @strawberry.field(description="Party organizations.")
+    @strawberry.field(description="Party organizations (党组织), a page at a time.")
     async def party_organizations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PartyOrganizationFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[PartyOrganizationFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[PartyOrganization]:
         label = Label.PARTY_ORGANIZATION
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Party members (names filter and order only where PII is revealed).")
+    @strawberry.field(
+        description="Party members (党员), a page at a time. Filtering or ordering by name is refused (code PII) "
+        "unless the viewer may see personal information."
+    )
     async def party_members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PartyMemberFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[PartyMemberFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[PartyMember]:
         label = Label.PARTY_MEMBER
         return await list_connection(
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Vanguard stations.")
+    @strawberry.field(description="Vanguard stations (先锋驿站), a page at a time.")
     async def vanguard_stations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: VanguardStationFilter | None = None,
-        order_by: NodeOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[VanguardStationFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: OrderBy = None,
     ) -> Connection[VanguardStation]:
         label = Label.VANGUARD_STATION
         return await list_connection(

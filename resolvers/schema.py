@@ -16,7 +16,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
@@ -41,8 +40,25 @@ NODE_TYPES: tuple[type, ...] = (
     AllianceMember,
 )
 
-Query = merge_types("Query", QUERY_PARTS)
-Mutation = merge_types("Mutation", MUTATION_PARTS)
+
+def compose(name: str, parts: tuple[type, ...], description: str) -> type:
+    """One strawberry type with the fields of every part, in order (``merge_types`` with a description)."""
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
+Query = compose(
+    "Query",
+    QUERY_PARTS,
+    "Reading the community-governance graph: nodes by ID or name, paged listings of every node type (personal "
+    "information masked unless the viewer may see it), and the analytics (coverage, allianceReach, structure, "
+    "brokerage, coveragePlan).",
+)
+Mutation = compose(
+    "Mutation",
+    MUTATION_PARTS,
+    "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
+    "payload, nothing.",
+)
 
 log = logging.getLogger("civicmesh.graphql")
 

@@ -62,7 +62,7 @@ export class SearchBox {
       const k = KINDS[r.__typename];
       const badge = document.createElement('span');
       badge.className = 'badge';
-      badge.style.background = k?.color || '#999';
+      badge.style.borderColor = k?.color || '#999';
       badge.textContent = k?.zh || r.__typename;
       const where = r.grid?.name || r.building?.name;
       li.append(badge, ` ${r.name}`, where ? Object.assign(document.createElement('small'), { textContent: ` · ${where}` }) : '');

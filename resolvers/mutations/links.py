@@ -10,6 +10,7 @@ parent (SECOND_PARENT: use the move mutations instead) and the properties (``sin
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -17,7 +18,7 @@ from graph_schema import REL_SPECS, RelRef, RelType, WriteBatch, rel_key
 from graph_schema import Relationship as Rel
 from resolvers.context import Info
 from resolvers.enums import RelType as RelTypeEnum
-from resolvers.errors import UserError
+from resolvers.errors import ERRORS, UserError
 from resolvers.mutations.common import Refused, fetch, write
 from resolvers.node import Node, as_node
 
@@ -26,48 +27,64 @@ _FIELDS = {"start": "from", "end": "to", "since": "since", "on": "on"}
 
 @strawberry.input(description="One relationship: (from)-[type]->(to), with its properties.")
 class LinkInput:
-    type: RelTypeEnum
+    type: RelTypeEnum = strawberry.field(
+        description="The relationship type; which labels it may join is the contract's (ENDPOINT_LABEL otherwise)."
+    )
     from_: strawberry.ID = strawberry.field(name="from", description="Global ID of the start node.")
     to: strawberry.ID = strawberry.field(description="Global ID of the end node.")
-    since: dt.date | None = strawberry.field(default=None, description="For LINKS, REPORTED_TO and JOINED.")
-    on: dt.date | None = strawberry.field(default=None, description="For VISITED (required there): the day.")
+    since: dt.date | None = strawberry.field(
+        default=None,
+        description="Start date, for LINKS, REPORTED_TO and JOINED only (UNKNOWN_PROPERTY for other types); null: "
+        "not recorded.",
+    )
+    on: dt.date | None = strawberry.field(
+        default=None, description="The day of the visit: for VISITED, and required there (one visit per day)."
+    )
 
 
 @strawberry.input(description="The relationship to remove; for VISITED, on picks one visit (all visits when null).")
 class UnlinkInput:
-    type: RelTypeEnum
-    from_: strawberry.ID = strawberry.field(name="from")
-    to: strawberry.ID
-    on: dt.date | None = None
+    type: RelTypeEnum = strawberry.field(description="The relationship type.")
+    from_: strawberry.ID = strawberry.field(name="from", description="Global ID of the start node.")
+    to: strawberry.ID = strawberry.field(description="Global ID of the end node.")
+    on: dt.date | None = strawberry.field(
+        default=None, description="For VISITED: the day of the visit to remove; null removes every visit."
+    )
 
 
 @strawberry.type(description="A relationship between two nodes.")
 class Relationship:
-    type: RelTypeEnum
-    from_: Node = strawberry.field(name="from")
-    to: Node
-    since: dt.date | None
-    on: dt.date | None
+    type: RelTypeEnum = strawberry.field(description="The relationship type.")
+    from_: Node = strawberry.field(name="from", description="The start node.")
+    to: Node = strawberry.field(description="The end node.")
+    since: dt.date | None = strawberry.field(description="Its start date; null when not recorded or not a property.")
+    on: dt.date | None = strawberry.field(description="The day of a VISITED; null for other types.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of link: the relationship, or why nothing was written.")
 class LinkPayload:
-    relationship: Relationship | None
-    errors: list[UserError]
+    relationship: Relationship | None = strawberry.field(
+        description="The relationship as written; null when errors is not empty."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of unlink: how many relationships went, or why none did.")
 class UnlinkPayload:
-    removed: int = strawberry.field(description="How many relationships were removed.")
-    errors: list[UserError]
+    removed: int = strawberry.field(
+        description="How many relationships were removed (several only for VISITED without on); 0 with errors."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="Adding and removing relationships of any type.")
 class LinkMutation:
     @strawberry.mutation(
         description="Add a relationship (idempotent: linking twice keeps one, with the new properties)."
     )
-    async def link(self, info: Info, input: LinkInput) -> LinkPayload:
+    async def link(
+        self, info: Info, input: Annotated[LinkInput, strawberry.argument(description="The relationship to add.")]
+    ) -> LinkPayload:
         try:
             start = await fetch(info, input.from_, "from")
             end = await fetch(info, input.to, "to")
@@ -89,7 +106,11 @@ class LinkMutation:
         return LinkPayload(relationship=shown, errors=[])
 
     @strawberry.mutation(description="Remove a relationship (NOT_FOUND when there is none).")
-    async def unlink(self, info: Info, input: UnlinkInput) -> UnlinkPayload:
+    async def unlink(
+        self,
+        info: Info,
+        input: Annotated[UnlinkInput, strawberry.argument(description="The relationship to remove.")],
+    ) -> UnlinkPayload:
         try:
             start = await fetch(info, input.from_, "from")
             end = await fetch(info, input.to, "to")

@@ -9,7 +9,7 @@ A move keeps exactly one parent: one batch deletes the old PART_OF and adds the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -18,7 +18,7 @@ from graph_schema import Relationship as Rel
 from loaders.store import Direction
 from resolvers.areas import Building, Grid, Household
 from resolvers.context import Info
-from resolvers.errors import UserError
+from resolvers.errors import ERRORS, UserError
 from resolvers.mutations.common import Refused, fetch, parse_id, write
 from resolvers.node import as_node
 from resolvers.organization import PartyMember
@@ -42,40 +42,43 @@ async def move(
         return None, refused.errors
 
 
-@strawberry.input
+@strawberry.input(description="A household and the building it moves to.")
 class MoveHouseholdInput:
-    household: strawberry.ID
-    building: strawberry.ID = strawberry.field(description="The new building.")
+    household: strawberry.ID = strawberry.field(description="Global ID of the household to move.")
+    building: strawberry.ID = strawberry.field(description="Global ID of the new building.")
 
 
-@strawberry.input
+@strawberry.input(description="A building and the grid it moves to.")
 class MoveBuildingInput:
-    building: strawberry.ID
-    grid: strawberry.ID = strawberry.field(description="The new grid.")
+    building: strawberry.ID = strawberry.field(description="Global ID of the building to move.")
+    grid: strawberry.ID = strawberry.field(description="Global ID of the new grid.")
 
 
-@strawberry.input
+@strawberry.input(description="A grid and the community it moves to.")
 class MoveGridInput:
-    grid: strawberry.ID
-    community: strawberry.ID = strawberry.field(description="The new community.")
+    grid: strawberry.ID = strawberry.field(description="Global ID of the grid to move.")
+    community: strawberry.ID = strawberry.field(description="Global ID of the new community.")
 
 
-@strawberry.type
+_MOVED = "The {what} as stored after the move; null when errors is not empty."
+
+
+@strawberry.type(description="The result of moveHousehold: the household, or why nothing was written.")
 class MoveHouseholdPayload:
-    household: Household | None
-    errors: list[UserError]
+    household: Household | None = strawberry.field(description=_MOVED.format(what="household"))
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of moveBuilding: the building, or why nothing was written.")
 class MoveBuildingPayload:
-    building: Building | None
-    errors: list[UserError]
+    building: Building | None = strawberry.field(description=_MOVED.format(what="building"))
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of moveGrid: the grid, or why nothing was written.")
 class MoveGridPayload:
-    grid: Grid | None
-    errors: list[UserError]
+    grid: Grid | None = strawberry.field(description=_MOVED.format(what="grid"))
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 @strawberry.input(description="The whole 1+10+N link set of a vanguard member; links not listed are removed.")
@@ -88,12 +91,12 @@ class AssignLinksInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of assignLinks: what changed, or why nothing was written.")
 class AssignLinksPayload:
-    vanguard: PartyMember | None
-    added: int
-    removed: int
-    errors: list[UserError]
+    vanguard: PartyMember | None = strawberry.field(description="The vanguard member; null when errors is not empty.")
+    added: int = strawberry.field(description="LINKS added (members and households not linked before).")
+    removed: int = strawberry.field(description="LINKS removed (linked before, not listed now).")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 async def assign_links(info: Info, data: AssignLinksInput) -> AssignLinksPayload:
@@ -138,25 +141,36 @@ async def assign_links(info: Info, data: AssignLinksInput) -> AssignLinksPayload
         return AssignLinksPayload(vanguard=None, added=0, removed=0, errors=refused.errors)
 
 
-@strawberry.type
+_INPUT = "What moves where (or which links to keep)."
+
+
+@strawberry.type(description="Moves in the governance network and a vanguard's links.")
 class MoveMutation:
     @strawberry.mutation(description="Move a household to another building (its one PART_OF replaced atomically).")
-    async def move_household(self, info: Info, input: MoveHouseholdInput) -> MoveHouseholdPayload:
+    async def move_household(
+        self, info: Info, input: Annotated[MoveHouseholdInput, strawberry.argument(description=_INPUT)]
+    ) -> MoveHouseholdPayload:
         node, errors = await move(
             info, input.household, "household", Label.HOUSEHOLD, input.building, "building", Label.BUILDING
         )
         return MoveHouseholdPayload(household=node, errors=errors)
 
     @strawberry.mutation(description="Move a building to another grid (its one PART_OF replaced atomically).")
-    async def move_building(self, info: Info, input: MoveBuildingInput) -> MoveBuildingPayload:
+    async def move_building(
+        self, info: Info, input: Annotated[MoveBuildingInput, strawberry.argument(description=_INPUT)]
+    ) -> MoveBuildingPayload:
         node, errors = await move(info, input.building, "building", Label.BUILDING, input.grid, "grid", Label.GRID)
         return MoveBuildingPayload(building=node, errors=errors)
 
     @strawberry.mutation(description="Move a grid to another community (its one PART_OF replaced atomically).")
-    async def move_grid(self, info: Info, input: MoveGridInput) -> MoveGridPayload:
+    async def move_grid(
+        self, info: Info, input: Annotated[MoveGridInput, strawberry.argument(description=_INPUT)]
+    ) -> MoveGridPayload:
         node, errors = await move(info, input.grid, "grid", Label.GRID, input.community, "community", Label.COMMUNITY)
         return MoveGridPayload(grid=node, errors=errors)
 
     @strawberry.mutation(description="Set a vanguard member's 1+10+N links: exactly these members and households.")
-    async def assign_links(self, info: Info, input: AssignLinksInput) -> AssignLinksPayload:
+    async def assign_links(
+        self, info: Info, input: Annotated[AssignLinksInput, strawberry.argument(description=_INPUT)]
+    ) -> AssignLinksPayload:
         return await assign_links(info, input)

@@ -22,7 +22,7 @@ import pytest
 
 from graph_schema import Label, RelType
 from loaders.synthetic import City, generate
-from tests.e2e.conftest import ARTIFACTS, Page, Service
+from tests.e2e.conftest import ARTIFACTS, ROOT, SETUP, Page, Service
 
 pytestmark = pytest.mark.browser
 
@@ -423,6 +423,48 @@ def test_community_pies_count_households_linked_from_outside_it(
         unlink = {k: link[k] for k in ("type", "from", "to")}
         removed = post("mutation($i: UnlinkInput!) { unlink(input: $i) { removed } }", {"i": unlink})
         assert removed["unlink"]["removed"] == 1
+
+
+# --- accessibility: axe-core -----------------------------------------------------------------
+
+AXE = ROOT / "explorer" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_violations(page: Page) -> list[str]:
+    """Every axe-core violation on the page (all rules, colour contrast included), one line per element."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed at {AXE} (a devDependency of explorer/): run  {SETUP}")
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated over CDP: the page's CSP does not apply
+    found: list[dict[str, Any]] = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({"
+        "id: v.id, impact: v.impact, help: v.help,"
+        "nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))})))"
+    )
+    return [
+        f"{v['id']} ({v['impact']}: {v['help']}) at {n['target']}: {' '.join((n['summary'] or '').split())}"
+        for v in found
+        for n in v["nodes"]
+    ]
+
+
+def test_org_chart_and_network_views_pass_axe(demo_page: Page, gid: Gid) -> None:
+    page = demo_page
+    community, branch = gid("PartyOrganization", "po-0101"), gid("PartyOrganization", "po-0101-01")
+    group = gid("PartyOrganization", "po-0101-01-02")
+    views = {
+        "the org chart, a building group selected": f"#view=tree&sel={group}&open={community},{branch}",
+        "the network of a community": f"#view=network&area={gid('Community', 'c-0101')}&asOf={AS_OF}",
+        "the network of a street, a unit selected": f"#view=network&area={gid('Street', 'st-01')}"
+        f"&sel={gid('AllianceMember', 'u-0006')}&asOf={AS_OF}",
+    }
+    problems: list[str] = []
+    for name, fragment in views.items():
+        page.open(fragment)
+        problems += [f"{name}: {v}" for v in _axe_violations(page)]
+    page.page.fill("#search", "物业")
+    page.wait_until("document.querySelectorAll('#search-results li[role=option]').length > 0")
+    problems += [f"the search results: {v}" for v in _axe_violations(page)]
+    assert not problems, f"{len(problems)} accessibility violations (axe-core):\n  " + "\n  ".join(problems)
 
 
 # --- scale: the jiangyin city -----------------------------------------------------------------

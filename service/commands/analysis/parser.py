@@ -71,7 +71,7 @@ def register(sub: Any) -> None:
         help="coverage, vanguard load, reach, expansion, structure, brokerage and coverage plan of an area",
         description=(
             "Run one analysis on the store's graph, for the whole city or one --area, and print it as a table, "
-            "JSON or CSV. Definitions: DESIGN.md, 'Analytics definitions'."
+            "JSON or CSV. Definitions: docs/design.md, 'Analytics definitions'."
         ),
     )
     analyses = a.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")

@@ -1,0 +1,40 @@
+"""The analysis set-up the analytics fields share: one :class:`analytics.AnalyticsSession` per store.
+
+The projection is kept between requests (:mod:`loaders.projection_cache`); the session built
+on it (area index, linkage, and lazily the reach model) is kept with it, one per store, held
+weakly like the projection cache.  A new projection is recognised by the graph object itself
+and gets a new session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+import analytics as A
+from loaders.projection_cache import projection_cache
+from loaders.store import GraphStore
+from resolvers.context import Info
+
+_Snapshot = A.AnalyticsSession
+"""The analytics session of one projection: the graph, its index, linkage and reach model."""
+
+_SESSIONS: weakref.WeakKeyDictionary[GraphStore, A.AnalyticsSession] = weakref.WeakKeyDictionary()
+"""Each store's session, on the projection it was built from; a new projection gets a new one."""
+
+
+async def _snapshot(info: Info) -> A.AnalyticsSession:
+    """The session of the store's current projection, its index and linkage built."""
+    store = info.context.store
+    graph = await projection_cache(store).graph()
+    session = _SESSIONS.get(store)
+    if session is None or session.graph is not graph:
+        session = _SESSIONS[store] = A.AnalyticsSession(graph)
+    if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
+        await asyncio.to_thread(session.build, "index", "linkage")
+    return session
+
+
+def _model(snap: A.AnalyticsSession) -> A.ReachModel:
+    """The session's reach model (built on first use: call it on a worker thread)."""
+    return snap.model
