@@ -16,18 +16,27 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
+from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.limits import SchemaLimits, add_code, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
 
-QUERY_PARTS: tuple[type, ...] = (LookupQuery, AreaQuery, OrganizationQuery, AllianceQuery, AnalyticsQuery)
+QUERY_PARTS: tuple[type, ...] = (
+    LookupQuery,
+    AreaQuery,
+    OrganizationQuery,
+    AllianceQuery,
+    AnalyticsQuery,
+    AuditQuery,
+)
 NODE_TYPES: tuple[type, ...] = (
     Street,
     Community,
@@ -42,7 +51,7 @@ NODE_TYPES: tuple[type, ...] = (
 )
 
 Query = merge_types("Query", QUERY_PARTS)
-Mutation = merge_types("Mutation", MUTATION_PARTS)
+Mutation = audit_mutations(merge_types("Mutation", MUTATION_PARTS))
 
 log = logging.getLogger("civicmesh.graphql")
 
@@ -61,11 +70,13 @@ class CivicSchema(strawberry.Schema):
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     """The executable schema with the protection of ``limits``."""
+    limits = limits or SchemaLimits()
     return CivicSchema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES),
-        extensions=limit_extensions(limits or SchemaLimits()),
+        extensions=[*limit_extensions(limits), DisclosureAudit],
+        config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )
 
 
