@@ -120,8 +120,8 @@ def _input_parts(value: Any, name: str, annotation: Any) -> tuple[list[str], lis
         names: list[str] = []
         for f in value.__strawberry_definition__.fields:
             inner = getattr(value, f.python_name, strawberry.UNSET)
-            if inner is strawberry.UNSET:
-                continue
+            if inner is strawberry.UNSET or (inner is None and f.default is None):
+                continue  # not given (an explicit null counts only where the default is unset)
             if _is_id(f.type):
                 ids += _local_ids(inner)
             elif f.python_name != "id":

@@ -40,7 +40,8 @@ async def test_tokens_decide_who_sees_pii(city: GraphStore, tmp_path: Path) -> N
     )
     async with open_api(city, access_file=access) as api:
         status, body = await _household(api, None)  # tokens configured: a request needs one
-        assert status == 401 and body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED", "reason": "TOKEN_MISSING"}
+        assert status == 401
+        assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED", "reason": "TOKEN_MISSING"}
         assert await _household(api, "officer-token") == (200, CLEAR)
         assert await _household(api, "dashboard-token") == (200, MASKED)
         status, body = await _household(api, "stolen-or-mistyped")
