@@ -270,9 +270,7 @@ def _viewer_of_claims(claims: dict[str, Any]) -> Viewer | Refusal:
 
 
 def _secret(settings: Settings) -> str | None:
-    if settings.jwt_secret and settings.jwt_secret_file:
-        raise AccessConfigError("both CIVICMESH_JWT_SECRET and CIVICMESH_JWT_SECRET_FILE are set; set one")
-    if not settings.jwt_secret_file:
+    if settings.jwt_secret or not settings.jwt_secret_file:  # the variable wins over the file
         return settings.jwt_secret
     path = Path(settings.jwt_secret_file)
     try:
