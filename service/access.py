@@ -69,11 +69,19 @@ class Grant:
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """Why a request is refused (401): ``code`` (``TOKEN_EXPIRED``, ...) and a sentence.
-    ``viewer`` is who the token names when its signature was good (for the audit trail)."""
+    ``sub``, ``name``, ``role`` and ``scope`` are what a token whose signature was good
+    claims, as far as they could be read (for the audit trail); None otherwise."""
 
     code: str
     message: str
-    viewer: Viewer | None = None
+    sub: str | None = None
+    name: str | None = None
+    role: str | None = None
+    scope: str | None = None
+
+    @classmethod
+    def of(cls, code: str, message: str, viewer: Viewer) -> Refusal:
+        return cls(code, message, viewer.sub, viewer.name, viewer.role.value, viewer.scope)
 
 
 def token_digest(token: str) -> str:
@@ -216,7 +224,7 @@ class Access:
         if viewer.scope is not None:
             problem = await self._scope_problem(viewer, scope_label)
             if problem:
-                return Refusal("TOKEN_SCOPE", problem, viewer)
+                return Refusal.of("TOKEN_SCOPE", problem, viewer)
         return viewer.for_request()
 
     async def _scope_problem(self, viewer: Viewer, scope_label: ScopeLabel) -> str | None:
@@ -246,23 +254,26 @@ def _viewer_of_claims(claims: dict[str, Any]) -> Viewer | Refusal:
     scope, reveal = claims.get("scope"), claims.get("reveal_pii", False)
     if not isinstance(sub, str) or not sub.strip():
         return Refusal("TOKEN_CLAIMS", "the token has no subject (sub)")
-    known = Viewer(sub=sub, name=name if isinstance(name, str) else None)
+    shown_name = name if isinstance(name, str) else None
+
+    def refuse(code: str, message: str) -> Refusal:
+        return Refusal(code, message, sub, shown_name)
+
     if name is not None and not isinstance(name, str):
-        return Refusal("TOKEN_CLAIMS", "the token's name claim must be a string", known)
+        return refuse("TOKEN_CLAIMS", "the token's name claim must be a string")
     if not isinstance(reveal, bool):
-        return Refusal("TOKEN_CLAIMS", f"the token's reveal_pii claim must be true or false, got {reveal!r}", known)
+        return refuse("TOKEN_CLAIMS", f"the token's reveal_pii claim must be true or false, got {reveal!r}")
     if role_name is None:
-        return Refusal("TOKEN_ROLE", f"the token has no role claim (one of {ROLE_NAMES})", known)
+        return refuse("TOKEN_ROLE", f"the token has no role claim (one of {ROLE_NAMES})")
     if not isinstance(role_name, str) or role_name not in Role.__members__:
-        shown = repr(role_name)[:60]
-        return Refusal("TOKEN_ROLE", f"the token's role {shown} is not one of {ROLE_NAMES}", known)
+        return refuse("TOKEN_ROLE", f"the token's role {repr(role_name)[:60]} is not one of {ROLE_NAMES}")
     role = Role(role_name)
     if scope is not None and (not isinstance(scope, str) or not scope):
-        return Refusal("TOKEN_SCOPE", f"the token's scope must be the local id of a node, got {scope!r}", known)
-    viewer = Viewer(reveal_pii=reveal, role=role, scope=scope, sub=sub, name=known.name)
+        return refuse("TOKEN_SCOPE", f"the token's scope must be the local id of a node, got {scope!r}")
+    viewer = Viewer(reveal_pii=reveal, role=role, scope=scope, sub=sub, name=shown_name)
     problem = role_problem(role, scope)
     if problem:
-        return Refusal("TOKEN_SCOPE", f"the token's scope is wrong: {problem}", viewer)
+        return Refusal.of("TOKEN_SCOPE", f"the token's scope is wrong: {problem}", viewer)
     return viewer
 
 

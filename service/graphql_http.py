@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -124,8 +125,12 @@ class GraphQLView(GraphQL[RequestContext, None]):
 
     async def _unauthorized(self, refusal: Refusal, media: str) -> Response:
         """401 for a refused token, and a DENIED event in the audit trail."""
-        event = audit_event(
-            refusal.viewer, "authenticate", Outcome.DENIED, code=refusal.code, request_id=request_id.get()
+        event = replace(
+            audit_event(None, "authenticate", Outcome.DENIED, code=refusal.code, request_id=request_id.get()),
+            actor=refusal.sub,
+            name=refusal.name,
+            role=refusal.role,
+            scope=refusal.scope,
         )
         await append(self._store(), event)
         challenge = 'Bearer realm="civicmesh"'

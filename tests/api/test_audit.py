@@ -181,9 +181,23 @@ async def test_a_bad_token_leaves_one_denied_event(city: GraphStore) -> None:
             headers={"Authorization": f"Bearer {expired}", "X-Request-ID": rid},
         )
         assert r.status_code == 401
+        bad_role = jwt.encode(
+            {"sub": "u-77", "role": "MAYOR", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, SECRET
+        )
+        headers = {"Authorization": f"Bearer {bad_role}", "X-Request-ID": rid + "-role"}
+        assert (
+            await api.client.post("/graphql", json={"query": "{ ok: __typename }"}, headers=headers)
+        ).status_code == 401
+        worker = As(api, city, role="GRID_WORKER", scope="c1")  # signed, but bound to the wrong kind of node
+        r = await api.client.post("/graphql", json={"query": "{ ok: __typename }"}, headers=worker.headers)
+        assert r.status_code == 401
     page = await city.read_audit(filter=AuditFilter(outcome=Outcome.DENIED, since=since), first=500)
     (event,) = [e for e in page.events if e.request_id == rid]
     assert (event.operation, event.code, event.actor, event.role) == ("authenticate", "TOKEN_EXPIRED", None, None)
+    (event,) = [e for e in page.events if e.request_id == rid + "-role"]
+    assert (event.code, event.actor, event.role) == ("TOKEN_ROLE", "u-77", None)  # verified subject, no role
+    (event,) = await worker.events()
+    assert (event.code, event.role, event.scope) == ("TOKEN_SCOPE", "GRID_WORKER", "c1")
 
 
 async def test_only_an_admin_reads_the_audit_log(city: GraphStore) -> None:
