@@ -11,7 +11,8 @@ Recorded here, each as one :class:`loaders.store.AuditEvent` in the store:
   error's code when nothing was written);
 * every response that showed personal data unmasked, by :class:`DisclosureAudit`: the ids
   :meth:`resolvers.privacy.Viewer.reveal` collected and the names of the fields;
-* every refused ``auditLog`` read.
+* every query refused (in part) as ``FORBIDDEN``, such as ``auditLog`` for a non-ADMIN, also
+  by :class:`DisclosureAudit`: the paths of the refused fields.
 
 The service records the rest (refused tokens, imports and exports) with :func:`audit_event`.
 Values are never recorded: only ids and field names.
@@ -217,13 +218,16 @@ def audit_mutations(mutation: type) -> type:
 
 
 class DisclosureAudit(SchemaExtension):
-    """After each operation: one event naming the nodes whose personal fields it showed unmasked."""
+    """After each operation: one event naming the nodes whose personal fields it showed
+    unmasked, and for a query refused in part as FORBIDDEN (e.g. an area outside the viewer's
+    scope), one DENIED event naming the refused fields."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
         if not isinstance(context, RequestContext):
             return
+        await self._denied_reads(context)
         disclosed = context.viewer.disclosures
         if not disclosed:
             return
@@ -241,6 +245,29 @@ class DisclosureAudit(SchemaExtension):
         )
         disclosed.ids.clear()
         disclosed.fields.clear()
+
+    async def _denied_reads(self, context: RequestContext) -> None:
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if not errors or self.execution_context.operation_type.value == "mutation":
+            return  # mutations are recorded field by field (AuditedMutation)
+        paths = [
+            ".".join(str(p) for p in e.path)
+            for e in errors
+            if e.path and (e.extensions or {}).get("code") == FORBIDDEN
+        ]
+        if paths:
+            await record(
+                context,
+                audit_event(
+                    context.viewer,
+                    paths[0].split(".", 1)[0],
+                    Outcome.DENIED,
+                    fields=paths,
+                    code=FORBIDDEN,
+                    request_id=context.request_id,
+                ),
+            )
 
 
 # --- reading the trail -------------------------------------------------------------------------
@@ -345,13 +372,7 @@ class AuditQuery:
         filter: Annotated[AuditFilterInput | None, strawberry.argument(description="Which events to list.")] = None,
     ) -> AuditEventConnection:
         context = info.context
-        if context.viewer.role is not Role.ADMIN:
-            await record(
-                context,
-                audit_event(
-                    context.viewer, "auditLog", Outcome.DENIED, code=FORBIDDEN, request_id=context.request_id
-                ),
-            )
+        if context.viewer.role is not Role.ADMIN:  # recorded as DENIED by DisclosureAudit
             raise ClientError("only an ADMIN may read the audit log", FORBIDDEN)
         limit = context.config.max_page_size
         size = first if first is not None else min(context.config.default_page_size, limit)

@@ -209,12 +209,13 @@ async def test_only_an_admin_reads_the_audit_log(city: GraphStore) -> None:
         body = await worker.q(query)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN" and body["data"] is None
         (denied,) = await worker.events()
-        assert (denied.operation, denied.outcome, denied.code, denied.role, denied.scope) == (
+        assert (denied.operation, denied.outcome, denied.code, denied.role, denied.scope, denied.fields) == (
             "auditLog",
             Outcome.DENIED,
             "FORBIDDEN",
             "GRID_WORKER",
             "g1",
+            ("auditLog",),
         )
         admin = As(api, city)
         for name in ("一", "二", "三"):
