@@ -12,6 +12,8 @@ what already exists, then applied whole, or refused whole with a
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -81,6 +83,81 @@ class WriteResult:
     relationships_written: int = 0
     relationships_deleted: int = 0
     nodes_deleted: int = 0
+
+
+class Outcome(StrEnum):
+    """Whether an audited action was let through."""
+
+    ALLOWED = "ALLOWED"
+    """The action was allowed (a refused write names its reason in ``code``)."""
+    DENIED = "DENIED"
+    """The viewer was not allowed to do it (a bad token, a missing right)."""
+
+
+def audit_time(at: dt.datetime) -> str:
+    """How a store keeps an event's time: UTC ISO-8601 with microseconds, so that text order is
+    time order.
+
+    >>> audit_time(dt.datetime(2026, 5, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    '2026-05-01T00:30:00.000000Z'
+    """
+    if at.tzinfo is None:
+        raise ValueError("an audit time must carry its time zone")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_audit_time(text: str) -> dt.datetime:
+    """The inverse of :func:`audit_time`."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+
+
+def _event_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One entry of the audit trail: who did what to which nodes, and whether it was allowed.
+
+    ``actor``, ``name``, ``role`` and ``scope`` identify the viewer (None when unknown, e.g. a
+    token that failed verification); ``targets`` are node ids, ``fields`` property (or input
+    field) names: the values of personal fields are never part of an event.  ``code`` says why
+    an action was denied or wrote nothing (None when it was applied).  Events are ordered by
+    (``at``, ``id``).
+    """
+
+    at: dt.datetime
+    operation: str
+    outcome: Outcome
+    actor: str | None = None
+    name: str | None = None
+    role: str | None = None
+    scope: str | None = None
+    targets: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    code: str | None = None
+    request_id: str | None = None
+    id: str = field(default_factory=_event_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which events to read; every given condition must hold.  ``since`` is inclusive, ``until``
+    exclusive."""
+
+    actor: str | None = None
+    outcome: Outcome | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """Events in time order; ``cursors[i]`` continues after ``events[i]``."""
+
+    events: list[AuditEvent]
+    cursors: list[str]
+    has_more: bool
 
 
 @runtime_checkable
@@ -184,3 +261,15 @@ class GraphStore(Protocol):
         ``label`` attribute and their non-PII properties; edges keyed by
         ``graph_schema.rel_key`` with a ``type`` attribute and their properties.  Only
         nodes of ``labels`` and relationships of ``rel_types`` between them (all when None)."""
+
+    # --- the audit trail -------------------------------------------------------------
+    async def append_audit(self, events: Sequence[AuditEvent]) -> None:
+        """Add events to the audit trail, durably.  The trail is append-only: nothing in the
+        port changes or removes an event, ``clear`` leaves it alone, and it is never part of a
+        projection, a scan or an export."""
+
+    async def read_audit(
+        self, *, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
+    ) -> AuditPage:
+        """Up to ``first`` events matching ``filter`` in time order (``at``, then ``id``),
+        after the cursor ``after``."""

@@ -38,6 +38,8 @@ class RequestContext:
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    request_id: str | None = None
+    """The HTTP request's id (``X-Request-ID``), for the audit trail."""
 
     @classmethod
     def create(
@@ -47,14 +49,16 @@ class RequestContext:
         request: Any = None,
         response: Any = None,
         viewer: Viewer | None = None,
+        request_id: str | None = None,
     ) -> RequestContext:
         return cls(
             store=store,
             config=config,
             loaders=Loaders(store),
-            viewer=viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii),
+            viewer=viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii).for_request(),
             request=request,
             response=response,
+            request_id=request_id,
         )
 
 

@@ -31,6 +31,8 @@ class SchemaLimits:
     max_aliases: int = 30
     max_tokens: int = 2000
     introspection: bool = True
+    suggestions: bool = True
+    """Whether validation errors suggest field names ("Did you mean …?"); off in production."""
 
 
 _CODES = (

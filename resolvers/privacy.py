@@ -9,12 +9,24 @@ here, by giving the viewer an area and deciding per record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph_schema import PII_FIELDS, Label, Node
 from graph_schema.privacy import mask_value
 from graph_schema.roles import Role
+
+
+@dataclass(slots=True)
+class Disclosures:
+    """What one request showed unmasked: the ids of the nodes and the names of their personal
+    fields (for the audit trail; never the values)."""
+
+    ids: set[str] = field(default_factory=set)
+    fields: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +36,8 @@ class Viewer:
     ``sub`` and ``name`` identify them (a token's subject and display name; None for an
     anonymous request), ``role`` and ``scope`` (the local id of the node the role is bound to,
     None for the whole city) decide what they may read and write, and ``reveal_pii`` whether
-    personal information is shown unmasked to them.
+    personal information is shown unmasked to them.  ``disclosures`` (one per request, see
+    :meth:`for_request`) collects what was shown unmasked, for the audit trail.
     """
 
     reveal_pii: bool = False
@@ -32,11 +45,21 @@ class Viewer:
     scope: str | None = None
     sub: str | None = None
     name: str | None = None
+    disclosures: Disclosures | None = field(default=None, compare=False, repr=False)
+
+    def for_request(self) -> Viewer:
+        """This viewer with a fresh :class:`Disclosures` collector, for one request."""
+        return replace(self, disclosures=Disclosures())
 
     def reveal(self, record: Node, field: str) -> Any:
         """The value of ``record.properties[field]`` as this viewer may see it."""
         value = record.properties.get(field)
-        if value is None or self.reveal_pii:
+        if value is None:
+            return value
+        if self.reveal_pii:
+            if self.disclosures is not None:
+                self.disclosures.ids.add(record.id)
+                self.disclosures.fields.add(field)
             return value
         return mask_value(record.label, field, value)
 

@@ -16,17 +16,26 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
+from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.limits import SchemaLimits, add_code, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
 
-QUERY_PARTS: tuple[type, ...] = (LookupQuery, AreaQuery, OrganizationQuery, AllianceQuery, AnalyticsQuery)
+QUERY_PARTS: tuple[type, ...] = (
+    LookupQuery,
+    AreaQuery,
+    OrganizationQuery,
+    AllianceQuery,
+    AnalyticsQuery,
+    AuditQuery,
+)
 NODE_TYPES: tuple[type, ...] = (
     Street,
     Community,
@@ -51,13 +60,15 @@ Query = compose(
     QUERY_PARTS,
     "Reading the community-governance graph: nodes by ID or name, paged listings of every node type (personal "
     "information masked unless the viewer may see it), and the analytics (coverage, allianceReach, structure, "
-    "brokerage, coveragePlan).",
+    "brokerage, coveragePlan) and, for administrators, the audit log.",
 )
-Mutation = compose(
-    "Mutation",
-    MUTATION_PARTS,
-    "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
-    "payload, nothing.",
+Mutation = audit_mutations(
+    compose(
+        "Mutation",
+        MUTATION_PARTS,
+        "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
+        "payload, nothing.",
+    )
 )
 
 log = logging.getLogger("civicmesh.graphql")
@@ -77,11 +88,13 @@ class CivicSchema(strawberry.Schema):
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     """The executable schema with the protection of ``limits``."""
+    limits = limits or SchemaLimits()
     return CivicSchema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES),
-        extensions=limit_extensions(limits or SchemaLimits()),
+        extensions=[*limit_extensions(limits), DisclosureAudit],
+        config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )
 
 

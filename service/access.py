@@ -1,43 +1,87 @@
-"""Who a GraphQL request acts for: bearer tokens granted by an access file.
+"""Who a GraphQL request acts for: a bearer token, checked here, becomes a :class:`Viewer`.
 
-Without an access file (``CIVICMESH_ACCESS_FILE`` unset) every request acts for the same
-viewer, who sees personal information unmasked only when ``CIVICMESH_REVEAL_PII`` is on.
-With one, a request may carry ``Authorization: Bearer <token>``; the file grants each token
-(stored as its SHA-256, never in clear) a name and whether it sees personal information
-unmasked.  A request without a token acts for the default viewer; an unknown or malformed
-token is refused (401), never downgraded silently.
+Tokens come from two places, both optional (``README.md``, "Users, roles and tokens"):
 
-The file::
+* **JWTs** of the city's identity provider, or minted with ``civicmesh token`` from an HS256
+  secret (:mod:`service.tokens`).  Claims: ``sub``, ``name``, ``role``, ``scope`` (the local id
+  of the node the role is bound to), ``reveal_pii``; ``exp`` is required.
+* **The access file** (``CIVICMESH_ACCESS_FILE``) for service accounts: opaque tokens, each
+  listed by its SHA-256 (never in clear) with a name, a role, a scope and ``reveal_pii``::
 
-    {"tokens": [{"sha256": "<64 hex digits>", "name": "东门社区 王五", "reveal_pii": true}]}
+      {"tokens": [{"sha256": "<64 hex digits>", "name": "大屏", "role": "ANALYST", "scope": "st-01"}]}
 
-(``civicmesh token --name NAME [--reveal-pii]`` makes a token and prints its entry.)  Scoping
-what a token may read by area (docs/design.md "Users, roles and scopes") is not implemented yet.
+  An entry without ``role`` is an ``ADMIN`` (the access it had before roles existed).
+
+With any of them configured, a request without a token, with a token that fails verification,
+or whose role or scope is wrong (unknown role; a scope that does not exist, that is missing
+where the role needs one, or whose label the role cannot be bound to) is refused with 401 and
+a sentence saying why.  With none configured, every request acts as an anonymous ``ADMIN``
+(personal data as ``CIVICMESH_REVEAL_PII`` says), which :func:`startup_problem` allows only on
+a loopback address.  ``CIVICMESH_PROFILE=production`` requires token configuration.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import ipaddress
 import json
 import re
 import secrets
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from graph_schema.roles import Role
 from resolvers.privacy import Viewer
+from service.settings import Settings
+from service.tokens import JwtVerifier, TokenConfigError, TokenError, TokenSettings
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+PROFILES: Final = ("development", "production")
+SCOPE_CACHE_SECONDS: Final = 10.0
+"""How long a token's scope is taken to exist (or not) without asking the store again."""
+
+ROLE_NAMES: Final = ", ".join(r.value for r in Role)
 
 
-class AccessFileError(ValueError):
+class AccessConfigError(ValueError):
+    """The access configuration cannot be used; the message names the setting and the reason."""
+
+
+class AccessFileError(AccessConfigError):
     """The access file cannot be used; the message names the file, the entry and the field."""
 
 
 @dataclass(frozen=True, slots=True)
 class Grant:
+    """One access-file entry: who holds the token and what they may do."""
+
     name: str
     reveal_pii: bool = False
+    role: Role = Role.ADMIN
+    scope: str | None = None
+    sub: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a request is refused (401): ``code`` (``TOKEN_EXPIRED``, ...) and a sentence.
+    ``sub``, ``name``, ``role`` and ``scope`` are what a token whose signature was good
+    claims, as far as they could be read (for the audit trail); None otherwise."""
+
+    code: str
+    message: str
+    sub: str | None = None
+    name: str | None = None
+    role: str | None = None
+    scope: str | None = None
+
+    @classmethod
+    def of(cls, code: str, message: str, viewer: Viewer) -> Refusal:
+        return cls(code, message, viewer.sub, viewer.name, viewer.role.value, viewer.scope)
 
 
 def token_digest(token: str) -> str:
@@ -52,6 +96,28 @@ def token_digest(token: str) -> str:
 def new_token() -> str:
     """A fresh random token (256 bits, URL-safe)."""
     return secrets.token_urlsafe(32)
+
+
+def role_problem(role: Role, scope: str | None) -> str | None:
+    """What is wrong with binding ``role`` to ``scope`` before looking at the store, or None.
+
+    >>> role_problem(Role.GRID_WORKER, None)
+    'a GRID_WORKER must name its scope: the local id of a Grid'
+    >>> role_problem(Role.ADMIN, "g1")
+    "an ADMIN takes no scope (got 'g1')"
+    >>> role_problem(Role.CITY, None) is None
+    True
+    """
+    labels = " or a ".join(sorted(label.value for label in role.scope_labels))
+    article = "an" if role.value[0] in "AEIOU" else "a"
+    if scope is None:
+        return f"{article} {role.value} must name its scope: the local id of a {labels}" if role.needs_scope else None
+    if not role.scope_labels:
+        return f"{article} {role.value} takes no scope (got {scope!r})"
+    return None
+
+
+_GRANT_FIELDS = ("sha256", "name", "reveal_pii", "role", "scope", "sub")
 
 
 def load_grants(path: Path) -> dict[str, Grant]:
@@ -72,40 +138,209 @@ def load_grants(path: Path) -> dict[str, Grant]:
         if not isinstance(entry, dict):
             raise AccessFileError(f"{where}: expected an object")
         digest, name, reveal = entry.get("sha256"), entry.get("name"), entry.get("reveal_pii", False)
+        role_name, scope, sub = entry.get("role", Role.ADMIN.value), entry.get("scope"), entry.get("sub")
         if not isinstance(digest, str) or not _HEX64.match(digest):
             raise AccessFileError(f"{where}, field sha256: expected 64 lower-case hex digits (the token's SHA-256)")
         if not isinstance(name, str) or not name.strip():
             raise AccessFileError(f"{where}, field name: expected a non-empty string (who holds the token)")
         if not isinstance(reveal, bool):
             raise AccessFileError(f"{where}, field reveal_pii: expected true or false, got {reveal!r}")
-        unknown = sorted(set(entry) - {"sha256", "name", "reveal_pii"})
+        unknown = sorted(set(entry) - set(_GRANT_FIELDS))
         if unknown:
-            raise AccessFileError(f"{where}: unknown field(s) {', '.join(unknown)} (known: sha256, name, reveal_pii)")
+            raise AccessFileError(f"{where}: unknown field(s) {', '.join(unknown)} (known: {', '.join(_GRANT_FIELDS)})")
+        if role_name not in Role.__members__:
+            raise AccessFileError(f"{where}, field role: {role_name!r} is not a role ({ROLE_NAMES})")
+        if scope is not None and (not isinstance(scope, str) or not scope.strip()):
+            raise AccessFileError(f"{where}, field scope: expected the local id of a node, got {scope!r}")
+        if sub is not None and (not isinstance(sub, str) or not sub.strip()):
+            raise AccessFileError(f"{where}, field sub: expected a non-empty string, got {sub!r}")
+        role = Role(role_name)
+        problem = role_problem(role, scope)
+        if problem:
+            raise AccessFileError(f"{where}, field scope: {problem}")
         if digest in grants:
             raise AccessFileError(f"{where}, field sha256: the same token is listed twice")
-        grants[digest] = Grant(name.strip(), reveal)
+        grants[digest] = Grant(name.strip(), reveal, role, scope, sub or f"token:{digest[:12]}")
     return grants
 
 
-class Access:
-    """Turns a request's ``Authorization`` header into the viewer it acts for."""
+ScopeLabel = Callable[[str], Awaitable[str | None]]
+"""The label of the node with a local id (None when there is none): the store, asked."""
 
-    def __init__(self, grants: dict[str, Grant] | None, default_reveal_pii: bool = False) -> None:
+
+class Access:
+    """Turns a request's ``Authorization`` header into the viewer it acts for, or a :class:`Refusal`."""
+
+    def __init__(
+        self,
+        grants: dict[str, Grant] | None = None,
+        default_reveal_pii: bool = False,
+        verifier: JwtVerifier | None = None,
+    ) -> None:
         self.grants = grants
+        self.verifier = verifier
         self.default = Viewer(reveal_pii=default_reveal_pii)
+        self._scopes: dict[str, tuple[float, str | None]] = {}
 
     @property
     def enabled(self) -> bool:
-        return self.grants is not None
+        """Whether requests must carry a token."""
+        return self.grants is not None or self.verifier is not None
 
-    def viewer_for(self, authorization: str | None) -> Viewer | str:
-        """The viewer, or why the request is refused."""
-        if self.grants is None or not authorization:
-            return self.default
+    async def identify(self, authorization: str | None, scope_label: ScopeLabel) -> Viewer | Refusal:
+        """The viewer of a request with this ``Authorization`` header (a fresh one per request)."""
+        if not self.enabled:
+            return self.default.for_request()
+        if not authorization:
+            return Refusal("TOKEN_MISSING", "this service requires a bearer token (Authorization: Bearer <token>)")
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return "the Authorization header must be 'Bearer <token>'"
-        grant = self.grants.get(token_digest(token.strip()))
-        if grant is None:
-            return "unknown token"
-        return Viewer(reveal_pii=grant.reveal_pii)
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return Refusal("TOKEN_MALFORMED", "the Authorization header must be 'Bearer <token>'")
+        if token.count(".") == 2:
+            if self.verifier is None:
+                return Refusal(
+                    "TOKEN_UNKNOWN",
+                    "this service takes no JWTs (neither CIVICMESH_JWT_SECRET nor CIVICMESH_JWKS is set)",
+                )
+            try:
+                if self.verifier.fetches:
+                    claims = await asyncio.to_thread(self.verifier.verify, token)
+                else:
+                    claims = self.verifier.verify(token)
+            except TokenError as exc:
+                return Refusal(exc.code, exc.message)
+            claimed = _viewer_of_claims(claims)
+            if isinstance(claimed, Refusal):
+                return claimed
+            viewer = claimed
+        else:
+            grant = self.grants.get(token_digest(token)) if self.grants is not None else None
+            if grant is None:
+                return Refusal("TOKEN_UNKNOWN", "unknown token")
+            viewer = Viewer(
+                reveal_pii=grant.reveal_pii, role=grant.role, scope=grant.scope, sub=grant.sub, name=grant.name
+            )
+        if viewer.scope is not None:
+            problem = await self._scope_problem(viewer, scope_label)
+            if problem:
+                return Refusal.of("TOKEN_SCOPE", problem, viewer)
+        return viewer.for_request()
+
+    async def _scope_problem(self, viewer: Viewer, scope_label: ScopeLabel) -> str | None:
+        scope = viewer.scope
+        assert scope is not None
+        now = time.monotonic()
+        cached = self._scopes.get(scope)
+        if cached is None or cached[0] < now:
+            label = await scope_label(scope)
+            if len(self._scopes) > 10_000:
+                self._scopes.clear()
+            self._scopes[scope] = (now + SCOPE_CACHE_SECONDS, label)
+        else:
+            label = cached[1]
+        if label is None:
+            return f"the token's scope {scope!r} does not exist"
+        allowed = {lab.value for lab in viewer.role.scope_labels}
+        if label not in allowed:
+            wanted = " or a ".join(sorted(allowed))
+            return f"the token's scope {scope!r} is a {label}; a {viewer.role.value} is bound to a {wanted}"
+        return None
+
+
+def _viewer_of_claims(claims: dict[str, Any]) -> Viewer | Refusal:
+    """The viewer a verified token's claims describe (or why they do not describe one)."""
+    sub, name, role_name = claims.get("sub"), claims.get("name"), claims.get("role")
+    scope, reveal = claims.get("scope"), claims.get("reveal_pii", False)
+    if not isinstance(sub, str) or not sub.strip():
+        return Refusal("TOKEN_CLAIMS", "the token has no subject (sub)")
+    shown_name = name if isinstance(name, str) else None
+
+    def refuse(code: str, message: str) -> Refusal:
+        return Refusal(code, message, sub, shown_name)
+
+    if name is not None and not isinstance(name, str):
+        return refuse("TOKEN_CLAIMS", "the token's name claim must be a string")
+    if not isinstance(reveal, bool):
+        return refuse("TOKEN_CLAIMS", f"the token's reveal_pii claim must be true or false, got {reveal!r}")
+    if role_name is None:
+        return refuse("TOKEN_ROLE", f"the token has no role claim (one of {ROLE_NAMES})")
+    if not isinstance(role_name, str) or role_name not in Role.__members__:
+        return refuse("TOKEN_ROLE", f"the token's role {repr(role_name)[:60]} is not one of {ROLE_NAMES}")
+    role = Role(role_name)
+    if scope is not None and (not isinstance(scope, str) or not scope):
+        return refuse("TOKEN_SCOPE", f"the token's scope must be the local id of a node, got {scope!r}")
+    viewer = Viewer(reveal_pii=reveal, role=role, scope=scope, sub=sub, name=shown_name)
+    problem = role_problem(role, scope)
+    if problem:
+        return Refusal.of("TOKEN_SCOPE", f"the token's scope is wrong: {problem}", viewer)
+    return viewer
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def _secret(settings: Settings) -> str | None:
+    if settings.jwt_secret or not settings.jwt_secret_file:  # the variable wins over the file
+        return settings.jwt_secret
+    path = Path(settings.jwt_secret_file)
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise AccessConfigError(f"CIVICMESH_JWT_SECRET_FILE {path}: cannot be read ({exc.strerror or exc})") from None
+    if not secret:
+        raise AccessConfigError(f"CIVICMESH_JWT_SECRET_FILE {path}: the file is empty")
+    return secret
+
+
+def token_settings(settings: Settings) -> TokenSettings:
+    """The JWT part of the settings, with the secret read from its file if need be."""
+    return TokenSettings(
+        secret=_secret(settings), jwks=settings.jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+
+
+def access_of(settings: Settings) -> Access:
+    """The service's access rules from its settings (files read here, once);
+    :class:`AccessConfigError` says what keeps them from being used."""
+    if settings.profile not in PROFILES:
+        raise AccessConfigError(f"CIVICMESH_PROFILE={settings.profile!r}: expected one of {', '.join(PROFILES)}")
+    if settings.production and not settings.tokens_configured:
+        raise AccessConfigError(
+            "CIVICMESH_PROFILE=production needs tokens: set CIVICMESH_JWKS (the identity provider's keys), "
+            "CIVICMESH_JWT_SECRET(_FILE) or CIVICMESH_ACCESS_FILE"
+        )
+    grants = load_grants(Path(settings.access_file)) if settings.access_file else None
+    verifier = None
+    tokens = token_settings(settings)
+    if tokens.secret or tokens.jwks:
+        try:
+            verifier = JwtVerifier(tokens)
+        except TokenConfigError as exc:
+            raise AccessConfigError(str(exc)) from None
+    return Access(grants, settings.reveal_pii, verifier)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback interface.
+
+    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "10.0.0.5")]
+    [True, True, True, False, False]
+    """
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def startup_problem(settings: Settings, host: str) -> str | None:
+    """Why the service must not start on ``host`` with these settings, or None."""
+    if settings.tokens_configured or is_loopback(host):
+        return None
+    return (
+        f"refusing to serve on {host} without tokens: every request would act as ADMIN, for anyone who can "
+        "reach this address. Set CIVICMESH_JWT_SECRET (make one with `civicmesh secret`), CIVICMESH_JWKS or "
+        "CIVICMESH_ACCESS_FILE (README.md, 'Users, roles and tokens'), or serve on 127.0.0.1."
+    )

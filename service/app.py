@@ -14,18 +14,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from loaders.formats.importing import load_demo_if_empty
-from loaders.store import GraphStore
+from loaders.store import GraphStore, Outcome
+from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits
+from resolvers.privacy import Viewer
 from resolvers.schema import build_schema
-from service.access import Access, load_grants
+from service.access import access_of
 from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import healthz, readyz
@@ -63,18 +64,14 @@ def api_config(settings: Settings) -> ApiConfig:
 
 
 def schema_limits(settings: Settings) -> SchemaLimits:
+    """The schema's protection; the production profile turns off introspection and field suggestions."""
     return SchemaLimits(
         max_depth=settings.max_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
-        introspection=settings.introspection,
+        introspection=settings.introspection and not settings.production,
+        suggestions=not settings.production,
     )
-
-
-def access_of(settings: Settings) -> Access:
-    """Bearer-token access from the settings' access file (read here, once), or none."""
-    grants = load_grants(Path(settings.access_file)) if settings.access_file else None
-    return Access(grants, settings.reveal_pii)
 
 
 def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[BaseRoute]:
@@ -82,7 +79,7 @@ def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[Base
         build_schema(schema_limits(settings)),
         runtime.require_store,
         api_config(settings),
-        graphiql=settings.graphiql,
+        graphiql=settings.graphiql and not settings.production,
         on_result=metrics.graphql_result,
         access=access_of(settings),
     )
@@ -111,6 +108,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         try:
             if settings.demo_when_empty and await load_demo_if_empty(current):
                 log.info("the store was empty: loaded the demo city")
+                await append(current, audit_event(Viewer(sub="civicmesh", name="demo city"), "import", Outcome.ALLOWED))
             yield
         finally:
             if runtime.owned:

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "service.commands.serve",
     "service.commands.data",
     "service.commands.analysis",
+    "service.commands.access",
+    "service.commands.audit",
 )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -33,9 +34,11 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
-from loaders.store import GraphStore
+from loaders.store import GraphStore, Outcome
+from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig, RequestContext
-from service.access import Access
+from service.access import Access, Refusal
+from service.request_log import request_id
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -116,6 +119,28 @@ class GraphQLView(GraphQL[RequestContext, None]):
         self._on_result = on_result
         self._access = access or Access(None, config.reveal_pii)
 
+    async def _scope_label(self, scope: str) -> str | None:
+        (record,) = await self._store().get_nodes([scope])
+        return record.label if record is not None else None
+
+    async def _unauthorized(self, refusal: Refusal, media: str) -> Response:
+        """401 for a refused token, and a DENIED event in the audit trail."""
+        event = replace(
+            audit_event(None, "authenticate", Outcome.DENIED, code=refusal.code, request_id=request_id.get()),
+            actor=refusal.sub,
+            name=refusal.name,
+            role=refusal.role,
+            scope=refusal.scope,
+        )
+        await append(self._store(), event)
+        challenge = 'Bearer realm="civicmesh"'
+        if refusal.code != "TOKEN_MISSING":  # RFC 6750: no error code when no token was sent
+            said = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "?" for c in refusal.message)
+            challenge += f', error="invalid_token", error_description="{said}"'
+        error = {"message": refusal.message, "extensions": {"code": "UNAUTHENTICATED", "reason": refusal.code}}
+        body = json.dumps({"errors": [error]}, ensure_ascii=False).encode()
+        return Response(body, status_code=401, media_type=media + _CHARSET, headers={"WWW-Authenticate": challenge})
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -137,11 +162,9 @@ class GraphQLView(GraphQL[RequestContext, None]):
             )
             return
         request.state.graphql_media_type = media
-        viewer = self._access.viewer_for(request.headers.get("authorization"))
-        if isinstance(viewer, str):
-            await self._refuse(401, viewer, media, {"WWW-Authenticate": 'Bearer realm="civicmesh"'})(
-                scope, receive, send
-            )
+        viewer = await self._access.identify(request.headers.get("authorization"), self._scope_label)
+        if isinstance(viewer, Refusal):
+            await (await self._unauthorized(viewer, media))(scope, receive, send)
             return
         request.state.viewer = viewer
         try:
@@ -165,7 +188,9 @@ class GraphQLView(GraphQL[RequestContext, None]):
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         viewer = getattr(request.state, "viewer", None) if isinstance(request, Request) else None
-        return RequestContext.create(self._store(), self._config, request=request, response=response, viewer=viewer)
+        return RequestContext.create(
+            self._store(), self._config, request=request, response=response, viewer=viewer, request_id=request_id.get()
+        )
 
     async def get_sub_response(self, request: Any) -> Response:
         sub = await super().get_sub_response(request)

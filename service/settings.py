@@ -30,6 +30,12 @@ class Settings:
     neo4j_database: str = "neo4j"
     reveal_pii: bool = False
     access_file: str | None = None
+    jwt_secret: str | None = None
+    jwt_secret_file: str | None = None
+    jwks: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    profile: str = "development"
     introspection: bool = True
     graphiql: bool = True
     max_depth: int = 12
@@ -38,6 +44,15 @@ class Settings:
     max_page_size: int = 500
     demo_when_empty: bool = True
     log_level: str = "INFO"
+
+    @property
+    def tokens_configured(self) -> bool:
+        """Whether requests must carry a token (a JWT secret or key set, or an access file)."""
+        return bool(self.jwt_secret or self.jwt_secret_file or self.jwks or self.access_file)
+
+    @property
+    def production(self) -> bool:
+        return self.profile == "production"
 
     @property
     def is_neo4j(self) -> bool:
@@ -53,6 +68,12 @@ class Settings:
             neo4j_database=e.get("NEO4J_DATABASE") or "neo4j",
             reveal_pii=_flag(e.get("CIVICMESH_REVEAL_PII"), False),
             access_file=e.get("CIVICMESH_ACCESS_FILE") or None,
+            jwt_secret=e.get("CIVICMESH_JWT_SECRET") or None,
+            jwt_secret_file=e.get("CIVICMESH_JWT_SECRET_FILE") or None,
+            jwks=e.get("CIVICMESH_JWKS") or None,
+            jwt_issuer=e.get("CIVICMESH_JWT_ISSUER") or None,
+            jwt_audience=e.get("CIVICMESH_JWT_AUDIENCE") or None,
+            profile=(e.get("CIVICMESH_PROFILE") or "development").strip().lower(),
             introspection=_flag(e.get("CIVICMESH_INTROSPECTION"), True),
             graphiql=_flag(e.get("CIVICMESH_GRAPHIQL"), True),
             max_depth=int(e.get("CIVICMESH_MAX_DEPTH") or 12),

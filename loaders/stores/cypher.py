@@ -359,3 +359,33 @@ WHERE $types IS NULL OR type(r) IN $types
 RETURN collect([id, type(r), b.id, properties(r)]) AS rows
 """
 """The relationships leaving one chunk of nodes, as one record."""
+
+
+# --- the audit trail -----------------------------------------------------------------
+# Events are nodes labelled AuditEvent, without the Entity label: outside the graph contract,
+# so no read, scan, projection, export or clear (all of which match :Entity) ever sees them.
+
+AUDIT_LABEL: Final = "AuditEvent"
+
+AUDIT_DDL: Final[tuple[str, ...]] = (
+    f"CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (e:{AUDIT_LABEL}) REQUIRE e.id IS UNIQUE",
+    f"CREATE RANGE INDEX audit_event_at IF NOT EXISTS FOR (e:{AUDIT_LABEL}) ON (e.at, e.id)",
+    f"CREATE RANGE INDEX audit_event_actor IF NOT EXISTS FOR (e:{AUDIT_LABEL}) ON (e.actor)",
+)
+
+APPEND_AUDIT: Final = f"""
+UNWIND $rows AS row
+CREATE (e:{AUDIT_LABEL})
+SET e = row
+"""
+
+READ_AUDIT: Final = f"""
+MATCH (e:{AUDIT_LABEL})
+WHERE ($actor IS NULL OR e.actor = $actor)
+  AND ($outcome IS NULL OR e.outcome = $outcome)
+  AND ($since IS NULL OR e.at >= $since)
+  AND ($until IS NULL OR e.at < $until)
+  AND ($cat IS NULL OR e.at > $cat OR (e.at = $cat AND e.id > $cid))
+WITH e ORDER BY e.at, e.id LIMIT $limit
+RETURN collect(properties(e)) AS rows
+"""

@@ -28,7 +28,20 @@ from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
-from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
+from loaders.store import (
+    AuditEvent,
+    AuditFilter,
+    AuditPage,
+    Direction,
+    Edge,
+    NodeFilter,
+    Order,
+    Outcome,
+    Page,
+    WriteResult,
+    audit_time,
+    parse_audit_time,
+)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
@@ -36,6 +49,15 @@ _SCHEMA = (
     " type TEXT NOT NULL, props TEXT NOT NULL, PRIMARY KEY (start, key, end)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
+    # The audit trail: append-only (the triggers refuse any change or removal of an event).
+    "CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, id TEXT NOT NULL, actor TEXT, name TEXT, role TEXT,"
+    " scope TEXT, operation TEXT NOT NULL, targets TEXT NOT NULL, fields TEXT NOT NULL, outcome TEXT NOT NULL,"
+    " code TEXT, request_id TEXT, PRIMARY KEY (at, id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, at, id)",
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
 )
 
 _WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
@@ -539,6 +561,91 @@ class EmbeddedStore:
         db.execute("DELETE FROM rels")
         db.execute("DELETE FROM nodes")
         db.execute("COMMIT")
+
+    # --- the audit trail -------------------------------------------------------------
+    async def append_audit(self, events: Sequence[AuditEvent]) -> None:
+        rows = [
+            (
+                audit_time(e.at),
+                e.id,
+                e.actor,
+                e.name,
+                e.role,
+                e.scope,
+                e.operation,
+                _dumps(list(e.targets)),
+                _dumps(list(e.fields)),
+                e.outcome.value,
+                e.code,
+                e.request_id,
+            )
+            for e in events
+        ]
+        if rows:
+            await self._run(self._append_audit_sync, rows)
+
+    def _append_audit_sync(self, rows: list[tuple[Any, ...]]) -> None:
+        db = self._require_db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    async def read_audit(
+        self, *, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
+    ) -> AuditPage:
+        flt = filter or AuditFilter()
+        where, params = ["1 = 1"], []
+        if flt.actor is not None:
+            where.append("actor = ?")
+            params.append(flt.actor)
+        if flt.outcome is not None:
+            where.append("outcome = ?")
+            params.append(flt.outcome.value)
+        if flt.since is not None:
+            where.append("at >= ?")
+            params.append(audit_time(flt.since))
+        if flt.until is not None:
+            where.append("at < ?")
+            params.append(audit_time(flt.until))
+        if after is not None:
+            at, event_id = decode_cursor(after)
+            where.append("(at > ? OR (at = ? AND id > ?))")
+            params += [str(at), str(at), event_id]
+        query = (
+            "SELECT at, id, actor, name, role, scope, operation, targets, fields, outcome, code, request_id"
+            f" FROM audit WHERE {' AND '.join(where)} ORDER BY at, id LIMIT ?"
+        )
+        rows: list[tuple[Any, ...]] = await self._run(
+            lambda: self._require_db().execute(query, [*params, first + 1]).fetchall()
+        )
+        events = [
+            AuditEvent(
+                at=parse_audit_time(at),
+                id=event_id,
+                actor=actor,
+                name=name,
+                role=role,
+                scope=scope,
+                operation=operation,
+                targets=tuple(orjson.loads(targets)),
+                fields=tuple(orjson.loads(fields)),
+                outcome=Outcome(outcome),
+                code=code,
+                request_id=request_id,
+            )
+            for at, event_id, actor, name, role, scope, operation, targets, fields, outcome, code, request_id in rows[
+                :first
+            ]
+        ]
+        return AuditPage(
+            events=events,
+            cursors=[encode_cursor(audit_time(e.at), e.id) for e in events],
+            has_more=len(rows) > first,
+        )
 
     # --- analytics -------------------------------------------------------------------
     async def project(

@@ -28,7 +28,20 @@ from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
-from loaders.store import Direction, Edge, NodeFilter, Order, Page, WriteResult
+from loaders.store import (
+    AuditEvent,
+    AuditFilter,
+    AuditPage,
+    Direction,
+    Edge,
+    NodeFilter,
+    Order,
+    Outcome,
+    Page,
+    WriteResult,
+    audit_time,
+    parse_audit_time,
+)
 from loaders.stores import cypher
 
 _NO_LIMIT = 2**31 - 1
@@ -94,7 +107,7 @@ class Neo4jStore:
         )
         try:
             await self._driver.verify_connectivity()
-            for statement in DDL:
+            for statement in (*DDL, *cypher.AUDIT_DDL):
                 await self._driver.execute_query(statement, database_=self.database)
             await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
         except BaseException:
@@ -372,6 +385,72 @@ class Neo4jStore:
         ) as session:
             await (await session.run(cypher.CLEAR_RELATIONSHIPS)).consume()
             await (await session.run(cypher.CLEAR)).consume()
+
+    # --- the audit trail -------------------------------------------------------------
+    async def append_audit(self, events: Sequence[AuditEvent]) -> None:
+        rows = [
+            {
+                "at": audit_time(e.at),
+                "id": e.id,
+                "actor": e.actor,
+                "name": e.name,
+                "role": e.role,
+                "scope": e.scope,
+                "operation": e.operation,
+                "targets": list(e.targets),
+                "fields": list(e.fields),
+                "outcome": e.outcome.value,
+                "code": e.code,
+                "request_id": e.request_id,
+            }
+            for e in events
+        ]
+        if rows:
+            await self.driver.execute_query(
+                cypher.APPEND_AUDIT, {"rows": rows}, routing_=RoutingControl.WRITE, database_=self.database
+            )
+
+    async def read_audit(
+        self, *, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
+    ) -> AuditPage:
+        flt = filter or AuditFilter()
+        cat = cid = None
+        if after is not None:
+            at, cid = decode_cursor(after)
+            cat = str(at)
+        (record,) = await self._read(
+            cypher.READ_AUDIT,
+            actor=flt.actor,
+            outcome=flt.outcome.value if flt.outcome is not None else None,
+            since=audit_time(flt.since) if flt.since is not None else None,
+            until=audit_time(flt.until) if flt.until is not None else None,
+            cat=cat,
+            cid=cid,
+            limit=first + 1,
+        )
+        rows = record["rows"]
+        events = [
+            AuditEvent(
+                at=parse_audit_time(r["at"]),
+                id=r["id"],
+                actor=r.get("actor"),
+                name=r.get("name"),
+                role=r.get("role"),
+                scope=r.get("scope"),
+                operation=r["operation"],
+                targets=tuple(r.get("targets") or ()),
+                fields=tuple(r.get("fields") or ()),
+                outcome=Outcome(r["outcome"]),
+                code=r.get("code"),
+                request_id=r.get("request_id"),
+            )
+            for r in rows[:first]
+        ]
+        return AuditPage(
+            events=events,
+            cursors=[encode_cursor(audit_time(e.at), e.id) for e in events],
+            has_more=len(rows) > first,
+        )
 
     # --- analytics -------------------------------------------------------------------
     async def project(

@@ -192,15 +192,24 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
                 return 2
 
         async def work(store: Any) -> Any:
-            return await import_parsed(
-                store,
-                parsed,
-                source=source,
-                skip_invalid=args.skip_invalid,
-                check_only=args.check,
-                batch_size=args.batch_size,
-                progress=progress,
-            )
+            from service.commands.audit import record_cli
+
+            try:
+                report = await import_parsed(
+                    store,
+                    parsed,
+                    source=source,
+                    skip_invalid=args.skip_invalid,
+                    check_only=args.check,
+                    batch_size=args.batch_size,
+                    progress=progress,
+                )
+            except ImportAborted:
+                await record_cli(store, "import", code="ABORTED")
+                raise
+            if not args.check:
+                await record_cli(store, "import", code=_import_code(report))
+            return report
 
         try:
             report = _with_store(settings, work)
@@ -221,7 +230,25 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import_code(report: Any) -> str | None:
+    """The audit code of an import: None when all was written, PARTIAL when rows were skipped,
+    INVALID when problems kept it from writing."""
+    if not report.problems:
+        return None
+    return "PARTIAL" if report.written else "INVALID"
+
+
 # --- export ----------------------------------------------------------------------------------
+
+
+def _pii_names(include_pii: bool) -> list[str]:
+    """The personal fields an export includes (for the audit trail), in GraphQL's spelling."""
+    if not include_pii:
+        return []
+    from graph_schema import PII_FIELDS
+    from resolvers.errors import camel
+
+    return sorted({camel(f) for fields in PII_FIELDS.values() for f in fields})
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -236,9 +263,13 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     progress = _progress(args)
 
     async def work(store: Any) -> Any:
-        return await export_store(
+        from service.commands.audit import record_cli
+
+        report = await export_store(
             store, args.path, fmt, area=args.area, include_pii=args.include_pii, progress=progress
         )
+        await record_cli(store, "export", targets=[args.area] if args.area else [], fields=_pii_names(args.include_pii))
+        return report
 
     with _bulk():
         try:

@@ -1,4 +1,4 @@
-"""Bearer tokens from an access file decide who sees personal information unmasked."""
+"""Bearer tokens from an access file (service accounts) decide who the request acts for."""
 
 from __future__ import annotations
 
@@ -36,17 +36,19 @@ async def test_tokens_decide_who_sees_pii(city: GraphStore, tmp_path: Path) -> N
     access = _access_file(
         tmp_path,
         {"sha256": token_digest("officer-token"), "name": "街道 王五", "reveal_pii": True},
-        {"sha256": token_digest("dashboard-token"), "name": "大屏"},
+        {"sha256": token_digest("dashboard-token"), "name": "大屏", "role": "CITY", "scope": "st1"},
     )
     async with open_api(city, access_file=access) as api:
-        assert await _household(api, None) == (200, MASKED)  # no token: the default viewer
+        status, body = await _household(api, None)  # tokens configured: a request needs one
+        assert status == 401
+        assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED", "reason": "TOKEN_MISSING"}
         assert await _household(api, "officer-token") == (200, CLEAR)
         assert await _household(api, "dashboard-token") == (200, MASKED)
         status, body = await _household(api, "stolen-or-mistyped")
         assert status == 401 and body["errors"][0]["message"] == "unknown token"
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         r = await api.client.post("/graphql", json={"query": QUERY}, headers={"Authorization": "Basic abc"})
-        assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+        assert r.status_code == 401 and r.headers["www-authenticate"].startswith('Bearer realm="civicmesh", error=')
 
 
 async def test_without_an_access_file_tokens_change_nothing(city: GraphStore) -> None:
@@ -72,6 +74,18 @@ async def test_without_an_access_file_tokens_change_nothing(city: GraphStore) ->
             r"tokens\[0\]: unknown field\(s\) area",
         ),
         (
+            '{"tokens": [{"sha256": "' + "a" * 64 + '", "name": "x", "role": "MAYOR"}]}',
+            r"tokens\[0\], field role: 'MAYOR' is not a role \(ADMIN, CITY, ",
+        ),
+        (
+            '{"tokens": [{"sha256": "' + "a" * 64 + '", "name": "x", "role": "GRID_WORKER"}]}',
+            r"tokens\[0\], field scope: a GRID_WORKER must name its scope: the local id of a Grid",
+        ),
+        (
+            '{"tokens": [{"sha256": "' + "a" * 64 + '", "name": "x", "scope": "g1"}]}',
+            r"tokens\[0\], field scope: an ADMIN takes no scope \(got 'g1'\)",
+        ),
+        (
             '{"tokens": [{"sha256": "' + "a" * 64 + '", "name": "x"}, {"sha256": "' + "a" * 64 + '", "name": "y"}]}',
             r"tokens\[1\], field sha256: the same token is listed twice",
         ),
@@ -85,16 +99,29 @@ def test_a_bad_access_file_is_refused_naming_entry_and_field(tmp_path: Path, con
 
 
 async def test_the_token_command_prints_a_working_entry(
-    city: GraphStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    city: GraphStore, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert cli_main(["token", "--name", "东门一网格 网格员", "--reveal-pii"]) == 0
+    monkeypatch.delenv("CIVICMESH_JWT_SECRET", raising=False)
+    monkeypatch.delenv("CIVICMESH_JWT_SECRET_FILE", raising=False)
+    args = ["token", "--name", "东门一网格 网格员", "--role", "GRID_WORKER", "--scope", "g1", "--reveal-pii"]
+    assert cli_main(args) == 0
     out = capsys.readouterr().out
     token = re.search(r"it is not stored anywhere\): (\S+)", out)
     assert token is not None
     entry = json.loads(out.strip().splitlines()[-1])
-    assert entry == {"sha256": token_digest(token.group(1)), "name": "东门一网格 网格员", "reveal_pii": True}
+    assert entry == {
+        "sha256": token_digest(token.group(1)),
+        "name": "东门一网格 网格员",
+        "role": "GRID_WORKER",
+        "scope": "g1",
+        "reveal_pii": True,
+    }
     async with open_api(city, access_file=_access_file(tmp_path, entry)) as api:
         assert await _household(api, token.group(1)) == (200, CLEAR)
+    gone = dict(entry, scope="g-does-not-exist")
+    async with open_api(city, access_file=_access_file(tmp_path, gone)) as api:
+        status, body = await _household(api, token.group(1))
+        assert status == 401 and body["errors"][0]["message"] == "the token's scope 'g-does-not-exist' does not exist"
 
 
 def test_serve_refuses_to_start_with_a_bad_access_file(
