@@ -4,7 +4,8 @@
 relationship type and each kind of property (PII, lists, dates, enums) appears with values a
 test can name; 南闸街道 (``s2``) is regular, every area having two parts down to the buildings,
 so that any area has a sibling and a cousin to compare with (what a viewer of one area must
-not see).  Ids in brackets; ``->`` is PART_OF up the tree::
+not see).  70 nodes, 117 relationships.  Ids in brackets; an area is PART_OF the one drawn above
+it, a household PART_OF its building, and a member is drawn under the household it LIVES_IN::
 
     CITY
     ├── 澄江街道 [st1]  governed by 澄江街道党工委 [org-st]
@@ -46,11 +47,12 @@ s2cXgY-po.  红色物业党支部 [org-am] (UNIT_BRANCH) is the branch of 澄江
 
 Links and visits (1+10+N): pm1 LINKS the member pm2 (since 2024-01-01) and the households hh3
 (2024-02-01) and hh4 (no date), and VISITED hh3 on 2024-03-05 and 2024-04-02.  In 南闸, each
-community's vanguard (``s2cX g1b1-m``) LINKS the three other members of its community and the two
+community's vanguard (``s2cXg1b1-m``) LINKS the three other members of its community and the two
 households of its second grid (since 2025-03-01), and VISITED the first of them on 2025-04-08.
 
 Alliances: 东门党建联盟 [al1] (theme 物业治理) is led by org-c1 and SERVES c1 and st1; its units
-澄江物业公司 [am1] (PROPERTY_COMPANY, joined 2023-01-01, MANAGES b1 and b2) and 江阴农商银行
+澄江物业公司 [am1] (PROPERTY_COMPANY, joined 2023-01-01, credit code, PROPERTY_SERVICE and
+VOLUNTEERS, MANAGES b1 and b2) and 江阴农商银行
 [am2] (FINANCIAL_INSTITUTION, FUNDING).  南闸党建联盟 [s2-al] is led by s2-po and SERVES s2;
 its units 南闸物业公司 [s2-am1] (PROPERTY_COMPANY, MANAGES s2c1g1b1 and s2c1g1b2) and
 南闸志愿者协会 [s2-am2] (SOCIAL_ORGANIZATION, VOLUNTEERS).
@@ -62,7 +64,7 @@ streets through the builders, and give ``CityBuilder`` a method per new relation
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,9 +92,6 @@ class City:
 
     def count(self, label: str) -> int:
         return sum(1 for n in self.nodes if n.label == label)
-
-    def node(self, node_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
 
 
 class CityBuilder:
@@ -293,7 +292,7 @@ def nanzha(b: CityBuilder) -> None:
     b.rel("MANAGES", "s2-am1", "s2c1g1b2")
 
 
-def build(*streets: Any) -> City:
+def build(*streets: Callable[[CityBuilder], None]) -> City:
     """A city of the given streets (``chengjiang``, ``nanzha``, or a test's own)."""
     b = CityBuilder()
     for street in streets:
