@@ -1,8 +1,7 @@
 """GraphQL benchmark: a nested area query and a small node(id) query under load.
 
-Builds a graph of the Jiangyin shape (``loaders.synthetic.generate("jiangyin")`` when the
-generator is there, else one community of 12 grids x 25 buildings x 12 households inside a
-bigger city), loads it into the chosen store, then prints:
+Generates a synthetic city (``loaders.synthetic.generate``, the ``jiangyin`` preset unless
+``--preset`` says otherwise), loads it into the chosen store, then prints:
 
 * p50/p95 latency of ``community -> grids -> buildings -> households`` for one community
   (in-process ASGI, so HTTP parsing and JSON are included, the network is not), and the
@@ -15,7 +14,7 @@ Figures are printed, never asserted.  Targets: round trips <= depth + 1; nested 
 
     python bench/graphql_bench.py --store embedded
     python bench/graphql_bench.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687
-    python bench/graphql_bench.py --graph built        # the small hand-built city, quick
+    python bench/graphql_bench.py --preset demo        # the small demo city, quick
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 
 from graph_schema import Node, Relationship, WriteBatch, to_global_id  # noqa: E402
+from loaders import synthetic  # noqa: E402
 from loaders.batch import CountingStore  # noqa: E402
 from loaders.store import Direction, GraphStore  # noqa: E402
 
@@ -72,47 +72,14 @@ SMALL = "query One($id: ID!) { node(id: $id) { id ... on Household { name size }
 
 
 # --- the graph ------------------------------------------------------------------------
-def built_city(
-    grids: int = 12, buildings: int = 25, households: int = 12, other_communities: int = 7
-) -> tuple[list[Node], list[Relationship]]:
-    """One community of grids x buildings x households inside a bigger city."""
-    nodes: list[Node] = [Node("Street", "st-1", {"name": "澄江街道"})]
-    rels: list[Relationship] = []
-    for c in range(other_communities + 1):
-        cid = f"c-{c}"
-        nodes.append(Node("Community", cid, {"name": f"第{c}社区"}))
-        rels.append(Relationship("PART_OF", cid, "st-1"))
-        for g in range(grids if c == 0 else 6):
-            gid = f"{cid}-g{g}"
-            nodes.append(Node("Grid", gid, {"name": f"{c}社区{g}网格"}))
-            rels.append(Relationship("PART_OF", gid, cid))
-            for b in range(buildings if c == 0 else 10):
-                bid = f"{gid}-b{b}"
-                nodes.append(Node("Building", bid, {"name": f"{b + 1}栋", "kind": "BUILDING"}))
-                rels.append(Relationship("PART_OF", bid, gid))
-                for h in range(households):
-                    hid = f"{bid}-h{h}"
-                    nodes.append(Node("Household", hid, {"name": f"{h + 1:02d}室", "size": 1 + h % 4}))
-                    rels.append(Relationship("PART_OF", hid, bid))
-    return nodes, rels
-
-
-def graph(kind: str, preset: str) -> tuple[list[Node], list[Relationship], str]:
-    if kind == "synthetic":
-        try:
-            from loaders import synthetic
-        except ImportError:
-            print("loaders.synthetic is not available: using the built city")
-        else:
-            started = time.perf_counter()
-            city = synthetic.generate(preset, seed=0)
-            print(
-                f"generated {preset!r}: {len(city.nodes):,} nodes, {len(city.relationships):,} relationships "
-                f"in {time.perf_counter() - started:.1f} s"
-            )
-            return list(city.nodes), list(city.relationships), preset
-    nodes, rels = built_city()
-    return nodes, rels, "built"
+def graph(preset: str) -> tuple[list[Node], list[Relationship]]:
+    started = time.perf_counter()
+    city = synthetic.generate(preset, seed=0)
+    print(
+        f"generated {preset!r}: {len(city.nodes):,} nodes, {len(city.relationships):,} relationships "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return list(city.nodes), list(city.relationships)
 
 
 async def load(store: GraphStore, nodes: Sequence[Node], rels: Sequence[Relationship], chunk: int = 20_000) -> None:
@@ -314,7 +281,7 @@ async def main(args: argparse.Namespace) -> None:
     from service.app import create_app
     from service.settings import Settings
 
-    nodes, rels, shape = graph(args.graph, args.preset)
+    nodes, rels = graph(args.preset)
     tmp = tempfile.TemporaryDirectory(prefix="civicmesh-bench-")
     store: GraphStore
     if args.store == "neo4j":
@@ -338,7 +305,7 @@ async def main(args: argparse.Namespace) -> None:
         counting = CountingStore(store)
         settings = Settings(store=store_setting, demo_when_empty=False, log_level="WARNING")
         app = create_app(settings, store=counting)
-        print(f"store {store.name}, graph {shape}")
+        print(f"store {store.name}, graph {args.preset}")
         # This process holds the generated city (millions of objects) besides the service; a
         # service does not.  Unfrozen, each full collection of the cycle collector rescans them
         # (about 1.2 s, every dozen nested queries), which is the bench's heap, not the service's.
@@ -363,13 +330,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI"))
     p.add_argument("--neo4j-user", default=os.environ.get("NEO4J_USER"))
     p.add_argument("--neo4j-password", default=os.environ.get("NEO4J_PASSWORD"))
-    p.add_argument(
-        "--graph",
-        choices=["synthetic", "built"],
-        default="synthetic",
-        help="synthetic: loaders.synthetic's preset (when installed); built: the small built city",
-    )
-    p.add_argument("--preset", default="jiangyin")
+    p.add_argument("--preset", default="jiangyin", choices=synthetic.PRESETS, help="the synthetic city to load")
     p.add_argument("--runs", type=int, default=30, help="runs of the nested query")
     p.add_argument("--concurrency", type=int, default=32)
     p.add_argument("--seconds", type=float, default=10.0, help="duration of the req/s run")

@@ -1,6 +1,7 @@
-"""Analytics over GraphQL, on both stores, with figures worked out by hand from the ``city`` graph.
+"""Analytics over GraphQL, on both stores, with figures worked out by hand over 澄江街道 alone
+(``tests.cities.EAST``, the shared city without its second street).
 
-The city: six households (hh1, hh2 in b1; hh3 in b2; all of g1; hh4 in b3/g2; hh5, hh6 in
+The street: six households (hh1, hh2 in b1; hh3 in b2; all of g1; hh4 in b3/g2; hh5, hh6 in
 b4/g3), c1 = g1 + g2, c2 = g3.  The one vanguard pm1 (living in hh1) LINKS hh3, hh4 and the
 member pm2 (living in hh2, c1); pm3 (hh5, c2) is linked by nobody.  pm1 VISITED hh3 on
 2024-03-05 and 2024-04-02.  Alliance al1 SERVES c1 and the street; units am1 and am2 JOINED it.
@@ -8,11 +9,24 @@ member pm2 (living in hh2, c1); pm3 (hh5, c2) is linked by nobody.  pm1 VISITED 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
-from tests.api.conftest import Api, gid
+from loaders.store import GraphStore
+from tests.api.conftest import Api, gid, open_api
+from tests.cities import EAST
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+async def api(store: GraphStore) -> AsyncIterator[Api]:
+    """The API over 澄江街道 alone."""
+    await store.write(EAST.batch())
+    async with open_api(store) as client:
+        yield client
+
 
 COVERAGE = """
 query($area: ID, $asOf: Date) {

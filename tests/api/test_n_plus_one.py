@@ -5,10 +5,10 @@ only counted."""
 
 from __future__ import annotations
 
-from graph_schema import Node, Relationship, WriteBatch
 from loaders.batch import CountingStore
 from loaders.store import GraphStore
 from tests.api.conftest import gid, open_api
+from tests.cities import CityBuilder
 
 NESTED = """query($id: ID!) { node(id: $id) { ... on Community {
   grids { totalCount nodes { name buildings { nodes { name households { nodes { name
@@ -17,21 +17,18 @@ HOPS = 5  # grids, buildings, households, residents, household
 
 
 async def build(store: GraphStore, grids: int, buildings: int, households: int) -> None:
-    nodes = [Node("Street", "st", {"name": "街道"}), Node("Community", "c", {"name": "社区"})]
-    rels = [Relationship("PART_OF", "c", "st")]
+    """One community of ``grids`` x ``buildings`` x ``households``, a member living in each household."""
+    city = CityBuilder()
+    city.street("st", "街道")
+    city.community("c", "社区", "st")
     for g in range(grids):
-        nodes.append(Node("Grid", f"g{g}", {"name": f"网格{g}"}))
-        rels.append(Relationship("PART_OF", f"g{g}", "c"))
+        city.grid(f"g{g}", f"网格{g}", "c")
         for b in range(buildings):
-            bid = f"g{g}b{b}"
-            nodes.append(Node("Building", bid, {"name": f"{b}栋", "kind": "BUILDING"}))
-            rels.append(Relationship("PART_OF", bid, f"g{g}"))
+            bid = city.building(f"g{g}b{b}", f"{b}栋", f"g{g}")
             for h in range(households):
-                hid = f"{bid}h{h}"
-                nodes.append(Node("Household", hid, {"name": f"{h}室"}))
-                nodes.append(Node("PartyMember", f"pm-{hid}", {"name": "党员", "kind": "RESIDENT"}))
-                rels += [Relationship("PART_OF", hid, bid), Relationship("LIVES_IN", f"pm-{hid}", hid)]
-    await store.write(WriteBatch(nodes=nodes, relationships=rels))
+                hid = city.household(f"{bid}h{h}", f"{h}室", bid)
+                city.member(f"pm-{hid}", "党员", "RESIDENT", home=hid)
+    await store.write(city.build().batch())
 
 
 async def round_trips(store: GraphStore) -> tuple[int, dict[str, int], int]:

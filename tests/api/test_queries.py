@@ -204,16 +204,16 @@ async def test_every_root_listing_counts_its_label(api: Api) -> None:
         "vanguardStations { totalCount } alliances { totalCount } allianceMembers { totalCount } }"
     )
     assert {k: v["totalCount"] for k, v in data.items()} == {
-        "streets": 1,
-        "communities": 2,
-        "grids": 3,
-        "buildings": 4,
-        "households": 6,
-        "partyOrganizations": 5,
-        "partyMembers": 3,
-        "vanguardStations": 1,
-        "alliances": 1,
-        "allianceMembers": 2,
+        "streets": 2,
+        "communities": 2 + 2,
+        "grids": 3 + 4,
+        "buildings": 4 + 8,
+        "households": 6 + 8,
+        "partyOrganizations": 5 + 1 + 2 + 4,
+        "partyMembers": 3 + 8,
+        "vanguardStations": 1 + 1,
+        "alliances": 1 + 1,
+        "allianceMembers": 2 + 2,
     }
 
 
@@ -229,11 +229,13 @@ async def test_root_pagination_forwards_and_backwards(api: Api) -> None:
     while True:
         page = (await api.q(PAGE, {"first": 4, "after": after}))["households"]
         seen += [e["node"]["localId"] for e in page["edges"]]
-        assert page["totalCount"] == 6
+        assert page["totalCount"] == 14
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert seen == ["hh1", "hh2", "hh3", "hh4", "hh5", "hh6"]
+    assert seen == [f"hh{i}" for i in range(1, 7)] + [
+        f"s2c{c}g{g}b{b}-h" for c in (1, 2) for g in (1, 2) for b in (1, 2)
+    ]
     assert page["pageInfo"]["hasPreviousPage"] is True
 
     back: list[str] = []
@@ -246,20 +248,22 @@ async def test_root_pagination_forwards_and_backwards(api: Api) -> None:
         before = page["pageInfo"]["startCursor"]
     assert back == seen
     last_two = (await api.q(PAGE, {"last": 2}))["households"]
-    assert [e["node"]["localId"] for e in last_two["edges"]] == ["hh5", "hh6"]
+    assert [e["node"]["localId"] for e in last_two["edges"]] == ["s2c2g2b1-h", "s2c2g2b2-h"]
     assert last_two["pageInfo"]["hasPreviousPage"] is True and last_two["pageInfo"]["hasNextPage"] is False
 
 
 async def test_order_by_name_descending(api: Api) -> None:
-    page = (await api.q(PAGE, {"first": 3, "order": {"field": "NAME", "direction": "DESC"}}))["households"]
+    page = (await api.q(PAGE, {"first": 10, "order": {"field": "NAME", "direction": "DESC"}}))["households"]
     names = [e["node"]["localId"] for e in page["edges"]]
-    assert names == ["hh4", "hh6", "hh5"]  # 梅园3号 > 3栋302室 > 3栋301室
+    # 陶湾2-2号 > ... > 观西1-1号 > 梅园3号 > 3栋302室 (code points: 陶 > 观 > 梅 > digits)
+    nanzha = [f"s2c{c}g{g}b{b}-h" for c in (2, 1) for g in (2, 1) for b in (2, 1)]
+    assert names == [*nanzha, "hh4", "hh6"]
     nxt = (
         await api.q(
-            PAGE, {"first": 3, "after": page["pageInfo"]["endCursor"], "order": {"field": "NAME", "direction": "DESC"}}
+            PAGE, {"first": 10, "after": page["pageInfo"]["endCursor"], "order": {"field": "NAME", "direction": "DESC"}}
         )
     )["households"]
-    assert [e["node"]["localId"] for e in nxt["edges"]] == ["hh3", "hh2", "hh1"]
+    assert [e["node"]["localId"] for e in nxt["edges"]] == ["hh5", "hh3", "hh2", "hh1"]
 
 
 async def test_relationship_pagination_forwards_and_backwards(api: Api) -> None:
@@ -308,14 +312,14 @@ async def test_filters_by_enum_fields_and_name(api: Api) -> None:
         "elderly": ["hh1", "hh5"],
         "courtyards": ["b3"],
         "safety": ["g1"],
-        "branches": ["org-g1"],
+        "branches": ["org-g1", "s2c1g1-po", "s2c1g2-po", "s2c2g1-po", "s2c2g2-po"],
         "excellent": ["org-c1"],
-        "vanguards": ["pm1"],
+        "vanguards": ["pm1", "s2c1g1b1-m", "s2c2g1b1-m"],
         "retired": ["pm3"],
         "banks": ["am2"],
         "funders": ["am2"],
         "named": ["c1"],
-        "alliances": ["al1"],
+        "alliances": ["al1", "s2-al"],
     }
 
 

@@ -14,13 +14,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from graph_schema import WriteBatch
 from loaders.store import GraphStore
 from loaders.stores.embedded import EmbeddedStore
 from service.access import AccessConfigError, access_of, startup_problem
 from service.cli import main as cli_main
 from service.settings import Settings
-from tests.api.conftest import CITY_NODES, CITY_RELS, Api, gid, open_api
+from tests.api.conftest import Api, gid, open_api
+from tests.cities import CITY
 
 SECRET = "s3cret-for-tests-only-0123456789abcdef"
 QUERY = '{ node(id: "' + gid("Household", "hh1") + '") { ... on Household { headName } } }'
@@ -48,7 +48,7 @@ async def small_city(tmp_path: Path) -> AsyncIterator[GraphStore]:
     """The API tests' city in an embedded store (for checks that do not depend on the store)."""
     store = EmbeddedStore(tmp_path / "city.sqlite")
     await store.open()
-    await store.write(WriteBatch(nodes=CITY_NODES, relationships=CITY_RELS))
+    await store.write(CITY.batch())
     try:
         yield store
     finally:

@@ -1,5 +1,6 @@
 """Import and export against both stores (the ``store`` fixture): checks against what exists,
-all-or-nothing, skipping invalid records, idempotence, resuming, round trips, areas, the demo."""
+all-or-nothing, skipping invalid records, idempotence, resuming, round trips, areas, the demo.
+The data is the shared test city (``tests/cities.py``, whose docstring draws it)."""
 
 from __future__ import annotations
 
@@ -20,51 +21,14 @@ from loaders.formats.importing import (
 )
 from loaders.formats.xlsxformat import write_template
 from loaders.store import GraphStore
+from tests.cities import CITY
 
 pytestmark = pytest.mark.asyncio
 
 
 def area() -> GraphData:
-    """A street, two communities, a grid, two buildings, three households, two members, an organization."""
-    nodes = [
-        Node("Street", "s1", {"name": "澄江街道", "code": "320281001"}),
-        Node("Community", "c1", {"name": "东门社区", "code": "320281001001"}),
-        Node("Community", "c2", {"name": "西门社区"}),
-        Node(
-            "Grid", "g1", {"name": "东门一网格", "kinds": ["PUBLIC_SAFETY", "LIFE_SERVICE"], "target_households": 300}
-        ),
-        Node("Building", "b1", {"name": "1栋", "kind": "BUILDING", "address": "东门路1号"}),
-        Node("Building", "b2", {"name": "2号院", "kind": "COURTYARD"}),
-        Node("Household", "h1", {"name": "1栋101", "size": 3, "tags": ["FLOATING"], "phone": "13812341234"}),
-        Node("Household", "h2", {"name": "1栋102", "size": 1, "tags": ["ELDERLY_ALONE"]}),
-        Node("Household", "h3", {"name": "2号院东", "size": 2}),
-        Node("PartyOrganization", "po-g1", {"name": "东门一网格党支部", "level": "GRID_BRANCH"}),
-        Node("PartyMember", "m1", {"name": "张三丰", "kind": "RESIDENT", "vanguard": True}),
-        Node("PartyMember", "m2", {"name": "李四", "kind": "IN_SERVICE", "vanguard": False}),
-        Node("VanguardStation", "vs1", {"name": "1栋先锋驿站"}),
-    ]
-    rels = [
-        Relationship("PART_OF", "c1", "s1"),
-        Relationship("PART_OF", "c2", "s1"),
-        Relationship("PART_OF", "g1", "c1"),
-        Relationship("PART_OF", "b1", "g1"),
-        Relationship("PART_OF", "b2", "g1"),
-        Relationship("PART_OF", "h1", "b1"),
-        Relationship("PART_OF", "h2", "b1"),
-        Relationship("PART_OF", "h3", "b2"),
-        Relationship("GOVERNS", "po-g1", "g1"),
-        Relationship("MEMBER_OF", "m1", "po-g1"),
-        Relationship("LIVES_IN", "m1", "h1"),
-        Relationship("LIVES_IN", "m2", "h3"),
-        Relationship("LINKS", "m1", "m2", {"since": "2024-03-01"}),
-        Relationship("LINKS", "m1", "h2", {"since": "2024-03-01"}),
-        Relationship("VISITED", "m1", "h2", {"on": "2026-10-02"}),
-        Relationship("VISITED", "m1", "h2", {"on": "2026-11-03"}),
-        Relationship("REPORTED_TO", "m2", "c2", {"since": "2023-05-01"}),
-        Relationship("RUNS", "m1", "vs1"),
-        Relationship("LOCATED_IN", "vs1", "b1"),
-    ]
-    return GraphData.sorted(nodes, rels)
+    """The shared test city (``tests/cities.py``) as an export holds it."""
+    return CITY.data()
 
 
 async def snapshot(store: GraphStore) -> GraphData:
@@ -83,7 +47,9 @@ def csv_folder(tmp_path: Path, data: GraphData, name: str = "city") -> Path:
 async def test_a_csv_folder_imports_into_an_empty_store(store: GraphStore, tmp_path: Path) -> None:
     report = await import_path(store, csv_folder(tmp_path, area()))
     assert report.ok and report.written
-    assert (report.nodes_written, report.relationships_written) == (13, 19)
+    assert (
+        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (70, 117)
+    )
     assert await snapshot(store) == area()
 
 
@@ -115,10 +81,13 @@ async def test_an_xlsx_workbook_with_chinese_headers_imports(store: GraphStore, 
 async def test_any_problem_writes_nothing(store: GraphStore, tmp_path: Path) -> None:
     folder = csv_folder(tmp_path, area())
     text = (folder / "Household.csv").read_text(encoding="utf-8")
-    (folder / "Household.csv").write_text(text.replace(",3,FLOATING", ",three,FLOATING"), encoding="utf-8")
+    assert text.count(",1,ELDERLY_ALONE,张三丰") == 1  # hh1, the first row
+    (folder / "Household.csv").write_text(
+        text.replace(",1,ELDERLY_ALONE,张三丰", ",one,ELDERLY_ALONE,张三丰"), encoding="utf-8"
+    )
     report = await import_path(store, folder)
     assert not report.written
-    assert [str(p) for p in report.problems] == ["Household.csv row 2, column size:int: 'three' is not a whole number"]
+    assert [str(p) for p in report.problems] == ["Household.csv row 2, column size:int: 'one' is not a whole number"]
     assert (await collect(store)).nodes == []
 
 
@@ -143,11 +112,11 @@ async def test_ends_may_already_be_in_the_store_and_missing_ones_are_reported(
 async def test_ids_and_parents_are_checked_against_the_store(store: GraphStore, tmp_path: Path) -> None:
     await import_records(store, area().nodes, area().relationships)
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "Grid.csv").write_text("id:ID(Grid),name\nh1,不是网格\ng9,新网格\n", encoding="utf-8")
+    (tmp_path / "in" / "Grid.csv").write_text("id:ID(Grid),name\nhh1,不是网格\ng9,新网格\n", encoding="utf-8")
     (tmp_path / "in" / "PART_OF.csv").write_text(":START_ID,:END_ID\nb1,g9\ng9,c1\n", encoding="utf-8")
     report = await import_path(store, tmp_path / "in")
     assert [str(p) for p in report.problems] == [
-        "Grid.csv row 2, column id:ID(Grid): id 'h1' already belongs to a Household in the store; "
+        "Grid.csv row 2, column id:ID(Grid): id 'hh1' already belongs to a Household in the store; "
         "ids are unique across the graph",
         "PART_OF.csv row 2, column :END_ID: 'b1' already has PART_OF 'g1' in the store; only one is allowed "
         "(move it instead of linking it twice)",
@@ -158,19 +127,20 @@ async def test_ids_and_parents_are_checked_against_the_store(store: GraphStore, 
 async def test_skip_invalid_writes_the_valid_records_and_rejects_the_rest(store: GraphStore, tmp_path: Path) -> None:
     folder = csv_folder(tmp_path, area())
     text = (folder / "Building.csv").read_text(encoding="utf-8")
+    assert text.count(",COURTYARD") == 1  # b3, the courtyard
     (folder / "Building.csv").write_text(text.replace(",COURTYARD", ",TOWER"), encoding="utf-8")
     report = await import_path(store, folder, skip_invalid=True)
     assert report.written
     assert [str(p) for p in report.problems] == [
-        "Building.csv row 3, column kind: 'TOWER' is not one of BUILDING, COURTYARD",
-        "PART_OF__Building__Grid.csv row 3, column :START_ID(Building): start 'b2' was rejected "
-        "(see Building.csv row 3)",
-        "PART_OF__Household__Building.csv row 4, column :END_ID(Building): end 'b2' was rejected "
-        "(see Building.csv row 3)",
+        "Building.csv row 4, column kind: 'TOWER' is not one of BUILDING, COURTYARD",
+        "PART_OF__Building__Grid.csv row 4, column :START_ID(Building): start 'b3' was rejected "
+        "(see Building.csv row 4)",
+        "PART_OF__Household__Building.csv row 5, column :END_ID(Building): end 'b3' was rejected "
+        "(see Building.csv row 4)",
     ]
     assert (report.rejected_nodes, report.rejected_relationships) == (1, 2)
     got = await snapshot(store)
-    assert [n.id for n in got.nodes if n.label == "Building"] == ["b1"]
+    assert [n.id for n in got.nodes if n.label == "Building"] == [b for b in CITY.ids("Building") if b != "b3"]
     assert len(got.relationships) == len(area().relationships) - 2
 
 
@@ -190,7 +160,7 @@ async def test_an_interrupted_import_completes_when_run_again(store: GraphStore,
     plan.nodes = plan.nodes[:9]
     await write_plan(store, plan, batch_size=4)
     partial = await snapshot(store)
-    assert 0 < len(partial.nodes) < 13
+    assert 0 < len(partial.nodes) < len(CITY.nodes)
     report = await import_path(store, folder, batch_size=4)
     assert report.ok, [str(p) for p in report.problems]
     assert await snapshot(store) == area()
@@ -219,33 +189,59 @@ async def test_exports_leave_out_personal_information_by_default(store: GraphSto
     await export_store(store, tmp_path / "g.json", "json")
     doc = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     by_id = {n["id"]: n["properties"] for n in doc["nodes"]}
-    assert by_id["m1"] == {"kind": "RESIDENT", "vanguard": True}
-    assert "phone" not in by_id["h1"]
+    assert by_id["pm1"] == {"kind": "RESIDENT", "vanguard": True, "gender": "M", "birth_year": 1970}
+    assert by_id["hh1"] == {"name": "1栋101室", "size": 1, "tags": ["ELDERLY_ALONE"]}
     for fmt, name in (("graphml", "g.graphml"), ("gexf", "g.gexf"), ("cytoscape", "g.cyjs"), ("csv", "folder")):
         await export_store(store, tmp_path / name, fmt)  # type: ignore[arg-type]
     text = "".join(
         p.read_text(encoding="utf-8") for p in [tmp_path / "g.graphml", tmp_path / "g.gexf", tmp_path / "g.cyjs"]
     ) + "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "folder").iterdir())
     assert "张三丰" not in text and "13812341234" not in text and "东门一网格" in text
+    assert "王建国" not in text and "13912345678" not in text and "440524188001010014" not in text
 
 
 async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_path: Path) -> None:
     await import_records(store, area().nodes, area().relationships)
     data = await collect(store, area="b1")
-    assert [n.id for n in data.nodes] == ["b1", "h1", "h2", "m1", "vs1"]
+    # the building's households, their residents, the group governing it and the station in it;
+    # not am1 (it manages b1 but lies in no area) nor what b1's people link to elsewhere
+    assert [n.id for n in data.nodes] == ["b1", "hh1", "hh2", "org-b1", "pm1", "pm2", "vs1"]
     assert [(r.type, r.start, r.end) for r in data.relationships] == [
-        ("PART_OF", "h1", "b1"),
-        ("PART_OF", "h2", "b1"),
-        ("LINKS", "m1", "h2"),
-        ("LIVES_IN", "m1", "h1"),
-        ("RUNS", "m1", "vs1"),
-        ("VISITED", "m1", "h2"),
-        ("VISITED", "m1", "h2"),
+        ("PART_OF", "hh1", "b1"),
+        ("PART_OF", "hh2", "b1"),
+        ("GOVERNS", "org-b1", "b1"),
+        ("LINKS", "pm1", "pm2"),
+        ("LIVES_IN", "pm1", "hh1"),
+        ("RUNS", "pm1", "vs1"),
+        ("LIVES_IN", "pm2", "hh2"),
         ("LOCATED_IN", "vs1", "b1"),
     ]
     grid = await collect(store, area="g1")
-    assert [n.id for n in grid.nodes] == ["b1", "b2", "g1", "h1", "h2", "h3", "m1", "m2", "po-g1", "vs1"]
-    assert not any(r.type == "REPORTED_TO" for r in grid.relationships)  # c2 is outside the grid
+    assert [n.id for n in grid.nodes] == [
+        "b1", "b2", "g1", "hh1", "hh2", "hh3", "org-b1", "org-g1", "pm1", "pm2", "vs1",
+    ]  # fmt: skip
+    assert [(r.type, r.start, r.end) for r in grid.relationships] == [
+        ("PART_OF", "b1", "g1"),
+        ("PART_OF", "b2", "g1"),
+        ("PART_OF", "hh1", "b1"),
+        ("PART_OF", "hh2", "b1"),
+        ("PART_OF", "hh3", "b2"),
+        ("GOVERNS", "org-b1", "b1"),
+        ("REPORTS_TO", "org-b1", "org-g1"),
+        ("GOVERNS", "org-g1", "g1"),
+        ("LINKS", "pm1", "hh3"),
+        ("LINKS", "pm1", "pm2"),
+        ("LIVES_IN", "pm1", "hh1"),
+        ("MEMBER_OF", "pm1", "org-g1"),
+        ("RUNS", "pm1", "vs1"),
+        ("VISITED", "pm1", "hh3"),
+        ("VISITED", "pm1", "hh3"),
+        ("LIVES_IN", "pm2", "hh2"),
+        ("MEMBER_OF", "pm2", "org-g1"),
+        ("LOCATED_IN", "vs1", "b1"),
+    ]
+    # pm2 REPORTED_TO c1, SITS_ON and REPORTS_TO reach org-c1: both lie outside the grid
+    assert not any(r.type in ("REPORTED_TO", "SITS_ON") for r in grid.relationships)
     await export_store(store, tmp_path / "g1.json", "json", area="g1", include_pii=True)
     await store.clear()
     assert (await import_path(store, tmp_path / "g1.json")).ok
@@ -258,8 +254,8 @@ async def test_an_area_must_be_an_area(store: GraphStore) -> None:
     await import_records(store, area().nodes, area().relationships)
     with pytest.raises(NotFoundError, match="no node with id 'nope'"):
         await collect(store, area="nope")
-    with pytest.raises(ValueError, match="'h1' is a Household; --area takes the id of a Building, Community"):
-        await collect(store, area="h1")
+    with pytest.raises(ValueError, match="'hh1' is a Household; --area takes the id of a Building, Community"):
+        await collect(store, area="hh1")
 
 
 async def test_the_demo_city_loads_only_into_an_empty_store(store: GraphStore) -> None:

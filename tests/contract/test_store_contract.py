@@ -1,4 +1,5 @@
-"""The GraphStore contract: every case runs against both adapters (the ``store`` fixture)."""
+"""The GraphStore contract: every case runs against both adapters (the ``store`` fixture), most
+of them on the shared test city (``tests/cities.py``, whose docstring draws it)."""
 
 from __future__ import annotations
 
@@ -8,69 +9,27 @@ import pytest
 
 from graph_schema import Node, Relationship, RelRef, ValidationError, WriteBatch
 from loaders.store import Direction, GraphStore, NodeFilter, Order
+from tests.cities import CITY
 
 pytestmark = pytest.mark.asyncio
 
 
-def _area() -> tuple[list[Node], list[Relationship]]:
-    """A street with two communities, a grid with two buildings and three households."""
-    nodes = [
-        Node("Street", "s1", {"name": "澄江街道", "code": "320281001"}),
-        Node("Community", "c1", {"name": "东门社区", "code": "320281001001"}),
-        Node("Community", "c2", {"name": "西门社区", "code": "320281001002"}),
-        Node(
-            "Grid", "g1", {"name": "东门一网格", "kinds": ["PUBLIC_SAFETY", "LIFE_SERVICE"], "target_households": 300}
-        ),
-        Node("Building", "b1", {"name": "1栋", "kind": "BUILDING", "address": "东门路1号"}),
-        Node("Building", "b2", {"name": "2号院", "kind": "COURTYARD"}),
-        Node("Household", "h1", {"name": "1栋101", "size": 3, "tags": ["FLOATING"], "phone": "13812341234"}),
-        Node("Household", "h2", {"name": "1栋102", "size": 1, "tags": ["ELDERLY_ALONE"]}),
-        Node("Household", "h3", {"name": "2号院东", "size": 2}),
-        Node("PartyOrganization", "po-c1", {"name": "东门社区党委", "level": "COMMUNITY_COMMITTEE"}),
-        Node("PartyOrganization", "po-g1", {"name": "东门一网格党支部", "level": "GRID_BRANCH", "star": "EXCELLENT"}),
-        Node("PartyMember", "m1", {"name": "张三丰", "kind": "RESIDENT", "vanguard": True}),
-        Node("PartyMember", "m2", {"name": "李四", "kind": "IN_SERVICE"}),
-    ]
-    rels = [
-        Relationship("PART_OF", "c1", "s1"),
-        Relationship("PART_OF", "c2", "s1"),
-        Relationship("PART_OF", "g1", "c1"),
-        Relationship("PART_OF", "b1", "g1"),
-        Relationship("PART_OF", "b2", "g1"),
-        Relationship("PART_OF", "h1", "b1"),
-        Relationship("PART_OF", "h2", "b1"),
-        Relationship("PART_OF", "h3", "b2"),
-        Relationship("REPORTS_TO", "po-g1", "po-c1"),
-        Relationship("GOVERNS", "po-g1", "g1"),
-        Relationship("GOVERNS", "po-c1", "c1"),
-        Relationship("MEMBER_OF", "m1", "po-g1"),
-        Relationship("LIVES_IN", "m1", "h1"),
-        Relationship("LIVES_IN", "m2", "h3"),
-        Relationship("LINKS", "m1", "m2", {"since": "2024-03-01"}),
-        Relationship("LINKS", "m1", "h2", {"since": "2024-03-01"}),
-        Relationship("VISITED", "m1", "h2", {"on": "2026-10-02"}),
-        Relationship("VISITED", "m1", "h2", {"on": "2026-11-03"}),
-    ]
-    return nodes, rels
-
-
 async def _seed(store: GraphStore) -> None:
-    nodes, rels = _area()
-    await store.upsert(nodes, rels)
+    await store.upsert(list(CITY.nodes), list(CITY.relationships))
 
 
 async def test_nodes_round_trip_by_id_in_order(store: GraphStore) -> None:
     await _seed(store)
-    got = await store.get_nodes(["h2", "missing", "s1"])
+    got = await store.get_nodes(["hh5", "missing", "st1"])
     assert got[1] is None
     assert (
         got[0] is not None
         and got[0].label == "Household"
         and dict(got[0].properties)
         == {
-            "name": "1栋102",
-            "size": 1,
-            "tags": ["ELDERLY_ALONE"],
+            "name": "3栋301室",
+            "size": 2,
+            "tags": ["ELDERLY_ALONE", "LOW_INCOME"],
         }
     )
     assert got[2] is not None and got[2].properties["code"] == "320281001"
@@ -79,45 +38,46 @@ async def test_nodes_round_trip_by_id_in_order(store: GraphStore) -> None:
 async def test_upsert_replaces_properties_and_is_idempotent(store: GraphStore) -> None:
     await _seed(store)
     await _seed(store)
-    assert await store.count_nodes("Household") == 3
-    assert (await store.count_neighbours(["m1"], "VISITED", Direction.OUT)) == [2]
-    await store.upsert([Node("Household", "h1", {"name": "1栋101", "size": 4})])
-    (h1,) = await store.get_nodes(["h1"])
-    assert h1 is not None and dict(h1.properties) == {"name": "1栋101", "size": 4}
+    assert await store.count_nodes("Household") == CITY.count("Household") == 14
+    assert (await store.count_neighbours(["pm1"], "VISITED", Direction.OUT)) == [2]
+    await store.upsert([Node("Household", "hh1", {"name": "1栋101室", "size": 4})])
+    (h1,) = await store.get_nodes(["hh1"])
+    assert h1 is not None and dict(h1.properties) == {"name": "1栋101室", "size": 4}  # the PII went too
 
 
 async def test_neighbours_both_directions_with_properties(store: GraphStore) -> None:
     await _seed(store)
     down, none = await store.neighbours(["b1", "nope"], "PART_OF", Direction.IN)
-    assert [e.node.id for e in down] == ["h1", "h2"]
+    assert [e.node.id for e in down] == ["hh1", "hh2"]
     assert none == []
     assert all(e.relationship.end == "b1" for e in down)
-    (links,) = await store.neighbours(["m1"], "LINKS", Direction.OUT)
-    assert [(e.node.label, e.node.id, e.relationship.properties["since"]) for e in links] == [
-        ("Household", "h2", "2024-03-01"),
-        ("PartyMember", "m2", "2024-03-01"),
+    (links,) = await store.neighbours(["pm1"], "LINKS", Direction.OUT)
+    assert [(e.node.label, e.node.id, e.relationship.properties.get("since")) for e in links] == [
+        ("Household", "hh3", "2024-02-01"),
+        ("Household", "hh4", None),
+        ("PartyMember", "pm2", "2024-01-01"),
     ]
-    (only_households,) = await store.neighbours(["m1"], "LINKS", Direction.OUT, labels=["Household"])
-    assert [e.node.id for e in only_households] == ["h2"]
-    (visits,) = await store.neighbours(["h2"], "VISITED", Direction.IN)
-    assert [e.relationship.properties["on"] for e in visits] == ["2026-10-02", "2026-11-03"]
+    (only_households,) = await store.neighbours(["pm1"], "LINKS", Direction.OUT, labels=["Household"])
+    assert [e.node.id for e in only_households] == ["hh3", "hh4"]
+    (visits,) = await store.neighbours(["hh3"], "VISITED", Direction.IN)
+    assert [e.relationship.properties["on"] for e in visits] == ["2024-03-05", "2024-04-02"]
     (limited,) = await store.neighbours(["g1"], "PART_OF", Direction.IN, limit=1)
     assert [e.node.id for e in limited] == ["b1"]
-    assert await store.count_neighbours(["g1", "b1", "h3"], "PART_OF", Direction.IN) == [2, 2, 0]
+    assert await store.count_neighbours(["g1", "b1", "hh3"], "PART_OF", Direction.IN) == [2, 2, 0]
 
 
 async def test_listing_pages_forward_and_backward(store: GraphStore) -> None:
     await _seed(store)
-    first = await store.list_nodes("Household", first=2)
-    assert [n.id for n in first.nodes] == ["h1", "h2"] and first.has_more
-    rest = await store.list_nodes("Household", first=2, after=first.cursors[-1])
-    assert [n.id for n in rest.nodes] == ["h3"] and not rest.has_more
-    back = await store.list_nodes("Household", first=2, after=rest.cursors[0], backward=True)
-    assert [n.id for n in back.nodes] == ["h1", "h2"] and not back.has_more
+    first = await store.list_nodes("Community", first=3)
+    assert [n.id for n in first.nodes] == ["c1", "c2", "s2c1"] and first.has_more
+    rest = await store.list_nodes("Community", first=3, after=first.cursors[-1])
+    assert [n.id for n in rest.nodes] == ["s2c2"] and not rest.has_more
+    back = await store.list_nodes("Community", first=3, after=rest.cursors[0], backward=True)
+    assert [n.id for n in back.nodes] == ["c1", "c2", "s2c1"] and not back.has_more
     by_name = await store.list_nodes("Community", order=Order("name", descending=True))
-    assert [n.name for n in by_name.nodes] == ["西门社区", "东门社区"]
-    after = await store.list_nodes("Community", order=Order("name", descending=True), after=by_name.cursors[0])
-    assert [n.id for n in after.nodes] == ["c1"]
+    assert [n.name for n in by_name.nodes] == ["陶湾社区", "观西社区", "西门社区", "东门社区"]
+    after = await store.list_nodes("Community", order=Order("name", descending=True), after=by_name.cursors[1])
+    assert [n.id for n in after.nodes] == ["c2", "c1"]
     with pytest.raises(ValueError, match="cannot order by"):
         await store.list_nodes("Household", order=Order("size"))
     with pytest.raises(ValueError, match="not a cursor"):
@@ -130,64 +90,78 @@ async def test_filters_name_property_list_and_area(store: GraphStore) -> None:
     assert await store.count_nodes("Community", filter=name) == 2
     assert await store.count_nodes("Household", filter=NodeFilter(equals={"tags": "FLOATING"})) == 1
     assert await store.count_nodes("Building", filter=NodeFilter(equals={"kind": "COURTYARD"})) == 1
-    assert await store.count_nodes("Household", filter=NodeFilter(within="c1")) == 3
-    assert await store.count_nodes("Household", filter=NodeFilter(within="c2")) == 0
+    assert await store.count_nodes("Household", filter=NodeFilter(within="c1")) == 4
+    assert await store.count_nodes("Household", filter=NodeFilter(within="c2")) == 2
+    assert await store.count_nodes("Household", filter=NodeFilter(within="s2")) == 8
     assert await store.count_nodes("Household", filter=NodeFilter(within="b1")) == 2
     # a member is within an area through the household it lives in
-    assert await store.count_nodes("PartyMember", filter=NodeFilter(within="b2")) == 1
+    assert await store.count_nodes("PartyMember", filter=NodeFilter(within="b4")) == 1
+    assert await store.count_nodes("PartyMember", filter=NodeFilter(within="b3")) == 0
     # an organization is within an area through the area it governs
-    page = await store.list_nodes("PartyOrganization", filter=NodeFilter(within="s1"))
-    assert [n.id for n in page.nodes] == ["po-c1", "po-g1"]
+    page = await store.list_nodes("PartyOrganization", filter=NodeFilter(within="st1"))
+    assert [n.id for n in page.nodes] == ["org-b1", "org-c1", "org-g1", "org-st"]
     both = NodeFilter(within="g1", equals={"tags": "ELDERLY_ALONE"})
-    assert [n.id for n in (await store.list_nodes("Household", filter=both)).nodes] == ["h2"]
-    assert await store.count_nodes("Household", filter=NodeFilter(ids=["h3", "h1", "zz"])) == 2
+    assert [n.id for n in (await store.list_nodes("Household", filter=both)).nodes] == ["hh1"]
+    assert await store.count_nodes("Household", filter=NodeFilter(ids=["hh3", "hh1", "zz"])) == 2
 
 
 async def test_search_finds_chinese_substrings_shortest_first(store: GraphStore) -> None:
     await _seed(store)
     hits = await store.search("东门")
-    assert [n.id for n in hits] == ["c1", "g1", "po-c1", "po-g1"]
-    assert [n.id for n in await store.search("东门", labels=["Grid"])] == ["g1"]
+    # shortest first, then by name: 东门社区; 东门一网格, 东门二网格; 东门先锋驿站 < 东门党建联盟 < 东门社区党委
+    assert [n.id for n in hits] == ["c1", "g1", "g2", "vs1", "al1", "org-c1", "org-g1"]
+    assert [n.id for n in await store.search("东门", labels=["Grid"])] == ["g1", "g2"]
     assert await store.search("") == []
-    assert [n.id for n in await store.search("101")] == ["h1"]  # digits, like Chinese, have no case
-    await store.upsert([Node("AllianceMember", "am-x", {"name": "Lotus Garden 物业", "kind": "PROPERTY_COMPANY"})])
-    for text in ("lotus", "LOTUS", "s g", "物业"):
+    assert [n.id for n in await store.search("101")] == ["hh1"]  # digits, like Chinese, have no case
+    await store.upsert([Node("AllianceMember", "am-x", {"name": "Lotus Garden 荷园", "kind": "PROPERTY_COMPANY"})])
+    for text in ("lotus", "LOTUS", "s g", "荷园"):
         assert [n.id for n in await store.search(text)] == ["am-x"], text
 
 
 async def test_ancestors_and_descendants(store: GraphStore) -> None:
     await _seed(store)
-    (chain, none) = await store.ancestors(["h2", "s1"], "PART_OF")
-    assert [n.id for n in chain] == ["b1", "g1", "c1", "s1"] and none == []
-    (short,) = await store.ancestors(["h2"], "PART_OF", max_depth=2)
+    (chain, none) = await store.ancestors(["hh2", "st1"], "PART_OF")
+    assert [n.id for n in chain] == ["b1", "g1", "c1", "st1"] and none == []
+    (short,) = await store.ancestors(["hh2"], "PART_OF", max_depth=2)
     assert [n.id for n in short] == ["b1", "g1"]
-    (tree,) = await store.descendants(["s1"], "PART_OF", max_depth=3)
-    assert [(n.id, d) for n, d in tree] == [("c1", 1), ("c2", 1), ("g1", 2), ("b1", 3), ("b2", 3)]
+    (tree,) = await store.descendants(["st1"], "PART_OF", max_depth=3)
+    assert [(n.id, d) for n, d in tree] == [
+        ("c1", 1),
+        ("c2", 1),
+        ("g1", 2),
+        ("g2", 2),
+        ("g3", 2),
+        ("b1", 3),
+        ("b2", 3),
+        ("b3", 3),
+        ("b4", 3),
+    ]
     (homes,) = await store.descendants(["c1"], "PART_OF", max_depth=4, labels=["Household"])
-    assert [(n.id, d) for n, d in homes] == [("h1", 3), ("h2", 3), ("h3", 3)]
+    assert [(n.id, d) for n, d in homes] == [("hh1", 3), ("hh2", 3), ("hh3", 3), ("hh4", 3)]
 
 
 async def test_delete_nodes_and_relationships(store: GraphStore) -> None:
     await _seed(store)
-    result = await store.delete(relationships=[RelRef("VISITED", "m1", "h2", "VISITED|2026-10-02")])
+    result = await store.delete(relationships=[RelRef("VISITED", "pm1", "hh3", "VISITED|2024-03-05")])
     assert result.relationships_deleted == 1
-    assert await store.count_neighbours(["m1"], "VISITED", Direction.OUT) == [1]
-    await store.delete(node_ids=["h2"])
-    assert (await store.get_nodes(["h2"])) == [None]
-    assert await store.count_neighbours(["m1"], "LINKS", Direction.OUT) == [1]
-    assert await store.count_neighbours(["b1"], "PART_OF", Direction.IN) == [1]
-    await store.delete(relationships=[RelRef("LINKS", "m1", "m2")])
-    assert await store.count_neighbours(["m1"], "LINKS", Direction.OUT) == [0]
+    assert await store.count_neighbours(["pm1"], "VISITED", Direction.OUT) == [1]
+    await store.delete(node_ids=["hh3"])
+    assert (await store.get_nodes(["hh3"])) == [None]
+    assert await store.count_neighbours(["pm1"], "LINKS", Direction.OUT) == [2]
+    assert await store.count_neighbours(["pm1"], "VISITED", Direction.OUT) == [0]
+    assert await store.count_neighbours(["b2"], "PART_OF", Direction.IN) == [0]
+    await store.delete(relationships=[RelRef("LINKS", "pm1", "pm2"), RelRef("LINKS", "pm1", "hh4")])
+    assert await store.count_neighbours(["pm1"], "LINKS", Direction.OUT) == [0]
 
 
 async def test_move_is_one_atomic_batch(store: GraphStore) -> None:
     await _seed(store)
     move = WriteBatch(
-        relationships=[Relationship("PART_OF", "h3", "b1")],
-        delete_relationships=[RelRef("PART_OF", "h3", "b2")],
+        relationships=[Relationship("PART_OF", "hh3", "b1")],
+        delete_relationships=[RelRef("PART_OF", "hh3", "b2")],
     )
     await store.write(move)
-    (parents,) = await store.neighbours(["h3"], "PART_OF", Direction.OUT)
+    (parents,) = await store.neighbours(["hh3"], "PART_OF", Direction.OUT)
     assert [e.node.id for e in parents] == ["b1"]
 
 
@@ -218,9 +192,9 @@ async def test_bad_input_is_refused_whole_with_record_field_reason(store: GraphS
         ),
         # duplicate id: in the batch, and against a node of another label
         (WriteBatch([fresh, Node("Household", "h9", {"name": "again"})]), "Household h9", "id", "DUPLICATE_ID"),
-        (WriteBatch([fresh, Node("Street", "h1", {"name": "冒名"})]), "Street h1", "id", "DUPLICATE_ID"),
+        (WriteBatch([fresh, Node("Street", "hh1", {"name": "冒名"})]), "Street hh1", "id", "DUPLICATE_ID"),
         # a second PART_OF parent
-        (WriteBatch([fresh], [Relationship("PART_OF", "h1", "b2")]), "PART_OF h1 -> b2", "end", "SECOND_PARENT"),
+        (WriteBatch([fresh], [Relationship("PART_OF", "hh1", "b2")]), "PART_OF hh1 -> b2", "end", "SECOND_PARENT"),
         # bad checksums
         (
             WriteBatch(
@@ -292,15 +266,17 @@ async def test_valid_ids_and_codes_are_accepted(store: GraphStore) -> None:
 async def test_projection_has_labels_properties_and_no_pii(store: GraphStore) -> None:
     await _seed(store)
     g = await store.project()
-    assert g.number_of_nodes() == 13
-    assert g.number_of_edges() == 18
-    assert g.nodes["h1"] == {"label": "Household", "name": "1栋101", "size": 3, "tags": ["FLOATING"]}
-    assert "name" not in g.nodes["m1"] and g.nodes["m1"]["vanguard"] is True
-    assert g.edges["m1", "h2", "VISITED|2026-11-03"] == {"type": "VISITED", "on": "2026-11-03"}
-    assert g.edges["h1", "b1", "PART_OF"] == {"type": "PART_OF"}
+    assert g.number_of_nodes() == len(CITY.nodes) == 70
+    assert g.number_of_edges() == len(CITY.relationships) == 117
+    # hh1's head_name, phone and head_id_number are personal: the projection leaves them out
+    assert g.nodes["hh1"] == {"label": "Household", "name": "1栋101室", "size": 1, "tags": ["ELDERLY_ALONE"]}
+    assert "name" not in g.nodes["pm1"] and g.nodes["pm1"]["vanguard"] is True
+    assert "phone" not in g.nodes["pm1"] and "id_number" not in g.nodes["pm1"]
+    assert g.edges["pm1", "hh3", "VISITED|2024-04-02"] == {"type": "VISITED", "on": "2024-04-02"}
+    assert g.edges["hh1", "b1", "PART_OF"] == {"type": "PART_OF"}
     sub = await store.project(labels=["Household", "Building"], rel_types=["PART_OF"])
-    assert sorted(sub.nodes) == ["b1", "b2", "h1", "h2", "h3"]
-    assert sub.number_of_edges() == 3
+    assert sorted(sub.nodes) == CITY.ids("Household", "Building")
+    assert sub.number_of_edges() == CITY.count("Household") == 14
 
 
 async def test_clear_and_ping(store: GraphStore) -> None:
@@ -313,30 +289,35 @@ async def test_clear_and_ping(store: GraphStore) -> None:
 
 async def test_scans_return_everything_in_a_stable_order(store: GraphStore) -> None:
     await _seed(store)
-    batches = [b async for b in store.scan_nodes(batch_size=5)]
-    assert [len(b) for b in batches] == [5, 5, 3]
+    batches = [b async for b in store.scan_nodes(batch_size=16)]
+    assert [len(b) for b in batches] == [16, 16, 16, 16, 6]  # the city's 70 nodes
     ids = [n.id for b in batches for n in b]
-    assert ids == sorted(ids)
-    member = next(n for b in batches for n in b if n.id == "m1")
-    assert member.properties["name"] == "张三丰", "a scan is for exports: it keeps PII"
+    assert ids == sorted(ids) == CITY.ids()
+    member = next(n for b in batches for n in b if n.id == "pm1")
+    assert member.properties["name"] == "王建国", "a scan is for exports: it keeps PII"
     households = [n.id for b in [b async for b in store.scan_nodes(["Household"])] for n in b]
-    assert households == ["h1", "h2", "h3"]
+    assert households == CITY.ids("Household")
     rels = [r for b in [b async for b in store.scan_relationships(batch_size=4)] for r in b]
-    assert len(rels) == 18
+    assert len(rels) == 117
     keys = [(r.start, r.type, r.end, r.key) for r in rels]
     assert keys == sorted(keys)
     visits = [r for b in [b async for b in store.scan_relationships(["VISITED"])] for r in b]
-    assert [r.properties["on"] for r in visits] == ["2026-10-02", "2026-11-03"]
+    assert [(r.start, r.properties["on"]) for r in visits] == [
+        ("pm1", "2024-03-05"),
+        ("pm1", "2024-04-02"),
+        ("s2c1g1b1-m", "2025-04-08"),
+        ("s2c2g1b1-m", "2025-04-08"),
+    ]
 
 
 async def test_create_only_refuses_an_id_that_exists(store: GraphStore) -> None:
     await _seed(store)
-    batch = WriteBatch([Node("Household", "h1", {"name": "冒名顶替"})], create_only=True)
-    await _assert_refused(store, batch, "Household h1", "id", "DUPLICATE_ID")
-    (h1,) = await store.get_nodes(["h1"])
-    assert h1 is not None and h1.properties["name"] == "1栋101"
-    await store.write(WriteBatch([Node("Household", "h8", {"name": "新户"})], create_only=True))
-    assert (await store.get_nodes(["h8"]))[0] is not None
+    batch = WriteBatch([Node("Household", "hh1", {"name": "冒名顶替"})], create_only=True)
+    await _assert_refused(store, batch, "Household hh1", "id", "DUPLICATE_ID")
+    (h1,) = await store.get_nodes(["hh1"])
+    assert h1 is not None and h1.properties["name"] == "1栋101室"
+    await store.write(WriteBatch([Node("Household", "hh8", {"name": "新户"})], create_only=True))
+    assert (await store.get_nodes(["hh8"]))[0] is not None
 
 
 async def test_concurrent_writers_of_one_new_id_all_land_and_make_one_node(store: GraphStore) -> None:
@@ -356,7 +337,7 @@ async def test_concurrent_writers_of_one_new_id_all_land_and_make_one_node(store
     await asyncio.gather(*(writer(i) for i in range(6)))
     (node,) = await store.get_nodes(["h-race"])
     assert node is not None and node.properties["name"] in {f"writer {i}" for i in range(6)}
-    assert await store.count_nodes("Household") == 3 + 1 + 6 * 200
+    assert await store.count_nodes("Household") == CITY.count("Household") + 1 + 6 * 200
     assert [e.node.id for e in (await store.neighbours(["h-race"], "PART_OF", Direction.OUT))[0]] == ["b1"]
 
 
@@ -377,12 +358,18 @@ async def test_concurrent_create_only_writers_of_one_id_one_wins(store: GraphSto
 
 async def test_patch_merges_changes_and_null_removes(store: GraphStore) -> None:
     await _seed(store)
-    await store.write(WriteBatch([Node("Household", "h1", {"size": 5, "phone": None})], patch=True))
-    (h1,) = await store.get_nodes(["h1"])
-    assert h1 is not None and dict(h1.properties) == {"name": "1栋101", "size": 5, "tags": ["FLOATING"]}
+    await store.write(WriteBatch([Node("Household", "hh1", {"size": 5, "phone": None})], patch=True))
+    (h1,) = await store.get_nodes(["hh1"])
+    assert h1 is not None and dict(h1.properties) == {
+        "name": "1栋101室",
+        "size": 5,
+        "tags": ["ELDERLY_ALONE"],
+        "head_name": "张三丰",
+        "head_id_number": "11010519491231002X",
+    }
     # the projection (analytics) sees the merged node too
     g = await store.project(["Household"], [])
-    assert g.nodes["h1"]["size"] == 5 and g.nodes["h1"]["name"] == "1栋101"
+    assert g.nodes["hh1"]["size"] == 5 and g.nodes["hh1"]["name"] == "1栋101室"
 
 
 async def test_patch_refuses_missing_nodes_removed_requirements_and_bad_values(store: GraphStore) -> None:
@@ -390,8 +377,8 @@ async def test_patch_refuses_missing_nodes_removed_requirements_and_bad_values(s
     batch = WriteBatch(
         [
             Node("Household", "h-none", {"size": 2}),
-            Node("Household", "h1", {"name": None, "size": 0}),
-            Node("Street", "h2", {"code": "320281001"}),
+            Node("Household", "hh1", {"name": None, "size": 0}),
+            Node("Street", "hh2", {"code": "320281001"}),
         ],
         patch=True,
     )
@@ -400,23 +387,23 @@ async def test_patch_refuses_missing_nodes_removed_requirements_and_bad_values(s
     got = {(p.record, p.field, p.code) for p in refused.value.problems}
     assert got == {
         ("Household h-none", "id", "NOT_FOUND"),
-        ("Household h1", "name", "REQUIRED"),
-        ("Household h1", "size", "RANGE"),
-        ("Street h2", "id", "DUPLICATE_ID"),
+        ("Household hh1", "name", "REQUIRED"),
+        ("Household hh1", "size", "RANGE"),
+        ("Street hh2", "id", "DUPLICATE_ID"),
     }
-    (h1,) = await store.get_nodes(["h1"])
-    assert h1 is not None and h1.properties["name"] == "1栋101" and h1.properties["size"] == 3
+    (h1,) = await store.get_nodes(["hh1"])
+    assert h1 is not None and h1.properties["name"] == "1栋101室" and h1.properties["size"] == 1
 
 
 async def test_concurrent_patches_of_different_properties_both_land(store: GraphStore) -> None:
     await _seed(store)
     changes = [{"size": 1 + i} if i % 2 else {"tags": [["FLOATING"], ["ELDERLY_ALONE"]][i % 4 // 2]} for i in range(8)]
     await asyncio.gather(
-        *(store.write(WriteBatch([Node("Household", "h1", change)], patch=True)) for change in changes)
+        *(store.write(WriteBatch([Node("Household", "hh1", change)], patch=True)) for change in changes)
     )
-    (h1,) = await store.get_nodes(["h1"])
+    (h1,) = await store.get_nodes(["hh1"])
     assert h1 is not None
-    assert h1.properties["name"] == "1栋101" and h1.properties["phone"] == "13812341234"
+    assert h1.properties["name"] == "1栋101室" and h1.properties["phone"] == "13812341234"
     assert h1.properties["size"] in {1 + i for i in range(1, 8, 2)}
     assert h1.properties["tags"] in (["FLOATING"], ["ELDERLY_ALONE"])
 
@@ -443,12 +430,14 @@ async def test_concurrent_writers_cannot_give_a_node_two_parents(store: GraphSto
 
 async def test_only_leaves_refuses_an_area_with_parts_inside_the_write(store: GraphStore) -> None:
     await _seed(store)
+    # every area of the city has parts; a community without grids yet:
+    await store.upsert([Node("Community", "c-new", {"name": "新社区"})], [Relationship("PART_OF", "c-new", "st1")])
     with pytest.raises(ValidationError) as refused:
-        await store.write(WriteBatch(delete_nodes=["b2", "c2"], only_leaves=True))
+        await store.write(WriteBatch(delete_nodes=["b2", "c-new"], only_leaves=True))
     assert [(p.record, p.field, p.code) for p in refused.value.problems] == [("Building b2", "id", "HAS_CHILDREN")]
-    assert None not in await store.get_nodes(["b2", "c2"])  # nothing of the batch was applied
-    await store.write(WriteBatch(delete_nodes=["c2"], only_leaves=True))  # a community without grids
-    assert await store.get_nodes(["c2"]) == [None]
+    assert None not in await store.get_nodes(["b2", "c-new"])  # nothing of the batch was applied
+    await store.write(WriteBatch(delete_nodes=["c-new"], only_leaves=True))
+    assert await store.get_nodes(["c-new"]) == [None]
 
 
 async def test_an_area_deleted_while_a_part_is_added_leaves_no_orphan(store: GraphStore) -> None:

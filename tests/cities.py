@@ -1,0 +1,307 @@
+"""The test city: small builders, and the one shared city the store, import and API tests read.
+
+``CITY`` is two streets.  澄江街道 (``st1``) is written out record by record, so that each
+relationship type and each kind of property (PII, lists, dates, enums) appears with values a
+test can name; 南闸街道 (``s2``) is regular, every area having two parts down to the buildings,
+so that any area has a sibling and a cousin to compare with (what a viewer of one area must
+not see).  70 nodes, 117 relationships.  Ids in brackets; an area is PART_OF the one drawn above
+it, a household PART_OF its building, and a member is drawn under the household it LIVES_IN::
+
+    CITY
+    ├── 澄江街道 [st1]  governed by 澄江街道党工委 [org-st]
+    │   ├── 东门社区 [c1]  governed by 东门社区党委 [org-c1] (EXCELLENT; reports to org-st)
+    │   │   ├── 东门一网格 [g1]  GOVERNMENT_SERVICE, PUBLIC_SAFETY; target 300 (the default)
+    │   │   │   │              governed by 东门一网格党支部 [org-g1] (reports to org-c1)
+    │   │   │   ├── 1栋 [b1]  东门路1号; governed by 1栋楼栋党小组 [org-b1] (reports to org-g1);
+    │   │   │   │   │         managed by am1; 东门先锋驿站 [vs1] is here, run by pm1
+    │   │   │   │   ├── 1栋101室 [hh1]  1 person, ELDERLY_ALONE; head 张三丰 with phone and id number
+    │   │   │   │   │       └── 王建国 [pm1]  RESIDENT, the vanguard, M, born 1970; member of org-g1,
+    │   │   │   │   │                         sits on org-c1, has phone and id number
+    │   │   │   │   └── 1栋102室 [hh2]  3 people
+    │   │   │   │           └── 李四 [pm2]  IN_SERVICE; member of org-g1; reported to c1 2023-06-01
+    │   │   │   └── 2栋 [b2]  managed by am1
+    │   │   │       └── 2栋201室 [hh3]  2 people, FLOATING
+    │   │   └── 东门二网格 [g2]  LIFE_SERVICE; target 250
+    │   │       └── 梅园院落 [b3]  COURTYARD
+    │   │           └── 梅园3号 [hh4]  4 people
+    │   └── 西门社区 [c2]
+    │       └── 西门一网格 [g3]
+    │           └── 3栋 [b4]
+    │               ├── 3栋301室 [hh5]  2 people, ELDERLY_ALONE, LOW_INCOME
+    │               │       └── 欧阳娜娜 [pm3]  RETIRED; member of org-c1
+    │               └── 3栋302室 [hh6]  5 people
+    └── 南闸街道 [s2]  governed by 南闸街道党工委 [s2-po]
+        ├── 观西社区 [s2c1]  governed by 观西社区党委 [s2c1-po] (reports to s2-po)
+        │   ├── 观西一网格 [s2c1g1]  governed by 观西一网格党支部 [s2c1g1-po] (reports to s2c1-po)
+        │   │   ├── 1栋 [s2c1g1b1]  managed by s2-am1; 观西先锋驿站 [s2c1-vs] is here
+        │   │   │   └── 观西1-1号 [s2c1g1b1-h]
+        │   │   │           └── 赵海 [s2c1g1b1-m]  the community's vanguard
+        │   │   └── 2栋 [s2c1g1b2]  managed by s2-am1
+        │   │       └── 观西1-2号 [s2c1g1b2-h]
+        │   │               └── 钱进 [s2c1g1b2-m]
+        │   └── 观西二网格 [s2c1g2]  (and so on: 1栋, 2栋, one household and one member each)
+        └── 陶湾社区 [s2c2]  (the same shape: grids 陶湾一网格, 陶湾二网格; vanguard 周明)
+
+The organization tree: org-st ← org-c1 ← {org-g1 ← org-b1, org-am}; s2-po ← s2cX-po ←
+s2cXgY-po.  红色物业党支部 [org-am] (UNIT_BRANCH) is the branch of 澄江物业公司 [am1].
+
+Links and visits (1+10+N): pm1 LINKS the member pm2 (since 2024-01-01) and the households hh3
+(2024-02-01) and hh4 (no date), and VISITED hh3 on 2024-03-05 and 2024-04-02.  In 南闸, each
+community's vanguard (``s2cXg1b1-m``) LINKS the three other members of its community and the two
+households of its second grid (since 2025-03-01), and VISITED the first of them on 2025-04-08.
+
+Alliances: 东门党建联盟 [al1] (theme 物业治理) is led by org-c1 and SERVES c1 and st1; its units
+澄江物业公司 [am1] (PROPERTY_COMPANY, joined 2023-01-01, credit code, PROPERTY_SERVICE and
+VOLUNTEERS, MANAGES b1 and b2) and 江阴农商银行
+[am2] (FINANCIAL_INSTITUTION, FUNDING).  南闸党建联盟 [s2-al] is led by s2-po and SERVES s2;
+its units 南闸物业公司 [s2-am1] (PROPERTY_COMPANY, MANAGES s2c1g1b1 and s2c1g1b2) and
+南闸志愿者协会 [s2-am2] (SOCIAL_ORGANIZATION, VOLUNTEERS).
+
+``EAST`` is the variation with 澄江街道 alone, for tests whose figures were worked out by hand
+over one street (the analytics API).  Add new kinds of records (appeals, activities) to both
+streets through the builders, and give ``CityBuilder`` a method per new relationship.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from graph_schema import Node, Relationship, WriteBatch
+from loaders.formats.exporting import GraphData
+
+
+@dataclass(frozen=True)
+class City:
+    """A graph to write into a store: nodes and relationships, in the order they were built."""
+
+    nodes: tuple[Node, ...]
+    relationships: tuple[Relationship, ...]
+
+    def batch(self) -> WriteBatch:
+        return WriteBatch(nodes=list(self.nodes), relationships=list(self.relationships))
+
+    def data(self) -> GraphData:
+        """The city as an export holds it (nodes by id, relationships by start, type, end, key)."""
+        return GraphData.sorted(self.nodes, self.relationships)
+
+    def ids(self, *labels: str) -> list[str]:
+        """The ids of the nodes with one of ``labels`` (all nodes without), sorted."""
+        return sorted(n.id for n in self.nodes if not labels or n.label in labels)
+
+    def count(self, label: str) -> int:
+        return sum(1 for n in self.nodes if n.label == label)
+
+
+class CityBuilder:
+    """Builds a city area by area: each method adds a node with its PART_OF (or other) links."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.relationships: list[Relationship] = []
+
+    def build(self) -> City:
+        return City(tuple(self.nodes), tuple(self.relationships))
+
+    # --- nodes ------------------------------------------------------------------------------
+    def add(self, label: str, node_id: str, name: str, parent: str | None = None, **props: Any) -> str:
+        """A node named ``name``; ``parent`` makes it PART_OF that area."""
+        self.nodes.append(Node(label, node_id, {"name": name, **props}))
+        if parent is not None:
+            self.rel("PART_OF", node_id, parent)
+        return node_id
+
+    def street(self, node_id: str, name: str, **props: Any) -> str:
+        return self.add("Street", node_id, name, **props)
+
+    def community(self, node_id: str, name: str, street: str, **props: Any) -> str:
+        return self.add("Community", node_id, name, street, **props)
+
+    def grid(self, node_id: str, name: str, community: str, **props: Any) -> str:
+        return self.add("Grid", node_id, name, community, **props)
+
+    def building(self, node_id: str, name: str, grid: str, kind: str = "BUILDING", **props: Any) -> str:
+        return self.add("Building", node_id, name, grid, kind=kind, **props)
+
+    def household(self, node_id: str, name: str, building: str, **props: Any) -> str:
+        return self.add("Household", node_id, name, building, **props)
+
+    def organization(
+        self,
+        node_id: str,
+        name: str,
+        level: str,
+        reports_to: str | None = None,
+        governs: str | None = None,
+        **props: Any,
+    ) -> str:
+        self.add("PartyOrganization", node_id, name, level=level, **props)
+        if reports_to is not None:
+            self.rel("REPORTS_TO", node_id, reports_to)
+        if governs is not None:
+            self.rel("GOVERNS", node_id, governs)
+        return node_id
+
+    def member(
+        self, node_id: str, name: str, kind: str, home: str | None = None, branch: str | None = None, **props: Any
+    ) -> str:
+        """A party member living in ``home`` and MEMBER_OF ``branch``."""
+        self.add("PartyMember", node_id, name, kind=kind, **props)
+        if branch is not None:
+            self.rel("MEMBER_OF", node_id, branch)
+        if home is not None:
+            self.rel("LIVES_IN", node_id, home)
+        return node_id
+
+    def station(self, node_id: str, name: str, building: str, run_by: str) -> str:
+        self.add("VanguardStation", node_id, name)
+        self.rel("RUNS", run_by, node_id)
+        self.rel("LOCATED_IN", node_id, building)
+        return node_id
+
+    def alliance(self, node_id: str, name: str, led_by: str, serves: Iterable[str], **props: Any) -> str:
+        self.add("Alliance", node_id, name, **props)
+        self.rel("LED_BY", node_id, led_by)
+        for area in serves:
+            self.rel("SERVES", node_id, area)
+        return node_id
+
+    def unit(self, node_id: str, name: str, kind: str, alliance: str, since: str | None = None, **props: Any) -> str:
+        """An alliance member unit that JOINED ``alliance``."""
+        self.add("AllianceMember", node_id, name, kind=kind, **props)
+        self.rel("JOINED", node_id, alliance, **({"since": since} if since else {}))
+        return node_id
+
+    # --- relationships -----------------------------------------------------------------------
+    def rel(self, type_: str, start: str, end: str, **props: Any) -> None:
+        self.relationships.append(Relationship(type_, start, end, props))
+
+    def links(self, vanguard: str, *targets: str, since: str | None = None) -> None:
+        """1+10+N: the vanguard LINKS members and households."""
+        for target in targets:
+            self.rel("LINKS", vanguard, target, **({"since": since} if since else {}))
+
+    def visited(self, member: str, household: str, on: str) -> None:
+        self.rel("VISITED", member, household, on=on)
+
+
+def chengjiang(b: CityBuilder) -> None:
+    """澄江街道 [st1], record by record (see the module's docstring)."""
+    b.street("st1", "澄江街道", code="320281001")
+    b.community("c1", "东门社区", "st1", code="320281001001")
+    b.community("c2", "西门社区", "st1")
+    b.grid("g1", "东门一网格", "c1", kinds=["GOVERNMENT_SERVICE", "PUBLIC_SAFETY"])
+    b.grid("g2", "东门二网格", "c1", kinds=["LIFE_SERVICE"], target_households=250)
+    b.grid("g3", "西门一网格", "c2")
+    b.building("b1", "1栋", "g1", address="东门路1号")
+    b.building("b2", "2栋", "g1")
+    b.building("b3", "梅园院落", "g2", kind="COURTYARD")
+    b.building("b4", "3栋", "g3")
+    b.household(
+        "hh1",
+        "1栋101室",
+        "b1",
+        size=1,
+        tags=["ELDERLY_ALONE"],
+        head_name="张三丰",
+        phone="13812341234",
+        head_id_number="11010519491231002X",
+    )
+    b.household("hh2", "1栋102室", "b1", size=3)
+    b.household("hh3", "2栋201室", "b2", size=2, tags=["FLOATING"])
+    b.household("hh4", "梅园3号", "b3", size=4)
+    b.household("hh5", "3栋301室", "b4", size=2, tags=["ELDERLY_ALONE", "LOW_INCOME"])
+    b.household("hh6", "3栋302室", "b4", size=5)
+    b.organization("org-st", "澄江街道党工委", "STREET_COMMITTEE", governs="st1")
+    b.organization("org-c1", "东门社区党委", "COMMUNITY_COMMITTEE", "org-st", "c1", star="EXCELLENT")
+    b.organization("org-g1", "东门一网格党支部", "GRID_BRANCH", "org-c1", "g1")
+    b.organization("org-b1", "1栋楼栋党小组", "BUILDING_GROUP", "org-g1", "b1")
+    b.organization("org-am", "红色物业党支部", "UNIT_BRANCH", "org-c1")
+    b.member(
+        "pm1",
+        "王建国",
+        "RESIDENT",
+        "hh1",
+        "org-g1",
+        vanguard=True,
+        phone="13912345678",
+        id_number="440524188001010014",
+        gender="M",
+        birth_year=1970,
+    )
+    b.member("pm2", "李四", "IN_SERVICE", "hh2", "org-g1")
+    b.member("pm3", "欧阳娜娜", "RETIRED", "hh5", "org-c1")
+    b.rel("REPORTED_TO", "pm2", "c1", since="2023-06-01")
+    b.rel("SITS_ON", "pm1", "org-c1")
+    b.station("vs1", "东门先锋驿站", "b1", run_by="pm1")
+    b.links("pm1", "pm2", since="2024-01-01")
+    b.links("pm1", "hh3", since="2024-02-01")
+    b.links("pm1", "hh4")
+    b.visited("pm1", "hh3", "2024-03-05")
+    b.visited("pm1", "hh3", "2024-04-02")
+    b.alliance("al1", "东门党建联盟", "org-c1", ["c1", "st1"], theme="物业治理")
+    b.unit(
+        "am1",
+        "澄江物业公司",
+        "PROPERTY_COMPANY",
+        "al1",
+        since="2023-01-01",
+        credit_code="91350100M000100Y43",
+        resources=["PROPERTY_SERVICE", "VOLUNTEERS"],
+    )
+    b.unit("am2", "江阴农商银行", "FINANCIAL_INSTITUTION", "al1", resources=["FUNDING"])
+    b.rel("MANAGES", "am1", "b1")
+    b.rel("MANAGES", "am1", "b2")
+    b.rel("BRANCH_OF", "org-am", "am1")
+
+
+_NANZHA_COMMUNITIES = (("观西", ("赵海", "钱进", "孙丽", "李娟")), ("陶湾", ("周明", "吴芳", "郑强", "冯雪")))
+
+
+def nanzha(b: CityBuilder) -> None:
+    """南闸街道 [s2]: 2 communities x 2 grids x 2 buildings, one household and one member in each."""
+    street = b.street("s2", "南闸街道", code="320281002")
+    top = b.organization("s2-po", "南闸街道党工委", "STREET_COMMITTEE", governs=street)
+    for c, (place, names) in enumerate(_NANZHA_COMMUNITIES, start=1):
+        community = b.community(f"s2c{c}", f"{place}社区", street, code=f"32028100200{c}")
+        committee = b.organization(f"{community}-po", f"{place}社区党委", "COMMUNITY_COMMITTEE", top, community)
+        members: list[str] = []
+        households: dict[int, list[str]] = {1: [], 2: []}
+        for g, number in ((1, "一"), (2, "二")):
+            grid = b.grid(f"{community}g{g}", f"{place}{number}网格", community)
+            branch = b.organization(f"{grid}-po", f"{place}{number}网格党支部", "GRID_BRANCH", committee, grid)
+            for k in (1, 2):
+                building = b.building(f"{grid}b{k}", f"{k}栋", grid)
+                home = b.household(f"{building}-h", f"{place}{g}-{k}号", building, size=1 + k)
+                households[g].append(home)
+                first = not members  # the community's first member is its vanguard
+                name = names[len(members)]
+                members.append(
+                    b.member(f"{building}-m", name, "RESIDENT", home, branch, **({"vanguard": True} if first else {}))
+                )
+        vanguard, *others = members
+        b.links(vanguard, *others, *households[2], since="2025-03-01")
+        b.visited(vanguard, households[2][0], "2025-04-08")
+        if c == 1:
+            b.station(f"{community}-vs", f"{place}先锋驿站", f"{community}g1b1", run_by=vanguard)
+    alliance = b.alliance("s2-al", "南闸党建联盟", top, [street], theme="乡村振兴")
+    b.unit("s2-am1", "南闸物业公司", "PROPERTY_COMPANY", alliance, since="2025-01-01", resources=["PROPERTY_SERVICE"])
+    b.unit("s2-am2", "南闸志愿者协会", "SOCIAL_ORGANIZATION", alliance, resources=["VOLUNTEERS"])
+    b.rel("MANAGES", "s2-am1", "s2c1g1b1")
+    b.rel("MANAGES", "s2-am1", "s2c1g1b2")
+
+
+def build(*streets: Callable[[CityBuilder], None]) -> City:
+    """A city of the given streets (``chengjiang``, ``nanzha``, or a test's own)."""
+    b = CityBuilder()
+    for street in streets:
+        street(b)
+    return b.build()
+
+
+CITY = build(chengjiang, nanzha)
+"""The shared city: both streets."""
+
+EAST = build(chengjiang)
+"""澄江街道 alone."""
