@@ -27,8 +27,8 @@ T = TypeVar("T")
 
 def register(sub: Any) -> None:
     """Add the data commands to the ``civicmesh`` parser."""
+    from loaders.formats.batches import DEFAULT_BATCH_SIZE
     from loaders.formats.exporting import FORMATS
-    from loaders.formats.importing import DEFAULT_BATCH_SIZE
     from loaders.synthetic import PRESETS
 
     p: argparse.ArgumentParser = sub.add_parser(
@@ -183,14 +183,10 @@ def _generate(preset: str, seed: int, progress: Any) -> Any:
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh import``."""
-    from loaders.formats.importing import (
-        ImportAborted,
-        import_parsed,
-        read_path,
-        read_records,
-        rejects_path,
-        write_rejects,
-    )
+    from loaders.formats.batches import ImportAborted
+    from loaders.formats.importing import import_parsed
+    from loaders.formats.reading import read_path, read_records
+    from loaders.formats.rejects import rejects_path, write_rejects
     from loaders.formats.sources import counted
 
     if (args.path is None) == (args.preset is None):
@@ -299,7 +295,8 @@ def run_template(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_generate(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh generate``: a synthetic city as JSON or a CSV folder (with PII: it is invented)."""
-    from loaders.formats.exporting import GraphData, write_export
+    from loaders.formats.exporting import write_export
+    from loaders.formats.graphdata import GraphData
     from loaders.formats.sources import counted
 
     fmt: Format = "json" if args.out.suffix.lower() == ".json" else "csv"
@@ -318,7 +315,8 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         )
         if not args.do_import:
             return 0
-        from loaders.formats.importing import ImportAborted, import_records
+        from loaders.formats.batches import ImportAborted
+        from loaders.formats.importing import import_records
 
         async def work(store: Any) -> Any:
             return await import_records(
