@@ -77,10 +77,6 @@ class VisitEdge(Generic[T]):
         return _cursor(self.key)
 
 
-async def _no_count() -> int:
-    return 0
-
-
 @strawberry.type(description="A page of nodes (Relay connection).")
 class Connection(Generic[T]):
     edges: list[Edge[T]]

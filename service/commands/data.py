@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from loaders.bulk import pause_gc
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -105,22 +104,6 @@ def _err(message: str) -> None:
     print(f"civicmesh: {message}", file=sys.stderr)
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No cyclic garbage collection during a bulk load.
-
-    Import and export build millions of small acyclic objects; CPython's collector would
-    rescan all of them again and again (it doubled the time of a city-sized import).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _progress(args: argparse.Namespace) -> Any:
     from loaders.progress import NoProgress, ProgressBar
 
@@ -196,7 +179,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         _err("--batch-size must be at least 1")
         return 2
     progress = _progress(args)
-    with _bulk():
+    with pause_gc():
         if args.preset is not None:
             city = _generate(args.preset, args.seed, progress)
             source = f"preset {args.preset} (seed {args.seed})"
@@ -259,7 +242,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
             store, args.path, fmt, area=args.area, include_pii=args.include_pii, progress=progress
         )
 
-    with _bulk():
+    with pause_gc():
         try:
             report = _with_store(settings, work)
         except (NotFoundError, ValueError) as exc:
@@ -304,7 +287,7 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"{args.out} is a file; give a folder for CSV or a .json path")
         return 2
     progress = _progress(args)
-    with _bulk():
+    with pause_gc():
         city = _generate(args.preset, args.seed, progress)
         data = GraphData.sorted(city.nodes, city.relationships)
         files = write_export(args.out, data, fmt, include_pii=True)
