@@ -231,6 +231,8 @@ def _list(text: str) -> list[str]:
 
 Decoder = Callable[[str], Any] | None
 """Turns a non-empty cell into a value; None means the text is the value."""
+Unreadable = list[tuple[str, str]] | None
+"""(column, reason) of each cell of a row that could not be read; None when all could."""
 
 DECODERS: Final[dict[str, Decoder]] = {
     "string": None,
@@ -346,11 +348,13 @@ def _property_columns(
     owner: str,
     header_problems: list[ImportProblem],
 ) -> list[tuple[int, str, str, Decoder]]:
-    """(cell index, property, header, decoder) of the usable property columns of a file.
+    """(cell index, property, header, decoder) of the usable property columns of a file,
+    each recorded in ``src.columns``.
 
     With ``props`` (the file's label or type is known) columns are checked against the
     contract: unknown names and types that disagree with the contract are header problems
-    and their cells are not read.
+    and their cells are not read, and a required property without a column is a header
+    problem (``src.missing``).
     """
     out: list[tuple[int, str, str, Decoder]] = []
     seen: dict[str, str] = {}
@@ -394,7 +398,59 @@ def _property_columns(
             )
             continue
         out.append((index, col.name, col.header, _interning(prop)))
+    for _, name, header, _ in out:
+        src.columns[name] = header
+    if props is not None:
+        present = {col.name for _, col in columns}
+        missing = [k for k, p in props.items() if p.required and k not in present]
+        for k in missing:
+            header_problems.append(
+                src.problem(1, k, "MISSING_COLUMN", f"there is no {k} column, and {owner}.{k} is required")
+            )
+        src.missing = frozenset(missing)
     return out
+
+
+def _cell_values(cells: list[str], pcols: list[tuple[int, str, str, Decoder]]) -> tuple[dict[str, Any], Unreadable]:
+    """The property values of one row, and (column, reason) of each cell that could not be read."""
+    n = len(cells)
+    values: dict[str, Any] = {}
+    unreadable: Unreadable = None
+    for index, name, header, decode in pcols:
+        if index < n:
+            cell = cells[index]
+            if cell:
+                if decode is None:
+                    values[name] = cell
+                else:
+                    try:
+                        values[name] = decode(cell)
+                    except CellError as exc:
+                        if unreadable is None:
+                            unreadable = []
+                        unreadable.append((header, str(exc)))
+    return values, unreadable
+
+
+def _row_problems(
+    src: Source,
+    rowno: int,
+    cells: list[str],
+    width: int,
+    record: str,
+    problems: list[ImportProblem] | None,
+    unreadable: Unreadable,
+) -> list[ImportProblem] | None:
+    """The problems of a row so far, then its unreadable cells and the cells beyond the header."""
+    n = len(cells)
+    if unreadable:
+        problems = (problems or []) + [
+            src.problem(rowno, header, "BAD_VALUE", reason, record) for header, reason in unreadable
+        ]
+    if n > width and any(cells[width:]):
+        extra = f"the row has {n} cells but the header has {width} columns"
+        problems = (problems or []) + [src.problem(rowno, "", "EXTRA_CELLS", extra, record)]
+    return problems
 
 
 def read_csv(path: Path, parsed: Parsed | None = None, progress: Progress | None = None) -> Parsed:
@@ -544,16 +600,6 @@ def _read_node_rows(
         src.columns["label"] = label_cols[0][1].header
     props = NODE_SPECS[Label(fixed)].props if fixed is not None else None
     pcols = _property_columns(src, by_role.get("property", []), props, fixed or "", header_problems)
-    for _, name, header, _ in pcols:
-        src.columns[name] = header
-    if props is not None:
-        present = {col.name for _, col in by_role.get("property", [])}
-        missing = [k for k, p in props.items() if p.required and k not in present]
-        for k in missing:
-            header_problems.append(
-                src.problem(1, k, "MISSING_COLUMN", f"there is no {k} column, and {fixed}.{k} is required")
-            )
-        src.missing = frozenset(missing)
     _finish_header(src, header_problems, out)
     label_header = src.columns.get("label", "")
     labels = _LABELS
@@ -588,30 +634,9 @@ def _read_node_rows(
                         f"node {node_id}",
                     )
                 ]
-        values: dict[str, Any] = {}
-        for index, name, header, decode in pcols:
-            if index < n:
-                cell = cells[index]
-                if cell:
-                    if decode is None:
-                        values[name] = cell
-                    else:
-                        try:
-                            values[name] = decode(cell)
-                        except CellError as exc:
-                            if problems is None:
-                                problems = []
-                            problems.append(src.problem(rowno, header, "BAD_VALUE", str(exc), f"{label} {node_id}"))
-        if n > width and any(cells[width:]):
-            problems = (problems or []) + [
-                src.problem(
-                    rowno,
-                    "",
-                    "EXTRA_CELLS",
-                    f"the row has {n} cells but the header has {width} columns",
-                    f"{label} {node_id}",
-                )
-            ]
+        values, unreadable = _cell_values(cells, pcols)
+        if unreadable or n > width:
+            problems = _row_problems(src, rowno, cells, width, f"{label} {node_id}", problems, unreadable)
         out.add_node(Node(label, node_id, values), src, rowno, problems)
         tick += 1
         if tick == 5000:
@@ -652,16 +677,6 @@ def _read_rel_rows(
         src.columns["type"] = type_cols[0][1].header
     props = REL_SPECS[RelType(fixed)].props if fixed is not None else None
     pcols = _property_columns(src, by_role.get("property", []), props, fixed or "", header_problems)
-    for _, name, header, _ in pcols:
-        src.columns[name] = header
-    if props is not None:
-        present = {col.name for _, col in by_role.get("property", [])}
-        missing = [k for k, p in props.items() if p.required and k not in present]
-        for k in missing:
-            header_problems.append(
-                src.problem(1, k, "MISSING_COLUMN", f"there is no {k} column, and {fixed}.{k} is required")
-            )
-        src.missing = frozenset(missing)
     _finish_header(src, header_problems, out)
     type_header = src.columns.get("type", "")
     tick = 0
@@ -687,32 +702,9 @@ def _read_rel_rows(
                 ]
             elif fixed is None:
                 rtype = raw
-        values: dict[str, Any] = {}
-        for index, name, header, decode in pcols:
-            if index < n:
-                cell = cells[index]
-                if cell:
-                    if decode is None:
-                        values[name] = cell
-                    else:
-                        try:
-                            values[name] = decode(cell)
-                        except CellError as exc:
-                            if problems is None:
-                                problems = []
-                            problems.append(
-                                src.problem(rowno, header, "BAD_VALUE", str(exc), f"{rtype} {start} -> {end}")
-                            )
-        if n > width and any(cells[width:]):
-            problems = (problems or []) + [
-                src.problem(
-                    rowno,
-                    "",
-                    "EXTRA_CELLS",
-                    f"the row has {n} cells but the header has {width} columns",
-                    f"{rtype} {start} -> {end}",
-                )
-            ]
+        values, unreadable = _cell_values(cells, pcols)
+        if unreadable or n > width:
+            problems = _row_problems(src, rowno, cells, width, f"{rtype} {start} -> {end}", problems, unreadable)
         out.add_relationship(Relationship(rtype, start, end, values or NO_PROPERTIES), src, rowno, problems)
         tick += 1
         if tick == 5000:

@@ -64,7 +64,7 @@ from loaders.formats.csvformat import (
     stem_prefix,
 )
 from loaders.formats.graphdata import GraphData, clean_properties, node_properties
-from loaders.formats.jsonformat import json_line, write_json
+from loaders.formats.jsonformat import write_items, write_json
 from loaders.formats.sources import counted
 from loaders.progress import NoProgress, Progress
 from loaders.store import Direction, GraphStore
@@ -287,21 +287,22 @@ def write_gexf(path: Path, data: GraphData, *, include_pii: bool = False) -> lis
     return [path]
 
 
+def _cytoscape_edge(rel: Relationship) -> dict[str, Any]:
+    props = clean_properties(rel.properties)
+    return {"data": {"id": edge_id(rel), "source": rel.start, "target": rel.end, "type": rel.type, **props}}
+
+
 def write_cytoscape(path: Path, data: GraphData, *, include_pii: bool = False) -> list[Path]:
     """Write Cytoscape.js elements JSON, one element per line."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write('{"elements": {\n"nodes": [\n')
-        last = len(data.nodes) - 1
-        for i, node in enumerate(data.nodes):
-            element = {"data": {"id": node.id, "label": node.label, **node_properties(node, include_pii)}}
-            fh.write(json_line(element) + (",\n" if i < last else "\n"))
+        write_items(
+            fh,
+            ({"data": {"id": n.id, "label": n.label, **node_properties(n, include_pii)}} for n in data.nodes),
+        )
         fh.write('],\n"edges": [\n')
-        last = len(data.relationships) - 1
-        for i, rel in enumerate(data.relationships):
-            props = clean_properties(rel.properties)
-            element = {"data": {"id": edge_id(rel), "source": rel.start, "target": rel.end, "type": rel.type, **props}}
-            fh.write(json_line(element) + (",\n" if i < last else "\n"))
+        write_items(fh, (_cytoscape_edge(r) for r in data.relationships))
         fh.write("]\n}}\n")
     return [path]
 

@@ -10,15 +10,16 @@ per line in export order, and what it writes reads back to the same records.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from graph_schema.records import Node, Relationship
 from loaders.formats.graphdata import GraphData, clean_properties, node_properties
 from loaders.formats.sources import ImportProblem, Parsed, Source
 from loaders.progress import NoProgress, Progress
 
-__all__ = ["json_line", "read_json", "write_json"]
+__all__ = ["json_line", "read_json", "write_items", "write_json"]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -137,20 +138,40 @@ def json_line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def write_items(fh: TextIO, items: Iterable[Any]) -> None:
+    """The items of a JSON array, one a line, each line but the last ending with a comma.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_items(out, [{"id": "s1"}, {"id": "c1"}])
+    >>> print(out.getvalue(), end="")
+    {"id":"s1"},
+    {"id":"c1"}
+    """
+    separator = ""
+    for item in items:
+        fh.write(separator + json_line(item))
+        separator = ",\n"
+    if separator:
+        fh.write("\n")
+
+
 def write_json(path: Path, data: GraphData, *, include_pii: bool = False) -> list[Path]:
     """Write the JSON graph document, one node or relationship per line."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write('{\n"nodes": [\n')
-        last = len(data.nodes) - 1
-        for i, node in enumerate(data.nodes):
-            record = {"label": node.label, "id": node.id, "properties": node_properties(node, include_pii)}
-            fh.write(json_line(record) + (",\n" if i < last else "\n"))
+        write_items(
+            fh,
+            ({"label": n.label, "id": n.id, "properties": node_properties(n, include_pii)} for n in data.nodes),
+        )
         fh.write('],\n"relationships": [\n')
-        last = len(data.relationships) - 1
-        for i, rel in enumerate(data.relationships):
-            props = clean_properties(rel.properties)
-            record = {"type": rel.type, "start": rel.start, "end": rel.end, "properties": props}
-            fh.write(json_line(record) + (",\n" if i < last else "\n"))
+        write_items(
+            fh,
+            (
+                {"type": r.type, "start": r.start, "end": r.end, "properties": clean_properties(r.properties)}
+                for r in data.relationships
+            ),
+        )
         fh.write("]\n}\n")
     return [path]
