@@ -411,6 +411,22 @@ def _property_columns(
     return out
 
 
+def _data_rows(reader: Iterator[list[str]], progress: Progress) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header with their row numbers (the header is row 1), blank rows
+    left out; progress is told every 5,000 rows."""
+    tick = 0
+    for rowno, cells in enumerate(reader, start=2):
+        n = len(cells)
+        if n <= 1 and (n == 0 or not cells[0]):
+            continue
+        yield rowno, cells
+        tick += 1
+        if tick == 5000:
+            progress.advance(tick)
+            tick = 0
+    progress.advance(tick)
+
+
 def _cell_values(cells: list[str], pcols: list[tuple[int, str, str, Decoder]]) -> tuple[dict[str, Any], Unreadable]:
     """The property values of one row, and (column, reason) of each cell that could not be read."""
     n = len(cells)
@@ -603,11 +619,8 @@ def _read_node_rows(
     _finish_header(src, header_problems, out)
     label_header = src.columns.get("label", "")
     labels = _LABELS
-    tick = 0
-    for rowno, cells in enumerate(reader, start=2):
+    for rowno, cells in _data_rows(reader, progress):
         n = len(cells)
-        if n <= 1 and (n == 0 or not cells[0]):
-            continue
         problems: list[ImportProblem] | None = None
         node_id = _intern(cells[id_index]) if id_index < n else ""
         label = fixed or ""
@@ -638,11 +651,6 @@ def _read_node_rows(
         if unreadable or n > width:
             problems = _row_problems(src, rowno, cells, width, f"{label} {node_id}", problems, unreadable)
         out.add_node(Node(label, node_id, values), src, rowno, problems)
-        tick += 1
-        if tick == 5000:
-            progress.advance(tick)
-            tick = 0
-    progress.advance(tick)
 
 
 def _read_rel_rows(
@@ -679,11 +687,8 @@ def _read_rel_rows(
     pcols = _property_columns(src, by_role.get("property", []), props, fixed or "", header_problems)
     _finish_header(src, header_problems, out)
     type_header = src.columns.get("type", "")
-    tick = 0
-    for rowno, cells in enumerate(reader, start=2):
+    for rowno, cells in _data_rows(reader, progress):
         n = len(cells)
-        if n <= 1 and (n == 0 or not cells[0]):
-            continue
         problems: list[ImportProblem] | None = None
         start = _intern(cells[start_index]) if start_index < n else ""
         end = _intern(cells[end_index]) if end_index < n else ""
@@ -706,11 +711,6 @@ def _read_rel_rows(
         if unreadable or n > width:
             problems = _row_problems(src, rowno, cells, width, f"{rtype} {start} -> {end}", problems, unreadable)
         out.add_relationship(Relationship(rtype, start, end, values or NO_PROPERTIES), src, rowno, problems)
-        tick += 1
-        if tick == 5000:
-            progress.advance(tick)
-            tick = 0
-    progress.advance(tick)
 
 
 # --- templates -----------------------------------------------------------------------------
