@@ -3,7 +3,7 @@
 An import runs in three steps, each in its own module.
 
 1. **Read** the input into records, each remembering its file (sheet), row and columns
-   (:mod:`loaders.formats.reading` picks the reader: :mod:`~loaders.formats.csvformat`,
+   (:mod:`loaders.formats.reading` picks the reader: :mod:`~loaders.formats.csvreading`,
    :mod:`~loaders.formats.jsonformat`, :mod:`~loaders.formats.xlsxformat`).  Cells that
    cannot be read (``'three'`` in an ``int`` column, an unknown column…) are problems.
 2. **Check** every record against the contract, and the whole set against itself and the

@@ -1,6 +1,6 @@
 """Reading an import's input: which reader a path needs, and records made in memory.
 
-:func:`read_path` sends a CSV folder (or ``.csv`` file) to :mod:`loaders.formats.csvformat`,
+:func:`read_path` sends a CSV folder (or ``.csv`` file) to :mod:`loaders.formats.csvreading`,
 a ``.json`` document to :mod:`loaders.formats.jsonformat` and an ``.xlsx`` workbook to
 :mod:`loaders.formats.xlsxformat`; :func:`read_records` wraps generated records.  Either way
 the result is one :class:`~loaders.formats.sources.Parsed` for :mod:`loaders.formats.checking`.
@@ -45,7 +45,7 @@ def read_path(path: Path, progress: Progress | None = None) -> Parsed:
         raise FileNotFoundError(f"{path} does not exist")
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".csv":
-        from loaders.formats.csvformat import read_csv
+        from loaders.formats.csvreading import read_csv
 
         return read_csv(path, progress=progress)
     if suffix == ".json":

@@ -13,7 +13,8 @@ import pytest
 from graph_schema import Node, Relationship
 from loaders.formats.batches import Plan
 from loaders.formats.checking import check
-from loaders.formats.csvformat import CellError, encode, parse_header, read_csv, write_header_files
+from loaders.formats.csvformat import CellError, encode, parse_header, write_header_files
+from loaders.formats.csvreading import read_csv
 from loaders.formats.exporting import format_for_path, write_csv, write_cytoscape, write_gexf, write_graphml
 from loaders.formats.graphdata import GraphData
 from loaders.formats.jsonformat import read_json, write_json
