@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from graph_schema.contract import Label
+from graph_schema.contract import Label, RelType
 from graph_schema.records import Problem, Relationship
 from graph_schema.validation import (
     endpoint_label_problem,
@@ -75,7 +75,11 @@ class _Collector:
         return [t[3] for t in self._items]
 
 
-def _contract_problems(problems: list[Problem], src: Source, unreadable: set[str]) -> list[Problem]:
+_NOTHING: Final[frozenset[str]] = frozenset()
+_SINGLE: Final = frozenset(t.value for t in RelType if is_single(t.value))
+
+
+def _contract_problems(problems: list[Problem], src: Source, unreadable: frozenset[str]) -> list[Problem]:
     """The contract's problems of a record, less a required value that was already reported
     (no column for it in the file, or a cell that could not be read)."""
     return [
@@ -108,13 +112,11 @@ class _Check:
         for fp in self.parsed.problems:
             self.found.add(by_place.get((fp.file, fp.sheet)) or Source(fp.file, fp.kind), fp.row, fp)
 
-    def _row_problems(self, read: list[ImportProblem] | None, src: Source, row: int) -> set[str]:
+    def _row_problems(self, read: list[ImportProblem], src: Source, row: int) -> frozenset[str]:
         """Report the problems met reading one row; the columns that could not be read."""
-        if not read:
-            return set()
         for rp in read:
             self.found.add(src, row, rp)
-        return {rp.column for rp in read}
+        return frozenset(rp.column for rp in read)
 
     def check_nodes(self) -> None:
         """Each node on its own, and ids used twice in the input."""
@@ -123,10 +125,12 @@ class _Check:
         first, read_problems = self.first, self.parsed.node_problems
         for i, (node, src, row) in enumerate(nodes):
             read = read_problems.get(i)
-            unreadable = self._row_problems(read, src, row)
-            problems = _contract_problems(node_problems(node, f"{node.label} {node.id}"), src, unreadable)
-            for p in problems:
-                self.found.add_located(src, row, p)
+            unreadable = self._row_problems(read, src, row) if read else _NOTHING
+            problems = node_problems(node, f"{node.label} {node.id}")
+            if problems:
+                problems = _contract_problems(problems, src, unreadable)
+                for p in problems:
+                    self.found.add_located(src, row, p)
             if read or problems or src.broken is not None:
                 bad[i] = 1
             if not node.id:
@@ -183,16 +187,22 @@ class _Check:
         for k, (rel, src, row) in enumerate(rels):
             record = rel.describe()
             read = read_problems.get(k)
-            unreadable = self._row_problems(read, src, row)
+            unreadable = self._row_problems(read, src, row) if read else _NOTHING
             flagged: set[str] = set()
             contract = relationship_problems(rel, labels, record, looked_in=LOOKED_IN)
-            for p in _contract_problems(contract, src, unreadable):
-                flagged.add(p.field)
-                self.found.add_located(src, row, p)
-            ends_bad = self._check_ends(rel, src, row, record, flagged, rejected)
+            if contract:
+                for p in _contract_problems(contract, src, unreadable):
+                    flagged.add(p.field)
+                    self.found.add_located(src, row, p)
+            sg, eg = src.start_group, src.end_group
+            ends_bad = (
+                (sg is not None and labels.get(rel.start, sg) != sg)
+                or (eg is not None and labels.get(rel.end, eg) != eg)
+                or (rejected and (rel.start in rejected or rel.end in rejected))
+            ) and self._check_ends(rel, src, row, record, flagged, rejected)
             if read or flagged or ends_bad or src.broken is not None:
                 bad[k] = 1
-            elif is_single(rel.type):
+            elif rel.type in _SINGLE:
                 key = (rel.type, rel.start)
                 j = parents.get(key)
                 if j is not None and rels[j][0].end != rel.end:
