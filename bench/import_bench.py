@@ -56,7 +56,9 @@ def child(args: argparse.Namespace) -> int:
     """Import ``args.source`` into a fresh store and print the timings as JSON."""
     import gc
 
-    from loaders.formats.importing import check, read_path, write_plan
+    from loaders.formats.batches import write_plan
+    from loaders.formats.checking import check
+    from loaders.formats.reading import read_path
     from loaders.store import GraphStore
 
     async def main() -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Format and checksum checks for the codes the contract carries (docs/design.md, "Code checks")."""
+"""Format and checksum checks for the codes the contract carries (docs/design.md, "Code checks").
+
+Each check answers None for a valid value, else ``(code, reason)``: ``FORMAT`` when the value
+has not the shape of such a code, ``CHECKSUM`` when its check character is wrong.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ import datetime as dt
 import operator
 import re
 from typing import Final
+
+Reason = tuple[str, str]
+"""``(code, reason)``: why a value is refused, and the stable code of that reason."""
 
 _RID = re.compile(r"^\d{17}[\dX]$")
 _RID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -29,25 +36,25 @@ def resident_id_check_digit(first17: str) -> str:
     return _RID_CHECK[total % 11]
 
 
-def resident_id_problem(value: str, today: dt.date | None = None) -> str | None:
+def resident_id_problem(value: str, today: dt.date | None = None) -> Reason | None:
     """Why ``value`` is not a valid 18-character resident ID, or None when it is.
 
     >>> resident_id_problem("11010519491231002X") is None
     True
     >>> resident_id_problem("110105194912310021")
-    'check digit is 1, expected X'
+    ('CHECKSUM', 'check digit is 1, expected X')
     """
     if not _RID.match(value):
-        return "must be 17 digits followed by a digit or X"
+        return "FORMAT", "must be 17 digits followed by a digit or X"
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return f"digits 7-14 ({value[6:14]}) are not a real date"
+        return "FORMAT", f"digits 7-14 ({value[6:14]}) are not a real date"
     if born > (today or dt.date.today()):
-        return f"birth date {born.isoformat()} is in the future"
+        return "FORMAT", f"birth date {born.isoformat()} is in the future"
     expected = resident_id_check_digit(value[:17])
     if value[17] != expected:
-        return f"check digit is {value[17]}, expected {expected}"
+        return "CHECKSUM", f"check digit is {value[17]}, expected {expected}"
     return None
 
 
@@ -61,41 +68,41 @@ def credit_code_check_char(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def credit_code_problem(value: str) -> str | None:
+def credit_code_problem(value: str) -> Reason | None:
     """Why ``value`` is not a valid unified social credit code, or None when it is.
 
     >>> credit_code_problem("91350100M000100Y43") is None
     True
     >>> credit_code_problem("91350100M000100Y44")
-    'check character is 4, expected 3'
+    ('CHECKSUM', 'check character is 4, expected 3')
     """
     if not _USCC.match(value):
-        return "must be 18 characters: 2 from the code alphabet, 6 digits, 10 from the code alphabet"
+        return "FORMAT", "must be 18 characters: 2 from the code alphabet, 6 digits, 10 from the code alphabet"
     expected = credit_code_check_char(value[:17])
     if value[17] != expected:
-        return f"check character is {value[17]}, expected {expected}"
+        return "CHECKSUM", f"check character is {value[17]}, expected {expected}"
     return None
 
 
-def mobile_problem(value: str) -> str | None:
+def mobile_problem(value: str) -> Reason | None:
     """Why ``value`` is not a mainland mobile number, or None.
 
     >>> mobile_problem("13812341234") is None
     True
     >>> mobile_problem("12812341234")
-    'must be 11 digits starting 13-19'
+    ('FORMAT', 'must be 11 digits starting 13-19')
     """
-    return None if _MOBILE.match(value) else "must be 11 digits starting 13-19"
+    return None if _MOBILE.match(value) else ("FORMAT", "must be 11 digits starting 13-19")
 
 
-def division_code_problem(value: str) -> str | None:
+def division_code_problem(value: str) -> Reason | None:
     """Why ``value`` is not an administrative division code (6, 9 or 12 digits), or None.
 
     >>> division_code_problem("320281001001") is None
     True
     >>> division_code_problem("32028")
-    'must be 6, 9 or 12 digits (county, township, village or community)'
+    ('FORMAT', 'must be 6, 9 or 12 digits (county, township, village or community)')
     """
     if _DIVISION.match(value):
         return None
-    return "must be 6, 9 or 12 digits (county, township, village or community)"
+    return "FORMAT", "must be 6, 9 or 12 digits (county, township, village or community)"

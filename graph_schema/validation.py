@@ -89,9 +89,9 @@ def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
             return "ENUM", f"{bad[0]!r} is not one of {', '.join(sorted(allowed))}"
     if prop.check is not None:
         for v in items:
-            reason = _CHECKS[prop.check](v)
-            if reason:
-                return "CHECKSUM" if "check" in reason else "FORMAT", f"{v!r}: {reason}"
+            refused = _CHECKS[prop.check](v)
+            if refused:
+                return refused[0], f"{v!r}: {refused[1]}"
     return None
 
 
@@ -149,8 +149,19 @@ def node_problems(node: Node, record: str | None = None) -> list[Problem]:
     return out
 
 
-def relationship_problems(rel: Relationship, labels: Mapping[str, str], record: str | None = None) -> list[Problem]:
-    """Problems of one relationship, given the labels of the nodes it may connect."""
+def relationship_problems(
+    rel: Relationship, labels: Mapping[str, str], record: str | None = None, *, looked_in: str = ""
+) -> list[Problem]:
+    """Problems of one relationship, given the labels of the nodes it may connect.
+
+    ``looked_in`` says where a missing end was looked for (an import: ``in this import or in
+    the store``).
+
+    >>> for p in relationship_problems(Relationship("PART_OF", "", "g9"), {}, looked_in="in this import"):
+    ...     print(p.field, p.code, p.message)
+    start MISSING_ENDPOINT the start id is empty
+    end MISSING_ENDPOINT no node with id 'g9' in this import (expected a Building or Community or Grid or Street)
+    """
     rec = record or rel.describe()
     rtype = _TYPES.get(rel.type)
     if rtype is None:
@@ -165,12 +176,15 @@ def relationship_problems(rel: Relationship, labels: Mapping[str, str], record: 
     ):
         label = labels.get(node_id)
         names = " or ".join(sorted(allowed)) if label not in allowed else ""
-        if label is None:
+        if label is None and not node_id:
+            out.append(Problem(rec, field_name, "MISSING_ENDPOINT", f"the {field_name} id is empty"))
+        elif label is None:
+            where = f" {looked_in}" if looked_in else ""
             out.append(
-                Problem(rec, field_name, "MISSING_ENDPOINT", f"no node with id {node_id!r} (expected a {names})")
+                Problem(rec, field_name, "MISSING_ENDPOINT", f"no node with id {node_id!r}{where} (expected a {names})")
             )
         elif label not in allowed:
-            out.append(Problem(rec, field_name, "ENDPOINT_LABEL", f"{node_id!r} is a {label}, expected a {names}"))
+            out.append(endpoint_label_problem(rec, field_name, node_id, label, f"expected a {names}"))
         ends.append(label)
     if (
         not out
@@ -185,6 +199,82 @@ def relationship_problems(rel: Relationship, labels: Mapping[str, str], record: 
             )
         )
     return out
+
+
+def endpoint_label_problem(record: str, end: str, node_id: str, label: str, expected: str) -> Problem:
+    """``ENDPOINT_LABEL``: the node at the ``end`` (``start`` or ``end``) of a relationship is a
+    ``label``, and ``expected`` says what was wanted there.
+
+    >>> str(endpoint_label_problem("PART_OF h1 -> g1", "end", "g1", "Grid", "expected a Building"))
+    "PART_OF h1 -> g1, end: 'g1' is a Grid, expected a Building"
+    """
+    return Problem(record, end, "ENDPOINT_LABEL", f"{node_id!r} is a {label}, {expected}")
+
+
+def repeated_id_problem(node: Node, record: str | None = None, *, first_label: str = "", first_at: str = "") -> Problem:
+    """``DUPLICATE_ID``: an earlier record of the same write already has this node's id.
+
+    ``first_at`` names where that record is (an import's file and row) and ``first_label``
+    its label; without a place the write is one batch.
+
+    >>> repeated_id_problem(Node("Street", "u1"), first_label="Household", first_at="Household.csv row 3").message
+    "id 'u1' is already used by a Household at Household.csv row 3; ids are unique across the graph"
+    >>> repeated_id_problem(Node("Street", "u1")).message
+    "id 'u1' appears more than once in this write"
+    """
+    rec = record or node_record(node)
+    if not first_at:
+        return Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} appears more than once in this write")
+    by = f" by a {first_label}" if first_label and first_label != node.label else ""
+    message = f"id {node.id!r} is already used{by} at {first_at}; ids are unique across the graph"
+    return Problem(rec, "id", "DUPLICATE_ID", message)
+
+
+def id_taken_problem(
+    node: Node, label: str, record: str | None = None, *, where: str = "", create_only: bool = False
+) -> Problem:
+    """``DUPLICATE_ID``: the node's id already belongs to a ``label`` in the graph, which is
+    refused when the label differs (ids are unique across labels) or when the write must
+    create new nodes (``create_only``).  ``where`` names the graph for people (``in the store``).
+
+    >>> id_taken_problem(Node("Grid", "h1"), "Household", where="in the store").message
+    "id 'h1' already belongs to a Household in the store; ids are unique across the graph"
+    >>> id_taken_problem(Node("Grid", "g1"), "Grid", create_only=True).message
+    "id 'g1' is taken (by a Grid)"
+    """
+    rec = record or node_record(node)
+    if create_only:
+        return Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} is taken (by a {label})")
+    place = f" {where}" if where else ""
+    message = f"id {node.id!r} already belongs to a {label}{place}; ids are unique across the graph"
+    return Problem(rec, "id", "DUPLICATE_ID", message)
+
+
+def is_single(rel_type: str) -> bool:
+    """Whether a node may start only one relationship of this type (``PART_OF``, ``MEMBER_OF``, …).
+
+    >>> is_single("PART_OF"), is_single("GOVERNS"), is_single("NOPE")
+    (True, False, False)
+    """
+    rtype = _TYPES.get(rel_type)
+    return rtype is not None and REL_SPECS[rtype].single
+
+
+def second_parent_problem(
+    rel: Relationship, other: str, record: str | None = None, *, where: str = "", written: bool = True
+) -> Problem:
+    """``SECOND_PARENT``: the start of ``rel`` already has a relationship of this single type, to
+    ``other``.  ``where`` says where that one is (``in the store``, ``at PART_OF.csv row 2``);
+    ``written`` is False when it is another record of the same import, which nothing needs
+    to move.
+
+    >>> second_parent_problem(Relationship("PART_OF", "b1", "g2"), "g1", where="in the store").message
+    "'b1' already has PART_OF 'g1' in the store; only one is allowed (move it instead of linking it twice)"
+    """
+    place = f" {where}" if where else ""
+    hint = " (move it instead of linking it twice)" if written and rel.type == "PART_OF" else ""
+    message = f"{rel.start!r} already has {rel.type} {other!r}{place}; only one is allowed{hint}"
+    return Problem(record or rel.describe(), "end", "SECOND_PARENT", message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +329,7 @@ class WriteBatch:
 
     def single_starts(self) -> set[tuple[str, str]]:
         """(type, start) of every relationship of a single-parent type the batch writes."""
-        return {(r.type, r.start) for r in self.relationships if r.type in _TYPES and REL_SPECS[_TYPES[r.type]].single}
+        return {(r.type, r.start) for r in self.relationships if is_single(r.type)}
 
 
 def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
@@ -269,20 +359,11 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
         else:
             problems += node_problems(node, rec)
         if node.id in seen:
-            problems.append(Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} appears more than once in this write"))
+            problems.append(repeated_id_problem(node, rec))
         seen[node.id] = 1
         old = labels.get(node.id)
-        if old is not None and batch.create_only:
-            problems.append(Problem(rec, "id", "DUPLICATE_ID", f"id {node.id!r} is taken (by a {old})"))
-        elif old is not None and old != node.label:
-            problems.append(
-                Problem(
-                    rec,
-                    "id",
-                    "DUPLICATE_ID",
-                    f"id {node.id!r} already belongs to a {old}; ids are unique across the graph",
-                )
-            )
+        if old is not None and (batch.create_only or old != node.label):
+            problems.append(id_taken_problem(node, old, rec, create_only=batch.create_only))
         elif node.label in _LABELS:
             labels[node.id] = node.label
     removed_parents = {(d.type, d.start, d.end) for d in batch.delete_relationships}
@@ -295,21 +376,12 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
     for rel in batch.relationships:
         rec = rel.describe()
         problems += relationship_problems(rel, labels, rec)
-        rtype = _TYPES.get(rel.type)
-        if rtype is None or not REL_SPECS[rtype].single:
+        if not is_single(rel.type):
             continue
         k = (rel.type, rel.start)
         other = new_parent.get(k) or parents.get(k)
         if other is not None and other != rel.end:
-            hint = " (move it instead of linking it twice)" if rel.type == "PART_OF" else ""
-            problems.append(
-                Problem(
-                    rec,
-                    "end",
-                    "SECOND_PARENT",
-                    f"{rel.start!r} already has {rel.type} {other!r}; only one is allowed{hint}",
-                )
-            )
+            problems.append(second_parent_problem(rel, other, rec))
         else:
             new_parent[k] = rel.end
     return problems

@@ -121,10 +121,6 @@ class VisitEdge(Generic[T]):
         return _cursor(self.key)
 
 
-async def _no_count() -> int:
-    return 0
-
-
 @strawberry.type(
     description="A page of nodes (Relay connection). Root listings are sorted by orderBy (id ascending by "
     "default); the lists of a node's relationships by the other node's id."

@@ -1,28 +1,35 @@
 """Protection of the API: depth, alias and token limits, introspection, error codes, masking.
 
 Extensions are given to the schema as factories, so each request gets its own instances.
-Every error a client can act on carries ``extensions.code``; unexpected errors are masked
-("Unexpected error.") and logged with their traceback and the request id.
+Every error a client can act on carries ``extensions.code``, given where the error is
+raised: the parser (``GRAPHQL_PARSE_FAILED``, ``MAX_TOKENS_EXCEEDED``), each limiting
+validation rule (``MAX_DEPTH_EXCEEDED``, ``MAX_ALIASES_EXCEEDED``, ``INTROSPECTION_DISABLED``),
+the other validation rules (``GRAPHQL_VALIDATION_FAILED``), the coercion of variables
+(``BAD_VARIABLES``) and the resolvers (:class:`resolvers.errors.ClientError`).  Unexpected
+errors are masked ("Unexpected error.") and logged with their traceback and the request id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, cast
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, Source, TokenKind, parse
+from graphql.execution import Executor
+from graphql.language import Lexer
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule, ValidationContext
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,31 +42,135 @@ class SchemaLimits:
     """Whether validation errors suggest field names ("Did you mean …?"); off in production."""
 
 
-_CODES = (
-    ("exceeds maximum operation depth", "MAX_DEPTH_EXCEEDED"),
-    ("aliases found. Allowed", "MAX_ALIASES_EXCEEDED"),
-    ("Document contains more than", "MAX_TOKENS_EXCEEDED"),
-    ("introspection has been disabled", "INTROSPECTION_DISABLED"),
-    ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
-    ("Variable '$", "BAD_VARIABLES"),
-    ("Unknown operation named", "OPERATION_NOT_FOUND"),
-)
+def with_code(error: GraphQLError, code: str) -> GraphQLError:
+    """``error`` carrying ``extensions.code`` (a code it already has is kept).
+
+    >>> with_code(GraphQLError("Unknown type 'Sreet'."), "GRAPHQL_VALIDATION_FAILED").extensions
+    {'code': 'GRAPHQL_VALIDATION_FAILED'}
+    """
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return error
 
 
-def error_code(error: GraphQLError) -> str:
-    """The code of an error raised before execution (parsing or validation)."""
-    for needle, code in _CODES:
-        if needle in error.message:
-            return code
-    return "GRAPHQL_VALIDATION_FAILED"
+# --- parsing ---------------------------------------------------------------------------------
 
 
-def add_code(error: GraphQLError) -> None:
-    """Give a parse, validation or variables error its stable ``extensions.code`` (once)."""
-    if error.path is None and error.original_error is None:
-        extensions = dict(error.extensions or {})
-        extensions.setdefault("code", error_code(error))
-        error.extensions = extensions
+def _first_token_past(source: Source, limit: int) -> int | None:
+    """Where the token after the first ``limit`` tokens starts (comments count), or None
+    when the document has no more tokens than that."""
+    lexer = Lexer(source)
+    counted = 0
+    last = lexer.token
+    while last.kind != TokenKind.EOF:
+        token = lexer.advance()
+        between = last.next  # the comments the lexer skipped, then the token itself
+        while between is not None and between.kind != TokenKind.EOF:
+            counted += 1
+            if counted > limit:
+                return between.start
+            if between is token:
+                break
+            between = between.next
+        last = token
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def parse_document(query: str, max_tokens: int) -> DocumentNode:
+    """Parse ``query``, refusing a document of more than ``max_tokens`` tokens before
+    parsing it; a refusal is a :class:`GraphQLSyntaxError` with its code.
+
+    >>> parse_document("{ streets { totalCount } }", 10).definitions[0].operation.value
+    'query'
+    >>> error = None
+    >>> try:
+    ...     parse_document("{ a b c }", 3)
+    ... except GraphQLSyntaxError as exc:
+    ...     error = exc
+    >>> error.message, error.extensions
+    ('Syntax Error: Document contains more than 3 tokens. Parsing aborted.', {'code': 'MAX_TOKENS_EXCEEDED'})
+    """
+    source = Source(query)
+    try:
+        past = _first_token_past(source, max_tokens)
+        if past is None:
+            return parse(source)
+    except GraphQLSyntaxError as exc:
+        with_code(exc, "GRAPHQL_PARSE_FAILED")
+        raise
+    too_long = f"Document contains more than {max_tokens} tokens. Parsing aborted."
+    raise with_code(GraphQLSyntaxError(source, past, too_long), "MAX_TOKENS_EXCEEDED")
+
+
+class CodedParser(SchemaExtension):
+    """Parses each operation (cached) within the token limit; see :func:`parse_document`."""
+
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            context.graphql_document = parse_document(context.query, self.max_tokens)
+        yield
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+class _CodingContext:
+    """A validation context whose reported errors carry ``code``."""
+
+    def __init__(self, context: ValidationContext, code: str) -> None:
+        self._context = context
+        self._code = code
+
+    def report_error(self, error: GraphQLError) -> None:
+        self._context.report_error(with_code(error, self._code))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+
+def coded_rule(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
+    """``rule``, every error it reports carrying ``extensions.code`` = ``code``."""
+
+    class Coded(rule):  # type: ignore[valid-type,misc]
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(cast(ValidationContext, _CodingContext(context, code)))
+
+    Coded.__name__ = Coded.__qualname__ = f"Coded{rule.__name__}"
+    return Coded
+
+
+class ValidationCodes(SchemaExtension):
+    """Errors of the GraphQL validation rules that have no code of their own get
+    ``GRAPHQL_VALIDATION_FAILED`` (listed first, it sees the errors after validation)."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            with_code(error, "GRAPHQL_VALIDATION_FAILED")
+
+
+# --- variables -------------------------------------------------------------------------------
+
+
+class CodedExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context; the errors met building it (the variables could not
+    be coerced to their types) carry ``BAD_VARIABLES``."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> list[GraphQLError] | Executor[Any]:
+        built = super().build(*args, **kwargs)
+        if isinstance(built, list):
+            for error in built:
+                with_code(error, "BAD_VARIABLES")
+        return built
+
+
+# --- the extensions --------------------------------------------------------------------------
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -75,18 +186,29 @@ def limit_extensions(limits: SchemaLimits) -> list[Callable[[], SchemaExtension]
     parsed document and the rules) serves a repeated query without validating it again.
     """
     rules = [
-        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        *(coded_rule(r, "MAX_DEPTH_EXCEEDED") for r in QueryDepthLimiter(max_depth=limits.max_depth).validation_rules),
+        *(
+            coded_rule(r, "MAX_ALIASES_EXCEEDED")
+            for r in MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules
+        ),
     ]
     if not limits.introspection:
-        rules += DisableIntrospection().validation_rules
+        rules.append(coded_rule(NoSchemaIntrospectionCustomRule, "INTROSPECTION_DISABLED"))
     return [
-        partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        ValidationCodes,
+        partial(CodedParser, max_tokens=limits.max_tokens),
         partial(AddValidationRules, rules),
-        partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
         partial(MaskErrors, should_mask_error=is_unexpected),
     ]
 
 
-__all__ = ["SchemaLimits", "add_code", "error_code", "is_unexpected", "limit_extensions"]
+__all__ = [
+    "CodedExecutionContext",
+    "SchemaLimits",
+    "coded_rule",
+    "is_unexpected",
+    "limit_extensions",
+    "parse_document",
+    "with_code",
+]

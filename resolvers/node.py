@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -38,11 +38,6 @@ class Area(Node):
     name: str = strawberry.field(description="The area's name (名称).")
 
 
-class _FromRecord(Protocol):
-    @classmethod
-    def from_record(cls, record: Record) -> Any: ...
-
-
 _TYPES: dict[str, Callable[[Record], Any]] = {}
 T = TypeVar("T", bound=type)
 
@@ -60,10 +55,6 @@ def node_type(label: Label) -> Callable[[T], T]:
 def as_node(record: Record) -> Any:
     """The GraphQL object of a record (its type is its label)."""
     return _TYPES[record.label](record)
-
-
-def as_nodes(records: Iterable[Record | None]) -> list[Any]:
-    return [None if r is None else _TYPES[r.label](r) for r in records]
 
 
 def global_id(record: Record) -> strawberry.ID:

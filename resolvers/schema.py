@@ -23,7 +23,7 @@ from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
-from resolvers.limits import SchemaLimits, add_code, is_unexpected, limit_extensions
+from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
@@ -75,11 +75,11 @@ log = logging.getLogger("civicmesh.graphql")
 
 
 class CivicSchema(strawberry.Schema):
-    """The strawberry schema; every error passes here once: it gets its code and a log line."""
+    """The strawberry schema; every error passes here once, with its code (see
+    :mod:`resolvers.limits`), and gets a log line."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
-            add_code(error)
             if is_unexpected(error):
                 log.error("unexpected error in %s: %s", error.path, error.message, exc_info=error.original_error)
             else:
@@ -95,6 +95,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         types=list(NODE_TYPES),
         extensions=[*limit_extensions(limits), DisclosureAudit],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
+        execution_context_class=CodedExecutionContext,
     )
 
 

@@ -7,19 +7,15 @@ Each command lives in a module of :mod:`service.commands` that offers
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
+from service.commands import access, analysis, audit, data, serve
 from service.settings import Settings
 
-COMMAND_MODULES = (
-    "service.commands.serve",
-    "service.commands.data",
-    "service.commands.analysis",
-    "service.commands.access",
-    "service.commands.audit",
-)
+COMMAND_MODULES: tuple[ModuleType, ...] = (serve, data, analysis, access, audit)
+"""The command modules, in help order; each offers ``register(subparsers)``."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,13 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a SQLite file for the embedded store, or a bolt:// / neo4j:// URI (overrides CIVICMESH_STORE)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 

@@ -69,7 +69,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_schema import Node, Relationship, WriteBatch
-from loaders.formats.exporting import GraphData
+from loaders.formats.graphdata import GraphData
 
 
 @dataclass(frozen=True)

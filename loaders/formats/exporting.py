@@ -12,7 +12,7 @@ Formats
     file per label and per (type, start label, end label).  Exporting into a folder first
     removes the bulk-format files already there, so the folder holds exactly this export.
 ``json``
-    The graph document of docs/design.md, one record per line:
+    The graph document of docs/design.md (:mod:`loaders.formats.jsonformat`), one record per line:
     ``{"nodes":[{"label","id","properties"}],"relationships":[{"type","start","end","properties"}]}``.
 ``graphml``
     GraphML through networkx: node attributes ``label`` and the properties, edge attributes
@@ -44,17 +44,15 @@ relationship between two exported nodes.
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import networkx as nx
 
 from graph_schema.contract import AREA_LABELS, HIERARCHY, NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, Prop, RelType
-from graph_schema.privacy import without_pii
 from graph_schema.records import Node, NotFoundError, Relationship
+from loaders.bulk import chunks
 from loaders.formats.csvformat import (
     encode,
     header_for,
@@ -65,6 +63,8 @@ from loaders.formats.csvformat import (
     relationship_file_name,
     stem_prefix,
 )
+from loaders.formats.graphdata import GraphData, clean_properties, node_properties
+from loaders.formats.jsonformat import write_items, write_json
 from loaders.formats.sources import counted
 from loaders.progress import NoProgress, Progress
 from loaders.store import Direction, GraphStore
@@ -73,7 +73,6 @@ __all__ = [
     "FORMATS",
     "ExportReport",
     "Format",
-    "GraphData",
     "collect",
     "export_store",
     "format_for_path",
@@ -82,30 +81,12 @@ __all__ = [
     "write_export",
     "write_gexf",
     "write_graphml",
-    "write_json",
 ]
 
 Format = Literal["csv", "json", "graphml", "gexf", "cytoscape"]
 FORMATS: Final[tuple[Format, ...]] = ("csv", "json", "graphml", "gexf", "cytoscape")
-CHUNK: Final = 5_000
 _LABELS: Final = {label.value: label for label in Label}
 _TYPES: Final = {t.value: t for t in RelType}
-
-
-@dataclass(slots=True)
-class GraphData:
-    """Nodes and relationships in export order (see :meth:`sorted`)."""
-
-    nodes: list[Node] = field(default_factory=list)
-    relationships: list[Relationship] = field(default_factory=list)
-
-    @classmethod
-    def sorted(cls, nodes: Iterable[Node], relationships: Iterable[Relationship]) -> GraphData:
-        """Nodes by id; relationships by (start id, type, end id, key)."""
-        return cls(
-            sorted(nodes, key=lambda n: n.id),
-            sorted(relationships, key=lambda r: (r.start, r.type, r.end, r.key)),
-        )
 
 
 @dataclass(slots=True)
@@ -162,11 +143,6 @@ async def collect(store: GraphStore, *, area: str | None = None, progress: Progr
     return await _collect_area(store, area, prog)
 
 
-def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for at in range(0, len(items), size):
-        yield items[at : at + size]
-
-
 async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphData:
     found = (await store.get_nodes([area]))[0]
     if found is None:
@@ -187,7 +163,7 @@ async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphDa
         if via is None:
             continue
         targets = sorted(i for lab in REL_SPECS[via].end_labels for i in by_label.get(lab.value, []))
-        for chunk in _chunks(targets):
+        for chunk in chunks(targets):
             for edges in await store.neighbours(chunk, via.value, Direction.IN, labels=[label.value]):
                 for edge in edges:
                     selected.setdefault(edge.node.id, edge.node)
@@ -199,7 +175,7 @@ async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphDa
     for rtype, spec in REL_SPECS.items():
         starts = sorted(i for lab in spec.start_labels for i in by_label.get(lab.value, []))
         ends = sorted(lab.value for lab in spec.end_labels)
-        for chunk in _chunks(starts):
+        for chunk in chunks(starts):
             for edges in await store.neighbours(chunk, rtype.value, Direction.OUT, labels=ends):
                 rels += [e.relationship for e in edges if e.node.id in selected]
     prog.advance(len(rels))
@@ -208,20 +184,6 @@ async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphDa
 
 
 # --- writers -------------------------------------------------------------------------------
-
-
-def _present(value: Any) -> bool:
-    return value is not None and value != []
-
-
-def _clean(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Properties in name order, without absent values (None, and empty lists, which the
-    CSV format cannot tell from absent ones)."""
-    return {k: props[k] for k in sorted(props) if _present(props[k])}
-
-
-def _props(node: Node, include_pii: bool) -> dict[str, Any]:
-    return _clean(node.properties if include_pii else without_pii(node.label, node.properties))
 
 
 def _columns(props: dict[str, Prop], include_pii: bool) -> list[tuple[str, str]]:
@@ -277,29 +239,6 @@ def write_csv(folder: Path, data: GraphData, *, include_pii: bool = False) -> li
     return sorted(written)
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def write_json(path: Path, data: GraphData, *, include_pii: bool = False) -> list[Path]:
-    """Write the JSON graph document, one node or relationship per line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write('{\n"nodes": [\n')
-        last = len(data.nodes) - 1
-        for i, node in enumerate(data.nodes):
-            record = {"label": node.label, "id": node.id, "properties": _props(node, include_pii)}
-            fh.write(_dump(record) + (",\n" if i < last else "\n"))
-        fh.write('],\n"relationships": [\n')
-        last = len(data.relationships) - 1
-        for i, rel in enumerate(data.relationships):
-            props = _clean(rel.properties)
-            record = {"type": rel.type, "start": rel.start, "end": rel.end, "properties": props}
-            fh.write(_dump(record) + (",\n" if i < last else "\n"))
-        fh.write("]\n}\n")
-    return [path]
-
-
 def _flat(props: dict[str, Any]) -> dict[str, Any]:
     return {k: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in props.items()}
 
@@ -312,13 +251,13 @@ def edge_id(rel: Relationship) -> str:
 def _networkx(data: GraphData, include_pii: bool, gexf: bool) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for node in data.nodes:
-        props = _flat(_props(node, include_pii))
+        props = _flat(node_properties(node, include_pii))
         if gexf:
             g.add_node(node.id, label=str(props.get("name", node.id)), **{"class": node.label}, **props)
         else:
             g.add_node(node.id, label=node.label, **props)
     for rel in data.relationships:
-        props = _flat(_clean(rel.properties))
+        props = _flat(clean_properties(rel.properties))
         if gexf:
             g.add_edge(rel.start, rel.end, key=rel.key, id=edge_id(rel), label=rel.type, **props)
         else:
@@ -348,21 +287,22 @@ def write_gexf(path: Path, data: GraphData, *, include_pii: bool = False) -> lis
     return [path]
 
 
+def _cytoscape_edge(rel: Relationship) -> dict[str, Any]:
+    props = clean_properties(rel.properties)
+    return {"data": {"id": edge_id(rel), "source": rel.start, "target": rel.end, "type": rel.type, **props}}
+
+
 def write_cytoscape(path: Path, data: GraphData, *, include_pii: bool = False) -> list[Path]:
     """Write Cytoscape.js elements JSON, one element per line."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write('{"elements": {\n"nodes": [\n')
-        last = len(data.nodes) - 1
-        for i, node in enumerate(data.nodes):
-            element = {"data": {"id": node.id, "label": node.label, **_props(node, include_pii)}}
-            fh.write(_dump(element) + (",\n" if i < last else "\n"))
+        write_items(
+            fh,
+            ({"data": {"id": n.id, "label": n.label, **node_properties(n, include_pii)}} for n in data.nodes),
+        )
         fh.write('],\n"edges": [\n')
-        last = len(data.relationships) - 1
-        for i, rel in enumerate(data.relationships):
-            props = _clean(rel.properties)
-            element = {"data": {"id": edge_id(rel), "source": rel.start, "target": rel.end, "type": rel.type, **props}}
-            fh.write(_dump(element) + (",\n" if i < last else "\n"))
+        write_items(fh, (_cytoscape_edge(r) for r in data.relationships))
         fh.write("]\n}}\n")
     return [path]
 

@@ -258,13 +258,6 @@ class City:
             out[n.label] = out.get(n.label, 0) + 1
         return out
 
-    def type_counts(self) -> dict[str, int]:
-        """Relationships per type, in relationship order."""
-        out: dict[str, int] = {}
-        for r in self.relationships:
-            out[r.type] = out.get(r.type, 0) + 1
-        return out
-
 
 # --------------------------------------------------------------------------- small helpers
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from loaders.bulk import pause_gc
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,8 +26,8 @@ T = TypeVar("T")
 
 def register(sub: Any) -> None:
     """Add the data commands to the ``civicmesh`` parser."""
+    from loaders.formats.batches import DEFAULT_BATCH_SIZE
     from loaders.formats.exporting import FORMATS
-    from loaders.formats.importing import DEFAULT_BATCH_SIZE
     from loaders.synthetic import PRESETS
 
     p: argparse.ArgumentParser = sub.add_parser(
@@ -105,22 +104,6 @@ def _err(message: str) -> None:
     print(f"civicmesh: {message}", file=sys.stderr)
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No cyclic garbage collection during a bulk load.
-
-    Import and export build millions of small acyclic objects; CPython's collector would
-    rescan all of them again and again (it doubled the time of a city-sized import).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _progress(args: argparse.Namespace) -> Any:
     from loaders.progress import NoProgress, ProgressBar
 
@@ -160,14 +143,10 @@ def _generate(preset: str, seed: int, progress: Any) -> Any:
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh import``."""
-    from loaders.formats.importing import (
-        ImportAborted,
-        import_parsed,
-        read_path,
-        read_records,
-        rejects_path,
-        write_rejects,
-    )
+    from loaders.formats.batches import ImportAborted
+    from loaders.formats.importing import import_parsed
+    from loaders.formats.reading import read_path, read_records
+    from loaders.formats.rejects import rejects_path, write_rejects
     from loaders.formats.sources import counted
 
     if (args.path is None) == (args.preset is None):
@@ -177,7 +156,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         _err("--batch-size must be at least 1")
         return 2
     progress = _progress(args)
-    with _bulk():
+    with pause_gc():
         if args.preset is not None:
             city = _generate(args.preset, args.seed, progress)
             source = f"preset {args.preset} (seed {args.seed})"
@@ -271,7 +250,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         await record_cli(store, "export", targets=[args.area] if args.area else [], fields=_pii_names(args.include_pii))
         return report
 
-    with _bulk():
+    with pause_gc():
         try:
             report = _with_store(settings, work)
         except (NotFoundError, ValueError) as exc:
@@ -307,7 +286,8 @@ def run_template(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_generate(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh generate``: a synthetic city as JSON or a CSV folder (with PII: it is invented)."""
-    from loaders.formats.exporting import GraphData, write_export
+    from loaders.formats.exporting import write_export
+    from loaders.formats.graphdata import GraphData
     from loaders.formats.sources import counted
 
     fmt: Format = "json" if args.out.suffix.lower() == ".json" else "csv"
@@ -315,7 +295,7 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"{args.out} is a file; give a folder for CSV or a .json path")
         return 2
     progress = _progress(args)
-    with _bulk():
+    with pause_gc():
         city = _generate(args.preset, args.seed, progress)
         data = GraphData.sorted(city.nodes, city.relationships)
         files = write_export(args.out, data, fmt, include_pii=True)
@@ -326,7 +306,8 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         )
         if not args.do_import:
             return 0
-        from loaders.formats.importing import ImportAborted, import_records
+        from loaders.formats.batches import ImportAborted
+        from loaders.formats.importing import import_records
 
         async def work(store: Any) -> Any:
             return await import_records(

@@ -10,15 +10,13 @@ from pathlib import Path
 import pytest
 
 from graph_schema import Node, Relationship
-from loaders.formats.exporting import GraphData, collect, export_store, write_csv, write_json
-from loaders.formats.importing import (
-    check,
-    import_path,
-    import_records,
-    load_demo_if_empty,
-    read_path,
-    write_plan,
-)
+from loaders.formats.batches import write_plan
+from loaders.formats.checking import check
+from loaders.formats.exporting import collect, export_store, write_csv
+from loaders.formats.graphdata import GraphData
+from loaders.formats.importing import import_path, import_records, load_demo_if_empty
+from loaders.formats.jsonformat import write_json
+from loaders.formats.reading import read_path
 from loaders.formats.xlsxformat import write_template
 from loaders.store import GraphStore
 from tests.cities import CITY

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from graph_schema import Node, Relationship
-from loaders.formats.exporting import GraphData, write_json
+from loaders.formats.graphdata import GraphData
+from loaders.formats.jsonformat import write_json
 from loaders.store import GraphStore
 from tests.conftest import STORES, Neo4jPool
 

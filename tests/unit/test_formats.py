@@ -11,17 +11,15 @@ import networkx as nx
 import pytest
 
 from graph_schema import Node, Relationship
-from loaders.formats.csvformat import CellError, encode, parse_header, read_csv, write_header_files
-from loaders.formats.exporting import (
-    GraphData,
-    format_for_path,
-    write_csv,
-    write_cytoscape,
-    write_gexf,
-    write_graphml,
-    write_json,
-)
-from loaders.formats.importing import Plan, check, read_json, read_path, read_records, rejects_path, write_rejects
+from loaders.formats.batches import Plan
+from loaders.formats.checking import check
+from loaders.formats.csvformat import CellError, encode, parse_header, write_header_files
+from loaders.formats.csvreading import read_csv
+from loaders.formats.exporting import format_for_path, write_csv, write_cytoscape, write_gexf, write_graphml
+from loaders.formats.graphdata import GraphData
+from loaders.formats.jsonformat import read_json, write_json
+from loaders.formats.reading import read_path, read_records
+from loaders.formats.rejects import rejects_path, write_rejects
 from loaders.formats.sources import ImportProblem, Parsed
 from loaders.progress import ProgressBar
 

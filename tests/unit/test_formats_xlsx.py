@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from graph_schema import Label, Node, Relationship, RelType
-from loaders.formats.importing import check
+from loaders.formats.checking import check
 from loaders.formats.sources import Parsed
 from loaders.formats.xlsxformat import read_xlsx, sheet_targets, write_template
 
