@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from graph_schema.appeals import history_entry_problem
 from graph_schema.checksums import (
     credit_code_problem,
     division_code_problem,
@@ -28,6 +29,7 @@ _CHECKS = {
     "resident_id": resident_id_problem,
     "credit_code": credit_code_problem,
     "mobile": mobile_problem,
+    "appeal_history": history_entry_problem,
 }
 _LABELS = {label.value: label for label in Label}
 _TYPES = {t.value: t for t in RelType}
