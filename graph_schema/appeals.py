@@ -17,7 +17,7 @@ Every transition is kept in the appeal's ``history``, one entry each, oldest fir
 >>> parse_history_entry(entry)
 ('2026-03-01T09:30:00+00:00', None, 'REPORTED', 'grid-worker-7')
 >>> history_entry_problem("yesterday|-|REPORTED|me")
-"the time must be an ISO date-time such as 2026-03-01T09:30:00+00:00, got 'yesterday'"
+('FORMAT', "the time must be an ISO date-time such as 2026-03-01T09:30:00+00:00, got 'yesterday'")
 """
 
 from __future__ import annotations
@@ -81,8 +81,13 @@ def parse_history_entry(entry: str) -> tuple[str, str | None, str, str]:
     return at, (None if from_status == "-" else from_status), to_status, actor
 
 
-def history_entry_problem(entry: str) -> str | None:
-    """Why ``entry`` is not a well-formed ``history`` entry, or None."""
+def history_entry_problem(entry: str) -> tuple[str, str] | None:
+    """``("FORMAT", why)`` when ``entry`` is not a well-formed ``history`` entry, else None."""
+    why = _history_entry_reason(entry)
+    return None if why is None else ("FORMAT", why)
+
+
+def _history_entry_reason(entry: str) -> str | None:
     parts = entry.split("|", 3)
     if len(parts) != 4:
         return "expected '<ISO date-time>|<from status or ->|<to status>|<actor>'"
@@ -108,9 +113,8 @@ def status_date_problems(props: Mapping[str, Any]) -> list[tuple[str, str]]:
     ...     print(field, "-", reason)
     resolved_on - a CLOSED appeal needs resolved_on
     closed_on - a CLOSED appeal needs closed_on
-    >>> status_date_problems(
-    ...     {"status": "RESOLVED", "reported_on": "2026-03-05", "accepted_on": "2026-03-05", "resolved_on": "2026-03-01"}
-    ... )
+    >>> dates = {"reported_on": "2026-03-05", "accepted_on": "2026-03-05", "resolved_on": "2026-03-01"}
+    >>> status_date_problems({"status": "RESOLVED", **dates})
     [('resolved_on', 'resolved_on 2026-03-01 is before reported_on 2026-03-05')]
     """
     status = props.get("status")
