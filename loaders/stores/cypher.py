@@ -258,6 +258,31 @@ RETURN collect([n.id, {LABEL_OF}, COUNT {{ (n)<-[:PART_OF]-() }}]) AS rows
 the node, or is counted here."""
 
 
+EXISTING_APPEALS: Final = f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}})
+USING INDEX a:{ENTITY}(id)
+WITH a WHERE a:Appeal
+SET a.id = a.id
+WITH a
+RETURN collect([a.id, properties(a), [(a)-[:ASSIGNED_TO]->(h) | h.id]]) AS rows
+"""
+"""The stored properties and the handler of the appeals a write changes, as one record, each
+under the appeal's write lock (``SET a.id = a.id``, as in EXISTING_PARENTS): a concurrent
+write to the same appeal waits, so the rules judge the appeal as it will be."""
+
+ASSIGNED_APPEALS: Final = f"""
+UNWIND $ids AS id
+MATCH (h:{ENTITY} {{id: id}})
+USING INDEX h:{ENTITY}(id)
+MATCH (a:Appeal)-[:ASSIGNED_TO]->(h)
+SET a.id = a.id
+WITH a, h
+RETURN collect([a.id, properties(a), h.id]) AS rows
+"""
+"""The appeals assigned to nodes a write deletes, with their properties, as one record."""
+
+
 def delete_relationships(rtype: str) -> str:
     return f"""
 UNWIND $rows AS row

@@ -439,7 +439,20 @@ class EmbeddedStore:
             if node_id in nodes:
                 labels[node_id] = nodes[node_id]["label"]
                 children[node_id] = sum(1 for _ in self._edges(node_id, "PART_OF", Direction.IN))
-        return Existing(labels, parents, children)
+        appeals: dict[str, dict[str, Any]] = {}
+        handlers: dict[str, str] = {}
+        for appeal_id in batch.appeal_ids():
+            if appeal_id in nodes and nodes[appeal_id]["label"] == "Appeal":
+                appeals[appeal_id] = nodes[appeal_id]["p"]
+                handler = next((other for other, _ in self._edges(appeal_id, "ASSIGNED_TO", Direction.OUT)), None)
+                if handler is not None:
+                    handlers[appeal_id] = handler
+        for node_id in batch.delete_nodes:
+            if node_id in nodes:
+                for appeal_id, _ in self._edges(node_id, "ASSIGNED_TO", Direction.IN):
+                    appeals[appeal_id] = nodes[appeal_id]["p"]
+                    handlers[appeal_id] = node_id
+        return Existing(labels, parents, children, appeals, handlers)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

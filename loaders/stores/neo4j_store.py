@@ -319,7 +319,23 @@ class Neo4jStore:
             for node_id, label, count in record["rows"] if record else []:
                 labels[node_id] = label
                 children[node_id] = int(count)
-        return Existing(labels, parents, children)
+        appeals: dict[str, dict[str, Any]] = {}
+        handlers: dict[str, str] = {}
+        appeal_ids = sorted(batch.appeal_ids())
+        if appeal_ids:
+            record = await (await tx.run(cypher.EXISTING_APPEALS, ids=appeal_ids)).single()
+            for appeal_id, props, handler_ids in record["rows"] if record else []:
+                props.pop("id", None)
+                appeals[appeal_id] = props
+                if handler_ids:
+                    handlers[appeal_id] = handler_ids[0]
+        if batch.delete_nodes:
+            record = await (await tx.run(cypher.ASSIGNED_APPEALS, ids=sorted(set(batch.delete_nodes)))).single()
+            for appeal_id, props, handler in record["rows"] if record else []:
+                props.pop("id", None)
+                appeals[appeal_id] = props
+                handlers[appeal_id] = handler
+        return Existing(labels, parents, children, appeals, handlers)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
