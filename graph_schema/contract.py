@@ -182,6 +182,50 @@ class ActivityKind(StrEnum):
 
 
 ENUM_ZH: Final[dict[str, dict[str, str]]] = {
+    "GridKind": {
+        "GOVERNMENT_SERVICE": "政务服务",
+        "LAW_ENFORCEMENT": "综合执法",
+        "SOCIAL_ASSISTANCE": "社会救助",
+        "LIFE_SERVICE": "生活服务",
+        "PUBLIC_SAFETY": "公共安全",
+    },
+    "BuildingKind": {"BUILDING": "楼栋", "COURTYARD": "院落"},
+    "HouseholdTag": {
+        "FLOATING": "流动人口",
+        "ELDERLY_ALONE": "独居老人",
+        "KEY_GROUP": "重点人群",
+        "LOW_INCOME": "低收入",
+        "DISABILITY": "残疾",
+    },
+    "OrgLevel": {
+        "STREET_COMMITTEE": "街道党(工)委",
+        "COMMUNITY_COMMITTEE": "社区党委",
+        "GRID_BRANCH": "网格党支部",
+        "BUILDING_GROUP": "楼栋(院落)党小组",
+        "UNIT_BRANCH": "单位党支部",
+    },
+    "Star": {"DEMONSTRATION": "示范", "EXCELLENT": "优秀", "QUALIFIED": "合格", "UNQUALIFIED": "不合格"},
+    "MemberKind": {"RESIDENT": "居民党员", "IN_SERVICE": "在职党员", "RETIRED": "离退休党员", "FLOATING": "流动党员"},
+    "Gender": {"F": "女", "M": "男"},
+    "UnitKind": {
+        "ENTERPRISE": "企业",
+        "FINANCIAL_INSTITUTION": "金融机构",
+        "CHAMBER_OR_ASSOCIATION": "商会/协会",
+        "SOCIAL_ORGANIZATION": "社会组织",
+        "PROPERTY_COMPANY": "物业公司",
+        "GOVERNMENT_UNIT": "机关单位",
+    },
+    "ResourceKind": {
+        "FUNDING": "资金",
+        "VOLUNTEERS": "志愿者",
+        "VENUE": "场地",
+        "LEGAL_AID": "法律援助",
+        "EMPLOYMENT": "就业",
+        "ELDERLY_CARE": "养老",
+        "HEALTH": "健康",
+        "EDUCATION": "教育",
+        "PROPERTY_SERVICE": "物业服务",
+    },
     "AppealCategory": {
         "HOUSING_SAFETY": "房屋安全",
         "SANITATION": "环境卫生",
@@ -212,8 +256,29 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
     "ActivityKind": {"ROUNDTABLE": "圆桌会议"},
 }
-"""The Chinese term of each value of the appeal and activity enums, by enum class name: what the
-spreadsheets show and accept, and what the API's descriptions start with."""
+"""The Chinese term of each value of every enum of the properties, by enum class name: what
+the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
+descriptions of the values start with (resolvers/enums.py).  Terms are unique within an enum
+and contain no ``,`` or ``;`` (the separators of drop-down lists and list cells)."""
+
+
+def enum_terms(enum: builtins.type[StrEnum]) -> dict[str, str]:
+    """Value → Chinese term of a property enum (every value has one).
+
+    >>> enum_terms(Star)["DEMONSTRATION"]
+    '示范'
+    """
+    return ENUM_ZH[enum.__name__]
+
+
+def enum_value(enum: builtins.type[StrEnum], text: str) -> str:
+    """The value that ``text`` names: a value itself, or its Chinese term; else ``text`` unchanged
+    (for validation to refuse).
+
+    >>> enum_value(MemberKind, "在职党员"), enum_value(MemberKind, "RETIRED"), enum_value(Gender, "?")
+    ('IN_SERVICE', 'RETIRED', '?')
+    """
+    return _ZH_VALUES[enum.__name__].get(text, text)
 
 
 ValueType = Literal["string", "int", "float", "bool", "date", "string[]"]
@@ -469,6 +534,10 @@ WITHIN_VIA: Final[dict[Label, RelType | None]] = {
 this one relationship (a member through the household it lives in, an organization through
 the area it governs, a station through its building).  Labels missing here are never
 "within" an area."""
+
+_ZH_VALUES: Final[dict[str, dict[str, str]]] = {
+    name: {zh: value for value, zh in terms.items()} for name, terms in ENUM_ZH.items()
+}
 
 PII_FIELDS: Final[dict[Label, frozenset[str]]] = {
     label: frozenset(name for name, p in spec.props.items() if p.pii) for label, spec in NODE_SPECS.items()
