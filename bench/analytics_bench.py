@@ -78,7 +78,7 @@ def _open_store(kind: str, target: str) -> Any:
 
 async def _load(kind: str, target: str, preset: str, seed: int, force: bool) -> dict[str, Any]:
     """Generate the preset and write it in batches of 20,000 (nodes, then relationships)."""
-    from graph_schema import WriteBatch
+    from loaders.formats.batches import write_batches
     from loaders.synthetic import generate
 
     t0 = time.perf_counter()
@@ -98,10 +98,8 @@ async def _load(kind: str, target: str, preset: str, seed: int, force: bool) -> 
         t0 = time.perf_counter()
         gc.disable()
         try:
-            for i in range(0, len(city.nodes), BATCH):
-                await store.write(WriteBatch(city.nodes[i : i + BATCH]))
-            for i in range(0, len(city.relationships), BATCH):
-                await store.write(WriteBatch((), city.relationships[i : i + BATCH]))
+            for batch in write_batches(city.nodes, city.relationships, BATCH):  # appeals with their ASSIGNED_TO
+                await store.write(batch)
         finally:
             gc.enable()
         return {"loaded": True, "generate_s": generated, "load_s": time.perf_counter() - t0}

@@ -40,9 +40,10 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from graph_schema import Node, Relationship, WriteBatch, to_global_id  # noqa: E402
+from graph_schema import Node, Relationship, to_global_id  # noqa: E402
 from loaders import synthetic  # noqa: E402
 from loaders.batch import CountingStore  # noqa: E402
+from loaders.formats.batches import write_batches  # noqa: E402
 from loaders.store import Direction, GraphStore  # noqa: E402
 
 NESTED = """
@@ -84,10 +85,8 @@ def graph(preset: str) -> tuple[list[Node], list[Relationship]]:
 
 async def load(store: GraphStore, nodes: Sequence[Node], rels: Sequence[Relationship], chunk: int = 20_000) -> None:
     started = time.perf_counter()
-    for i in range(0, len(nodes), chunk):
-        await store.write(WriteBatch(nodes=nodes[i : i + chunk]))
-    for i in range(0, len(rels), chunk):
-        await store.write(WriteBatch(relationships=rels[i : i + chunk]))
+    for batch in write_batches(nodes, rels, chunk):  # an appeal's ASSIGNED_TO travels with it
+        await store.write(batch)
     print(f"loaded into the {store.name} store in {time.perf_counter() - started:.1f} s")
 
 

@@ -107,8 +107,10 @@ def cell_value(prop: Prop, value: Any) -> Any:
     >>> cell_value(Prop(type="string[]"), "FLOATING； KEY_GROUP")
     ['FLOATING', 'KEY_GROUP']
     >>> from graph_schema.contract import AppealStatus, HouseholdTag
-    >>> cell_value(Prop(enum=AppealStatus), "已受理"), cell_value(Prop(type="string[]", enum=HouseholdTag), "独居老人;LOW_INCOME")
-    ('ACCEPTED', ['ELDERLY_ALONE', 'LOW_INCOME'])
+    >>> cell_value(Prop(enum=AppealStatus), "已受理")
+    'ACCEPTED'
+    >>> cell_value(Prop(type="string[]", enum=HouseholdTag), "独居老人;LOW_INCOME")
+    ['ELDERLY_ALONE', 'LOW_INCOME']
 
     Raises
     ------

@@ -19,8 +19,9 @@ import pytest
 
 import analytics as A
 from bench import sparse_baseline as sparse
-from graph_schema import WriteBatch, rel_key
+from graph_schema import rel_key
 from graph_schema.privacy import without_pii
+from loaders.formats.batches import write_batches
 from loaders.store import GraphStore
 from loaders.synthetic import City, generate
 from service.commands.analysis import ANALYSES, PROJECTIONS
@@ -50,11 +51,9 @@ def oracle_projection(city: City) -> Any:
 
 
 async def load(store: GraphStore, city: City) -> None:
-    """Write ``city`` in chunks of 20,000 records, nodes first."""
-    for i in range(0, len(city.nodes), CHUNK):
-        await store.write(WriteBatch(city.nodes[i : i + CHUNK]))
-    for i in range(0, len(city.relationships), CHUNK):
-        await store.write(WriteBatch((), city.relationships[i : i + CHUNK]))
+    """Write ``city`` in chunks of 20,000 records, nodes first (an appeal with its ASSIGNED_TO)."""
+    for batch in write_batches(city.nodes, city.relationships, CHUNK):
+        await store.write(batch)
 
 
 def analyses(G: Any) -> dict[str, Callable[[], Any]]:
