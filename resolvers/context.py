@@ -48,11 +48,12 @@ class RequestContext:
         response: Any = None,
         viewer: Viewer | None = None,
     ) -> RequestContext:
+        who = viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii)
         return cls(
             store=store,
             config=config,
-            loaders=Loaders(store),
-            viewer=viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii),
+            loaders=Loaders(store, who.role, who.scope),
+            viewer=who,
             request=request,
             response=response,
         )
