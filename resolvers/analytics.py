@@ -23,7 +23,10 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from graph_schema import AREA_LABELS, NotFoundError, ResourceKind, to_global_id
+from graph_schema.privacy import public_tags
+from graph_schema.roles import Role
 from loaders.projection_cache import projection_cache
+from loaders.scope import Scope
 from resolvers.context import Info
 from resolvers.errors import ClientError
 from resolvers.node import decode_id
@@ -68,16 +71,98 @@ def _area(area: strawberry.ID | None) -> str | None:
     return decode_id(area, expected=_AREAS, argument="area")[1]
 
 
-async def _run(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run an analysis on a worker thread (the projection is read-only); its JSON figures."""
+async def _scoped_area(info: Info, area: strawberry.ID | None) -> str | None:
+    """The area to analyse: as asked, inside the viewer's scope.
+
+    A viewer bound to an area analyses that area when none is asked for, and any area of its
+    subtree; an alliance unit the areas its alliances serve (named explicitly); any other
+    area, existing or not, is FORBIDDEN.  Unscoped viewers analyse anything (None: the city).
+    """
+    local = _area(area)
+    scope = await info.context.loaders.scope()
+    if scope is None:
+        return local
+    if scope.root is not None:
+        if local is None:
+            return scope.root
+        (inside,) = await info.context.store.get_nodes([local], scope=Scope(root=scope.root))
+        if inside is not None:
+            return local
+    elif local is not None and info.context.viewer.role is Role.ALLIANCE_UNIT and local in scope.name_only:
+        return local
+    asked = f"area {area!r}" if area is not None else "the whole city"
+    raise ClientError(f"{asked} lies outside what this viewer may analyse", "FORBIDDEN")
+
+
+async def _run(info: Info, fn: Any, graph: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run an analysis on a worker thread (the projection is read-only); its JSON figures, with
+    what lies outside the viewer's scope left out (:func:`_scrub`)."""
     try:
-        result = await asyncio.to_thread(fn, *args, **kwargs)
+        result = await asyncio.to_thread(fn, graph, *args, **kwargs)
         figures: dict[str, Any] = result.to_dict()
-        return figures
     except NotFoundError as exc:
         raise ClientError(str(exc), "NOT_FOUND") from None
     except ValueError as exc:
         raise ClientError(str(exc), "BAD_USER_INPUT") from None
+    return await _scrub(info, graph, figures)
+
+
+async def _scrub(info: Info, graph: nx.MultiDiGraph, figures: dict[str, Any]) -> dict[str, Any]:
+    """``figures`` without the nodes the viewer may not see.
+
+    An analysis runs on the whole projection (a household linked from outside the area is
+    still covered), so its figures may name nodes outside the viewer's scope: a unit reaching
+    the area, a broker above it.  Every id of the projection named in the figures is looked
+    up once through the viewer's scope; list entries naming a hidden one are left out, other
+    mentions become null.  Counts and rates (aggregate figures) stay as computed.
+    """
+    if not info.context.viewer.sees_pii:
+        figures = _public_tags(figures)
+    if await info.context.loaders.scope() is None:
+        return figures
+    named: set[str] = set()
+    _collect(figures, graph, named)
+    if not named:
+        return figures
+    wanted = sorted(named)
+    seen = await info.context.loaders.nodes.load_many(wanted)
+    hidden = {i for i, n in zip(wanted, seen, strict=True) if n is None}
+    return cast(dict[str, Any], _without(figures, hidden)) if hidden else figures
+
+
+def _public_tags(value: Any) -> Any:
+    """``value`` with every ``tags`` list stripped of the vulnerable tags (personal information)."""
+    if isinstance(value, dict):
+        return {k: public_tags(v) if k == "tags" else _public_tags(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_public_tags(v) for v in value]
+    return value
+
+
+def _collect(value: Any, graph: nx.MultiDiGraph, into: set[str]) -> None:
+    if isinstance(value, str):
+        if value in graph:
+            into.add(value)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _collect(v, graph, into)
+    elif isinstance(value, list):
+        for v in value:
+            _collect(v, graph, into)
+
+
+def _names_hidden(value: Any, hidden: set[str]) -> bool:
+    if isinstance(value, str):
+        return value in hidden
+    return isinstance(value, dict) and any(isinstance(v, str) and v in hidden for v in value.values())
+
+
+def _without(value: Any, hidden: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: None if isinstance(v, str) and v in hidden else _without(v, hidden) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without(v, hidden) for v in value if not _names_hidden(v, hidden)]
+    return value
 
 
 # --- result types --------------------------------------------------------------------
@@ -185,6 +270,7 @@ class CoverageResult:
     _local: strawberry.Private[str | None]
     _report: strawberry.Private[dict[str, Any]]
     _norms: strawberry.Private[tuple[int, int]]
+    _info: strawberry.Private[Info]
     _load_task: strawberry.Private[asyncio.Task[dict[str, Any]] | None] = None
 
     @strawberry.field(
@@ -207,6 +293,7 @@ class CoverageResult:
             members_norm, households_norm = self._norms
             self._load_task = asyncio.ensure_future(
                 _run(
+                    self._info,
                     A.vanguard_load,
                     self._snap.graph,
                     self._local,
@@ -237,7 +324,7 @@ class CoverageResult:
     async def uncovered_households(self) -> int:
         snap = self._snap
         rep = await _run(
-            A.uncovered_households, snap.graph, self._local, limit=0, index=snap.index, linkage=snap.linkage
+            self._info, A.uncovered_households, snap.graph, self._local, limit=0, index=snap.index, linkage=snap.linkage
         )
         return int(rep["total"])
 
@@ -413,8 +500,9 @@ class AnalyticsQuery:
         by: AreaLevel | None = None,
     ) -> CoverageResult:
         snap = await _snapshot(info)
-        local = _area(area)
+        local = await _scoped_area(info, area)
         rep = await _run(
+            info,
             A.coverage,
             snap.graph,
             local,
@@ -441,6 +529,7 @@ class AnalyticsQuery:
             _local=local,
             _report=rep,
             _norms=(members_norm, households_norm),
+            _info=info,
         )
 
     @strawberry.field(description="Alliance resource reach of an area, with a greedy expansion of k steps.")
@@ -454,14 +543,16 @@ class AnalyticsQuery:
         if not 0 <= k <= 100:
             raise ClientError(f"k must be between 0 and 100, got {k}", "BAD_USER_INPUT")
         snap = await _snapshot(info)
-        local = _area(area)
+        local = await _scoped_area(info, area)
         model = await asyncio.to_thread(_model, snap)
-        rep = await _run(A.reach, snap.graph, local, index=snap.index, model=model)
+        rep = await _run(info, A.reach, snap.graph, local, index=snap.index, model=model)
         steps: list[dict[str, Any]] = []
         plan: dict[str, Any] | None = None
         if k:
             res = resource.value if resource is not None else None
-            plan = await _run(A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model)
+            plan = await _run(
+                info, A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model
+            )
             steps = plan["steps"]
         return ReachResult(
             area=_ref(rep["area"], rep["label"], rep["name"]),
@@ -499,7 +590,7 @@ class AnalyticsQuery:
     @strawberry.field(description="Structure completeness: branches on grids, groups in buildings, alliances.")
     async def structure(self, info: Info, area: strawberry.ID | None = None) -> StructureResult:
         snap = await _snapshot(info)
-        rep = await _run(A.structure, snap.graph, _area(area), index=snap.index)
+        rep = await _run(info, A.structure, snap.graph, await _scoped_area(info, area), index=snap.index)
         return StructureResult(
             area=_ref(rep["area"], rep["label"], rep["name"]),
             grids=rep["grids"],
@@ -519,8 +610,9 @@ class AnalyticsQuery:
         if not 1 <= top <= 100 or not 1 <= k <= 4096:
             raise ClientError("top must be 1-100 and k 1-4096", "BAD_USER_INPUT")
         snap = await _snapshot(info)
-        local = _area(area)
+        local = await _scoped_area(info, area)
         rep = await _run(
+            info,
             A.brokerage,
             snap.graph,
             local,
@@ -561,8 +653,9 @@ class AnalyticsQuery:
         self, info: Info, area: strawberry.ID | None = None, households_norm: int = 15
     ) -> CoveragePlanResult:
         snap = await _snapshot(info)
-        local = _area(area)
+        local = await _scoped_area(info, area)
         rep = await _run(
+            info,
             A.coverage_plan,
             snap.graph,
             local,
