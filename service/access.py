@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_schema.roles import Role
 from resolvers.privacy import Viewer
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -38,6 +39,8 @@ class AccessFileError(ValueError):
 class Grant:
     name: str
     reveal_pii: bool = False
+    role: Role = Role.ADMIN
+    scope: str | None = None
 
 
 def token_digest(token: str) -> str:
@@ -78,12 +81,22 @@ def load_grants(path: Path) -> dict[str, Grant]:
             raise AccessFileError(f"{where}, field name: expected a non-empty string (who holds the token)")
         if not isinstance(reveal, bool):
             raise AccessFileError(f"{where}, field reveal_pii: expected true or false, got {reveal!r}")
-        unknown = sorted(set(entry) - {"sha256", "name", "reveal_pii"})
+        role, scope = entry.get("role", Role.ADMIN.value), entry.get("scope")
+        if role not in {r.value for r in Role}:
+            known = ", ".join(r.value for r in Role)
+            raise AccessFileError(f"{where}, field role: expected one of {known}, got {role!r}")
+        if scope is not None and (not isinstance(scope, str) or not scope.strip()):
+            raise AccessFileError(f"{where}, field scope: expected the local id of a node, got {scope!r}")
+        if scope is None and Role(role).needs_scope:
+            raise AccessFileError(f"{where}, field scope: a {role} token must be bound to a node (its scope)")
+        unknown = sorted(set(entry) - {"sha256", "name", "reveal_pii", "role", "scope"})
         if unknown:
-            raise AccessFileError(f"{where}: unknown field(s) {', '.join(unknown)} (known: sha256, name, reveal_pii)")
+            raise AccessFileError(
+                f"{where}: unknown field(s) {', '.join(unknown)} (known: sha256, name, reveal_pii, role, scope)"
+            )
         if digest in grants:
             raise AccessFileError(f"{where}, field sha256: the same token is listed twice")
-        grants[digest] = Grant(name.strip(), reveal)
+        grants[digest] = Grant(name.strip(), reveal, Role(role), scope.strip() if scope else None)
     return grants
 
 
@@ -108,4 +121,4 @@ class Access:
         grant = self.grants.get(token_digest(token.strip()))
         if grant is None:
             return "unknown token"
-        return Viewer(reveal_pii=grant.reveal_pii)
+        return Viewer(reveal_pii=grant.reveal_pii, role=grant.role, scope=grant.scope, name=grant.name)
