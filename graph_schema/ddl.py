@@ -24,6 +24,8 @@ INDEXES: Final[tuple[str, ...]] = (
     "CREATE RANGE INDEX org_level IF NOT EXISTS FOR (n:PartyOrganization) ON (n.level)",
     "CREATE RANGE INDEX member_vanguard IF NOT EXISTS FOR (n:PartyMember) ON (n.vanguard)",
     "CREATE RANGE INDEX unit_kind IF NOT EXISTS FOR (n:AllianceMember) ON (n.kind)",
+    "CREATE RANGE INDEX appeal_status_due IF NOT EXISTS FOR (n:Appeal) ON (n.status, n.due)",
+    "CREATE RANGE INDEX appeal_reported_on IF NOT EXISTS FOR (n:Appeal) ON (n.reported_on)",
 )
 
 DDL: Final[tuple[str, ...]] = CONSTRAINTS + INDEXES

@@ -72,6 +72,25 @@ def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key:
     keyed[key] = data
 
 
+def _props_match(props: dict[str, Any], flt: NodeFilter) -> bool:
+    """The property conditions of ``flt`` (``equals``, ``one_of``, ``ranges``) on ``props``."""
+    for key, want in flt.equals.items():
+        have = props.get(key)
+        if isinstance(have, list) and not isinstance(want, list):
+            if want not in have:
+                return False
+        elif have != want:
+            return False
+    for key, allowed in flt.one_of.items():
+        if props.get(key) not in allowed:
+            return False
+    for key, (low, high) in flt.ranges.items():
+        have = props.get(key)
+        if have is None or (low is not None and have < low) or (high is not None and have >= high):
+            return False
+    return True
+
+
 def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
@@ -234,16 +253,17 @@ class EmbeddedStore:
         return result
 
     def _matches(self, node_id: str, flt: NodeFilter) -> bool:
-        """The name and property conditions of ``flt`` (``within`` and ``ids`` are applied by the caller)."""
+        """The name, property and ``linked`` conditions of ``flt`` (``within`` and ``ids`` are
+        applied by the caller)."""
         props = self._g._node[node_id]["p"]
         if flt.name_contains and flt.name_contains.casefold() not in str(props.get("name", "")).casefold():
             return False
-        for key, want in flt.equals.items():
-            have = props.get(key)
-            if isinstance(have, list) and not isinstance(want, list):
-                if want not in have:
-                    return False
-            elif have != want:
+        if not _props_match(props, flt):
+            return False
+        if flt.unless is not None and _props_match(props, flt.unless):
+            return False
+        for rtype, other in flt.linked.items():
+            if not any(a["type"] == rtype for a in self._g._succ[node_id].get(other, {}).values()):
                 return False
         return True
 
@@ -257,6 +277,9 @@ class EmbeddedStore:
         if flt.within is not None:
             inside = self._within_candidates(label, self._closure(flt.within))
             ids = [i for i in ids if i in inside] if flt.ids is not None else inside
+        elif flt.ids is None and flt.linked:  # few nodes point to one node: start from its side
+            other = next(iter(flt.linked.values()))
+            ids = [i for i in self._g._pred.get(other, {}) if i in members]
         return [i for i in ids if self._matches(i, flt)]
 
     def _within_candidates(self, label: str, closure: frozenset[str]) -> set[str]:
@@ -299,7 +322,7 @@ class EmbeddedStore:
         order = order or Order()
         check_order_field(order.field)
         keys = self._sorted_keys(label, order.field)
-        if filter is not None and (filter.name_contains or filter.equals or filter.within or filter.ids is not None):
+        if filter is not None and filter.has_conditions():
             allowed = set(self._filtered(label, filter))
             if len(allowed) * 8 < len(keys):  # few matches: sort them rather than scan the sorted list
                 nodes = self._g._node
@@ -439,7 +462,8 @@ class EmbeddedStore:
             if node_id in nodes:
                 labels[node_id] = nodes[node_id]["label"]
                 children[node_id] = sum(1 for _ in self._edges(node_id, "PART_OF", Direction.IN))
-        return Existing(labels, parents, children)
+        current = {i: dict(nodes[i]["p"]) for i in batch.expect if i in nodes}  # under the write lock
+        return Existing(labels, parents, children, current)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

@@ -189,7 +189,15 @@ class Neo4jStore:
     def _where(self, label: str, flt: NodeFilter | None, params: dict[str, Any]) -> list[str]:
         if flt is None:
             return []
-        return cypher.node_where(label, flt.name_contains, dict(flt.equals), flt.within, flt.ids, params)
+        where = cypher.node_where(label, flt.name_contains, dict(flt.equals), flt.within, flt.ids, params)
+        where += cypher.property_where(label, dict(flt.one_of), dict(flt.ranges), params, "f")
+        where += cypher.linked_where(dict(flt.linked), params)
+        if flt.unless is not None:
+            u = flt.unless
+            inner = cypher.node_where(label, None, dict(u.equals), None, None, params, prefix="u")
+            inner += cypher.property_where(label, dict(u.one_of), dict(u.ranges), params, "u")
+            where += cypher.negated(inner)
+        return where
 
     async def list_nodes(
         self,
@@ -319,7 +327,11 @@ class Neo4jStore:
             for node_id, label, count in record["rows"] if record else []:
                 labels[node_id] = label
                 children[node_id] = int(count)
-        return Existing(labels, parents, children)
+        current: dict[str, dict[str, Any]] = {}
+        if batch.expect:
+            record = await (await tx.run(cypher.LOCKED_PROPERTIES, ids=sorted(batch.expect))).single()
+            current = {node_id: _props(props) for node_id, props in (record["rows"] if record else [])}
+        return Existing(labels, parents, children, current)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:

@@ -32,6 +32,8 @@ ID_PREFIX = {
     Label.VANGUARD_STATION: "vs",
     Label.ALLIANCE: "al",
     Label.ALLIANCE_MEMBER: "am",
+    Label.APPEAL: "ap",
+    Label.ACTIVITY: "act",
 }
 
 
