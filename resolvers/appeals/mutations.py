@@ -38,7 +38,7 @@ from graph_schema.appeals import TRANSITIONS, history_entry, transition_problem
 from loaders.store import Direction
 from resolvers.appeals.enums import AppealCategory, AppealSource, Satisfaction
 from resolvers.appeals.events import AppealEvent
-from resolvers.appeals.filters import HANDLERS, PLACES
+from resolvers.appeals.filters import HANDLERS
 from resolvers.appeals.types import Activity, Appeal
 from resolvers.context import DEFAULT_DUE_DAYS, Info
 from resolvers.errors import ERRORS, UserError
@@ -46,6 +46,7 @@ from resolvers.mutations.common import Refused, fetch, new_id, plain, write
 from resolvers.node import as_node
 
 A = Label.APPEAL.value
+CONCERNED = [Label.HOUSEHOLD.value, Label.BUILDING.value, Label.GRID.value, Label.COMMUNITY.value]
 OUT, IN = Direction.OUT, Direction.IN
 _ID = "Global ID of the appeal."
 
@@ -290,7 +291,7 @@ class AppealMutation:
         try:
             if not input.title.strip():
                 raise Refused([UserError.of("title", "REQUIRED", "the title must not be blank")])
-            place = await fetch(info, input.concerns, "concerns", PLACES)
+            place = await fetch(info, input.concerns, "concerns", CONCERNED)
             raiser = (
                 await fetch(info, input.raised_by, "raisedBy", [Label.HOUSEHOLD.value, Label.PARTY_MEMBER.value])
                 if input.raised_by
