@@ -106,6 +106,7 @@ class EmbeddedStore:
         self._by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
         self._sorted: dict[tuple[str, str], list[tuple[Any, str]]] = {}
         self._closures: dict[str, frozenset[str]] = {}
+        self._within: dict[tuple[str, str], tuple[int, frozenset[str]]] = {}
         self._version = 0
         self._projection: tuple[int, nx.MultiDiGraph] | None = None
         self._db: sqlite3.Connection | None = None
@@ -275,12 +276,24 @@ class EmbeddedStore:
         if flt.ids is not None:
             ids = [i for i in dict.fromkeys(flt.ids) if i in members]
         if flt.within is not None:
-            inside = self._within_candidates(label, self._closure(flt.within))
+            inside = self._within_of(label, flt.within)
             ids = [i for i in ids if i in inside] if flt.ids is not None else inside
         elif flt.ids is None and flt.linked:  # few nodes point to one node: start from its side
             other = next(iter(flt.linked.values()))
             ids = [i for i in self._g._pred.get(other, {}) if i in members]
         return [i for i in ids if self._matches(i, flt)]
+
+    def _within_of(self, label: str, area: str) -> frozenset[str]:
+        """The nodes of ``label`` within ``area``, kept until the next write (a listing and its
+        count, and the next reads of an appeal queue, share one walk of the area)."""
+        cached = self._within.get((label, area))
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        if len(self._within) >= 256:
+            self._within.clear()
+        found = frozenset(self._within_candidates(label, self._closure(area)))
+        self._within[(label, area)] = (self._version, found)
+        return found
 
     def _within_candidates(self, label: str, closure: frozenset[str]) -> set[str]:
         """Nodes of ``label`` within an area (given as its closure), found from the area's side."""
