@@ -196,6 +196,11 @@ class GraphQLView(GraphQL[RequestContext, None]):
         if isinstance(viewer, Refusal):
             event = audit_event(None, "authenticate", Outcome.DENIED, code=viewer.code)
             await append(self._store(), replace(event, actor=viewer.sub, name=viewer.name, role=viewer.role))
+            # accepted, then closed with graphql-transport-ws's "Unauthorized" (a refused handshake
+            # would reach the client only as an HTTP 403 without the reason)
+            offered = scope.get("subprotocols") or []
+            chosen = GRAPHQL_TRANSPORT_WS_PROTOCOL if GRAPHQL_TRANSPORT_WS_PROTOCOL in offered else None
+            await socket.accept(subprotocol=chosen)
             await socket.close(code=4401, reason=viewer.code)
             return
         socket.state.viewer = viewer

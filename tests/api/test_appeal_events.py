@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from loaders.store import GraphStore
 from service.app import create_app
@@ -31,10 +33,9 @@ class Served:
         self.ws = f"ws://127.0.0.1:{port}/graphql"
 
 
-@pytest.fixture
-async def served(store: GraphStore) -> AsyncIterator[Served]:
-    await store.write(CITY.batch())
-    app = create_app(Settings(demo_when_empty=False, log_level="WARNING"), store=store)
+@asynccontextmanager
+async def serve(store: GraphStore, **settings: Any) -> AsyncIterator[Served]:
+    app = create_app(Settings(demo_when_empty=False, log_level="WARNING", **settings), store=store)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, ws="websockets-sansio", log_level="warning"))
     task = asyncio.create_task(server.serve())
     for _ in range(500):
@@ -48,6 +49,13 @@ async def served(store: GraphStore) -> AsyncIterator[Served]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def served(store: GraphStore) -> AsyncIterator[Served]:
+    await store.write(CITY.batch())
+    async with serve(store) as running:
+        yield running
 
 
 async def subscribe(served: Served, area: str | None) -> ClientConnection:
@@ -143,3 +151,14 @@ async def test_a_bad_area_is_an_error_of_the_subscription(served: Served) -> Non
     assert error["extensions"]["code"] == "WRONG_TYPE"
     assert "area" in error["message"]
     await ws.close()
+
+
+async def test_with_tokens_configured_a_socket_without_one_is_closed(store: GraphStore) -> None:
+    await store.write(CITY.batch())
+    async with serve(store, jwt_secret="s3cret-for-tests-only-0123456789abcdef") as running:
+        ws = await connect(running.ws, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            await asyncio.wait_for(ws.recv(), 5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert closed.value.rcvd.reason == "TOKEN_MISSING"

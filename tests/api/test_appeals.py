@@ -478,3 +478,22 @@ async def test_overdue_field(appeals_api: Api) -> None:
     q = "query($id: ID!, $d: Date) { a: node(id: $id) { ... on Appeal { overdue now: overdue(asOf: $d) } } }"
     out = (await appeals_api.q(q, {"id": gid("Appeal", "ap1"), "d": day(-6)}))["a"]
     assert out == {"overdue": True, "now": False}
+
+
+async def test_the_history_names_the_token_subject(store: GraphStore) -> None:
+    import jwt
+
+    secret = "s3cret-for-tests-only-0123456789abcdef"
+    claims = {
+        "sub": "u-2002",
+        "name": "李网格",
+        "role": "ADMIN",
+        "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+    }
+    token = jwt.encode(claims, secret, algorithm="HS256")
+    await store.write(CITY.batch())
+    async with open_api(store, jwt_secret=secret) as api:
+        api.client.headers["Authorization"] = f"Bearer {token}"
+        made = await report(api)
+        out = await step(api, "acceptAppeal", id=made["appeal"]["id"])
+    assert [h["actor"] for h in out["appeal"]["history"]] == ["u-2002", "u-2002"]
