@@ -118,7 +118,7 @@ class Appeal(Node):
 
     @strawberry.field(
         description="What the resident said (诉求内容); null when not recorded. "
-        + PII.format(example="the first and last character kept")
+        + PII.format(example="null: withheld whole, as free text cannot be masked in part")
     )
     def description(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "description")
