@@ -42,8 +42,9 @@ from resolvers.appeals.filters import HANDLERS
 from resolvers.appeals.types import Activity, Appeal
 from resolvers.context import DEFAULT_DUE_DAYS, Info
 from resolvers.errors import ERRORS, UserError
-from resolvers.mutations.common import Refused, fetch, new_id, plain, write
+from resolvers.mutations.common import Refused, new_id, parse_id, plain, refuse_forbidden, write
 from resolvers.node import as_node
+from resolvers.permissions import Forbidden, appeal_scope, check_appeal
 
 A = Label.APPEAL.value
 CONCERNED = [Label.HOUSEHOLD.value, Label.BUILDING.value, Label.GRID.value, Label.COMMUNITY.value]
@@ -152,6 +153,39 @@ class HoldRoundtableInput:
 
 
 # --- the workflow ----------------------------------------------------------------------
+async def fetch(info: Info, value: str, field: str, expected: Sequence[str]) -> Record:
+    """The node a global ID names, whatever the viewer's scope (the workflow judges rights by
+    the appeal and its place, :func:`resolvers.permissions.check_appeal`); BAD_ID, WRONG_TYPE,
+    NOT_FOUND name ``field``."""
+    label, node_id = parse_id(value, field, expected)
+    (record,) = await info.context.store.get_nodes([node_id])
+    if record is None or record.label != label:
+        raise Refused([UserError.of(field, "NOT_FOUND", f"there is no {label} with ID {value!r}")])
+    return record
+
+
+async def fetch_appeal(info: Info, value: str) -> Record:
+    """The appeal a global ID names.  A viewer who works on appeals only inside a scope is told
+    FORBIDDEN for one outside it and for one that does not exist alike (so the answer does not
+    tell whether an appeal outside exists)."""
+    label, node_id = parse_id(value, "id", [A])
+    scoped = await appeal_scope(info) is not None
+    (record,) = await info.context.store.get_nodes([node_id])
+    if record is None or record.label != label:
+        if scoped:
+            refuse_forbidden(info, Forbidden(f"{value!r} is not an Appeal that this viewer may change", "id"))
+        raise Refused([UserError.of("id", "NOT_FOUND", f"there is no {label} with ID {value!r}")])
+    return record
+
+
+async def judge(info: Info, action: str, **what: Any) -> None:
+    """Refuse (FORBIDDEN) unless the viewer may take ``action`` (:func:`check_appeal`)."""
+    try:
+        await check_appeal(info, action, **what)
+    except Forbidden as forbidden:
+        refuse_forbidden(info, forbidden)
+
+
 def actor_of(info: Info) -> str:
     """Who a history entry names: the viewer's token subject, else its name, else 'anonymous'."""
     viewer = info.context.viewer
@@ -206,7 +240,9 @@ async def transition(
     ``prepare(appeal)`` (a coroutine, optional) may refuse, or return more changes and
     relationships: ``(changes, relationships, delete_relationships)``."""
     try:
-        appeal = await fetch(info, value, "id", [A])
+        appeal = await fetch_appeal(info, value)
+        current = await _handler(info, appeal)
+        await judge(info, action, target=appeal, handler=current.id if current is not None else None)
         status = str(appeal.properties.get("status"))
         problem = transition_problem(action, status)
         if problem is not None:
@@ -227,7 +263,7 @@ async def transition(
         guard = {appeal.id: {"status": status, "history": appeal.properties.get("history")}}
         batch = WriteBatch(nodes=[record], relationships=rels, delete_relationships=deletes, expect=guard)
         try:
-            await write(info, batch, _FIELDS)
+            await write(info, batch, _FIELDS, judged=True)
         except Refused as refused:
             raise await _explain_race(info, refused, action, appeal) from None
     except Refused as refused:
@@ -316,7 +352,9 @@ class AppealMutation:
             rels = [Rel(RelType.CONCERNS.value, appeal_id, place.id)]
             if raiser is not None:
                 rels.append(Rel(RelType.RAISED_BY.value, appeal_id, raiser.id))
-            await write(info, WriteBatch(nodes=[record], relationships=rels, create_only=True), _FIELDS)
+            await judge(info, "report", target=place, raised_by=raiser.id if raiser else None, field="concerns")
+            batch = WriteBatch(nodes=[record], relationships=rels, create_only=True)
+            await write(info, batch, _FIELDS, judged=True)
         except Refused as refused:
             return AppealPayload(appeal=None, errors=refused.errors)
         await publish(info, "report", record)
@@ -419,6 +457,7 @@ class AppealMutation:
                 raise Refused([UserError.of("title", "REQUIRED", "the title must not be blank")])
             holder = await fetch(info, input.held_by, "heldBy", [Label.PARTY_ORGANIZATION.value, Label.ALLIANCE.value])
             place = await fetch(info, input.held_in, "heldIn", [a.value for a in AREA_LABELS])
+            await judge(info, "roundtable", target=place, field="heldIn")
             activity_id = new_id(Label.ACTIVITY)
             rels = [
                 Rel(RelType.HELD_BY.value, activity_id, holder.id),
@@ -426,6 +465,7 @@ class AppealMutation:
             ]
             for i, value in enumerate(input.appeals):
                 appeal = await fetch(info, value, f"appeals[{i}]", [A])
+                await judge(info, "roundtable", target=appeal, field=f"appeals[{i}]")
                 rels.append(Rel(RelType.DISCUSSED.value, activity_id, appeal.id))
             for i, value in enumerate(input.attendees):
                 who = await fetch(
@@ -437,7 +477,7 @@ class AppealMutation:
                 activity_id,
                 {"title": input.title.strip(), "kind": "ROUNDTABLE", "on": input.on.isoformat()},
             )
-            await write(info, WriteBatch(nodes=[record], relationships=rels, create_only=True))
+            await write(info, WriteBatch(nodes=[record], relationships=rels, create_only=True), judged=True)
         except Refused as refused:
             return ActivityPayload(activity=None, errors=refused.errors)
         return ActivityPayload(activity=as_node(record), errors=[])

@@ -53,5 +53,11 @@ class AppealSubscription:
         ] = None,
     ) -> AsyncGenerator[AppealEvent, None]:
         place = decode_id(area, PLACES, "area")[1] if area else None
-        async for event in info.context.events.subscribe(place):
+        context = info.context
+        async for event in context.events.subscribe(place):
+            scope = await context.loaders.scope()
+            if scope is not None:  # only what the viewer may read (section 9 of docs/design.md)
+                (seen,) = await context.store.get_nodes([event.appeal.id], scope=scope)
+                if seen is None:
+                    continue
             yield AppealEvent(action=AppealAction(event.action), appeal=as_node(event.appeal))
