@@ -227,11 +227,13 @@ async def check_appeal(
                     return
                 raise Forbidden(f"{who} may report appeals raised only by households it links", "raisedBy")
             raise Forbidden(f"{who} may report appeals only of households it links, not {target.id!r}", field)
-        raise Forbidden(f"{who} may only report appeals of households it links and resolve appeals assigned to it")
+        raise Forbidden(
+            f"{who} may only report appeals of households it links and resolve appeals assigned to it", field
+        )
     if role is Role.ALLIANCE_UNIT:
         if action == "resolve" and handler is not None and handler == viewer.scope:
             return
-        raise Forbidden(f"{who} may only resolve appeals assigned to its unit")
+        raise Forbidden(f"{who} may only resolve appeals assigned to its unit", field)
     if role not in _AREA_WRITERS:
         raise Forbidden(f"{who} may not change anything")
     scope = await appeal_scope(info)
