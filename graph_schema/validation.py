@@ -335,6 +335,9 @@ class Existing:
     the appeals assigned to a node of ``delete_nodes``."""
     handlers: Mapping[str, str] = field(default_factory=dict)
     """Appeal id → the id of its stored ``ASSIGNED_TO`` end, for the same appeals."""
+    current: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """For a batch with ``expect``: the stored properties of each node it names (read under the
+    node's write lock), absent for a node that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +362,12 @@ class WriteBatch:
     (``None`` removes one), merged into the stored node inside the write, so two concurrent
     patches of different properties both land.  A node that does not exist is refused
     (``NOT_FOUND``)."""
+    expect: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """A guard: node id → properties and the values they must still have when the batch is
+    applied (None: absent), checked inside the write under the node's lock.  A node that has
+    changed is refused (``CHANGED``, the property as field), one that is gone ``NOT_FOUND``: of
+    two concurrent writes that read the same state, the second is refused instead of
+    overwriting the first (a workflow transition guards its appeal's status and history)."""
 
     def __post_init__(self) -> None:
         if self.create_only and self.patch:
@@ -382,6 +391,31 @@ class WriteBatch:
     def single_starts(self) -> set[tuple[str, str]]:
         """(type, start) of every relationship of a single-parent type the batch writes."""
         return {(r.type, r.start) for r in self.relationships if is_single(r.type)}
+
+
+def expectation_problems(node_id: str, wanted: Mapping[str, Any], current: Mapping[str, Any] | None) -> list[Problem]:
+    """Why a node no longer holds the values a guarded write expects (see ``WriteBatch.expect``).
+
+    >>> expectation_problems("ap-1", {"status": "ASSIGNED"}, {"status": "RESOLVED"})[0].message
+    "status is now 'RESOLVED', not 'ASSIGNED': the node changed since it was read"
+    >>> expectation_problems("ap-1", {"status": "ASSIGNED"}, None)[0].code
+    'NOT_FOUND'
+    """
+    if current is None:
+        return [Problem(node_id, "id", "NOT_FOUND", f"there is no node {node_id!r} (any more)")]
+    out = []
+    for name, value in wanted.items():
+        have = current.get(name)
+        if have != value:
+            out.append(
+                Problem(
+                    node_id,
+                    name,
+                    "CHANGED",
+                    f"{name} is now {have!r}, not {value!r}: the node changed since it was read",
+                )
+            )
+    return out
 
 
 def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
@@ -427,6 +461,8 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
             problems.append(id_taken_problem(node, old, rec, create_only=batch.create_only))
         elif node.label in _LABELS:
             labels[node.id] = node.label
+    for node_id, wanted in batch.expect.items():
+        problems += expectation_problems(node_id, wanted, existing.current.get(node_id))
     removed_parents = {(d.type, d.start, d.end) for d in batch.delete_relationships}
     parents = {
         k: v
