@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +99,29 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], east_file: str) -> Non
     assert run.code == 2 and "has no communities below it" in run.err
     run = cli(capsys, east_file, "analyze", "appeals", "--to", "2024-03-31")
     assert run.code == 2 and "--from" in run.err
+
+
+def test_the_report_has_an_appeals_section(capsys: pytest.CaptureFixture[str], east_file: str, tmp_path: Path) -> None:
+    run = cli(capsys, east_file, "report", "--out", str(tmp_path), "--as-of", "2024-03-31")
+    assert run.code == 0, run.err
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    # twelve months up to 2024-03-31 hold March 2024's four appeals, worked by hand above
+    check_the_street(data["appeals"])
+    assert (data["appeals"]["date_from"], data["appeals"]["date_to"]) == ("2023-04-01", "2024-03-31")
+    assert [m["month"] for m in data["appeals"]["trend"]][:2] == ["2023-04", "2023-05"]
+    assert data["appeals"]["by"] == "Community"
+    assert {r["area"]: r["received"] for r in data["appeals"]["breakdown"]} == {"c1": 3, "c2": 1}
+    assert [(r["area"], r["resolved"]["rate"]) for r in data["appeals_by_street"]] == [("st1", 0.5)]
+    assert [h["id"] for h in data["slowest_handlers"]] == ["am1", "org-c1", "pm1"]
+    summary = data["summary"]
+    assert summary["appeals resolved (解决率)"] == 0.5 and summary["appeals overdue"] == 1
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="appeals">') :]
+    assert "Residents' appeals (接诉即办)" in section
+    assert "Per street, worst first" in section and "Per community, worst first" in section
+    assert "The slowest handlers" in section and "澄江物业公司" in section
+    assert section.count("<svg") == 1  # the monthly trend
+    assert '<a href="#appeals">Appeals</a>' in page
 
 
 def test_the_cli_defaults_are_the_analytics() -> None:
