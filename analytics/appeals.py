@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from analytics._common import JsonResult, name_of, node_data, nodes_by_label, parse_date, pred, rate, require_area, succ
+from analytics._common import JsonResult, name_of, node_data, parse_date, pred, rate, require_area, succ
 from analytics.areas import AreaIndex, breakdown_level
 from analytics.reach import ReachModel
 from graph_schema import Label, RelType
@@ -82,10 +82,12 @@ _KIND_OF_LABEL: dict[str, HandlerKind] = {
 
 
 def _day(value: Any) -> dt.date | None:
-    if value is None or value == "":
+    if not value:
         return None
+    if isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
     try:
-        return parse_date(value)
+        return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
 
@@ -126,16 +128,13 @@ class Appeal:
     handler_kind: HandlerKind
     roundtable: bool
     """Discussed (DISCUSSED) at a ROUNDTABLE activity."""
+    days: int | None = None
+    """Days from ``reported_on`` to ``resolved_on`` (None when either is missing)."""
 
     def response(self) -> dt.date | None:
         """The earlier of ``accepted_on`` and ``rejected_on``."""
         days = [d for d in (self.accepted, self.rejected) if d is not None]
         return min(days) if days else None
-
-    def days_to_resolve(self) -> int | None:
-        if self.resolved is None or self.reported is None:
-            return None
-        return (self.resolved - self.reported).days
 
 
 class AppealIndex:
@@ -173,7 +172,8 @@ class AppealIndex:
         out, into = succ(G), pred(G)
         names: dict[str, str | None] = {}
         appeals: list[Appeal] = []
-        for a in sorted(nodes_by_label(G).get(Label.APPEAL.value, ())):
+        appeal_label = Label.APPEAL.value
+        for a in sorted(n for n, d in nodes.items() if d.get("label") == appeal_label):
             data = nodes[a]
             concerns = raised = handler = None
             for target, keys in out[a].items():
@@ -205,15 +205,16 @@ class AppealIndex:
                 _DISCUSSED in keys and nodes.get(src, {}).get("kind") == "ROUNDTABLE" for src, keys in into[a].items()
             )
             sat = data.get("satisfaction")
+            reported, resolved = _day(data.get("reported_on")), _day(data.get("resolved_on"))
             appeals.append(
                 Appeal(
                     id=a,
                     category=str(data.get("category") or "OTHER"),
                     status=str(data.get("status") or ""),
-                    reported=_day(data.get("reported_on")),
+                    reported=reported,
                     accepted=_day(data.get("accepted_on")),
                     rejected=_day(data.get("rejected_on")),
-                    resolved=_day(data.get("resolved_on")),
+                    resolved=resolved,
                     due=_day(data.get("due")),
                     satisfaction=str(sat) if sat else None,
                     difficult=data.get("difficult") is True,
@@ -223,6 +224,7 @@ class AppealIndex:
                     handler=handler,
                     handler_kind=kind,
                     roundtable=roundtable,
+                    days=(resolved - reported).days if resolved is not None and reported is not None else None,
                 )
             )
         return cls(idx, appeals, names)
@@ -419,52 +421,54 @@ class Period:
     as_of: dt.date
     respond_within_days: int = RESPOND_WITHIN_DAYS
 
-    def received(self, a: Appeal) -> bool:
-        return a.reported is not None and self.start <= a.reported <= self.end
-
-    def responded(self, a: Appeal) -> bool:
+    def flags(self, a: Appeal) -> Flags:
+        """What ``a`` counts for, in :class:`Tally` order (the rates' counts are 0 unless it was received)."""
+        reported, status = a.reported, a.status
+        still = status in _OPEN
+        overdue = int(still and a.due is not None and a.due < self.as_of)
+        opened = int(still and reported is not None and reported <= self.as_of)
+        if reported is None or not self.start <= reported <= self.end:
+            return (0, 0, 0, 0, 0, 0, 0, overdue, opened)
         r = a.response()
+        responded = int(r is not None and (r - reported).days <= self.respond_within_days and r <= self.as_of)
+        done = a.resolved
+        resolved = status in _DONE and done is not None and done <= self.as_of
+        on_time = int(resolved and (a.due is None or (done is not None and done <= a.due)))
+        vanguard = int(resolved and a.handler_kind == "vanguard")
+        sat = a.satisfaction
         return (
-            r is not None
-            and a.reported is not None
-            and (r - a.reported).days <= self.respond_within_days
-            and r <= self.as_of
+            1,
+            responded,
+            int(resolved),
+            on_time,
+            int(sat is not None),
+            int(sat in _GOOD),
+            vanguard,
+            overdue,
+            opened,
         )
 
-    def resolved(self, a: Appeal) -> bool:
-        return a.status in _DONE and a.resolved is not None and a.resolved <= self.as_of
 
-    def is_open(self, a: Appeal) -> bool:
-        return a.status in _OPEN and a.reported is not None and a.reported <= self.as_of
+Flags = tuple[int, int, int, int, int, int, int, int, int]
+"""An appeal's counts: received, responded, resolved, on time, reviewed, satisfied, with vanguard
+help, overdue, open (each 0 or 1)."""
 
-    def overdue(self, a: Appeal) -> bool:
-        return a.status in _OPEN and a.due is not None and a.due < self.as_of
+
+def _sum(flags: Iterable[Flags]) -> Tally:
+    columns = list(zip(*flags, strict=True))
+    return Tally(*map(sum, columns)) if columns else Tally()
 
 
 def tally(appeals: Iterable[Appeal], period: Period) -> Tally:
-    """Count the appeals of one group (received ones for the rates; all for overdue and open)."""
-    received = responded = resolved = on_time = reviewed = satisfied = vanguard = overdue = opened = 0
-    for a in appeals:
-        if period.overdue(a):
-            overdue += 1
-        if period.is_open(a):
-            opened += 1
-        if not period.received(a):
-            continue
-        received += 1
-        if period.responded(a):
-            responded += 1
-        if period.resolved(a):
-            resolved += 1
-            if a.due is None or (a.resolved is not None and a.resolved <= a.due):
-                on_time += 1
-            if a.handler_kind == "vanguard":
-                vanguard += 1
-        if a.satisfaction is not None:
-            reviewed += 1
-            if a.satisfaction in _GOOD:
-                satisfied += 1
-    return Tally(received, responded, resolved, on_time, reviewed, satisfied, vanguard, overdue, opened)
+    """Count the appeals of one group (received ones for the rates; all for overdue and open).
+
+    >>> from analytics.projection import tiny_appeals
+    >>> ix = AppealIndex.build(tiny_appeals())
+    >>> t = tally(ix.appeals, Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 10, 31)))
+    >>> t.received, t.responded, t.resolved, t.on_time, t.reviewed, t.satisfied, t.overdue, t.open
+    (5, 3, 2, 1, 2, 2, 2, 3)
+    """
+    return _sum(period.flags(a) for a in appeals)
 
 
 def _figures(t: Tally) -> dict[str, Any]:
@@ -504,22 +508,30 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
     return out
 
 
-def _resolve_time(group: str, appeals: Sequence[Appeal], period: Period) -> ResolveTime:
-    received = [a for a in appeals if period.received(a)]
-    days = [float(d) for a in received if period.resolved(a) and (d := a.days_to_resolve()) is not None]
+Counted = tuple[Appeal, Flags]
+"""An appeal in the area and its :class:`Flags` for the period."""
+
+
+def _days(group: Iterable[Counted]) -> list[float]:
+    return [float(a.days) for a, f in group if f[2] and a.days is not None]
+
+
+def _resolve_time(group: str, appeals: Sequence[Counted]) -> ResolveTime:
+    days = _days(appeals)
     return ResolveTime(
         group,
-        len(received),
-        sum(1 for a in received if period.resolved(a)),
+        sum(f[0] for _, f in appeals),
+        sum(f[2] for _, f in appeals),
         statistics.median(days) if days else None,
         percentile(days, 0.9),
     )
 
 
-def _hot_spots(appeals: Sequence[Appeal], period: Period, index: AreaIndex, repeats: int) -> list[HotSpot]:
+def _hot_spots(received: Sequence[Appeal], index: AreaIndex, repeats: int) -> list[HotSpot]:
     groups: dict[tuple[str, str], list[Appeal]] = {}
-    for a in appeals:
-        if period.received(a) and a.anchor is not None and index.label(a.anchor) == Label.BUILDING.value:
+    building = Label.BUILDING.value
+    for a in received:
+        if a.anchor is not None and index.label(a.anchor) == building:
             groups.setdefault((a.anchor, a.category), []).append(a)
     out: list[HotSpot] = []
     for (building, category), group in groups.items():
@@ -555,27 +567,40 @@ def _hot_spots(appeals: Sequence[Appeal], period: Period, index: AreaIndex, repe
     return out
 
 
-def _handlers(appeals: Sequence[Appeal], period: Period, names: Mapping[str, str | None]) -> list[HandlerPerformance]:
-    by_handler: dict[str, list[Appeal]] = {}
-    for a in appeals:
-        if a.handler is not None and period.received(a):
-            by_handler.setdefault(a.handler, []).append(a)
+def _handlers(counted: Sequence[Counted], names: Mapping[str, str | None]) -> list[HandlerPerformance]:
+    acc: dict[str, list[int]] = {}  # assigned, resolved, on time, reviewed, satisfied, overdue
+    days: dict[str, list[float]] = {}
+    kinds: dict[str, HandlerKind] = {}
+    for a, f in counted:
+        h = a.handler
+        if h is None or not f[0]:
+            continue
+        c = acc.get(h)
+        if c is None:
+            c = acc[h] = [0, 0, 0, 0, 0, 0]
+            kinds[h] = a.handler_kind
+        c[0] += 1
+        c[1] += f[2]
+        c[2] += f[3]
+        c[3] += f[4]
+        c[4] += f[5]
+        c[5] += f[7]
+        if f[2] and a.days is not None:
+            days.setdefault(h, []).append(float(a.days))
     out: list[HandlerPerformance] = []
-    for h, group in by_handler.items():
-        t = tally(group, period)
-        n = t.received
-        days = [float(d) for a in group if period.resolved(a) and (d := a.days_to_resolve()) is not None]
+    for h, (n, resolved, on_time, reviewed, satisfied, overdue) in acc.items():
+        d = days.get(h)
         out.append(
             HandlerPerformance(
                 h,
-                group[0].handler_kind,
+                kinds[h],
                 names.get(h),
                 n,
-                Count(t.resolved, rate(t.resolved, n)),
-                Count(t.on_time, rate(t.on_time, n)),
-                Satisfied(t.satisfied, t.reviewed, rate(t.satisfied, t.reviewed)),
-                t.overdue,
-                statistics.median(days) if days else None,
+                Count(resolved, rate(resolved, n)),
+                Count(on_time, rate(on_time, n)),
+                Satisfied(satisfied, reviewed, rate(satisfied, reviewed)),
+                overdue,
+                statistics.median(d) if d else None,
             )
         )
     out.sort(
@@ -589,18 +614,16 @@ def _handlers(appeals: Sequence[Appeal], period: Period, names: Mapping[str, str
     return out
 
 
-def _unit_reach(
-    appeals: Sequence[Appeal], period: Period, area: str | None, model: ReachModel
-) -> list[UnitAppealReach]:
+def _unit_reach(counted: Sequence[Counted], area: str | None, model: ReachModel) -> list[UnitAppealReach]:
     idx = model.index
     assigned: dict[str, int] = {}
     resolved: dict[str, int] = {}
     measured: dict[str, set[str]] = {}
-    for a in appeals:
-        if a.handler_kind != "unit" or a.handler is None or not period.received(a):
+    for a, f in counted:
+        if a.handler_kind != "unit" or a.handler is None or not f[0]:
             continue
         assigned[a.handler] = assigned.get(a.handler, 0) + 1
-        if period.resolved(a):
+        if f[2]:
             resolved[a.handler] = resolved.get(a.handler, 0) + 1
             if a.household is not None:
                 measured.setdefault(a.handler, set()).add(a.household)
@@ -713,54 +736,59 @@ def appeal_stats(
     period = Period(start, end, day, respond_within_days)
     level = breakdown_level(label, by, breakdown)
     mine = ix.in_area(area)
-    top = _figures(tally(mine, period))
+    counted: list[Counted] = [(a, period.flags(a)) for a in mine]
+    top = _figures(_sum(f for _, f in counted))
 
     rows: list[AreaAppeals] = []
     if level is not None:
-        groups: dict[str, list[Appeal]] = {a: [] for a in idx.areas_under(area, level)}
-        for a in mine:
-            for up in ix.chains[a.id]:
+        groups: dict[str, list[Flags]] = {a: [] for a in idx.areas_under(area, level)}
+        chains = ix.chains
+        for a, f in counted:
+            for up in chains[a.id]:
                 group = groups.get(up)
                 if group is not None:
-                    group.append(a)
+                    group.append(f)
                     break
-        for a_id, group in groups.items():
-            rows.append(AreaAppeals(a_id, level, idx.name(a_id), **_figures(tally(group, period))))
+        for a_id, flags in groups.items():
+            rows.append(AreaAppeals(a_id, level, idx.name(a_id), **_figures(_sum(flags))))
         rows.sort(key=_order_key(order))
 
+    received = [(a, f) for a, f in counted if f[0]]
+    by_month: dict[str, list[Flags]] = {}
+    for a, f in received:
+        assert a.reported is not None
+        by_month.setdefault(f"{a.reported.year:04d}-{a.reported.month:02d}", []).append(f)
     trend: list[MonthAppeals] = []
     for month, lo, hi in _months(start, end):
-        t = tally(
-            (a for a in mine if a.reported is not None and lo <= a.reported <= hi),
-            Period(lo, hi, day, respond_within_days),
-        )
-        f = _figures(t)
+        m = _figures(_sum(by_month.get(month, ())))
         trend.append(
             MonthAppeals(
                 month,
                 lo.isoformat(),
                 hi.isoformat(),
-                f["received"],
-                f["responded"],
-                f["resolved"],
-                f["on_time"],
-                f["satisfied"],
+                m["received"],
+                m["responded"],
+                m["resolved"],
+                m["on_time"],
+                m["satisfied"],
             )
         )
 
-    categories = sorted({a.category for a in mine})
+    by_category: dict[str, list[Counted]] = {}
+    by_kind: dict[str, list[Counted]] = {}
+    discussed: list[Counted] = []
+    others: list[Counted] = []
+    for c in counted:
+        a = c[0]
+        by_category.setdefault(a.category, []).append(c)
+        by_kind.setdefault(a.handler_kind, []).append(c)
+        (discussed if a.roundtable else others).append(c)
     time_to_resolve = {
-        "overall": _resolve_time("all", mine, period),
-        "by_category": [_resolve_time(c, [a for a in mine if a.category == c], period) for c in categories],
-        "by_handler_kind": [
-            _resolve_time(k, group, period)
-            for k in HANDLER_KINDS
-            if (group := [a for a in mine if a.handler_kind == k])
-        ],
+        "overall": _resolve_time("all", counted),
+        "by_category": [_resolve_time(c, by_category[c]) for c in sorted(by_category)],
+        "by_handler_kind": [_resolve_time(k, by_kind[k]) for k in HANDLER_KINDS if k in by_kind],
     }
-    discussed = [a for a in mine if a.roundtable]
-    others = [a for a in mine if not a.roundtable]
-    d_time, o_time = _resolve_time("roundtable", discussed, period), _resolve_time("others", others, period)
+    d_time, o_time = _resolve_time("roundtable", discussed), _resolve_time("others", others)
     faster = (
         None if d_time.median_days is None or o_time.median_days is None else d_time.median_days < o_time.median_days
     )
@@ -779,9 +807,9 @@ def appeal_stats(
         breakdown=tuple(rows),
         trend=tuple(trend),
         time_to_resolve=time_to_resolve,
-        hot_spots=tuple(_hot_spots(mine, period, idx, hot_spot_repeats)),
-        handlers=tuple(_handlers(mine, period, ix.names)),
-        unit_reach=tuple(_unit_reach(mine, period, area, reach_model)),
+        hot_spots=tuple(_hot_spots([a for a, _ in received], idx, hot_spot_repeats)),
+        handlers=tuple(_handlers(received, ix.names)),
+        unit_reach=tuple(_unit_reach(received, area, reach_model)),
         roundtable=RoundtableEffect(d_time, o_time, faster),
     )
 
@@ -797,6 +825,7 @@ __all__ = [
     "AppealStats",
     "AreaAppeals",
     "Count",
+    "Flags",
     "HandlerKind",
     "HandlerPerformance",
     "HotSpot",
