@@ -74,6 +74,7 @@ _RAISED_BY = RelType.RAISED_BY.value
 _DISCUSSED = RelType.DISCUSSED.value
 _HOUSEHOLD = Label.HOUSEHOLD.value
 _MEMBER = Label.PARTY_MEMBER.value
+_ACTIVITY = Label.ACTIVITY.value
 _KIND_OF_LABEL: dict[str, HandlerKind] = {
     Label.PARTY_ORGANIZATION.value: "organization",
     Label.ALLIANCE_MEMBER.value: "unit",
@@ -201,9 +202,13 @@ class AppealIndex:
                 else:
                     kind = _KIND_OF_LABEL.get(hlabel, "none")
                     names[handler] = name_of(hdata)
-            roundtable = any(
-                _DISCUSSED in keys and nodes.get(src, {}).get("kind") == "ROUNDTABLE" for src, keys in into[a].items()
-            )
+            roundtable = False
+            for src, keys in into[a].items():
+                if _DISCUSSED in keys:
+                    source = nodes.get(src, {})
+                    if source.get("label") == _ACTIVITY and source.get("kind") == "ROUNDTABLE":
+                        roundtable = True
+                        break
             sat = data.get("satisfaction")
             reported, resolved = _day(data.get("reported_on")), _day(data.get("resolved_on"))
             appeals.append(
