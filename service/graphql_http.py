@@ -4,9 +4,10 @@ strawberry's view already parses POST JSON and GET query strings, refuses other 
 serves GraphiQL to browsers and answers ``application/json`` with status 200.  This adds
 what the spec asks beyond that:
 
-* content negotiation: ``application/graphql-response+json`` (also for ``*/*``) or
-  ``application/json``; 406 when the client accepts neither; no Accept header means
-  ``application/json`` (legacy clients);
+* content negotiation: ``application/graphql-response+json`` when the client names it, or
+  ``application/json`` (also for ``*/*`` and ``application/*``, as the spec says a server
+  SHOULD, and when there is no Accept header: legacy clients); 406 when the client accepts
+  neither;
 * with ``application/graphql-response+json``, status 400 for a request that fails before
   execution (parse, validation, limits, variables), 200 once execution started;
 * with ``application/json``, always 200 for a well-formed request;
@@ -53,6 +54,8 @@ def negotiate(accept: str | None) -> str | None:
     >>> negotiate("application/json")
     'application/json'
     >>> negotiate("*/*")
+    'application/json'
+    >>> negotiate("application/graphql-response+json, */*")
     'application/graphql-response+json'
     >>> negotiate(None)
     'application/json'
@@ -81,7 +84,7 @@ def negotiate(accept: str | None) -> str | None:
         elif media == JSON:
             candidate, rank = JSON, (2, 0)
         elif media in ("application/*", "*/*"):
-            candidate, rank = GRAPHQL_RESPONSE, (1 if media == "application/*" else 0, 1)
+            candidate, rank = JSON, (1 if media == "application/*" else 0, 0)
         else:
             continue
         score = (q, *rank)
