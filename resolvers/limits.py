@@ -40,6 +40,8 @@ class SchemaLimits:
     introspection: bool = True
     suggestions: bool = True
     """Whether validation errors suggest field names ("Did you mean …?"); off in production."""
+    max_cost: int | None = 100_000
+    """The static cost a request may have (:mod:`resolvers.cost`); None: no budget."""
 
 
 def with_code(error: GraphQLError, code: str) -> GraphQLError:

@@ -12,6 +12,7 @@ with ``python -m resolvers.schema > schema.graphql``.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -23,6 +24,7 @@ from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
+from resolvers.cost import RequestCost
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
@@ -93,7 +95,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES),
-        extensions=[*limit_extensions(limits), DisclosureAudit],
+        extensions=[*limit_extensions(limits), partial(RequestCost, max_cost=limits.max_cost), DisclosureAudit],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
         execution_context_class=CodedExecutionContext,
     )

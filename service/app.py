@@ -71,6 +71,7 @@ def schema_limits(settings: Settings) -> SchemaLimits:
         max_tokens=settings.max_tokens,
         introspection=settings.introspection and not settings.production,
         suggestions=not settings.production,
+        max_cost=settings.max_cost or None,
     )
 
 

@@ -42,6 +42,9 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     max_page_size: int = 500
+    max_cost: int = 100_000
+    deadline: float = 10.0
+    max_analyses: int = 2
     demo_when_empty: bool = True
     log_level: str = "INFO"
 
@@ -80,6 +83,9 @@ class Settings:
             max_aliases=int(e.get("CIVICMESH_MAX_ALIASES") or 30),
             max_tokens=int(e.get("CIVICMESH_MAX_TOKENS") or 2000),
             max_page_size=int(e.get("CIVICMESH_MAX_PAGE_SIZE") or 500),
+            max_cost=int(e.get("CIVICMESH_MAX_COST") or 100_000),
+            deadline=float(e.get("CIVICMESH_DEADLINE") or 10.0),
+            max_analyses=int(e.get("CIVICMESH_MAX_ANALYSES") or 2),
             demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
             log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
         )

@@ -33,7 +33,7 @@ async def build(store: GraphStore, grids: int, buildings: int, households: int) 
 
 async def round_trips(store: GraphStore) -> tuple[int, dict[str, int], int]:
     counting = CountingStore(store)
-    async with open_api(counting) as api:
+    async with open_api(counting, max_cost=0) as api:  # a deep tree on purpose: no cost budget
         data = await api.q(NESTED, {"id": gid("Community", "c")})
     grids = data["node"]["grids"]["nodes"]
     residents = sum(
