@@ -13,7 +13,7 @@ Running several analyses on one graph?  Build the shared indexes once and pass t
     reach(G, "grid-1", index=s.index, model=s.model)
 """
 
-from analytics._common import CITY, Ratio, to_jsonable
+from analytics._common import CITY, Cancelled, Ratio, checkpoint, to_jsonable
 from analytics.areas import AreaIndex, AreaPath
 from analytics.brokerage import (
     ArticulationPoint,
@@ -65,6 +65,8 @@ from analytics.session import AnalyticsSession
 from analytics.structure import GridSize, StarSpread, StructureReport, organization_areas, structure
 
 __all__ = [
+    "Cancelled",
+    "checkpoint",
     "ACTIVE_WINDOW_DAYS",
     "CITY",
     "ActiveCoverage",

@@ -25,6 +25,8 @@ class ApiConfig:
     max_page_size: int = 500
     default_page_size: int = 100
     max_subtree_depth: int = 10
+    max_analyses: int = 2
+    """Heavy analyses (brokerage, coveragePlan) running at once; more are refused (TOO_MANY_ANALYSES)."""
 
 
 @dataclass(slots=True)

@@ -60,6 +60,7 @@ def api_config(settings: Settings) -> ApiConfig:
         reveal_pii=settings.reveal_pii,
         max_page_size=settings.max_page_size,
         default_page_size=min(100, settings.max_page_size),
+        max_analyses=settings.max_analyses,
     )
 
 

@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import strawberry
 
 from graph_schema import AREA_LABELS, NotFoundError, to_global_id
+from resolvers.analytics.flights import shared_run
 from resolvers.errors import ClientError
 from resolvers.node import decode_id
 
@@ -31,11 +31,14 @@ def area_id(area: strawberry.ID | None) -> str | None:
     return decode_id(area, expected=_AREAS, argument="area")[1]
 
 
-async def run(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run an analysis on a worker thread (the projection is read-only); its JSON figures."""
+async def run(fn: Any, graph: Any, *args: Any, max_running: int | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Run an analysis on a worker thread (the projection is read-only); its JSON figures.
+
+    Identical analyses of the same projection are computed once (:mod:`resolvers.analytics.flights`);
+    ``max_running`` marks a heavy analysis, refused with ``TOO_MANY_ANALYSES`` beyond that many
+    running at once."""
     try:
-        result = await asyncio.to_thread(fn, *args, **kwargs)
-        figures: dict[str, Any] = result.to_dict()
+        figures: dict[str, Any] = await shared_run(fn, graph, *args, max_running=max_running, **kwargs)
         return figures
     except NotFoundError as exc:
         raise ClientError(str(exc), "NOT_FOUND") from None
