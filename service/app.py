@@ -84,6 +84,7 @@ def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[Base
         graphiql=settings.graphiql and not settings.production,
         on_result=metrics.graphql_result,
         access=access_of(settings),
+        deadline=settings.deadline or None,
     )
     return [
         Route("/graphql", view),
