@@ -65,8 +65,6 @@ from analytics.session import AnalyticsSession
 from analytics.structure import GridSize, StarSpread, StructureReport, organization_areas, structure
 
 __all__ = [
-    "Cancelled",
-    "checkpoint",
     "ACTIVE_WINDOW_DAYS",
     "CITY",
     "ActiveCoverage",
@@ -79,6 +77,7 @@ __all__ = [
     "Assignment",
     "Broker",
     "BrokerageReport",
+    "Cancelled",
     "CoveragePlan",
     "CoverageReport",
     "ExpansionPlan",
@@ -107,6 +106,7 @@ __all__ = [
     "UnreachedReport",
     "VanguardLoad",
     "brokerage",
+    "checkpoint",
     "coverage",
     "coverage_plan",
     "expansion_plan",

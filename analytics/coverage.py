@@ -398,9 +398,9 @@ def vanguard_load(
     >>> r.vanguards, r.mean_households, [v.id for v in r.overloaded], r.idle
     (2, 1.5, ['v1'], ())
     """
-    check_norm('members_norm', members_norm)
-    check_norm('households_norm', households_norm)
-    check_norm('overload_factor', overload_factor)
+    check_norm("members_norm", members_norm)
+    check_norm("households_norm", households_norm)
+    check_norm("overload_factor", overload_factor)
     require_area(node_data(G), area)
     idx = index or AreaIndex.build(G)
     link = linkage or Linkage.build(G)

@@ -219,7 +219,7 @@ def coverage_plan(
     >>> [(r.grid, r.covered_before, r.covered_after, r.spare_capacity, r.left_uncovered) for r in p.grids]
     [('g1', 2, 2, 1, 1), ('g2', 1, 2, 2, 1), ('g3', 0, 0, 0, 2)]
     """
-    check_norm('households_norm', households_norm)
+    check_norm("households_norm", households_norm)
     nodes = node_data(G)
     require_area(nodes, area)
     idx = index or AreaIndex.build(G)

@@ -46,7 +46,7 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from graph_schema.contract import NORM_RANGES, check_norm
@@ -116,6 +116,7 @@ def _camel(name: str) -> str:
 _NORM_ARGUMENTS = {_camel(name): name for name in NORM_RANGES}
 """``membersNorm`` → ``members_norm``, …: the norms' GraphQL argument names."""
 
+
 def _brokerage_args(args: Args) -> None:
     _between("top", args.get("top"), 1, 100)
     _between("k", args.get("k"), 1, 4096)
@@ -137,7 +138,7 @@ _Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 class _Walk:
     schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
-    variables: dict[str, Any]
+    variables: VariableValues
     config: ApiConfig
     top: list[tuple[str, int]] = field(default_factory=list)
 

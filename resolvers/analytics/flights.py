@@ -23,6 +23,7 @@ one projection: the projection object is the data version (a write makes a new o
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import threading
 import weakref
@@ -79,8 +80,8 @@ def _key(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) 
         return None
 
     return (
-        fn.__module__,
-        fn.__qualname__,
+        getattr(fn, "__module__", None),
+        getattr(fn, "__qualname__", type(fn).__qualname__),
         tuple(plain(a) for a in args[1:]),
         tuple(sorted((k, plain(v)) for k, v in kwargs.items() if plain(v) is not None or v is None)),
     )
@@ -105,7 +106,7 @@ async def shared_run(
         flight = None  # being stopped: start it again for this request
     if flight is None:
         heavy = max_running is not None
-        if heavy and max_running is not None and _HEAVY_RUNNING >= max_running:
+        if heavy and max_running is not None and max_running <= _HEAVY_RUNNING:
             STATS["refused"] += 1
             error = ClientError(
                 f"{_HEAVY_RUNNING} heavy analyses are running, as many as this service runs at once; "
@@ -121,7 +122,7 @@ async def shared_run(
         STATS["computed"] += 1
         if heavy:
             _HEAVY_RUNNING += 1
-        flight.future.add_done_callback(lambda f, fl=flights, ft=flight: _landed(fl, key, ft, f))
+        flight.future.add_done_callback(functools.partial(_landed, flights, key, flight))
     else:
         STATS["shared"] += 1
     flight.waiters += 1

@@ -44,7 +44,9 @@ def _norm(name: str, kind: type[int] | type[float] = int) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {'whole ' if kind is int else ''}number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected a {'whole ' if kind is int else ''}number, got {text!r}"
+            ) from None
         try:
             check_norm(name, value)
         except ValueError as exc:
@@ -178,7 +180,10 @@ def register(sub: Any) -> None:
     p = analyses.add_parser("plan", help="assign uncovered households to vanguards with spare capacity")
     _common(p, rows=("assignments", "grids"))
     p.add_argument(
-        "--households-norm", type=_norm("households_norm"), default=HOUSEHOLDS_NORM, help=f"N of 1+10+N (default {HOUSEHOLDS_NORM})"
+        "--households-norm",
+        type=_norm("households_norm"),
+        default=HOUSEHOLDS_NORM,
+        help=f"N of 1+10+N (default {HOUSEHOLDS_NORM})",
     )
     p.set_defaults(run=run_analysis)
 
