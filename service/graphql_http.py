@@ -125,7 +125,7 @@ def _error_body(message: str, code: str, **extensions: Any) -> bytes:
 def is_mutation(method: str, body: bytes) -> bool:
     """Whether a POST body asks for a mutation (a body that does not parse is not one: it is refused later).
 
-    >>> is_mutation("POST", b'{"query": "mutation { deleteNode(id: \\"x\\") { deletedId } }"}')
+    >>> is_mutation("POST", b'{"query": "mutation M { createStreet(input: {}) { errors { code } } }"}')
     True
     >>> is_mutation("POST", b'{"query": "{ streets { totalCount } }"}'), is_mutation("GET", b"")
     (False, False)
