@@ -18,7 +18,8 @@ preset (365k nodes), the largest city the service is sized for:
 
 * a field of an object type costs 1 (one node or object read), a scalar field 0;
 * a connection multiplies what is selected inside it by its page size (``first`` or ``last``,
-  the default page size otherwise); ``nodes(ids:)`` by the number of ids;
+  the default page size otherwise), a connection from a node to its neighbours by no more than
+  :data:`FANOUT` (twice their mean number on jiangyin); ``nodes(ids:)`` by the number of ids;
 * an analytics field costs what it was measured to take (``bench/analytics_bench.py`` and
   ``docs/design.md`` section 7.10), as a function of its arguments (:data:`ANALYTICS_COSTS`);
 * aliases multiply: every aliased field is counted (identical analytics requests are still
@@ -27,6 +28,7 @@ preset (365k nodes), the largest city the service is sized for:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +91,78 @@ ANALYTICS_COSTS: dict[tuple[str, str], Callable[[Args], int]] = {
     ("Query", "coveragePlan"): _plan,
 }
 """The cost of each analytics field, by (type, field), from its arguments (GraphQL names)."""
+
+_FANOUT_JIANGYIN: dict[tuple[str, str], tuple[int, float]] = {
+    ("Alliance", "AllianceMember"): (54, 12.2),
+    ("Alliance", "Community"): (4, 1.6),
+    ("Alliance", "PartyOrganization"): (1, 1.0),
+    ("Alliance", "Street"): (1, 1.0),
+    ("AllianceMember", "Alliance"): (3, 1.6),
+    ("AllianceMember", "Building"): (593, 207.0),
+    ("AllianceMember", "PartyOrganization"): (1, 1.0),
+    ("Building", "AllianceMember"): (1, 1.0),
+    ("Building", "Grid"): (1, 1.0),
+    ("Building", "Household"): (104, 30.7),
+    ("Building", "PartyOrganization"): (1, 1.0),
+    ("Building", "VanguardStation"): (1, 1.0),
+    ("Community", "Alliance"): (4, 1.5),
+    ("Community", "Grid"): (21, 12.0),
+    ("Community", "PartyMember"): (349, 203.1),
+    ("Community", "PartyOrganization"): (1, 1.0),
+    ("Community", "Street"): (1, 1.0),
+    ("Grid", "Building"): (35, 9.5),
+    ("Grid", "Community"): (1, 1.0),
+    ("Grid", "PartyOrganization"): (1, 1.0),
+    ("Household", "Building"): (1, 1.0),
+    ("Household", "PartyMember"): (8, 2.5),
+    ("PartyMember", "Community"): (1, 1.0),
+    ("PartyMember", "Household"): (145, 4.0),
+    ("PartyMember", "PartyMember"): (15, 1.8),
+    ("PartyMember", "PartyOrganization"): (15, 1.0),
+    ("PartyMember", "VanguardStation"): (1, 1.0),
+    ("PartyOrganization", "Alliance"): (1, 1.0),
+    ("PartyOrganization", "AllianceMember"): (1, 1.0),
+    ("PartyOrganization", "Building"): (1, 1.0),
+    ("PartyOrganization", "Community"): (1, 1.0),
+    ("PartyOrganization", "Grid"): (1, 1.0),
+    ("PartyOrganization", "PartyMember"): (67, 6.0),
+    ("PartyOrganization", "PartyOrganization"): (40, 2.0),
+    ("PartyOrganization", "Street"): (1, 1.0),
+    ("Street", "Alliance"): (1, 1.0),
+    ("Street", "Community"): (14, 5.2),
+    ("Street", "PartyOrganization"): (1, 1.0),
+    ("VanguardStation", "Building"): (1, 1.0),
+    ("VanguardStation", "PartyMember"): (1, 1.0),
+}
+"""(parent label, child label) → the most relationships one parent node has with child nodes on
+jiangyin, and their mean over the parents that have any (``python bench/cost_fanout.py``)."""
+
+FANOUT: dict[tuple[str, str], int] = {pair: max(math.ceil(2 * mean), 2) for pair, (_, mean) in _FANOUT_JIANGYIN.items()}
+"""What a connection from a node of one label to nodes of another is charged at most: twice the
+mean on jiangyin (at least 2).  The mean, not the most: a product of maxima over nested levels
+(the street with the most communities, each with the most grids, …) overstates what a nested
+query reads by two or three orders of magnitude (the explorer's view of jiangyin's largest street:
+3.7 million by maxima, 11,590 objects read).  A pair not listed is charged its page size."""
+
+_CONNECTION_SUFFIXES = ("SinceConnection", "VisitConnection", "Connection")
+_AREAS = ("Street", "Community", "Grid", "Building")
+
+
+def _fanout(parent: str, connection: str) -> int | None:
+    """The most a connection field of ``parent`` returning ``connection`` can hold (None: unknown).
+
+    >>> _fanout("Street", "CommunityConnection"), _fanout("Grid", "BuildingConnection"), _fanout("Query", "X")
+    (11, 19, None)
+    """
+    child = connection
+    for suffix in _CONNECTION_SUFFIXES:
+        if child.endswith(suffix):
+            child = child[: -len(suffix)]
+            break
+    children = _AREAS if child == "Area" else (child,)
+    found = [FANOUT[(parent, c)] for c in children if (parent, c) in FANOUT]
+    return sum(found) if found else None
+
 
 # --- the argument ranges ---------------------------------------------------------------------
 
@@ -179,6 +253,9 @@ class _Walk:
         many = 1
         if named.name.endswith("Connection") and "first" in definition.args:
             many = window(self.config, args.get("first"), args.get("after"), args.get("last"), args.get("before")).size
+            most = _fanout(parent.name, named.name)
+            if most is not None:
+                many = min(many, most)
         elif name == "nodes" and isinstance(args.get("ids"), list):
             many = len(args["ids"])
         weight = ANALYTICS_COSTS.get((parent.name, name))

@@ -16,6 +16,7 @@ import pytest
 import analytics as A
 from loaders.store import GraphStore
 from resolvers.analytics import flights
+from resolvers.cost import FANOUT
 from service.app import create_app
 from service.settings import Settings
 from tests.api.conftest import Api, open_api
@@ -66,14 +67,17 @@ async def test_aliases_multiply_and_variables_count(city: GraphStore) -> None:
         assert r.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
 
 
-async def test_connections_cost_their_page_size(city: GraphStore) -> None:
-    async with open_api(city) as api:
+async def test_connections_cost_their_page_size_and_nested_ones_their_fan_out(city: GraphStore) -> None:
+    fan_out = FANOUT[("Street", "Community")]
+    async with open_api(city, max_cost=100) as api:
         query = "{ streets(first: 500) { nodes { communities(first: 500) { nodes { name } } } } }"
         r = await api.post(query)
-        # streets 1 + 500 x (nodes 1 + communities 1 + 500 x nodes 1)
-        assert r.json()["errors"][0]["extensions"]["cost"] == 1 + 500 * (1 + 1 + 500)
-        small = await api.q("{ streets(first: 50) { nodes { communities(first: 50) { nodes { name } } } } }")
+        # streets 1 + 500 x (nodes 1 + communities 1 + a street's communities x nodes 1)
+        assert r.json()["errors"][0]["extensions"]["cost"] == 1 + 500 * (1 + 1 + fan_out)
+        small = await api.q("{ streets(first: 5) { nodes { communities(first: 500) { nodes { name } } } } }")
         assert len(small["streets"]["nodes"]) == 2
+        r = await api.post("{ streets(first: 5) { nodes { communities(first: 1) { nodes { name } } } } }")
+        assert r.status_code == 200 and "errors" not in r.json()  # 1 + 5 x (1 + 1 + 1)
 
 
 # --- argument ranges, before any write ---------------------------------------------------------
