@@ -121,6 +121,7 @@ async def test_every_error_has_a_code(api: Api) -> None:
         ("query($k: Int!) { brokerage(k: $k) { brokers { name } } }", {}),
         ("{ brokerage(k: 0) { brokers { name } } }", None),
         ("{ streets { nodes { nope } } }", None),
+        ("{ streets { nodes { ...Unknown } } }", None),  # the depth limiter used to fail with "'Unknown'"
     ):
         for error in (await api.post(query, variables)).json()["errors"]:
             assert error["extensions"]["code"], (query, error)
