@@ -14,7 +14,7 @@ Running several analyses on one graph?  Build the shared indexes once and pass t
     appeal_stats(G, "grid-1", date_from="2026-01-01", date_to="2026-12-31", appeals=s.appeals, model=s.model)
 """
 
-from analytics._common import CITY, Ratio, to_jsonable
+from analytics._common import CITY, Cancelled, Ratio, checkpoint, to_jsonable
 from analytics.appeals import (
     AppealIndex,
     AppealStats,
@@ -93,6 +93,7 @@ __all__ = [
     "Assignment",
     "Broker",
     "BrokerageReport",
+    "Cancelled",
     "CoveragePlan",
     "CoverageReport",
     "ExpansionPlan",
@@ -128,6 +129,7 @@ __all__ = [
     "VanguardLoad",
     "appeal_stats",
     "brokerage",
+    "checkpoint",
     "coverage",
     "coverage_plan",
     "expansion_plan",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -148,3 +148,25 @@ def require_area(nodes: Mapping[str, Mapping[str, Any]], area: str | None) -> st
     if label not in {lab.value for lab in (Label.STREET, Label.COMMUNITY, Label.GRID, Label.BUILDING)}:
         raise ValueError(f"{area!r} is a {label}, not an area (Street, Community, Grid or Building)")
     return label
+
+
+class Cancelled(Exception):
+    """An analysis stopped because its ``should_stop`` said so (its caller gave up on it)."""
+
+
+def checkpoint(should_stop: Callable[[], bool] | None) -> None:
+    """Raise :class:`Cancelled` when ``should_stop`` says the analysis is no longer wanted.
+
+    The long analyses call it between steps (brokerage every batch of sources, the coverage
+    plan every grid), so a caller can stop an analysis running on a worker thread, which
+    cannot be killed, within one step.  ``should_stop`` is any function (a deadline, an event):
+    the analytics stay pure.
+
+    >>> checkpoint(None); checkpoint(lambda: False)
+    >>> checkpoint(lambda: True)
+    Traceback (most recent call last):
+    ...
+    analytics._common.Cancelled: the analysis was stopped
+    """
+    if should_stop is not None and should_stop():
+        raise Cancelled("the analysis was stopped")

@@ -35,14 +35,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
 
-from analytics._common import JsonResult, name_of, node_data, nodes_by_label, require_area, succ
+from analytics._common import JsonResult, checkpoint, name_of, node_data, nodes_by_label, require_area, succ
 from analytics.areas import AreaIndex
 from analytics.reach import ReachModel
 from analytics.structure import organization_areas
@@ -190,12 +190,15 @@ class BrokerageReport(JsonResult):
     """Most households disconnected first, then most unreached, then id."""
 
 
-def sampled_betweenness(H: Any, k: int | None = None, seed: int = 0, *, batch: int = 64) -> dict[Any, float]:
+def sampled_betweenness(
+    H: Any, k: int | None = None, seed: int = 0, *, batch: int = 64, should_stop: Callable[[], bool] | None = None
+) -> dict[Any, float]:
     """Normalized (sampled) betweenness of an undirected unweighted graph, vectorised Brandes.
 
     The same numbers as ``networkx.betweenness_centrality(H, k=k, seed=seed)`` (networkx 3.6
     normalisation, endpoints excluded, the same sampled sources), computed ``batch`` sources
     at a time as level-synchronous breadth-first searches with sparse matrix products.
+    ``should_stop`` is asked before each batch (:func:`analytics.checkpoint`).
 
     Examples
     --------
@@ -217,6 +220,7 @@ def sampled_betweenness(H: Any, k: int | None = None, seed: int = 0, *, batch: i
     A.data[:] = 1.0
     total = np.zeros(n)
     for start in range(0, len(sources), batch):
+        checkpoint(should_stop)
         src = np.array([pos[s] for s in sources[start : start + batch]], dtype=np.int64)
         cols = np.arange(len(src))
         sigma = np.zeros((n, len(src)))
@@ -374,6 +378,7 @@ def brokerage(
     engine: Literal["sparse", "networkx"] = "sparse",
     index: AreaIndex | None = None,
     model: ReachModel | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BrokerageReport:
     """Top brokers (sampled betweenness) and articulation points of the organization graph.
 
@@ -389,6 +394,9 @@ def brokerage(
         ``sparse``: :func:`sampled_betweenness` (vectorised; same numbers);
         ``networkx``: ``networkx.betweenness_centrality`` (the oracle; ~100x slower at city
         scale).
+    should_stop : callable, optional
+        Asked between steps (every 64 sampled sources); when it returns True the analysis
+        raises :class:`analytics.Cancelled`.
 
     Examples
     --------
@@ -401,12 +409,14 @@ def brokerage(
     """
     idx = index or AreaIndex.build(G)
     H = organization_graph(G, area, index=idx)
+    checkpoint(should_stop)
     n = H.number_of_nodes()
     sample = None if k is None or k >= n else k
     if engine == "networkx":
         between: dict[str, float] = nx.betweenness_centrality(H, k=sample, seed=seed, normalized=True) if n else {}
     else:
-        between = sampled_betweenness(H, sample, seed)
+        between = sampled_betweenness(H, sample, seed, should_stop=should_stop)
+    checkpoint(should_stop)
     ranked = sorted(H, key=lambda x: (-round(between.get(x, 0.0), 12), x))[: max(top, 0)]
     brokers = tuple(
         Broker(x, str(H.nodes[x]["label"]), H.nodes[x]["name"], float(between.get(x, 0.0)), int(H.degree[x]))

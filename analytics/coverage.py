@@ -29,7 +29,7 @@ from typing import Any, Literal
 from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, require_area, string_list, succ
 from analytics.areas import AreaIndex, breakdown_level
 from graph_schema import Label, RelType
-from graph_schema.contract import HOUSEHOLDS_NORM, MEMBERS_NORM, OVERLOAD_FACTOR
+from graph_schema.contract import HOUSEHOLDS_NORM, MEMBERS_NORM, OVERLOAD_FACTOR, check_norm
 
 ACTIVE_WINDOW_DAYS = 31
 """The active-coverage window: the 31 days up to and including ``as_of``."""
@@ -398,6 +398,9 @@ def vanguard_load(
     >>> r.vanguards, r.mean_households, [v.id for v in r.overloaded], r.idle
     (2, 1.5, ['v1'], ())
     """
+    check_norm("members_norm", members_norm)
+    check_norm("households_norm", households_norm)
+    check_norm("overload_factor", overload_factor)
     require_area(node_data(G), area)
     idx = index or AreaIndex.build(G)
     link = linkage or Linkage.build(G)

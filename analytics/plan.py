@@ -23,16 +23,16 @@ That keeps a problem at a few vanguards times a few buildings whatever the house
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from analytics._common import JsonResult, Ratio, node_data, require_area, string_list
+from analytics._common import JsonResult, Ratio, checkpoint, node_data, require_area, string_list
 from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
-from graph_schema.contract import HOUSEHOLDS_NORM
+from graph_schema.contract import HOUSEHOLDS_NORM, check_norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +192,7 @@ def coverage_plan(
     same_grid_cost: int = 3,
     index: AreaIndex | None = None,
     linkage: Linkage | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> CoveragePlan:
     """Assign the uncovered households of an area to vanguards of their grid with spare capacity.
 
@@ -203,6 +204,9 @@ def coverage_plan(
         Vanguard id → capacity, overriding the norm for the vanguards listed.
     same_building_cost, same_grid_cost : int
         Flow costs; same building must be cheaper for "same building first".
+    should_stop : callable, optional
+        Asked before each grid's flow problem; when it returns True the plan raises
+        :class:`analytics.Cancelled`.
 
     Examples
     --------
@@ -215,6 +219,7 @@ def coverage_plan(
     >>> [(r.grid, r.covered_before, r.covered_after, r.spare_capacity, r.left_uncovered) for r in p.grids]
     [('g1', 2, 2, 1, 1), ('g2', 1, 2, 2, 1), ('g3', 0, 0, 0, 2)]
     """
+    check_norm("households_norm", households_norm)
     nodes = node_data(G)
     require_area(nodes, area)
     idx = index or AreaIndex.build(G)
@@ -279,6 +284,7 @@ def coverage_plan(
     assignments: list[Assignment] = []
     problems = 0
     for g in sorted(demand):
+        checkpoint(should_stop)
         buildings = demand[g]
         if g not in spare:
             unassigned.extend(h for hs in buildings.values() for h in hs)

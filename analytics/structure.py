@@ -26,7 +26,7 @@ from typing import Any
 from analytics._common import JsonResult, name_of, node_data, nodes_by_label, pred, rate, require_area, succ
 from analytics.areas import AreaIndex
 from graph_schema import Label, OrgLevel, RelType, Star
-from graph_schema.contract import GRID_HOUSEHOLDS_NORM, GRID_SIZE_TOLERANCE
+from graph_schema.contract import GRID_HOUSEHOLDS_NORM, GRID_SIZE_TOLERANCE, check_norm
 
 _GOVERNS = RelType.GOVERNS.value
 _REPORTS_TO = RelType.REPORTS_TO.value
@@ -159,6 +159,8 @@ def structure(
     >>> [g.id for g in r.grids_off_norm], r.star_spread[0].counts["EXCELLENT"], r.star_spread[0].counts["null"]
     (['g1', 'g2', 'g3'], 1, 2)
     """
+    check_norm("grid_norm", grid_norm)
+    check_norm("tolerance", tolerance)
     nodes = node_data(G)
     label = require_area(nodes, area)
     idx = index or AreaIndex.build(G)

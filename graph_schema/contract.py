@@ -468,6 +468,32 @@ GRID_HOUSEHOLDS_NORM: Final = 300
 GRID_SIZE_TOLERANCE: Final = 0.5
 """Relative deviation from a grid's target still normal (±50%: 150 to 450 households at 300)."""
 
+NORM_RANGES: Final[dict[str, tuple[float, float]]] = {
+    "members_norm": (0, 100),
+    "households_norm": (0, 300),
+    "overload_factor": (1, 100),
+    "grid_norm": (1, 100_000),
+    "tolerance": (0, 10),
+}
+"""The values each norm may be given (both ends included), by its parameter name: what every entry
+point (GraphQL, the CLI, the report, the analytics themselves) accepts.  A vanguard linking more than
+a grid's 300 households, or a negative norm, is not a norm; 0 is (every link is then over it, and a
+plan has no capacity to hand out)."""
+
+
+def check_norm(name: str, value: float) -> None:
+    """Refuse a norm outside :data:`NORM_RANGES` with a :class:`ValueError` saying why.
+
+    >>> check_norm("households_norm", 15)
+    >>> check_norm("households_norm", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: households norm must be between 0 and 300, got -1
+    """
+    low, high = NORM_RANGES[name]
+    if not low <= value <= high:
+        raise ValueError(f"{name.replace('_', ' ')} must be between {low:g} and {high:g}, got {value:g}")
+
 
 _ORG = L.PARTY_ORGANIZATION
 _PM = L.PARTY_MEMBER

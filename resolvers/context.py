@@ -27,6 +27,8 @@ class ApiConfig:
     max_page_size: int = 500
     default_page_size: int = 100
     max_subtree_depth: int = 10
+    max_analyses: int = 2
+    """Heavy analyses (brokerage, coveragePlan) running at once; more are refused (TOO_MANY_ANALYSES)."""
     appeal_due_days: Mapping[str, int] = field(default_factory=dict)
     """Days from report to due, by appeal category (the service's settings); a category missing
     here gets :data:`DEFAULT_DUE_DAYS`."""

@@ -40,6 +40,8 @@ class SchemaLimits:
     introspection: bool = True
     suggestions: bool = True
     """Whether validation errors suggest field names ("Did you mean …?"); off in production."""
+    max_cost: int | None = 100_000
+    """The static cost a request may have (:mod:`resolvers.cost`); None: no budget."""
 
 
 def with_code(error: GraphQLError, code: str) -> GraphQLError:
@@ -138,7 +140,11 @@ def coded_rule(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRu
 
     class Coded(rule):  # type: ignore[valid-type,misc]
         def __init__(self, context: ValidationContext) -> None:
-            super().__init__(cast(ValidationContext, _CodingContext(context, code)))
+            coding = cast(ValidationContext, _CodingContext(context, code))
+            try:
+                super().__init__(coding)
+            except KeyError:  # strawberry's depth limiter meets an unknown fragment: the
+                ASTValidationRule.__init__(self, coding)  # KnownFragmentNames rule reports it, coded
 
     Coded.__name__ = Coded.__qualname__ = f"Coded{rule.__name__}"
     return Coded

@@ -12,6 +12,7 @@ with ``python -m resolvers.schema > schema.graphql``.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -27,6 +28,7 @@ from resolvers.appeals.subscription import AppealSubscription
 from resolvers.appeals.types import Activity, Appeal
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
+from resolvers.cost import RequestCost
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
@@ -107,7 +109,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=list(NODE_TYPES),
-        extensions=[*limit_extensions(limits), DisclosureAudit],
+        extensions=[*limit_extensions(limits), partial(RequestCost, max_cost=limits.max_cost), DisclosureAudit],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
         execution_context_class=CodedExecutionContext,
     )

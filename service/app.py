@@ -63,6 +63,7 @@ def api_config(settings: Settings) -> ApiConfig:
         max_page_size=settings.max_page_size,
         default_page_size=min(100, settings.max_page_size),
         appeal_due_days=dict(settings.appeal_due_days),
+        max_analyses=settings.max_analyses,
     )
 
 
@@ -74,6 +75,7 @@ def schema_limits(settings: Settings) -> SchemaLimits:
         max_tokens=settings.max_tokens,
         introspection=settings.introspection and not settings.production,
         suggestions=not settings.production,
+        max_cost=settings.max_cost or None,
     )
 
 
@@ -86,6 +88,7 @@ def _routes(settings: Settings, runtime: Runtime, metrics: Metrics, events: Appe
         on_result=metrics.graphql_result,
         access=access_of(settings),
         events=events,
+        deadline=settings.deadline or None,
     )
     return [
         Route("/graphql", view),

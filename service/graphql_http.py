@@ -4,9 +4,10 @@ strawberry's view already parses POST JSON and GET query strings, refuses other 
 serves GraphiQL to browsers and answers ``application/json`` with status 200.  This adds
 what the spec asks beyond that:
 
-* content negotiation: ``application/graphql-response+json`` (also for ``*/*``) or
-  ``application/json``; 406 when the client accepts neither; no Accept header means
-  ``application/json`` (legacy clients);
+* content negotiation: ``application/graphql-response+json`` when the client names it, or
+  ``application/json`` (also for ``*/*`` and ``application/*``, as the spec says a server
+  SHOULD, and when there is no Accept header: legacy clients); 406 when the client accepts
+  neither;
 * with ``application/graphql-response+json``, status 400 for a request that fails before
   execution (parse, validation, limits, variables), 200 once execution started;
 * with ``application/json``, always 200 for a well-formed request;
@@ -14,16 +15,32 @@ what the spec asks beyond that:
   every 405;
 * error bodies of refused requests are GraphQL responses (``{"errors": [...]}``), and JSON
   is UTF-8 (Chinese names travel as is).
+
+And what keeps one request from taking the service:
+
+* a **deadline** per query (``Settings.deadline``): past it the request ends with 504 and
+  ``DEADLINE_EXCEEDED``, and its work is cancelled (analytics included: see
+  :mod:`resolvers.analytics.flights`);
+* a client that **disconnects** cancels its query's work the same way;
+* ``TOO_MANY_ANALYSES`` (more heavy analyses than the service runs at once) is answered
+  429 with ``Retry-After``.
+
+Mutations have neither deadline nor cancellation: a write, once started, completes and is
+answered (cancelling it between the store's commit and the answer would leave the client
+not knowing whether it was written).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -37,6 +54,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from loaders.store import GraphStore, Outcome
+from resolvers.analytics.flights import RETRY_AFTER
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig, RequestContext
@@ -56,6 +74,8 @@ def negotiate(accept: str | None) -> str | None:
     >>> negotiate("application/json")
     'application/json'
     >>> negotiate("*/*")
+    'application/json'
+    >>> negotiate("application/graphql-response+json, */*")
     'application/graphql-response+json'
     >>> negotiate(None)
     'application/json'
@@ -84,7 +104,7 @@ def negotiate(accept: str | None) -> str | None:
         elif media == JSON:
             candidate, rank = JSON, (2, 0)
         elif media in ("application/*", "*/*"):
-            candidate, rank = GRAPHQL_RESPONSE, (1 if media == "application/*" else 0, 1)
+            candidate, rank = JSON, (1 if media == "application/*" else 0, 0)
         else:
             continue
         score = (q, *rank)
@@ -100,8 +120,43 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
-def _error_body(message: str, code: str) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}, ensure_ascii=False).encode()
+def _error_body(message: str, code: str, **extensions: Any) -> bytes:
+    error = {"message": message, "extensions": {"code": code, **extensions}}
+    return json.dumps({"errors": [error]}, ensure_ascii=False).encode()
+
+
+def is_mutation(method: str, body: bytes) -> bool:
+    """Whether a POST body asks for a mutation (a body that does not parse is not one: it is refused later).
+
+    >>> is_mutation("POST", b'{"query": "mutation M { createStreet(input: {}) { errors { code } } }"}')
+    True
+    >>> is_mutation("POST", b'{"query": "{ streets { totalCount } }"}'), is_mutation("GET", b"")
+    (False, False)
+    """
+    if method != "POST":
+        return False
+    try:
+        data = json.loads(body)
+        document = parse(data["query"])
+    except (ValueError, TypeError, KeyError, GraphQLError):
+        return False
+    name = data.get("operationName")
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            name is None or (definition.name is not None and definition.name.value == name)
+        ):
+            return definition.operation == OperationType.MUTATION
+    return False
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Returns when the client goes away (after the body was read, ``receive`` only tells of that)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _codes(result: ExecutionResult) -> set[str]:
+    return {str((e.extensions or {}).get("code")) for e in result.errors or ()}
 
 
 class GraphQLView(GraphQL[RequestContext, None]):
@@ -116,6 +171,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         on_result: Callable[[str], None] | None = None,
         access: Access | None = None,
         events: AppealEvents | None = None,
+        deadline: float | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -128,6 +184,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         self._on_result = on_result
         self._access = access or Access(None, config.reveal_pii)
         self._events = events or AppealEvents()
+        self._deadline = deadline
 
     async def _scope_label(self, scope: str) -> str | None:
         (record,) = await self._store().get_nodes([scope])
@@ -180,8 +237,15 @@ class GraphQLView(GraphQL[RequestContext, None]):
             await (await self._unauthorized(viewer, media))(scope, receive, send)
             return
         request.state.viewer = viewer
+        body = await request.body()  # read now: from here on, receive() only tells of a disconnect
         try:
-            response = await self.run(request)
+            if is_mutation(method, body):
+                response = await self.run(request)
+            else:
+                answered = await self._run_watched(request, receive, media)
+                if answered is None:
+                    return  # the client went away: its work was cancelled, nobody to answer
+                response = answered
         except HTTPException as exc:
             headers = {"Allow": "POST"} if exc.status_code == 405 else None
             response = self._refuse(exc.status_code, exc.reason, media, headers)
@@ -205,6 +269,30 @@ class GraphQLView(GraphQL[RequestContext, None]):
             return
         socket.state.viewer = viewer
         await super().__call__(scope, receive, send)
+
+    async def _run_watched(self, request: Request, receive: Receive, media: str) -> Response | None:
+        """Run a query until it answers, its deadline passes (504, DEADLINE_EXCEEDED) or its
+        client disconnects (None); in the last two cases its work is cancelled."""
+        work = asyncio.ensure_future(self.run(request))
+        gone = asyncio.ensure_future(_disconnected(receive))
+        try:
+            done, _ = await asyncio.wait({work, gone}, timeout=self._deadline, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+            if not work.done():
+                work.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await work
+        if work in done:
+            return work.result()
+        if gone in done:
+            return None
+        message = (
+            f"The request did not finish within its deadline of {self._deadline:g} s and was stopped; ask for "
+            "less (a smaller area, fewer fields) or try again when the service is less busy."
+        )
+        body = _error_body(message, "DEADLINE_EXCEEDED", deadline=self._deadline)
+        return Response(body, status_code=504, media_type=media + _CHARSET)
 
     def _refuse(self, status: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         code = {
@@ -259,6 +347,11 @@ class GraphQLView(GraphQL[RequestContext, None]):
         data = await super().process_result(request, result)
         if self._on_result is not None:
             self._on_result("request_error" if is_request_error(result) else "field_errors" if result.errors else "ok")
+        if "TOO_MANY_ANALYSES" in _codes(result):
+            sub = getattr(request.state, "graphql_sub_response", None)
+            if sub is not None:
+                sub.status_code = 429
+                sub.headers["Retry-After"] = str(RETRY_AFTER)
         if is_request_error(result):
             data.pop("data", None)
             if getattr(request.state, "graphql_media_type", JSON) == GRAPHQL_RESPONSE:

@@ -87,6 +87,9 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     max_page_size: int = 500
+    max_cost: int = 100_000
+    deadline: float = 10.0
+    max_analyses: int = 2
     demo_when_empty: bool = True
     log_level: str = "INFO"
     appeal_due_days: Mapping[str, int] = field(default_factory=lambda: dict(APPEAL_DUE_DAYS))
@@ -126,6 +129,9 @@ class Settings:
             max_aliases=int(e.get("CIVICMESH_MAX_ALIASES") or 30),
             max_tokens=int(e.get("CIVICMESH_MAX_TOKENS") or 2000),
             max_page_size=int(e.get("CIVICMESH_MAX_PAGE_SIZE") or 500),
+            max_cost=int(e.get("CIVICMESH_MAX_COST") or 100_000),
+            deadline=float(e.get("CIVICMESH_DEADLINE") or 10.0),
+            max_analyses=int(e.get("CIVICMESH_MAX_ANALYSES") or 2),
             demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
             log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
             appeal_due_days=parse_due_days(e.get("CIVICMESH_APPEAL_DUE_DAYS")),

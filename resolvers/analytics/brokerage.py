@@ -90,6 +90,7 @@ class BrokerageQuery:
             top=top,
             k=k,
             seed=seed,
+            max_running=info.context.config.max_analyses,
             index=snap.index,
             model=await asyncio.to_thread(_model, snap),
         )

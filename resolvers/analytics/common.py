@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import networkx as nx
 import strawberry
 
 from graph_schema import AREA_LABELS, NotFoundError, to_global_id
+from resolvers.analytics.flights import shared_run
 from resolvers.analytics.scoping import scoped_area, scrub
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -41,12 +41,17 @@ async def area_in_scope(info: Info, area: strawberry.ID | None) -> str | None:
     return await scoped_area(info, area_id(area), area)
 
 
-async def run(info: Info, fn: Any, graph: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> dict[str, Any]:
+async def run(
+    info: Info, fn: Any, graph: nx.MultiDiGraph, *args: Any, max_running: int | None = None, **kwargs: Any
+) -> dict[str, Any]:
     """Run an analysis on a worker thread (the projection is read-only); its JSON figures, with
-    what the viewer may not see left out (:func:`resolvers.analytics.scoping.scrub`)."""
+    what the viewer may not see left out (:func:`resolvers.analytics.scoping.scrub`).
+
+    Identical analyses of the same projection are computed once (:mod:`resolvers.analytics.flights`;
+    the figures are shared unscrubbed, and each request scrubs its own copy); ``max_running`` marks
+    a heavy analysis, refused with ``TOO_MANY_ANALYSES`` beyond that many running at once."""
     try:
-        result = await asyncio.to_thread(fn, graph, *args, **kwargs)
-        figures: dict[str, Any] = result.to_dict()
+        figures: dict[str, Any] = await shared_run(fn, graph, *args, max_running=max_running, **kwargs)
     except NotFoundError as exc:
         raise ClientError(str(exc), "NOT_FOUND") from None
     except ValueError as exc:

@@ -80,6 +80,7 @@ class PlanQuery:
             snap.graph,
             local,
             households_norm=households_norm,
+            max_running=info.context.config.max_analyses,
             index=snap.index,
             linkage=snap.linkage,
         )

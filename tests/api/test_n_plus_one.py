@@ -9,6 +9,7 @@ from graph_schema.roles import Role
 from loaders.batch import CountingStore
 from loaders.store import GraphStore
 from resolvers.context import ApiConfig, RequestContext
+from resolvers.limits import SchemaLimits
 from resolvers.privacy import Viewer
 from resolvers.schema import build_schema
 from tests.api.conftest import gid, open_api
@@ -37,7 +38,7 @@ async def build(store: GraphStore, grids: int, buildings: int, households: int) 
 
 async def round_trips(store: GraphStore) -> tuple[int, dict[str, int], int]:
     counting = CountingStore(store)
-    async with open_api(counting) as api:
+    async with open_api(counting, max_cost=0) as api:  # a deep tree on purpose: no cost budget
         data = await api.q(NESTED, {"id": gid("Community", "c")})
     grids = data["node"]["grids"]["nodes"]
     residents = sum(
@@ -65,7 +66,8 @@ async def test_a_scoped_viewer_adds_only_the_scope_to_the_round_trips(store: Gra
     await build(store, grids=4, buildings=5, households=4)
     counting = CountingStore(store)
     ctx = RequestContext.create(counting, ApiConfig(), viewer=Viewer(role=Role.COMMUNITY, scope="c"))
-    result = await build_schema().execute(NESTED, {"id": gid("Community", "c")}, context_value=ctx)
+    schema = build_schema(SchemaLimits(max_cost=None))  # a deep tree on purpose: no cost budget
+    result = await schema.execute(NESTED, {"id": gid("Community", "c")}, context_value=ctx)
     assert result.errors is None and result.data is not None, result.errors
     assert result.data["node"]["grids"]["totalCount"] == 4
     assert counting.calls.get("neighbours") == HOPS

@@ -41,9 +41,9 @@ async def test_bad_global_id_is_an_error_with_a_code(api: Api) -> None:
 async def test_governance_network_down_and_up(api: Api) -> None:
     data = await api.q(
         """query($id: ID!) { node(id: $id) { ... on Street {
-             communities { totalCount nodes { localId grids { nodes { localId kinds targetHouseholds
-               buildings { nodes { localId kind households { nodes { localId size tags
-                 residents { nodes { localId } } } } } } } } } } } } }""",
+             communities(first: 5) { totalCount nodes { localId grids(first: 5) { nodes { localId kinds targetHouseholds
+               buildings(first: 5) { nodes { localId kind households(first: 5) { nodes { localId size tags
+                 residents(first: 5) { nodes { localId } } } } } } } } } } } } }""",
         {"id": gid("Street", "st1")},
     )
     communities = data["node"]["communities"]

@@ -242,8 +242,22 @@ def test_progress_goes_to_stderr(capsys: pytest.CaptureFixture[str], demo_file: 
         (("brokerage", "--area", BUILDING), f"try its grid, --area {GRID}"),
         (("expansion", "--resource", "GOLD"), "unknown resource kind 'GOLD'"),
         (("coverage", "--as-of", "31/10/2026"), "expected a date as YYYY-MM-DD"),
+        (("plan", "--households-norm", "-1"), "households norm must be between 0 and 300, got -1"),
+        (("load", "--members-norm", "1000"), "members norm must be between 0 and 100, got 1000"),
+        (("structure", "--tolerance", "-0.5"), "tolerance must be between 0 and 10, got -0.5"),
     ],
-    ids=["unknown-id", "a-name", "household", "by-above", "brokerage-building", "resource", "date"],
+    ids=[
+        "unknown-id",
+        "a-name",
+        "household",
+        "by-above",
+        "brokerage-building",
+        "resource",
+        "date",
+        "plan-norm",
+        "load-norm",
+        "tolerance",
+    ],
 )
 def test_mistakes_are_explained_and_exit_2(
     capsys: pytest.CaptureFixture[str], demo_file: str, args: tuple[str, ...], message: str

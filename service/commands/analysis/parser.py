@@ -14,6 +14,7 @@ from graph_schema.contract import (
     HOUSEHOLDS_NORM,
     MEMBERS_NORM,
     OVERLOAD_FACTOR,
+    check_norm,
 )
 from service.commands.analysis.formatters import APPEAL_ROWS
 from service.commands.analysis.run import run_analysis, run_report
@@ -35,6 +36,25 @@ def _positive(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {n}")
     return n
+
+
+def _norm(name: str, kind: type[int] | type[float] = int) -> Any:
+    """An argparse type for the norm ``name``: a number within the contract's range (``NORM_RANGES``)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a {'whole ' if kind is int else ''}number, got {text!r}"
+            ) from None
+        try:
+            check_norm(name, value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
+
+    return parse
 
 
 def _common(p: argparse.ArgumentParser, *, by: bool = False, rows: Sequence[str] = ()) -> None:
@@ -91,19 +111,19 @@ def register(sub: Any) -> None:
     _common(p)
     p.add_argument(
         "--members-norm",
-        type=_positive,
+        type=_norm("members_norm"),
         default=MEMBERS_NORM,
         help=f"linked members per vanguard (default {MEMBERS_NORM})",
     )
     p.add_argument(
         "--households-norm",
-        type=_positive,
+        type=_norm("households_norm"),
         default=HOUSEHOLDS_NORM,
         help=f"linked households, N (default {HOUSEHOLDS_NORM})",
     )
     p.add_argument(
         "--overload-factor",
-        type=float,
+        type=_norm("overload_factor", float),
         default=OVERLOAD_FACTOR,
         help=f"overloaded above this multiple (default {OVERLOAD_FACTOR:g})",
     )
@@ -134,13 +154,13 @@ def register(sub: Any) -> None:
     _common(p, rows=("grids", "stars", "gaps"))
     p.add_argument(
         "--grid-norm",
-        type=_positive,
+        type=_norm("grid_norm"),
         default=GRID_HOUSEHOLDS_NORM,
         help=f"households per grid (default {GRID_HOUSEHOLDS_NORM})",
     )
     p.add_argument(
         "--tolerance",
-        type=float,
+        type=_norm("tolerance", float),
         default=GRID_SIZE_TOLERANCE,
         help=f"relative deviation still normal (default {GRID_SIZE_TOLERANCE:g})",
     )
@@ -161,7 +181,10 @@ def register(sub: Any) -> None:
     p = analyses.add_parser("plan", help="assign uncovered households to vanguards with spare capacity")
     _common(p, rows=("assignments", "grids"))
     p.add_argument(
-        "--households-norm", type=_positive, default=HOUSEHOLDS_NORM, help=f"N of 1+10+N (default {HOUSEHOLDS_NORM})"
+        "--households-norm",
+        type=_norm("households_norm"),
+        default=HOUSEHOLDS_NORM,
+        help=f"N of 1+10+N (default {HOUSEHOLDS_NORM})",
     )
     p.set_defaults(run=run_analysis)
 
