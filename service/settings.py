@@ -44,6 +44,12 @@ class Settings:
     max_page_size: int = 500
     demo_when_empty: bool = True
     log_level: str = "INFO"
+    neo4j_retry_s: float = 5.0
+    """How long the Neo4j driver retries a transaction that met a transient failure (its default is 30 s)."""
+    neo4j_connect_timeout_s: float = 3.0
+    """How long the Neo4j driver waits for a connection (to open one, or from the pool)."""
+    store_probe_s: float = 1.0
+    """How often the service pings a Neo4j store while it is up (four times as often while it is down)."""
 
     @property
     def tokens_configured(self) -> bool:
@@ -82,5 +88,8 @@ class Settings:
             max_page_size=int(e.get("CIVICMESH_MAX_PAGE_SIZE") or 500),
             demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
             log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
+            neo4j_retry_s=float(e.get("CIVICMESH_NEO4J_RETRY_S") or 5.0),
+            neo4j_connect_timeout_s=float(e.get("CIVICMESH_NEO4J_CONNECT_TIMEOUT_S") or 3.0),
+            store_probe_s=float(e.get("CIVICMESH_STORE_PROBE_S") or 1.0),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
