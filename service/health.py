@@ -49,9 +49,10 @@ async def _answers(store: GraphStore, timeout: float, *, mark: bool) -> bool:
     try:
         await asyncio.wait_for(store.ping(), timeout)
     except Exception as exc:
-        if mark:
+        if mark:  # the watch: it logs when the store goes down, not every failed ping
             store.availability.mark_down()
-        log.warning("the %s store did not answer a ping: %s: %s", store.name, type(exc).__name__, exc)
+        else:
+            log.warning("the %s store did not answer a ping: %s: %s", store.name, type(exc).__name__, exc)
         return False
     return True
 
@@ -86,10 +87,12 @@ def readyz(store: Callable[[], GraphStore | None]) -> Callable[[Request], Awaita
 
 class StoreWatch:
     """Pings a store in the background: every ``interval`` s while up, ``down_interval`` s
-    while down (``timeout`` s each), so that an outage is noticed without waiting for a request
-    and the end of one within about ``down_interval`` s."""
+    while down, so that an outage is noticed without waiting for a request and its end within
+    about ``down_interval`` s.  A server that went away refuses or resets connections at once;
+    ``timeout`` is for one that hangs, generous so that a busy server is not taken for a
+    dead one."""
 
-    def __init__(self, store: GraphStore, *, interval: float = 1.0, down_interval: float = 0.25, timeout: float = 1.0):
+    def __init__(self, store: GraphStore, *, interval: float = 1.0, down_interval: float = 0.25, timeout: float = 3.0):
         self.store = store
         self.interval = interval
         self.down_interval = down_interval

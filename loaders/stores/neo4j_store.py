@@ -144,7 +144,19 @@ class Neo4jStore:
             return
         # Notifications (e.g. "relationship type does not exist" on an empty database) are
         # noise for a service whose queries are fixed; turning them off also spares the server.
-        self._driver = AsyncGraphDatabase.driver(
+        self._driver = self._new_driver()
+        try:
+            await self._driver.verify_connectivity()
+            for statement in (*DDL, *cypher.AUDIT_DDL, *cypher.IMPORT_DDL):
+                await self._driver.execute_query(statement, database_=self.database)
+            await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
+        except BaseException:
+            await self._driver.close()
+            self._driver = None
+            raise
+
+    def _new_driver(self) -> AsyncDriver:
+        return AsyncGraphDatabase.driver(
             self.uri,
             auth=self._auth,
             notifications_min_severity=NotificationMinimumSeverity.OFF,
@@ -156,15 +168,6 @@ class Neo4jStore:
             connection_timeout=self._connect_timeout,
             connection_acquisition_timeout=self._acquisition_timeout,
         )
-        try:
-            await self._driver.verify_connectivity()
-            for statement in (*DDL, *cypher.AUDIT_DDL, *cypher.IMPORT_DDL):
-                await self._driver.execute_query(statement, database_=self.database)
-            await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
-        except BaseException:
-            await self._driver.close()
-            self._driver = None
-            raise
 
     async def close(self) -> None:
         if self._driver is not None:
@@ -179,13 +182,27 @@ class Neo4jStore:
 
     async def ping(self) -> None:
         """One auto-commit ``RETURN 1`` (not retried by the driver): marks the store up when it
-        answers, down when the server cannot be reached."""
+        answers, down when the server cannot be reached.
+
+        The first ping that answers after an outage does so on a new driver, which then
+        replaces the old one: the old one's pooled connections died with the server, and each
+        would cost a failed attempt and a retry pause (a second or two) to find out."""
+        down = not self.availability.up
+        driver = self._new_driver() if down else self.driver
         try:
-            async with self.driver.session(database=self.database, default_access_mode="READ") as session:
+            async with driver.session(database=self.database, default_access_mode="READ") as session:
                 await (await session.run(cypher.PING)).consume()
-        except _UNREACHABLE as exc:
-            self.availability.mark_down()
-            raise StoreUnavailable() from exc
+        except BaseException as exc:
+            if down:
+                await driver.close()
+            if isinstance(exc, _UNREACHABLE):
+                self.availability.mark_down()
+                raise StoreUnavailable() from exc
+            raise
+        if down:
+            old, self._driver = self._driver, driver
+            if old is not None:
+                await old.close()
         self.availability.mark_up()
 
     @_guarded(cancellable=True)
