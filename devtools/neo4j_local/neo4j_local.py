@@ -63,11 +63,11 @@ from typing import IO
 
 __all__ = [
     "NEO4J_VERSION",
-    "free_port",
     "READY_MARKER",
     "LocalNeo4j",
     "default_cache_dir",
     "ensure_engine",
+    "free_port",
     "start",
 ]
 

@@ -85,7 +85,9 @@ class Service:
     def get(self, path: str, timeout: float = 10.0) -> tuple[int, dict[str, str], Any]:
         return self._send(urllib.request.Request(self.url + path), timeout)
 
-    def graphql(self, query: str, variables: dict[str, Any] | None = None, timeout: float = 30.0) -> tuple[int, dict[str, str], Any]:
+    def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, timeout: float = 30.0
+    ) -> tuple[int, dict[str, str], Any]:
         body = json.dumps({"query": query, "variables": variables or {}}).encode()
         request = urllib.request.Request(
             self.url + "/graphql",
@@ -98,7 +100,11 @@ class Service:
     def _send(request: urllib.request.Request, timeout: float) -> tuple[int, dict[str, str], Any]:
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, {k.lower(): v for k, v in response.headers.items()}, json.loads(response.read() or b"null")
+                return (
+                    response.status,
+                    {k.lower(): v for k, v in response.headers.items()},
+                    json.loads(response.read() or b"null"),
+                )
         except urllib.error.HTTPError as exc:
             raw = exc.read()
             return exc.code, {k.lower(): v for k, v in exc.headers.items()}, json.loads(raw) if raw else None
