@@ -32,6 +32,7 @@ from service.graphql_http import GraphQLView
 from service.health import StoreGate, StoreWatch, healthz, readyz
 from service.http_limits import BodySizeLimit
 from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from service.priority import HeavyGate
 from service.request_log import RequestIdMiddleware, configure_logging
 from service.settings import Settings
 from service.stores import is_remote, make_store
@@ -128,6 +129,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(BodySizeLimit),
             Middleware(StoreGate, store=runtime.current_store, retry_after=settings.store_probe_s),
+            *([Middleware(HeavyGate, slots=settings.heavy_slots)] if settings.heavy_slots > 0 else []),
         ],
         lifespan=lifespan,
     )
