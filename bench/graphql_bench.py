@@ -9,8 +9,14 @@ Generates a synthetic city (``loaders.synthetic.generate``, the ``jiangyin`` pre
 * requests/s and p99 of a small ``node(id)`` query at concurrency 32, against a real
   uvicorn on 127.0.0.1 (a child process; ``--in-process`` measures over ASGI instead).
 
+Each figure is printed twice: unscoped (an ADMIN token) and as a GRID_WORKER token bound to
+the community's biggest grid, whose reads the store filters by scope.  The nested query is
+also run from that grid (the same data for both tokens), and node(id) asks for the grid's
+households (the same answers for both).
+
 Figures are printed, never asserted.  Targets: round trips <= depth + 1; nested p50 <= 250 ms
-(embedded), <= 400 ms (Neo4j); small query >= 500 req/s.
+(embedded), <= 400 ms (Neo4j); small query >= 500 req/s; scoped within 1.2x of the unscoped
+latency and at least 90% of its requests/s.
 
     python bench/graphql_bench.py --store embedded
     python bench/graphql_bench.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import hashlib
 import json
 import os
 import socket
@@ -68,7 +75,25 @@ query Community($id: ID!) {
 NESTED_DEPTH = 3
 """Relationship hops of NESTED: grids, buildings, households."""
 
+NESTED_GRID = """
+query Grid($id: ID!) {
+  node(id: $id) {
+    ... on Grid {
+      name
+      buildings(first: 100) {
+        nodes { id name households(first: 100) { nodes { id name size } } }
+      }
+    }
+  }
+}
+"""
+"""The part of NESTED one grid worker sees in full: the same data scoped or not."""
+
 SMALL = "query One($id: ID!) { node(id: $id) { id ... on Household { name size } } }"
+
+TOKENS = {"admin": "ADMIN", "grid": "GRID_WORKER"}
+"""Bench tokens: the unscoped figures run as an ADMIN token, the scoped ones as a GRID_WORKER
+token bound to a grid of the community (so both pass through the same token check)."""
 
 
 # --- the graph ------------------------------------------------------------------------
@@ -100,31 +125,71 @@ async def pick_community(store: GraphStore, nodes: Sequence[Node], want_grids: i
 
 
 # --- measurements ---------------------------------------------------------------------
+def biggest_grid(rels: Sequence[Relationship], community: str) -> str:
+    """The grid of ``community`` with the most households (the bench's GRID_WORKER scope)."""
+    parent = {r.start: r.end for r in rels if r.type == "PART_OF"}
+    grids = [child for child, p in parent.items() if p == community]
+    counts = {g: 0 for g in grids}
+    for child, p in parent.items():
+        grid = parent.get(p)
+        if grid in counts and child not in counts:
+            counts[grid] += 1
+    return max(sorted(counts), key=lambda g: counts[g])
+
+
+def households_of(rels: Sequence[Relationship], grid: str) -> list[str]:
+    parent = {r.start: r.end for r in rels if r.type == "PART_OF"}
+    buildings = {child for child, p in parent.items() if p == grid}
+    return sorted(child for child, p in parent.items() if p in buildings)
+
+
+def write_access_file(folder: Path, grid: str) -> str:
+    """An access file granting the bench's two tokens (see TOKENS)."""
+    entries = []
+    for token, role in TOKENS.items():
+        entry: dict[str, Any] = {"sha256": hashlib.sha256(token.encode()).hexdigest(), "name": token, "role": role}
+        if role != "ADMIN":
+            entry["scope"] = grid
+        entries.append(entry)
+    path = folder / "access.json"
+    path.write_text(json.dumps({"tokens": entries}), encoding="utf-8")
+    return str(path)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def nested_figures(app: Any, counting: CountingStore, community: str, runs: int) -> None:
-    variables = {"id": to_global_id("Community", community)}
+async def nested_figures(
+    app: Any, counting: CountingStore, area: str, runs: int, token: str = "admin", label: str = "Community"
+) -> None:
+    variables = {"id": to_global_id(label, area)}
+    query = NESTED if label == "Community" else NESTED_GRID
+    headers = {"authorization": f"Bearer {token}"}
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client:
         counting.reset()
-        first = await client.post("/graphql", json={"query": NESTED, "variables": variables})
+        first = await client.post("/graphql", json={"query": query, "variables": variables})
         body = first.json()
         if first.status_code != 200 or body.get("errors"):
             raise SystemExit(f"nested query failed: {first.status_code} {first.text[:500]}")
         trips = dict(counting.calls)
-        grids = body["data"]["node"]["grids"]["nodes"]
+        node = body["data"]["node"]
+        grids = node["grids"]["nodes"] if label == "Community" else [node]
         buildings = sum(len(g["buildings"]["nodes"]) for g in grids)
         households = sum(len(b["households"]["nodes"]) for g in grids for b in g["buildings"]["nodes"])
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            r = await client.post("/graphql", json={"query": NESTED, "variables": variables})
+            r = await client.post("/graphql", json={"query": query, "variables": variables})
             times.append((time.perf_counter() - started) * 1000)
             assert r.status_code == 200
-    print(f"nested query: community {community}: {len(grids)} grids, {buildings} buildings, {households} households")
+    who = "unscoped (ADMIN token)" if token == "admin" else "as a GRID_WORKER token"
+    print(
+        f"nested query from {label.lower()} {area}, {who}: {len(grids)} grids, {buildings} buildings, "
+        f"{households} households"
+    )
     print(
         f"  round trips: {sum(trips.values())} ({', '.join(f'{k} {v}' for k, v in sorted(trips.items()))}); "
         f"depth {NESTED_DEPTH}, target <= {NESTED_DEPTH + 1}"
@@ -143,12 +208,13 @@ class _Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+    async def post(self, path: str, body: bytes, token: str = "admin") -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {token}\r\n"
             f"Accept: application/graphql-response+json\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         self.writer.write(head.encode() + body)
@@ -219,11 +285,14 @@ async def wait_ready(url: str, timeout: float = 120.0) -> None:
     raise SystemExit(f"the server at {url} did not become ready")
 
 
-async def small_figures_uvicorn(store_setting: str, ids: Sequence[str], concurrency: int, seconds: float) -> None:
+async def small_figures_uvicorn(
+    store_setting: str, access_file: str, ids: Sequence[str], concurrency: int, seconds: float
+) -> None:
     port = free_port()
     env = {
         **os.environ,
         "CIVICMESH_STORE": store_setting,
+        "CIVICMESH_ACCESS_FILE": access_file,
         "CIVICMESH_DEMO_WHEN_EMPTY": "0",
         "CIVICMESH_LOG_LEVEL": "WARNING",
     }
@@ -238,12 +307,15 @@ async def small_figures_uvicorn(store_setting: str, ids: Sequence[str], concurre
         await wait_ready(url)
         connections = [_Connection("127.0.0.1", port) for _ in range(concurrency)]
 
-        async def post(k: int, body: bytes) -> tuple[int, bytes]:
-            return await connections[k].post("/graphql", body)
-
         print(f"small node(id) query, uvicorn on 127.0.0.1:{port} (one worker process, HTTP/1.1 keep-alive):")
         try:
-            await load_test(post, ids, concurrency, seconds)
+            for token in TOKENS:
+
+                async def post(k: int, body: bytes, token: str = token) -> tuple[int, bytes]:
+                    return await connections[k].post("/graphql", body, token)
+
+                print(f"  {'unscoped (ADMIN token)' if token == 'admin' else 'as a GRID_WORKER token'}:")
+                await load_test(post, ids, concurrency, seconds)
         finally:
             for c in connections:
                 c.close()
@@ -256,15 +328,21 @@ async def small_figures_uvicorn(store_setting: str, ids: Sequence[str], concurre
 
 
 async def small_figures_asgi(app: Any, ids: Sequence[str], concurrency: int, seconds: float) -> None:
-    headers = {"content-type": "application/json", "accept": "application/graphql-response+json"}
+    print("small node(id) query, in-process ASGI (client and server share one core):")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+        for token in TOKENS:
+            headers = {
+                "content-type": "application/json",
+                "accept": "application/graphql-response+json",
+                "authorization": f"Bearer {token}",
+            }
 
-        async def post(k: int, body: bytes) -> tuple[int, bytes]:
-            r = await client.post("/graphql", content=body, headers=headers)
-            return r.status_code, r.content
+            async def post(k: int, body: bytes, headers: dict[str, str] = headers) -> tuple[int, bytes]:
+                r = await client.post("/graphql", content=body, headers=headers)
+                return r.status_code, r.content
 
-        print("small node(id) query, in-process ASGI (client and server share one core):")
-        await load_test(post, ids, concurrency, seconds)
+            print(f"  {'unscoped (ADMIN token)' if token == 'admin' else 'as a GRID_WORKER token'}:")
+            await load_test(post, ids, concurrency, seconds)
 
 
 def serve(port: int) -> None:
@@ -302,8 +380,10 @@ async def main(args: argparse.Namespace) -> None:
         await store.clear()
         await load(store, nodes, rels)
         community = await pick_community(store, nodes)
+        grid = biggest_grid(rels, community)
+        access_file = write_access_file(Path(tmp.name), grid)
         counting = CountingStore(store)
-        settings = Settings(store=store_setting, demo_when_empty=False, log_level="WARNING")
+        settings = Settings(store=store_setting, demo_when_empty=False, log_level="WARNING", access_file=access_file)
         app = create_app(settings, store=counting)
         print(f"store {store.name}, graph {args.preset}")
         # This process holds the generated city (millions of objects) besides the service; a
@@ -312,13 +392,17 @@ async def main(args: argparse.Namespace) -> None:
         gc.collect()
         gc.freeze()
         await nested_figures(app, counting, community, args.runs)
-        household_ids = [to_global_id("Household", n.id) for n in nodes if n.label == "Household"][:5000]
+        await nested_figures(app, counting, community, args.runs, token="grid")
+        await nested_figures(app, counting, grid, args.runs, label="Grid")
+        await nested_figures(app, counting, grid, args.runs, token="grid", label="Grid")
+        # node(id) of the grid's households: the same answers for both tokens
+        household_ids = [to_global_id("Household", h) for h in households_of(rels, grid)]
         if args.in_process:
             await small_figures_asgi(app, household_ids, args.concurrency, args.seconds)
         else:
             if args.store == "embedded":
                 await store.close()  # the server process opens the same SQLite file
-            await small_figures_uvicorn(store_setting, household_ids, args.concurrency, args.seconds)
+            await small_figures_uvicorn(store_setting, access_file, household_ids, args.concurrency, args.seconds)
     finally:
         await store.close()
         tmp.cleanup()

@@ -203,7 +203,7 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
             "户",
             {
                 "name": _NAME,
-                "address": Prop(zh="地址"),
+                "address": Prop(pii=True, zh="地址"),
                 "size": Prop(type="int", minimum=1, zh="人数"),
                 "tags": Prop(type="string[]", enum=HouseholdTag, zh="标签"),
                 "head_name": Prop(pii=True, zh="户主姓名"),
@@ -227,8 +227,8 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "name": Prop(required=True, pii=True, zh="姓名"),
                 "kind": Prop(required=True, enum=MemberKind, zh="类别"),
                 "vanguard": Prop(type="bool", zh="先锋党员"),
-                "gender": Prop(enum=Gender, zh="性别"),
-                "birth_year": Prop(type="int", minimum=1900, zh="出生年份"),
+                "gender": Prop(enum=Gender, pii=True, zh="性别"),
+                "birth_year": Prop(type="int", minimum=1900, pii=True, zh="出生年份"),
                 "phone": Prop(check="mobile", pii=True, zh="联系电话"),
                 "id_number": Prop(check="resident_id", pii=True, zh="身份证号"),
             },
@@ -328,6 +328,17 @@ the area it governs, a station through its building).  Labels missing here are n
 PII_FIELDS: Final[dict[Label, frozenset[str]]] = {
     label: frozenset(name for name, p in spec.props.items() if p.pii) for label, spec in NODE_SPECS.items()
 }
+"""Personal properties (PIPL): names, phones, ID numbers, a household's address (below its
+building's, which is public), a member's birth year and gender.  Masked or withheld unless
+the viewer may see them (``graph_schema.privacy``); left out of the analytics projection."""
+
+VULNERABLE_TAGS: Final[frozenset[HouseholdTag]] = frozenset(
+    {HouseholdTag.LOW_INCOME, HouseholdTag.DISABILITY, HouseholdTag.ELDERLY_ALONE, HouseholdTag.KEY_GROUP}
+)
+"""Household tags that are personal information: shown only where personal information is
+(``graph_schema.privacy.public_tags``).  The projection keeps them: analytics need them
+(a plan serves vulnerable households first), and what an analysis prints goes through the
+same masking."""
 
 
 _KEY_PROPS: Final[dict[str, tuple[str, ...]]] = {t.value: spec.key for t, spec in REL_SPECS.items() if spec.key}

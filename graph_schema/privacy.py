@@ -1,11 +1,19 @@
-"""Masking of personal information (PIPL): one place, so a role model can grow around it."""
+"""Masking of personal information (PIPL): the one place that decides how a personal value is
+shown to a viewer who may not see it.
+
+Names keep their first and last character, mobile numbers their first 3 and last 4 digits,
+resident IDs their region and last 4 characters; every other personal property (a
+household's address, a member's birth year and gender) is withheld (null).  Household tags
+lose the vulnerable ones (``graph_schema.VULNERABLE_TAGS``).  The API (``resolvers.privacy``),
+the exports and what analyses print all mask through here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from graph_schema.contract import NODE_SPECS, PII_FIELDS, Label
+from graph_schema.contract import NODE_SPECS, PII_FIELDS, VULNERABLE_TAGS, Label
 
 
 def mask_mobile(value: str) -> str:
@@ -48,22 +56,51 @@ def mask_id_number(value: str) -> str:
 
 
 _MASKERS = {"mobile": mask_mobile, "resident_id": mask_id_number}
+_NAMES = frozenset({"name", "head_name"})
+_VULNERABLE = frozenset(tag.value for tag in VULNERABLE_TAGS)
+
+
+def public_tags(tags: Any) -> Any:
+    """Household tags without the vulnerable ones.
+
+    >>> public_tags(["FLOATING", "LOW_INCOME", "ELDERLY_ALONE"])
+    ['FLOATING']
+    """
+    if not isinstance(tags, list):
+        return tags
+    return [t for t in tags if t not in _VULNERABLE]
 
 
 def mask_value(label: str, field: str, value: Any) -> Any:
-    """Mask ``value`` of ``label.field`` when it is personal information, else return it."""
+    """Mask ``value`` of ``label.field`` when it is personal information, else return it.
+
+    >>> mask_value("Household", "phone", "13812341234")
+    '138****1234'
+    >>> mask_value("Household", "address", "东门路1号3单元402室") is None
+    True
+    >>> mask_value("Household", "tags", ["DISABILITY", "FLOATING"])
+    ['FLOATING']
+    >>> mask_value("Building", "address", "东门路1号")
+    '东门路1号'
+    """
     try:
         lab = Label(label)
     except ValueError:
         return value
-    if field not in PII_FIELDS[lab] or not isinstance(value, str):
+    if lab is Label.HOUSEHOLD and field == "tags":
+        return public_tags(value)
+    if field not in PII_FIELDS[lab]:
         return value
     check = NODE_SPECS[lab].props[field].check
-    return _MASKERS.get(check or "", mask_name)(value)
+    if check in _MASKERS and isinstance(value, str):
+        return _MASKERS[check](value)
+    if field in _NAMES and isinstance(value, str):
+        return mask_name(value)
+    return None
 
 
 def masked(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``properties`` with every PII field of ``label`` masked."""
+    """A copy of ``properties`` with every personal value of ``label`` masked (withheld ones null)."""
     return {k: mask_value(label, k, v) for k, v in properties.items()}
 
 
@@ -71,8 +108,22 @@ _PII_BY_NAME: dict[str, frozenset[str]] = {label.value: fields for label, fields
 
 
 def without_pii(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``properties`` without the PII fields of ``label``."""
+    """A copy of ``properties`` without the PII fields of ``label`` (what the analytics
+    projection keeps: vulnerable tags stay, analyses need them)."""
     pii = _PII_BY_NAME.get(label)
     if not pii:
         return dict(properties)
     return {k: v for k, v in properties.items() if k not in pii}
+
+
+def public_properties(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``properties`` with nothing personal: no PII fields, no vulnerable tags
+    (what leaves the service without personal information: exports, reports).
+
+    >>> public_properties("Household", {"name": "101室", "tags": ["LOW_INCOME"], "phone": "13812341234"})
+    {'name': '101室', 'tags': []}
+    """
+    out = without_pii(label, properties)
+    if label == Label.HOUSEHOLD.value and "tags" in out:
+        out["tags"] = public_tags(out["tags"])
+    return out

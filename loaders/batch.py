@@ -8,6 +8,12 @@ one store round trip per layer, whatever the number of results.
 Loaders are keyed by what they ask (relationship type, direction, labels, limit), so that
 two fields asking different questions never share a batch.  Results are cached for the
 request; a mutation calls :meth:`Loaders.clear` after it writes.
+
+The loaders carry the request's :class:`loaders.scope.Scope` (resolved once, from the
+viewer's role and bound node, through :func:`loaders.scope.scope_cache`): every read passes
+it to the store, which filters inside its own query, and every node read is shown through
+:meth:`Scope.present` (a name-only node keeps only its name).  Resolvers read through the
+loaders only, so no read path can forget the scope.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from graph_schema import Node
+from graph_schema.roles import Role
 from loaders.projection_cache import projection_cache
-from loaders.store import Direction, Edge, GraphStore
+from loaders.scope import Scope, scope_cache
+from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page
 
 NeighbourKey = tuple[str, Direction, tuple[str, ...] | None, int | None]
 CountKey = tuple[str, Direction, tuple[str, ...] | None]
@@ -32,10 +40,62 @@ def _labels(labels: Sequence[str] | None) -> tuple[str, ...] | None:
 class Loaders:
     """The DataLoaders of one request, over one store."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, role: Role = Role.ADMIN, scope_id: str | None = None) -> None:
         self.store = store
+        self.role = role
+        self.scope_id = scope_id
+        self._scope: tuple[Scope | None] | None = None
         self.nodes: DataLoader[str, Node | None] = DataLoader(load_fn=self._load_nodes)
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
+
+    # --- the scope -------------------------------------------------------------------
+    async def scope(self) -> Scope | None:
+        """The request's scope (None: the whole city), resolved on first use."""
+        if self._scope is None:
+            if self.role is Role.ADMIN:
+                self._scope = (None,)
+            else:
+                self._scope = (await scope_cache(self.store).get(self.role, self.scope_id),)
+        return self._scope[0]
+
+    @staticmethod
+    def _shown(scope: Scope | None, nodes: list[Node]) -> list[Node]:
+        return nodes if scope is None or not scope.name_only else [scope.present(n) for n in nodes]
+
+    @staticmethod
+    def _shown_edges(scope: Scope | None, edges: list[Edge]) -> list[Edge]:
+        if scope is None or not scope.name_only:
+            return edges
+        return [e if e.node.id not in scope.name_only else Edge(e.relationship, scope.present(e.node)) for e in edges]
+
+    # --- listings (not batched: one call per root field) -------------------------------
+    async def list_nodes(
+        self,
+        label: str,
+        *,
+        filter: NodeFilter | None,
+        order: Order,
+        first: int,
+        after: str | None,
+        backward: bool,
+    ) -> Page:
+        """A page of the nodes of ``label`` in scope (``GraphStore.list_nodes``)."""
+        scope = await self.scope()
+        page = await self.store.list_nodes(
+            label, filter=filter, order=order, first=first, after=after, backward=backward, scope=scope
+        )
+        if scope is None or not scope.name_only:
+            return page
+        return Page(nodes=self._shown(scope, page.nodes), cursors=page.cursors, has_more=page.has_more)
+
+    async def count_nodes(self, label: str, filter: NodeFilter | None) -> int:
+        """How many nodes of ``label`` in scope match ``filter``."""
+        return await self.store.count_nodes(label, filter=filter, scope=await self.scope())
+
+    async def search(self, text: str, labels: Sequence[str] | None, limit: int) -> list[Node]:
+        """Nodes in scope whose name contains ``text`` (``GraphStore.search``)."""
+        scope = await self.scope()
+        return self._shown(scope, await self.store.search(text, labels=labels, limit=limit, scope=scope))
 
     # --- the loaders -----------------------------------------------------------------
     def neighbours(
@@ -70,7 +130,9 @@ class Loaders:
         if loader is None:
 
             async def load(ids: list[str]) -> list[list[Node]]:
-                return await self.store.ancestors(ids, rel_type, max_depth=max_depth)
+                scope = await self.scope()
+                found = await self.store.ancestors(ids, rel_type, max_depth=max_depth, scope=scope)
+                return [self._shown(scope, chain) for chain in found]
 
             loader = DataLoader(load_fn=load)
             self._loaders[cache_key] = loader
@@ -87,28 +149,40 @@ class Loaders:
         if loader is None:
 
             async def load(ids: list[str]) -> list[list[tuple[Node, int]]]:
-                return await self.store.descendants(ids, rel_type, max_depth=max_depth, labels=wanted)
+                scope = await self.scope()
+                found = await self.store.descendants(ids, rel_type, max_depth=max_depth, labels=wanted, scope=scope)
+                if scope is None or not scope.name_only:
+                    return found
+                return [[(scope.present(n), d) for n, d in level] for level in found]
 
             loader = DataLoader(load_fn=load)
             self._loaders[cache_key] = loader
         return loader
 
     def clear(self) -> None:
-        """Forget every cached answer (after a write in the same request), and the kept projection."""
+        """Forget every cached answer (after a write in the same request), the kept projection
+        and the resolved scope (the write may have changed it)."""
         projection_cache(self.store).invalidate()
+        self._scope = None
         self.nodes.clear_all()
         for loader in self._loaders.values():
             loader.clear_all()
 
     # --- batch functions -------------------------------------------------------------
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
-        return await self.store.get_nodes(ids)
+        scope = await self.scope()
+        found = await self.store.get_nodes(ids, scope=scope)
+        if scope is None or not scope.name_only:
+            return found
+        return [None if n is None else scope.present(n) for n in found]
 
     def _neighbours_fn(self, key: NeighbourKey) -> Any:
         rel_type, direction, labels, limit = key
 
         async def load(ids: list[str]) -> list[list[Edge]]:
-            return await self.store.neighbours(ids, rel_type, direction, labels=labels, limit=limit)
+            scope = await self.scope()
+            found = await self.store.neighbours(ids, rel_type, direction, labels=labels, limit=limit, scope=scope)
+            return [self._shown_edges(scope, edges) for edges in found]
 
         return load
 
@@ -116,7 +190,7 @@ class Loaders:
         rel_type, direction, labels = key
 
         async def load(ids: list[str]) -> list[int]:
-            return await self.store.count_neighbours(ids, rel_type, direction, labels=labels)
+            return await self.store.count_neighbours(ids, rel_type, direction, labels=labels, scope=await self.scope())
 
         return load
 

@@ -5,7 +5,13 @@ SQLite on disk, the default) and :class:`loaders.stores.neo4j_store.Neo4jStore` 
 Bolt).  The contract suite in ``tests/contract`` runs against both.
 
 Reads take many ids and answer in the same order, so one call serves a whole GraphQL
-layer.  Writes are :class:`graph_schema.WriteBatch` es: validated against the contract and
+layer.  Every read takes the request's ``scope`` (:class:`loaders.scope.Scope`; None: the
+whole city) and applies it inside its own query: a node outside the scope is never returned,
+counted or found, as if it did not exist.  The ids a read starts from
+(``neighbours``, ``ancestors``, ...) are taken as given: callers start from nodes an earlier
+scoped read returned.
+
+Writes are :class:`graph_schema.WriteBatch` es: validated against the contract and
 what already exists, then applied whole, or refused whole with a
 :class:`graph_schema.ValidationError`.
 """
@@ -25,6 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 import networkx as nx
 
 from graph_schema import Node, Relationship, RelRef, WriteBatch
+from loaders.scope import Scope
 
 
 class Direction(StrEnum):
@@ -310,6 +317,12 @@ class GraphStore(Protocol):
     availability: Availability
     """Whether the store is known to be reachable (the embedded store always is)."""
 
+    @property
+    def generation(self) -> int:
+        """Grows with every write, delete or clear made through this store object (caches of
+        what was read, such as resolved scopes, are keyed by it)."""
+        ...
+
     async def open(self) -> None:
         """Connect or load, and make the schema (constraints, indexes) exist."""
 
@@ -320,8 +333,9 @@ class GraphStore(Protocol):
         marked down: a ping that succeeds marks it up, one that fails marks it down."""
 
     # --- reads -----------------------------------------------------------------------
-    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
-        """The nodes with these ids, in order; None for an id that does not exist."""
+    async def get_nodes(self, ids: Sequence[str], *, scope: Scope | None = None) -> list[Node | None]:
+        """The nodes with these ids, in order; None for an id that does not exist (or lies
+        outside ``scope``)."""
 
     async def neighbours(
         self,
@@ -331,13 +345,20 @@ class GraphStore(Protocol):
         *,
         labels: Sequence[str] | None = None,
         limit: int | None = None,
+        scope: Scope | None = None,
     ) -> list[list[Edge]]:
         """For each id, its relationships of ``rel_type`` in ``direction`` with the node at
         the other end (optionally only of ``labels``), ordered by that node's id; at most
-        ``limit`` per id."""
+        ``limit`` per id.  Only relationships whose other node lies in ``scope``."""
 
     async def count_neighbours(
-        self, ids: Sequence[str], rel_type: str, direction: Direction, *, labels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        direction: Direction,
+        *,
+        labels: Sequence[str] | None = None,
+        scope: Scope | None = None,
     ) -> list[int]:
         """For each id, how many relationships ``neighbours`` would return without limit."""
 
@@ -350,24 +371,36 @@ class GraphStore(Protocol):
         first: int = 50,
         after: str | None = None,
         backward: bool = False,
+        scope: Scope | None = None,
     ) -> Page:
-        """A page of nodes of ``label``.  With ``backward`` the page ends just before the
+        """A page of nodes of ``label`` (of those in ``scope``).  With ``backward`` the page ends just before the
         cursor ``after`` (Relay ``last``/``before``), still in ascending display order."""
 
-    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None) -> int: ...
+    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
+        """How many nodes ``list_nodes`` would page through."""
 
-    async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
-        """Nodes whose name contains ``text`` (case-insensitive), shortest names first."""
+    async def search(
+        self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20, scope: Scope | None = None
+    ) -> list[Node]:
+        """Nodes (in ``scope``) whose name contains ``text`` (case-insensitive), shortest names first."""
 
-    async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
+    async def ancestors(
+        self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10, scope: Scope | None = None
+    ) -> list[list[Node]]:
         """For each id, the chain of nodes reached by following single-parent ``rel_type``
-        (PART_OF or REPORTS_TO) upwards, nearest first."""
+        (PART_OF or REPORTS_TO) upwards, nearest first; only those in ``scope``."""
 
     async def descendants(
-        self, ids: Sequence[str], rel_type: str, *, max_depth: int, labels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        *,
+        max_depth: int,
+        labels: Sequence[str] | None = None,
+        scope: Scope | None = None,
     ) -> list[list[tuple[Node, int]]]:
         """For each id, the nodes reaching it through ``rel_type`` within ``max_depth`` hops,
-        with their depth, breadth-first."""
+        with their depth, breadth-first; only those in ``scope`` (walked through or not)."""
 
     def scan_nodes(self, labels: Sequence[str] | None = None, *, batch_size: int = 10_000) -> AsyncIterator[list[Node]]:
         """Every node (of ``labels``), with all properties, in batches, ordered by id."""

@@ -274,26 +274,33 @@ class Building(Area):
 
 @node_type(Label.HOUSEHOLD)
 @strawberry.type(
-    description="A household (户), part of one building. headName, phone and headIdNumber are personal "
-    "information, masked unless the viewer may see personal information."
+    description="A household (户), part of one building. headName, phone, headIdNumber, address and the vulnerable "
+    "tags are personal information: masked or withheld unless the viewer may see personal information."
 )
 class Household(Node):
     name: str = strawberry.field(description=prop(Label.HOUSEHOLD, "name"))
-    address: str | None = strawberry.field(description=prop(Label.HOUSEHOLD, "address"))
     size: int | None = strawberry.field(description=prop(Label.HOUSEHOLD, "size"))
-    tags: list[HouseholdTag] = strawberry.field(description=prop(Label.HOUSEHOLD, "tags"))
 
     @classmethod
     def from_record(cls, record: Record) -> Household:
         p = record.properties
-        return cls(
-            id=global_id(record),
-            record=record,
-            name=record.name,
-            address=p.get("address"),
-            size=p.get("size"),
-            tags=p.get("tags") or [],
-        )
+        return cls(id=global_id(record), record=record, name=record.name, size=p.get("size"))
+
+    @strawberry.field(
+        description="The household's own address, below its building's (personal information: null unless PII is "
+        "revealed; the building's address is public)."
+    )
+    def address(self, info: Info) -> str | None:
+        value = info.context.viewer.reveal(self.record, "address")
+        return value if isinstance(value, str) else None
+
+    @strawberry.field(
+        description="Tags. LOW_INCOME, DISABILITY, ELDERLY_ALONE and KEY_GROUP are personal information: left out "
+        "unless PII is revealed."
+    )
+    def tags(self, info: Info) -> list[HouseholdTag]:
+        value = info.context.viewer.reveal(self.record, "tags")
+        return [HouseholdTag(t) for t in value] if isinstance(value, list) else []
 
     @strawberry.field(description=prop(Label.HOUSEHOLD, "head_name"))
     def head_name(self, info: Info) -> str | None:

@@ -165,9 +165,7 @@ class AuditedMutation(FieldExtension):
         self.operation = field.graphql_name or camel(field.python_name)
         self.arguments = {a.python_name: a.type for a in field.arguments}
 
-    async def resolve_async(
-        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
-    ) -> Any:
+    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any) -> Any:
         targets: list[str] = []
         names: list[str] = []
         for name, value in kwargs.items():
@@ -252,9 +250,7 @@ class DisclosureAudit(SchemaExtension):
         if not errors or self.execution_context.operation_type.value == "mutation":
             return  # mutations are recorded field by field (AuditedMutation)
         paths = [
-            ".".join(str(p) for p in e.path)
-            for e in errors
-            if e.path and (e.extensions or {}).get("code") == FORBIDDEN
+            ".".join(str(p) for p in e.path) for e in errors if e.path and (e.extensions or {}).get("code") == FORBIDDEN
         ]
         if paths:
             await record(

@@ -248,8 +248,8 @@ async def list_connection(
     win = window(ctx.config, first, after, last, before)
     _check_cursor(win.after, "after")
     _check_cursor(win.before, "before")
-    store = ctx.store
-    page = await store.list_nodes(
+    loaders = ctx.loaders
+    page = await loaders.list_nodes(
         label,
         filter=flt,
         order=order,
@@ -270,7 +270,7 @@ async def list_connection(
     )
 
     async def count() -> int:
-        return await store.count_nodes(label, filter=flt)
+        return await loaders.count_nodes(label, flt)
 
     return Connection(edges=edges, page_info=info_, count=count)
 

@@ -51,11 +51,12 @@ class RequestContext:
         viewer: Viewer | None = None,
         request_id: str | None = None,
     ) -> RequestContext:
+        who = viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii).for_request()
         return cls(
             store=store,
             config=config,
-            loaders=Loaders(store),
-            viewer=viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii).for_request(),
+            loaders=Loaders(store, who.role, who.scope),
+            viewer=who,
             request=request,
             response=response,
             request_id=request_id,

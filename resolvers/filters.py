@@ -8,7 +8,7 @@ from typing import Annotated, Any, cast
 
 import strawberry
 
-from graph_schema import AREA_LABELS, Label
+from graph_schema import AREA_LABELS, VULNERABLE_TAGS, Label
 from loaders.store import NodeFilter, Order
 from resolvers.context import Info
 from resolvers.enums import (
@@ -84,7 +84,10 @@ class BuildingFilter:
 class HouseholdFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
-    tag: HouseholdTag | None = strawberry.field(default=None, description="Households tagged with this tag.")
+    tag: HouseholdTag | None = strawberry.field(
+        default=None,
+        description="Households tagged with this tag (vulnerable tags only where PII is revealed).",
+    )
 
 
 @strawberry.input(description="Conditions on party organizations (党组织).")
@@ -129,6 +132,7 @@ class AllianceMemberFilter:
     resource: ResourceKind | None = strawberry.field(default=None, description="Units that bring this resource.")
 
 
+_VULNERABLE = frozenset(tag.value for tag in VULNERABLE_TAGS)
 _EQUALS = {"kind", "level", "star", "vanguard", "tag", "resource"}
 _PROPERTY = {"tag": "tags", "resource": "resources"}
 _LIST_KIND = {Label.GRID: "kinds"}
@@ -146,6 +150,8 @@ def node_filter(info: Info, label: Label, flt: Any | None) -> NodeFilter | None:
         value = getattr(flt, attr, None)
         if value is None:
             continue
+        if attr == "tag" and value.value in _VULNERABLE and not info.context.viewer.sees_pii:
+            raise ClientError(f"the tag {value.value} is personal information: filtering on it is not allowed", "PII")
         prop = _PROPERTY.get(attr, attr)
         if attr == "kind":
             prop = _LIST_KIND.get(label, "kind")

@@ -90,5 +90,5 @@ class LookupQuery:
         searchable = [lab.value for lab in chosen if lab not in hidden]
         if not text.strip():
             return []
-        found = await ctx.store.search(text.strip(), labels=searchable, limit=first)
+        found = await ctx.loaders.search(text.strip(), searchable, first)
         return [as_node(r) for r in found]

@@ -177,26 +177,27 @@ class PartyOrganization(Node):
 
 @node_type(Label.PARTY_MEMBER)
 @strawberry.type(
-    description="A party member (党员). name, phone and idNumber are personal information, masked unless the "
-    "viewer may see personal information; party membership itself is sensitive."
+    description="A party member (党员). name, phone, idNumber, gender and birthYear are personal information: "
+    "masked or withheld unless the viewer may see personal information; party membership itself is sensitive."
 )
 class PartyMember(Node):
     kind: MemberKind = strawberry.field(description=prop(Label.PARTY_MEMBER, "kind"))
     vanguard: bool = strawberry.field(description=prop(Label.PARTY_MEMBER, "vanguard"))
-    gender: Gender | None = strawberry.field(description=prop(Label.PARTY_MEMBER, "gender"))
-    birth_year: int | None = strawberry.field(description=prop(Label.PARTY_MEMBER, "birth_year"))
 
     @classmethod
     def from_record(cls, record: Record) -> PartyMember:
         p = record.properties
-        return cls(
-            id=global_id(record),
-            record=record,
-            kind=p["kind"],
-            vanguard=bool(p.get("vanguard")),
-            gender=p.get("gender"),
-            birth_year=p.get("birth_year"),
-        )
+        return cls(id=global_id(record), record=record, kind=p["kind"], vanguard=bool(p.get("vanguard")))
+
+    @strawberry.field(description="Gender (personal information: null unless PII is revealed).")
+    def gender(self, info: Info) -> Gender | None:
+        value = info.context.viewer.reveal(self.record, "gender")
+        return Gender(value) if isinstance(value, str) else None
+
+    @strawberry.field(description="Year of birth (personal information: null unless PII is revealed).")
+    def birth_year(self, info: Info) -> int | None:
+        value = info.context.viewer.reveal(self.record, "birth_year")
+        return value if isinstance(value, int) else None
 
     @strawberry.field(description=prop(Label.PARTY_MEMBER, "name"))
     def name(self, info: Info) -> str:

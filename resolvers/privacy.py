@@ -1,10 +1,12 @@
 """Who sees what: the one place where the API decides to mask personal information.
 
-Every GraphQL type that shows a PII property (household ``headName``, ``phone``,
-``headIdNumber``; member ``name``, ``phone``, ``idNumber``) asks :meth:`Viewer.reveal`.
-The service makes the viewer from the request (``service.access``: a bearer token's grant, or
-``Settings.reveal_pii`` without one).  Scoping by area (grid worker, community, city) grows
-here, by giving the viewer an area and deciding per record.
+Every GraphQL type that shows a personal property (household ``headName``, ``phone``,
+``headIdNumber``, ``address``, ``tags``; member ``name``, ``phone``, ``idNumber``,
+``gender``, ``birthYear``) asks :meth:`Viewer.reveal`, which masks through
+:mod:`graph_schema.privacy`.  The service makes the viewer from the request
+(``service.access``: a bearer token's grant, or ``Settings.reveal_pii`` without one).  What a
+viewer may read at all is its scope (:mod:`loaders.scope`, applied by the stores); what it
+may write, :mod:`resolvers.permissions`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 from graph_schema import PII_FIELDS, Label, Node
 from graph_schema.privacy import mask_value
 from graph_schema.roles import Role
+
+NEVER_REVEALED: frozenset[Role] = frozenset({Role.ANALYST, Role.ALLIANCE_UNIT})
+"""Roles that never see personal information unmasked, whatever their grant says."""
 
 
 @dataclass(slots=True)
@@ -51,12 +56,18 @@ class Viewer:
         """This viewer with a fresh :class:`Disclosures` collector, for one request."""
         return replace(self, disclosures=Disclosures())
 
+    @property
+    def sees_pii(self) -> bool:
+        """Whether personal information is shown to this viewer unmasked: granted
+        ``reveal_pii``, in a role that may see it (never an analyst or an alliance unit)."""
+        return self.reveal_pii and self.role not in NEVER_REVEALED
+
     def reveal(self, record: Node, field: str) -> Any:
         """The value of ``record.properties[field]`` as this viewer may see it."""
         value = record.properties.get(field)
         if value is None:
             return value
-        if self.reveal_pii:
+        if self.sees_pii:
             if self.disclosures is not None:
                 self.disclosures.ids.add(record.id)
                 self.disclosures.fields.add(field)
@@ -65,4 +76,4 @@ class Viewer:
 
     def may_search(self, label: str) -> bool:
         """Whether names of ``label`` may be searched or filtered on (names of members are PII)."""
-        return self.reveal_pii or "name" not in PII_FIELDS.get(Label(label), frozenset())
+        return self.sees_pii or "name" not in PII_FIELDS.get(Label(label), frozenset())

@@ -168,9 +168,7 @@ class JwtVerifier:
             except jwt.PyJWKClientConnectionError as exc:
                 raise TokenError("TOKEN_KEY", f"the identity provider's key set cannot be fetched ({exc})") from None
             except jwt.PyJWKClientError:
-                raise TokenError(
-                    "TOKEN_KEY", f"the key set has no key {_shown(kid)} (was it rotated out?)"
-                ) from None
+                raise TokenError("TOKEN_KEY", f"the key set has no key {_shown(kid)} (was it rotated out?)") from None
         assert self._file is not None
         keys: list[PyJWK] = list(self._file.keys().keys)
         if kid is None:

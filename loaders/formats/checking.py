@@ -309,4 +309,3 @@ async def check(
     state.reject_broken_files()
     prog.done()
     return state.plan()
-

@@ -51,6 +51,7 @@ from typing import Any, Final, Literal
 import networkx as nx
 
 from graph_schema.contract import AREA_LABELS, HIERARCHY, NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, Prop, RelType
+from graph_schema.privacy import public_properties
 from graph_schema.records import Node, NotFoundError, Relationship
 from loaders.bulk import chunks
 from loaders.formats.csvformat import (
@@ -216,7 +217,7 @@ def write_csv(folder: Path, data: GraphData, *, include_pii: bool = False) -> li
             w.writerow([f"id:ID({label_name})", ":LABEL", *(h for _, h in cols)])
             cell = label_cell(label_name)
             for node in by_label[label_name]:
-                p = node.properties
+                p = node.properties if include_pii else public_properties(label_name, node.properties)
                 w.writerow([node.id, cell, *(encode(p.get(name)) for name, _ in cols)])
         written.append(path)
     groups: dict[tuple[str, str, str], list[Relationship]] = {}

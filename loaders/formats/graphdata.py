@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_schema.privacy import without_pii
+from graph_schema.privacy import public_properties
 from graph_schema.records import Node, Relationship
 
 __all__ = ["GraphData", "clean_properties", "node_properties"]
@@ -51,4 +51,4 @@ def clean_properties(props: Mapping[str, Any]) -> dict[str, Any]:
 def node_properties(node: Node, include_pii: bool) -> dict[str, Any]:
     """The properties of ``node`` that an export writes: clean, and without personal
     information unless ``include_pii``."""
-    return clean_properties(node.properties if include_pii else without_pii(node.label, node.properties))
+    return clean_properties(node.properties if include_pii else public_properties(node.label, node.properties))

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from graph_schema import NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, RelType
 from graph_schema.ddl import ENTITY
+from loaders.scope import Scope
 
 _LABELS = {label.value: label for label in Label}
 _TYPES = {t.value: t for t in RelType}
@@ -45,45 +46,82 @@ def is_list_prop(label_name: str, name: str) -> bool:
     return spec is not None and spec.type == "string[]"
 
 
+# --- scopes --------------------------------------------------------------------------
+
+_VIA: Final = "|".join(sorted({via.value for via in WITHIN_VIA.values() if via is not None}))
+
+
+def in_scope(var: str, scope: Scope | None, params: dict[str, Any]) -> str | None:
+    """The condition that node ``var`` lies in ``scope`` (None when there is no scope), adding
+    its parameters (``$scope_ids``, ``$scope_root``) to ``params``.
+
+    Inside a root area means: up from the node, first through at most one WITHIN_VIA
+    relationship (LIVES_IN, GOVERNS, LOCATED_IN: each leaves only the label it places), then
+    through at most four PART_OF, to the root.  The walk starts from the bound node (the root
+    is matched by property, not by the index), so its cost is a handful of hops per node
+    whatever the size of the root's subtree.
+    """
+    if scope is None:
+        return None
+    params["scope_ids"] = sorted(scope.listed)
+    listed = f"{var}.id IN $scope_ids"
+    if scope.root is None:
+        return listed
+    params["scope_root"] = scope.root
+    return f"({listed} OR EXISTS {{ MATCH ({var})-[:{_VIA}*0..1]->()-[:PART_OF*0..4]->(s) WHERE s.id = $scope_root }})"
+
+
+def _and(cond: str | None) -> str:
+    return f" AND {cond}" if cond else ""
+
+
 # --- reads ---------------------------------------------------------------------------
 
-GET_NODES: Final = f"""
+
+def get_nodes(cond: str | None = None) -> str:
+    """One record for the whole batch: 3.4x faster for the driver than a record per node (1,000
+    households: 12 against 41 ms), and faster for 5 too (2.1 against 2.6 ms).  ``cond``: see
+    :func:`in_scope`."""
+    where = f"WHERE {cond}\n" if cond else ""
+    return f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
 USING INDEX n:{ENTITY}(id)
-RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
+{where}RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
 """
-"""One record for the whole batch: 3.4x faster for the driver than a record per node (1,000
-households: 12 against 41 ms), and faster for 5 too (2.1 against 2.6 ms)."""
+
+
+GET_NODES: Final = get_nodes()
 
 PING: Final = "RETURN 1 AS ok"
 
 
-def neighbours(rtype: str, outgoing: bool) -> str:
+def neighbours(rtype: str, outgoing: bool, cond: str | None = None) -> str:
     arrow = f"-[r:{rel_type(rtype)}]->" if outgoing else f"<-[r:{rel_type(rtype)}]-"
     return f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}}){arrow}(n:{ENTITY})
 USING INDEX a:{ENTITY}(id)
-WHERE $labels IS NULL OR {LABEL_OF} IN $labels
+WHERE ($labels IS NULL OR {LABEL_OF} IN $labels){_and(cond)}
 WITH id, r, n ORDER BY n.id, r.on
 WITH id, collect([properties(r), n.id, {LABEL_OF}, properties(n)]) AS edges
 RETURN collect([id, edges[..$limit]]) AS rows
 """
 
 
-def count_neighbours(rtype: str, outgoing: bool) -> str:
+def count_neighbours(rtype: str, outgoing: bool, cond: str | None = None) -> str:
     arrow = f"-[:{rel_type(rtype)}]->" if outgoing else f"<-[:{rel_type(rtype)}]-"
     return f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})
 USING INDEX a:{ENTITY}(id)
-RETURN id, COUNT {{ MATCH (a){arrow}(n:{ENTITY}) WHERE $labels IS NULL OR {LABEL_OF} IN $labels }} AS n
+RETURN id, COUNT {{ MATCH (a){arrow}(n:{ENTITY}) WHERE ($labels IS NULL OR {LABEL_OF} IN $labels){_and(cond)} }} AS n
 """
 
 
-def ancestors(rtype: str, max_depth: int) -> str:
+def ancestors(rtype: str, max_depth: int, cond: str | None = None) -> str:
     depth = int(max_depth)
+    keep = f" WHERE {cond}" if cond else ""
     return f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})
@@ -92,18 +130,18 @@ OPTIONAL MATCH p = (a)-[:{rel_type(rtype)}*1..{depth}]->(:{ENTITY})
 WITH id, p ORDER BY length(p) DESC
 WITH id, head(collect(p)) AS p
 RETURN id, CASE WHEN p IS NULL THEN [] ELSE
-  [n IN tail(nodes(p)) | {{id: n.id, label: {LABEL_OF}, props: properties(n)}}] END AS chain
+  [n IN tail(nodes(p)){keep} | {{id: n.id, label: {LABEL_OF}, props: properties(n)}}] END AS chain
 """
 
 
-def descendants(rtype: str, max_depth: int) -> str:
+def descendants(rtype: str, max_depth: int, cond: str | None = None) -> str:
     depth = int(max_depth)
     return f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})
 USING INDEX a:{ENTITY}(id)
 MATCH p = (a)<-[:{rel_type(rtype)}*1..{depth}]-(n:{ENTITY})
-WHERE $labels IS NULL OR {LABEL_OF} IN $labels
+WHERE ($labels IS NULL OR {LABEL_OF} IN $labels){_and(cond)}
 WITH id, n, min(length(p)) AS depth, min([x IN tail(nodes(p)) | x.id]) AS trail
 ORDER BY depth, trail
 RETURN id, collect({{id: n.id, label: {LABEL_OF}, props: properties(n), depth: depth}}) AS found
@@ -172,25 +210,21 @@ def count_nodes(label_name: str, where: list[str]) -> str:
     return f"MATCH (n:{label(label_name)}) {clause} RETURN count(n) AS n"
 
 
-SEARCH: Final = f"""
-MATCH (n:{ENTITY})
-WHERE toLower(n.name) CONTAINS toLower($text) AND ($labels IS NULL OR {LABEL_OF} IN $labels)
+def search(uncased: bool, cond: str | None = None) -> str:
+    """Names containing ``$text``.  Case-insensitive reads every name (the TEXT index cannot
+    fold case); ``uncased`` text (Chinese, digits: nothing case-folding could change) is the
+    same exactly, served by the TEXT index on ``name``."""
+    if uncased:
+        head = f"MATCH (n:{ENTITY})\nUSING TEXT INDEX n:{ENTITY}(name)\nWHERE n.name CONTAINS $text"
+    else:
+        head = f"MATCH (n:{ENTITY})\nWHERE toLower(n.name) CONTAINS toLower($text)"
+    return f"""
+{head} AND ($labels IS NULL OR {LABEL_OF} IN $labels){_and(cond)}
 WITH n ORDER BY size(n.name), n.name, n.id
 LIMIT $limit
 RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
 """
-"""Case-insensitive: reads every name (the TEXT index cannot fold case)."""
 
-SEARCH_UNCASED: Final = f"""
-MATCH (n:{ENTITY})
-USING TEXT INDEX n:{ENTITY}(name)
-WHERE n.name CONTAINS $text AND ($labels IS NULL OR {LABEL_OF} IN $labels)
-WITH n ORDER BY size(n.name), n.name, n.id
-LIMIT $limit
-RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
-"""
-"""For text without upper or lower case (Chinese, digits), where case-insensitive is the same
-as exact: served by the TEXT index on ``name``."""
 
 SCAN_NODES: Final = f"""
 MATCH (n:{ENTITY})

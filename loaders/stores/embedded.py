@@ -16,7 +16,7 @@ import bisect
 import datetime as dt
 import sqlite3
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
+from loaders.scope import Scope
 from loaders.store import (
     AuditEvent,
     AuditFilter,
@@ -90,6 +91,7 @@ class EmbeddedStore:
         self._by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
         self._sorted: dict[tuple[str, str], list[tuple[Any, str]]] = {}
         self._closures: dict[str, frozenset[str]] = {}
+        self._insides: dict[str, tuple[int, dict[str, frozenset[str]], frozenset[str]]] = {}
         self._version = 0
         self._projection: tuple[int, nx.MultiDiGraph] | None = None
         self._db: sqlite3.Connection | None = None
@@ -155,6 +157,40 @@ class EmbeddedStore:
             raise RuntimeError("the embedded store is not open")
         return self._db
 
+    @property
+    def generation(self) -> int:
+        return self._version
+
+    # --- scopes ----------------------------------------------------------------------
+    def _inside(self, root: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+        """The nodes inside an area (its PART_OF closure and what WITHIN_VIA attaches to it),
+        by label and all together; kept until the next write."""
+        kept = self._insides.get(root)
+        if kept is not None and kept[0] == self._version:
+            return kept[1], kept[2]
+        closure = self._closure(root)
+        by_label = {label: frozenset(self._within_candidates(label, closure)) for label in _WITHIN_VIA}
+        everything = frozenset().union(*by_label.values())
+        if len(self._insides) > 256:
+            self._insides.clear()
+        self._insides[root] = (self._version, by_label, everything)
+        return by_label, everything
+
+    def _admits(self, scope: Scope | None) -> Callable[[str], bool] | None:
+        """Membership in ``scope`` (None: no scope, everything is admitted)."""
+        if scope is None:
+            return None
+        inside = self._inside(scope.root)[1] if scope.root is not None else frozenset()
+        listed = scope.listed
+        return lambda node_id: node_id in inside or node_id in listed
+
+    def _scoped_members(self, label: str, scope: Scope) -> set[str]:
+        """The nodes of ``label`` in ``scope``."""
+        members = self._by_label.get(label, {})
+        found = set(self._inside(scope.root)[0].get(label, ())) if scope.root is not None else set()
+        found.update(i for i in scope.listed if i in members)
+        return found
+
     # --- reads -----------------------------------------------------------------------
     def _node(self, node_id: str) -> Node | None:
         data = self._g._node.get(node_id)
@@ -162,8 +198,11 @@ class EmbeddedStore:
             return None
         return Node(data["label"], node_id, data["p"])
 
-    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
-        return [self._node(i) for i in ids]
+    async def get_nodes(self, ids: Sequence[str], *, scope: Scope | None = None) -> list[Node | None]:
+        admits = self._admits(scope)
+        if admits is None:
+            return [self._node(i) for i in ids]
+        return [self._node(i) if admits(i) else None for i in ids]
 
     def _edges(self, node_id: str, rel_type: str, direction: Direction) -> Iterator[tuple[str, dict[str, Any]]]:
         adj = (self._g._succ if direction is Direction.OUT else self._g._pred).get(node_id)
@@ -182,8 +221,10 @@ class EmbeddedStore:
         *,
         labels: Sequence[str] | None = None,
         limit: int | None = None,
+        scope: Scope | None = None,
     ) -> list[list[Edge]]:
         wanted = set(labels) if labels else None
+        admits = self._admits(scope)
         nodes = self._g._node
         out: list[list[Edge]] = []
         for node_id in ids:
@@ -191,7 +232,7 @@ class EmbeddedStore:
                 (
                     (other, attrs)
                     for other, attrs in self._edges(node_id, rel_type, direction)
-                    if wanted is None or nodes[other]["label"] in wanted
+                    if (wanted is None or nodes[other]["label"] in wanted) and (admits is None or admits(other))
                 ),
                 key=lambda pair: (pair[0], str(pair[1]["p"].get("on", ""))),
             )
@@ -208,15 +249,22 @@ class EmbeddedStore:
         return out
 
     async def count_neighbours(
-        self, ids: Sequence[str], rel_type: str, direction: Direction, *, labels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        direction: Direction,
+        *,
+        labels: Sequence[str] | None = None,
+        scope: Scope | None = None,
     ) -> list[int]:
         wanted = set(labels) if labels else None
+        admits = self._admits(scope)
         nodes = self._g._node
         return [
             sum(
                 1
                 for other, _ in self._edges(node_id, rel_type, direction)
-                if wanted is None or nodes[other]["label"] in wanted
+                if (wanted is None or nodes[other]["label"] in wanted) and (admits is None or admits(other))
             )
             for node_id in ids
         ]
@@ -252,8 +300,10 @@ class EmbeddedStore:
                 return False
         return True
 
-    def _filtered(self, label: str, flt: NodeFilter | None) -> Iterable[str]:
-        members = self._by_label.get(label, {})
+    def _filtered(self, label: str, flt: NodeFilter | None, scope: Scope | None = None) -> Iterable[str]:
+        members: Collection[str] = (
+            self._by_label.get(label, {}) if scope is None else self._scoped_members(label, scope)
+        )
         if flt is None:
             return members
         ids: Iterable[str] = members
@@ -300,12 +350,16 @@ class EmbeddedStore:
         first: int = 50,
         after: str | None = None,
         backward: bool = False,
+        scope: Scope | None = None,
     ) -> Page:
         order = order or Order()
         check_order_field(order.field)
         keys = self._sorted_keys(label, order.field)
-        if filter is not None and (filter.name_contains or filter.equals or filter.within or filter.ids is not None):
-            allowed = set(self._filtered(label, filter))
+        filtered = filter is not None and bool(
+            filter.name_contains or filter.equals or filter.within or filter.ids is not None
+        )
+        if filtered or scope is not None:
+            allowed = set(self._filtered(label, filter if filtered else None, scope))
             if len(allowed) * 8 < len(keys):  # few matches: sort them rather than scan the sorted list
                 nodes = self._g._node
                 field = order.field
@@ -337,26 +391,32 @@ class EmbeddedStore:
             has_more=has_more,
         )
 
-    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None) -> int:
-        if filter is None:
+    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
+        if filter is None and scope is None:
             return len(self._by_label.get(label, {}))
-        return sum(1 for _ in self._filtered(label, filter))
+        return sum(1 for _ in self._filtered(label, filter, scope))
 
-    async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+    async def search(
+        self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20, scope: Scope | None = None
+    ) -> list[Node]:
         needle = text.casefold()
         if not needle:
             return []
         nodes = self._g._node
         hits = []
         for label in labels or list(self._by_label):
-            for node_id in self._by_label.get(label, {}):
+            candidates = self._by_label.get(label, {}) if scope is None else self._scoped_members(label, scope)
+            for node_id in candidates:
                 name = str(nodes[node_id]["p"].get("name", ""))
                 if needle in name.casefold():
                     hits.append((len(name), name, node_id))
         hits.sort()
         return [Node(nodes[i]["label"], i, nodes[i]["p"]) for _, _, i in hits[:limit]]
 
-    async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
+    async def ancestors(
+        self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10, scope: Scope | None = None
+    ) -> list[list[Node]]:
+        admits = self._admits(scope)
         out = []
         for node_id in ids:
             chain: list[Node] = []
@@ -370,15 +430,23 @@ class EmbeddedStore:
                 node = self._node(parent)
                 if node is None:
                     break
-                chain.append(node)
+                if admits is None or admits(parent):
+                    chain.append(node)
                 current = parent
             out.append(chain)
         return out
 
     async def descendants(
-        self, ids: Sequence[str], rel_type: str, *, max_depth: int, labels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        *,
+        max_depth: int,
+        labels: Sequence[str] | None = None,
+        scope: Scope | None = None,
     ) -> list[list[tuple[Node, int]]]:
         wanted = set(labels) if labels else None
+        admits = self._admits(scope)
         out = []
         for node_id in ids:
             found: list[tuple[Node, int]] = []
@@ -393,7 +461,11 @@ class EmbeddedStore:
                         seen.add(child)
                         nxt.append(child)
                         node = self._node(child)
-                        if node is not None and (wanted is None or node.label in wanted):
+                        if (
+                            node is not None
+                            and (wanted is None or node.label in wanted)
+                            and (admits is None or admits(child))
+                        ):
                             found.append((node, depth))
                 frontier = nxt
                 if not frontier:

@@ -30,6 +30,7 @@ from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
+from loaders.scope import Scope
 from loaders.store import (
     AuditEvent,
     AuditFilter,
@@ -137,6 +138,11 @@ class Neo4jStore:
         self._acquisition_timeout = acquisition_timeout
         self._driver: AsyncDriver | None = None
         self.availability = Availability()
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     # --- lifecycle -------------------------------------------------------------------
     async def open(self) -> None:
@@ -216,10 +222,12 @@ class Neo4jStore:
         return list(result.records)
 
     # --- reads -----------------------------------------------------------------------
-    async def get_nodes(self, ids: Sequence[str]) -> list[Node | None]:
+    async def get_nodes(self, ids: Sequence[str], *, scope: Scope | None = None) -> list[Node | None]:
         if not ids:
             return []
-        (record,) = await self._read(cypher.GET_NODES, ids=list(dict.fromkeys(ids)))
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
+        cond = cypher.in_scope("n", scope, params)
+        (record,) = await self._read(cypher.get_nodes(cond) if cond else cypher.GET_NODES, **params)
         found = {node_id: Node(label, node_id, _props(props)) for node_id, label, props in record["rows"]}
         return [found.get(i) for i in ids]
 
@@ -231,16 +239,18 @@ class Neo4jStore:
         *,
         labels: Sequence[str] | None = None,
         limit: int | None = None,
+        scope: Scope | None = None,
     ) -> list[list[Edge]]:
         if not ids:
             return []
         outgoing = direction is Direction.OUT
-        rows = await self._read(
-            cypher.neighbours(rel_type, outgoing),
-            ids=list(dict.fromkeys(ids)),
-            labels=list(labels) if labels else None,
-            limit=_NO_LIMIT if limit is None else limit,
-        )
+        params: dict[str, Any] = {
+            "ids": list(dict.fromkeys(ids)),
+            "labels": list(labels) if labels else None,
+            "limit": _NO_LIMIT if limit is None else limit,
+        }
+        cond = cypher.in_scope("n", scope, params)
+        rows = await self._read(cypher.neighbours(rel_type, outgoing, cond), **params)
         by_id: dict[str, list[Edge]] = {}
         for node_id, found in rows[0]["rows"]:
             edges = []
@@ -251,22 +261,30 @@ class Neo4jStore:
         return [list(by_id.get(i, [])) for i in ids]
 
     async def count_neighbours(
-        self, ids: Sequence[str], rel_type: str, direction: Direction, *, labels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        direction: Direction,
+        *,
+        labels: Sequence[str] | None = None,
+        scope: Scope | None = None,
     ) -> list[int]:
         if not ids:
             return []
-        rows = await self._read(
-            cypher.count_neighbours(rel_type, direction is Direction.OUT),
-            ids=list(dict.fromkeys(ids)),
-            labels=list(labels) if labels else None,
-        )
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids)), "labels": list(labels) if labels else None}
+        cond = cypher.in_scope("n", scope, params)
+        rows = await self._read(cypher.count_neighbours(rel_type, direction is Direction.OUT, cond), **params)
         counts = {r["id"]: r["n"] for r in rows}
         return [int(counts.get(i, 0)) for i in ids]
 
-    def _where(self, label: str, flt: NodeFilter | None, params: dict[str, Any]) -> list[str]:
-        if flt is None:
-            return []
-        return cypher.node_where(label, flt.name_contains, dict(flt.equals), flt.within, flt.ids, params)
+    def _where(self, label: str, flt: NodeFilter | None, scope: Scope | None, params: dict[str, Any]) -> list[str]:
+        where = (
+            []
+            if flt is None
+            else cypher.node_where(label, flt.name_contains, dict(flt.equals), flt.within, flt.ids, params)
+        )
+        cond = cypher.in_scope("n", scope, params)
+        return where if cond is None else [*where, cond]
 
     async def list_nodes(
         self,
@@ -277,11 +295,12 @@ class Neo4jStore:
         first: int = 50,
         after: str | None = None,
         backward: bool = False,
+        scope: Scope | None = None,
     ) -> Page:
         order = order or Order()
         check_order_field(order.field)
         params: dict[str, Any] = {"limit": first + 1}
-        where = self._where(label, filter, params)
+        where = self._where(label, filter, scope, params)
         if after is not None:
             value, node_id = decode_cursor(after)
             params["cv"], params["cid"] = str(value), node_id
@@ -298,37 +317,48 @@ class Neo4jStore:
             has_more=has_more,
         )
 
-    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None) -> int:
+    async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
         params: dict[str, Any] = {}
-        where = self._where(label, filter, params)
+        where = self._where(label, filter, scope, params)
         rows = await self._read(cypher.count_nodes(label, where), **params)
         return int(rows[0]["n"])
 
-    async def search(self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+    async def search(
+        self, text: str, *, labels: Sequence[str] | None = None, limit: int = 20, scope: Scope | None = None
+    ) -> list[Node]:
         if not text:
             return []
         uncased = text.casefold() == text == text.upper()  # nothing that case-folding could match
-        query = cypher.SEARCH_UNCASED if uncased else cypher.SEARCH
-        (record,) = await self._read(query, text=text, labels=list(labels) if labels else None, limit=limit)
+        params: dict[str, Any] = {"text": text, "labels": list(labels) if labels else None, "limit": limit}
+        cond = cypher.in_scope("n", scope, params)
+        (record,) = await self._read(cypher.search(uncased, cond), **params)
         return [Node(label, node_id, _props(props)) for node_id, label, props in record["rows"]]
 
-    async def ancestors(self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10) -> list[list[Node]]:
+    async def ancestors(
+        self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10, scope: Scope | None = None
+    ) -> list[list[Node]]:
         if not ids:
             return []
-        rows = await self._read(cypher.ancestors(rel_type, max_depth), ids=list(dict.fromkeys(ids)))
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
+        cond = cypher.in_scope("n", scope, params)
+        rows = await self._read(cypher.ancestors(rel_type, max_depth, cond), **params)
         chains = {r["id"]: [_node(n) for n in r["chain"]] for r in rows}
         return [list(chains.get(i, [])) for i in ids]
 
     async def descendants(
-        self, ids: Sequence[str], rel_type: str, *, max_depth: int, labels: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        rel_type: str,
+        *,
+        max_depth: int,
+        labels: Sequence[str] | None = None,
+        scope: Scope | None = None,
     ) -> list[list[tuple[Node, int]]]:
         if not ids or max_depth < 1:
             return [[] for _ in ids]
-        rows = await self._read(
-            cypher.descendants(rel_type, max_depth),
-            ids=list(dict.fromkeys(ids)),
-            labels=list(labels) if labels else None,
-        )
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids)), "labels": list(labels) if labels else None}
+        cond = cypher.in_scope("n", scope, params)
+        rows = await self._read(cypher.descendants(rel_type, max_depth, cond), **params)
         found = {r["id"]: [(_node(n), int(n["depth"])) for n in r["found"]] for r in rows}
         return [list(found.get(i, [])) for i in ids]
 
@@ -361,6 +391,12 @@ class Neo4jStore:
     # --- writes ----------------------------------------------------------------------
     @_guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
+        try:
+            return await self._write(batch)
+        finally:
+            self._generation += 1
+
+    async def _write(self, batch: WriteBatch) -> WriteResult:
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
@@ -459,6 +495,7 @@ class Neo4jStore:
 
     @_guarded(cancellable=False)
     async def clear(self) -> None:
+        self._generation += 1
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:

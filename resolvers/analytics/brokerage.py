@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from resolvers.analytics.common import AreaArg, AreaRef, area_id, area_ref, as_json, gid, run
+from resolvers.analytics.common import AreaArg, AreaRef, area_in_scope, area_ref, as_json, gid, run
 from resolvers.analytics.snapshot import _model, _snapshot
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -81,8 +81,9 @@ class BrokerageQuery:
         if not 1 <= top <= 100 or not 1 <= k <= 4096:
             raise ClientError("top must be 1-100 and k 1-4096", "BAD_USER_INPUT")
         snap = await _snapshot(info)
-        local = area_id(area)
+        local = await area_in_scope(info, area)
         rep = await run(
+            info,
             A.brokerage,
             snap.graph,
             local,

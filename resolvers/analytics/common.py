@@ -7,9 +7,12 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
+import networkx as nx
 import strawberry
 
 from graph_schema import AREA_LABELS, NotFoundError, to_global_id
+from resolvers.analytics.scoping import scoped_area, scrub
+from resolvers.context import Info
 from resolvers.errors import ClientError
 from resolvers.node import decode_id
 
@@ -19,7 +22,8 @@ AreaArg = Annotated[
     strawberry.ID | None,
     strawberry.argument(
         description="The area to analyse: global ID of a Street, Community, Grid or Building (another type is "
-        "refused with WRONG_TYPE, an unknown area with NOT_FOUND); null: the whole city."
+        "refused with WRONG_TYPE, an unknown area with NOT_FOUND, one outside the viewer's scope with FORBIDDEN); "
+        "null: the viewer's own area, or the whole city for a viewer bound to none."
     ),
 ]
 
@@ -31,16 +35,23 @@ def area_id(area: strawberry.ID | None) -> str | None:
     return decode_id(area, expected=_AREAS, argument="area")[1]
 
 
-async def run(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run an analysis on a worker thread (the projection is read-only); its JSON figures."""
+async def area_in_scope(info: Info, area: strawberry.ID | None) -> str | None:
+    """The local id of the area to analyse: the ``area`` argument, or the viewer's own area, and
+    FORBIDDEN outside the viewer's scope (:func:`resolvers.analytics.scoping.scoped_area`)."""
+    return await scoped_area(info, area_id(area), area)
+
+
+async def run(info: Info, fn: Any, graph: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run an analysis on a worker thread (the projection is read-only); its JSON figures, with
+    what the viewer may not see left out (:func:`resolvers.analytics.scoping.scrub`)."""
     try:
-        result = await asyncio.to_thread(fn, *args, **kwargs)
+        result = await asyncio.to_thread(fn, graph, *args, **kwargs)
         figures: dict[str, Any] = result.to_dict()
-        return figures
     except NotFoundError as exc:
         raise ClientError(str(exc), "NOT_FOUND") from None
     except ValueError as exc:
         raise ClientError(str(exc), "BAD_USER_INPUT") from None
+    return await scrub(info, graph, figures)
 
 
 @strawberry.type(description="A count out of a total; rate is null when the total is 0.")

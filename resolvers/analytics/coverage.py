@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from graph_schema.contract import HOUSEHOLDS_NORM, MEMBERS_NORM
-from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_id, area_ref, gid, ratio, run
+from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_in_scope, area_ref, gid, ratio, run
 from resolvers.analytics.snapshot import _Snapshot, _snapshot
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -131,6 +131,7 @@ class CoverageResult:
     _local: strawberry.Private[str | None]
     _report: strawberry.Private[dict[str, Any]]
     _norms: strawberry.Private[tuple[int, int]]
+    _info: strawberry.Private[Info]
     _load_task: strawberry.Private[asyncio.Task[dict[str, Any]] | None] = None
 
     @strawberry.field(
@@ -161,6 +162,7 @@ class CoverageResult:
             members_norm, households_norm = self._norms
             self._load_task = asyncio.ensure_future(
                 run(
+                    self._info,
                     A.vanguard_load,
                     self._snap.graph,
                     self._local,
@@ -191,7 +193,13 @@ class CoverageResult:
     async def uncovered_households(self) -> int:
         snap = self._snap
         rep = await run(
-            A.uncovered_households, snap.graph, self._local, limit=0, index=snap.index, linkage=snap.linkage
+            self._info,
+            A.uncovered_households,
+            snap.graph,
+            self._local,
+            limit=0,
+            index=snap.index,
+            linkage=snap.linkage,
         )
         return int(rep["total"])
 
@@ -260,8 +268,9 @@ class CoverageQuery:
         ] = None,
     ) -> CoverageResult:
         snap = await _snapshot(info)
-        local = area_id(area)
+        local = await area_in_scope(info, area)
         rep = await run(
+            info,
             A.coverage,
             snap.graph,
             local,
@@ -288,4 +297,5 @@ class CoverageQuery:
             _local=local,
             _report=rep,
             _norms=(members_norm, households_norm),
+            _info=info,
         )

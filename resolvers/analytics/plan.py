@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from graph_schema.contract import HOUSEHOLDS_NORM
-from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_id, area_ref, as_json, gid, ratio, run
+from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_in_scope, area_ref, as_json, gid, ratio, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
 
@@ -73,8 +73,9 @@ class PlanQuery:
         ] = HOUSEHOLDS_NORM,
     ) -> CoveragePlanResult:
         snap = await _snapshot(info)
-        local = area_id(area)
+        local = await area_in_scope(info, area)
         rep = await run(
+            info,
             A.coverage_plan,
             snap.graph,
             local,

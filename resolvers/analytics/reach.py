@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from graph_schema import ResourceKind
-from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_id, area_ref, as_json, gid, ratio, run
+from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_in_scope, area_ref, as_json, gid, ratio, run
 from resolvers.analytics.snapshot import _model, _snapshot
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -114,14 +114,16 @@ class ReachQuery:
         if not 0 <= k <= 100:
             raise ClientError(f"k must be between 0 and 100, got {k}", "BAD_USER_INPUT")
         snap = await _snapshot(info)
-        local = area_id(area)
+        local = await area_in_scope(info, area)
         model = await asyncio.to_thread(_model, snap)
-        rep = await run(A.reach, snap.graph, local, index=snap.index, model=model)
+        rep = await run(info, A.reach, snap.graph, local, index=snap.index, model=model)
         steps: list[dict[str, Any]] = []
         plan: dict[str, Any] | None = None
         if k:
             res = resource.value if resource is not None else None
-            plan = await run(A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model)
+            plan = await run(
+                info, A.expansion_plan, snap.graph, k, area=local, resource=res, index=snap.index, model=model
+            )
             steps = plan["steps"]
         return ReachResult(
             area=area_ref(rep["area"], rep["label"], rep["name"]),

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from resolvers.analytics.common import AreaArg, AreaRef, area_id, area_ref, as_json, run
+from resolvers.analytics.common import AreaArg, AreaRef, area_in_scope, area_ref, as_json, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
 
@@ -44,7 +44,7 @@ class StructureQuery:
     @strawberry.field(description="Structure completeness: branches on grids, groups in buildings, alliances.")
     async def structure(self, info: Info, area: AreaArg = None) -> StructureResult:
         snap = await _snapshot(info)
-        rep = await run(A.structure, snap.graph, area_id(area), index=snap.index)
+        rep = await run(info, A.structure, snap.graph, await area_in_scope(info, area), index=snap.index)
         return StructureResult(
             area=area_ref(rep["area"], rep["label"], rep["name"]),
             grids=rep["grids"],

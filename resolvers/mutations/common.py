@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 import strawberry
 
@@ -20,6 +20,7 @@ from graph_schema import Node as Record
 from resolvers.context import Info
 from resolvers.errors import UserError, camel
 from resolvers.node import LABELS
+from resolvers.permissions import Forbidden, check_write, write_scope
 
 ID_PREFIX = {
     Label.STREET: "st",
@@ -63,12 +64,33 @@ def parse_id(value: str, field: str, expected: Iterable[str] | None = None) -> t
 
 
 async def fetch(info: Info, value: str, field: str, expected: Iterable[str] | None = None) -> Record:
-    """The existing node a global ID names; raises :class:`Refused` (BAD_ID, WRONG_TYPE, NOT_FOUND)."""
+    """The existing node a global ID names; raises :class:`Refused` (BAD_ID, WRONG_TYPE, NOT_FOUND).
+
+    A viewer bound to a scope finds only the nodes it may change: any other ID, existing or
+    not, is FORBIDDEN (so the answer does not tell whether a node outside exists)."""
     label, node_id = parse_id(value, field, expected)
-    (record,) = await info.context.store.get_nodes([node_id])
+    scope = await write_scope(info)
+    (record,) = await info.context.store.get_nodes([node_id], scope=scope)
+    if scope is not None and (record is None or record.label != label):
+        refuse_forbidden(info, Forbidden(f"{value!r} is not a {label} that this viewer may change", field))
     if record is None or record.label != label:
         raise Refused([UserError.of(field, "NOT_FOUND", f"there is no {label} with ID {value!r}")])
     return record
+
+
+def refuse_forbidden(info: Info, forbidden: Forbidden) -> NoReturn:
+    """Refuse a write the viewer has no right to make (code FORBIDDEN); nothing is written.
+
+    Every refusal for want of rights passes here."""
+    raise Refused([UserError.of(forbidden.field, "FORBIDDEN", forbidden.message)])
+
+
+async def guard(info: Info, batch: WriteBatch) -> None:
+    """Refuse ``batch`` (FORBIDDEN) unless the viewer may write all of it (:mod:`resolvers.permissions`)."""
+    try:
+        await check_write(info, batch)
+    except Forbidden as forbidden:
+        refuse_forbidden(info, forbidden)
 
 
 def plain(value: Any) -> Any:
@@ -103,7 +125,9 @@ async def write(info: Info, batch: WriteBatch, fields: Mapping[str, str] | None 
     """Apply ``batch`` atomically; a refusal raises :class:`Refused` with every problem.
 
     ``fields`` maps a problem's field (a property, or ``start``/``end`` of a relationship) to
-    the input field a client knows it by."""
+    the input field a client knows it by.  A write the viewer has no right to make is
+    refused first (FORBIDDEN, see :func:`guard`)."""
+    await guard(info, batch)
     try:
         await info.context.store.write(batch)
     except ValidationError as exc:

@@ -19,7 +19,7 @@ from graph_schema import Relationship as Rel
 from resolvers.context import Info
 from resolvers.enums import RelType as RelTypeEnum
 from resolvers.errors import ERRORS, UserError
-from resolvers.mutations.common import Refused, fetch, write
+from resolvers.mutations.common import Refused, fetch, guard, write
 from resolvers.node import Node, as_node
 
 _FIELDS = {"start": "from", "end": "to", "since": "since", "on": "on"}
@@ -116,7 +116,9 @@ class LinkMutation:
             end = await fetch(info, input.to, "to")
             rtype = input.type.value
             key = rel_key(rtype, {"on": input.on.isoformat()}) if input.on is not None else None
-            result = await info.context.store.delete(relationships=[RelRef(rtype, start.id, end.id, key)])
+            ref = RelRef(rtype, start.id, end.id, key)
+            await guard(info, WriteBatch(delete_relationships=[ref]))
+            result = await info.context.store.delete(relationships=[ref])
             info.context.loaders.clear()
             if not result.relationships_deleted:
                 raise Refused([UserError.of(None, "NOT_FOUND", f"there is no {rtype} from {start.id!r} to {end.id!r}")])

@@ -131,3 +131,34 @@ def test_serve_refuses_to_start_with_a_bad_access_file(
     monkeypatch.setenv("CIVICMESH_ACCESS_FILE", str(tmp_path / "access.json"))
     assert cli_main(["--store", str(tmp_path / "s.sqlite"), "serve", "--port", "1"]) == 2
     assert 'expected {"tokens": [...]} at the top' in capsys.readouterr().out
+
+
+async def test_a_token_bound_to_a_grid_reads_only_that_grid(city: GraphStore, tmp_path: Path) -> None:
+    access = _access_file(
+        tmp_path,
+        {"sha256": token_digest("grid-token"), "name": "网格员 李六", "role": "GRID_WORKER", "scope": "g1"},
+    )
+    async with open_api(city, access_file=access) as api:
+        r = await api.client.post(
+            "/graphql",
+            json={"query": "{ households { totalCount nodes { localId } } }"},
+            headers={"Authorization": "Bearer grid-token"},
+        )
+        assert r.json()["data"]["households"] == {
+            "totalCount": 3,
+            "nodes": [{"localId": "hh1"}, {"localId": "hh2"}, {"localId": "hh3"}],
+        }
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"role": "MAYOR"}, "field role: 'MAYOR' is not a role \\(ADMIN, CITY"),
+        ({"role": "GRID_WORKER"}, "field scope: a GRID_WORKER must name its scope: the local id of a Grid"),
+        ({"role": "STREET", "scope": 7}, "field scope: expected the local id of a node"),
+    ],
+)
+def test_access_file_roles_and_scopes_are_checked(tmp_path: Path, entry: dict[str, Any], message: str) -> None:
+    path = _access_file(tmp_path, {"sha256": token_digest("t"), "name": "x", **entry})
+    with pytest.raises(AccessFileError, match=message):
+        load_grants(Path(path))

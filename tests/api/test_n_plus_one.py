@@ -5,8 +5,12 @@ only counted."""
 
 from __future__ import annotations
 
+from graph_schema.roles import Role
 from loaders.batch import CountingStore
 from loaders.store import GraphStore
+from resolvers.context import ApiConfig, RequestContext
+from resolvers.privacy import Viewer
+from resolvers.schema import build_schema
 from tests.api.conftest import gid, open_api
 from tests.cities import CityBuilder
 
@@ -53,3 +57,17 @@ async def test_round_trips_are_bounded_by_depth_not_results(store: GraphStore) -
     assert big_total <= HOPS + 2, big_calls
     assert big_calls == small_calls, (small_calls, big_calls)
     assert big_calls.get("neighbours") == HOPS
+
+
+async def test_a_scoped_viewer_adds_only_the_scope_to_the_round_trips(store: GraphStore) -> None:
+    """A community-scoped viewer: the same bounded trips, plus resolving its scope once (its
+    node and its ancestors), whatever the size of the results."""
+    await build(store, grids=4, buildings=5, households=4)
+    counting = CountingStore(store)
+    ctx = RequestContext.create(counting, ApiConfig(), viewer=Viewer(role=Role.COMMUNITY, scope="c"))
+    result = await build_schema().execute(NESTED, {"id": gid("Community", "c")}, context_value=ctx)
+    assert result.errors is None and result.data is not None, result.errors
+    assert result.data["node"]["grids"]["totalCount"] == 4
+    assert counting.calls.get("neighbours") == HOPS
+    assert counting.total <= HOPS + 2 + 2, counting.calls
+    assert counting.calls.get("ancestors") == 1

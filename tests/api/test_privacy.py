@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from graph_schema import Node
+from graph_schema.roles import Role
 from loaders.store import GraphStore
+from resolvers.context import ApiConfig, RequestContext
+from resolvers.privacy import Viewer
+from resolvers.schema import build_schema
 from tests.api.conftest import Api, gid, open_api
 
 PII = """query($h: ID!, $m: ID!) {
@@ -54,3 +59,63 @@ async def test_mutation_payloads_are_masked_too(api: Api) -> None:
         {"b": gid("Building", "b1")},
     )
     assert data["createHousehold"]["household"] == {"headName": "李*龙", "phone": "136****1234"}
+
+
+MORE_PII = """query($h: ID!, $m: ID!) {
+  h: node(id: $h) { ... on Household { address tags building { address } } }
+  m: node(id: $m) { ... on PartyMember { gender birthYear } } }"""
+
+
+async def _with_address(city: GraphStore) -> None:
+    await city.upsert(
+        [
+            Node(
+                "Household",
+                "hh1",
+                {
+                    "name": "1栋101室",
+                    "size": 1,
+                    "tags": ["ELDERLY_ALONE", "FLOATING", "KEY_GROUP"],
+                    "address": "东门路1号101室",
+                },
+            )
+        ]
+    )
+
+
+async def test_addresses_below_the_building_birth_year_gender_and_vulnerable_tags_are_personal(
+    city: GraphStore,
+) -> None:
+    await _with_address(city)
+    variables = {"h": gid("Household", "hh1"), "m": gid("PartyMember", "pm1")}
+    async with open_api(city) as api:
+        data = await api.q(MORE_PII, variables)
+        assert data["h"] == {"address": None, "tags": ["FLOATING"], "building": {"address": "东门路1号"}}
+        assert data["m"] == {"gender": None, "birthYear": None}
+        errors = await api.errors("{ households(filter: {tag: LOW_INCOME}) { totalCount } }")
+        assert errors[0]["extensions"]["code"] == "PII"
+        assert (await api.q("{ households(filter: {tag: FLOATING}) { totalCount } }"))["households"]["totalCount"] == 2
+    async with open_api(city, reveal_pii=True) as api:
+        data = await api.q(MORE_PII, variables)
+        assert data["h"]["address"] == "东门路1号101室"
+        assert data["h"]["tags"] == ["ELDERLY_ALONE", "FLOATING", "KEY_GROUP"]
+        assert data["m"] == {"gender": "M", "birthYear": 1970}
+
+
+async def test_an_analyst_never_sees_personal_information(city: GraphStore) -> None:
+    await _with_address(city)
+    schema = build_schema()
+    ctx = RequestContext.create(city, ApiConfig(), viewer=Viewer(reveal_pii=True, role=Role.ANALYST))
+    result = await schema.execute(
+        MORE_PII, {"h": gid("Household", "hh1"), "m": gid("PartyMember", "pm1")}, context_value=ctx
+    )
+    assert result.errors is None, result.errors
+    assert result.data == {
+        "h": {"address": None, "tags": ["FLOATING"], "building": {"address": "东门路1号"}},
+        "m": {"gender": None, "birthYear": None},
+    }
+    ctx = RequestContext.create(city, ApiConfig(), viewer=Viewer(reveal_pii=True, role=Role.ANALYST))
+    result = await schema.execute(
+        PII, {"h": gid("Household", "hh1"), "m": gid("PartyMember", "pm1")}, context_value=ctx
+    )
+    assert result.data is not None and result.data["m"]["name"] == "王*国"

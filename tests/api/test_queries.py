@@ -60,7 +60,7 @@ async def test_governance_network_down_and_up(api: Api) -> None:
         "kind": "BUILDING",
         "households": {
             "nodes": [
-                {"localId": "hh1", "size": 1, "tags": ["ELDERLY_ALONE"], "residents": {"nodes": [{"localId": "pm1"}]}},
+                {"localId": "hh1", "size": 1, "tags": [], "residents": {"nodes": [{"localId": "pm1"}]}},
                 {"localId": "hh2", "size": 3, "tags": [], "residents": {"nodes": [{"localId": "pm2"}]}},
             ]
         },
@@ -136,7 +136,7 @@ async def test_vanguard_links_visits_and_station(api: Api) -> None:
         {"id": gid("PartyMember", "pm1")},
     )
     pm = data["node"]
-    assert pm["vanguard"] is True and pm["kind"] == "RESIDENT" and pm["gender"] == "M" and pm["birthYear"] == 1970
+    assert pm["vanguard"] is True and pm["kind"] == "RESIDENT" and pm["gender"] is None and pm["birthYear"] is None
     assert pm["linkedMembers"]["edges"] == [{"since": "2024-01-01", "node": {"localId": "pm2"}}]
     assert pm["linkedHouseholds"]["totalCount"] == 2
     assert pm["linkedHouseholds"]["edges"] == [
@@ -295,7 +295,7 @@ async def test_page_arguments_are_checked(api: Api) -> None:
 
 async def test_filters_by_enum_fields_and_name(api: Api) -> None:
     data = await api.q(
-        """{ elderly: households(filter: {tag: ELDERLY_ALONE}) { nodes { localId } }
+        """{ floating: households(filter: {tag: FLOATING}) { nodes { localId } }
              courtyards: buildings(filter: {kind: COURTYARD}) { nodes { localId } }
              safety: grids(filter: {kind: PUBLIC_SAFETY}) { nodes { localId } }
              branches: partyOrganizations(filter: {level: GRID_BRANCH}) { nodes { localId } }
@@ -309,7 +309,7 @@ async def test_filters_by_enum_fields_and_name(api: Api) -> None:
     )
     got = {k: [n["localId"] for n in v["nodes"]] for k, v in data.items()}
     assert got == {
-        "elderly": ["hh1", "hh5"],
+        "floating": ["hh3"],
         "courtyards": ["b3"],
         "safety": ["g1"],
         "branches": ["org-g1", "s2c1g1-po", "s2c1g2-po", "s2c2g1-po", "s2c2g2-po"],
@@ -327,7 +327,7 @@ async def test_filter_within_an_area(api: Api) -> None:
     data = await api.q(
         """query($c1: ID!, $g3: ID!) {
              households(filter: {within: $c1}) { totalCount nodes { localId } }
-             elderly: households(filter: {within: $c1, tag: ELDERLY_ALONE}) { nodes { localId } }
+             floating: households(filter: {within: $c1, tag: FLOATING}) { nodes { localId } }
              partyMembers(filter: {within: $g3}) { nodes { localId } }
              partyOrganizations(filter: {within: $c1}) { nodes { localId } }
              vanguardStations(filter: {within: $c1}) { nodes { localId } }
@@ -336,7 +336,7 @@ async def test_filter_within_an_area(api: Api) -> None:
     )
     assert data["households"]["totalCount"] == 4
     assert [n["localId"] for n in data["households"]["nodes"]] == ["hh1", "hh2", "hh3", "hh4"]
-    assert [n["localId"] for n in data["elderly"]["nodes"]] == ["hh1"]
+    assert [n["localId"] for n in data["floating"]["nodes"]] == ["hh3"]
     assert [n["localId"] for n in data["partyMembers"]["nodes"]] == ["pm3"]
     assert [n["localId"] for n in data["partyOrganizations"]["nodes"]] == ["org-b1", "org-c1", "org-g1"]
     assert [n["localId"] for n in data["vanguardStations"]["nodes"]] == ["vs1"]

@@ -187,14 +187,15 @@ async def test_exports_leave_out_personal_information_by_default(store: GraphSto
     await export_store(store, tmp_path / "g.json", "json")
     doc = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     by_id = {n["id"]: n["properties"] for n in doc["nodes"]}
-    assert by_id["pm1"] == {"kind": "RESIDENT", "vanguard": True, "gender": "M", "birth_year": 1970}
-    assert by_id["hh1"] == {"name": "1栋101室", "size": 1, "tags": ["ELDERLY_ALONE"]}
+    assert by_id["pm1"] == {"kind": "RESIDENT", "vanguard": True}  # gender and birth year are personal data
+    assert by_id["hh1"] == {"name": "1栋101室", "size": 1}  # so is the vulnerable tag ELDERLY_ALONE
     for fmt, name in (("graphml", "g.graphml"), ("gexf", "g.gexf"), ("cytoscape", "g.cyjs"), ("csv", "folder")):
         await export_store(store, tmp_path / name, fmt)  # type: ignore[arg-type]
     text = "".join(
         p.read_text(encoding="utf-8") for p in [tmp_path / "g.graphml", tmp_path / "g.gexf", tmp_path / "g.cyjs"]
     ) + "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "folder").iterdir())
     assert "张三丰" not in text and "13812341234" not in text and "东门一网格" in text
+    assert "ELDERLY_ALONE" not in text and "birth_year" not in text
     assert "王建国" not in text and "13912345678" not in text and "440524188001010014" not in text
 
 

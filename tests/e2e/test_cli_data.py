@@ -219,7 +219,11 @@ async def test_an_xlsx_template_filled_in_chinese_imports(target: Target, tmp_pa
     assert run.returncode == 0, run.stderr
     assert cli("export", tmp_path / "g.json", store=target.store_arg).returncode == 0
     text = (tmp_path / "g.json").read_text(encoding="utf-8")
-    assert '"tags":["FLOATING","ELDERLY_ALONE"]' in text and "张三丰" not in text
+    # without --include-pii: no personal data (the head's name, the household's address, its
+    # vulnerable tags)
+    assert '"tags":["FLOATING"]' in text and "张三丰" not in text and "东门路1号" not in text
+    assert cli("export", tmp_path / "all.json", "--include-pii", store=target.store_arg).returncode == 0
+    assert '"tags":["FLOATING","ELDERLY_ALONE"]' in (tmp_path / "all.json").read_text(encoding="utf-8")
 
 
 async def test_a_killed_import_completes_when_run_again(target: Target, tmp_path: Path) -> None:

@@ -368,13 +368,13 @@ def test_csv_export_is_the_bulk_format_without_pii(tmp_path: Path) -> None:
     ]
     assert not (tmp_path / "out" / "Street.csv").exists() and (tmp_path / "out" / "keep.csv").exists()
     assert (tmp_path / "out" / "Household.csv").read_text(encoding="utf-8") == (
-        "id:ID(Household),:LABEL,name,address,size:int,tags:string[]\nh1,Household;Entity,1栋101,,3,FLOATING;KEY_GROUP\n"
+        "id:ID(Household),:LABEL,name,size:int,tags:string[]\nh1,Household;Entity,1栋101,3,FLOATING\n"
     )
     assert (tmp_path / "out" / "VISITED__PartyMember__Household.csv").read_text(encoding="utf-8") == (
         ":START_ID(PartyMember),:END_ID(Household),:TYPE,on\nm1,h1,VISITED,2026-09-01\nm1,h1,VISITED,2026-10-02\n"
     )
     members = (tmp_path / "out" / "PartyMember.csv").read_text(encoding="utf-8")
-    assert members.splitlines()[0] == "id:ID(PartyMember),:LABEL,kind,vanguard:boolean,gender,birth_year:int"
+    assert members.splitlines()[0] == "id:ID(PartyMember),:LABEL,kind,vanguard:boolean"
     # and it reads back as the same graph, minus the personal information
     (tmp_path / "out" / "keep.csv").unlink()
     plan = plan_of(read_csv(tmp_path / "out"))
@@ -406,7 +406,7 @@ def test_json_export_is_one_record_per_line_and_reads_back(tmp_path: Path) -> No
 def test_graphml_and_gexf_read_back_with_networkx(tmp_path: Path) -> None:
     write_graphml(tmp_path / "g.graphml", sample())
     g = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
-    assert g.nodes["h1"] == {"label": "Household", "name": "1栋101", "size": 3, "tags": "FLOATING;KEY_GROUP"}
+    assert g.nodes["h1"] == {"label": "Household", "name": "1栋101", "size": 3, "tags": "FLOATING"}
     assert "phone" not in g.nodes["m1"]
     assert sorted(d["type"] for _, _, d in g.edges(data=True)) == ["LIVES_IN", "PART_OF", "VISITED", "VISITED"]
     write_gexf(tmp_path / "g.gexf", sample(), include_pii=True)

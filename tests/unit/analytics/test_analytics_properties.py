@@ -117,7 +117,6 @@ def test_the_sparse_baseline_examples() -> None:
     assert doctest.testmod(sparse).failed == 0
 
 
-
 weights_st = st.dictionaries(st.integers(0, 15), st.integers(0, 9), max_size=16)
 sets_st = st.lists(st.frozensets(st.integers(0, 15), max_size=6), max_size=12)
 

@@ -1,0 +1,171 @@
+"""Who may change what: the write rules of every role, in one table, and the one check that
+every mutation's write passes (``resolvers.mutations.common.write``).
+
+A write is judged by what it would write (its :class:`graph_schema.WriteBatch`): the labels
+of the nodes it creates, changes or deletes, the types of the relationships it adds or
+removes, and where every node it touches lies.  "Inside" is the viewer's scope as reads see
+it (:mod:`loaders.scope`), resolved afresh for each write, without the nodes shown by name
+only: a grid worker may read its community's name but not rename it.  A node the batch
+creates is inside when the batch also places it, through PART_OF or its
+``graph_schema.WITHIN_VIA`` relationship, on a node that is inside.
+
+==============  ==========================================  ==========================================
+role            nodes it may create, change, delete         relationships it may add or remove
+==============  ==========================================  ==========================================
+ADMIN           all                                         all
+CITY            areas, organizations, alliances, units      all (inside its street, when bound to one)
+STREET          the same, inside its street                 all, inside its street
+COMMUNITY       the same, inside its community              all, inside its community
+GRID_WORKER     households and residents, inside its grid   PART_OF of a household, LIVES_IN,
+                                                            MEMBER_OF, LINKS, VISITED inside its grid
+VANGUARD        none                                        VISITED from itself to households it LINKS
+ALLIANCE_UNIT   its own unit's properties                   none
+ANALYST         none                                        none
+==============  ==========================================  ==========================================
+
+A PART_OF relationship belongs to its start node (it is where that node lies), so adding or
+removing one needs the right to change the start node's label too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graph_schema import AREA_LABELS, HIERARCHY, WITHIN_VIA, Label, Relationship, RelType, WriteBatch
+from graph_schema.roles import Role
+from loaders.scope import Scope, resolve_scope
+from resolvers.context import Info
+
+_ALL_LABELS = frozenset(Label)
+_ALL_TYPES = frozenset(RelType)
+_CITY_LABELS = frozenset({*AREA_LABELS, Label.PARTY_ORGANIZATION, Label.ALLIANCE, Label.ALLIANCE_MEMBER})
+
+
+@dataclass(frozen=True, slots=True)
+class WriteRule:
+    """What one role may write."""
+
+    labels: frozenset[Label] = frozenset()
+    """Labels of the nodes it may create, change and delete."""
+    rel_types: frozenset[RelType] = frozenset()
+    """Types of the relationships it may add and remove."""
+    anywhere: bool = False
+    """Whether the write may touch nodes outside the viewer's scope."""
+    own_start: bool = False
+    """Relationships must start at the viewer's own node (a vanguard's visits)."""
+    own_node: bool = False
+    """Only the viewer's own node, and only changes to it (an alliance unit's properties)."""
+
+    @property
+    def writes_nothing(self) -> bool:
+        return not self.labels and not self.rel_types
+
+
+WRITE_RULES: dict[Role, WriteRule] = {
+    Role.ADMIN: WriteRule(_ALL_LABELS, _ALL_TYPES, anywhere=True),
+    Role.CITY: WriteRule(_CITY_LABELS, _ALL_TYPES),
+    Role.STREET: WriteRule(_CITY_LABELS, _ALL_TYPES),
+    Role.COMMUNITY: WriteRule(_CITY_LABELS, _ALL_TYPES),
+    Role.GRID_WORKER: WriteRule(
+        frozenset({Label.HOUSEHOLD, Label.PARTY_MEMBER}),
+        frozenset({RelType.PART_OF, RelType.LIVES_IN, RelType.MEMBER_OF, RelType.LINKS, RelType.VISITED}),
+    ),
+    Role.VANGUARD: WriteRule(rel_types=frozenset({RelType.VISITED}), own_start=True),
+    Role.ALLIANCE_UNIT: WriteRule(labels=frozenset({Label.ALLIANCE_MEMBER}), own_node=True),
+    Role.ANALYST: WriteRule(),
+}
+"""The write rules of every role (the table of the module docstring)."""
+
+_PLACED_BY: dict[Label, frozenset[str]] = {
+    label: frozenset({RelType.PART_OF.value} if label in HIERARCHY else set())
+    | frozenset({via.value} if via is not None else set())
+    for label, via in WITHIN_VIA.items()
+}
+
+
+class Forbidden(Exception):
+    """The viewer may not make this write; ``message`` says what and why, ``field`` blames an input field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _who(info: Info) -> str:
+    viewer = info.context.viewer
+    return f"a {viewer.role.value} viewer" + (f" bound to {viewer.scope!r}" if viewer.scope else "")
+
+
+async def write_scope(info: Info) -> Scope | None:
+    """The part of the graph the viewer may change (None: everywhere), resolved now."""
+    viewer = info.context.viewer
+    if WRITE_RULES[viewer.role].anywhere:
+        return None
+    scope = await resolve_scope(info.context.store, viewer.role, viewer.scope)
+    if scope is None:
+        return None
+    return Scope(root=scope.root, ids=scope.ids)  # never what is shown by name only
+
+
+async def check_write(info: Info, batch: WriteBatch) -> None:
+    """Raise :class:`Forbidden` unless the viewer may make every part of ``batch``."""
+    viewer = info.context.viewer
+    rule = WRITE_RULES[viewer.role]
+    who = _who(info)
+    if rule.writes_nothing:
+        raise Forbidden(f"{who} may not change anything")
+    store = info.context.store
+    mentioned = batch.mentioned_ids() | set(batch.delete_nodes)
+    for ref in batch.delete_relationships:
+        mentioned.update((ref.start, ref.end))
+    existing = {n.id: n.label for n in await store.get_nodes(sorted(mentioned)) if n is not None}
+    new = {n.id: n.label for n in batch.nodes if n.id not in existing}
+
+    def label_of(node_id: str) -> str:
+        return existing.get(node_id) or new.get(node_id) or "node"
+
+    written = [(n.id, n.label) for n in batch.nodes] + [(i, label_of(i)) for i in batch.delete_nodes]
+    for node_id, label in written:
+        if label not in {lab.value for lab in rule.labels}:
+            raise Forbidden(f"{who} may not create, change or delete a {label} ({node_id!r})")
+    rels = [(r.type, r.start) for r in batch.relationships]
+    rels += [(r.type, r.start) for r in batch.delete_relationships]
+    for rtype, start in rels:
+        if rtype not in {t.value for t in rule.rel_types}:
+            raise Forbidden(f"{who} may not add or remove {rtype} relationships")
+        if rtype == RelType.PART_OF.value and label_of(start) not in {lab.value for lab in rule.labels}:
+            raise Forbidden(f"{who} may not move a {label_of(start)} ({start!r})")
+        if rule.own_start and start != viewer.scope:
+            raise Forbidden(f"{who} may add or remove {rtype} only from its own node, not from {start!r}")
+    if rule.own_node:
+        if batch.relationships or batch.delete_relationships or batch.delete_nodes or not batch.patch:
+            raise Forbidden(f"{who} may only change the properties of its own {Label.ALLIANCE_MEMBER.value}")
+        others = sorted(n.id for n in batch.nodes if n.id != viewer.scope)
+        if others:
+            raise Forbidden(f"{who} may only change its own node, not {others[0]!r}")
+        return
+    scope = await write_scope(info)
+    if scope is None:
+        return
+    inside = {n.id for n in await store.get_nodes(sorted(existing), scope=scope) if n is not None}
+    for node_id in sorted(existing):
+        if node_id not in inside:
+            raise Forbidden(f"{who} may not change {label_of(node_id)} {node_id!r}: it lies outside that scope")
+    placed = _placements(batch.relationships)
+    for node_id, label in sorted(new.items()):
+        via = _PLACED_BY.get(Label(label), frozenset())
+        if not any(parent in inside for rtype, parent in placed.get(node_id, ()) if rtype in via):
+            raise Forbidden(
+                f"{who} may create a {label} ({node_id!r}) only inside that scope: give it a place there "
+                f"({', '.join(sorted(via)) or 'none is possible for this label'})"
+            )
+
+
+def _placements(rels: Iterable[Relationship]) -> dict[str, list[tuple[str, str]]]:
+    """Start id → (type, end id) of the relationships a batch adds."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in rels:
+        out.setdefault(r.start, []).append((r.type, r.end))
+    return out

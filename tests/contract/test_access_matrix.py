@@ -1,0 +1,345 @@
+"""The leak matrix, on both stores: for each role bound to one node of a city with two of every
+area level, every Query root field, every relationship field walked from every node it sees
+(up and back down), search, nodes(ids) with foreign ids, each analytics field with a foreign
+area, and each mutation family.  Nothing outside the scope appears in any response, counts
+match the scoped data, and what the tables of ``loaders.scope`` and ``resolvers.permissions``
+forbid is FORBIDDEN and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    get_named_type,
+)
+
+from graph_schema import WriteBatch, from_global_id, to_global_id
+from graph_schema.roles import Role
+from loaders.store import GraphStore
+from resolvers.context import ApiConfig, RequestContext
+from resolvers.limits import SchemaLimits
+from resolvers.privacy import Viewer
+from resolvers.schema import build_schema
+from tests.contract.access_city import VIEWERS, City, build_city
+
+CITY = build_city()
+LABELS = CITY.labels
+SCHEMA = build_schema(SchemaLimits(max_depth=50, max_aliases=10_000, max_tokens=10**7))
+GQL = SCHEMA._schema
+ROOT_LISTS = {
+    "streets": "Street",
+    "communities": "Community",
+    "grids": "Grid",
+    "buildings": "Building",
+    "households": "Household",
+    "partyOrganizations": "PartyOrganization",
+    "partyMembers": "PartyMember",
+    "vanguardStations": "VanguardStation",
+    "alliances": "Alliance",
+    "allianceMembers": "AllianceMember",
+}
+ROLES = list(VIEWERS)
+
+
+@pytest.fixture
+async def city(store: GraphStore) -> GraphStore:
+    await store.write(WriteBatch(nodes=CITY.nodes, relationships=CITY.rels))
+    return store
+
+
+def viewer(role: Role) -> Viewer:
+    return Viewer(reveal_pii=True, role=role, scope=VIEWERS[role], sub=f"test-{role.value}")
+
+
+async def run(store: GraphStore, role: Role, query: str, variables: dict[str, Any] | None = None) -> Any:
+    ctx = RequestContext.create(store, ApiConfig(max_page_size=500), viewer=viewer(role))
+    result = await SCHEMA.execute(query, variables, context_value=ctx)
+    assert result.errors is None, result.errors
+    return result.data
+
+
+async def run_errors(store: GraphStore, role: Role, query: str) -> list[Any]:
+    ctx = RequestContext.create(store, ApiConfig(max_page_size=500), viewer=viewer(role))
+    result = await SCHEMA.execute(query, context_value=ctx)
+    assert result.errors, result.data
+    return list(result.errors)
+
+
+def mentioned(value: Any, into: set[str] | None = None) -> set[str]:
+    """Every city node a response names: by global ID, or by its local id."""
+    found = set() if into is None else into
+    if isinstance(value, dict):
+        for v in value.values():
+            mentioned(v, found)
+    elif isinstance(value, list):
+        for v in value:
+            mentioned(v, found)
+    elif isinstance(value, str):
+        if value in LABELS:
+            found.add(value)
+        else:
+            try:
+                label, node_id = from_global_id(value)
+            except ValueError:
+                return found
+            if LABELS.get(node_id) == label:
+                found.add(node_id)
+    return found
+
+
+def seen_by(role: Role) -> set[str]:
+    records, names = CITY.visible(role, VIEWERS[role])
+    return records | names
+
+
+def assert_inside(role: Role, data: Any) -> None:
+    leaked = mentioned(data) - seen_by(role)
+    assert not leaked, f"{role.value} sees {sorted(leaked)}"
+
+
+def assert_counts(value: Any) -> None:
+    """Every connection's totalCount is the number of its edges (every list fits one page)."""
+    if isinstance(value, dict):
+        if "totalCount" in value and "edges" in value:
+            assert value["totalCount"] == len(value["edges"]), value
+        for v in value.values():
+            assert_counts(v)
+    elif isinstance(value, list):
+        for v in value:
+            assert_counts(v)
+
+
+# --- a selection of every relationship field, to a depth --------------------------------------
+def _selection(t: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> str:
+    parts = ["__typename"]
+    for name, field in t.fields.items():
+        if any(isinstance(a.type, GraphQLNonNull) and a.default_value is None for a in field.args.values()):
+            continue
+        named = get_named_type(field.type)
+        if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+            if name in ("id", "localId"):
+                parts.append(name)
+            continue
+        if name == "pageInfo":
+            continue
+        if "edges" in named.fields:
+            node_type = get_named_type(get_named_type(named.fields["edges"].type).fields["node"].type)
+            if depth > 0:
+                inner = _node_selection(node_type, depth - 1)
+                parts.append(f"{name}(first: 500) {{ totalCount edges {{ node {{ {inner} }} }} }}")
+        elif "id" in named.fields:
+            if depth > 0:
+                parts.append(f"{name} {{ {_node_selection(named, depth - 1)} }}")
+        else:  # a plain object (e.g. a subtree entry): walk into it at the same depth
+            parts.append(f"{name} {{ {_selection(named, depth)} }}")
+    return " ".join(parts)
+
+
+def _node_selection(t: Any, depth: int) -> str:
+    if isinstance(t, GraphQLInterfaceType):
+        kinds = [GQL.get_type(label) for label in sorted(set(LABELS.values()))]
+        return "__typename id " + " ".join(
+            f"... on {k.name} {{ {_selection(k, depth)} }}" for k in kinds if t in k.interfaces
+        )
+    return _selection(t, depth)
+
+
+WALK = _node_selection(GQL.get_type("Node"), 2)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+async def test_root_listings_hold_exactly_the_scoped_data(city: GraphStore, role: Role) -> None:
+    fields = " ".join(f"{f}(first: 500) {{ totalCount nodes {{ id localId }} }}" for f in ROOT_LISTS)
+    data = await run(city, role, f"{{ {fields} }}")
+    assert_inside(role, data)
+    visible = seen_by(role)
+    for field, label in ROOT_LISTS.items():
+        want = sorted(i for i in visible if LABELS[i] == label)
+        got = [n["localId"] for n in data[field]["nodes"]]
+        assert sorted(got) == want, (field, role.value)
+        assert data[field]["totalCount"] == len(want), (field, role.value)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+async def test_walking_every_relationship_up_and_back_down_stays_inside(city: GraphStore, role: Role) -> None:
+    visible = sorted(seen_by(role))
+    ids = [to_global_id(LABELS[i], i) for i in visible]
+    data = await run(city, role, f"query($ids: [ID!]!) {{ nodes(ids: $ids) {{ {WALK} }} }}", {"ids": ids})
+    assert all(n is not None for n in data["nodes"])
+    assert_inside(role, data)
+    assert_counts(data)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+async def test_nodes_by_id_answer_null_outside(city: GraphStore, role: Role) -> None:
+    everything = sorted(LABELS)
+    ids = [to_global_id(LABELS[i], i) for i in everything]
+    data = await run(city, role, "query($ids: [ID!]!) { nodes(ids: $ids) { localId } }", {"ids": ids})
+    got = {i for i, n in zip(everything, data["nodes"], strict=True) if n is not None}
+    assert got == seen_by(role)
+    records, names = CITY.visible(role, VIEWERS[role])
+    for node_id in sorted(names - records):  # seen by name only: nothing but the name
+        shown = await run(
+            city,
+            role,
+            f'{{ node(id: "{to_global_id(LABELS[node_id], node_id)}") {{ ... on Building {{ address }} '
+            "... on Street { code } ... on Community { code } }}",
+        )
+        assert shown["node"] in ({}, {"code": None}, {"address": None}), shown
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+async def test_search_finds_only_what_is_inside(city: GraphStore, role: Role) -> None:
+    for text in ("街道", "社区", "网格", "楼", "户", "党组织", "驿站", "联盟", "单位", "1"):
+        data = await run(city, role, f'{{ search(text: "{text}", first: 500) {{ localId }} }}')
+        got = sorted(n["localId"] for n in data["search"])
+        hide_members = role in (Role.ANALYST, Role.ALLIANCE_UNIT)  # never shown personal names
+        names = {n.id: n.name for n in CITY.nodes if not (hide_members and n.label == "PartyMember")}
+        want = sorted(i for i in seen_by(role) if text in names.get(i, ""))
+        assert got == want, (text, role.value)
+
+
+ANALYTICS = {
+    "coverage": "coverage(area: $a) { area { id } details }",
+    "allianceReach": "allianceReach(area: $a, k: 2) { area { id } units { unit } details }",
+    "structure": "structure(area: $a) { area { id } details }",
+    "brokerage": "brokerage(area: $a) { area { id } details }",
+    "coveragePlan": "coveragePlan(area: $a) { area { id } assignments { household vanguard } details }",
+}
+FOREIGN_AREA = {
+    Role.CITY: "c21",
+    Role.STREET: "g111",
+    Role.COMMUNITY: "c12",
+    Role.GRID_WORKER: "g112",
+    Role.VANGUARD: "g111",
+    Role.ALLIANCE_UNIT: "c21",
+    Role.ANALYST: "c11",
+}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+async def test_analytics_stay_inside_and_refuse_a_foreign_area(city: GraphStore, role: Role) -> None:
+    foreign = FOREIGN_AREA.get(role)
+    own = {Role.ALLIANCE_UNIT: "c11"}.get(role, VIEWERS[role] if role is not Role.VANGUARD else None)
+    for name, selection in ANALYTICS.items():
+        query = f"query($a: ID) {{ {selection} }}"
+        if foreign is not None:
+            ctx = RequestContext.create(city, ApiConfig(), viewer=viewer(role))
+            result = await SCHEMA.execute(query, {"a": to_global_id(LABELS[foreign], foreign)}, context_value=ctx)
+            assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN", (name, result)
+        if role is Role.VANGUARD:
+            continue
+        variables = {"a": None if role is not Role.ALLIANCE_UNIT else to_global_id(LABELS[own], own)}
+        data = await run(city, role, query, variables)
+        assert_inside(role, data)
+        if own is not None:
+            assert from_global_id(data[name]["area"]["id"])[1] == own, name
+
+
+MUTATIONS: dict[str, str] = {
+    "createHousehold": 'createHousehold(input: {name: "新户", building: "%(b)s"}) { household { id } %(E)s }',
+    "updateHousehold": 'updateHousehold(input: {id: "%(h)s", size: 3}) { household { id } %(E)s }',
+    "deleteHousehold": 'deleteHousehold(id: "%(h)s") { deletedId %(E)s }',
+    "updateGrid": 'updateGrid(input: {id: "%(g)s", name: "改名"}) { grid { id } %(E)s }',
+    "createBuilding": 'createBuilding(input: {name: "新楼", kind: BUILDING, grid: "%(g)s"}) { building { id } %(E)s }',
+    "moveHousehold": 'moveHousehold(input: {household: "%(h)s", building: "%(b)s"}) { household { id } %(E)s }',
+    "linkLinks": 'link(input: {type: LINKS, from: "%(m)s", to: "%(h)s"}) { relationship { type } %(E)s }',
+    "linkVisited": 'link(input: {type: VISITED, from: "%(m)s", to: "%(h)s", on: "2024-05-01"}) { %(E)s }',
+    "unlinkLives": 'unlink(input: {type: LIVES_IN, from: "%(m)s", to: "%(h)s"}) { removed %(E)s }',
+    "updateUnit": 'updateAllianceMember(input: {id: "%(u)s", name: "新名"}) { allianceMember { id } %(E)s }',
+    "assignLinks": 'assignLinks(input: {vanguard: "%(m)s", members: [], households: ["%(h)s"]}) { added %(E)s }',
+}
+
+
+def _ids(**local: str) -> dict[str, str]:
+    return {"E": "errors { code }"} | {k: to_global_id(LABELS[v], v) for k, v in local.items()}
+
+
+# Inside g111 (so inside s1, c11 and g111): household h11112 in b1111, which the vanguard
+# m11111 links.  Outside all of them (in street s2): h21111 in b2111 of g211, resident m21111.
+INSIDE = _ids(b="b1112", h="h11112", g="g111", m="m11111", u="am1")
+OUTSIDE = _ids(b="b2111", h="h21111", g="g211", m="m21111", u="am3")
+ALLOWED: dict[Role, dict[str, bool]] = {
+    Role.ADMIN: dict.fromkeys(MUTATIONS, True),
+    Role.CITY: dict.fromkeys(
+        ["updateGrid", "createBuilding", "linkLinks", "linkVisited", "unlinkLives", "assignLinks"], True
+    ),
+    Role.COMMUNITY: dict.fromkeys(
+        ["updateGrid", "createBuilding", "linkLinks", "linkVisited", "unlinkLives", "assignLinks"], True
+    ),
+    Role.GRID_WORKER: {
+        "createHousehold": True,
+        "updateHousehold": True,
+        "deleteHousehold": True,
+        "moveHousehold": True,
+        "linkLinks": True,
+        "linkVisited": True,
+        "unlinkLives": True,
+        # assignLinks would remove the vanguard's link to h11211, in the neighbouring grid
+    },
+    Role.VANGUARD: {"linkVisited": True},
+    Role.ALLIANCE_UNIT: {"updateUnit": True},
+}
+"""Which mutations each role may make on INSIDE; every mutation on OUTSIDE is FORBIDDEN for
+every scoped role.  STREET (bound to s2, where OUTSIDE lies: for it INSIDE is the foreign
+side) and ANALYST may make none of them."""
+
+
+def _code(payload: dict[str, Any]) -> str | None:
+    errors = payload.get("errors") or []
+    return errors[0]["code"] if errors else None
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+@pytest.mark.parametrize("mutation", list(MUTATIONS))
+async def test_each_mutation_family_is_allowed_or_forbidden_as_the_table_says(
+    city: GraphStore, role: Role, mutation: str
+) -> None:
+    before = await _snapshot(city)
+    for where, ids in (("outside", OUTSIDE), ("inside", INSIDE)):
+        if role in (Role.ADMIN, Role.STREET) and where == "outside":
+            continue
+        data = await run(city, role, "mutation { m: " + MUTATIONS[mutation] % ids + " }")
+        allowed = where == "inside" and ALLOWED.get(role, {}).get(mutation, False)
+        code = _code(data["m"])
+        if allowed:
+            assert code != "FORBIDDEN", (role.value, mutation, where, data)
+        else:
+            assert code == "FORBIDDEN", (role.value, mutation, where, data)
+            assert await _snapshot(city) == before, (role.value, mutation, where)
+        assert_inside(role, data)
+
+
+async def _snapshot(store: GraphStore) -> str:
+    nodes = [n async for batch in store.scan_nodes() for n in batch]
+    rels = [r async for batch in store.scan_relationships() for r in batch]
+    return json.dumps(
+        [[n.label, n.id, dict(n.properties)] for n in nodes]
+        + [[r.type, r.start, r.end, dict(r.properties)] for r in rels],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def test_the_oracle_sees_what_the_table_says() -> None:
+    """The city's oracle itself (so that the matrix cannot pass by seeing nothing)."""
+    grid = CITY.visible(Role.GRID_WORKER, "g111")
+    assert {"g111", "b1111", "b1112", "h11111", "m11111", "o-g111", "o-b1111", "vs1"} <= grid[0]
+    assert grid[1] == {"c11", "s1"} and "h11211" not in grid[0]
+    assert CITY.visible(Role.VANGUARD, "m11111")[0] == {
+        "m11111",
+        "m11112",
+        "m11121",
+        "h11112",
+        "h11121",
+        "h11211",
+        "vs1",
+        "b1111",
+    }
+    assert CITY.visible(Role.ALLIANCE_UNIT, "am1") == ({"am1", "al1"}, {"c11", "s1"})
+    assert isinstance(CITY, City)
