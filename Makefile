@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 EXPLORER := service/static/explore/index.html
 
-.PHONY: serve test lint schema neo4j clean explorer browser
+.PHONY: serve test lint schema neo4j clean explorer browser bench-tools bench-load
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ explorer: $(EXPLORER)
 browser:
 	@if ! test -x /usr/bin/chromium || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi
+
+## bench-tools: Debian's wrk, the load generator of bench/load_bench.py (it runs outside the service's Python)
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+
+## bench-load: 32 clients for 60 s on both stores (see bench/load_bench.py --help)
+bench-load: $(STAMP) bench-tools
+	$(BIN)/python devtools/neo4j_local/neo4j_local.py --fetch-only
+	$(BIN)/python bench/load_bench.py
 
 ## serve: install and run the service on the embedded store (demo graph when empty)
 serve: $(STAMP) explorer

@@ -18,9 +18,12 @@ what already exists, then applied whole, or refused whole with a
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -192,12 +195,152 @@ class AuditPage:
     has_more: bool
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be reached (a Neo4j server down or unreachable); try again shortly.
+
+    Raised by a store call that failed for that reason, and at once by every call while the
+    store is known to be down (see :class:`Availability`).  The message never names the
+    server's address or the driver's exception: callers may show it to anyone."""
+
+    def __init__(self, message: str = "the store is unavailable") -> None:
+        super().__init__(message)
+
+
+class Availability:
+    """Whether a store is known to be reachable: a failed call marks it down, a successful
+    ``ping`` marks it up again.
+
+    While it is down, store calls fail at once with :class:`StoreUnavailable` instead of
+    waiting for the server (the service answers 503 meanwhile and probes with ``ping``).
+    Calls in flight when the store is marked down are cancelled with the same error (they
+    registered with :meth:`calling`).
+
+    >>> a = Availability()
+    >>> a.up, a.down_for() is None
+    (True, True)
+    >>> a.mark_down(); a.up
+    False
+    >>> a.mark_up(); a.up
+    True
+    """
+
+    def __init__(self) -> None:
+        self.down_since: float | None = None
+        """``time.monotonic()`` when the store was marked down, None while it is up."""
+        self.failures = 0
+        """How often the store was marked down since it was opened."""
+        self._calls: set[asyncio.Task[Any]] = set()
+        self._cancelled: set[asyncio.Task[Any]] = set()
+
+    @property
+    def up(self) -> bool:
+        return self.down_since is None
+
+    def down_for(self) -> float | None:
+        """Seconds since the store was marked down, None while it is up."""
+        return None if self.down_since is None else time.monotonic() - self.down_since
+
+    def mark_down(self) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            self.failures += 1
+            try:
+                current = asyncio.current_task()
+            except RuntimeError:  # no running loop
+                current = None
+            for task in self._calls:
+                if task is not current and not task.done():
+                    self._cancelled.add(task)
+                    task.cancel("the store became unavailable")
+        seen = store_failure_seen.get()
+        if seen is not None:
+            seen.append(True)
+
+    def mark_up(self) -> None:
+        self.down_since = None
+
+    def check(self) -> None:
+        """Raise :class:`StoreUnavailable` at once while the store is known to be down."""
+        if self.down_since is not None:
+            seen = store_failure_seen.get()
+            if seen is not None:
+                seen.append(True)
+            raise StoreUnavailable()
+
+    def calling(self, *, cancellable: bool = True) -> _Call:
+        """``async with availability.calling():`` around a call to the server: refused at once
+        while the store is down, and (when ``cancellable``: reads, not writes, whose outcome
+        would be unknown) cancelled as :class:`StoreUnavailable` when it goes down."""
+        return _Call(self, cancellable)
+
+
+class _Call:
+    __slots__ = ("_availability", "_cancellable", "_task")
+
+    def __init__(self, availability: Availability, cancellable: bool) -> None:
+        self._availability = availability
+        self._cancellable = cancellable
+        self._task: asyncio.Task[Any] | None = None
+
+    async def __aenter__(self) -> None:
+        self._availability.check()
+        if self._cancellable:
+            self._task = asyncio.current_task()
+            if self._task is not None:
+                self._availability._calls.add(self._task)
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        task = self._task
+        if task is None:
+            return
+        self._availability._calls.discard(task)
+        if task in self._availability._cancelled:
+            self._availability._cancelled.discard(task)
+            if exc_type is asyncio.CancelledError and task.uncancel() == 0:
+                seen = store_failure_seen.get()
+                if seen is not None:
+                    seen.append(True)
+                raise StoreUnavailable() from None
+
+
+store_failure_seen: ContextVar[list[bool] | None] = ContextVar("store_failure_seen", default=None)
+"""Set (to an empty list) by whoever wants to know whether a store call of the current request
+met an unavailable store: :class:`Availability` appends to it.  A list, so that tasks started
+by the request (which copy the context) report to the same one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportMarker:
+    """An import in progress: written before its first batch, removed after its last.
+
+    A marker that stays (the import was killed or failed) means the store holds part of an
+    input; the service reports it in ``/readyz`` and analytics refuse until an import of the
+    same ``source`` completes."""
+
+    source: str
+    started: dt.datetime
+    batches_done: int = 0
+
+    def describe(self) -> str:
+        """A sentence for people.
+
+        >>> ImportMarker("city.json", dt.datetime(2026, 5, 1, 8, tzinfo=dt.UTC), 3).describe()
+        'an import of city.json started 2026-05-01 08:00:00 UTC has not completed (3 batches written)'
+        """
+        batches = "1 batch" if self.batches_done == 1 else f"{self.batches_done} batches"
+        started = self.started.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"an import of {self.source} started {started} has not completed ({batches} written)"
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """The port.  All methods are coroutines; a store is opened once and closed once."""
 
     name: str
     """``embedded`` or ``neo4j``: for logs, metrics and test ids."""
+
+    availability: Availability
+    """Whether the store is known to be reachable (the embedded store always is)."""
 
     @property
     def generation(self) -> int:
@@ -211,7 +354,8 @@ class GraphStore(Protocol):
     async def close(self) -> None: ...
 
     async def ping(self) -> None:
-        """Raise when the store cannot serve (readiness)."""
+        """Raise when the store cannot serve (readiness).  Not refused while the store is
+        marked down: a ping that succeeds marks it up, one that fails marks it down."""
 
     # --- reads -----------------------------------------------------------------------
     async def get_nodes(self, ids: Sequence[str], *, scope: Scope | None = None) -> list[Node | None]:
@@ -331,3 +475,20 @@ class GraphStore(Protocol):
     ) -> AuditPage:
         """Up to ``first`` events matching ``filter`` in time order (``at``, then ``id``),
         after the cursor ``after``."""
+
+    # --- imports in progress ---------------------------------------------------------
+    async def begin_import(self, source: str) -> ImportMarker:
+        """Record that an import of ``source`` starts writing (durably, before its first
+        batch).  A marker of the same source is kept (a rerun resumes it, counting on);
+        another source's marker is replaced (the caller decides whether that is allowed)."""
+
+    async def import_progress(self, batches_done: int) -> None:
+        """Record how many batches the import in progress has written."""
+
+    async def end_import(self) -> None:
+        """Remove the marker: the import completed (no-op without one)."""
+
+    async def current_import(self) -> ImportMarker | None:
+        """The import in progress (possibly by another process, or killed), None when none.
+        Like the audit trail, the marker is outside the graph: never projected, scanned,
+        exported or cleared."""

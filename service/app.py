@@ -31,12 +31,13 @@ from resolvers.schema import build_schema
 from service.access import access_of
 from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
-from service.health import healthz, readyz
+from service.health import StoreGate, StoreWatch, healthz, readyz
 from service.http_limits import BodySizeLimit
 from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from service.priority import HeavyGate
 from service.request_log import RequestIdMiddleware, configure_logging
 from service.settings import Settings
-from service.stores import make_store
+from service.stores import is_remote, make_store
 
 log = logging.getLogger("civicmesh.service")
 
@@ -113,12 +114,16 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             runtime.store = opened
         current = runtime.require_store()
         log.info("store ready", extra={"store": current.name})
+        watch = StoreWatch(current, interval=settings.store_probe_s, down_interval=settings.store_probe_s / 4)
+        if is_remote(current):
+            watch.start()
         try:
             if settings.demo_when_empty and await load_demo_if_empty(current):
                 log.info("the store was empty: loaded the demo city")
                 await append(current, audit_event(Viewer(sub="civicmesh", name="demo city"), "import", Outcome.ALLOWED))
             yield
         finally:
+            await watch.stop()
             if runtime.owned:
                 runtime.store = None
                 await current.close()
@@ -132,6 +137,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(BodySizeLimit),
+            Middleware(StoreGate, store=runtime.current_store, retry_after=settings.store_probe_s),
+            *([Middleware(HeavyGate, slots=settings.heavy_slots)] if settings.heavy_slots > 0 else []),
         ],
         lifespan=lifespan,
     )

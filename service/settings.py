@@ -93,6 +93,14 @@ class Settings:
     demo_when_empty: bool = True
     log_level: str = "INFO"
     appeal_due_days: Mapping[str, int] = field(default_factory=lambda: dict(APPEAL_DUE_DAYS))
+    neo4j_retry_s: float = 5.0
+    """How long the Neo4j driver retries a transaction that met a transient failure (its default is 30 s)."""
+    neo4j_connect_timeout_s: float = 3.0
+    """How long the Neo4j driver waits for a connection (to open one, or from the pool)."""
+    store_probe_s: float = 1.0
+    """How often the service pings a Neo4j store while it is up (four times as often while it is down)."""
+    heavy_slots: int = 1
+    """How many heavy GraphQL requests (nested, analytics) run at once per process; 0: no limit."""
 
     @property
     def tokens_configured(self) -> bool:
@@ -135,5 +143,9 @@ class Settings:
             demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
             log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
             appeal_due_days=parse_due_days(e.get("CIVICMESH_APPEAL_DUE_DAYS")),
+            neo4j_retry_s=float(e.get("CIVICMESH_NEO4J_RETRY_S") or 5.0),
+            neo4j_connect_timeout_s=float(e.get("CIVICMESH_NEO4J_CONNECT_TIMEOUT_S") or 3.0),
+            store_probe_s=float(e.get("CIVICMESH_STORE_PROBE_S") or 1.0),
+            heavy_slots=int(e.get("CIVICMESH_HEAVY_SLOTS") or 1),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

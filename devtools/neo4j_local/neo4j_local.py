@@ -18,6 +18,11 @@ From a shell (developers)::
 
     python devtools/neo4j_local/neo4j_local.py              # start, print URI, Ctrl-C stops
     python devtools/neo4j_local/neo4j_local.py --fetch-only # only fetch/build the engine
+    python devtools/neo4j_local/neo4j_local.py --port 7687 --data-dir ~/neo4j-data  # kept
+
+Outages (tests, the load bench): a server with a ``data_dir`` and a ``port`` can be stopped
+(:meth:`LocalNeo4j.stop`, or :meth:`LocalNeo4j.kill` for a crash) and started again on the
+same data and port with :meth:`LocalNeo4j.start`; :func:`free_port` picks a port to keep.
 
 The default cache directory is ``$CIVICMESH_CACHE`` or ``<repo>/.cache``. Needs Java 17+
 (``java``, ``javac``; ``$JAVA_HOME/bin`` is preferred when set) and Maven (``mvn``).
@@ -62,6 +67,7 @@ __all__ = [
     "LocalNeo4j",
     "default_cache_dir",
     "ensure_engine",
+    "free_port",
     "start",
 ]
 
@@ -409,6 +415,11 @@ def _disable_cds_archive(archive: Path, reason: str) -> None:
     _progress(f"class-data sharing turned off ({archive.with_suffix('.failed')})")
 
 
+def free_port() -> int:
+    """A loopback port free now, to give a server that is to keep it across restarts."""
+    return _free_loopback_port()
+
+
 def _free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -440,6 +451,8 @@ class LocalNeo4j:
         When None, a fresh temporary directory is created on start and removed on stop.
     timeout : float, optional
         Seconds to wait for the server to become ready, by default 120.
+    port : int or None, optional
+        The Bolt port, kept across restarts; None means a free port chosen at each start.
 
     Attributes
     ----------
@@ -451,9 +464,12 @@ class LocalNeo4j:
         The Neo4j home directory (a temporary one exists only while running).
     """
 
-    def __init__(self, engine: Path, data_dir: Path | None = None, timeout: float = 120.0) -> None:
+    def __init__(
+        self, engine: Path, data_dir: Path | None = None, timeout: float = 120.0, port: int | None = None
+    ) -> None:
         self.engine = Path(engine)
         self.timeout = float(timeout)
+        self._wanted_port = port
         self._owns_home = data_dir is None
         self._home: Path | None = None if data_dir is None else Path(data_dir).expanduser().resolve()
         self.port = 0
@@ -504,8 +520,11 @@ class LocalNeo4j:
                     _disable_cds_archive(archive, f"the JVM crashed using it:\n{exc}")
                     continue
                 # Another process may grab the free port between our probe and the JVM's
-                # bind; only that case is worth another try.
+                # bind (or, for a kept port, the last server's socket may linger); only that
+                # case is worth another try.
                 if attempt < attempts and "already in use" in str(exc).lower():
+                    if self._wanted_port is not None:
+                        time.sleep(1.0)
                     continue
                 self._remove_home()
                 raise
@@ -541,7 +560,7 @@ class LocalNeo4j:
 
     def _start_once(self, home: Path) -> None:
         java = _find_tool("java")
-        self.port = _free_loopback_port()
+        self.port = self._wanted_port or _free_loopback_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
         logs = home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
@@ -682,6 +701,12 @@ class LocalNeo4j:
                 self._kill()
         self._remove_home()
 
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL, as a crash would); a kept home stays, a temporary
+        one is removed.  :meth:`start` starts it again."""
+        self._kill()
+        self._remove_home()
+
     @property
     def home(self) -> Path:
         """The Neo4j home directory; ``home / "logs" / "debug.log"`` is Neo4j's main log.
@@ -735,7 +760,9 @@ class LocalNeo4j:
         return f"LocalNeo4j(uri={self.uri!r}, home={str(self._home)!r}, running={self.running}, cds={self.cds!r})"
 
 
-def start(cache_dir: Path | None = None, data_dir: Path | None = None, timeout: float = 120.0) -> LocalNeo4j:
+def start(
+    cache_dir: Path | None = None, data_dir: Path | None = None, timeout: float = 120.0, port: int | None = None
+) -> LocalNeo4j:
     """Fetch the engine if needed, start a server and wait until it is ready.
 
     Parameters
@@ -746,6 +773,8 @@ def start(cache_dir: Path | None = None, data_dir: Path | None = None, timeout: 
         Neo4j home to use and keep; None means a fresh temporary one, removed on stop.
     timeout : float, optional
         Seconds to wait for readiness (not counting the one-time download), by default 120.
+    port : int or None, optional
+        The Bolt port to use (and keep across restarts); None means a free one.
 
     Returns
     -------
@@ -758,7 +787,7 @@ def start(cache_dir: Path | None = None, data_dir: Path | None = None, timeout: 
         If the engine cannot be prepared or the server does not become ready.
     """
     engine = ensure_engine(default_cache_dir() if cache_dir is None else cache_dir)
-    return LocalNeo4j(engine, data_dir=data_dir, timeout=timeout).start()
+    return LocalNeo4j(engine, data_dir=data_dir, timeout=timeout, port=port).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -783,6 +812,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fetch-only", action="store_true", help="only fetch/build the engine")
     parser.add_argument("--data-dir", type=Path, default=None, help="keep the database here (default: temporary)")
+    parser.add_argument("--port", type=int, default=None, help="Bolt port (default: a free one)")
     parser.add_argument("--timeout", type=float, default=120.0, help="start timeout in seconds")
     args = parser.parse_args(argv)
 
@@ -793,7 +823,7 @@ def main(argv: list[str] | None = None) -> int:
             print(engine)
             return 0
         started = time.monotonic()
-        server = LocalNeo4j(engine, data_dir=args.data_dir, timeout=args.timeout).start()
+        server = LocalNeo4j(engine, data_dir=args.data_dir, timeout=args.timeout, port=args.port).start()
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ plan again changes nothing.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -134,9 +134,15 @@ def write_batches(
 
 
 async def write_plan(
-    store: GraphStore, plan: Plan, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None
+    store: GraphStore,
+    plan: Plan,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    on_batch: Callable[[int], Awaitable[None]] | None = None,
 ) -> tuple[int, int, int]:
-    """Write a checked plan in batches: nodes first, then relationships.
+    """Write a checked plan in batches: nodes first, then relationships; ``on_batch`` is told
+    the number of batches written after each one.
 
     The plan's lists are emptied as batches are written, so written records can be freed.
 
@@ -170,6 +176,8 @@ async def write_plan(
         nodes += len(batch.nodes)
         rels += len(batch.relationships)
         batches += 1
+        if on_batch is not None:
+            await on_batch(batches)
         prog.advance(len(batch.nodes) + len(batch.relationships))
     prog.done()
     return nodes, rels, batches

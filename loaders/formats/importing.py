@@ -23,6 +23,12 @@ rejected is rejected too.  Writes are upserts (a node record replaces the node, 
 relationship is merged on type, ends and key), so importing the same input twice changes
 nothing, and an import that was killed half-way is completed by running it again: the check
 accepts what the first run already wrote.
+
+While it writes, the store carries an import marker (:meth:`loaders.store.GraphStore.begin_import`:
+source, start, batches written), removed when the last batch is written.  A marker left by a
+killed import keeps the service's ``/readyz`` at 503 and its analytics refused; an import of
+the same source resumes it and removes it, one of another source is refused
+(:class:`ImportInProgress`) unless forced.
 """
 
 from __future__ import annotations
@@ -39,7 +45,18 @@ from loaders.formats.sources import ImportProblem, Parsed, counted
 from loaders.progress import Progress
 from loaders.store import GraphStore
 
-__all__ = ["ImportReport", "import_parsed", "import_path", "import_records", "load_demo_if_empty"]
+__all__ = [
+    "ImportInProgress",
+    "ImportReport",
+    "import_parsed",
+    "import_path",
+    "import_records",
+    "load_demo_if_empty",
+]
+
+
+class ImportInProgress(Exception):
+    """The store carries the marker of an unfinished import of another source."""
 
 
 @dataclass(slots=True)
@@ -94,6 +111,7 @@ async def import_parsed(
     check_only: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> ImportReport:
     """Check ``parsed`` against the store and write it (see the module docstring).
 
@@ -116,7 +134,20 @@ async def import_parsed(
         Records per write batch.
     progress
         Told about the checking and writing stages.
+    force
+        Write even though an import of another source did not complete (its marker is replaced).
+
+    Raises
+    ------
+    ImportInProgress
+        When an import of another source did not complete and ``force`` is not given.
     """
+    unfinished = await store.current_import()
+    if unfinished is not None and unfinished.source != source and not force and not check_only:
+        raise ImportInProgress(
+            f"{unfinished.describe()}: import {unfinished.source} again to complete it, or give --force to "
+            f"import {source} over it"
+        )
     plan = await check(parsed, store, cascade=skip_invalid, progress=progress)
     # the plan holds what is written; the parsed rows (and, batch by batch, the written
     # records) can go, so that a city-sized import fits beside the store's own graph
@@ -134,9 +165,16 @@ async def import_parsed(
     )
     if check_only or (plan.problems and not skip_invalid):
         return report
+    marker = await store.begin_import(source)
+    done = marker.batches_done
+
+    async def written(batches: int) -> None:
+        await store.import_progress(done + batches)
+
     report.nodes_written, report.relationships_written, report.batches = await write_plan(
-        store, plan, batch_size=batch_size, progress=progress
+        store, plan, batch_size=batch_size, progress=progress, on_batch=written
     )
+    await store.end_import()
     report.written = True
     return report
 

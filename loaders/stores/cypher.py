@@ -536,3 +536,31 @@ WHERE ($actor IS NULL OR e.actor = $actor)
 WITH e ORDER BY e.at, e.id LIMIT $limit
 RETURN collect(properties(e)) AS rows
 """
+
+
+# --- the import in progress ----------------------------------------------------------
+# One node labelled ImportMarker, like AuditEvent outside the graph contract (no Entity
+# label): no read, scan, projection, export or clear sees it.
+
+IMPORT_LABEL: Final = "ImportMarker"
+
+IMPORT_DDL: Final[tuple[str, ...]] = (
+    f"CREATE CONSTRAINT import_marker_key IF NOT EXISTS FOR (m:{IMPORT_LABEL}) REQUIRE m.key IS UNIQUE",
+)
+
+BEGIN_IMPORT: Final = f"""
+MERGE (m:{IMPORT_LABEL} {{key: 'import'}})
+ON CREATE SET m.source = $source, m.started = $started, m.batches = 0
+WITH m, m.source = $source AS same
+SET m.started = CASE WHEN same THEN m.started ELSE $started END,
+    m.batches = CASE WHEN same THEN m.batches ELSE 0 END,
+    m.source = $source
+RETURN properties(m) AS m
+"""
+"""Create the marker, keep one of the same source (a resumed import), replace another's."""
+
+IMPORT_PROGRESS: Final = f"MATCH (m:{IMPORT_LABEL} {{key: 'import'}}) SET m.batches = $batches"
+
+END_IMPORT: Final = f"MATCH (m:{IMPORT_LABEL}) DELETE m"
+
+CURRENT_IMPORT: Final = f"MATCH (m:{IMPORT_LABEL} {{key: 'import'}}) RETURN properties(m) AS m LIMIT 1"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import datetime as dt
 import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Sequence
@@ -33,8 +34,10 @@ from loaders.store import (
     AuditEvent,
     AuditFilter,
     AuditPage,
+    Availability,
     Direction,
     Edge,
+    ImportMarker,
     NodeFilter,
     Order,
     Outcome,
@@ -114,6 +117,8 @@ class EmbeddedStore:
         self._db: sqlite3.Connection | None = None
         self._io: ThreadPoolExecutor | None = None
         self._lock = asyncio.Lock()
+        self.availability = Availability()
+        """Always up: the file is local (a failing disk shows as errors of the calls)."""
 
     # --- lifecycle -------------------------------------------------------------------
     async def open(self) -> None:
@@ -811,3 +816,44 @@ class EmbeddedStore:
                             _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
         nx.freeze(out)
         return out
+
+    # --- imports in progress ---------------------------------------------------------
+    # The marker is the row ``import`` of the ``meta`` table (JSON): outside the graph, so
+    # never loaded into memory, projected, scanned, exported or cleared.
+    async def begin_import(self, source: str) -> ImportMarker:
+        return await self._run(self._begin_import_sync, source)  # type: ignore[no-any-return]
+
+    def _begin_import_sync(self, source: str) -> ImportMarker:
+        current = self._current_import_sync()
+        if current is not None and current.source == source:
+            return current
+        marker = ImportMarker(source, dt.datetime.now(dt.UTC).replace(microsecond=0))
+        self._put_marker(marker)
+        return marker
+
+    def _put_marker(self, marker: ImportMarker) -> None:
+        value = orjson.dumps(
+            {"source": marker.source, "started": audit_time(marker.started), "batches": marker.batches_done}
+        ).decode()
+        self._require_db().execute("INSERT OR REPLACE INTO meta VALUES ('import', ?)", (value,))
+
+    async def import_progress(self, batches_done: int) -> None:
+        def sync() -> None:
+            current = self._current_import_sync()
+            if current is not None:
+                self._put_marker(ImportMarker(current.source, current.started, batches_done))
+
+        await self._run(sync)
+
+    async def end_import(self) -> None:
+        await self._run(lambda: self._require_db().execute("DELETE FROM meta WHERE k = 'import'"))
+
+    async def current_import(self) -> ImportMarker | None:
+        return await self._run(self._current_import_sync)  # type: ignore[no-any-return]
+
+    def _current_import_sync(self) -> ImportMarker | None:
+        row = self._require_db().execute("SELECT v FROM meta WHERE k = 'import'").fetchone()
+        if row is None:
+            return None
+        data = orjson.loads(row[0])
+        return ImportMarker(str(data["source"]), parse_audit_time(data["started"]), int(data["batches"]))

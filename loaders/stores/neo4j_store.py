@@ -8,9 +8,11 @@ a batch is validated inside its own write transaction, so a refused batch writes
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 from neo4j import (
@@ -20,7 +22,7 @@ from neo4j import (
     NotificationMinimumSeverity,
     RoutingControl,
 )
-from neo4j.exceptions import ClientError, ConstraintError
+from neo4j.exceptions import ClientError, ConstraintError, IncompleteCommit, ServiceUnavailable, SessionExpired
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
@@ -33,12 +35,15 @@ from loaders.store import (
     AuditEvent,
     AuditFilter,
     AuditPage,
+    Availability,
     Direction,
     Edge,
+    ImportMarker,
     NodeFilter,
     Order,
     Outcome,
     Page,
+    StoreUnavailable,
     WriteResult,
     audit_time,
     parse_audit_time,
@@ -67,6 +72,39 @@ def _concurrent_change(exc: Exception) -> bool:
     )
 
 
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
+"""What the driver raises when the server cannot be reached (or went away during a commit)."""
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _guarded(
+    cancellable: bool,
+) -> Callable[
+    [Callable[Concatenate[Neo4jStore, P], Awaitable[T]]], Callable[Concatenate[Neo4jStore, P], Coroutine[Any, Any, T]]
+]:
+    """A store method that fails at once while the server is known to be down, marks it down
+    when the server cannot be reached, and raises :class:`StoreUnavailable` (never the
+    driver's exception, which names the address)."""
+
+    def wrap(
+        fn: Callable[Concatenate[Neo4jStore, P], Awaitable[T]],
+    ) -> Callable[Concatenate[Neo4jStore, P], Coroutine[Any, Any, T]]:
+        @functools.wraps(fn)
+        async def guarded(self: Neo4jStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            async with self.availability.calling(cancellable=cancellable):
+                try:
+                    return await fn(self, *args, **kwargs)
+                except _UNREACHABLE as exc:
+                    self.availability.mark_down()
+                    raise StoreUnavailable() from exc
+
+        return guarded
+
+    return wrap
+
+
 def _props(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k != "id"}
 
@@ -87,12 +125,19 @@ class Neo4jStore:
         auth: tuple[str, str] | None = None,
         database: str = "neo4j",
         fetch_size: int = 5000,
+        retry_time: float = 5.0,
+        connect_timeout: float = 3.0,
+        acquisition_timeout: float = 5.0,
     ) -> None:
         self.uri = uri
         self.database = database
         self._auth = auth
         self._fetch_size = fetch_size
+        self._retry_time = retry_time
+        self._connect_timeout = connect_timeout
+        self._acquisition_timeout = acquisition_timeout
         self._driver: AsyncDriver | None = None
+        self.availability = Availability()
         self._generation = 0
 
     @property
@@ -105,21 +150,30 @@ class Neo4jStore:
             return
         # Notifications (e.g. "relationship type does not exist" on an empty database) are
         # noise for a service whose queries are fixed; turning them off also spares the server.
-        self._driver = AsyncGraphDatabase.driver(
-            self.uri,
-            auth=self._auth,
-            notifications_min_severity=NotificationMinimumSeverity.OFF,
-            max_connection_pool_size=64,
-        )
+        self._driver = self._new_driver()
         try:
             await self._driver.verify_connectivity()
-            for statement in (*DDL, *cypher.AUDIT_DDL):
+            for statement in (*DDL, *cypher.AUDIT_DDL, *cypher.IMPORT_DDL):
                 await self._driver.execute_query(statement, database_=self.database)
             await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
         except BaseException:
             await self._driver.close()
             self._driver = None
             raise
+
+    def _new_driver(self) -> AsyncDriver:
+        return AsyncGraphDatabase.driver(
+            self.uri,
+            auth=self._auth,
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
+            max_connection_pool_size=64,
+            # The driver's defaults wait 30 s (retries), 30 s (connecting) and 60 s (a pooled
+            # connection) before giving up on a server that went away; a service answers
+            # sooner that the store is unavailable (see docs/design.md "Outages").
+            max_transaction_retry_time=self._retry_time,
+            connection_timeout=self._connect_timeout,
+            connection_acquisition_timeout=self._acquisition_timeout,
+        )
 
     async def close(self) -> None:
         if self._driver is not None:
@@ -133,9 +187,32 @@ class Neo4jStore:
         return self._driver
 
     async def ping(self) -> None:
-        await self._read(cypher.PING)
+        """One auto-commit ``RETURN 1`` (not retried by the driver): marks the store up when it
+        answers, down when the server cannot be reached.
 
-    async def _read(self, query: str, **params: Any) -> list[Any]:
+        The first ping that answers after an outage does so on a new driver, which then
+        replaces the old one: the old one's pooled connections died with the server, and each
+        would cost a failed attempt and a retry pause (a second or two) to find out."""
+        down = not self.availability.up
+        driver = self._new_driver() if down else self.driver
+        try:
+            async with driver.session(database=self.database, default_access_mode="READ") as session:
+                await (await session.run(cypher.PING)).consume()
+        except BaseException as exc:
+            if down:
+                await driver.close()
+            if isinstance(exc, _UNREACHABLE):
+                self.availability.mark_down()
+                raise StoreUnavailable() from exc
+            raise
+        if down:
+            old, self._driver = self._driver, driver
+            if old is not None:
+                await old.close()
+        self.availability.mark_up()
+
+    @_guarded(cancellable=True)
+    async def _read(self, /, query: str, **params: Any) -> list[Any]:
         result = await self.driver.execute_query(
             query,
             params,
@@ -326,6 +403,7 @@ class Neo4jStore:
                 yield [Relationship(r["type"], r["start"], r["end"], r["props"]) for r in rows]
 
     # --- writes ----------------------------------------------------------------------
+    @_guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
         try:
             return await self._write(batch)
@@ -449,6 +527,7 @@ class Neo4jStore:
     async def delete(self, node_ids: Sequence[str] = (), relationships: Sequence[RelRef] = ()) -> WriteResult:
         return await self.write(WriteBatch(delete_relationships=relationships, delete_nodes=node_ids))
 
+    @_guarded(cancellable=False)
     async def clear(self) -> None:
         self._generation += 1
         async with self.driver.session(
@@ -458,6 +537,7 @@ class Neo4jStore:
             await (await session.run(cypher.CLEAR)).consume()
 
     # --- the audit trail -------------------------------------------------------------
+    @_guarded(cancellable=False)
     async def append_audit(self, events: Sequence[AuditEvent]) -> None:
         rows = [
             {
@@ -524,6 +604,7 @@ class Neo4jStore:
         )
 
     # --- analytics -------------------------------------------------------------------
+    @_guarded(cancellable=True)
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
@@ -570,3 +651,33 @@ class Neo4jStore:
                 await session.execute_read(read)
         nx.freeze(g)
         return g
+
+    # --- imports in progress ---------------------------------------------------------
+    @_guarded(cancellable=False)
+    async def begin_import(self, source: str) -> ImportMarker:
+        started = audit_time(dt.datetime.now(dt.UTC))
+        records, _, _ = await self.driver.execute_query(
+            cypher.BEGIN_IMPORT,
+            {"source": source, "started": started},
+            routing_=RoutingControl.WRITE,
+            database_=self.database,
+        )
+        return _marker(records[0]["m"])
+
+    @_guarded(cancellable=False)
+    async def import_progress(self, batches_done: int) -> None:
+        await self.driver.execute_query(
+            cypher.IMPORT_PROGRESS, {"batches": batches_done}, routing_=RoutingControl.WRITE, database_=self.database
+        )
+
+    @_guarded(cancellable=False)
+    async def end_import(self) -> None:
+        await self.driver.execute_query(cypher.END_IMPORT, routing_=RoutingControl.WRITE, database_=self.database)
+
+    async def current_import(self) -> ImportMarker | None:
+        rows = await self._read(cypher.CURRENT_IMPORT)
+        return _marker(rows[0]["m"]) if rows else None
+
+
+def _marker(props: dict[str, Any]) -> ImportMarker:
+    return ImportMarker(str(props["source"]), parse_audit_time(props["started"]), int(props["batches"]))

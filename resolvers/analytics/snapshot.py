@@ -15,6 +15,7 @@ import analytics as A
 from loaders.projection_cache import projection_cache
 from loaders.store import GraphStore
 from resolvers.context import Info
+from resolvers.errors import ClientError
 
 _Snapshot = A.AnalyticsSession
 """The analytics session of one projection: the graph, its index, linkage and reach model."""
@@ -24,8 +25,15 @@ _SESSIONS: weakref.WeakKeyDictionary[GraphStore, A.AnalyticsSession] = weakref.W
 
 
 async def _snapshot(info: Info) -> A.AnalyticsSession:
-    """The session of the store's current projection, its index and linkage built."""
+    """The session of the store's current projection, its index and linkage built; refused
+    (``IMPORT_IN_PROGRESS``) while the store holds part of an import."""
     store = info.context.store
+    unfinished = await store.current_import()
+    if unfinished is not None:
+        raise ClientError(
+            f"The store holds part of an import: {unfinished.describe()}. Analytics answer again once it completes.",
+            "IMPORT_IN_PROGRESS",
+        )
     graph = await projection_cache(store).graph()
     session = _SESSIONS.get(store)
     if session is None or session.graph is not graph:

@@ -38,7 +38,9 @@ def register(sub: Any) -> None:
             "(Household.csv, PART_OF__Household__Building.csv, ...), a .json graph document or an .xlsx "
             "workbook (see `civicmesh template`). Everything is checked first and every problem is "
             "reported with file, row and column; by default an input with any problem writes nothing. "
-            "Importing the same input twice changes nothing, and an interrupted import completes when run again."
+            "Importing the same input twice changes nothing, and an interrupted import completes when run again: "
+            "until then the store carries an import marker, and the service reports it in /readyz and refuses "
+            "analytics."
         ),
     )
     p.add_argument("path", nargs="?", type=Path, help="CSV folder, .json or .xlsx file")
@@ -53,6 +55,11 @@ def register(sub: Any) -> None:
         "--rejects", type=Path, help="where to list problems (default with --skip-invalid: PATH.rejects.csv)"
     )
     p.add_argument("--check", action="store_true", help="only check the input against the store; write nothing")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="import even though an import of another source did not complete (by default refused)",
+    )
     p.add_argument(
         "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"records per write (default {DEFAULT_BATCH_SIZE:,})"
     )
@@ -144,7 +151,7 @@ def _generate(preset: str, seed: int, progress: Any) -> Any:
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """``civicmesh import``."""
     from loaders.formats.batches import ImportAborted
-    from loaders.formats.importing import import_parsed
+    from loaders.formats.importing import ImportInProgress, import_parsed
     from loaders.formats.reading import read_path, read_records
     from loaders.formats.rejects import rejects_path, write_rejects
     from loaders.formats.sources import counted
@@ -182,6 +189,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
                     check_only=args.check,
                     batch_size=args.batch_size,
                     progress=progress,
+                    force=args.force,
                 )
             except ImportAborted:
                 await record_cli(store, "import", code="ABORTED")
@@ -195,6 +203,9 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         except ImportAborted as exc:
             _err(str(exc))
             return 3
+        except ImportInProgress as exc:
+            _err(str(exc))
+            return 2
     for problem in report.problems:
         print(problem, file=sys.stderr)
     rejects = args.rejects

@@ -31,7 +31,7 @@ async def test_readyz_pings_the_store(store: GraphStore) -> None:
     async with open_api(counting) as api:
         r = await api.client.get("/readyz")
     assert r.status_code == 200 and r.json() == {"status": "ready", "store": store.name}
-    assert counting.calls == {"ping": 1}
+    assert counting.calls == {"ping": 1, "current_import": 1}
 
 
 async def test_readyz_is_503_with_a_reason_when_the_store_fails(store: GraphStore, tmp_path: Path) -> None:
@@ -47,7 +47,25 @@ async def test_readyz_is_503_with_a_reason_when_the_store_fails(store: GraphStor
         r = await api.client.get("/readyz")
     assert r.status_code == 503
     body = r.json()
-    assert body["status"] == "unavailable" and body["store"] == store.name and body["reason"]
+    assert body == {"status": "unavailable", "store": store.name, "reason": "store unavailable"}, body
+    assert "127.0.0.1" not in r.text and "Error" not in r.text, "no internals"
+
+
+async def test_readyz_and_analytics_refuse_while_an_import_is_unfinished(store: GraphStore) -> None:
+    await store.begin_import("city.json")
+    try:
+        async with open_api(store) as api:
+            r = await api.client.get("/readyz")
+            assert r.status_code == 503
+            assert "an import of city.json" in r.json()["reason"] and r.json()["import"] == "city.json"
+            errors = await api.errors("{ structure { grids } }")
+            assert [e["extensions"]["code"] for e in errors] == ["IMPORT_IN_PROGRESS"]
+            assert await api.q("{ streets { totalCount } }") == {"streets": {"totalCount": 0}}, "reads are served"
+        await store.end_import()
+        async with open_api(store) as api:
+            assert (await api.client.get("/readyz")).status_code == 200
+    finally:
+        await store.end_import()
 
 
 async def test_request_ids_in_and_out(store: GraphStore) -> None:

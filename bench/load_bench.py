@@ -1,0 +1,409 @@
+"""Load benchmark: 32 clients for 60 s with a realistic mix, on both stores, from outside the
+service's process.
+
+The service runs as ``civicmesh serve`` (uvicorn, one process) on 127.0.0.1; the load comes
+from Debian's ``wrk`` (C, its own process: the service's Python shares nothing with it), one
+``wrk`` per kind of request, each with its share of the connections, so that every kind gets
+its own latency figures.  Each connection sends its next request when the last one is
+answered (a closed loop).  The kinds:
+
+* ``node``: ``node(id)`` of a household (the light request that must stay light);
+* ``nested``: a community with its grids, buildings and households (three hops, hundreds of
+  nodes);
+* ``search``: a name search;
+* ``coverage``: the coverage analytics of a community;
+* ``mutation``: ``updateStreet`` renaming a street (an occasional write).
+
+Printed per store and kind: requests, throughput, p50, p99 and errors (socket errors and
+timeouts, non-2xx statuses, and 200 answers carrying GraphQL errors).  ``--outage`` (Neo4j)
+kills the server a third of the way in and starts it again on the same data and port, and
+prints what clients saw meanwhile (503s with ``STORE_UNAVAILABLE``).
+
+The city is the ``jiangyin`` synthetic preset unless ``--preset`` says otherwise; its
+embedded store file and Neo4j data folder are made once and kept under
+``.cache/bench-load`` (a copy of the embedded file is used per run).
+
+    make bench-tools                               # apt-installs wrk (this script installs nothing)
+    python bench/load_bench.py                     # both stores, 32 clients, 60 s
+    python bench/load_bench.py --store embedded --duration 20 --preset demo
+    python bench/load_bench.py --mix node=16,nested=16      # the issue-14 measurement
+    python bench/load_bench.py --store neo4j --outage
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from devtools.neo4j_local import neo4j_local  # noqa: E402
+
+CACHE = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
+DEFAULT_MIX = "node=16,nested=6,search=4,coverage=4,mutation=2"
+
+NODE = "query One($id: ID!) { node(id: $id) { id ... on Household { name size } } }"
+NESTED = (
+    "query Community($id: ID!) { node(id: $id) { ... on Community { name grids(first: 100) { nodes { id name "
+    "buildings(first: 100) { nodes { id name households(first: 100) { nodes { id name size } } } } } } } } }"
+)
+SEARCH = "query Search($text: String!) { search(text: $text, first: 20) { id } }"
+COVERAGE = (
+    "query Coverage($id: ID) { coverage(area: $id) { households { total covered rate } "
+    "members { total covered rate } uncoveredHouseholds } }"
+)
+MUTATION = (
+    "mutation Rename($id: ID!, $name: String!) { updateStreet(input: {id: $id, name: $name}) { errors { code } } }"
+)
+
+LUA = r"""
+-- one kind of request: bodies from a file, one JSON document a line, sent in turn
+local bodies = {}
+local counter = 0
+statuses = {}  -- globals: done() reads them from each thread
+gql_errors = 0
+unavailable = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  for line in io.lines(args[1]) do table.insert(bodies, line) end
+  counter = math.random(#bodies)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Accept"] = "application/graphql-response+json"
+end
+
+function request()
+  counter = counter % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[counter])
+end
+
+function response(status, headers, body)
+  local key = "s" .. status
+  statuses[key] = (statuses[key] or 0) + 1
+  if string.find(body, '"errors"', 1, true) and not string.find(body, '"errors":[]', 1, true) then
+    gql_errors = gql_errors + 1
+  end
+  if string.find(body, "STORE_UNAVAILABLE", 1, true) then unavailable = unavailable + 1 end
+end
+
+function done(summary, latency, requests)
+  local total_statuses = {}
+  local errors, unav = 0, 0
+  for _, t in ipairs(threads) do
+    local s = t:get("statuses")
+    for k, v in pairs(s or {}) do total_statuses[string.sub(k, 2)] = (total_statuses[string.sub(k, 2)] or 0) + v end
+    errors = errors + t:get("gql_errors")
+    unav = unav + t:get("unavailable")
+  end
+  local parts = {}
+  for k, v in pairs(total_statuses) do table.insert(parts, string.format('"%s": %d', k, v)) end
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, ' ..
+    '"connect": %d, "read": %d, "write": %d, "timeout": %d, "non2xx": %d, "graphql_errors": %d, ' ..
+    '"unavailable": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    summary.errors.status, errors, unav, table.concat(parts, ", ")))
+end
+"""
+
+
+@dataclass
+class Service:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _cli(args: list[str], store: str, env: dict[str, str] | None = None, log: Path | None = None) -> int:
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "CIVICMESH_STORE": store, **(env or {})}
+    with open(log or os.devnull, "ab") as out:
+        return subprocess.call(
+            [sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=full_env, stdout=out, stderr=out
+        )
+
+
+def _post(url: str, query: str, variables: dict[str, Any] | None = None, timeout: float = 120) -> Any:
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(url + "/graphql", data=body, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer = json.loads(response.read())
+    if answer.get("errors"):
+        raise SystemExit(f"load_bench: {query[:60]}… failed: {answer['errors'][:2]}")
+    return answer["data"]
+
+
+def start_service(store: str, workdir: Path, env: dict[str, str]) -> Service:
+    port = neo4j_local.free_port()
+    log = workdir / "service.log"
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CIVICMESH_STORE": store,
+        "CIVICMESH_DEMO_WHEN_EMPTY": "0",
+        "CIVICMESH_LOG_LEVEL": "WARNING",
+        **env,
+    }
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=out,
+        )
+    service = Service(process, port, log)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"load_bench: the service exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(service.url + "/readyz", timeout=5) as r:
+                if r.status == 200:
+                    return service
+        except (OSError, urllib.error.HTTPError):
+            pass
+        time.sleep(0.2)
+    service.stop()
+    raise SystemExit("load_bench: the service was not ready within 600 s")
+
+
+def prepare_embedded(preset: str, workdir: Path) -> str:
+    kept = CACHE / "bench-load" / f"{preset}.sqlite"
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        print(f"load_bench: importing the {preset} city into {kept} (once)", flush=True)
+        partial = kept.with_suffix(".partial")
+        for leftover in kept.parent.glob(f"{partial.name}*"):
+            leftover.unlink()
+        if _cli(["import", "--preset", preset, "--no-progress"], str(partial)) != 0:
+            raise SystemExit("load_bench: the import failed")
+        partial.rename(kept)
+    copy = workdir / "civicmesh.sqlite"
+    shutil.copyfile(kept, copy)
+    return str(copy)
+
+
+def prepare_neo4j(preset: str) -> Any:
+    home = CACHE / "bench-load" / f"neo4j-{preset}"
+    engine = neo4j_local.ensure_engine(CACHE)
+    server = neo4j_local.LocalNeo4j(engine, data_dir=home, port=neo4j_local.free_port(), timeout=300)
+    server.start()
+    done = home / "imported"
+    if not done.exists():
+        print(f"load_bench: importing the {preset} city into Neo4j at {home} (once)", flush=True)
+        if _cli(["import", "--preset", preset, "--no-progress"], server.uri) != 0:
+            server.stop()
+            raise SystemExit("load_bench: the import into Neo4j failed")
+        done.write_text(preset)
+    return server
+
+
+def bodies(url: str, workdir: Path) -> dict[str, Path]:
+    """A file of request bodies per kind, from ids sampled through the API."""
+    data = _post(
+        url,
+        "{ households(first: 500) { nodes { id } } communities(first: 100) { nodes { id name } } "
+        "streets(first: 20) { nodes { id name } } }",
+    )
+    households = [n["id"] for n in data["households"]["nodes"]]
+    communities = data["communities"]["nodes"]
+    streets = data["streets"]["nodes"]
+    texts = sorted({c["name"][:2] for c in communities} | {c["name"][-2:] for c in communities})
+    kinds: dict[str, list[dict[str, Any]]] = {
+        "node": [{"query": NODE, "variables": {"id": h}} for h in households],
+        "nested": [{"query": NESTED, "variables": {"id": c["id"]}} for c in communities],
+        "search": [{"query": SEARCH, "variables": {"text": t}} for t in texts],
+        "coverage": [{"query": COVERAGE, "variables": {"id": c["id"]}} for c in communities],
+        "mutation": [
+            {"query": MUTATION, "variables": {"id": s["id"], "name": s["name"] + suffix}}
+            for s in streets
+            for suffix in ("", " ")
+        ],
+    }
+    files = {}
+    for kind, items in kinds.items():
+        path = workdir / f"{kind}.jsonl"
+        path.write_text("".join(json.dumps(b, ensure_ascii=False) + "\n" for b in items))
+        files[kind] = path
+    return files
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """``node=16,nested=6`` → connections per kind.
+
+    >>> parse_mix("node=16, nested=16")
+    {'node': 16, 'nested': 16}
+    """
+    mix = {}
+    for part in text.split(","):
+        kind, _, count = part.strip().partition("=")
+        if kind not in ("node", "nested", "search", "coverage", "mutation") or not count.isdigit():
+            raise SystemExit(f"load_bench: bad --mix part {part!r} (kinds: node, nested, search, coverage, mutation)")
+        if int(count) > 0:
+            mix[kind] = int(count)
+    return mix
+
+
+def run_load(url: str, files: dict[str, Path], mix: dict[str, int], duration: int, workdir: Path) -> dict[str, Any]:
+    script = workdir / "kind.lua"
+    script.write_text(LUA)
+    procs = {}
+    for kind, connections in mix.items():
+        procs[kind] = subprocess.Popen(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                url + "/graphql",
+                "--",
+                str(files[kind]),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    results = {}
+    for kind, proc in procs.items():
+        out, _ = proc.communicate()
+        line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
+        if line is None:
+            raise SystemExit(f"load_bench: wrk ({kind}) printed no result:\n{out}")
+        results[kind] = json.loads(line[len("RESULT ") :])
+    return results
+
+
+def report(store: str, mix: dict[str, int], results: dict[str, Any], duration: int) -> None:
+    print(f"\n{store}: {sum(mix.values())} clients for {duration} s")
+    print(f"{'kind':<9} {'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  detail")
+    total = 0
+    for kind, r in results.items():
+        seconds = r["duration_us"] / 1e6
+        socket_errors = r["connect"] + r["read"] + r["write"] + r["timeout"]
+        errors = socket_errors + r["non2xx"] + r["graphql_errors"]
+        total += r["requests"]
+        detail = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(r["statuses"].items()) if k != "200")
+        if r["graphql_errors"]:
+            detail += (", " if detail else "") + f"GraphQL errors: {r['graphql_errors']}"
+        if r["unavailable"]:
+            detail += f" (STORE_UNAVAILABLE: {r['unavailable']})"
+        if socket_errors:
+            detail += (", " if detail else "") + f"socket errors/timeouts: {socket_errors}"
+        print(
+            f"{kind:<9} {mix[kind]:>7} {r['requests']:>9} {r['requests'] / seconds:>8.1f} "
+            f"{r['p50_us'] / 1000:>8.1f} {r['p99_us'] / 1000:>8.1f} {errors:>7}  {detail}"
+        )
+    print(f"{'all':<9} {sum(mix.values()):>7} {total:>9} {total / duration:>8.1f}")
+
+
+def outage(server: Any, after: float, log: list[str]) -> threading.Thread:
+    def run() -> None:
+        time.sleep(after)
+        t0 = time.monotonic()
+        server.kill()
+        log.append(f"killed Neo4j at {after:.0f} s")
+        server.start()
+        log.append(f"Neo4j was back (same data folder and port) {time.monotonic() - t0:.1f} s later")
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> None:
+    with tempfile.TemporaryDirectory(prefix="civicmesh-load-") as tmp:
+        workdir = Path(tmp)
+        server = None
+        env = {"CIVICMESH_MAX_PAGE_SIZE": "500"}
+        if kind == "embedded":
+            store = prepare_embedded(args.preset, workdir)
+        else:
+            server = prepare_neo4j(args.preset)
+            store = server.uri
+        try:
+            service = start_service(store, workdir, env)
+            try:
+                files = bodies(service.url, workdir)
+                for name in mix:  # one request of each kind first: caches warm, the projection built
+                    first = json.loads(files[name].read_text().splitlines()[0])
+                    _post(service.url, first["query"], first["variables"], timeout=600)
+                events: list[str] = []
+                if args.outage and server is not None:
+                    outage(server, args.duration / 3, events)
+                results = run_load(service.url, files, mix, args.duration, workdir)
+                report(f"{kind} ({args.preset})", mix, results, args.duration)
+                for event in events:
+                    print(f"  outage: {event}")
+            finally:
+                service.stop()
+        finally:
+            if server is not None:
+                server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--store", choices=["embedded", "neo4j", "both"], default="both")
+    p.add_argument("--duration", type=int, default=60, help="seconds of load per store (default 60)")
+    p.add_argument("--mix", default=DEFAULT_MIX, help=f"clients per kind (default {DEFAULT_MIX})")
+    p.add_argument("--preset", default="jiangyin", help="the synthetic city (default jiangyin; demo is quick)")
+    p.add_argument("--outage", action="store_true", help="Neo4j: kill the server a third of the way in, restart it")
+    args = p.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print(
+            "load_bench: needs Debian's wrk (the load generator, outside the service's process): "
+            "run `make bench-tools` (apt-get install wrk)",
+            file=sys.stderr,
+        )
+        return 2
+    mix = parse_mix(args.mix)
+    kinds = ["embedded", "neo4j"] if args.store == "both" else [args.store]
+    for kind in kinds:
+        bench_store(kind, args, mix)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
