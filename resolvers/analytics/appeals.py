@@ -14,9 +14,9 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from analytics.appeals import RESPOND_WITHIN_DAYS
-from resolvers.analytics.common import AreaArg, AreaRef, area_id, area_ref, as_json, gid, run
+from resolvers.analytics.common import AreaArg, AreaRef, area_in_scope, area_ref, as_json, gid, run
 from resolvers.analytics.coverage import AreaLevel
-from resolvers.analytics.snapshot import _Snapshot, _snapshot
+from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
 from resolvers.errors import ClientError
 
@@ -322,15 +322,11 @@ class AppealStats:
         return self._handlers if first is None else self._handlers[:first]
 
 
-def _stats(snap: _Snapshot, local: str | None, **kwargs: Any) -> A.AppealStats:
-    return A.appeal_stats(snap.graph, local, index=snap.index, appeals=snap.appeals, model=snap.model, **kwargs)
-
-
 @strawberry.type(description="The appealStats field of Query.")
 class AppealsQuery:
     @strawberry.field(
-        description="Residents' appeals (接诉即办) of an area (the city when area is omitted) over the period "
-        "[from, to], as of asOf."
+        description="Residents' appeals (接诉即办) of an area (when area is omitted: the viewer's own area, or the "
+        "city) over the period [from, to], as of asOf."
     )
     async def appeal_stats(
         self,
@@ -380,12 +376,16 @@ class AppealsQuery:
         end = date_to or dt.date.today()
         start = date_from or end - dt.timedelta(days=364)
         snap = await _snapshot(info)
-        local = area_id(area)
+        local = await area_in_scope(info, area)
         await asyncio.to_thread(snap.build, "model", "appeals")
         rep = await run(
-            _stats,
-            snap,
+            info,
+            A.appeal_stats,
+            snap.graph,
             local,
+            index=snap.index,
+            appeals=snap.appeals,
+            model=snap.model,
             date_from=start,
             date_to=end,
             as_of=as_of,
