@@ -210,6 +210,7 @@ ANALYTICS = {
     "structure": "structure(area: $a) { area { id } details }",
     "brokerage": "brokerage(area: $a) { area { id } details }",
     "coveragePlan": "coveragePlan(area: $a) { area { id } assignments { household vanguard } details }",
+    "appealStats": 'appealStats(area: $a, from: "2024-01-01", to: "2024-12-31") { area { id } details }',
 }
 FOREIGN_AREA = {
     Role.CITY: "c21",
