@@ -29,7 +29,7 @@ from tests.contract.access_city import VIEWERS, City, build_city
 
 CITY = build_city()
 LABELS = CITY.labels
-SCHEMA = build_schema(SchemaLimits(max_depth=50, max_aliases=10_000, max_tokens=10**7))
+SCHEMA = build_schema(SchemaLimits(max_depth=50, max_aliases=10_000, max_tokens=10**7, max_cost=None))
 GQL = SCHEMA._schema
 ROOT_LISTS = {
     "streets": "Street",
