@@ -19,7 +19,7 @@ from loaders.store import GraphStore
 from service.app import create_app
 from service.settings import Settings
 from tests.api.conftest import gid
-from tests.cities import CITY
+from tests.api.test_appeals import city_without_appeals
 
 SUBSCRIBE = "subscription($area: ID) { appealEvents(area: $area) { action appeal { localId status title } } }"
 REPORT = """mutation($i: ReportAppealInput!) { reportAppeal(input: $i) { appeal { id localId } errors { code } } }"""
@@ -53,7 +53,7 @@ async def serve(store: GraphStore, **settings: Any) -> AsyncIterator[Served]:
 
 @pytest.fixture
 async def served(store: GraphStore) -> AsyncIterator[Served]:
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     async with serve(store) as running:
         yield running
 
@@ -154,7 +154,7 @@ async def test_a_bad_area_is_an_error_of_the_subscription(served: Served) -> Non
 
 
 async def test_with_tokens_configured_a_socket_without_one_is_closed(store: GraphStore) -> None:
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     async with serve(store, jwt_secret="s3cret-for-tests-only-0123456789abcdef") as running:
         ws = await connect(running.ws, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
         with pytest.raises(ConnectionClosed) as closed:

@@ -13,8 +13,7 @@ import pytest
 
 from loaders.store import GraphStore
 from tests.api.conftest import Api, gid, open_api
-from tests.api.test_appeals import STORED, report, step
-from tests.cities import CITY
+from tests.api.test_appeals import STORED, city_without_appeals, report, step
 
 SECRET = "s3cret-for-tests-only-0123456789abcdef"
 
@@ -32,7 +31,7 @@ def token(role: str, scope: str | None) -> str:
 
 @pytest.fixture
 async def secured(store: GraphStore) -> AsyncIterator[Api]:
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     await store.write(STORED)
     async with open_api(store, jwt_secret=SECRET) as api:
         yield api
@@ -54,46 +53,46 @@ async def listed(api: Api) -> list[str]:
 
 async def test_a_grid_worker_works_inside_its_grid(secured: Api) -> None:
     api = acting(secured, "GRID_WORKER", "g1")
-    assert await listed(api) == ["ap1", "ap7"]  # hh1 and hh2 lie in g1
+    assert await listed(api) == ["apq1", "apq7"]  # hh1 and hh2 lie in g1
     out = await report(api, concerns=gid("Building", "b1"))
     assert out["errors"] == [] and out["appeal"]["history"][0]["actor"] == "grid_worker-1"
     assert codes(await report(api, concerns=gid("Building", "b3"))) == [("concerns", "FORBIDDEN")]
-    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "ap4"))) == [("id", "FORBIDDEN")]  # c1: above g1
-    out = await step(api, "assignAppeal", id=gid("Appeal", "ap1"), to=gid("AllianceMember", "am2"))
+    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "apq4"))) == [("id", "FORBIDDEN")]  # c1: above g1
+    out = await step(api, "assignAppeal", id=gid("Appeal", "apq1"), to=gid("AllianceMember", "am2"))
     assert out["errors"] == []  # any handler: the appeal is what must lie inside
 
 
 async def test_a_community_works_inside_its_community(secured: Api) -> None:
     api = acting(secured, "COMMUNITY", "c1")
-    assert await listed(api) == ["ap1", "ap2", "ap4", "ap7"]
-    assert (await step(api, "assignAppeal", id=gid("Appeal", "ap4"), to=gid("AllianceMember", "am1")))["errors"] == []
-    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "ap5"))) == [("id", "FORBIDDEN")]
+    assert await listed(api) == ["apq1", "apq2", "apq4", "apq7"]
+    assert (await step(api, "assignAppeal", id=gid("Appeal", "apq4"), to=gid("AllianceMember", "am1")))["errors"] == []
+    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "apq5"))) == [("id", "FORBIDDEN")]
     # one that does not exist is refused alike: the answer does not tell what exists outside
     assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "ap-none"))) == [("id", "FORBIDDEN")]
 
 
 async def test_a_vanguard_reports_for_linked_households_and_resolves_its_own(secured: Api) -> None:
-    api = acting(secured, "VANGUARD", "pm1")  # pm1 LINKS hh3, hh4 and pm2; ap5 is assigned to pm1
-    assert await listed(api) == ["ap5"]
+    api = acting(secured, "VANGUARD", "pm1")  # pm1 LINKS hh3, hh4 and pm2; apq5 is assigned to pm1
+    assert await listed(api) == ["apq5"]
     out = await report(api, concerns=gid("Household", "hh3"), raisedBy=gid("Household", "hh3"))
     assert out["errors"] == []
     assert codes(await report(api, concerns=gid("Household", "hh1"))) == [("concerns", "FORBIDDEN")]
-    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "ap2"))) == [("id", "FORBIDDEN")]
-    assert (await step(api, "resolveAppeal", id=gid("Appeal", "ap5")))["appeal"]["status"] == "RESOLVED"
-    assert codes(await step(api, "resolveAppeal", id=gid("Appeal", "ap1"))) == [("id", "FORBIDDEN")]
+    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "apq2"))) == [("id", "FORBIDDEN")]
+    assert (await step(api, "resolveAppeal", id=gid("Appeal", "apq5")))["appeal"]["status"] == "RESOLVED"
+    assert codes(await step(api, "resolveAppeal", id=gid("Appeal", "apq1"))) == [("id", "FORBIDDEN")]
 
 
 async def test_an_alliance_unit_resolves_what_is_assigned_to_it(secured: Api) -> None:
     api = acting(secured, "ALLIANCE_UNIT", "am1")
-    assert await listed(api) == ["ap1"]
-    assert (await step(api, "resolveAppeal", id=gid("Appeal", "ap1")))["appeal"]["status"] == "RESOLVED"
-    assert codes(await step(api, "resolveAppeal", id=gid("Appeal", "ap6"))) == [("id", "FORBIDDEN")]
-    assert codes(await step(api, "closeAppeal", id=gid("Appeal", "ap1"))) == [("id", "FORBIDDEN")]
+    assert await listed(api) == ["apq1"]
+    assert (await step(api, "resolveAppeal", id=gid("Appeal", "apq1")))["appeal"]["status"] == "RESOLVED"
+    assert codes(await step(api, "resolveAppeal", id=gid("Appeal", "apq6"))) == [("id", "FORBIDDEN")]
+    assert codes(await step(api, "closeAppeal", id=gid("Appeal", "apq1"))) == [("id", "FORBIDDEN")]
 
 
 async def test_an_analyst_reads_and_writes_nothing_of_the_workflow(secured: Api) -> None:
     api = acting(secured, "ANALYST", None)
     assert len(await listed(api)) == 7
     assert codes(await report(api)) == [(None, "FORBIDDEN")]
-    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "ap2"))) == [(None, "FORBIDDEN")]
+    assert codes(await step(api, "acceptAppeal", id=gid("Appeal", "apq2"))) == [(None, "FORBIDDEN")]
     assert len(await listed(acting(secured, "ADMIN", None))) == 7  # nothing was written

@@ -29,6 +29,35 @@ def day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
+_PATHS = {
+    "REPORTED": ["REPORTED"],
+    "ACCEPTED": ["REPORTED", "ACCEPTED"],
+    "ASSIGNED": ["REPORTED", "ACCEPTED", "ASSIGNED"],
+    "RESOLVED": ["REPORTED", "ACCEPTED", "ASSIGNED", "RESOLVED"],
+    "CLOSED": ["REPORTED", "ACCEPTED", "ASSIGNED", "RESOLVED", "CLOSED"],
+    "REJECTED": ["REPORTED", "REJECTED"],
+}
+
+
+def _history_to(status: str) -> list[str]:
+    """A history that walks the workflow to ``status`` (the store checks that it ends there)."""
+    path = _PATHS[status]
+    return [
+        history_entry(f"2026-01-0{i + 1}T08:00:00+00:00", path[i - 1] if i else None, to, "import")
+        for i, to in enumerate(path)
+    ]
+
+
+def city_without_appeals() -> WriteBatch:
+    """The shared city without its own appeals and roundtables: these tests store theirs (STORED)
+    and count exactly what they stored."""
+    batch = CITY.batch()
+    kept = [n for n in batch.nodes if n.label not in ("Appeal", "Activity")]
+    ids = {n.id for n in kept}
+    rels = [r for r in batch.relationships if r.start in ids and r.end in ids]
+    return WriteBatch(nodes=kept, relationships=rels)
+
+
 def appeal(node_id: str, status: str, reported: str, due: str, **more: Any) -> Node:
     props = {
         "title": f"诉求 {node_id}",
@@ -37,58 +66,58 @@ def appeal(node_id: str, status: str, reported: str, due: str, **more: Any) -> N
         "status": status,
         "reported_on": reported,
         "due": due,
-        "history": [history_entry("2026-01-01T08:00:00+00:00", None, "REPORTED", "import")],
+        "history": _history_to(status),
         **more,
     }
     return Node("Appeal", node_id, props)
 
 
 # The stored appeals the read tests use: where they are, who raised and handles them.
-#   ap1 ASSIGNED, concerns hh1 (b1, g1, c1, st1), raised by hh1, assigned to am1, overdue
-#   ap2 REPORTED, concerns b3 (g2, c1), raised by pm2, due in the future
-#   ap3 CLOSED, concerns g3 (c2), assigned to org-c1, long past due (closed: not overdue)
-#   ap4 ACCEPTED, concerns c1, overdue, PARKING
-#   ap5 ASSIGNED, concerns s2c1g1b1 (南闸), assigned to pm1, overdue
-#   ap6 RESOLVED, concerns hh5 (b4, g3, c2), assigned to pm3;  ap7 REJECTED, concerns hh2
-#   act1 roundtable held by al1 in c1, discussed ap1 and ap4, attended by pm1 and am1
+#   apq1 ASSIGNED, concerns hh1 (b1, g1, c1, st1), raised by hh1, assigned to am1, overdue
+#   apq2 REPORTED, concerns b3 (g2, c1), raised by pm2, due in the future
+#   apq3 CLOSED, concerns g3 (c2), assigned to org-c1, long past due (closed: not overdue)
+#   apq4 ACCEPTED, concerns c1, overdue, PARKING
+#   apq5 ASSIGNED, concerns s2c1g1b1 (南闸), assigned to pm1, overdue
+#   apq6 RESOLVED, concerns hh5 (b4, g3, c2), assigned to pm3;  apq7 REJECTED, concerns hh2
+#   actq1 roundtable held by al1 in c1, discussed apq1 and apq4, attended by pm1 and am1
 STORED = WriteBatch(
     nodes=[
-        appeal("ap1", "ASSIGNED", day(-30), day(-5), accepted_on=day(-29), description="楼顶漏水三天了"),
-        appeal("ap2", "REPORTED", day(-2), day(10)),
-        appeal("ap3", "CLOSED", day(-90), day(-80), accepted_on=day(-90), resolved_on=day(-85), closed_on=day(-84)),
-        appeal("ap4", "ACCEPTED", day(-20), day(-10), accepted_on=day(-19), category="PARKING"),
-        appeal("ap5", "ASSIGNED", day(-40), day(-1), accepted_on=day(-40)),
-        appeal("ap6", "RESOLVED", day(-10), day(-3), accepted_on=day(-10), resolved_on=day(-4)),
-        appeal("ap7", "REJECTED", day(-8), day(2), rejected_on=day(-8), rejection_reason="不属于社区职责"),
-        Node("Activity", "act1", {"title": "东门圆桌会", "kind": "ROUNDTABLE", "on": day(-15)}),
+        appeal("apq1", "ASSIGNED", day(-30), day(-5), accepted_on=day(-29), description="楼顶漏水三天了"),
+        appeal("apq2", "REPORTED", day(-2), day(10)),
+        appeal("apq3", "CLOSED", day(-90), day(-80), accepted_on=day(-90), resolved_on=day(-85), closed_on=day(-84)),
+        appeal("apq4", "ACCEPTED", day(-20), day(-10), accepted_on=day(-19), category="PARKING"),
+        appeal("apq5", "ASSIGNED", day(-40), day(-1), accepted_on=day(-40)),
+        appeal("apq6", "RESOLVED", day(-10), day(-3), accepted_on=day(-10), resolved_on=day(-4)),
+        appeal("apq7", "REJECTED", day(-8), day(2), rejected_on=day(-8), rejection_reason="不属于社区职责"),
+        Node("Activity", "actq1", {"title": "东门圆桌会", "kind": "ROUNDTABLE", "on": day(-15)}),
     ],
     relationships=[
-        Relationship("CONCERNS", "ap1", "hh1"),
-        Relationship("RAISED_BY", "ap1", "hh1"),
-        Relationship("ASSIGNED_TO", "ap1", "am1", {"since": day(-28)}),
-        Relationship("CONCERNS", "ap2", "b3"),
-        Relationship("RAISED_BY", "ap2", "pm2"),
-        Relationship("CONCERNS", "ap3", "g3"),
-        Relationship("ASSIGNED_TO", "ap3", "org-c1", {"since": day(-89)}),
-        Relationship("CONCERNS", "ap4", "c1"),
-        Relationship("CONCERNS", "ap5", "s2c1g1b1"),
-        Relationship("ASSIGNED_TO", "ap5", "pm1", {"since": day(-39)}),
-        Relationship("CONCERNS", "ap6", "hh5"),
-        Relationship("ASSIGNED_TO", "ap6", "pm3", {"since": day(-9)}),
-        Relationship("CONCERNS", "ap7", "hh2"),
-        Relationship("HELD_BY", "act1", "al1"),
-        Relationship("HELD_IN", "act1", "c1"),
-        Relationship("DISCUSSED", "act1", "ap1"),
-        Relationship("DISCUSSED", "act1", "ap4"),
-        Relationship("ATTENDED", "pm1", "act1"),
-        Relationship("ATTENDED", "am1", "act1"),
+        Relationship("CONCERNS", "apq1", "hh1"),
+        Relationship("RAISED_BY", "apq1", "hh1"),
+        Relationship("ASSIGNED_TO", "apq1", "am1", {"since": day(-28)}),
+        Relationship("CONCERNS", "apq2", "b3"),
+        Relationship("RAISED_BY", "apq2", "pm2"),
+        Relationship("CONCERNS", "apq3", "g3"),
+        Relationship("ASSIGNED_TO", "apq3", "org-c1", {"since": day(-89)}),
+        Relationship("CONCERNS", "apq4", "c1"),
+        Relationship("CONCERNS", "apq5", "s2c1g1b1"),
+        Relationship("ASSIGNED_TO", "apq5", "pm1", {"since": day(-39)}),
+        Relationship("CONCERNS", "apq6", "hh5"),
+        Relationship("ASSIGNED_TO", "apq6", "pm3", {"since": day(-9)}),
+        Relationship("CONCERNS", "apq7", "hh2"),
+        Relationship("HELD_BY", "actq1", "al1"),
+        Relationship("HELD_IN", "actq1", "c1"),
+        Relationship("DISCUSSED", "actq1", "apq1"),
+        Relationship("DISCUSSED", "actq1", "apq4"),
+        Relationship("ATTENDED", "pm1", "actq1"),
+        Relationship("ATTENDED", "am1", "actq1"),
     ],
 )
 
 
 @pytest.fixture
 async def appeals_api(store: GraphStore) -> AsyncIterator[Api]:
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     await store.write(STORED)
     async with open_api(store) as client:
         yield client
@@ -127,12 +156,12 @@ async def stored(api: Api, appeal_id: str) -> dict[str, Any]:
 
 
 STATUS_OF = {
-    "ap1": "ASSIGNED",
-    "ap2": "REPORTED",
-    "ap3": "CLOSED",
-    "ap4": "ACCEPTED",
-    "ap6": "RESOLVED",
-    "ap7": "REJECTED",
+    "apq1": "ASSIGNED",
+    "apq2": "REPORTED",
+    "apq3": "CLOSED",
+    "apq4": "ACCEPTED",
+    "apq6": "RESOLVED",
+    "apq7": "REJECTED",
 }
 INPUTS: dict[str, dict[str, Any]] = {
     "acceptAppeal": {},
@@ -203,10 +232,10 @@ async def test_the_whole_workflow_keeps_every_step_in_the_history(appeals_api: A
 
 
 async def test_reject_and_reopen(appeals_api: Api) -> None:
-    out = await step(appeals_api, "rejectAppeal", id=gid("Appeal", "ap4"), reason=" 已由物业处理 ")
+    out = await step(appeals_api, "rejectAppeal", id=gid("Appeal", "apq4"), reason=" 已由物业处理 ")
     assert out["appeal"]["status"] == "REJECTED"
     assert (out["appeal"]["rejectedOn"], out["appeal"]["rejectionReason"]) == (TODAY.isoformat(), "已由物业处理")
-    out = await step(appeals_api, "reopenAppeal", id=gid("Appeal", "ap6"))
+    out = await step(appeals_api, "reopenAppeal", id=gid("Appeal", "apq6"))
     assert (out["appeal"]["status"], out["appeal"]["resolvedOn"]) == ("ASSIGNED", None)
     assert out["appeal"]["assignedTo"]["handler"]["id"] == gid("PartyMember", "pm3")
 
@@ -233,10 +262,10 @@ async def test_every_transition_the_status_does_not_allow_is_refused_and_writes_
         ("acceptAppeal", {"id": gid("Appeal", "ap-none")}, "id", "NOT_FOUND"),
         ("acceptAppeal", {"id": gid("Household", "hh1")}, "id", "WRONG_TYPE"),
         ("acceptAppeal", {"id": "not-an-id"}, "id", "BAD_ID"),
-        ("assignAppeal", {"id": gid("Appeal", "ap4"), "to": gid("Household", "hh1")}, "to", "WRONG_TYPE"),
-        ("assignAppeal", {"id": gid("Appeal", "ap4"), "to": gid("PartyMember", "pm-none")}, "to", "NOT_FOUND"),
-        ("rejectAppeal", {"id": gid("Appeal", "ap2"), "reason": "  "}, "reason", "REQUIRED"),
-        ("escalateAppeal", {"id": gid("Appeal", "ap3")}, "id", "INVALID_TRANSITION"),
+        ("assignAppeal", {"id": gid("Appeal", "apq4"), "to": gid("Household", "hh1")}, "to", "WRONG_TYPE"),
+        ("assignAppeal", {"id": gid("Appeal", "apq4"), "to": gid("PartyMember", "pm-none")}, "to", "NOT_FOUND"),
+        ("rejectAppeal", {"id": gid("Appeal", "apq2"), "reason": "  "}, "reason", "REQUIRED"),
+        ("escalateAppeal", {"id": gid("Appeal", "apq3")}, "id", "INVALID_TRANSITION"),
     ],
 )
 async def test_bad_input_names_the_field(
@@ -278,19 +307,19 @@ async def test_a_refused_report_writes_nothing(appeals_api: Api, fields: dict[st
 async def test_escalation_goes_to_the_organization_above_the_handler(
     appeals_api: Api, handler: str, target: str
 ) -> None:
-    out = await step(appeals_api, "assignAppeal", id=gid("Appeal", "ap4"), to=handler)
+    out = await step(appeals_api, "assignAppeal", id=gid("Appeal", "apq4"), to=handler)
     assert out["errors"] == []
-    out = await step(appeals_api, "escalateAppeal", id=gid("Appeal", "ap4"))
+    out = await step(appeals_api, "escalateAppeal", id=gid("Appeal", "apq4"))
     assert out["errors"] == []
     assert out["appeal"]["assignedTo"]["handler"]["id"] == gid("PartyOrganization", target)
 
 
 async def test_escalation_stops_at_the_top(appeals_api: Api) -> None:
-    await step(appeals_api, "assignAppeal", id=gid("Appeal", "ap4"), to=gid("PartyOrganization", "org-st"))
-    before = await stored(appeals_api, gid("Appeal", "ap4"))
-    out = await step(appeals_api, "escalateAppeal", id=gid("Appeal", "ap4"))
+    await step(appeals_api, "assignAppeal", id=gid("Appeal", "apq4"), to=gid("PartyOrganization", "org-st"))
+    before = await stored(appeals_api, gid("Appeal", "apq4"))
+    out = await step(appeals_api, "escalateAppeal", id=gid("Appeal", "apq4"))
     assert [(e["field"], e["code"]) for e in out["errors"]] == [("id", "NO_ESCALATION")]
-    assert await stored(appeals_api, gid("Appeal", "ap4")) == before
+    assert await stored(appeals_api, gid("Appeal", "apq4")) == before
 
 
 async def test_concurrent_steps_on_one_appeal_do_not_both_succeed(appeals_api: Api) -> None:
@@ -307,7 +336,7 @@ async def test_concurrent_steps_on_one_appeal_do_not_both_succeed(appeals_api: A
 
 
 async def test_due_defaults_from_the_settings_table(store: GraphStore) -> None:
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     async with open_api(store, appeal_due_days={"PARKING": 2}) as api:
         out = await report(api, category="PARKING", reportedOn="2026-03-01")
         assert out["appeal"]["due"] == "2026-03-03"
@@ -320,9 +349,9 @@ async def test_due_defaults_from_the_settings_table(store: GraphStore) -> None:
 
 
 async def test_description_is_revealed_only_to_who_may_see_personal_information(store: GraphStore) -> None:
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     await store.write(STORED)
-    query = '{ node(id: "AP1") { ... on Appeal { description } } }'.replace("AP1", gid("Appeal", "ap1"))
+    query = '{ node(id: "AP1") { ... on Appeal { description } } }'.replace("AP1", gid("Appeal", "apq1"))
     async with open_api(store) as api:
         assert (await api.q(query))["node"]["description"] is None
     async with open_api(store, reveal_pii=True) as api:
@@ -338,7 +367,7 @@ async def test_hold_roundtable(appeals_api: Api) -> None:
         "on": day(0),
         "heldBy": gid("PartyOrganization", "org-c1"),
         "heldIn": gid("Community", "c1"),
-        "appeals": [gid("Appeal", "ap4"), gid("Appeal", "ap2")],
+        "appeals": [gid("Appeal", "apq4"), gid("Appeal", "apq2")],
         "attendees": [gid("PartyMember", "pm2"), gid("AllianceMember", "am2")],
     }
     out = (await appeals_api.q(mutation, {"i": data}))["holdRoundtable"]
@@ -350,13 +379,13 @@ async def test_hold_roundtable(appeals_api: Api) -> None:
         gid("PartyOrganization", "org-c1"),
         gid("Community", "c1"),
     )
-    assert [n["id"] for n in act["discussed"]["nodes"]] == [gid("Appeal", "ap2"), gid("Appeal", "ap4")]
+    assert [n["id"] for n in act["discussed"]["nodes"]] == [gid("Appeal", "apq2"), gid("Appeal", "apq4")]
     assert [n["id"] for n in act["attendees"]["nodes"]] == [gid("AllianceMember", "am2"), gid("PartyMember", "pm2")]
-    bad = dict(data, appeals=[gid("Appeal", "ap4"), gid("Appeal", "ap-none")])
+    bad = dict(data, appeals=[gid("Appeal", "apq4"), gid("Appeal", "ap-none")])
     out = (await appeals_api.q(mutation, {"i": bad}))["holdRoundtable"]
     assert [(e["field"], e["code"]) for e in out["errors"]] == [("appeals[1]", "NOT_FOUND")]
     count = (await appeals_api.q("{ activities { totalCount } }"))["activities"]["totalCount"]
-    assert count == 2  # act1 and the first roundtable; the refused one wrote nothing
+    assert count == 2  # actq1 and the first roundtable; the refused one wrote nothing
 
 
 def ids(connection: dict[str, Any]) -> list[str]:
@@ -365,9 +394,9 @@ def ids(connection: dict[str, Any]) -> list[str]:
 
 async def test_every_relationship_walks_both_ways(appeals_api: Api) -> None:
     q = """{
-      ap1: node(id: "%(ap1)s") { ... on Appeal { raisedBy { id } concerns { id } assignedTo { handler { id } since }
+      apq1: node(id: "%(apq1)s") { ... on Appeal { raisedBy { id } concerns { id } assignedTo { handler { id } since }
                                                  discussedIn { nodes { localId } } } }
-      ap2: node(id: "%(ap2)s") { ... on Appeal { raisedBy { id } concerns { id } assignedTo { since } } }
+      apq2: node(id: "%(apq2)s") { ... on Appeal { raisedBy { id } concerns { id } assignedTo { since } } }
       hh1: node(id: "%(hh1)s") { ... on Household { raisedAppeals { nodes { localId } }
                                                     appeals { nodes { localId } } } }
       pm2: node(id: "%(pm2)s") { ... on PartyMember { raisedAppeals { nodes { localId } } } }
@@ -383,12 +412,12 @@ async def test_every_relationship_walks_both_ways(appeals_api: Api) -> None:
       c1: node(id: "%(c1)s") { ... on Community { appeals { nodes { localId } } activities { nodes { localId } }
                                                   appealsWithin { nodes { localId } } } }
       st1: node(id: "%(st1)s") { ... on Street { appealsWithin(orderBy: {field: ID}) { nodes { localId } } } }
-      act1: node(id: "%(act1)s") { ... on Activity { discussed { nodes { localId } } attendees { nodes { localId } }
+      actq1: node(id: "%(actq1)s") { ... on Activity { discussed { nodes { localId } } attendees { nodes { localId } }
                                                      heldBy { id } heldIn { id } } }
     }"""
     for key, value in {
-        "ap1": gid("Appeal", "ap1"),
-        "ap2": gid("Appeal", "ap2"),
+        "apq1": gid("Appeal", "apq1"),
+        "apq2": gid("Appeal", "apq2"),
         "hh1": gid("Household", "hh1"),
         "pm1": gid("PartyMember", "pm1"),
         "pm2": gid("PartyMember", "pm2"),
@@ -399,32 +428,32 @@ async def test_every_relationship_walks_both_ways(appeals_api: Api) -> None:
         "g3": gid("Grid", "g3"),
         "c1": gid("Community", "c1"),
         "st1": gid("Street", "st1"),
-        "act1": gid("Activity", "act1"),
+        "actq1": gid("Activity", "actq1"),
     }.items():
         q = q.replace(f"%({key})s", value)
     d = await appeals_api.q(q)
-    assert d["ap1"]["raisedBy"]["id"] == gid("Household", "hh1")
-    assert d["ap1"]["concerns"]["id"] == gid("Household", "hh1")
-    assert d["ap1"]["assignedTo"] == {"handler": {"id": gid("AllianceMember", "am1")}, "since": day(-28)}
-    assert ids(d["ap1"]["discussedIn"]) == ["act1"]
-    assert d["ap2"] == {
+    assert d["apq1"]["raisedBy"]["id"] == gid("Household", "hh1")
+    assert d["apq1"]["concerns"]["id"] == gid("Household", "hh1")
+    assert d["apq1"]["assignedTo"] == {"handler": {"id": gid("AllianceMember", "am1")}, "since": day(-28)}
+    assert ids(d["apq1"]["discussedIn"]) == ["actq1"]
+    assert d["apq2"] == {
         "raisedBy": {"id": gid("PartyMember", "pm2")},
         "concerns": {"id": gid("Building", "b3")},
         "assignedTo": None,
     }
-    assert ids(d["hh1"]["raisedAppeals"]) == ["ap1"] and ids(d["hh1"]["appeals"]) == ["ap1"]
-    assert ids(d["pm2"]["raisedAppeals"]) == ["ap2"]
-    assert [(e["node"]["localId"], e["since"]) for e in d["pm1"]["assignedAppeals"]["edges"]] == [("ap5", day(-39))]
-    assert ids(d["pm1"]["activitiesAttended"]) == ["act1"]
-    assert ids(d["am1"]["assignedAppeals"]) == ["ap1"] and ids(d["am1"]["activitiesAttended"]) == ["act1"]
-    assert ids(d["org"]["assignedAppeals"]) == ["ap3"]
-    assert ids(d["al1"]["assignedAppeals"]) == [] and ids(d["al1"]["activitiesHeld"]) == ["act1"]
-    assert ids(d["b3"]["appeals"]) == ["ap2"] and ids(d["g3"]["appeals"]) == ["ap3"]
-    assert ids(d["c1"]["appeals"]) == ["ap4"] and ids(d["c1"]["activities"]) == ["act1"]
-    assert ids(d["c1"]["appealsWithin"]) == ["ap4", "ap1", "ap7", "ap2"]  # by due day
-    assert ids(d["st1"]["appealsWithin"]) == ["ap1", "ap2", "ap3", "ap4", "ap6", "ap7"]
-    assert ids(d["act1"]["discussed"]) == ["ap1", "ap4"] and ids(d["act1"]["attendees"]) == ["am1", "pm1"]
-    assert (d["act1"]["heldBy"]["id"], d["act1"]["heldIn"]["id"]) == (gid("Alliance", "al1"), gid("Community", "c1"))
+    assert ids(d["hh1"]["raisedAppeals"]) == ["apq1"] and ids(d["hh1"]["appeals"]) == ["apq1"]
+    assert ids(d["pm2"]["raisedAppeals"]) == ["apq2"]
+    assert [(e["node"]["localId"], e["since"]) for e in d["pm1"]["assignedAppeals"]["edges"]] == [("apq5", day(-39))]
+    assert ids(d["pm1"]["activitiesAttended"]) == ["actq1"]
+    assert ids(d["am1"]["assignedAppeals"]) == ["apq1"] and ids(d["am1"]["activitiesAttended"]) == ["actq1"]
+    assert ids(d["org"]["assignedAppeals"]) == ["apq3"]
+    assert ids(d["al1"]["assignedAppeals"]) == [] and ids(d["al1"]["activitiesHeld"]) == ["actq1"]
+    assert ids(d["b3"]["appeals"]) == ["apq2"] and ids(d["g3"]["appeals"]) == ["apq3"]
+    assert ids(d["c1"]["appeals"]) == ["apq4"] and ids(d["c1"]["activities"]) == ["actq1"]
+    assert ids(d["c1"]["appealsWithin"]) == ["apq4", "apq1", "apq7", "apq2"]  # by due day
+    assert ids(d["st1"]["appealsWithin"]) == ["apq1", "apq2", "apq3", "apq4", "apq6", "apq7"]
+    assert ids(d["actq1"]["discussed"]) == ["apq1", "apq4"] and ids(d["actq1"]["attendees"]) == ["am1", "pm1"]
+    assert (d["actq1"]["heldBy"]["id"], d["actq1"]["heldIn"]["id"]) == (gid("Alliance", "al1"), gid("Community", "c1"))
 
 
 LIST = "query($f: AppealFilter, $o: AppealOrder) { appeals(filter: $f, orderBy: $o) { totalCount nodes { localId } } }"
@@ -433,20 +462,20 @@ LIST = "query($f: AppealFilter, $o: AppealOrder) { appeals(filter: $f, orderBy: 
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [
-        (None, ["ap3", "ap4", "ap1", "ap6", "ap5", "ap7", "ap2"]),
-        ({"status": ["ASSIGNED", "REPORTED"]}, ["ap1", "ap5", "ap2"]),
-        ({"category": ["PARKING"]}, ["ap4"]),
-        ({"overdue": True}, ["ap4", "ap1", "ap5"]),
-        ({"overdue": True, "asOf": day(-6)}, ["ap4"]),
-        ({"overdue": True, "status": ["ASSIGNED", "CLOSED"]}, ["ap1", "ap5"]),
-        ({"overdue": False}, ["ap3", "ap6", "ap7", "ap2"]),
-        ({"within": gid("Community", "c1")}, ["ap4", "ap1", "ap7", "ap2"]),
-        ({"within": gid("Household", "hh1")}, ["ap1"]),
-        ({"within": gid("Community", "c1"), "overdue": True}, ["ap4", "ap1"]),
-        ({"assignedTo": gid("AllianceMember", "am1")}, ["ap1"]),
-        ({"assignedTo": gid("PartyMember", "pm1"), "overdue": True}, ["ap5"]),
-        ({"reportedFrom": day(-30), "reportedTo": day(-8)}, ["ap4", "ap1", "ap6", "ap7"]),
-        ({"reportedTo": day(-40)}, ["ap3", "ap5"]),
+        (None, ["apq3", "apq4", "apq1", "apq6", "apq5", "apq7", "apq2"]),
+        ({"status": ["ASSIGNED", "REPORTED"]}, ["apq1", "apq5", "apq2"]),
+        ({"category": ["PARKING"]}, ["apq4"]),
+        ({"overdue": True}, ["apq4", "apq1", "apq5"]),
+        ({"overdue": True, "asOf": day(-6)}, ["apq4"]),
+        ({"overdue": True, "status": ["ASSIGNED", "CLOSED"]}, ["apq1", "apq5"]),
+        ({"overdue": False}, ["apq3", "apq6", "apq7", "apq2"]),
+        ({"within": gid("Community", "c1")}, ["apq4", "apq1", "apq7", "apq2"]),
+        ({"within": gid("Household", "hh1")}, ["apq1"]),
+        ({"within": gid("Community", "c1"), "overdue": True}, ["apq4", "apq1"]),
+        ({"assignedTo": gid("AllianceMember", "am1")}, ["apq1"]),
+        ({"assignedTo": gid("PartyMember", "pm1"), "overdue": True}, ["apq5"]),
+        ({"reportedFrom": day(-30), "reportedTo": day(-8)}, ["apq4", "apq1", "apq6", "apq7"]),
+        ({"reportedTo": day(-40)}, ["apq3", "apq5"]),
     ],
 )
 async def test_the_appeals_connection_filters_in_the_store(
@@ -459,7 +488,7 @@ async def test_the_appeals_connection_filters_in_the_store(
 
 async def test_the_appeals_connection_orders_and_pages(appeals_api: Api) -> None:
     out = await appeals_api.q(LIST, {"o": {"field": "REPORTED_ON", "direction": "DESC"}})
-    assert ids(out["appeals"]) == ["ap2", "ap7", "ap6", "ap4", "ap1", "ap5", "ap3"]
+    assert ids(out["appeals"]) == ["apq2", "apq7", "apq6", "apq4", "apq1", "apq5", "apq3"]
     page = "query($a: String) { appeals(first: 3, after: $a) { nodes { localId } pageInfo { endCursor hasNextPage } } }"
     seen: list[str] = []
     after = None
@@ -469,14 +498,14 @@ async def test_the_appeals_connection_orders_and_pages(appeals_api: Api) -> None
         if not got["pageInfo"]["hasNextPage"]:
             break
         after = got["pageInfo"]["endCursor"]
-    assert seen == ["ap3", "ap4", "ap1", "ap6", "ap5", "ap7", "ap2"]
+    assert seen == ["apq3", "apq4", "apq1", "apq6", "apq5", "apq7", "apq2"]
     last = await appeals_api.q("{ appeals(last: 2) { nodes { localId } } }")
-    assert ids(last["appeals"]) == ["ap7", "ap2"]
+    assert ids(last["appeals"]) == ["apq7", "apq2"]
 
 
 async def test_overdue_field(appeals_api: Api) -> None:
     q = "query($id: ID!, $d: Date) { a: node(id: $id) { ... on Appeal { overdue now: overdue(asOf: $d) } } }"
-    out = (await appeals_api.q(q, {"id": gid("Appeal", "ap1"), "d": day(-6)}))["a"]
+    out = (await appeals_api.q(q, {"id": gid("Appeal", "apq1"), "d": day(-6)}))["a"]
     assert out == {"overdue": True, "now": False}
 
 
@@ -491,7 +520,7 @@ async def test_the_history_names_the_token_subject(store: GraphStore) -> None:
         "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
     }
     token = jwt.encode(claims, secret, algorithm="HS256")
-    await store.write(CITY.batch())
+    await store.write(city_without_appeals())
     async with open_api(store, jwt_secret=secret) as api:
         api.client.headers["Authorization"] = f"Bearer {token}"
         made = await report(api)
