@@ -4,7 +4,7 @@
 relationship type and each kind of property (PII, lists, dates, enums) appears with values a
 test can name; 南闸街道 (``s2``) is regular, every area having two parts down to the buildings,
 so that any area has a sibling and a cousin to compare with (what a viewer of one area must
-not see).  70 nodes, 117 relationships.  Ids in brackets; an area is PART_OF the one drawn above
+not see).  80 nodes, 149 relationships.  Ids in brackets; an area is PART_OF the one drawn above
 it, a household PART_OF its building, and a member is drawn under the household it LIVES_IN::
 
     CITY
@@ -57,9 +57,29 @@ VOLUNTEERS, MANAGES b1 and b2) and 江阴农商银行
 its units 南闸物业公司 [s2-am1] (PROPERTY_COMPANY, MANAGES s2c1g1b1 and s2c1g1b2) and
 南闸志愿者协会 [s2-am2] (SOCIAL_ORGANIZATION, VOLUNTEERS).
 
+Appeals (诉求), one in each status, each with its ``history`` (times on 2026-03-DD, +08:00):
+
+    ap1  楼顶渗漏 HOUSING_SAFETY, HOTLINE, CONCERNS b1, RAISED_BY hh1 (a description naming
+         张三丰): accepted 03-01, ASSIGNED_TO am1 since 03-02, resolved 03-05, SATISFIED, CLOSED 03-08
+    ap2  僵尸车长期占位 PARKING, GRID_PATROL, CONCERNS g1: accepted 03-11, assigned to org-g1, escalated
+         03-15 to org-c1 (ASSIGNED_TO since 03-15), ASSIGNED, due 03-25
+    ap3  楼上噪音扰民 NEIGHBOUR_DISPUTE, difficult, VANGUARD_VISIT, CONCERNS hh3, RAISED_BY pm1,
+         ASSIGNED_TO pm1 since 03-13: RESOLVED 03-20, BASICALLY_SATISFIED
+    ap4  垃圾清运不及时 SANITATION, WALK_IN, CONCERNS c2, RAISED_BY hh5: REJECTED 03-16 (重复反映)
+    ap5  独居老人助餐 ELDERLY_CARE, ONLINE, CONCERNS hh5, RAISED_BY hh5: REPORTED 03-20
+    ap6  电梯故障停运 PROPERTY_SERVICE, ROUNDTABLE, CONCERNS b2, RAISED_BY hh3: ACCEPTED 03-18
+    s2-ap1  水管爆裂 FACILITIES, HOTLINE, CONCERNS s2c1g1b1, RAISED_BY its household, ASSIGNED_TO s2-am1:
+         resolved 03-06, reviewed UNSATISFIED and reopened 03-07, ASSIGNED again
+    s2-ap2  社区活动建议 OTHER, VANGUARD_VISIT, CONCERNS s2c2, RAISED_BY 周明 (s2c2g1b1-m), ASSIGNED_TO
+         s2-al: resolved 03-09, CLOSED 03-12
+
+Roundtables (Activity, ROUNDTABLE): 东门社区民生议题圆桌会议 [act1] on 2026-03-18, HELD_BY al1, HELD_IN
+c1, DISCUSSED ap3 and ap6, ATTENDED by pm1, pm2 and am1; 观西社区物业服务协商会 [s2-act1] on
+2026-03-10, HELD_BY s2c1-po, HELD_IN s2c1, DISCUSSED s2-ap1, ATTENDED by 赵海 and s2-am1.
+
 ``EAST`` is the variation with 澄江街道 alone, for tests whose figures were worked out by hand
-over one street (the analytics API).  Add new kinds of records (appeals, activities) to both
-streets through the builders, and give ``CityBuilder`` a method per new relationship.
+over one street (the analytics API).  Add new kinds of records to both streets through the
+builders, and give ``CityBuilder`` a method per new relationship.
 """
 
 from __future__ import annotations

@@ -88,6 +88,10 @@ async def make_store(kind: str, pool: Neo4jPool, tmp_path: Path) -> GraphStore:
         return store
     store = await pool.get()
     await store.clear()
+    # the session's one Neo4j store outlives a test: forget the projection an earlier test's API kept
+    from loaders.projection_cache import projection_cache
+
+    projection_cache(store).invalidate()
     return store
 
 

@@ -29,7 +29,7 @@ from tests.contract.access_city import VIEWERS, City, build_city
 
 CITY = build_city()
 LABELS = CITY.labels
-SCHEMA = build_schema(SchemaLimits(max_depth=50, max_aliases=10_000, max_tokens=10**7))
+SCHEMA = build_schema(SchemaLimits(max_depth=50, max_aliases=10_000, max_tokens=10**7, max_cost=None))
 GQL = SCHEMA._schema
 ROOT_LISTS = {
     "streets": "Street",
@@ -210,6 +210,7 @@ ANALYTICS = {
     "structure": "structure(area: $a) { area { id } details }",
     "brokerage": "brokerage(area: $a) { area { id } details }",
     "coveragePlan": "coveragePlan(area: $a) { area { id } assignments { household vanguard } details }",
+    "appealStats": 'appealStats(area: $a, from: "2024-01-01", to: "2024-12-31") { area { id } details }',
 }
 FOREIGN_AREA = {
     Role.CITY: "c21",
