@@ -5,6 +5,10 @@ committed to SQLite in one transaction (WAL, ``synchronous=FULL``), and only the
 to memory, so it returns after it is durable and a refused or failed write changes
 nothing.  Writes are serialised by a lock; SQLite runs on one worker thread.
 
+The walks of scopes and filters (:mod:`~loaders.stores.embedded_scopes`), the audit trail
+(:mod:`~loaders.stores.embedded_audit`) and the import-in-progress marker
+(:mod:`~loaders.stores.embedded_import_marker`) are mixins in their own modules.
+
 In memory, node ``n`` has attributes ``label`` and ``p`` (its properties) and an edge has
 key ``rel_key(type, props)`` and attributes ``type`` and ``p``.
 """
@@ -13,10 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import datetime as dt
 import sqlite3
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,28 +26,16 @@ from typing import Any
 import networkx as nx
 import orjson
 
-from graph_schema import WITHIN_VIA, Label, Node, Relationship, RelRef, ValidationError, WriteBatch
+from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
-from loaders.store import (
-    AuditEvent,
-    AuditFilter,
-    AuditPage,
-    Availability,
-    Direction,
-    Edge,
-    ImportMarker,
-    NodeFilter,
-    Order,
-    Outcome,
-    Page,
-    WriteResult,
-    audit_time,
-    parse_audit_time,
-)
+from loaders.store import Availability, Direction, Edge, NodeFilter, Order, Page, WriteResult
+from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
+from loaders.stores.embedded_import_marker import EmbeddedImportMarker
+from loaders.stores.embedded_scopes import EmbeddedScopes
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
@@ -53,18 +43,8 @@ _SCHEMA = (
     " type TEXT NOT NULL, props TEXT NOT NULL, PRIMARY KEY (start, key, end)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
-    # The audit trail: append-only (the triggers refuse any change or removal of an event).
-    "CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, id TEXT NOT NULL, actor TEXT, name TEXT, role TEXT,"
-    " scope TEXT, operation TEXT NOT NULL, targets TEXT NOT NULL, fields TEXT NOT NULL, outcome TEXT NOT NULL,"
-    " code TEXT, request_id TEXT, PRIMARY KEY (at, id)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, at, id)",
-    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+    *AUDIT_SCHEMA,
 )
-
-_WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
 
 
 def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key: str, data: dict[str, Any]) -> None:
@@ -76,30 +56,11 @@ def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key:
     keyed[key] = data
 
 
-def _props_match(props: dict[str, Any], flt: NodeFilter) -> bool:
-    """The property conditions of ``flt`` (``equals``, ``one_of``, ``ranges``) on ``props``."""
-    for key, want in flt.equals.items():
-        have = props.get(key)
-        if isinstance(have, list) and not isinstance(want, list):
-            if want not in have:
-                return False
-        elif have != want:
-            return False
-    for key, allowed in flt.one_of.items():
-        if props.get(key) not in allowed:
-            return False
-    for key, (low, high) in flt.ranges.items():
-        have = props.get(key)
-        if have is None or (low is not None and have < low) or (high is not None and have >= high):
-            return False
-    return True
-
-
 def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class EmbeddedStore:
+class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
     """The default store.  ``path`` is the SQLite file; ``":memory:"`` keeps nothing on disk."""
 
     name = "embedded"
@@ -181,36 +142,6 @@ class EmbeddedStore:
     def generation(self) -> int:
         return self._version
 
-    # --- scopes ----------------------------------------------------------------------
-    def _inside(self, root: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-        """The nodes inside an area (its PART_OF closure and what WITHIN_VIA attaches to it),
-        by label and all together; kept until the next write."""
-        kept = self._insides.get(root)
-        if kept is not None and kept[0] == self._version:
-            return kept[1], kept[2]
-        closure = self._closure(root)
-        by_label = {label: frozenset(self._within_candidates(label, closure)) for label in _WITHIN_VIA}
-        everything = frozenset().union(*by_label.values())
-        if len(self._insides) > 256:
-            self._insides.clear()
-        self._insides[root] = (self._version, by_label, everything)
-        return by_label, everything
-
-    def _admits(self, scope: Scope | None) -> Callable[[str], bool] | None:
-        """Membership in ``scope`` (None: no scope, everything is admitted)."""
-        if scope is None:
-            return None
-        inside = self._inside(scope.root)[1] if scope.root is not None else frozenset()
-        listed = scope.listed
-        return lambda node_id: node_id in inside or node_id in listed
-
-    def _scoped_members(self, label: str, scope: Scope) -> set[str]:
-        """The nodes of ``label`` in ``scope``."""
-        members = self._by_label.get(label, {})
-        found = set(self._inside(scope.root)[0].get(label, ())) if scope.root is not None else set()
-        found.update(i for i in scope.listed if i in members)
-        return found
-
     # --- reads -----------------------------------------------------------------------
     def _node(self, node_id: str) -> Node | None:
         data = self._g._node.get(node_id)
@@ -288,86 +219,6 @@ class EmbeddedStore:
             )
             for node_id in ids
         ]
-
-    def _closure(self, area: str) -> frozenset[str]:
-        """The area and every node under it through PART_OF."""
-        cached = self._closures.get(area)
-        if cached is not None:
-            return cached
-        seen = {area} if area in self._g else set()
-        todo = deque(seen)
-        pred = self._g._pred
-        while todo:
-            for child, keyed in pred[todo.popleft()].items():
-                if child not in seen and "PART_OF" in keyed:
-                    seen.add(child)
-                    todo.append(child)
-        result = frozenset(seen)
-        self._closures[area] = result
-        return result
-
-    def _matches(self, node_id: str, flt: NodeFilter) -> bool:
-        """The name, property and ``linked`` conditions of ``flt`` (``within`` and ``ids`` are
-        applied by the caller)."""
-        props = self._g._node[node_id]["p"]
-        if flt.name_contains and flt.name_contains.casefold() not in str(props.get("name", "")).casefold():
-            return False
-        if not _props_match(props, flt):
-            return False
-        if flt.unless is not None and _props_match(props, flt.unless):
-            return False
-        for rtype, other in flt.linked.items():
-            if not any(a["type"] == rtype for a in self._g._succ[node_id].get(other, {}).values()):
-                return False
-        return True
-
-    def _filtered(self, label: str, flt: NodeFilter | None, scope: Scope | None = None) -> Iterable[str]:
-        members: Collection[str] = (
-            self._by_label.get(label, {}) if scope is None else self._scoped_members(label, scope)
-        )
-        if flt is None:
-            return members
-        ids: Iterable[str] = members
-        if flt.ids is not None:
-            ids = [i for i in dict.fromkeys(flt.ids) if i in members]
-        if flt.within is not None:
-            inside = self._within_of(label, flt.within)
-            if flt.ids is not None:
-                ids = [i for i in ids if i in inside]
-            else:  # within a scope: only its members (an area above the scope's root holds more)
-                ids = inside if scope is None else [i for i in inside if i in members]
-        elif flt.ids is None and flt.linked:  # few nodes point to one node: start from its side
-            other = next(iter(flt.linked.values()))
-            ids = [i for i in self._g._pred.get(other, {}) if i in members]
-        return [i for i in ids if self._matches(i, flt)]
-
-    def _within_of(self, label: str, area: str) -> frozenset[str]:
-        """The nodes of ``label`` within ``area``, kept until the next write (a listing and its
-        count, and the next reads of an appeal queue, share one walk of the area)."""
-        cached = self._within.get((label, area))
-        if cached is not None and cached[0] == self._version:
-            return cached[1]
-        if len(self._within) >= 256:
-            self._within.clear()
-        found = frozenset(self._within_candidates(label, self._closure(area)))
-        self._within[(label, area)] = (self._version, found)
-        return found
-
-    def _within_candidates(self, label: str, closure: frozenset[str]) -> set[str]:
-        """Nodes of ``label`` within an area (given as its closure), found from the area's side."""
-        if label not in _WITHIN_VIA:
-            return set()
-        via = _WITHIN_VIA[label]
-        nodes = self._g._node
-        if via is None:
-            return {i for i in closure if nodes[i]["label"] == label}
-        pred = self._g._pred
-        return {
-            other
-            for area in closure
-            for other, keyed in pred[area].items()
-            if nodes[other]["label"] == label and any(a["type"] == via for a in keyed.values())
-        }
 
     def _sorted_keys(self, label: str, field: str) -> list[tuple[Any, str]]:
         cached = self._sorted.get((label, field))
@@ -690,91 +541,6 @@ class EmbeddedStore:
         db.execute("DELETE FROM nodes")
         db.execute("COMMIT")
 
-    # --- the audit trail -------------------------------------------------------------
-    async def append_audit(self, events: Sequence[AuditEvent]) -> None:
-        rows = [
-            (
-                audit_time(e.at),
-                e.id,
-                e.actor,
-                e.name,
-                e.role,
-                e.scope,
-                e.operation,
-                _dumps(list(e.targets)),
-                _dumps(list(e.fields)),
-                e.outcome.value,
-                e.code,
-                e.request_id,
-            )
-            for e in events
-        ]
-        if rows:
-            await self._run(self._append_audit_sync, rows)
-
-    def _append_audit_sync(self, rows: list[tuple[Any, ...]]) -> None:
-        db = self._require_db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-
-    async def read_audit(
-        self, *, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
-    ) -> AuditPage:
-        flt = filter or AuditFilter()
-        where, params = ["1 = 1"], []
-        if flt.actor is not None:
-            where.append("actor = ?")
-            params.append(flt.actor)
-        if flt.outcome is not None:
-            where.append("outcome = ?")
-            params.append(flt.outcome.value)
-        if flt.since is not None:
-            where.append("at >= ?")
-            params.append(audit_time(flt.since))
-        if flt.until is not None:
-            where.append("at < ?")
-            params.append(audit_time(flt.until))
-        if after is not None:
-            at, event_id = decode_cursor(after)
-            where.append("(at > ? OR (at = ? AND id > ?))")
-            params += [str(at), str(at), event_id]
-        query = (
-            "SELECT at, id, actor, name, role, scope, operation, targets, fields, outcome, code, request_id"
-            f" FROM audit WHERE {' AND '.join(where)} ORDER BY at, id LIMIT ?"
-        )
-        rows: list[tuple[Any, ...]] = await self._run(
-            lambda: self._require_db().execute(query, [*params, first + 1]).fetchall()
-        )
-        events = [
-            AuditEvent(
-                at=parse_audit_time(at),
-                id=event_id,
-                actor=actor,
-                name=name,
-                role=role,
-                scope=scope,
-                operation=operation,
-                targets=tuple(orjson.loads(targets)),
-                fields=tuple(orjson.loads(fields)),
-                outcome=Outcome(outcome),
-                code=code,
-                request_id=request_id,
-            )
-            for at, event_id, actor, name, role, scope, operation, targets, fields, outcome, code, request_id in rows[
-                :first
-            ]
-        ]
-        return AuditPage(
-            events=events,
-            cursors=[encode_cursor(audit_time(e.at), e.id) for e in events],
-            has_more=len(rows) > first,
-        )
-
     # --- analytics -------------------------------------------------------------------
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
@@ -816,44 +582,3 @@ class EmbeddedStore:
                             _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
         nx.freeze(out)
         return out
-
-    # --- imports in progress ---------------------------------------------------------
-    # The marker is the row ``import`` of the ``meta`` table (JSON): outside the graph, so
-    # never loaded into memory, projected, scanned, exported or cleared.
-    async def begin_import(self, source: str) -> ImportMarker:
-        return await self._run(self._begin_import_sync, source)  # type: ignore[no-any-return]
-
-    def _begin_import_sync(self, source: str) -> ImportMarker:
-        current = self._current_import_sync()
-        if current is not None and current.source == source:
-            return current
-        marker = ImportMarker(source, dt.datetime.now(dt.UTC).replace(microsecond=0))
-        self._put_marker(marker)
-        return marker
-
-    def _put_marker(self, marker: ImportMarker) -> None:
-        value = orjson.dumps(
-            {"source": marker.source, "started": audit_time(marker.started), "batches": marker.batches_done}
-        ).decode()
-        self._require_db().execute("INSERT OR REPLACE INTO meta VALUES ('import', ?)", (value,))
-
-    async def import_progress(self, batches_done: int) -> None:
-        def sync() -> None:
-            current = self._current_import_sync()
-            if current is not None:
-                self._put_marker(ImportMarker(current.source, current.started, batches_done))
-
-        await self._run(sync)
-
-    async def end_import(self) -> None:
-        await self._run(lambda: self._require_db().execute("DELETE FROM meta WHERE k = 'import'"))
-
-    async def current_import(self) -> ImportMarker | None:
-        return await self._run(self._current_import_sync)  # type: ignore[no-any-return]
-
-    def _current_import_sync(self) -> ImportMarker | None:
-        row = self._require_db().execute("SELECT v FROM meta WHERE k = 'import'").fetchone()
-        if row is None:
-            return None
-        data = orjson.loads(row[0])
-        return ImportMarker(str(data["source"]), parse_audit_time(data["started"]), int(data["batches"]))

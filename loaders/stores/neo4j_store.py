@@ -4,15 +4,17 @@ Reads run as managed read transactions routed to readers and writes as managed w
 transactions, with one bookmark manager, so the store runs unchanged on a cluster or
 Aura through a ``neo4j://`` URI.  Writes are ``UNWIND`` batches that ``MERGE`` on ``id``;
 a batch is validated inside its own write transaction, so a refused batch writes nothing.
+
+The audit trail (:mod:`~loaders.stores.neo4j_audit`) and the import-in-progress marker
+(:mod:`~loaders.stores.neo4j_import_marker`) are mixins in their own modules; how a call
+meets an unreachable server is :mod:`~loaders.stores.neo4j_guard`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import networkx as nx
 from neo4j import (
@@ -22,7 +24,7 @@ from neo4j import (
     NotificationMinimumSeverity,
     RoutingControl,
 )
-from neo4j.exceptions import ClientError, ConstraintError, IncompleteCommit, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, ConstraintError
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
@@ -32,23 +34,19 @@ from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
 from loaders.store import (
-    AuditEvent,
-    AuditFilter,
-    AuditPage,
     Availability,
     Direction,
     Edge,
-    ImportMarker,
     NodeFilter,
     Order,
-    Outcome,
     Page,
     StoreUnavailable,
     WriteResult,
-    audit_time,
-    parse_audit_time,
 )
 from loaders.stores import cypher
+from loaders.stores.neo4j_audit import Neo4jAudit
+from loaders.stores.neo4j_guard import UNREACHABLE, guarded
+from loaders.stores.neo4j_import_marker import Neo4jImportMarker
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
@@ -72,39 +70,6 @@ def _concurrent_change(exc: Exception) -> bool:
     )
 
 
-_UNREACHABLE = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
-"""What the driver raises when the server cannot be reached (or went away during a commit)."""
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def _guarded(
-    cancellable: bool,
-) -> Callable[
-    [Callable[Concatenate[Neo4jStore, P], Awaitable[T]]], Callable[Concatenate[Neo4jStore, P], Coroutine[Any, Any, T]]
-]:
-    """A store method that fails at once while the server is known to be down, marks it down
-    when the server cannot be reached, and raises :class:`StoreUnavailable` (never the
-    driver's exception, which names the address)."""
-
-    def wrap(
-        fn: Callable[Concatenate[Neo4jStore, P], Awaitable[T]],
-    ) -> Callable[Concatenate[Neo4jStore, P], Coroutine[Any, Any, T]]:
-        @functools.wraps(fn)
-        async def guarded(self: Neo4jStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
-            async with self.availability.calling(cancellable=cancellable):
-                try:
-                    return await fn(self, *args, **kwargs)
-                except _UNREACHABLE as exc:
-                    self.availability.mark_down()
-                    raise StoreUnavailable() from exc
-
-        return guarded
-
-    return wrap
-
-
 def _props(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k != "id"}
 
@@ -113,7 +78,7 @@ def _node(row: dict[str, Any] | Any) -> Node:
     return Node(row["label"], row["id"], _props(row["props"]))
 
 
-class Neo4jStore:
+class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     """A store on a Neo4j server (5.26 LTS or later)."""
 
     name = "neo4j"
@@ -201,7 +166,7 @@ class Neo4jStore:
         except BaseException as exc:
             if down:
                 await driver.close()
-            if isinstance(exc, _UNREACHABLE):
+            if isinstance(exc, UNREACHABLE):
                 self.availability.mark_down()
                 raise StoreUnavailable() from exc
             raise
@@ -211,7 +176,7 @@ class Neo4jStore:
                 await old.close()
         self.availability.mark_up()
 
-    @_guarded(cancellable=True)
+    @guarded(cancellable=True)
     async def _read(self, /, query: str, **params: Any) -> list[Any]:
         result = await self.driver.execute_query(
             query,
@@ -403,7 +368,7 @@ class Neo4jStore:
                 yield [Relationship(r["type"], r["start"], r["end"], r["props"]) for r in rows]
 
     # --- writes ----------------------------------------------------------------------
-    @_guarded(cancellable=False)
+    @guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
         try:
             return await self._write(batch)
@@ -527,7 +492,7 @@ class Neo4jStore:
     async def delete(self, node_ids: Sequence[str] = (), relationships: Sequence[RelRef] = ()) -> WriteResult:
         return await self.write(WriteBatch(delete_relationships=relationships, delete_nodes=node_ids))
 
-    @_guarded(cancellable=False)
+    @guarded(cancellable=False)
     async def clear(self) -> None:
         self._generation += 1
         async with self.driver.session(
@@ -536,75 +501,8 @@ class Neo4jStore:
             await (await session.run(cypher.CLEAR_RELATIONSHIPS)).consume()
             await (await session.run(cypher.CLEAR)).consume()
 
-    # --- the audit trail -------------------------------------------------------------
-    @_guarded(cancellable=False)
-    async def append_audit(self, events: Sequence[AuditEvent]) -> None:
-        rows = [
-            {
-                "at": audit_time(e.at),
-                "id": e.id,
-                "actor": e.actor,
-                "name": e.name,
-                "role": e.role,
-                "scope": e.scope,
-                "operation": e.operation,
-                "targets": list(e.targets),
-                "fields": list(e.fields),
-                "outcome": e.outcome.value,
-                "code": e.code,
-                "request_id": e.request_id,
-            }
-            for e in events
-        ]
-        if rows:
-            await self.driver.execute_query(
-                cypher.APPEND_AUDIT, {"rows": rows}, routing_=RoutingControl.WRITE, database_=self.database
-            )
-
-    async def read_audit(
-        self, *, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
-    ) -> AuditPage:
-        flt = filter or AuditFilter()
-        cat = cid = None
-        if after is not None:
-            at, cid = decode_cursor(after)
-            cat = str(at)
-        (record,) = await self._read(
-            cypher.READ_AUDIT,
-            actor=flt.actor,
-            outcome=flt.outcome.value if flt.outcome is not None else None,
-            since=audit_time(flt.since) if flt.since is not None else None,
-            until=audit_time(flt.until) if flt.until is not None else None,
-            cat=cat,
-            cid=cid,
-            limit=first + 1,
-        )
-        rows = record["rows"]
-        events = [
-            AuditEvent(
-                at=parse_audit_time(r["at"]),
-                id=r["id"],
-                actor=r.get("actor"),
-                name=r.get("name"),
-                role=r.get("role"),
-                scope=r.get("scope"),
-                operation=r["operation"],
-                targets=tuple(r.get("targets") or ()),
-                fields=tuple(r.get("fields") or ()),
-                outcome=Outcome(r["outcome"]),
-                code=r.get("code"),
-                request_id=r.get("request_id"),
-            )
-            for r in rows[:first]
-        ]
-        return AuditPage(
-            events=events,
-            cursors=[encode_cursor(audit_time(e.at), e.id) for e in events],
-            has_more=len(rows) > first,
-        )
-
     # --- analytics -------------------------------------------------------------------
-    @_guarded(cancellable=True)
+    @guarded(cancellable=True)
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
@@ -651,33 +549,3 @@ class Neo4jStore:
                 await session.execute_read(read)
         nx.freeze(g)
         return g
-
-    # --- imports in progress ---------------------------------------------------------
-    @_guarded(cancellable=False)
-    async def begin_import(self, source: str) -> ImportMarker:
-        started = audit_time(dt.datetime.now(dt.UTC))
-        records, _, _ = await self.driver.execute_query(
-            cypher.BEGIN_IMPORT,
-            {"source": source, "started": started},
-            routing_=RoutingControl.WRITE,
-            database_=self.database,
-        )
-        return _marker(records[0]["m"])
-
-    @_guarded(cancellable=False)
-    async def import_progress(self, batches_done: int) -> None:
-        await self.driver.execute_query(
-            cypher.IMPORT_PROGRESS, {"batches": batches_done}, routing_=RoutingControl.WRITE, database_=self.database
-        )
-
-    @_guarded(cancellable=False)
-    async def end_import(self) -> None:
-        await self.driver.execute_query(cypher.END_IMPORT, routing_=RoutingControl.WRITE, database_=self.database)
-
-    async def current_import(self) -> ImportMarker | None:
-        rows = await self._read(cypher.CURRENT_IMPORT)
-        return _marker(rows[0]["m"]) if rows else None
-
-
-def _marker(props: dict[str, Any]) -> ImportMarker:
-    return ImportMarker(str(props["source"]), parse_audit_time(props["started"]), int(props["batches"]))

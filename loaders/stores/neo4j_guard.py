@@ -1,0 +1,54 @@
+"""How the Neo4j store meets an unreachable server: :func:`guarded` and :data:`UNREACHABLE`.
+
+Used by :class:`~loaders.stores.neo4j_store.S` and its mixins (the audit trail, the
+import-in-progress marker); see docs/design.md "Outages".
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
+
+from loaders.store import Availability, StoreUnavailable
+
+UNREACHABLE = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
+"""What the driver raises when the server cannot be reached (or went away during a commit)."""
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _Guarded(Protocol):
+    """What :func:`guarded` needs of the store: its availability."""
+
+    availability: Availability
+
+
+S = TypeVar("S", bound=_Guarded)
+
+
+def guarded(
+    cancellable: bool,
+) -> Callable[[Callable[Concatenate[S, P], Awaitable[T]]], Callable[Concatenate[S, P], Coroutine[Any, Any, T]]]:
+    """A store method that fails at once while the server is known to be down, marks it down
+    when the server cannot be reached, and raises :class:`StoreUnavailable` (never the
+    driver's exception, which names the address)."""
+
+    def wrap(
+        fn: Callable[Concatenate[S, P], Awaitable[T]],
+    ) -> Callable[Concatenate[S, P], Coroutine[Any, Any, T]]:
+        @functools.wraps(fn)
+        async def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            async with self.availability.calling(cancellable=cancellable):
+                try:
+                    return await fn(self, *args, **kwargs)
+                except UNREACHABLE as exc:
+                    self.availability.mark_down()
+                    raise StoreUnavailable() from exc
+
+        return guarded
+
+    return wrap
