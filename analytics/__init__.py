@@ -11,9 +11,22 @@ Running several analyses on one graph?  Build the shared indexes once and pass t
     s = AnalyticsSession(G)
     coverage(G, "grid-1", index=s.index, linkage=s.linkage)
     reach(G, "grid-1", index=s.index, model=s.model)
+    appeal_stats(G, "grid-1", date_from="2026-01-01", date_to="2026-12-31", appeals=s.appeals, model=s.model)
 """
 
 from analytics._common import CITY, Ratio, to_jsonable
+from analytics.appeals import (
+    AppealIndex,
+    AppealStats,
+    AreaAppeals,
+    HandlerPerformance,
+    HotSpot,
+    MonthAppeals,
+    ResolveTime,
+    RoundtableEffect,
+    UnitAppealReach,
+    appeal_stats,
+)
 from analytics.areas import AreaIndex, AreaPath
 from analytics.brokerage import (
     ArticulationPoint,
@@ -40,7 +53,7 @@ from analytics.coverage import (
 )
 from analytics.greedy import GreedyStep, lazy_greedy, naive_greedy
 from analytics.plan import Assignment, CoveragePlan, GridPlan, coverage_plan
-from analytics.projection import ProjectionBuilder, tiny_city
+from analytics.projection import ProjectionBuilder, tiny_appeals, tiny_city
 from analytics.reach import (
     AreaReach,
     ExpansionPlan,
@@ -69,6 +82,9 @@ __all__ = [
     "CITY",
     "ActiveCoverage",
     "AnalyticsSession",
+    "AppealIndex",
+    "AppealStats",
+    "AreaAppeals",
     "AreaCoverage",
     "AreaIndex",
     "AreaPath",
@@ -84,26 +100,33 @@ __all__ = [
     "GreedyStep",
     "GridPlan",
     "GridSize",
+    "HandlerPerformance",
+    "HotSpot",
     "Join",
     "Linkage",
     "LoadReport",
+    "MonthAppeals",
     "OverlapReport",
     "ProjectionBuilder",
     "Ratio",
     "ReachModel",
     "ReachReport",
     "Reached",
+    "ResolveTime",
     "ResourceReach",
+    "RoundtableEffect",
     "Serve",
     "StarSpread",
     "StructureReport",
     "UncoveredHousehold",
     "UncoveredReport",
+    "UnitAppealReach",
     "UnitInfo",
     "UnitOverlap",
     "UnitReach",
     "UnreachedReport",
     "VanguardLoad",
+    "appeal_stats",
     "brokerage",
     "coverage",
     "coverage_plan",
@@ -117,6 +140,7 @@ __all__ = [
     "sampled_betweenness",
     "split_weights",
     "structure",
+    "tiny_appeals",
     "tiny_city",
     "to_jsonable",
     "uncovered_households",

@@ -113,3 +113,76 @@ def tiny_city() -> Any:
     b.node("AllianceMember", "u2", name="Red Property", kind="PROPERTY_COMPANY", resources=["PROPERTY_SERVICE"])
     b.rel("JOINED", "u1", "al1", since="2024-05-01").rel("MANAGES", "u2", "b4").rel("BRANCH_OF", "o_u2", "u2")
     return b.graph
+
+
+def tiny_appeals() -> Any:
+    """:func:`tiny_city` with six appeals and a roundtable, small enough to count by hand.
+
+    ::
+
+        id  concerns category        reported response   status   resolved due   handler  review
+        a1  h2 (b1)  HOUSING_SAFETY  10-01    acc. 10-01 CLOSED   10-05    10-10 v1 (vgd) SATISFIED
+        a2  b1       HOUSING_SAFETY  10-20    acc. 10-22 ASSIGNED -        10-30 u2       -
+        a3  h3 (b2)  SANITATION      10-03    acc. 10-04 RESOLVED 10-15    10-10 o_g1     BASICALLY
+        a4  g2       PARKING         10-07    rej. 10-07 REJECTED -        -     -        -
+        a5  h6 (b4)  PROPERTY_SERV.  09-15    acc. 09-15 ASSIGNED -        09-30 u2       -
+        a6  b1       HOUSING_SAFETY  10-25    -          REPORTED -        11-10 -        -
+
+    All dates are in 2026.  Roundtable r1 (held by o_c1 in c1 on 10-08) DISCUSSED a3; h2 raised a1.
+
+    >>> G = tiny_appeals()
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (38, 54)
+    """
+    b = ProjectionBuilder()
+    b.graph = tiny_city()
+    rows = (
+        (
+            "a1",
+            "h2",
+            "HOUSING_SAFETY",
+            "CLOSED",
+            "10-01",
+            {
+                "accepted_on": "10-01",
+                "resolved_on": "10-05",
+                "closed_on": "10-06",
+                "due": "10-10",
+                "satisfaction": "SATISFIED",
+            },
+            "v1",
+        ),
+        ("a2", "b1", "HOUSING_SAFETY", "ASSIGNED", "10-20", {"accepted_on": "10-22", "due": "10-30"}, "u2"),
+        (
+            "a3",
+            "h3",
+            "SANITATION",
+            "RESOLVED",
+            "10-03",
+            {"accepted_on": "10-04", "resolved_on": "10-15", "due": "10-10", "satisfaction": "BASICALLY_SATISFIED"},
+            "o_g1",
+        ),
+        ("a4", "g2", "PARKING", "REJECTED", "10-07", {"rejected_on": "10-07"}, None),
+        ("a5", "h6", "PROPERTY_SERVICE", "ASSIGNED", "09-15", {"accepted_on": "09-15", "due": "09-30"}, "u2"),
+        ("a6", "b1", "HOUSING_SAFETY", "REPORTED", "10-25", {"due": "11-10"}, None),
+    )
+    for appeal, concerns, category, status, reported, dates, handler in rows:
+        props = {k: f"2026-{v}" if k != "satisfaction" else v for k, v in dates.items()}
+        b.node(
+            "Appeal",
+            appeal,
+            title=f"appeal {appeal}",
+            category=category,
+            source="HOTLINE",
+            status=status,
+            reported_on=f"2026-{reported}",
+            difficult=False,
+            **props,
+        )
+        b.rel("CONCERNS", appeal, concerns)
+        if handler is not None:
+            b.rel("ASSIGNED_TO", appeal, handler, since=f"2026-{reported}")
+    b.rel("RAISED_BY", "a1", "h2")
+    b.node("Activity", "r1", kind="ROUNDTABLE", on="2026-10-08", title="c1 roundtable")
+    b.rel("DISCUSSED", "r1", "a3").rel("HELD_BY", "r1", "o_c1").rel("HELD_IN", "r1", "c1")
+    return b.graph

@@ -17,14 +17,16 @@ from __future__ import annotations
 import threading
 from typing import Any, Literal
 
+from analytics.appeals import AppealIndex
 from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.reach import ReachModel
 
-Part = Literal["index", "linkage", "model"]
-"""What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel)."""
+Part = Literal["index", "linkage", "model", "appeals"]
+"""What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel),
+``appeals`` (AppealIndex)."""
 
-PARTS: tuple[Part, ...] = ("index", "linkage", "model")
+PARTS: tuple[Part, ...] = ("index", "linkage", "model", "appeals")
 
 
 class AnalyticsSession:
@@ -71,6 +73,7 @@ class AnalyticsSession:
         self._index = index
         self._linkage: Linkage | None = None
         self._model: ReachModel | None = None
+        self._appeals: AppealIndex | None = None
         self._lock = threading.RLock()
 
     @property
@@ -102,6 +105,16 @@ class AnalyticsSession:
         return self._model
 
     @property
+    def appeals(self) -> AppealIndex:
+        """Every appeal, where it lies and who handles it (built on first use, with the index)."""
+        if self._appeals is None:
+            index = self.index
+            with self._lock:
+                if self._appeals is None:
+                    self._appeals = AppealIndex.build(self.graph, index)
+        return self._appeals
+
+    @property
     def built(self) -> tuple[Part, ...]:
         """The parts built so far, in the order of :data:`PARTS`.
 
@@ -109,7 +122,7 @@ class AnalyticsSession:
         >>> AnalyticsSession(tiny_city()).built
         ()
         """
-        have = {"index": self._index, "linkage": self._linkage, "model": self._model}
+        have = {"index": self._index, "linkage": self._linkage, "model": self._model, "appeals": self._appeals}
         return tuple(p for p in PARTS if have[p] is not None)
 
     def build(self, *parts: Part) -> AnalyticsSession:
@@ -119,7 +132,7 @@ class AnalyticsSession:
         >>> AnalyticsSession(tiny_city()).build("linkage").built
         ('linkage',)
         >>> AnalyticsSession(tiny_city()).build().built
-        ('index', 'linkage', 'model')
+        ('index', 'linkage', 'model', 'appeals')
         """
         for part in parts or PARTS:
             if part not in PARTS:

@@ -26,6 +26,8 @@ class Label(StrEnum):
     VANGUARD_STATION = "VanguardStation"
     ALLIANCE = "Alliance"
     ALLIANCE_MEMBER = "AllianceMember"
+    APPEAL = "Appeal"
+    ACTIVITY = "Activity"
 
 
 class RelType(StrEnum):
@@ -47,6 +49,13 @@ class RelType(StrEnum):
     MANAGES = "MANAGES"
     BRANCH_OF = "BRANCH_OF"
     SITS_ON = "SITS_ON"
+    RAISED_BY = "RAISED_BY"
+    CONCERNS = "CONCERNS"
+    ASSIGNED_TO = "ASSIGNED_TO"
+    DISCUSSED = "DISCUSSED"
+    ATTENDED = "ATTENDED"
+    HELD_BY = "HELD_BY"
+    HELD_IN = "HELD_IN"
 
 
 class GridKind(StrEnum):
@@ -122,10 +131,160 @@ class ResourceKind(StrEnum):
     PROPERTY_SERVICE = "PROPERTY_SERVICE"
 
 
+class AppealCategory(StrEnum):
+    """What a resident's appeal (诉求) is about."""
+
+    HOUSING_SAFETY = "HOUSING_SAFETY"
+    SANITATION = "SANITATION"
+    PROPERTY_SERVICE = "PROPERTY_SERVICE"
+    ELDERLY_CARE = "ELDERLY_CARE"
+    PARKING = "PARKING"
+    NEIGHBOUR_DISPUTE = "NEIGHBOUR_DISPUTE"
+    PUBLIC_SAFETY = "PUBLIC_SAFETY"
+    FACILITIES = "FACILITIES"
+    OTHER = "OTHER"
+
+
+class AppealSource(StrEnum):
+    """How an appeal reached the network."""
+
+    VANGUARD_VISIT = "VANGUARD_VISIT"
+    GRID_PATROL = "GRID_PATROL"
+    HOTLINE = "HOTLINE"
+    ROUNDTABLE = "ROUNDTABLE"
+    WALK_IN = "WALK_IN"
+    ONLINE = "ONLINE"
+
+
+class AppealStatus(StrEnum):
+    """Where an appeal stands in 接、派、办、督、评 (receive, dispatch, handle, supervise, evaluate)."""
+
+    REPORTED = "REPORTED"
+    ACCEPTED = "ACCEPTED"
+    ASSIGNED = "ASSIGNED"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+    REJECTED = "REJECTED"
+
+
+class Satisfaction(StrEnum):
+    """The resident's review of a resolved appeal."""
+
+    SATISFIED = "SATISFIED"
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
+    UNSATISFIED = "UNSATISFIED"
+
+
+class ActivityKind(StrEnum):
+    """Kinds of activity and meeting (活动/会议)."""
+
+    ROUNDTABLE = "ROUNDTABLE"
+
+
+ENUM_ZH: Final[dict[str, dict[str, str]]] = {
+    "GridKind": {
+        "GOVERNMENT_SERVICE": "政务服务",
+        "LAW_ENFORCEMENT": "综合执法",
+        "SOCIAL_ASSISTANCE": "社会救助",
+        "LIFE_SERVICE": "生活服务",
+        "PUBLIC_SAFETY": "公共安全",
+    },
+    "BuildingKind": {"BUILDING": "楼栋", "COURTYARD": "院落"},
+    "HouseholdTag": {
+        "FLOATING": "流动人口",
+        "ELDERLY_ALONE": "独居老人",
+        "KEY_GROUP": "重点人群",
+        "LOW_INCOME": "低收入",
+        "DISABILITY": "残疾",
+    },
+    "OrgLevel": {
+        "STREET_COMMITTEE": "街道党(工)委",
+        "COMMUNITY_COMMITTEE": "社区党委",
+        "GRID_BRANCH": "网格党支部",
+        "BUILDING_GROUP": "楼栋(院落)党小组",
+        "UNIT_BRANCH": "单位党支部",
+    },
+    "Star": {"DEMONSTRATION": "示范", "EXCELLENT": "优秀", "QUALIFIED": "合格", "UNQUALIFIED": "不合格"},
+    "MemberKind": {"RESIDENT": "居民党员", "IN_SERVICE": "在职党员", "RETIRED": "离退休党员", "FLOATING": "流动党员"},
+    "Gender": {"F": "女", "M": "男"},
+    "UnitKind": {
+        "ENTERPRISE": "企业",
+        "FINANCIAL_INSTITUTION": "金融机构",
+        "CHAMBER_OR_ASSOCIATION": "商会/协会",
+        "SOCIAL_ORGANIZATION": "社会组织",
+        "PROPERTY_COMPANY": "物业公司",
+        "GOVERNMENT_UNIT": "机关单位",
+    },
+    "ResourceKind": {
+        "FUNDING": "资金",
+        "VOLUNTEERS": "志愿者",
+        "VENUE": "场地",
+        "LEGAL_AID": "法律援助",
+        "EMPLOYMENT": "就业",
+        "ELDERLY_CARE": "养老",
+        "HEALTH": "健康",
+        "EDUCATION": "教育",
+        "PROPERTY_SERVICE": "物业服务",
+    },
+    "AppealCategory": {
+        "HOUSING_SAFETY": "房屋安全",
+        "SANITATION": "环境卫生",
+        "PROPERTY_SERVICE": "物业服务",
+        "ELDERLY_CARE": "养老服务",
+        "PARKING": "停车",
+        "NEIGHBOUR_DISPUTE": "邻里纠纷",
+        "PUBLIC_SAFETY": "治安",
+        "FACILITIES": "设施维修",
+        "OTHER": "其他",
+    },
+    "AppealSource": {
+        "VANGUARD_VISIT": "先锋走访",
+        "GRID_PATROL": "网格巡查",
+        "HOTLINE": "热线",
+        "ROUNDTABLE": "圆桌会议",
+        "WALK_IN": "来访",
+        "ONLINE": "网上反映",
+    },
+    "AppealStatus": {
+        "REPORTED": "已反映",
+        "ACCEPTED": "已受理",
+        "ASSIGNED": "已派单",
+        "RESOLVED": "已办结",
+        "CLOSED": "已归档",
+        "REJECTED": "不予受理",
+    },
+    "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
+    "ActivityKind": {"ROUNDTABLE": "圆桌会议"},
+}
+"""The Chinese term of each value of every enum of the properties, by enum class name: what
+the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
+descriptions of the values start with (resolvers/enums.py).  Terms are unique within an enum
+and contain no ``,`` or ``;`` (the separators of drop-down lists and list cells)."""
+
+
+def enum_terms(enum: builtins.type[StrEnum]) -> dict[str, str]:
+    """Value → Chinese term of a property enum (every value has one).
+
+    >>> enum_terms(Star)["DEMONSTRATION"]
+    '示范'
+    """
+    return ENUM_ZH[enum.__name__]
+
+
+def enum_value(enum: builtins.type[StrEnum], text: str) -> str:
+    """The value that ``text`` names: a value itself, or its Chinese term; else ``text`` unchanged
+    (for validation to refuse).
+
+    >>> enum_value(MemberKind, "在职党员"), enum_value(MemberKind, "RETIRED"), enum_value(Gender, "?")
+    ('IN_SERVICE', 'RETIRED', '?')
+    """
+    return _ZH_VALUES[enum.__name__].get(text, text)
+
+
 ValueType = Literal["string", "int", "float", "bool", "date", "string[]"]
 """Property value types.  Dates are ISO-8601 strings (``YYYY-MM-DD``) in every store."""
 
-Check = Literal["division_code", "resident_id", "credit_code", "mobile"]
+Check = Literal["division_code", "resident_id", "credit_code", "mobile", "appeal_history"]
 """Named format checks, implemented in :mod:`graph_schema.checksums`."""
 
 
@@ -245,6 +404,37 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "resources": Prop(type="string[]", enum=ResourceKind, zh="资源"),
             },
         ),
+        NodeSpec(
+            L.APPEAL,
+            "诉求",
+            {
+                "title": Prop(required=True, zh="标题"),
+                "description": Prop(pii=True, zh="诉求内容"),
+                "category": Prop(required=True, enum=AppealCategory, zh="类别"),
+                "source": Prop(required=True, enum=AppealSource, zh="来源"),
+                "status": Prop(required=True, enum=AppealStatus, zh="状态"),
+                "difficult": Prop(type="bool", zh="疑难"),
+                "reported_on": Prop(type="date", required=True, zh="反映日期"),
+                "accepted_on": Prop(type="date", zh="受理日期"),
+                "rejected_on": Prop(type="date", zh="不予受理日期"),
+                "rejection_reason": Prop(zh="不予受理理由"),
+                "resolved_on": Prop(type="date", zh="办结日期"),
+                "closed_on": Prop(type="date", zh="归档日期"),
+                "due": Prop(type="date", zh="办理时限"),
+                "satisfaction": Prop(enum=Satisfaction, zh="满意度"),
+                # Every transition, oldest first: "<ISO timestamp>|<from status, or - >|<to status>|<actor>".
+                "history": Prop(type="string[]", check="appeal_history", zh="流转记录"),
+            },
+        ),
+        NodeSpec(
+            L.ACTIVITY,
+            "活动/会议",
+            {
+                "title": Prop(required=True, zh="主题"),
+                "kind": Prop(required=True, enum=ActivityKind, zh="类型"),
+                "on": Prop(type="date", required=True, zh="日期"),
+            },
+        ),
     )
 }
 
@@ -307,6 +497,24 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         RelSpec(R.MANAGES, "物业管理", frozenset({(L.ALLIANCE_MEMBER, L.BUILDING)})),
         RelSpec(R.BRANCH_OF, "单位党组织", frozenset({(_ORG, L.ALLIANCE_MEMBER)}), single=True),
         RelSpec(R.SITS_ON, "兼职委员", frozenset({(_PM, _ORG)})),
+        RelSpec(R.RAISED_BY, "反映人", frozenset({(L.APPEAL, L.HOUSEHOLD), (L.APPEAL, _PM)}), single=True),
+        RelSpec(
+            R.CONCERNS,
+            "涉及",
+            frozenset((L.APPEAL, a) for a in (L.HOUSEHOLD, L.BUILDING, L.GRID, L.COMMUNITY)),
+            single=True,
+        ),
+        RelSpec(
+            R.ASSIGNED_TO,
+            "承办",
+            frozenset((L.APPEAL, h) for h in (_PM, L.ALLIANCE_MEMBER, _ORG, L.ALLIANCE)),
+            {"since": _SINCE},
+            single=True,
+        ),
+        RelSpec(R.DISCUSSED, "议题", frozenset({(L.ACTIVITY, L.APPEAL)})),
+        RelSpec(R.ATTENDED, "参加", frozenset({(_PM, L.ACTIVITY), (L.ALLIANCE_MEMBER, L.ACTIVITY)})),
+        RelSpec(R.HELD_BY, "主办", frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE)}), single=True),
+        RelSpec(R.HELD_IN, "地点", frozenset((L.ACTIVITY, a) for a in AREA_LABELS), single=True),
     )
 }
 
@@ -319,11 +527,17 @@ WITHIN_VIA: Final[dict[Label, RelType | None]] = {
     L.PARTY_MEMBER: R.LIVES_IN,
     L.PARTY_ORGANIZATION: R.GOVERNS,
     L.VANGUARD_STATION: R.LOCATED_IN,
+    L.APPEAL: R.CONCERNS,
+    L.ACTIVITY: R.HELD_IN,
 }
 """How a node of a label lies within an area: itself up the PART_OF chain, or first through
 this one relationship (a member through the household it lives in, an organization through
 the area it governs, a station through its building).  Labels missing here are never
 "within" an area."""
+
+_ZH_VALUES: Final[dict[str, dict[str, str]]] = {
+    name: {zh: value for value, zh in terms.items()} for name, terms in ENUM_ZH.items()
+}
 
 PII_FIELDS: Final[dict[Label, frozenset[str]]] = {
     label: frozenset(name for name, p in spec.props.items() if p.pii) for label, spec in NODE_SPECS.items()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from graph_schema.contract import Label
+from graph_schema.contract import NODE_SPECS, Label
 
 ENTITY: Final = "Entity"
 
@@ -18,12 +18,22 @@ CONSTRAINTS: Final[tuple[str, ...]] = (
 
 INDEXES: Final[tuple[str, ...]] = (
     f"CREATE TEXT INDEX entity_name IF NOT EXISTS FOR (n:{ENTITY}) ON (n.name)",
-    *(f"CREATE RANGE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)" for label in Label),
+    *(
+        f"CREATE RANGE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+        for label in Label
+        if "name" in NODE_SPECS[label].props
+    ),
     "CREATE RANGE INDEX community_code IF NOT EXISTS FOR (n:Community) ON (n.code)",
     "CREATE RANGE INDEX street_code IF NOT EXISTS FOR (n:Street) ON (n.code)",
     "CREATE RANGE INDEX org_level IF NOT EXISTS FOR (n:PartyOrganization) ON (n.level)",
     "CREATE RANGE INDEX member_vanguard IF NOT EXISTS FOR (n:PartyMember) ON (n.vanguard)",
     "CREATE RANGE INDEX unit_kind IF NOT EXISTS FOR (n:AllianceMember) ON (n.kind)",
+    # the appeal queue: by status (open ones), by due date (overdue ones), by report date (a period)
+    "CREATE RANGE INDEX appeal_status IF NOT EXISTS FOR (n:Appeal) ON (n.status)",
+    "CREATE RANGE INDEX appeal_due IF NOT EXISTS FOR (n:Appeal) ON (n.due)",
+    "CREATE RANGE INDEX appeal_reported_on IF NOT EXISTS FOR (n:Appeal) ON (n.reported_on)",
+    "CREATE RANGE INDEX appeal_status_due IF NOT EXISTS FOR (n:Appeal) ON (n.status, n.due)",
+    "CREATE RANGE INDEX activity_on IF NOT EXISTS FOR (n:Activity) ON (n.on)",
 )
 
 DDL: Final[tuple[str, ...]] = CONSTRAINTS + INDEXES

@@ -12,8 +12,9 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
+from graph_schema.appeals import history_entry_problem, history_problems, status_date_problems, was_assigned
 from graph_schema.checksums import (
     credit_code_problem,
     division_code_problem,
@@ -28,6 +29,7 @@ _CHECKS = {
     "resident_id": resident_id_problem,
     "credit_code": credit_code_problem,
     "mobile": mobile_problem,
+    "appeal_history": history_entry_problem,
 }
 _LABELS = {label.value: label for label in Label}
 _TYPES = {t.value: t for t in RelType}
@@ -146,7 +148,44 @@ def node_problems(node: Node, record: str | None = None) -> list[Problem]:
     if not isinstance(node.id, str) or not node.id.strip():
         out.append(Problem(rec, "id", "REQUIRED", "id must be a non-empty string"))
     out += properties_problems(rec, NODE_SPECS[label].props, node.properties, node.label)
+    if label is Label.APPEAL:
+        out += appeal_problems(node.properties, rec)
     return out
+
+
+_APPEAL: Final = Label.APPEAL.value
+_ASSIGNED_TO: Final = RelType.ASSIGNED_TO.value
+
+
+def appeal_problems(props: Mapping[str, Any], record: str) -> list[Problem]:
+    """The rules of an appeal's whole set of properties (:mod:`graph_schema.appeals`): status
+    and dates agree (``STATUS_DATES``) and the history is a path of the workflow that ends
+    at the status (``HISTORY``).  A patch is checked merged into the stored appeal.
+
+    >>> [str(p) for p in appeal_problems({"status": "CLOSED", "reported_on": "2026-03-01",
+    ...     "accepted_on": "2026-03-01", "resolved_on": "2026-03-04"}, "Appeal ap-1")]
+    ['Appeal ap-1, closed_on: a CLOSED appeal needs closed_on']
+    """
+    out = [Problem(record, f, "STATUS_DATES", why) for f, why in status_date_problems(props)]
+    out += [Problem(record, f, "HISTORY", why) for f, why in history_problems(props)]
+    return out
+
+
+def missing_handler_problem(props: Mapping[str, Any], record: str, removed_by: str = "") -> Problem:
+    """``NO_HANDLER``: an appeal that is ASSIGNED (or RESOLVED or CLOSED after an assignment, as its
+    history shows) has no ``ASSIGNED_TO``; ``removed_by`` says what of the write takes it away.
+
+    >>> missing_handler_problem({"status": "ASSIGNED"}, "Appeal ap-1").message
+    'an ASSIGNED appeal needs a handler: write its ASSIGNED_TO with it'
+    """
+    status = props.get("status")
+    what = f"an {status}" if str(status).startswith(("A", "E", "I", "O", "U")) else f"a {status}"
+    assigned = "" if status == "ASSIGNED" else " that was assigned"
+    if removed_by:
+        return Problem(record, _ASSIGNED_TO, "NO_HANDLER", f"{what} appeal{assigned} needs a handler: {removed_by}")
+    return Problem(
+        record, _ASSIGNED_TO, "NO_HANDLER", f"{what} appeal{assigned} needs a handler: write its ASSIGNED_TO with it"
+    )
 
 
 def relationship_problems(
@@ -291,6 +330,14 @@ class Existing:
     parents: Mapping[tuple[str, str], str] = field(default_factory=dict)
     children: Mapping[str, int] = field(default_factory=dict)
     """For a batch with ``only_leaves``: how many PART_OF children each node it deletes has."""
+    appeals: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The stored properties of the appeals of :meth:`WriteBatch.appeal_ids` that exist, and of
+    the appeals assigned to a node of ``delete_nodes``."""
+    handlers: Mapping[str, str] = field(default_factory=dict)
+    """Appeal id → the id of its stored ``ASSIGNED_TO`` end, for the same appeals."""
+    current: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """For a batch with ``expect``: the stored properties of each node it names (read under the
+    node's write lock), absent for a node that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +362,12 @@ class WriteBatch:
     (``None`` removes one), merged into the stored node inside the write, so two concurrent
     patches of different properties both land.  A node that does not exist is refused
     (``NOT_FOUND``)."""
+    expect: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """A guard: node id → properties and the values they must still have when the batch is
+    applied (None: absent), checked inside the write under the node's lock.  A node that has
+    changed is refused (``CHANGED``, the property as field), one that is gone ``NOT_FOUND``: of
+    two concurrent writes that read the same state, the second is refused instead of
+    overwriting the first (a workflow transition guards its appeal's status and history)."""
 
     def __post_init__(self) -> None:
         if self.create_only and self.patch:
@@ -327,9 +380,42 @@ class WriteBatch:
             ids.add(r.end)
         return ids
 
+    def appeal_ids(self) -> set[str]:
+        """The appeals whose stored properties and handler the rules of this write need: the
+        ones it writes, and the starts of the ``ASSIGNED_TO`` it deletes.  (The appeals assigned
+        to a node it deletes are found from ``delete_nodes``.)"""
+        ids = {n.id for n in self.nodes if n.label == _APPEAL}
+        ids.update(d.start for d in self.delete_relationships if d.type == _ASSIGNED_TO)
+        return ids
+
     def single_starts(self) -> set[tuple[str, str]]:
         """(type, start) of every relationship of a single-parent type the batch writes."""
         return {(r.type, r.start) for r in self.relationships if is_single(r.type)}
+
+
+def expectation_problems(node_id: str, wanted: Mapping[str, Any], current: Mapping[str, Any] | None) -> list[Problem]:
+    """Why a node no longer holds the values a guarded write expects (see ``WriteBatch.expect``).
+
+    >>> expectation_problems("ap-1", {"status": "ASSIGNED"}, {"status": "RESOLVED"})[0].message
+    "status is now 'RESOLVED', not 'ASSIGNED': the node changed since it was read"
+    >>> expectation_problems("ap-1", {"status": "ASSIGNED"}, None)[0].code
+    'NOT_FOUND'
+    """
+    if current is None:
+        return [Problem(node_id, "id", "NOT_FOUND", f"there is no node {node_id!r} (any more)")]
+    out = []
+    for name, value in wanted.items():
+        have = current.get(name)
+        if have != value:
+            out.append(
+                Problem(
+                    node_id,
+                    name,
+                    "CHANGED",
+                    f"{name} is now {have!r}, not {value!r}: the node changed since it was read",
+                )
+            )
+    return out
 
 
 def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
@@ -350,13 +436,22 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
                     f"{label} {node_id!r} still has {children} part(s) (PART_OF); move or delete them first",
                 )
             )
+    appeals: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    """Appeal id → (record, its properties after the write), for the appeals the batch writes."""
     for node in batch.nodes:
         rec = node_record(node)
         if batch.patch:
             problems += patch_problems(node, rec)
             if labels.get(node.id) is None:
                 problems.append(Problem(rec, "id", "NOT_FOUND", f"there is no {node.label} {node.id!r} to change"))
+            elif node.label == _APPEAL and labels.get(node.id) == _APPEAL:
+                merged = {**existing.appeals.get(node.id, {}), **node.properties}
+                after = {k: v for k, v in merged.items() if v is not None}
+                problems += appeal_problems(after, rec)
+                appeals[node.id] = (rec, after)
         else:
+            if node.label == _APPEAL:
+                appeals[node.id] = (rec, node.properties)
             problems += node_problems(node, rec)
         if node.id in seen:
             problems.append(repeated_id_problem(node, rec))
@@ -366,6 +461,8 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
             problems.append(id_taken_problem(node, old, rec, create_only=batch.create_only))
         elif node.label in _LABELS:
             labels[node.id] = node.label
+    for node_id, wanted in batch.expect.items():
+        problems += expectation_problems(node_id, wanted, existing.current.get(node_id))
     removed_parents = {(d.type, d.start, d.end) for d in batch.delete_relationships}
     parents = {
         k: v
@@ -384,4 +481,47 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
             problems.append(second_parent_problem(rel, other, rec))
         else:
             new_parent[k] = rel.end
+    problems += _handler_problems(batch, existing, appeals, deleted)
     return problems
+
+
+def _handler_problems(
+    batch: WriteBatch,
+    existing: Existing,
+    appeals: Mapping[str, tuple[str, Mapping[str, Any]]],
+    deleted: set[str],
+) -> list[Problem]:
+    """``NO_HANDLER`` for every appeal that needs a handler and has none once the batch is written."""
+    assigned_now = {r.start for r in batch.relationships if r.type == _ASSIGNED_TO}
+    removed = {(d.start, d.end) for d in batch.delete_relationships if d.type == _ASSIGNED_TO}
+    out: list[Problem] = []
+
+    def kept(appeal_id: str) -> str | None:
+        handler = existing.handlers.get(appeal_id)
+        if handler is None or (appeal_id, handler) in removed or handler in deleted:
+            return None
+        return handler
+
+    for appeal_id, (rec, props) in appeals.items():
+        if appeal_id in deleted or not was_assigned(props) or appeal_id in assigned_now or kept(appeal_id):
+            continue
+        handler = existing.handlers.get(appeal_id)
+        if handler is None:
+            out.append(missing_handler_problem(props, rec))
+        elif handler in deleted:
+            out.append(missing_handler_problem(props, rec, f"this write deletes {handler!r}, its handler"))
+        else:
+            out.append(missing_handler_problem(props, rec, f"this write removes its ASSIGNED_TO {handler!r}"))
+    for appeal_id, props in existing.appeals.items():
+        if appeal_id in appeals or appeal_id in deleted or appeal_id in assigned_now:
+            continue
+        handler = existing.handlers.get(appeal_id)
+        if handler is None or kept(appeal_id) or not was_assigned(props):
+            continue
+        rec = f"{_APPEAL} {appeal_id}"
+        if handler in deleted:
+            why = f"this write deletes {handler!r}, its handler (assign the appeal to another first)"
+        else:
+            why = f"this write removes its ASSIGNED_TO {handler!r} without giving it another"
+        out.append(missing_handler_problem(props, rec, why))
+    return out

@@ -7,8 +7,9 @@ import binascii
 import json
 from typing import Any
 
-SORTABLE = ("id", "name")
-"""Fields a listing can be ordered by: every node has them, so there are no nulls to place."""
+SORTABLE = ("id", "name", "due", "reported_on")
+"""Fields a listing can be ordered by: every node has ``id`` and ``name``; an appeal's ``due`` and
+``reported_on`` sort a node without them as the empty text (first when ascending), in both stores."""
 
 
 def encode_cursor(value: Any, node_id: str) -> str:

@@ -16,8 +16,10 @@ CITY, ANALYST      the whole city, or their area's subtree (root), ancestors by 
 STREET, COMMUNITY  their area's subtree, its ancestors by name
 GRID_WORKER        their grid's subtree, its ancestors by name
 VANGUARD           themselves, the households and members they LINK, the stations they run and
-                   the buildings those stand in (ids)
-ALLIANCE_UNIT      their unit and the alliances it joined (ids); the areas those serve (by name)
+                   the buildings those stand in, the appeals assigned to them or concerning or
+                   raised by the households they LINK (ids)
+ALLIANCE_UNIT      their unit, the alliances it joined and the appeals assigned to it (ids); the
+                   areas those serve (by name)
 =================  ===============================================================================
 
 Resolving a scope costs a store round trip or two (the ancestors, or a vanguard's links), so
@@ -98,16 +100,30 @@ async def resolve_scope(store: GraphStore, role: Role, scope_id: str | None) -> 
         buildings = await store.neighbours(stations, "LOCATED_IN", Direction.OUT) if stations else []
         ids = {scope_id, *(e.node.id for e in links[0]), *stations}
         ids.update(e.node.id for found in buildings for e in found)
+        ids.update(await _appeals_of(store, [scope_id], [e.node.id for e in links[0] if e.node.label == "Household"]))
         return Scope(ids=frozenset(ids))
     if role is Role.ALLIANCE_UNIT:
         (joined,) = await store.neighbours([scope_id], "JOINED", Direction.OUT)
         alliances = [e.node.id for e in joined]
         served = await store.neighbours(alliances, "SERVES", Direction.OUT) if alliances else []
         return Scope(
-            ids=frozenset({scope_id, *alliances}),
+            ids=frozenset({scope_id, *alliances, *await _appeals_of(store, [scope_id], [])}),
             name_only=frozenset(e.node.id for found in served for e in found),
         )
     return NOTHING  # pragma: no cover - every role is handled above
+
+
+async def _appeals_of(store: GraphStore, handlers: list[str], households: list[str]) -> set[str]:
+    """The appeals assigned to ``handlers`` and those concerning or raised by ``households``: what
+    a vanguard (or an alliance unit) works on besides its own nodes."""
+    from loaders.store import Direction
+
+    found: set[str] = set()
+    for ids, rel_type in ((handlers, "ASSIGNED_TO"), (households, "CONCERNS"), (households, "RAISED_BY")):
+        if ids:
+            for edges in await store.neighbours(ids, rel_type, Direction.IN, labels=["Appeal"]):
+                found.update(e.node.id for e in edges)
+    return found
 
 
 class ScopeCache:

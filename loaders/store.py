@@ -54,12 +54,37 @@ class NodeFilter:
     ``equals`` maps a property to a value it must equal, or for list properties (``tags``,
     ``kinds``, ``resources``) contain; ``within`` is an area id (see
     ``graph_schema.WITHIN_VIA``); ``ids`` restricts to these ids.
+
+    ``one_of`` maps a property to the values it must be one of; ``ranges`` maps a property to
+    ``(low, high)``: at least ``low`` (inclusive) and below ``high`` (exclusive), either None
+    for no bound; a node without the property fails a range (dates compare as ISO text).
+    ``linked`` maps a relationship type to the id of a node the node must have one such
+    relationship *to* (e.g. ``{"ASSIGNED_TO": "org-1"}``).  ``unless`` is a filter of these
+    property conditions (``equals``, ``one_of``, ``ranges``) that the node must *not* meet
+    (e.g. the appeals that are not overdue).
     """
 
     name_contains: str | None = None
     equals: dict[str, Any] = field(default_factory=dict)
     within: str | None = None
     ids: Sequence[str] | None = None
+    one_of: dict[str, Sequence[Any]] = field(default_factory=dict)
+    ranges: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    linked: dict[str, str] = field(default_factory=dict)
+    unless: NodeFilter | None = None
+
+    def has_conditions(self) -> bool:
+        """Whether the filter filters anything."""
+        return bool(
+            self.name_contains
+            or self.equals
+            or self.within
+            or self.ids is not None
+            or self.one_of
+            or self.ranges
+            or self.linked
+            or self.unless is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
+from resolvers.appeals import walks
 from resolvers.connections import (
     After,
     Before,
@@ -46,6 +47,9 @@ OUT, IN = Direction.OUT, Direction.IN
 class Alliance(Node):
     name: str = strawberry.field(description=prop(Label.ALLIANCE, "name"))
     theme: str | None = strawberry.field(description=prop(Label.ALLIANCE, "theme"))
+
+    assigned_appeals = walks.assigned_appeals()
+    activities_held = walks.activities_held()
 
     @classmethod
     def from_record(cls, record: Record) -> Alliance:
@@ -92,6 +96,9 @@ class AllianceMember(Node):
     kind: UnitKind = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "kind"))
     credit_code: str | None = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "credit_code"))
     resources: list[ResourceKind] = strawberry.field(description=prop(Label.ALLIANCE_MEMBER, "resources"))
+
+    assigned_appeals = walks.assigned_appeals()
+    activities_attended = walks.activities_attended()
 
     @classmethod
     def from_record(cls, record: Record) -> AllianceMember:

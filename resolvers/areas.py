@@ -15,6 +15,7 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
+from resolvers.appeals import walks
 from resolvers.connections import (
     After,
     Before,
@@ -69,6 +70,9 @@ async def _governed_by(
 class Street(Area):
     code: str | None = strawberry.field(description=prop(Label.STREET, "code"))
 
+    appeals_within = walks.appeals_within()
+    activities = walks.activities_here()
+
     @classmethod
     def from_record(cls, record: Record) -> Street:
         return cls(id=global_id(record), record=record, name=record.name, code=record.properties.get("code"))
@@ -111,6 +115,10 @@ class Street(Area):
 @strawberry.type(description="A community (社区), part of one street.")
 class Community(Area):
     code: str | None = strawberry.field(description=prop(Label.COMMUNITY, "code"))
+
+    appeals = walks.appeals()
+    appeals_within = walks.appeals_within()
+    activities = walks.activities_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Community:
@@ -174,6 +182,10 @@ class Grid(Area):
         "of 300. Structure analytics flag a grid outside ±50% of it."
     )
 
+    appeals = walks.appeals()
+    appeals_within = walks.appeals_within()
+    activities = walks.activities_here()
+
     @classmethod
     def from_record(cls, record: Record) -> Grid:
         p = record.properties
@@ -217,6 +229,10 @@ class Grid(Area):
 class Building(Area):
     kind: BuildingKind = strawberry.field(description=prop(Label.BUILDING, "kind"))
     address: str | None = strawberry.field(description=prop(Label.BUILDING, "address"))
+
+    appeals = walks.appeals()
+    appeals_within = walks.appeals_within()
+    activities = walks.activities_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Building:
@@ -280,6 +296,9 @@ class Building(Area):
 class Household(Node):
     name: str = strawberry.field(description=prop(Label.HOUSEHOLD, "name"))
     size: int | None = strawberry.field(description=prop(Label.HOUSEHOLD, "size"))
+
+    appeals = walks.appeals()
+    raised_appeals = walks.raised_appeals()
 
     @classmethod
     def from_record(cls, record: Record) -> Household:

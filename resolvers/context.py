@@ -7,6 +7,7 @@ service translates its settings into an :class:`ApiConfig`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -14,6 +15,7 @@ import strawberry
 
 from loaders.batch import Loaders
 from loaders.store import GraphStore
+from resolvers.appeals.events import AppealEvents
 from resolvers.privacy import Viewer
 
 
@@ -25,6 +27,12 @@ class ApiConfig:
     max_page_size: int = 500
     default_page_size: int = 100
     max_subtree_depth: int = 10
+    appeal_due_days: Mapping[str, int] = field(default_factory=dict)
+    """Days from report to due, by appeal category (the service's settings); a category missing
+    here gets :data:`DEFAULT_DUE_DAYS`."""
+
+
+DEFAULT_DUE_DAYS = 15
 
 
 @dataclass(slots=True)
@@ -40,6 +48,8 @@ class RequestContext:
     extra: dict[str, Any] = field(default_factory=dict)
     request_id: str | None = None
     """The HTTP request's id (``X-Request-ID``), for the audit trail."""
+    events: AppealEvents = field(default_factory=AppealEvents)
+    """The service's live appeal queue (``appealEvents``): the workflow publishes to it."""
 
     @classmethod
     def create(
@@ -50,6 +60,7 @@ class RequestContext:
         response: Any = None,
         viewer: Viewer | None = None,
         request_id: str | None = None,
+        events: AppealEvents | None = None,
     ) -> RequestContext:
         who = viewer if viewer is not None else Viewer(reveal_pii=config.reveal_pii).for_request()
         return cls(
@@ -60,6 +71,7 @@ class RequestContext:
             request=request,
             response=response,
             request_id=request_id,
+            events=events if events is not None else AppealEvents(),
         )
 
 

@@ -145,6 +145,8 @@ graphql_enum(
         "VANGUARD_STATION": "先锋驿站: VanguardStation.",
         "ALLIANCE": "党建联盟: Alliance.",
         "ALLIANCE_MEMBER": "联盟成员单位: AllianceMember.",
+        "APPEAL": "诉求: Appeal, a resident's appeal (its description is personal information).",
+        "ACTIVITY": "活动/会议: Activity, e.g. a roundtable meeting.",
     },
     name="NodeLabel",
 )
@@ -168,6 +170,14 @@ graphql_enum(
         "MANAGES": "物业管理: AllianceMember→Building, a property company's estates.",
         "BRANCH_OF": "单位党组织: PartyOrganization→AllianceMember, a unit's own party branch; one unit.",
         "SITS_ON": "兼职委员: PartyMember→PartyOrganization, a part-time seat on a big committee.",
+        "RAISED_BY": "反映人: Appeal→Household or PartyMember, who raised it; one.",
+        "CONCERNS": "涉及: Appeal→Household, Building, Grid or Community, where it is; one.",
+        "ASSIGNED_TO": "承办: Appeal→PartyMember, AllianceMember, PartyOrganization or Alliance, its handler, with "
+        "since; one.",
+        "DISCUSSED": "议题: Activity→Appeal, an appeal discussed at a meeting.",
+        "ATTENDED": "参加: PartyMember or AllianceMember→Activity, who took part.",
+        "HELD_BY": "主办: Activity→PartyOrganization or Alliance, who held it; one.",
+        "HELD_IN": "地点: Activity→Street, Community, Grid or Building, where it was held; one.",
     },
     name="RelationshipType",
 )

@@ -15,6 +15,7 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
+from resolvers.appeals import walks
 from resolvers.connections import (
     After,
     Before,
@@ -88,6 +89,9 @@ class PartyOrganization(Node):
     name: str = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "name"))
     level: OrgLevel = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "level"))
     star: Star | None = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "star"))
+
+    assigned_appeals = walks.assigned_appeals()
+    activities_held = walks.activities_held()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyOrganization:
@@ -183,6 +187,10 @@ class PartyOrganization(Node):
 class PartyMember(Node):
     kind: MemberKind = strawberry.field(description=prop(Label.PARTY_MEMBER, "kind"))
     vanguard: bool = strawberry.field(description=prop(Label.PARTY_MEMBER, "vanguard"))
+
+    raised_appeals = walks.raised_appeals()
+    assigned_appeals = walks.assigned_appeals()
+    activities_attended = walks.activities_attended()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyMember:

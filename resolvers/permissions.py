@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph_schema import AREA_LABELS, HIERARCHY, WITHIN_VIA, Label, Relationship, RelType, WriteBatch
+from graph_schema import AREA_LABELS, HIERARCHY, WITHIN_VIA, Label, Node, Relationship, RelType, WriteBatch
 from graph_schema.roles import Role
 from loaders.scope import Scope, resolve_scope
 from resolvers.context import Info
@@ -169,3 +169,76 @@ def _placements(rels: Iterable[Relationship]) -> dict[str, list[tuple[str, str]]
     for r in rels:
         out.setdefault(r.start, []).append((r.type, r.end))
     return out
+
+
+# --- the appeal workflow ---------------------------------------------------------------------
+# Appeals and roundtables are written by the workflow (resolvers/appeals/mutations.py), which
+# judges them here instead of by WRITE_RULES: what matters is where the appeal lies and who
+# handles it, not the handler, raiser or attendees the write also names (an alliance unit
+# outside a community can be assigned its appeals).
+#
+# ==============  =============================================================================
+# role            appeal workflow and roundtables
+# ==============  =============================================================================
+# ADMIN           everything
+# CITY            every step on appeals inside its street (every appeal when unbound); roundtables
+# STREET          every step on appeals inside its street; roundtables held there
+# COMMUNITY       every step on appeals inside its community; roundtables held there
+# GRID_WORKER     every step on appeals inside its grid; roundtables held there
+# VANGUARD        report appeals of households it LINKS; resolve appeals assigned to itself
+# ALLIANCE_UNIT   resolve appeals assigned to its unit
+# ANALYST         nothing
+# ==============  =============================================================================
+
+_AREA_WRITERS = frozenset({Role.CITY, Role.STREET, Role.COMMUNITY, Role.GRID_WORKER})
+
+
+async def appeal_scope(info: Info) -> Scope | None:
+    """Where an area role may work on appeals (None: everywhere)."""
+    return await write_scope(info)
+
+
+async def check_appeal(
+    info: Info,
+    action: str,
+    *,
+    target: Node | None = None,
+    handler: str | None = None,
+    raised_by: str | None = None,
+    field: str = "id",
+) -> None:
+    """Raise :class:`Forbidden` unless the viewer may take workflow ``action`` (``report``,
+    ``accept``, …, ``roundtable``) on ``target``: the appeal, or for a report the place it
+    concerns, or for a roundtable the area it is held in.  ``handler`` is the id the appeal is
+    assigned to, ``raised_by`` who raises a reported one; ``field`` is blamed."""
+    viewer = info.context.viewer
+    role = viewer.role
+    who = _who(info)
+    if role is Role.ADMIN:
+        return
+    if role is Role.VANGUARD:
+        if action == "resolve" and handler is not None and handler == viewer.scope:
+            return
+        if action == "report" and target is not None:
+            scope = await resolve_scope(info.context.store, role, viewer.scope)
+            linked = scope.ids if scope is not None else frozenset()
+            if target.label == Label.HOUSEHOLD.value and target.id in linked:
+                if raised_by is None or raised_by in linked:
+                    return
+                raise Forbidden(f"{who} may report appeals raised only by households it links", "raisedBy")
+            raise Forbidden(f"{who} may report appeals only of households it links, not {target.id!r}", field)
+        raise Forbidden(
+            f"{who} may only report appeals of households it links and resolve appeals assigned to it", field
+        )
+    if role is Role.ALLIANCE_UNIT:
+        if action == "resolve" and handler is not None and handler == viewer.scope:
+            return
+        raise Forbidden(f"{who} may only resolve appeals assigned to its unit", field)
+    if role not in _AREA_WRITERS:
+        raise Forbidden(f"{who} may not change anything")
+    scope = await appeal_scope(info)
+    if scope is None or target is None:
+        return
+    (inside,) = await info.context.store.get_nodes([target.id], scope=scope)
+    if inside is None:
+        raise Forbidden(f"{who} may not {action} there: {target.label} {target.id!r} lies outside that scope", field)

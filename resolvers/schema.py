@@ -21,6 +21,10 @@ from strawberry.types import ExecutionContext
 
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
+from resolvers.appeals.mutations import AppealMutation
+from resolvers.appeals.query import AppealQuery
+from resolvers.appeals.subscription import AppealSubscription
+from resolvers.appeals.types import Activity, Appeal
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
@@ -34,6 +38,7 @@ QUERY_PARTS: tuple[type, ...] = (
     OrganizationQuery,
     AllianceQuery,
     AnalyticsQuery,
+    AppealQuery,
     AuditQuery,
 )
 NODE_TYPES: tuple[type, ...] = (
@@ -47,6 +52,8 @@ NODE_TYPES: tuple[type, ...] = (
     VanguardStation,
     Alliance,
     AllianceMember,
+    Appeal,
+    Activity,
 )
 
 
@@ -65,10 +72,16 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        MUTATION_PARTS,
+        (*MUTATION_PARTS, AppealMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )
+)
+
+Subscription = compose(
+    "Subscription",
+    (AppealSubscription,),
+    "Live updates over WebSocket (the graphql-transport-ws protocol at /graphql): the appeal queue.",
 )
 
 log = logging.getLogger("civicmesh.graphql")
@@ -92,6 +105,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     return CivicSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=list(NODE_TYPES),
         extensions=[*limit_extensions(limits), DisclosureAudit],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
@@ -101,7 +115,8 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
 
 def printed_schema() -> str:
     """The SDL of the schema (what ``schema.graphql`` holds)."""
-    return CivicSchema(query=Query, mutation=Mutation, types=list(NODE_TYPES)).as_str() + "\n"
+    schema = CivicSchema(query=Query, mutation=Mutation, subscription=Subscription, types=list(NODE_TYPES))
+    return schema.as_str() + "\n"
 
 
 def main(*_: Any) -> None:

@@ -1,6 +1,7 @@
 """The composition root: ``create_app(settings, store=None)`` builds the whole service.
 
-Routes: ``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/healthz``, ``/readyz`` and
+Routes: ``/graphql`` (GraphQL over HTTP, GraphiQL in a browser; subscriptions over WebSocket with
+the graphql-transport-ws protocol), ``/healthz``, ``/readyz`` and
 ``/explore`` (the org-chart explorer, static files built from ``explorer/``).
 
 One store per process: a store passed in belongs to the caller (opened and closed by it);
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from loaders.formats.importing import load_demo_if_empty
 from loaders.store import GraphStore, Outcome
+from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits
@@ -60,6 +62,7 @@ def api_config(settings: Settings) -> ApiConfig:
         reveal_pii=settings.reveal_pii,
         max_page_size=settings.max_page_size,
         default_page_size=min(100, settings.max_page_size),
+        appeal_due_days=dict(settings.appeal_due_days),
     )
 
 
@@ -74,7 +77,7 @@ def schema_limits(settings: Settings) -> SchemaLimits:
     )
 
 
-def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[BaseRoute]:
+def _routes(settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents) -> list[BaseRoute]:
     view = GraphQLView(
         build_schema(schema_limits(settings)),
         runtime.require_store,
@@ -82,9 +85,11 @@ def _routes(settings: Settings, runtime: Runtime, metrics: Metrics) -> list[Base
         graphiql=settings.graphiql and not settings.production,
         on_result=metrics.graphql_result,
         access=access_of(settings),
+        events=events,
     )
     return [
         Route("/graphql", view),
+        WebSocketRoute("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz(runtime.current_store), methods=["GET"]),
         Route("/metrics", metrics_endpoint(metrics, runtime.current_store), methods=["GET"]),
@@ -117,8 +122,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
                 log.info("store closed", extra={"store": current.name})
 
     metrics = Metrics()
+    events = AppealEvents()
     app = Starlette(
-        routes=_routes(settings, runtime, metrics),
+        routes=_routes(settings, runtime, metrics, events),
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics),
@@ -129,4 +135,5 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.metrics = metrics
+    app.state.appeal_events = events
     return app

@@ -27,14 +27,17 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from loaders.store import GraphStore, Outcome
+from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig, RequestContext
 from service.access import Access, Refusal
@@ -112,12 +115,19 @@ class GraphQLView(GraphQL[RequestContext, None]):
         graphiql: bool,
         on_result: Callable[[str], None] | None = None,
         access: Access | None = None,
+        events: AppealEvents | None = None,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql else None,
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self._store = store
         self._config = config
         self._on_result = on_result
         self._access = access or Access(None, config.reveal_pii)
+        self._events = events or AppealEvents()
 
     async def _scope_label(self, scope: str) -> str | None:
         (record,) = await self._store().get_nodes([scope])
@@ -142,6 +152,9 @@ class GraphQLView(GraphQL[RequestContext, None]):
         return Response(body, status_code=401, media_type=media + _CHARSET, headers={"WWW-Authenticate": challenge})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -174,6 +187,25 @@ class GraphQLView(GraphQL[RequestContext, None]):
             response = self._refuse(exc.status_code, exc.reason, media, headers)
         await response(scope, receive, send)
 
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Subscriptions (graphql-transport-ws): the token of the upgrade request's Authorization
+        header decides the viewer, as for HTTP; a refused token closes the socket (4401) with a
+        DENIED audit event."""
+        socket = WebSocket(scope, receive=receive, send=send)
+        viewer = await self._access.identify(socket.headers.get("authorization"), self._scope_label)
+        if isinstance(viewer, Refusal):
+            event = audit_event(None, "authenticate", Outcome.DENIED, code=viewer.code)
+            await append(self._store(), replace(event, actor=viewer.sub, name=viewer.name, role=viewer.role))
+            # accepted, then closed with graphql-transport-ws's "Unauthorized" (a refused handshake
+            # would reach the client only as an HTTP 403 without the reason)
+            offered = scope.get("subprotocols") or []
+            chosen = GRAPHQL_TRANSPORT_WS_PROTOCOL if GRAPHQL_TRANSPORT_WS_PROTOCOL in offered else None
+            await socket.accept(subprotocol=chosen)
+            await socket.close(code=4401, reason=viewer.code)
+            return
+        socket.state.viewer = viewer
+        await super().__call__(scope, receive, send)
+
     def _refuse(self, status: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         code = {
             400: "BAD_REQUEST",
@@ -187,9 +219,15 @@ class GraphQLView(GraphQL[RequestContext, None]):
         return Response(_error_body(message, code), status_code=status, media_type=media + _CHARSET, headers=headers)
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        viewer = getattr(request.state, "viewer", None) if isinstance(request, Request) else None
+        viewer = getattr(request.state, "viewer", None) if isinstance(request, (Request, WebSocket)) else None
         return RequestContext.create(
-            self._store(), self._config, request=request, response=response, viewer=viewer, request_id=request_id.get()
+            self._store(),
+            self._config,
+            request=request,
+            response=response,
+            viewer=viewer,
+            request_id=request_id.get(),
+            events=self._events,
         )
 
     async def get_sub_response(self, request: Any) -> Response:

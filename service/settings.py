@@ -4,10 +4,55 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graph_schema.contract import AppealCategory
+
 DEFAULT_STORE = "civicmesh.sqlite"
+
+APPEAL_DUE_DAYS: Mapping[str, int] = {
+    "HOUSING_SAFETY": 3,
+    "PUBLIC_SAFETY": 3,
+    "SANITATION": 5,
+    "ELDERLY_CARE": 5,
+    "FACILITIES": 7,
+    "PROPERTY_SERVICE": 7,
+    "PARKING": 10,
+    "NEIGHBOUR_DISPUTE": 15,
+    "OTHER": 15,
+}
+"""Days from an appeal's report to its due day, by category (doubled for a difficult one): urgent
+safety matters in 3, everyday services within a week or so, disputes in 15.  An estimate of
+common 接诉即办 practice, not a rule of the seed article; ``CIVICMESH_APPEAL_DUE_DAYS`` changes it."""
+
+
+def parse_due_days(text: str | None) -> dict[str, int]:
+    """The due table with the overrides of ``CIVICMESH_APPEAL_DUE_DAYS`` (``CATEGORY=days,…``).
+
+    >>> parse_due_days("PARKING=20, housing_safety=1")["PARKING"], parse_due_days("HOUSING_SAFETY=1")["HOUSING_SAFETY"]
+    (20, 1)
+    >>> parse_due_days("PARKING=soon")
+    Traceback (most recent call last):
+    ...
+    ValueError: CIVICMESH_APPEAL_DUE_DAYS: 'PARKING=soon' must be CATEGORY=days with days a whole number of at least 1
+    """
+    table = dict(APPEAL_DUE_DAYS)
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        name, _, days = item.partition("=")
+        category = name.strip().upper()
+        if category not in AppealCategory.__members__:
+            known = ", ".join(AppealCategory.__members__)
+            raise ValueError(f"CIVICMESH_APPEAL_DUE_DAYS: {name.strip()!r} is not an appeal category (one of {known})")
+        if not days.strip().isdigit() or int(days) < 1:
+            raise ValueError(
+                f"CIVICMESH_APPEAL_DUE_DAYS: {item.strip()!r} must be CATEGORY=days with days a whole number of at "
+                "least 1"
+            )
+        table[category] = int(days)
+    return table
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -44,6 +89,7 @@ class Settings:
     max_page_size: int = 500
     demo_when_empty: bool = True
     log_level: str = "INFO"
+    appeal_due_days: Mapping[str, int] = field(default_factory=lambda: dict(APPEAL_DUE_DAYS))
 
     @property
     def tokens_configured(self) -> bool:
@@ -82,5 +128,6 @@ class Settings:
             max_page_size=int(e.get("CIVICMESH_MAX_PAGE_SIZE") or 500),
             demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
             log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
+            appeal_due_days=parse_due_days(e.get("CIVICMESH_APPEAL_DUE_DAYS")),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -69,6 +69,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_schema import WITHIN_VIA, Label, Node, Relationship, WriteBatch
+from graph_schema.appeals import history_entry
 from graph_schema.roles import Role
 from loaders.formats.graphdata import GraphData
 
@@ -116,6 +117,13 @@ class City:
     def out(self, node_id: str, rtype: str) -> list[str]:
         return [r.end for r in self.relationships if r.type == rtype and r.start == node_id]
 
+    def appeals_of(self, targets: Iterable[str], rtype: str) -> set[str]:
+        """The appeals with a ``rtype`` relationship to one of ``targets``."""
+        wanted, labels = set(targets), self.labels
+        return {
+            r.start for r in self.relationships if r.type == rtype and r.end in wanted and labels[r.start] == "Appeal"
+        }
+
     def subtree(self, root: str) -> set[str]:
         """The root's PART_OF closure plus what WITHIN_VIA attaches to it."""
         closure = {root}
@@ -141,14 +149,17 @@ class City:
             return everything, set()
         if role is Role.VANGUARD:
             stations = self.out(scope, "RUNS")
-            seen = {scope, *self.out(scope, "LINKS"), *stations}
+            linked = self.out(scope, "LINKS")
+            seen = {scope, *linked, *stations, *self.appeals_of([scope], "ASSIGNED_TO")}
             for s in stations:
                 seen.update(self.out(s, "LOCATED_IN"))
+            households = [i for i in linked if self.labels[i] == "Household"]
+            seen.update(self.appeals_of(households, "CONCERNS"), self.appeals_of(households, "RAISED_BY"))
             return seen, set()
         if role is Role.ALLIANCE_UNIT:
             alliances = self.out(scope, "JOINED")
             served = {a for al in alliances for a in self.out(al, "SERVES")}
-            return {scope, *alliances}, served
+            return {scope, *alliances, *self.appeals_of([scope], "ASSIGNED_TO")}, served
         return self.subtree(scope), set(self.ancestors(scope))
 
 
@@ -243,6 +254,63 @@ class CityBuilder:
     def visited(self, member: str, household: str, on: str) -> None:
         self.rel("VISITED", member, household, on=on)
 
+    # --- appeals and activities ----------------------------------------------------------------
+    def appeal(
+        self,
+        node_id: str,
+        title: str,
+        category: str,
+        source: str,
+        concerns: str,
+        steps: Iterable[tuple[str, str, str]],
+        raised_by: str | None = None,
+        handler: str | None = None,
+        since: str | None = None,
+        **props: Any,
+    ) -> str:
+        """An appeal (诉求) that CONCERNS an area or household, with its ``history`` from ``steps``
+        ``(time, to status, actor)`` (the first from ``-``) and its status the last step's;
+        RAISED_BY ``raised_by`` and ASSIGNED_TO ``handler`` (since ``since``) when given."""
+        history: list[str] = []
+        previous: str | None = None
+        for at, to, actor in steps:
+            history.append(history_entry(at, previous, to, actor))
+            previous = to
+        status = previous or "REPORTED"
+        self.nodes.append(
+            Node(
+                "Appeal",
+                node_id,
+                {"title": title, "category": category, "source": source, "status": status, **props, "history": history},
+            )
+        )
+        if raised_by is not None:
+            self.rel("RAISED_BY", node_id, raised_by)
+        self.rel("CONCERNS", node_id, concerns)
+        if handler is not None:
+            self.rel("ASSIGNED_TO", node_id, handler, **({"since": since} if since else {}))
+        return node_id
+
+    def roundtable(
+        self,
+        node_id: str,
+        title: str,
+        on: str,
+        held_by: str,
+        held_in: str,
+        discussed: Iterable[str] = (),
+        attendees: Iterable[str] = (),
+    ) -> str:
+        """A roundtable meeting (圆桌会议) HELD_BY an organization or alliance, HELD_IN an area."""
+        self.nodes.append(Node("Activity", node_id, {"title": title, "kind": "ROUNDTABLE", "on": on}))
+        self.rel("HELD_BY", node_id, held_by)
+        self.rel("HELD_IN", node_id, held_in)
+        for appeal in discussed:
+            self.rel("DISCUSSED", node_id, appeal)
+        for person in attendees:
+            self.rel("ATTENDED", person, node_id)
+        return node_id
+
 
 def chengjiang(b: CityBuilder) -> None:
     """澄江街道 [st1], record by record (see the module's docstring)."""
@@ -312,6 +380,118 @@ def chengjiang(b: CityBuilder) -> None:
     b.rel("MANAGES", "am1", "b1")
     b.rel("MANAGES", "am1", "b2")
     b.rel("BRANCH_OF", "org-am", "am1")
+    chengjiang_appeals(b)
+
+
+def _t(day: str, hour: int) -> str:
+    return f"2026-03-{day}T{hour:02d}:00:00+08:00"
+
+
+def chengjiang_appeals(b: CityBuilder) -> None:
+    """澄江's appeals, one in each status, and a roundtable of 东门社区 (see the module's docstring)."""
+    b.appeal(
+        "ap1",
+        "楼顶渗漏",
+        "HOUSING_SAFETY",
+        "HOTLINE",
+        "b1",
+        [
+            (_t("01", 9), "REPORTED", "hh1"),
+            (_t("01", 10), "ACCEPTED", "org-g1"),
+            (_t("02", 9), "ASSIGNED", "org-g1"),
+            (_t("05", 16), "RESOLVED", "am1"),
+            (_t("06", 10), "RESOLVED", "hh1"),
+            (_t("08", 9), "CLOSED", "org-c1"),
+        ],
+        raised_by="hh1",
+        handler="am1",
+        since="2026-03-02",
+        description="张三丰反映：1栋楼顶渗漏，雨天房间进水",
+        reported_on="2026-03-01",
+        accepted_on="2026-03-01",
+        resolved_on="2026-03-05",
+        closed_on="2026-03-08",
+        due="2026-03-08",
+        satisfaction="SATISFIED",
+    )
+    b.appeal(
+        "ap2",
+        "僵尸车长期占位",
+        "PARKING",
+        "GRID_PATROL",
+        "g1",
+        [
+            (_t("10", 9), "REPORTED", "org-g1"),
+            (_t("11", 9), "ACCEPTED", "org-g1"),
+            (_t("11", 10), "ASSIGNED", "org-g1"),
+            (_t("15", 9), "ASSIGNED", "org-g1"),
+        ],
+        handler="org-c1",
+        since="2026-03-15",
+        reported_on="2026-03-10",
+        accepted_on="2026-03-11",
+        due="2026-03-25",
+    )
+    b.appeal(
+        "ap3",
+        "楼上噪音扰民",
+        "NEIGHBOUR_DISPUTE",
+        "VANGUARD_VISIT",
+        "hh3",
+        [
+            (_t("12", 9), "REPORTED", "pm1"),
+            (_t("12", 11), "ACCEPTED", "org-g1"),
+            (_t("13", 9), "ASSIGNED", "org-g1"),
+            (_t("20", 15), "RESOLVED", "pm1"),
+            (_t("21", 9), "RESOLVED", "hh3"),
+        ],
+        raised_by="pm1",
+        handler="pm1",
+        since="2026-03-13",
+        difficult=True,
+        reported_on="2026-03-12",
+        accepted_on="2026-03-12",
+        resolved_on="2026-03-20",
+        due="2026-04-11",
+        satisfaction="BASICALLY_SATISFIED",
+    )
+    b.appeal(
+        "ap4",
+        "垃圾清运不及时",
+        "SANITATION",
+        "WALK_IN",
+        "c2",
+        [(_t("15", 9), "REPORTED", "hh5"), (_t("16", 9), "REJECTED", "org-c1")],
+        raised_by="hh5",
+        reported_on="2026-03-15",
+        rejected_on="2026-03-16",
+        rejection_reason="重复反映，已并入原诉求办理",
+        due="2026-03-18",
+    )
+    b.appeal(
+        "ap5",
+        "独居老人助餐",
+        "ELDERLY_CARE",
+        "ONLINE",
+        "hh5",
+        [(_t("20", 9), "REPORTED", "hh5")],
+        raised_by="hh5",
+        reported_on="2026-03-20",
+        due="2026-03-30",
+    )
+    b.appeal(
+        "ap6",
+        "电梯故障停运",
+        "PROPERTY_SERVICE",
+        "ROUNDTABLE",
+        "b2",
+        [(_t("18", 15), "REPORTED", "hh3"), (_t("18", 16), "ACCEPTED", "org-c1")],
+        raised_by="hh3",
+        reported_on="2026-03-18",
+        accepted_on="2026-03-18",
+        due="2026-03-25",
+    )
+    b.roundtable("act1", "东门社区民生议题圆桌会议", "2026-03-18", "al1", "c1", ["ap3", "ap6"], ["pm1", "pm2", "am1"])
 
 
 _NANZHA_COMMUNITIES = (("观西", ("赵海", "钱进", "孙丽", "李娟")), ("陶湾", ("周明", "吴芳", "郑强", "冯雪")))
@@ -348,6 +528,53 @@ def nanzha(b: CityBuilder) -> None:
     b.unit("s2-am2", "南闸志愿者协会", "SOCIAL_ORGANIZATION", alliance, resources=["VOLUNTEERS"])
     b.rel("MANAGES", "s2-am1", "s2c1g1b1")
     b.rel("MANAGES", "s2-am1", "s2c1g1b2")
+    b.appeal(
+        "s2-ap1",
+        "水管爆裂",
+        "FACILITIES",
+        "HOTLINE",
+        "s2c1g1b1",
+        [
+            (_t("02", 9), "REPORTED", "s2c1g1b1-h"),
+            (_t("02", 10), "ACCEPTED", "s2c1g1-po"),
+            (_t("03", 9), "ASSIGNED", "s2c1g1-po"),
+            (_t("06", 9), "RESOLVED", "s2-am1"),
+            (_t("07", 9), "RESOLVED", "s2c1g1b1-h"),
+            (_t("07", 10), "ASSIGNED", "s2c1g1b1-h"),
+        ],
+        raised_by="s2c1g1b1-h",
+        handler="s2-am1",
+        since="2026-03-03",
+        reported_on="2026-03-02",
+        accepted_on="2026-03-02",
+        due="2026-03-12",
+        satisfaction="UNSATISFIED",
+    )
+    b.appeal(
+        "s2-ap2",
+        "社区活动建议",
+        "OTHER",
+        "VANGUARD_VISIT",
+        "s2c2",
+        [
+            (_t("04", 9), "REPORTED", "s2c2g1b1-m"),
+            (_t("04", 10), "ACCEPTED", "s2c2-po"),
+            (_t("05", 9), "ASSIGNED", "s2c2-po"),
+            (_t("09", 9), "RESOLVED", "s2-al"),
+            (_t("12", 9), "CLOSED", "s2c2-po"),
+        ],
+        raised_by="s2c2g1b1-m",
+        handler="s2-al",
+        since="2026-03-05",
+        reported_on="2026-03-04",
+        accepted_on="2026-03-04",
+        resolved_on="2026-03-09",
+        closed_on="2026-03-12",
+        due="2026-03-19",
+    )
+    b.roundtable(
+        "s2-act1", "观西社区物业服务协商会", "2026-03-10", "s2c1-po", "s2c1", ["s2-ap1"], ["s2c1g1b1-m", "s2-am1"]
+    )
 
 
 def build(*streets: Callable[[CityBuilder], None]) -> City:

@@ -1,6 +1,7 @@
 // civicmesh explorer: wires the views, search, details, breadcrumb, exports and the URL.
 
 import { Analytics } from './analytics.js';
+import { AppealsLayer, appealText } from './appeals-layer.js';
 import { gql, typeOf } from './api.js';
 import { renderSignedIn, signOut } from './auth.js';
 import { DetailsPanel } from './details.js';
@@ -31,6 +32,7 @@ class Explorer {
     this.pending = 0;
     this.timings = {};
     this.analytics = new Analytics();
+    this.appeals = new AppealsLayer({ status: (text) => this.setStatus(text) });
     this.apiReach = null;
     this.networkKey = null;
     this.tree = new OrgChart($('tree-view'), {
@@ -102,6 +104,10 @@ class Explorer {
         this.renderNetwork(this.network.model);
         this.refineCoverage(this.network.model);
       }
+    });
+    $('appeals-layer').addEventListener('change', () => {
+      this.appeals.enabled = $('appeals-layer').checked;
+      if (this.network.model) this.appeals.refresh(this.network.cy, this.network.model.area, this.asOf);
     });
     $('zoom-in').addEventListener('click', () => this.activeView().zoomBy(1.4));
     $('zoom-out').addEventListener('click', () => this.activeView().zoomBy(1 / 1.4));
@@ -228,6 +234,7 @@ class Explorer {
     this.setCount(this.countText());
     if (model.notes.length) this.setStatus(model.notes.join('；'));
     if (this.state.sel) this.network.select(this.state.sel);
+    this.appeals.refresh(this.network.cy, model.area, this.asOf);
     return counts;
   }
 
@@ -269,6 +276,7 @@ class Explorer {
     const kind = this.network.cy.getElementById(id).data('kind');
     const lines = [];
     if (['Street', 'Community', 'Grid', 'Building'].includes(kind)) lines.push(['联户覆盖 Coverage', this.network.tallyText(id)]);
+    if (kind === 'Building' && this.appeals.enabled) lines.push(['诉求 Appeals', appealText(this.appeals.countsOf(id))]);
     if (kind === 'Household') {
       const s = this.network.householdStatusOf(id);
       lines.push(['联户状态 Linkage', `${COVERAGE[s].zh} ${COVERAGE[s].en}`]);

@@ -2,6 +2,7 @@
 // information masked unless the service reveals it), counts and neighbours, and actions.
 
 import { gql } from './api.js';
+import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
 
 const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
@@ -22,7 +23,8 @@ const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
   ... on Alliance { name theme members(first: 0) { totalCount } serves(first: 20) { nodes { __typename id name } }
     ledBy(first: 5) { nodes { id name } } }
   ... on AllianceMember { name unitKind: kind creditCode resources alliances(first: 20) { nodes { id name } }
-    manages(first: 0) { totalCount } branch { id name } } } }`;
+    manages(first: 0) { totalCount } branch { id name } }
+  ${APPEAL_FRAGMENT} } }`;
 
 const PLAIN = ['localId', 'name', 'code', 'kinds', 'targetHouseholds', 'kind', 'address', 'size', 'tags',
   'headName', 'phone', 'headIdNumber', 'level', 'star', 'vanguard', 'gender', 'birthYear', 'idNumber', 'theme',
@@ -87,7 +89,7 @@ export class DetailsPanel {
     const head = el('div', { class: 'details-head' },
       el('span', { class: 'swatch', style: `background:${k?.color || '#999'}` }),
       el('span', { class: 'kind' }, kindText(type)));
-    const title = el('h2', { id: 'details-title' }, node.name || node.localId);
+    const title = el('h2', { id: 'details-title' }, node.name || node.title || node.localId);
     const dl = el('dl');
     const row = (label, value) => dl.append(el('dt', {}, label), el('dd', {}, value));
     for (const key of PLAIN) {
@@ -98,6 +100,7 @@ export class DetailsPanel {
     const actions = el('div', { class: 'actions' });
     this.actionButtons(node, actions);
     this.container.replaceChildren(head, title, dl, actions);
+    await appealsSection(this, node);
     return node;
   }
 

@@ -46,7 +46,7 @@ const ENUMS = {
   LIFE_SERVICE: '生活服务', PUBLIC_SAFETY: '公共安全',
   BUILDING: '楼栋', COURTYARD: '院落',
   FLOATING: '流动', ELDERLY_ALONE: '独居老人', KEY_GROUP: '重点人群', LOW_INCOME: '低收入', DISABILITY: '残疾',
-  RESIDENT: '在职居民', IN_SERVICE: '在职党员', RETIRED: '离退休', F: '女', M: '男',
+  RESIDENT: '居民党员', IN_SERVICE: '在职党员', RETIRED: '离退休', F: '女', M: '男',
   ENTERPRISE: '企业', FINANCIAL_INSTITUTION: '金融机构', CHAMBER_OR_ASSOCIATION: '商会/协会',
   SOCIAL_ORGANIZATION: '社会组织', PROPERTY_COMPANY: '物业公司', GOVERNMENT_UNIT: '机关单位',
   FUNDING: '资金', VOLUNTEERS: '志愿者', VENUE: '场地', LEGAL_AID: '法律援助', EMPLOYMENT: '就业',

@@ -1,5 +1,6 @@
 // The legend: kinds (colour and shape), organization levels, coverage and reach colours.
 
+import { APPEALS } from './appeals-layer.js';
 import { COVERAGE, KINDS, ORG_LEVELS, REACH_COLOR } from './labels.js';
 
 const SHAPE_CSS = {
@@ -49,6 +50,9 @@ export function renderLegend(container, view) {
     parts.push(section('联盟服务 Alliance reach', [
       item(REACH_COLOR, '选中成员单位的覆盖户 reached by the selected unit', 'ellipse', 'opacity:.6'),
     ]));
+    parts.push(section('诉求 Appeals (勾选 tick 诉求)', Object.values(APPEALS).map(
+      (a) => item('#fff', `楼栋 ${a.zh} building with ${a.en}`, 'round-rectangle', `border:3px solid ${a.color}`),
+    ), 'appeals'));
   }
   const details = document.createElement('details');
   details.open = container.dataset.closed !== 'true';

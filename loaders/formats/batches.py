@@ -3,13 +3,16 @@
 Nodes are written first, parents before children (streets, communities, grids, buildings,
 households, then the other labels), then relationships (``PART_OF`` first, from the top of
 the hierarchy down), in batches of ``batch_size`` records, each one
-:class:`graph_schema.WriteBatch`.  Writes are upserts, so writing a plan again changes nothing.
+:class:`graph_schema.WriteBatch`.  An appeal's ``ASSIGNED_TO`` travels in the batch of the
+appeal: the store refuses an assigned appeal without a handler (``NO_HANDLER``), and the
+handlers' labels come before ``Appeal`` in the write order.  Writes are upserts, so writing a
+plan again changes nothing.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -21,11 +24,13 @@ from loaders.formats.sources import ImportProblem
 from loaders.progress import NoProgress, Progress
 from loaders.store import GraphStore
 
-__all__ = ["DEFAULT_BATCH_SIZE", "ImportAborted", "Plan", "write_order", "write_plan"]
+__all__ = ["DEFAULT_BATCH_SIZE", "ImportAborted", "Plan", "write_batches", "write_order", "write_plan"]
 
 DEFAULT_BATCH_SIZE: Final = 10_000
 """Records per :class:`graph_schema.WriteBatch`."""
 
+_APPEAL: Final = Label.APPEAL.value
+_ASSIGNED_TO: Final = RelType.ASSIGNED_TO.value
 _LABEL_RANK: Final[dict[str, int]] = {
     label.value: rank
     for rank, label in enumerate(
@@ -95,6 +100,39 @@ def write_order(
     return ordered_nodes, ordered_rels
 
 
+def write_batches(
+    nodes: Sequence[Node], relationships: Sequence[Relationship], batch_size: int = DEFAULT_BATCH_SIZE
+) -> Iterator[WriteBatch]:
+    """Nodes (in write order) then relationships, in batches of about ``batch_size`` records;
+    the ``ASSIGNED_TO`` of an appeal among ``nodes`` goes in the batch of that appeal, so that
+    no batch writes an assigned appeal without its handler.  For anything that loads a whole
+    graph batch by batch (the import, the benches, test fixtures).
+
+    >>> nodes = [Node("Household", "h1"), Node("Appeal", "ap1", {"status": "ASSIGNED"})]
+    >>> rels = [Relationship("PART_OF", "h1", "b1"), Relationship("ASSIGNED_TO", "ap1", "pm1")]
+    >>> [(len(b.nodes), [r.type for r in b.relationships]) for b in write_batches(nodes, rels, 1)]
+    [(1, []), (1, ['ASSIGNED_TO']), (0, ['PART_OF'])]
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    appeals = {n.id for n in nodes if n.label == _APPEAL}
+    handlers: dict[str, list[Relationship]] = {}
+    rest: list[Relationship] = []
+    for r in relationships:
+        if r.type == _ASSIGNED_TO and r.start in appeals:
+            handlers.setdefault(r.start, []).append(r)
+        else:
+            rest.append(r)
+    node_batches = deque(chunks(nodes, batch_size))
+    rel_batches = deque(chunks(rest, batch_size))
+    del nodes, relationships, rest  # each batch can be freed once written
+    while node_batches:
+        chunk = node_batches.popleft()
+        yield WriteBatch(nodes=chunk, relationships=[r for n in chunk for r in handlers.pop(n.id, ())])
+    while rel_batches:
+        yield WriteBatch(relationships=rel_batches.popleft())
+
+
 async def write_plan(
     store: GraphStore, plan: Plan, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None
 ) -> tuple[int, int, int]:
@@ -116,16 +154,11 @@ async def write_plan(
         raise ValueError("batch_size must be at least 1")
     prog = progress or NoProgress()
     total = len(plan.nodes) + len(plan.relationships)
-    node_batches = deque(chunks(plan.nodes, batch_size))
-    rel_batches = deque(chunks(plan.relationships, batch_size))
+    pending = write_batches(plan.nodes, plan.relationships, batch_size)
     plan.nodes, plan.relationships = [], []
     prog.stage("writing", total)
     nodes = rels = batches = 0
-    while node_batches or rel_batches:
-        if node_batches:
-            batch = WriteBatch(nodes=node_batches.popleft())
-        else:
-            batch = WriteBatch(relationships=rel_batches.popleft())
+    for batch in pending:
         try:
             await store.write(batch)
         except ValidationError as exc:

@@ -12,7 +12,10 @@ where each problem is: file (sheet), row and column (:class:`~loaders.formats.so
   that label (``ENDPOINT_LABEL``); with ``cascade``, a relationship whose end node was
   rejected is rejected too (``ENDPOINT_REJECTED``);
 - single parents: a second ``PART_OF`` (or other single-parent relationship) of a node, in
-  the input or against the store (``SECOND_PARENT``).
+  the input or against the store (``SECOND_PARENT``);
+- handlers: an appeal that is ASSIGNED (or RESOLVED or CLOSED after an assignment) needs an
+  ``ASSIGNED_TO``, in the input or in the store (``NO_HANDLER``); the write plan writes each
+  appeal in the same batch as its ``ASSIGNED_TO``, which the store checks by the same rule.
 
 Records that the store already holds are accepted as they are, so an import that was killed
 half-way passes the check when run again.
@@ -23,12 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
+from graph_schema.appeals import was_assigned
 from graph_schema.contract import Label, RelType
 from graph_schema.records import Problem, Relationship
 from graph_schema.validation import (
     endpoint_label_problem,
     id_taken_problem,
     is_single,
+    missing_handler_problem,
     node_problems,
     relationship_problems,
     repeated_id_problem,
@@ -76,6 +81,8 @@ class _Collector:
 
 
 _NOTHING: Final[frozenset[str]] = frozenset()
+_APPEAL: Final = Label.APPEAL.value
+_ASSIGNED_TO: Final = RelType.ASSIGNED_TO.value
 _SINGLE: Final = frozenset(t.value for t in RelType if is_single(t.value))
 
 
@@ -101,6 +108,8 @@ class _Check:
     store_labels: dict[str, str] = field(default_factory=dict)
     store_parents: dict[tuple[str, str], str] = field(default_factory=dict)
     """(single type, start id) to the end id of that relationship in the store."""
+    store_handlers: set[str] = field(default_factory=set)
+    """The input's appeals that have an ``ASSIGNED_TO`` in the store."""
     labels: dict[str, str] = field(default_factory=dict)
     """The label of every id, from the input and the store (the input's first node wins)."""
     node_bad: bytearray = field(default_factory=bytearray)
@@ -172,6 +181,12 @@ class _Check:
                 for start, found_edges in zip(chunk, edges, strict=True):
                     if found_edges:
                         self.store_parents[(rtype, start)] = found_edges[0].node.id
+        appeals = sorted(i for i in self.first if self.store_labels.get(i) == _APPEAL)
+        for chunk in chunks(appeals):
+            found = await store.neighbours(chunk, _ASSIGNED_TO, Direction.OUT)
+            for appeal_id, found_edges in zip(chunk, found, strict=True):
+                if found_edges:
+                    self.store_handlers.add(appeal_id)
         if self.store_labels:
             self.store_labels.update(self.labels)
             self.labels = self.store_labels
@@ -217,6 +232,28 @@ class _Check:
                     bad[k] = 1
                 elif j is None:
                     parents[key] = k
+
+    def check_handlers(self) -> None:
+        """Appeals that need a handler and have no ``ASSIGNED_TO`` in the input or the store;
+        with cascade, the relationships of an appeal rejected so are rejected too."""
+        nodes, rels = self.parsed.nodes, self.parsed.relationships
+        assigned = {r.start for k, (r, _, _) in enumerate(rels) if r.type == _ASSIGNED_TO and not self.rel_bad[k]}
+        assigned |= self.store_handlers
+        rejected: dict[str, NodeRow] = {}
+        for node_id, i in self.first.items():
+            node, src, row = nodes[i]
+            if node.label != _APPEAL or self.node_bad[i] or node_id in assigned or not was_assigned(node.properties):
+                continue
+            self.found.add_located(src, row, missing_handler_problem(node.properties, f"{node.label} {node_id}"))
+            self.node_bad[i] = 1
+            rejected[node_id] = nodes[i]
+        if not (rejected and self.cascade):
+            return
+        for k, (rel, src, row) in enumerate(rels):
+            if self.rel_bad[k] or not (rel.start in rejected or rel.end in rejected):
+                continue
+            self.rel_bad[k] = 1
+            self._check_ends(rel, src, row, rel.describe(), set(), rejected)
 
     def _check_ends(
         self, rel: Relationship, src: Source, row: int, record: str, flagged: set[str], rejected: dict[str, NodeRow]
@@ -305,6 +342,7 @@ async def check(
     if store is not None and not await store_is_empty(store):
         await state.check_against_store(store)
     state.check_relationships()
+    state.check_handlers()
     prog.advance(len(parsed.relationships))
     state.reject_broken_files()
     prog.done()

@@ -37,8 +37,11 @@ With ``area``, the export holds the nodes that lie within that area (a Street, C
 Grid or Building) in the sense of ``graph_schema.WITHIN_VIA``: the area itself and
 everything under it through ``PART_OF`` (communities, grids, buildings, households), the
 party members who ``LIVES_IN`` those households, the party organizations that ``GOVERNS``
-those areas and the vanguard stations ``LOCATED_IN`` those buildings; and every
-relationship between two exported nodes.
+those areas, the vanguard stations ``LOCATED_IN`` those buildings, the appeals that
+``CONCERNS`` them and the activities ``HELD_IN`` them; the handler of each of those appeals
+(its ``ASSIGNED_TO`` end, wherever it is: with that relationship only, as an assigned appeal
+without its handler would be refused on import); and every relationship between two
+exported nodes.
 """
 
 from __future__ import annotations
@@ -169,6 +172,14 @@ async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphDa
                 for edge in edges:
                     selected.setdefault(edge.node.id, edge.node)
             prog.advance(len(chunk))
+    appeals = sorted(by_id for by_id, n in selected.items() if n.label == Label.APPEAL.value)
+    handlers_only: set[str] = set()
+    for chunk in chunks(appeals):  # their handlers, wherever they are
+        for edges in await store.neighbours(chunk, RelType.ASSIGNED_TO.value, Direction.OUT):
+            for edge in edges:
+                if edge.node.id not in selected:
+                    selected[edge.node.id] = edge.node
+                    handlers_only.add(edge.node.id)
     by_label = {}
     for node in selected.values():
         by_label.setdefault(node.label, []).append(node.id)
@@ -178,7 +189,12 @@ async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphDa
         ends = sorted(lab.value for lab in spec.end_labels)
         for chunk in chunks(starts):
             for edges in await store.neighbours(chunk, rtype.value, Direction.OUT, labels=ends):
-                rels += [e.relationship for e in edges if e.node.id in selected]
+                rels += [
+                    e.relationship
+                    for e in edges
+                    if e.node.id in selected
+                    and (rtype is RelType.ASSIGNED_TO or not {e.relationship.start, e.node.id} & handlers_only)
+                ]
     prog.advance(len(rels))
     prog.done()
     return GraphData.sorted(selected.values(), rels)

@@ -10,8 +10,11 @@ Row 1 holds the headers: the English property names or their Chinese names
 ``start``/``起点`` and ``end``/``终点`` for relationships.  English headers may carry a
 neo4j-admin type (``size:int``), which is ignored: the contract gives every column its type.
 Lists are separated by ``;`` (or ``；``); booleans are ``true``/``false``, ``是``/``否``,
-``yes``/``no`` or ``1``/``0``; dates are date cells or ``YYYY-MM-DD`` text.  Empty rows are
-skipped; rows are numbered as Excel shows them.
+``yes``/``no`` or ``1``/``0``; dates are date cells or ``YYYY-MM-DD`` text.  An enum's value
+may be written as itself or as its Chinese term (``示范`` for ``DEMONSTRATION``, ``已受理`` for
+``ACCEPTED``: ``graph_schema.contract.ENUM_ZH``), in single cells and in lists; the Chinese
+template offers the Chinese terms in its drop-downs.  Empty rows are skipped; rows are
+numbered as Excel shows them.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType
+from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType, enum_terms, enum_value
 from graph_schema.records import Node, Relationship
 from loaders.formats.csvformat import CellError, type_words
 from loaders.formats.sources import ImportProblem, Parsed, Source
@@ -72,6 +75,8 @@ def column_names(props: dict[str, Prop], structural: dict[str, tuple[str, ...]])
 
 def _structural(target: Target) -> dict[str, tuple[str, ...]]:
     if target[0] == "node":
+        if "name" not in NODE_SPECS[target[1]].props:  # appeals and activities have a title
+            return {"id": ID_NAMES}
         return {"id": ID_NAMES, "name": NAME_NAMES}
     return {"start": START_NAMES, "end": END_NAMES}
 
@@ -101,6 +106,11 @@ def cell_value(prop: Prop, value: Any) -> Any:
     (3, True)
     >>> cell_value(Prop(type="string[]"), "FLOATING； KEY_GROUP")
     ['FLOATING', 'KEY_GROUP']
+    >>> from graph_schema.contract import AppealStatus, HouseholdTag
+    >>> cell_value(Prop(enum=AppealStatus), "已受理")
+    'ACCEPTED'
+    >>> cell_value(Prop(type="string[]", enum=HouseholdTag), "独居老人;LOW_INCOME")
+    ['ELDERLY_ALONE', 'LOW_INCOME']
 
     Raises
     ------
@@ -148,11 +158,15 @@ def cell_value(prop: Prop, value: Any) -> Any:
         if isinstance(value, (dt.date, dt.datetime, bool)):
             raise CellError(f"{value!r} is not {type_words(t)}")
         items = [item.strip() for item in _text(value).replace("；", ";").split(";")]
+        if prop.enum is not None:
+            return [enum_value(prop.enum, item) for item in items if item]
         return [item for item in items if item]
     if isinstance(value, bool):
         raise CellError(f"{value!r} is not {type_words(t)}")
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError(f"a date cell is not {type_words(t)}; format the column as text")
+    if prop.enum is not None:
+        return enum_value(prop.enum, _text(value))
     return _text(value)
 
 
@@ -290,22 +304,25 @@ def _named(problems: list[ImportProblem] | None, record: str) -> list[ImportProb
 # --- the template ----------------------------------------------------------------------------
 
 
+_CHECK_NOTES: Final = {
+    "division_code": "Administrative division code: 6, 9 or 12 digits",
+    "resident_id": "Resident ID number (GB 11643), 18 characters",
+    "credit_code": "Unified social credit code (GB 32100), 18 characters",
+    "mobile": "Mobile number: 11 digits starting 13-19",
+    "appeal_history": "Each entry <ISO date-time>|<from status or ->|<to status>|<actor>, oldest first",
+}
+
+
 def _describe(name: str, prop: Prop) -> str:
     lines = [f"{name} / {prop.zh}" if prop.zh else name, type_words(prop.type).capitalize()]
     lines[-1] += ", required" if prop.required else ", optional"
     if prop.minimum is not None:
         lines.append(f"At least {prop.minimum}")
     if prop.enum is not None:
-        lines.append("Allowed: " + ", ".join(e.value for e in prop.enum))
+        terms = enum_terms(prop.enum)
+        lines.append("Allowed: " + ", ".join(f"{e.value} ({terms[e.value]})" for e in prop.enum))
     if prop.check is not None:
-        lines.append(
-            {
-                "division_code": "Administrative division code: 6, 9 or 12 digits",
-                "resident_id": "Resident ID number (GB 11643), 18 characters",
-                "credit_code": "Unified social credit code (GB 32100), 18 characters",
-                "mobile": "Mobile number: 11 digits starting 13-19",
-            }[prop.check]
-        )
+        lines.append(_CHECK_NOTES[prop.check])
     if prop.pii:
         lines.append("Personal information (PIPL): collect only when needed")
     return "\n".join(lines)
@@ -340,6 +357,8 @@ def write_template(path: Path, *, lang: Literal["zh", "en"] = "zh") -> Path:
         "Nodes: id (编号) must be unique across the whole graph.",
         "Relationships: start (起点) and end (终点) are node ids.",
         "Lists: separate values with ';'. Booleans: true/false or 是/否. Dates: YYYY-MM-DD.",
+        "Choices (enums) may be English values or their Chinese terms: 示范 or DEMONSTRATION, 已受理 or ACCEPTED.",
+        "选项可填英文值或中文：示范 或 DEMONSTRATION，已受理 或 ACCEPTED。",
         "Hover over a header for its type and allowed values. Import: civicmesh import FILE.xlsx",
     ):
         readme.append([line])
@@ -358,7 +377,8 @@ def write_template(path: Path, *, lang: Literal["zh", "en"] = "zh") -> Path:
         for col, (english, zh, prop, note) in enumerate(columns, start=1):
             header_cell(sheet, col, zh if lang == "zh" and zh else english, note)
             if prop is not None and prop.enum is not None and prop.type != "string[]":
-                allowed = ",".join(e.value for e in prop.enum)
+                terms = enum_terms(prop.enum)
+                allowed = ",".join(terms[e.value] if lang == "zh" else e.value for e in prop.enum)
                 dv = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True)
                 letter = get_column_letter(col)
                 dv.add(f"{letter}2:{letter}100000")

@@ -155,19 +155,22 @@ def node_where(
     within: str | None,
     ids: Sequence[str] | None,
     params: dict[str, Any],
+    prefix: str = "",
 ) -> list[str]:
-    """WHERE conditions for a listing filter, adding their parameters to ``params``."""
+    """WHERE conditions for a listing filter, adding their parameters (``equals``' named
+    ``prefix`` + ``eq…``) to ``params``."""
     where: list[str] = []
     if name_contains:
         where.append("toLower(n.name) CONTAINS toLower($name_contains)")
         params["name_contains"] = name_contains
     for i, (key, value) in enumerate(sorted(equals.items())):
         prop = prop_name(label_name, key)
-        params[f"eq{i}"] = value
+        name = f"{prefix}eq{i}"
+        params[name] = value
         if is_list_prop(label_name, key) and not isinstance(value, list):
-            where.append(f"$eq{i} IN coalesce(n.{prop}, [])")
+            where.append(f"${name} IN coalesce(n.{prop}, [])")
         else:
-            where.append(f"n.{prop} = $eq{i}")
+            where.append(f"n.{prop} = ${name}")
     if within is not None:
         params["within"] = within
         lab = _LABELS[label_name]
@@ -183,31 +186,103 @@ def node_where(
     return where
 
 
+def property_where(
+    label_name: str,
+    one_of: dict[str, Any],
+    ranges: dict[str, tuple[Any, Any]],
+    params: dict[str, Any],
+    prefix: str,
+) -> list[str]:
+    """WHERE conditions for ``NodeFilter.one_of`` and ``ranges`` (low inclusive, high exclusive;
+    a missing property fails, as ``null >= x`` is not true), parameters named ``prefix…``."""
+    where: list[str] = []
+    for i, (key, values) in enumerate(sorted(one_of.items())):
+        params[f"{prefix}in{i}"] = list(values)
+        where.append(f"n.{prop_name(label_name, key)} IN ${prefix}in{i}")
+    for i, (key, (low, high)) in enumerate(sorted(ranges.items())):
+        prop = prop_name(label_name, key)
+        where.append(f"n.{prop} IS NOT NULL")
+        if low is not None:
+            params[f"{prefix}lo{i}"] = low
+            where.append(f"n.{prop} >= ${prefix}lo{i}")
+        if high is not None:
+            params[f"{prefix}hi{i}"] = high
+            where.append(f"n.{prop} < ${prefix}hi{i}")
+    return where
+
+
+def linked_where(linked: dict[str, str], params: dict[str, Any]) -> list[str]:
+    """WHERE conditions for ``NodeFilter.linked``: a relationship of the type to the given node."""
+    where: list[str] = []
+    for i, (rtype, other) in enumerate(sorted(linked.items())):
+        params[f"link{i}"] = other
+        where.append(f"EXISTS {{ MATCH (n)-[:{rel_type(rtype)}]->(:{ENTITY} {{id: $link{i}}}) }}")
+    return where
+
+
+def negated(conditions: list[str]) -> list[str]:
+    """One condition that holds when not all of ``conditions`` do (none: never)."""
+    if not conditions:
+        return []
+    return [f"NOT coalesce(({' AND '.join(conditions)}), false)"]
+
+
+ANCHORED: Final = frozenset({Label.APPEAL.value})
+"""Labels whose ``within`` listings start from the area and walk down (:func:`anchor`)."""
+
+
+def anchor(label_name: str, within: str, params: dict[str, Any]) -> str:
+    """The MATCH of a listing of ``label_name`` within an area that starts from the area and
+    walks down its PART_OF subtree, then back along the WITHIN_VIA relationship, instead of
+    testing every node of the label on the way up: for an appeal queue, the few thousand
+    places under a community rather than every open appeal of the city (about 36,000 on
+    jiangyin's year)."""
+    params["within"] = within
+    via = WITHIN_VIA[_LABELS[label(label_name)]]
+    hop = f"<-[:{rel_type(via)}]-" if via is not None else ""
+    start = f"(w:{ENTITY} {{id: $within}})"
+    if not hop:
+        return f"MATCH {start}<-[:PART_OF*0..4]-(n:{label_name})\nWITH DISTINCT n"
+    return f"MATCH {start}<-[:PART_OF*0..4]-(:{ENTITY}){hop}(n:{label_name})\nWITH DISTINCT n"
+
+
 def list_nodes(
-    label_name: str, where: list[str], field: str, descending: bool, backward: bool, has_cursor: bool
+    label_name: str,
+    where: list[str],
+    field: str,
+    descending: bool,
+    backward: bool,
+    has_cursor: bool,
+    anchored: str | None = None,
 ) -> str:
-    """A keyset page: ``$limit`` nodes after (or, backward, before) the cursor ``$cv``/``$cid``."""
+    """A keyset page: ``$limit`` nodes after (or, backward, before) the cursor ``$cv``/``$cid``;
+    ``anchored``: the MATCH of :func:`anchor` instead of every node of the label."""
     f = prop_name(label_name, field)
     ascending = descending == backward  # walking backwards flips the direction of travel
     op = ">" if ascending else "<"
     conds = list(where)
+    # Fields every node has sort as they are; others (an appeal's due) as '' when missing,
+    # which is where the embedded store puts them.
+    key = f"n.{f}" if f in ("id", "name") else f"coalesce(n.{f}, '')"
     if has_cursor:
-        conds.append(f"(n.{f} {op} $cv OR (n.{f} = $cv AND n.id {op} $cid))")
+        conds.append(f"({key} {op} $cv OR ({key} = $cv AND n.id {op} $cid))")
     clause = f"WHERE {' AND '.join(conds)}" if conds else ""
     direction = "" if ascending else " DESC"
     second = "" if f == "id" else f", n.id{direction}"
+    match = anchored or f"MATCH (n:{label(label_name)})"
     return f"""
-MATCH (n:{label(label_name)})
+{match}
 {clause}
-WITH n ORDER BY n.{f}{direction}{second}
+WITH n, {key} AS k ORDER BY k{direction}{second}
 LIMIT $limit
-RETURN collect([n.id, n.{f}, properties(n)]) AS rows
+RETURN collect([n.id, k, properties(n)]) AS rows
 """
 
 
-def count_nodes(label_name: str, where: list[str]) -> str:
+def count_nodes(label_name: str, where: list[str], anchored: str | None = None) -> str:
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return f"MATCH (n:{label(label_name)}) {clause} RETURN count(n) AS n"
+    match = anchored or f"MATCH (n:{label(label_name)})"
+    return f"{match}\n{clause}\nRETURN count(n) AS n"
 
 
 def search(uncased: bool, cond: str | None = None) -> str:
@@ -290,6 +365,44 @@ RETURN collect([n.id, {LABEL_OF}, COUNT {{ (n)<-[:PART_OF]-() }}]) AS rows
 """The PART_OF children of nodes about to be deleted, counted under each node's write lock
 (``SET n.id = n.id``): a child linked concurrently waits for this write, which then deletes
 the node, or is counted here."""
+
+LOCKED_PROPERTIES: Final = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}})
+USING INDEX n:{ENTITY}(id)
+SET n.id = n.id
+WITH n
+RETURN collect([n.id, properties(n)]) AS rows
+"""
+"""The properties of the nodes a guarded write expects values of (``WriteBatch.expect``), read
+under each node's write lock (``SET n.id = n.id``, ids sorted so two writes lock in one order):
+a concurrent guarded write of the same node waits for this one to commit, then reads what it
+wrote and is refused (``CHANGED``) instead of overwriting it."""
+
+
+EXISTING_APPEALS: Final = f"""
+UNWIND $ids AS id
+MATCH (a:{ENTITY} {{id: id}})
+USING INDEX a:{ENTITY}(id)
+WITH a WHERE a:Appeal
+SET a.id = a.id
+WITH a
+RETURN collect([a.id, properties(a), [(a)-[:ASSIGNED_TO]->(h) | h.id]]) AS rows
+"""
+"""The stored properties and the handler of the appeals a write changes, as one record, each
+under the appeal's write lock (``SET a.id = a.id``, as in EXISTING_PARENTS): a concurrent
+write to the same appeal waits, so the rules judge the appeal as it will be."""
+
+ASSIGNED_APPEALS: Final = f"""
+UNWIND $ids AS id
+MATCH (h:{ENTITY} {{id: id}})
+USING INDEX h:{ENTITY}(id)
+MATCH (a:Appeal)-[:ASSIGNED_TO]->(h)
+SET a.id = a.id
+WITH a, h
+RETURN collect([a.id, properties(a), h.id]) AS rows
+"""
+"""The appeals assigned to nodes a write deletes, with their properties, as one record."""
 
 
 def delete_relationships(rtype: str) -> str:

@@ -73,6 +73,25 @@ def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key:
     keyed[key] = data
 
 
+def _props_match(props: dict[str, Any], flt: NodeFilter) -> bool:
+    """The property conditions of ``flt`` (``equals``, ``one_of``, ``ranges``) on ``props``."""
+    for key, want in flt.equals.items():
+        have = props.get(key)
+        if isinstance(have, list) and not isinstance(want, list):
+            if want not in have:
+                return False
+        elif have != want:
+            return False
+    for key, allowed in flt.one_of.items():
+        if props.get(key) not in allowed:
+            return False
+    for key, (low, high) in flt.ranges.items():
+        have = props.get(key)
+        if have is None or (low is not None and have < low) or (high is not None and have >= high):
+            return False
+    return True
+
+
 def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
@@ -88,6 +107,7 @@ class EmbeddedStore:
         self._by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
         self._sorted: dict[tuple[str, str], list[tuple[Any, str]]] = {}
         self._closures: dict[str, frozenset[str]] = {}
+        self._within: dict[tuple[str, str], tuple[int, frozenset[str]]] = {}
         self._insides: dict[str, tuple[int, dict[str, frozenset[str]], frozenset[str]]] = {}
         self._version = 0
         self._projection: tuple[int, nx.MultiDiGraph] | None = None
@@ -282,16 +302,17 @@ class EmbeddedStore:
         return result
 
     def _matches(self, node_id: str, flt: NodeFilter) -> bool:
-        """The name and property conditions of ``flt`` (``within`` and ``ids`` are applied by the caller)."""
+        """The name, property and ``linked`` conditions of ``flt`` (``within`` and ``ids`` are
+        applied by the caller)."""
         props = self._g._node[node_id]["p"]
         if flt.name_contains and flt.name_contains.casefold() not in str(props.get("name", "")).casefold():
             return False
-        for key, want in flt.equals.items():
-            have = props.get(key)
-            if isinstance(have, list) and not isinstance(want, list):
-                if want not in have:
-                    return False
-            elif have != want:
+        if not _props_match(props, flt):
+            return False
+        if flt.unless is not None and _props_match(props, flt.unless):
+            return False
+        for rtype, other in flt.linked.items():
+            if not any(a["type"] == rtype for a in self._g._succ[node_id].get(other, {}).values()):
                 return False
         return True
 
@@ -305,9 +326,27 @@ class EmbeddedStore:
         if flt.ids is not None:
             ids = [i for i in dict.fromkeys(flt.ids) if i in members]
         if flt.within is not None:
-            inside = self._within_candidates(label, self._closure(flt.within))
-            ids = [i for i in ids if i in inside] if flt.ids is not None else inside
+            inside = self._within_of(label, flt.within)
+            if flt.ids is not None:
+                ids = [i for i in ids if i in inside]
+            else:  # within a scope: only its members (an area above the scope's root holds more)
+                ids = inside if scope is None else [i for i in inside if i in members]
+        elif flt.ids is None and flt.linked:  # few nodes point to one node: start from its side
+            other = next(iter(flt.linked.values()))
+            ids = [i for i in self._g._pred.get(other, {}) if i in members]
         return [i for i in ids if self._matches(i, flt)]
+
+    def _within_of(self, label: str, area: str) -> frozenset[str]:
+        """The nodes of ``label`` within ``area``, kept until the next write (a listing and its
+        count, and the next reads of an appeal queue, share one walk of the area)."""
+        cached = self._within.get((label, area))
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        if len(self._within) >= 256:
+            self._within.clear()
+        found = frozenset(self._within_candidates(label, self._closure(area)))
+        self._within[(label, area)] = (self._version, found)
+        return found
 
     def _within_candidates(self, label: str, closure: frozenset[str]) -> set[str]:
         """Nodes of ``label`` within an area (given as its closure), found from the area's side."""
@@ -350,9 +389,7 @@ class EmbeddedStore:
         order = order or Order()
         check_order_field(order.field)
         keys = self._sorted_keys(label, order.field)
-        filtered = filter is not None and bool(
-            filter.name_contains or filter.equals or filter.within or filter.ids is not None
-        )
+        filtered = filter is not None and filter.has_conditions()
         if filtered or scope is not None:
             allowed = set(self._filtered(label, filter if filtered else None, scope))
             if len(allowed) * 8 < len(keys):  # few matches: sort them rather than scan the sorted list
@@ -511,7 +548,21 @@ class EmbeddedStore:
             if node_id in nodes:
                 labels[node_id] = nodes[node_id]["label"]
                 children[node_id] = sum(1 for _ in self._edges(node_id, "PART_OF", Direction.IN))
-        return Existing(labels, parents, children)
+        appeals: dict[str, dict[str, Any]] = {}
+        handlers: dict[str, str] = {}
+        for appeal_id in batch.appeal_ids():
+            if appeal_id in nodes and nodes[appeal_id]["label"] == "Appeal":
+                appeals[appeal_id] = nodes[appeal_id]["p"]
+                handler = next((other for other, _ in self._edges(appeal_id, "ASSIGNED_TO", Direction.OUT)), None)
+                if handler is not None:
+                    handlers[appeal_id] = handler
+        for node_id in batch.delete_nodes:
+            if node_id in nodes:
+                for appeal_id, _ in self._edges(node_id, "ASSIGNED_TO", Direction.IN):
+                    appeals[appeal_id] = nodes[appeal_id]["p"]
+                    handlers[appeal_id] = node_id
+        current = {i: dict(nodes[i]["p"]) for i in batch.expect if i in nodes}  # under the write lock
+        return Existing(labels, parents, children, appeals, handlers, current)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

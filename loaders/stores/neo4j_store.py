@@ -200,12 +200,25 @@ class Neo4jStore:
         counts = {r["id"]: r["n"] for r in rows}
         return [int(counts.get(i, 0)) for i in ids]
 
+    @staticmethod
+    def _anchored(label: str, flt: NodeFilter | None, params: dict[str, Any]) -> str | None:
+        """The MATCH starting from ``flt.within`` (:func:`cypher.anchor`), for the labels it serves."""
+        if flt is None or flt.within is None or label not in cypher.ANCHORED:
+            return None
+        return cypher.anchor(label, flt.within, params)
+
     def _where(self, label: str, flt: NodeFilter | None, scope: Scope | None, params: dict[str, Any]) -> list[str]:
-        where = (
-            []
-            if flt is None
-            else cypher.node_where(label, flt.name_contains, dict(flt.equals), flt.within, flt.ids, params)
-        )
+        where: list[str] = []
+        if flt is not None:
+            within = None if self._anchored(label, flt, params) else flt.within
+            where = cypher.node_where(label, flt.name_contains, dict(flt.equals), within, flt.ids, params)
+            where += cypher.property_where(label, dict(flt.one_of), dict(flt.ranges), params, "f")
+            where += cypher.linked_where(dict(flt.linked), params)
+            if flt.unless is not None:
+                u = flt.unless
+                inner = cypher.node_where(label, None, dict(u.equals), None, None, params, prefix="u")
+                inner += cypher.property_where(label, dict(u.one_of), dict(u.ranges), params, "u")
+                where += cypher.negated(inner)
         cond = cypher.in_scope("n", scope, params)
         return where if cond is None else [*where, cond]
 
@@ -227,7 +240,8 @@ class Neo4jStore:
         if after is not None:
             value, node_id = decode_cursor(after)
             params["cv"], params["cid"] = str(value), node_id
-        query = cypher.list_nodes(label, where, order.field, order.descending, backward, after is not None)
+        anchored = self._anchored(label, filter, params)
+        query = cypher.list_nodes(label, where, order.field, order.descending, backward, after is not None, anchored)
         (record,) = await self._read(query, **params)
         rows = record["rows"]
         has_more = len(rows) > first
@@ -243,7 +257,7 @@ class Neo4jStore:
     async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
         params: dict[str, Any] = {}
         where = self._where(label, filter, scope, params)
-        rows = await self._read(cypher.count_nodes(label, where), **params)
+        rows = await self._read(cypher.count_nodes(label, where, self._anchored(label, filter, params)), **params)
         return int(rows[0]["n"])
 
     async def search(
@@ -355,7 +369,27 @@ class Neo4jStore:
             for node_id, label, count in record["rows"] if record else []:
                 labels[node_id] = label
                 children[node_id] = int(count)
-        return Existing(labels, parents, children)
+        appeals: dict[str, dict[str, Any]] = {}
+        handlers: dict[str, str] = {}
+        appeal_ids = sorted(batch.appeal_ids())
+        if appeal_ids:
+            record = await (await tx.run(cypher.EXISTING_APPEALS, ids=appeal_ids)).single()
+            for appeal_id, props, handler_ids in record["rows"] if record else []:
+                props.pop("id", None)
+                appeals[appeal_id] = props
+                if handler_ids:
+                    handlers[appeal_id] = handler_ids[0]
+        if batch.delete_nodes:
+            record = await (await tx.run(cypher.ASSIGNED_APPEALS, ids=sorted(set(batch.delete_nodes)))).single()
+            for appeal_id, props, handler in record["rows"] if record else []:
+                props.pop("id", None)
+                appeals[appeal_id] = props
+                handlers[appeal_id] = handler
+        current: dict[str, dict[str, Any]] = {}
+        if batch.expect:
+            record = await (await tx.run(cypher.LOCKED_PROPERTIES, ids=sorted(batch.expect))).single()
+            current = {node_id: _props(props) for node_id, props in (record["rows"] if record else [])}
+        return Existing(labels, parents, children, appeals, handlers, current)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:

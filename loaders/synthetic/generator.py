@@ -60,6 +60,7 @@ from graph_schema.contract import (
 from graph_schema.records import Node, Relationship
 from loaders.progress import Progress
 from loaders.synthetic import names as V
+from loaders.synthetic.appeals import appeals_and_roundtables
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
 
@@ -86,7 +87,8 @@ _PO, _PM, _VS, _AL, _AM = (
     Label.ALLIANCE.value,
     Label.ALLIANCE_MEMBER.value,
 )
-_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM)
+_AP, _AC = Label.APPEAL.value, Label.ACTIVITY.value
+_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC)
 
 _F, _EA, _KG, _LI, _DI = (
     HouseholdTag.FLOATING.value,
@@ -137,6 +139,8 @@ class _Preset:
     idle_vanguards: float = 0.025
     overloaded_vanguards: float = 0.04
     lapsed_vanguards: float = 0.12
+    appeals_per_household: float = 0.06
+    """Appeals (诉求) a household raises in the twelve months (an estimate: see loaders.synthetic.appeals)."""
 
 
 _U = UnitKind
@@ -169,6 +173,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         idle_vanguards=0.2,
         overloaded_vanguards=0.2,
         lapsed_vanguards=0.2,
+        appeals_per_household=0.2,
     ),
     "jiangyin": _Preset(
         townships=V.TOWNSHIPS,
@@ -239,7 +244,8 @@ class City:
     ----------
     nodes
         Streets, communities, grids, buildings, households, party organizations, party
-        members, vanguard stations, alliances and alliance member units, in that order.
+        members, vanguard stations, alliances, alliance member units, appeals and
+        activities, in that order.
     relationships
         Grouped by type in :class:`graph_schema.RelType` order, each group in generation order.
     preset, seed
@@ -250,6 +256,10 @@ class City:
     relationships: list[Relationship]
     preset: str = ""
     seed: int = 0
+    planted: dict[str, str] = field(default_factory=dict)
+    """Ids of the planted problems of the appeals (see :mod:`loaders.synthetic.appeals`):
+    ``late_grid`` (a Grid that answers late), ``idle_unit`` (an AllianceMember assigned
+    appeals it never resolves), ``leaky_building`` (a Building with a recurring leak)."""
 
     def label_counts(self) -> dict[str, int]:
         """Nodes per label, in node order."""
@@ -539,6 +549,13 @@ class _Generator:
         self.codes = _Codes(self._rng("codes"))
         self.credit_codes: set[str] = set()
         self.org_star_rng = self._rng("stars")
+        self.vanguards: list[int] = []
+        """Member indices of the vanguards."""
+        self.hh_vanguard: dict[str, int] = {}
+        """Household id → member index of the (first) vanguard who LINKS it."""
+        self.unit_alliances: list[list[int]] = []
+        """Per unit, the indices of the alliances it JOINED."""
+        self.planted: dict[str, str] = {}
 
     # ---- infrastructure
 
@@ -591,11 +608,12 @@ class _Generator:
         self._membership()
         self._vanguards()
         self._alliances()
+        self.planted = appeals_and_roundtables(self)
         if self.progress is not None and self._stage:
             self.progress.done()
         nodes = [n for label in _NODE_ORDER for n in self.nodes[label]]
         rels = [r for t in RelType for r in self.rels[t.value]]
-        return City(nodes, rels)
+        return City(nodes, rels, planted=dict(self.planted))
 
     # ---- streets, communities, grid sizes
 
@@ -1306,6 +1324,10 @@ class _Generator:
                 since = _iso(min(_ORD_LINK_END, appointed + int(rng.random() * 200)))
                 self._rel("LINKS", vid, end, {"since": since})
         self._visits(rng, vg, links_h, len(active))
+        self.vanguards = list(vg)
+        for v, hs in links_h:
+            for h in hs:
+                self.hh_vanguard.setdefault(h, vg[v])
         self._tick("vanguards", 3, 3)
 
     def _visits(self, rng: random.Random, vg: list[int], links_h: list[tuple[int, list[str]]], n_active: int) -> None:
@@ -1475,6 +1497,7 @@ class _Generator:
             self._rel("LED_BY", al.id, al.led_by)
             for area in al.serves:
                 self._rel("SERVES", al.id, area)
+        self.unit_alliances = joined
         for ui, u in enumerate(self.units):
             for ai in joined[ui]:
                 self._rel("JOINED", u.id, self.alliances[ai].id, {"since": _iso(rng.randint(_ORD_2021, _ORD_REF - 31))})

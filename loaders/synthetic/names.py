@@ -181,3 +181,34 @@ ALLIANCE_THEMES: Final[tuple[tuple[str, int], ...]] = (
     ("六方联动", 5),
 )
 # fmt: on
+
+# fmt: off
+APPEAL_TITLES: Final[dict[str, tuple[str, ...]]] = {
+    # what residents raise (诉求), by category: invented titles in the style of grid work orders
+    "HOUSING_SAFETY": ("楼顶渗漏", "外墙瓷砖脱落隐患", "楼道墙面开裂", "阳台栏杆松动", "雨棚破损"),
+    "SANITATION": ("垃圾清运不及时", "楼道堆放杂物", "绿化带垃圾堆积", "化粪池堵塞", "垃圾分类投放点异味"),
+    "PROPERTY_SERVICE": ("电梯故障停运", "物业费收支不透明", "门禁系统损坏", "保洁不到位", "物业响应慢"),
+    "ELDERLY_CARE": ("独居老人助餐", "适老化改造申请", "上门助浴服务", "养老补贴咨询", "老人日间照料"),
+    "PARKING": ("小区车位不足", "僵尸车长期占位", "电动车充电桩不足", "消防通道被占用", "外来车辆乱停"),
+    "NEIGHBOUR_DISPUTE": ("楼上噪音扰民", "楼上渗水纠纷", "公共空间被占用", "宠物扰民", "违章搭建纠纷"),
+    "PUBLIC_SAFETY": ("监控探头损坏", "路灯不亮", "电动车楼道充电", "可疑人员出入", "围墙破损"),
+    "FACILITIES": ("水管爆裂", "小区路面破损", "健身器材损坏", "楼道灯不亮", "雨水管堵塞"),
+    "OTHER": ("政策咨询", "证明开具咨询", "社区活动建议", "其他事项"),
+}
+"""Appeal titles by category."""
+
+LEAK_TITLES: Final = ("楼顶渗漏", "顶楼墙面渗水", "楼顶渗漏复发", "雨后屋面漏水", "楼顶防水层破损", "顶楼渗漏再次反映")
+"""The recurring leak of the planted building."""
+
+REJECTION_REASONS: Final = (
+    "不属于社区受理范围，已告知反映人向相关部门反映",
+    "重复反映，已并入原诉求办理",
+    "属于司法诉讼事项，已引导通过法律途径解决",
+    "诉求内容不明确，联系不上反映人",
+)
+
+ROUNDTABLE_TOPICS: Final = (
+    "民生议题圆桌会议", "老旧小区改造协商会", "物业服务协商会", "停车难题议事会", "环境整治圆桌会",
+    "邻里议事圆桌会", "为民办实事协商会",
+)
+# fmt: on

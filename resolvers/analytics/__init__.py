@@ -1,4 +1,4 @@
-"""Analytics fields: ``coverage``, ``allianceReach``, ``structure``, ``brokerage``, ``coveragePlan``.
+"""Analytics fields: ``coverage``, ``allianceReach``, ``structure``, ``brokerage``, ``coveragePlan``, ``appealStats``.
 
 Each takes an optional ``area`` (a global ID of a Street, Community, Grid or Building; the
 city when omitted) and returns a typed result, plus ``details``: the complete JSON figures

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from resolvers.analytics.appeals import AppealsQuery
 from resolvers.analytics.brokerage import BrokerageQuery
 from resolvers.analytics.coverage import CoverageQuery
 from resolvers.analytics.plan import PlanQuery
 from resolvers.analytics.reach import ReachQuery
 from resolvers.analytics.structure import StructureQuery
 
-ANALYTICS_PARTS: tuple[type, ...] = (CoverageQuery, ReachQuery, StructureQuery, BrokerageQuery, PlanQuery)
+ANALYTICS_PARTS: tuple[type, ...] = (
+    CoverageQuery,
+    ReachQuery,
+    StructureQuery,
+    BrokerageQuery,
+    PlanQuery,
+    AppealsQuery,
+)
 
 AnalyticsQuery = merge_types("AnalyticsQuery", ANALYTICS_PARTS)
 

@@ -19,6 +19,19 @@ TOP = 20
 """Rows of a list shown in the page (all of them are in report.json)."""
 
 
+def twelve_months_to(day: dt.date) -> dt.date:
+    """The first day of the twelve months ending on ``day`` (the day after the same date a year before).
+
+    >>> twelve_months_to(dt.date(2024, 3, 31)), twelve_months_to(dt.date(2024, 2, 29))
+    (datetime.date(2023, 4, 1), datetime.date(2023, 3, 1))
+    """
+    try:
+        before = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        before = day.replace(year=day.year - 1, day=28)
+    return before + dt.timedelta(days=1)
+
+
 def latest_visit(G: Any) -> dt.date | None:
     """The date of the most recent VISITED relationship in the graph (None when there is none)."""
     latest = ""
@@ -95,6 +108,11 @@ class Findings:
     """Vanguard id → (grid, building) where they live, for the overloaded and idle lists."""
     names: dict[str, str | None]
     """Names of the streets and communities of the scope (plot labels)."""
+    appeals: Any = None
+    """:class:`analytics.AppealStats` of the twelve months up to ``as_of``, by community where
+    there are communities below the scope (else one level down)."""
+    appeals_by_street: Any = None
+    """The same by street (the city's report only)."""
 
 
 def analyse(
@@ -142,6 +160,8 @@ def analyse(
     with step(progress, "coverage plan (min-cost flow per grid)"):
         plan = A.coverage_plan(G, area, index=idx, linkage=link)
         plan_grids = [r.to_dict() for r in plan.grids]
+    with step(progress, "appeals (接诉即办)"):
+        appeals, appeals_by_street = _appeals(session, area, label, as_of)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -162,7 +182,26 @@ def analyse(
         brokerage=broker,
         member_grid=member_grid,
         names=_names(G, idx, area, plans[detailed]),
+        appeals=appeals,
+        appeals_by_street=appeals_by_street,
     )
+
+
+def _appeals(session: AnalyticsSession, area: str | None, label: str, as_of: dt.date) -> tuple[Any, Any]:
+    """The appeals of the twelve months up to ``as_of``: by community (or one level down), and by street."""
+    import analytics as A
+
+    G, idx = session.graph, session.index
+    start = twelve_months_to(as_of)
+    by = "Community" if label in ("City", "Street") else None
+    appeals, model = session.appeals, session.model
+    stats = A.appeal_stats(G, area, date_from=start, date_to=as_of, by=by, index=idx, appeals=appeals, model=model)
+    streets = None
+    if label == "City":
+        streets = A.appeal_stats(
+            G, area, date_from=start, date_to=as_of, by="Street", index=idx, appeals=appeals, model=model
+        )
+    return stats, streets
 
 
 def _names(G: Any, idx: Any, area: str | None, plan: Any) -> dict[str, str | None]:
@@ -176,6 +215,11 @@ def _names(G: Any, idx: Any, area: str | None, plan: Any) -> dict[str, str | Non
                 name = G.nodes[node].get("name")
                 names[node] = None if name is None else str(name)
     return names
+
+
+def slowest_handlers(stats: Any, top: int = TOP) -> list[Any]:
+    """The handlers that resolve least (lowest resolution rate), then slowest (largest median days)."""
+    return list(stats.handlers[:top])
 
 
 def summary(f: Findings) -> list[tuple[str, str, Any]]:
@@ -222,4 +266,17 @@ def summary(f: Findings) -> list[tuple[str, str, Any]]:
         (f"grids off the ~{GRID_HOUSEHOLDS_NORM}-household norm", num(len(st.grids_off_norm)), len(st.grids_off_norm)),
         ("households linked after the coverage plan", ratio(plan.after.covered, plan.after.rate), plan.after.rate),
     ]
+    ap = f.appeals
+    if ap is not None:
+        rows += [
+            (f"appeals received {ap.date_from} … {ap.date_to}", num(ap.received), ap.received),
+            ("appeals responded in time (响应率)", ratio(ap.responded.count, ap.responded.rate), ap.responded.rate),
+            ("appeals resolved (解决率)", ratio(ap.resolved.count, ap.resolved.rate), ap.resolved.rate),
+            (
+                "reviewed appeals satisfied (满意率)",
+                ratio(ap.satisfied.count, ap.satisfied.rate),
+                ap.satisfied.rate,
+            ),
+            ("appeals overdue", num(ap.overdue), ap.overdue),
+        ]
     return rows

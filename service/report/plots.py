@@ -362,6 +362,47 @@ class Plotter:
         ax.legend(fontsize=7, frameon=False)
         return fig
 
+    def appeals(self, f: Findings) -> Any:
+        """Appeals received per month (bars) and the month's response, resolution and satisfaction rates."""
+        ap = f.appeals
+        if ap is None or not ap.received:
+            return None
+        months = list(ap.trend)
+        fig = self.figure(8, 3.2)
+        ax = fig.add_subplot()
+        x = list(range(len(months)))
+        ax.bar(x, [m.received for m in months], color=LIGHT, width=0.7, label="received")
+        ax.set_xticks(x, [m.month for m in months], rotation=45, ha="right", fontsize=7)
+        ax.yaxis.set_major_locator(_integer_locator())
+        ax.set_ylabel("appeals received")
+        rates = ax.twinx()
+        rates.spines["right"].set_visible(True)
+        for name, colour, values in (
+            ("responded in time", BLUE, [m.responded.rate for m in months]),
+            ("resolved", GREEN, [m.resolved.rate for m in months]),
+            ("satisfied (of reviewed)", RED, [m.satisfied.rate for m in months]),
+        ):
+            points = [(i, 100 * v) for i, v in zip(x, values, strict=True) if v is not None]
+            if points:
+                rates.plot(
+                    [p[0] for p in points],
+                    [p[1] for p in points],
+                    color=colour,
+                    marker="o",
+                    markersize=3,
+                    linewidth=1.4,
+                    label=name,
+                )
+        rates.set_ylim(0, 105)
+        rates.set_ylabel("rate (%)")
+        ax.set_title(
+            f"Appeals (接诉即办) month by month: {ap.received:,} received, {pct(ap.resolved.rate)} resolved"
+            if self.cjk
+            else f"Appeals month by month: {ap.received:,} received, {pct(ap.resolved.rate)} resolved"
+        )
+        fig.legend(loc="outside lower center", ncols=4, fontsize=7, frameon=False)
+        return fig
+
     def all(self, f: Findings) -> list[tuple[str, str, Any]]:
         """(name, caption, figure) of every plot that has something to show."""
         import matplotlib
@@ -375,6 +416,7 @@ class Plotter:
                 ("grid_sizes", "Grid sizes against the norm", self.grid_sizes(f)),
                 ("stars", "Star ratings per street", self.stars(f)),
                 ("plan", "Coverage before and after the plan", self.plan(f)),
+                ("appeals", "Appeals received per month and their rates", self.appeals(f)),
             ]
             return [(n, c, fig) for n, c, fig in candidates if fig is not None]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.report.findings import EXPANSION_K, Findings, summary
+from service.report.findings import EXPANSION_K, Findings, slowest_handlers, summary
 
 
 def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
@@ -38,4 +38,7 @@ def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
         "brokerage": None if f.brokerage is None else f.brokerage.to_dict(),
         "plan": plan,
         "plan_by_grid": f.plan_grids,
+        "appeals": None if f.appeals is None else f.appeals.to_dict(),
+        "appeals_by_street": None if f.appeals_by_street is None else f.appeals_by_street.to_dict()["breakdown"],
+        "slowest_handlers": [] if f.appeals is None else [h.to_dict() for h in slowest_handlers(f.appeals)],
     }

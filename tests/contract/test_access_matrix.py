@@ -342,11 +342,18 @@ async def _snapshot(store: GraphStore) -> str:
 def test_the_oracle_sees_what_the_table_says() -> None:
     """The city's oracle itself (so that the matrix cannot pass by seeing nothing)."""
     grid = CITY.visible(Role.GRID_WORKER, "g1")
-    assert grid[0] == {"g1", "b1", "b2", "hh1", "hh2", "hh3", "pm1", "pm2", "org-g1", "org-b1", "vs1"}
+    assert grid[0] == {
+        *("g1", "b1", "b2", "hh1", "hh2", "hh3", "pm1", "pm2", "org-g1", "org-b1", "vs1"),
+        *("ap1", "ap2", "ap3", "ap6"),  # concerning b1, g1, hh3 and b2
+    }
     assert grid[1] == {"c1", "st1"} and "hh4" not in grid[0]
     community = CITY.visible(Role.COMMUNITY, "c1")[0]
-    assert "org-c1" in community and "pm3" not in community  # a member of org-c1 living in c2
-    assert CITY.visible(Role.VANGUARD, "pm1")[0] == {"pm1", "pm2", "hh3", "hh4", "vs1", "b1"}
-    assert CITY.visible(Role.ALLIANCE_UNIT, "am1") == ({"am1", "al1"}, {"c1", "st1"})
-    assert CITY.visible(Role.STREET, "s2")[1] == set() and "s2c2g2b2-m" in CITY.visible(Role.STREET, "s2")[0]
+    assert {"org-c1", "act1"} <= community and "pm3" not in community  # pm3, of org-c1, lives in c2
+    assert CITY.visible(Role.VANGUARD, "pm1")[0] == {
+        *("pm1", "pm2", "hh3", "hh4", "vs1", "b1"),
+        *("ap3", "ap6"),  # assigned to pm1, raised by the linked hh3
+    }
+    assert CITY.visible(Role.ALLIANCE_UNIT, "am1") == ({"am1", "al1", "ap1"}, {"c1", "st1"})
+    street = CITY.visible(Role.STREET, "s2")
+    assert street[1] == set() and {"s2c2g2b2-m", "s2-ap1", "s2-act1"} <= street[0]
     assert isinstance(CITY, City)

@@ -19,8 +19,9 @@ import pytest
 
 import analytics as A
 from bench import sparse_baseline as sparse
-from graph_schema import WriteBatch, rel_key
+from graph_schema import rel_key
 from graph_schema.privacy import without_pii
+from loaders.formats.batches import write_batches
 from loaders.store import GraphStore
 from loaders.synthetic import City, generate
 from service.commands.analysis import ANALYSES, PROJECTIONS
@@ -50,11 +51,9 @@ def oracle_projection(city: City) -> Any:
 
 
 async def load(store: GraphStore, city: City) -> None:
-    """Write ``city`` in chunks of 20,000 records, nodes first."""
-    for i in range(0, len(city.nodes), CHUNK):
-        await store.write(WriteBatch(city.nodes[i : i + CHUNK]))
-    for i in range(0, len(city.relationships), CHUNK):
-        await store.write(WriteBatch((), city.relationships[i : i + CHUNK]))
+    """Write ``city`` in chunks of 20,000 records, nodes first (an appeal with its ASSIGNED_TO)."""
+    for batch in write_batches(city.nodes, city.relationships, CHUNK):
+        await store.write(batch)
 
 
 def analyses(G: Any) -> dict[str, Callable[[], Any]]:
@@ -79,6 +78,7 @@ def analyses(G: Any) -> dict[str, Callable[[], Any]]:
         "coverage plan of a grid": lambda: A.coverage_plan(G, GRID).to_dict(),
         "sparse coverage": lambda: sparse.coverage(sparse.SparseProjection.from_graph(G), as_of=AS_OF).to_dict(),
         "sparse reach": lambda: sparse.reach(sparse.SparseProjection.from_graph(G)).to_dict(),
+        "appeals by grid": lambda: A.appeal_stats(G, date_from="2025-11-01", date_to=AS_OF, by="Grid").to_dict(),
     }
 
 
@@ -147,6 +147,7 @@ async def test_the_cli_projections_give_the_whole_graph_answers(
         ],
         "structure": ["structure", "structure of a community"],
         "brokerage": ["brokerage", "brokerage of a community"],
+        "appeals": ["appeals by grid"],
     }
     assert set(families) == set(PROJECTIONS) == set(ANALYSES.values())
     for family, names in families.items():

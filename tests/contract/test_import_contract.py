@@ -202,10 +202,14 @@ async def test_exports_leave_out_personal_information_by_default(store: GraphSto
 async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_path: Path) -> None:
     await import_records(store, area().nodes, area().relationships)
     data = await collect(store, area="b1")
-    # the building's households, their residents, the group governing it and the station in it;
-    # not am1 (it manages b1 but lies in no area) nor what b1's people link to elsewhere
-    assert [n.id for n in data.nodes] == ["b1", "hh1", "hh2", "org-b1", "pm1", "pm2", "vs1"]
+    # the building's households, their residents, the group governing it, the station in it and the
+    # appeal about it; am1 only as that appeal's handler (it lies in no area: not its MANAGES), and
+    # not what b1's people link to elsewhere
+    assert [n.id for n in data.nodes] == ["am1", "ap1", "b1", "hh1", "hh2", "org-b1", "pm1", "pm2", "vs1"]
     assert [(r.type, r.start, r.end) for r in data.relationships] == [
+        ("ASSIGNED_TO", "ap1", "am1"),
+        ("CONCERNS", "ap1", "b1"),
+        ("RAISED_BY", "ap1", "hh1"),
         ("PART_OF", "hh1", "b1"),
         ("PART_OF", "hh2", "b1"),
         ("GOVERNS", "org-b1", "b1"),
@@ -217,9 +221,20 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
     ]
     grid = await collect(store, area="g1")
     assert [n.id for n in grid.nodes] == [
-        "b1", "b2", "g1", "hh1", "hh2", "hh3", "org-b1", "org-g1", "pm1", "pm2", "vs1",
+        "am1", "ap1", "ap2", "ap3", "ap6", "b1", "b2", "g1", "hh1", "hh2", "hh3", "org-b1", "org-c1", "org-g1",
+        "pm1", "pm2", "vs1",
     ]  # fmt: skip
     assert [(r.type, r.start, r.end) for r in grid.relationships] == [
+        ("ASSIGNED_TO", "ap1", "am1"),
+        ("CONCERNS", "ap1", "b1"),
+        ("RAISED_BY", "ap1", "hh1"),
+        ("ASSIGNED_TO", "ap2", "org-c1"),  # the handler, outside the grid, with this relationship only
+        ("CONCERNS", "ap2", "g1"),
+        ("ASSIGNED_TO", "ap3", "pm1"),
+        ("CONCERNS", "ap3", "hh3"),
+        ("RAISED_BY", "ap3", "pm1"),
+        ("CONCERNS", "ap6", "b2"),
+        ("RAISED_BY", "ap6", "hh3"),
         ("PART_OF", "b1", "g1"),
         ("PART_OF", "b2", "g1"),
         ("PART_OF", "hh1", "b1"),
@@ -239,7 +254,8 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
         ("MEMBER_OF", "pm2", "org-g1"),
         ("LOCATED_IN", "vs1", "b1"),
     ]
-    # pm2 REPORTED_TO c1, SITS_ON and REPORTS_TO reach org-c1: both lie outside the grid
+    # pm2 REPORTED_TO c1, SITS_ON and REPORTS_TO reach org-c1: both lie outside the grid (org-c1 is
+    # in the export only as ap2's handler)
     assert not any(r.type in ("REPORTED_TO", "SITS_ON") for r in grid.relationships)
     await export_store(store, tmp_path / "g1.json", "json", area="g1", include_pii=True)
     await store.clear()

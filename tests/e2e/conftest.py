@@ -285,16 +285,12 @@ def gid() -> Callable[[str, str], str]:
 
 
 async def _fill(store: Any, preset: str, db: Path) -> None:
-    from graph_schema import WriteBatch
+    from loaders.formats.batches import write_batches
     from loaders.synthetic import generate
 
     city = generate(preset, seed=0)
-    nodes, rels = list(city.nodes), list(city.relationships)
-    step = 20_000
-    for i in range(0, len(nodes), step):
-        await store.write(WriteBatch(nodes=nodes[i : i + step]))
-    for i in range(0, len(rels), step):
-        await store.write(WriteBatch(relationships=rels[i : i + step]))
+    for batch in write_batches(city.nodes, city.relationships, 20_000):  # appeals with their ASSIGNED_TO
+        await store.write(batch)
 
 
 async def _serve(preset: str, db: Path, port: int) -> None:

@@ -136,8 +136,20 @@ def test_the_template_reads_back_empty_and_documents_its_columns(tmp_path: Path,
     header = [c.value for c in wb["Building"][1]]
     assert header == (["编号", "名称", "类型", "地址"] if lang == "zh" else ["id", "name", "kind", "address"])
     note = wb["Building"]["C1"].comment.text
-    assert "Allowed: BUILDING, COURTYARD" in note and "required" in note
-    assert any('"BUILDING,COURTYARD"' in (dv.formula1 or "") for dv in wb["Building"].data_validations.dataValidation)
+    assert "Allowed: BUILDING (楼栋), COURTYARD (院落)" in note and "required" in note
+    choices = '"楼栋,院落"' if lang == "zh" else '"BUILDING,COURTYARD"'
+    assert any(choices in (dv.formula1 or "") for dv in wb["Building"].data_validations.dataValidation)
+    # every single-choice column of every sheet offers its values (Chinese terms in the Chinese template)
+    status = [dv.formula1 for dv in wb["Appeal"].data_validations.dataValidation]
+    assert (
+        '"已反映,已受理,已派单,已办结,已归档,不予受理"'
+        if lang == "zh"
+        else '"REPORTED,ACCEPTED,ASSIGNED,RESOLVED,CLOSED,REJECTED"'
+    ) in status
+    assert [c.value for c in wb["Appeal"][1]][:4] == (
+        ["编号", "标题", "诉求内容", "类别"] if lang == "zh" else ["id", "title", "description", "category"]
+    )
+    assert "<ISO date-time>|<from status or ->|<to status>|<actor>" in wb["Appeal"]["P1"].comment.text
     assert "Id of a PartyMember" in wb["LINKS"]["A1"].comment.text
     parsed = read_xlsx(path)
     assert parsed.nodes == [] and problems(parsed) == []
@@ -154,3 +166,72 @@ def test_a_filled_template_imports(tmp_path: Path) -> None:
     plan = asyncio.run(check(parsed, None))
     assert plan.problems == []
     assert [n.id for n in plan.nodes] == ["b1", "h1"] and len(plan.relationships) == 1
+
+
+def test_appeals_and_roundtables_with_chinese_headers_and_values(tmp_path: Path) -> None:
+    history = "2026-03-01T09:00:00+08:00|-|REPORTED|h1;2026-03-01T10:00:00+08:00|REPORTED|ACCEPTED|org-g1;" + (
+        "2026-03-02T09:00:00+08:00|ACCEPTED|ASSIGNED|org-g1"
+    )
+    path = book(
+        tmp_path / "诉求.xlsx",
+        {
+            "户": [["编号", "名称", "标签"], ["h1", "1栋101", "独居老人；LOW_INCOME"]],
+            "党员": [["编号", "姓名", "类别", "性别"], ["m1", "王建国", "在职党员", "男"]],
+            "党组织": [["编号", "名称", "层级", "星级"], ["org-g1", "一网格党支部", "网格党支部", "示范"]],
+            "诉求": [
+                ["编号", "标题", "类别", "来源", "状态", "疑难", "反映日期", "受理日期", "办理时限", "流转记录"],
+                [
+                    "ap1",
+                    "楼顶渗漏",
+                    "房屋安全",
+                    "热线",
+                    "已派单",
+                    "是",
+                    "2026-03-01",
+                    "2026-03-01",
+                    "2026-03-08",
+                    history,
+                ],
+                ["ap2", "路灯不亮", "治安", "网格巡查", "已归档", "否", "2026-03-01", "2026-03-01", None, None],
+                ["ap3", "僵尸车", "停车", "来访", "已派单", "否", "2026-03-05", "2026-03-05", None, None],
+            ],
+            "活动": [
+                ["编号", "主题", "类型", "日期"],
+                ["act1", "民生议题圆桌会议", "圆桌会议", dt.datetime(2026, 3, 3)],
+            ],
+            "反映人": [["起点", "终点"], ["ap1", "h1"]],
+            "涉及": [["起点", "终点"], ["ap1", "h1"]],
+            "承办": [["起点", "终点", "起始日期"], ["ap1", "m1", "2026-03-02"]],
+            "议题": [["起点", "终点"], ["act1", "ap1"]],
+            "参加": [["起点", "终点"], ["m1", "act1"]],
+            "主办": [["起点", "终点"], ["act1", "org-g1"]],
+        },
+    )
+    parsed = read_xlsx(path)
+    nodes = {n.id: n for n, _, _ in parsed.nodes}
+    assert nodes["ap1"].properties["category"] == "HOUSING_SAFETY"
+    assert nodes["ap1"].properties["source"] == "HOTLINE"
+    assert nodes["ap1"].properties["status"] == "ASSIGNED"
+    assert nodes["ap1"].properties["difficult"] is True
+    assert len(nodes["ap1"].properties["history"]) == 3
+    assert nodes["h1"].properties["tags"] == ["ELDERLY_ALONE", "LOW_INCOME"]
+    assert nodes["m1"].properties == {"name": "王建国", "kind": "IN_SERVICE", "gender": "M"}
+    assert (
+        nodes["org-g1"].properties["level"] == "GRID_BRANCH" and nodes["org-g1"].properties["star"] == "DEMONSTRATION"
+    )
+    assert nodes["act1"].properties == {"title": "民生议题圆桌会议", "kind": "ROUNDTABLE", "on": "2026-03-03"}
+    # a CLOSED appeal without its dates, an ASSIGNED one without a handler: named by sheet, row and column
+    assert problems(parsed) == [
+        "诉求.xlsx sheet 诉求 row 3, column resolved_on: a CLOSED appeal needs resolved_on",
+        "诉求.xlsx sheet 诉求 row 3, column closed_on: a CLOSED appeal needs closed_on",
+        "诉求.xlsx sheet 诉求 row 4, column ASSIGNED_TO: an ASSIGNED appeal needs a handler: write its ASSIGNED_TO "
+        "with it",
+    ]
+
+
+def test_an_unknown_chinese_value_is_refused_with_the_allowed_ones(tmp_path: Path) -> None:
+    path = book(tmp_path / "b.xlsx", {"楼栋": [["编号", "名称", "类型"], ["b1", "1栋", "高楼"]]})
+    [message] = problems(read_xlsx(path))
+    assert message == "b.xlsx sheet 楼栋 row 2, column 类型: 'TOWER' is not one of BUILDING, COURTYARD".replace(
+        "TOWER", "高楼"
+    )

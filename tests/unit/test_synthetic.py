@@ -31,6 +31,8 @@ PREFIX = {
     "VanguardStation": "vs-",
     "Alliance": "al-",
     "AllianceMember": "u-",
+    "Appeal": "ap-",
+    "Activity": "act-",
 }
 NODE_ORDER = list(PREFIX)
 
@@ -319,3 +321,114 @@ def test_jiangyin_imperfections(jiangyin: City) -> None:
 
 def test_every_label_is_known(demo: City) -> None:
     assert {n.label for n in demo.nodes} == {label.value for label in Label}
+
+
+# --------------------------------------------------------------------------- appeals and roundtables
+
+
+def _appeal_index(city: City) -> dict[str, dict[str, str]]:
+    """Per relationship type of the appeals, start id → end id (single types)."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in city.relationships:
+        if r.type in ("CONCERNS", "ASSIGNED_TO", "RAISED_BY", "PART_OF"):
+            out[r.type][r.start] = r.end
+    return out
+
+
+def _up_to(node_id: str, label: str, labels: dict[str, str], parent: dict[str, str]) -> str | None:
+    while labels.get(node_id) != label and node_id in parent:
+        node_id = parent[node_id]
+    return node_id if labels.get(node_id) == label else None
+
+
+def _days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
+def _longest_repeat_chain(dates: list[str], window: int = 90) -> int:
+    """The most appeals in a row, each within ``window`` days of the one before."""
+    best = run = 0
+    previous = None
+    for d in sorted(dates):
+        run = run + 1 if previous is not None and _days(previous, d) <= window else 1
+        best, previous = max(best, run), d
+    return best
+
+
+def _check_planted(city: City) -> None:
+    labels = _labels(city)
+    idx = _appeal_index(city)
+    parent, concerns, handler = idx["PART_OF"], idx["CONCERNS"], idx["ASSIGNED_TO"]
+    appeals = [n for n in city.nodes if n.label == "Appeal"]
+    # a grid that answers late
+    late = city.planted["late_grid"]
+    assert labels[late] == "Grid"
+    in_late = [a for a in appeals if _up_to(concerns[a.id], "Grid", labels, parent) == late]
+    assert len(in_late) >= 12
+    answered = [
+        _days(a.properties["reported_on"], a.properties.get("accepted_on") or a.properties["rejected_on"])
+        for a in in_late
+        if a.properties.get("accepted_on") or a.properties.get("rejected_on")
+    ]
+    assert sum(1 for d in answered if d > 1) / len(answered) >= 0.4
+    # an alliance unit that is assigned appeals and never resolves them
+    idle = city.planted["idle_unit"]
+    assert labels[idle] == "AllianceMember"
+    assigned = [a for a in appeals if handler.get(a.id) == idle]
+    assert len(assigned) >= 8
+    assert {a.properties["status"] for a in assigned} == {"ASSIGNED"}
+    assert all("resolved_on" not in a.properties for a in assigned)
+    # a building with a recurring leak: the longest run of one category within 90 days
+    leaky = city.planted["leaky_building"]
+    assert labels[leaky] == "Building"
+    runs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a in appeals:
+        building = _up_to(concerns[a.id], "Building", labels, parent)
+        if building is not None:
+            runs[(building, a.properties["category"])].append(a.properties["reported_on"])
+    chains = {key: _longest_repeat_chain(dates) for key, dates in runs.items()}
+    best = max(chains.values())
+    assert chains[(leaky, "HOUSING_SAFETY")] == best >= 6
+    assert [key for key, n in chains.items() if n == best] == [(leaky, "HOUSING_SAFETY")]
+
+
+def test_demo_appeals_cover_every_status_and_the_planted_problems(demo: City) -> None:
+    statuses = Counter(n.properties["status"] for n in demo.nodes if n.label == "Appeal")
+    assert set(statuses) == {"REPORTED", "ACCEPTED", "ASSIGNED", "RESOLVED", "CLOSED", "REJECTED"}
+    _check_planted(demo)
+    for n in demo.nodes:
+        if n.label == "Appeal":
+            assert n.properties["history"][0].split("|")[1:3] == ["-", "REPORTED"]
+            assert n.properties["history"][-1].split("|")[2] == n.properties["status"]
+            assert n.properties["reported_on"] <= REFERENCE_DATE.isoformat()
+        if n.label == "Activity":
+            assert n.properties["on"] <= REFERENCE_DATE.isoformat()
+
+
+@pytest.mark.slow
+def test_jiangyin_appeals_match_the_seed(jiangyin: City) -> None:
+    """The calibration of loaders/synthetic/appeals.py: the seed's counts, read as one year."""
+    labels = _labels(jiangyin)
+    props = {n.id: n.properties for n in jiangyin.nodes if n.label in ("Appeal", "PartyMember")}
+    handler = _appeal_index(jiangyin)["ASSIGNED_TO"]
+    appeals = [n for n in jiangyin.nodes if n.label == "Appeal"]
+    households = sum(1 for n in jiangyin.nodes if n.label == "Household")
+    assert 0.05 <= len(appeals) / households <= 0.07
+    first = min(a.properties["reported_on"] for a in appeals)
+    assert _days(first, REFERENCE_DATE.isoformat()) == 364  # twelve months
+    resolved = [a for a in appeals if a.properties["status"] in ("RESOLVED", "CLOSED")]
+    difficult = [a for a in resolved if a.properties.get("difficult")]
+    with_vanguard = [a for a in difficult if props.get(handler[a.id], {}).get("vanguard")]
+    by_alliances = [a for a in difficult if labels[handler[a.id]] in ("Alliance", "AllianceMember")]
+    assert 1_372 * 0.85 <= len(with_vanguard) <= 1_372 * 1.15
+    assert 585 * 0.85 <= len(by_alliances) <= 585 * 1.15
+    discussed = {r.end for r in jiangyin.relationships if r.type == "DISCUSSED"}
+    assert sum(1 for a in resolved if a.id in discussed) >= 1_000
+    on_time = sum(1 for a in resolved if a.properties["resolved_on"] <= a.properties["due"]) / len(resolved)
+    assert 0.75 <= on_time <= 0.9
+    reviewed = [a for a in appeals if a.properties.get("satisfaction")]
+    satisfied = sum(1 for a in reviewed if a.properties["satisfaction"] != "UNSATISFIED") / len(reviewed)
+    assert 0.88 <= satisfied <= 0.98
+    roundtables = sum(1 for n in jiangyin.nodes if n.label == "Activity")
+    assert roundtables >= 83 * 12
+    _check_planted(jiangyin)

@@ -10,6 +10,9 @@
     civicmesh analyze structure [--area ID] [--rows grids|stars|gaps]
     civicmesh analyze brokerage [--area ID] [--top 10] [--sample 256]
     civicmesh analyze plan      [--area ID] [--households-norm 15]
+    civicmesh analyze appeals   [--area ID] --from DATE --to DATE [--as-of DATE] [--by grid]
+                                [--sort resolved|responded|on_time|satisfied|overdue|id]
+                                [--rows breakdown|trend|handlers|hot-spots|units]
     civicmesh report --out DIR  [--area ID] [--as-of DATE]
 
 Every analysis reads the store once (``GraphStore.project``, only the labels and relationship
@@ -20,7 +23,7 @@ as aligned plain-text tables (Chinese names count double width).  Stages that ta
 a second (opening the store, the projection, brokerage...) are reported on stderr.
 
 Exit codes: 0 done; 1 the store cannot be opened or read; 2 a usage error: an unknown area
-id, an id that is not an area, a breakdown level not below the area, a bad date.
+id, an id that is not an area, a breakdown level not below the area, a bad date or period.
 
 Where things are: :mod:`.vocabulary` (levels, projections, errors), :mod:`.parser` (the
 arguments), :mod:`.workspace` (opening the store, checking ``--area``, the analytics

@@ -15,8 +15,9 @@ from graph_schema.contract import (
     MEMBERS_NORM,
     OVERLOAD_FACTOR,
 )
+from service.commands.analysis.formatters import APPEAL_ROWS
 from service.commands.analysis.run import run_analysis, run_report
-from service.commands.analysis.vocabulary import LEVELS, TABLE_TOP
+from service.commands.analysis.vocabulary import APPEAL_ORDERS, LEVELS, RESPOND_WITHIN_DAYS, TABLE_TOP
 
 
 def _date(text: str) -> dt.date:
@@ -68,7 +69,7 @@ def register(sub: Any) -> None:
     """Add ``analyze`` (with one sub-command per analysis) and ``report`` to the ``civicmesh`` parser."""
     a: argparse.ArgumentParser = sub.add_parser(
         "analyze",
-        help="coverage, vanguard load, reach, expansion, structure, brokerage and coverage plan of an area",
+        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan and appeals of an area",
         description=(
             "Run one analysis on the store's graph, for the whole city or one --area, and print it as a table, "
             "JSON or CSV. Definitions: docs/design.md, 'Analytics definitions'."
@@ -161,6 +162,35 @@ def register(sub: Any) -> None:
     _common(p, rows=("assignments", "grids"))
     p.add_argument(
         "--households-norm", type=_positive, default=HOUSEHOLDS_NORM, help=f"N of 1+10+N (default {HOUSEHOLDS_NORM})"
+    )
+    p.set_defaults(run=run_analysis)
+
+    p = analyses.add_parser(
+        "appeals",
+        help="residents' appeals (接诉即办): response, resolution and satisfaction rates, overdue, hot spots, handlers",
+    )
+    _common(p, rows=APPEAL_ROWS)
+    p.add_argument(
+        "--from", dest="date_from", type=_date, required=True, metavar="YYYY-MM-DD", help="first day of the period"
+    )
+    p.add_argument(
+        "--to", dest="date_to", type=_date, required=True, metavar="YYYY-MM-DD", help="last day of the period"
+    )
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the day the figures are taken on (default: --to)")
+    p.add_argument("--by", choices=tuple(LEVELS), help="break down by this level (default: one level below)")
+    p.add_argument(
+        "--sort",
+        choices=APPEAL_ORDERS,
+        default=APPEAL_ORDERS[0],
+        help="order of the breakdown, worst first: lowest rate of resolved (default), responded, on_time or "
+        "satisfied; most overdue; or id",
+    )
+    p.add_argument(
+        "--respond-within-days",
+        type=int,
+        default=RESPOND_WITHIN_DAYS,
+        metavar="N",
+        help=f"responded: accepted or rejected at most N days after the report (default {RESPOND_WITHIN_DAYS})",
     )
     p.set_defaults(run=run_analysis)
 

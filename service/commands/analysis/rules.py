@@ -1,7 +1,8 @@
-"""The rules of the analysis commands: which ``--by``, ``--resource`` and ``--area`` make sense."""
+"""The rules of the analysis commands: which ``--by``, ``--resource``, ``--area`` and periods make sense."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
 from service.commands.analysis.vocabulary import AREA_LABELS, LEVELS, UsageError, plural
@@ -23,6 +24,17 @@ def check_by(ws: Workspace, by: str | None) -> str | None:
             f"--area {ws.area} is a {ws.area_label.lower()}: it has no {plural(by)} below it; use {options}"
         )
     return label
+
+
+def check_period(
+    date_from: dt.date, date_to: dt.date, as_of: dt.date | None
+) -> tuple[dt.date, dt.date, dt.date | None]:
+    """``--from``, ``--to`` and ``--as-of`` when they make a period (``--as-of`` not before ``--from``)."""
+    if date_from > date_to:
+        raise UsageError(f"--from {date_from} is after --to {date_to}; the period runs from the earlier day")
+    if as_of is not None and as_of < date_from:
+        raise UsageError(f"--as-of {as_of} is before --from {date_from}: nothing reported in the period is known then")
+    return date_from, date_to, as_of
 
 
 def check_resource(resource: str | None) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from loaders.progress import StageTicker, step
 from service.commands.analysis.formatters import (
     Output,
+    appeals_output,
     brokerage_output,
     coverage_output,
     expansion_output,
@@ -24,6 +25,7 @@ from service.commands.analysis.rules import (
     ACTIONS,
     check_brokerage_area,
     check_by,
+    check_period,
     check_resource,
     uncovered_breakdown,
 )
@@ -102,6 +104,24 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
             plan = A.coverage_plan(ws.G, area, households_norm=args.households_norm, index=ws.index, linkage=ws.linkage)
         by_grid = [r.to_dict() for r in plan.grids] if ws.area_label != "Building" else None
         return plan_output(ws, plan, by_grid, args.rows)
+    if name == "appeals":
+        date_from, date_to, as_of = check_period(args.date_from, args.date_to, args.as_of)
+        with step(ws.progress, "reading the appeals"):
+            appeals = ws.session.appeals
+        stats = A.appeal_stats(
+            ws.G,
+            area,
+            date_from=date_from,
+            date_to=date_to,
+            as_of=as_of,
+            by=check_by(ws, args.by),
+            order=args.sort,
+            respond_within_days=args.respond_within_days,
+            index=ws.index,
+            appeals=appeals,
+            model=ws.model,
+        )
+        return appeals_output(ws, stats, args.rows)
     raise AssertionError(name)
 
 

@@ -25,6 +25,8 @@ LABEL_NAMES: dict[str, str] = {
     "VanguardStation": "vanguard station (先锋驿站)",
     "Alliance": "alliance (党建联盟)",
     "AllianceMember": "alliance member unit (联盟成员单位)",
+    "Appeal": "appeal (诉求)",
+    "Activity": "activity (活动/会议)",
 }
 
 _AREAS_AND_HOUSEHOLDS = (*AREA_LABELS, "Household")
@@ -39,10 +41,24 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "AllianceMember"),
         ("PART_OF", "REPORTS_TO", "GOVERNS", "BRANCH_OF", "LED_BY", "SERVES", "JOINED", "MANAGES"),
     ),
+    "appeals": (
+        (
+            *_AREAS_AND_HOUSEHOLDS,
+            "PartyMember",
+            "PartyOrganization",
+            "Alliance",
+            "AllianceMember",
+            "Appeal",
+            "Activity",
+        ),
+        ("PART_OF", "LIVES_IN", "CONCERNS", "RAISED_BY", "ASSIGNED_TO", "DISCUSSED", "JOINED", "SERVES", "MANAGES"),
+    ),
 }
 """The labels and relationship types each family of analyses reads (the projection asked of the store).
 
-``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion.
+``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion;
+``appeals`` reads the appeals with what they concern, who raised and handles them, the
+roundtables that discussed them, and what the units' structural reach needs.
 The contract tests check that each gives the same answers as the whole graph.
 """
 
@@ -55,8 +71,15 @@ ANALYSES: dict[str, str] = {
     "expansion": "reach",
     "structure": "structure",
     "brokerage": "brokerage",
+    "appeals": "appeals",
 }
 """Each ``analyze`` sub-command and the projection it needs."""
+
+APPEAL_ORDERS: tuple[str, ...] = ("resolved", "responded", "on_time", "satisfied", "overdue", "id")
+"""``analyze appeals --sort``: :data:`analytics.appeals.ORDERS` (named here so that the parser needs no analytics)."""
+
+RESPOND_WITHIN_DAYS = 1
+"""``analyze appeals --respond-within-days`` by default: :data:`analytics.appeals.RESPOND_WITHIN_DAYS`."""
 
 TABLE_TOP = 20
 """Rows of a list shown in a table when ``--top`` is not given."""
