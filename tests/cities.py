@@ -88,8 +88,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from graph_schema import Node, Relationship, WriteBatch
+from graph_schema import WITHIN_VIA, Label, Node, Relationship, WriteBatch
 from graph_schema.appeals import history_entry
+from graph_schema.roles import Role
 from loaders.formats.graphdata import GraphData
 
 
@@ -113,6 +114,73 @@ class City:
 
     def count(self, label: str) -> int:
         return sum(1 for n in self.nodes if n.label == label)
+
+    # --- an oracle of what each role may read (docs/design.md, "Users, roles and scopes") ----
+    # Computed from the city's own lists, independently of the stores' scoping.
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Label by node id."""
+        return {n.id: n.label for n in self.nodes}
+
+    def parent(self, node_id: str) -> str | None:
+        return next((r.end for r in self.relationships if r.type == "PART_OF" and r.start == node_id), None)
+
+    def ancestors(self, node_id: str) -> list[str]:
+        """The areas above ``node_id``, nearest first."""
+        out, current = [], self.parent(node_id)
+        while current is not None:
+            out.append(current)
+            current = self.parent(current)
+        return out
+
+    def out(self, node_id: str, rtype: str) -> list[str]:
+        return [r.end for r in self.relationships if r.type == rtype and r.start == node_id]
+
+    def appeals_of(self, targets: Iterable[str], rtype: str) -> set[str]:
+        """The appeals with a ``rtype`` relationship to one of ``targets``."""
+        wanted, labels = set(targets), self.labels
+        return {
+            r.start for r in self.relationships if r.type == rtype and r.end in wanted and labels[r.start] == "Appeal"
+        }
+
+    def subtree(self, root: str) -> set[str]:
+        """The root's PART_OF closure plus what WITHIN_VIA attaches to it."""
+        closure = {root}
+        changed = True
+        while changed:
+            changed = False
+            for r in self.relationships:
+                if r.type == "PART_OF" and r.end in closure and r.start not in closure:
+                    closure.add(r.start)
+                    changed = True
+        labels = self.labels
+        inside = set(closure)
+        for r in self.relationships:
+            via = WITHIN_VIA.get(Label(labels[r.start]))
+            if via is not None and r.type == via.value and r.end in closure:
+                inside.add(r.start)
+        return inside
+
+    def visible(self, role: Role, scope: str | None) -> tuple[set[str], set[str]]:
+        """(ids whose records a viewer in ``role`` bound to ``scope`` sees, ids it sees by name only)."""
+        everything = {n.id for n in self.nodes}
+        if role is Role.ADMIN or scope is None:
+            return everything, set()
+        if role is Role.VANGUARD:
+            stations = self.out(scope, "RUNS")
+            linked = self.out(scope, "LINKS")
+            seen = {scope, *linked, *stations, *self.appeals_of([scope], "ASSIGNED_TO")}
+            for s in stations:
+                seen.update(self.out(s, "LOCATED_IN"))
+            households = [i for i in linked if self.labels[i] == "Household"]
+            seen.update(self.appeals_of(households, "CONCERNS"), self.appeals_of(households, "RAISED_BY"))
+            return seen, set()
+        if role is Role.ALLIANCE_UNIT:
+            alliances = self.out(scope, "JOINED")
+            served = {a for al in alliances for a in self.out(al, "SERVES")}
+            return {scope, *alliances, *self.appeals_of([scope], "ASSIGNED_TO")}, served
+        return self.subtree(scope), set(self.ancestors(scope))
 
 
 class CityBuilder:

@@ -1,4 +1,7 @@
-// The page's only channel to the service: GraphQL over HTTP POST to ../graphql.
+// The page's only channel to the service: GraphQL over HTTP POST to ../graphql, with the
+// bearer token when the viewer signed in (auth.js); a 401 asks for a token and retries.
+
+import { askForToken, authHeaders } from './auth.js';
 
 const ENDPOINT = new URL('../graphql', window.location.href).toString();
 
@@ -12,30 +15,37 @@ export class ApiError extends Error {
 
 /** Runs one GraphQL operation; resolves to `data`, rejects with an ApiError. */
 export async function gql(query, variables = {}, { signal } = {}) {
-  let response;
-  try {
-    response = await fetch(ENDPOINT, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query, variables }),
-      signal,
-    });
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    throw new ApiError(`无法连接服务 (service unreachable): ${err.message}`);
+  for (;;) {
+    let response;
+    try {
+      response = await fetch(ENDPOINT, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authHeaders() },
+        body: JSON.stringify({ query, variables }),
+        signal,
+      });
+    } catch (err) {
+      if (err.name === 'AbortError') throw err;
+      throw new ApiError(`无法连接服务 (service unreachable): ${err.message}`);
+    }
+    let body;
+    try {
+      body = await response.json();
+    } catch {
+      throw new ApiError(`服务返回 ${response.status} (not JSON)`);
+    }
+    if (response.status === 401) {
+      const said = (body.errors || []).map((e) => e.message).join('; ') || '需要令牌 a token is required';
+      if (await askForToken(said)) continue; // signed in: the same request again
+      throw new ApiError(`需要登录 Sign-in required: ${said}`, body.errors || []);
+    }
+    if (body.errors && body.errors.length) {
+      const text = body.errors.map((e) => e.message).join('; ');
+      throw new ApiError(text, body.errors);
+    }
+    if (!response.ok) throw new ApiError(`服务返回 ${response.status}`);
+    return body.data;
   }
-  let body;
-  try {
-    body = await response.json();
-  } catch {
-    throw new ApiError(`服务返回 ${response.status} (not JSON)`);
-  }
-  if (body.errors && body.errors.length) {
-    const text = body.errors.map((e) => e.message).join('; ');
-    throw new ApiError(text, body.errors);
-  }
-  if (!response.ok) throw new ApiError(`服务返回 ${response.status}`);
-  return body.data;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { Analytics } from './analytics.js';
 import { AppealsLayer, appealText } from './appeals-layer.js';
 import { gql, typeOf } from './api.js';
+import { renderSignedIn, signOut } from './auth.js';
 import { DetailsPanel } from './details.js';
 import { download, graphDocument, svgToPng, toGraphml, toJson } from './export.js';
 import { COVERAGE, KINDS } from './labels.js';
@@ -88,6 +89,7 @@ class Explorer {
   // --- controls ------------------------------------------------------------------------
   bindControls() {
     $('tab-tree').addEventListener('click', () => this.showTree());
+    $('sign-out').addEventListener('click', () => signOut());
     $('tab-network').addEventListener('click', () => {
       if (this.network.model) this.switchTo('network');
       else this.busy('加载网络 Loading network', () => this.firstArea().then((id) => id && this.showNetwork(id)));
@@ -184,9 +186,12 @@ class Explorer {
     });
   }
 
+  /** The area the network view opens on: the first community, or the one grid a viewer
+   * bound to a grid may see (its community is then visible by name only). */
   async firstArea() {
-    const data = await gql('{ communities(first: 1) { nodes { id } } }');
-    return data.communities.nodes[0]?.id;
+    const data = await gql('{ communities(first: 1) { nodes { id } } grids(first: 1) { totalCount nodes { id } } }');
+    if (data.grids.totalCount === 1) return data.grids.nodes[0].id;
+    return data.communities.nodes[0]?.id || data.grids.nodes[0]?.id;
   }
 
   async showNetwork(areaId, { select = null, push = true } = {}) {
@@ -384,6 +389,7 @@ class Explorer {
   }
 
   async start() {
+    renderSignedIn();
     renderLegend($('legend'), this.state.view);
     const initial = readState(); // the tree's first expansion rewrites this.state
     await this.busy('加载组织树 Loading org chart', () => this.tree.init());

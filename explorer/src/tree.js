@@ -17,8 +17,12 @@ const ORG_FIELDS = `id localId name level star
   children(first: 0) { totalCount }
   governs(first: 10) { nodes { __typename id name } }`;
 
-const ROOTS = `query TreeRoots($after: String) {
-  partyOrganizations(first: 200, after: $after, filter: { level: STREET_COMMITTEE }, orderBy: { field: ID }) {
+// The tree starts at the highest level the viewer can see: the street committees for the
+// whole city, a community committee or a grid branch for a viewer bound to that area.
+const LEVELS = ['STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'GRID_BRANCH', 'BUILDING_GROUP'];
+
+const ROOTS = `query TreeRoots($after: String, $level: OrgLevel!) {
+  partyOrganizations(first: 200, after: $after, filter: { level: $level }, orderBy: { field: ID }) {
     pageInfo { hasNextPage endCursor } nodes { ${ORG_FIELDS} } } }`;
 
 // Children, and the vanguard stations in the areas the organization governs directly
@@ -71,7 +75,14 @@ export class OrgChart {
   }
 
   async init() {
-    const roots = await allPages(async (after) => (await gql(ROOTS, { after })).partyOrganizations);
+    let roots = [];
+    for (const level of LEVELS) {
+      roots = await allPages(async (after) => (await gql(ROOTS, { after, level })).partyOrganizations);
+      if (roots.length) {
+        if (level !== LEVELS[0]) this.root.name = '可见的党组织 Organizations you can see';
+        break;
+      }
+    }
     this.root.children = roots.map((o) => this.remember(orgItem(o), this.root));
     // A single top organization is opened at once (its committees are the useful first view).
     if (this.root.children.length === 1) await this.expand(this.root.children[0].id, { render: false, notify: false });

@@ -1,6 +1,6 @@
 """Property: whatever nested selection a client makes, a scoped viewer gets back no global ID
 outside its scope.  Random queries over the root listings, node, nodes and search come from
-hypothesis-graphql; every ID argument is a real node of the access city, most of them outside
+hypothesis-graphql; every ID argument is a real node of the shared test city, most of them outside
 the viewer's scope."""
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import queries
 
-from graph_schema import WriteBatch, from_global_id, to_global_id
+from graph_schema import from_global_id, to_global_id
 from graph_schema.roles import Role
 from loaders.stores.embedded import EmbeddedStore
 from resolvers.context import ApiConfig, RequestContext
 from resolvers.privacy import Viewer
-from tests.contract.access_city import build_city
+from tests.cities import CITY
 from tests.contract.test_access_matrix import ROOT_LISTS, SCHEMA
 
-CITY = build_city()
 IDS = sorted(to_global_id(n.label, n.id) for n in CITY.nodes)
 FIELDS = [*ROOT_LISTS, "node", "nodes", "search"]
-SCOPED = [(Role.GRID_WORKER, "g111"), (Role.VANGUARD, "m11111"), (Role.ALLIANCE_UNIT, "am1")]
+SCOPED = [(Role.GRID_WORKER, "g1"), (Role.VANGUARD, "pm1"), (Role.ALLIANCE_UNIT, "am1")]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,7 @@ def loop_and_store() -> Iterator[tuple[asyncio.AbstractEventLoop, EmbeddedStore]
     loop = asyncio.new_event_loop()
     store = EmbeddedStore()
     loop.run_until_complete(store.open())
-    loop.run_until_complete(store.write(WriteBatch(nodes=CITY.nodes, relationships=CITY.rels)))
+    loop.run_until_complete(store.write(CITY.batch()))
     try:
         yield loop, store
     finally:

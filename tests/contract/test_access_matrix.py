@@ -18,16 +18,26 @@ from graphql import (
     get_named_type,
 )
 
-from graph_schema import WriteBatch, from_global_id, to_global_id
+from graph_schema import from_global_id, to_global_id
 from graph_schema.roles import Role
 from loaders.store import GraphStore
 from resolvers.context import ApiConfig, RequestContext
 from resolvers.limits import SchemaLimits
 from resolvers.privacy import Viewer
 from resolvers.schema import build_schema
-from tests.contract.access_city import VIEWERS, City, build_city
+from tests.cities import CITY, City
 
-CITY = build_city()
+VIEWERS: dict[Role, str | None] = {
+    Role.ADMIN: None,
+    Role.CITY: "st1",  # 澄江街道
+    Role.STREET: "s2",  # 南闸街道
+    Role.COMMUNITY: "c1",  # 东门社区: a member of its committee lives in 西门社区
+    Role.GRID_WORKER: "g1",  # 东门一网格, beside 东门二网格
+    Role.VANGUARD: "pm1",  # links households of g1 and of the neighbouring g2
+    Role.ALLIANCE_UNIT: "am1",  # its alliance serves c1 and st1
+    Role.ANALYST: "s2c2",  # 陶湾社区, beside 观西社区
+}
+"""The node each role is bound to in the matrix (ids of the shared city, ``tests/cities.py``)."""
 LABELS = CITY.labels
 SCHEMA = build_schema(SchemaLimits(max_depth=50, max_aliases=10_000, max_tokens=10**7, max_cost=None))
 GQL = SCHEMA._schema
@@ -48,7 +58,7 @@ ROLES = list(VIEWERS)
 
 @pytest.fixture
 async def city(store: GraphStore) -> GraphStore:
-    await store.write(WriteBatch(nodes=CITY.nodes, relationships=CITY.rels))
+    await store.write(CITY.batch())
     return store
 
 
@@ -195,7 +205,9 @@ async def test_nodes_by_id_answer_null_outside(city: GraphStore, role: Role) -> 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_search_finds_only_what_is_inside(city: GraphStore, role: Role) -> None:
-    for text in ("街道", "社区", "网格", "楼", "户", "党组织", "驿站", "联盟", "单位", "1"):
+    # Between them the texts match a node of every label in both streets.
+    texts = ("街道", "社区", "网格", "栋", "院落", "室", "号", "党", "驿站", "联盟", "公司", "协会", "银行", "王", "1")
+    for text in texts:
         data = await run(city, role, f'{{ search(text: "{text}", first: 500) {{ localId }} }}')
         got = sorted(n["localId"] for n in data["search"])
         hide_members = role in (Role.ANALYST, Role.ALLIANCE_UNIT)  # never shown personal names
@@ -213,20 +225,20 @@ ANALYTICS = {
     "appealStats": 'appealStats(area: $a, from: "2024-01-01", to: "2024-12-31") { area { id } details }',
 }
 FOREIGN_AREA = {
-    Role.CITY: "c21",
-    Role.STREET: "g111",
-    Role.COMMUNITY: "c12",
-    Role.GRID_WORKER: "g112",
-    Role.VANGUARD: "g111",
-    Role.ALLIANCE_UNIT: "c21",
-    Role.ANALYST: "c11",
+    Role.CITY: "s2c1",
+    Role.STREET: "g1",
+    Role.COMMUNITY: "c2",
+    Role.GRID_WORKER: "g2",
+    Role.VANGUARD: "g1",
+    Role.ALLIANCE_UNIT: "s2c1",
+    Role.ANALYST: "s2c1",
 }
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 async def test_analytics_stay_inside_and_refuse_a_foreign_area(city: GraphStore, role: Role) -> None:
     foreign = FOREIGN_AREA.get(role)
-    own = {Role.ALLIANCE_UNIT: "c11"}.get(role, VIEWERS[role] if role is not Role.VANGUARD else None)
+    own = {Role.ALLIANCE_UNIT: "c1"}.get(role, VIEWERS[role] if role is not Role.VANGUARD else None)
     for name, selection in ANALYTICS.items():
         query = f"query($a: ID) {{ {selection} }}"
         if foreign is not None:
@@ -261,10 +273,11 @@ def _ids(**local: str) -> dict[str, str]:
     return {"E": "errors { code }"} | {k: to_global_id(LABELS[v], v) for k, v in local.items()}
 
 
-# Inside g111 (so inside s1, c11 and g111): household h11112 in b1111, which the vanguard
-# m11111 links.  Outside all of them (in street s2): h21111 in b2111 of g211, resident m21111.
-INSIDE = _ids(b="b1112", h="h11112", g="g111", m="m11111", u="am1")
-OUTSIDE = _ids(b="b2111", h="h21111", g="g211", m="m21111", u="am3")
+# Inside g1 (so inside st1, c1 and g1): household hh3 in b2, which the vanguard pm1 links, and
+# the other building b1.  Outside all of them (in street s2): s2c1g1b1-h in s2c1g1b1 of s2c1g1,
+# its resident s2c1g1b1-m, and the unit s2-am1 of an alliance am1 did not join.
+INSIDE = _ids(b="b1", h="hh3", g="g1", m="pm1", u="am1")
+OUTSIDE = _ids(b="s2c1g1b1", h="s2c1g1b1-h", g="s2c1g1", m="s2c1g1b1-m", u="s2-am1")
 ALLOWED: dict[Role, dict[str, bool]] = {
     Role.ADMIN: dict.fromkeys(MUTATIONS, True),
     Role.CITY: dict.fromkeys(
@@ -281,7 +294,7 @@ ALLOWED: dict[Role, dict[str, bool]] = {
         "linkLinks": True,
         "linkVisited": True,
         "unlinkLives": True,
-        # assignLinks would remove the vanguard's link to h11211, in the neighbouring grid
+        # assignLinks would remove the vanguard's link to hh4, in the neighbouring grid g2
     },
     Role.VANGUARD: {"linkVisited": True},
     Role.ALLIANCE_UNIT: {"updateUnit": True},
@@ -329,18 +342,19 @@ async def _snapshot(store: GraphStore) -> str:
 
 def test_the_oracle_sees_what_the_table_says() -> None:
     """The city's oracle itself (so that the matrix cannot pass by seeing nothing)."""
-    grid = CITY.visible(Role.GRID_WORKER, "g111")
-    assert {"g111", "b1111", "b1112", "h11111", "m11111", "o-g111", "o-b1111", "vs1"} <= grid[0]
-    assert grid[1] == {"c11", "s1"} and "h11211" not in grid[0]
-    assert CITY.visible(Role.VANGUARD, "m11111")[0] == {
-        "m11111",
-        "m11112",
-        "m11121",
-        "h11112",
-        "h11121",
-        "h11211",
-        "vs1",
-        "b1111",
+    grid = CITY.visible(Role.GRID_WORKER, "g1")
+    assert grid[0] == {
+        *("g1", "b1", "b2", "hh1", "hh2", "hh3", "pm1", "pm2", "org-g1", "org-b1", "vs1"),
+        *("ap1", "ap2", "ap3", "ap6"),  # concerning b1, g1, hh3 and b2
     }
-    assert CITY.visible(Role.ALLIANCE_UNIT, "am1") == ({"am1", "al1"}, {"c11", "s1"})
+    assert grid[1] == {"c1", "st1"} and "hh4" not in grid[0]
+    community = CITY.visible(Role.COMMUNITY, "c1")[0]
+    assert {"org-c1", "act1"} <= community and "pm3" not in community  # pm3, of org-c1, lives in c2
+    assert CITY.visible(Role.VANGUARD, "pm1")[0] == {
+        *("pm1", "pm2", "hh3", "hh4", "vs1", "b1"),
+        *("ap3", "ap6"),  # assigned to pm1, raised by the linked hh3
+    }
+    assert CITY.visible(Role.ALLIANCE_UNIT, "am1") == ({"am1", "al1", "ap1"}, {"c1", "st1"})
+    street = CITY.visible(Role.STREET, "s2")
+    assert street[1] == set() and {"s2c2g2b2-m", "s2-ap1", "s2-act1"} <= street[0]
     assert isinstance(CITY, City)

@@ -96,10 +96,25 @@ class Service:
                 self.process.wait(timeout=10)
 
 
-def start_service(preset: str, db: Path, log: Path, timeout: float = 600) -> Service:
+def start_service(
+    preset: str,
+    db: Path,
+    log: Path,
+    timeout: float = 600,
+    *,
+    jwt_secret: str | None = None,
+    access_file: Path | None = None,
+) -> Service:
+    """The service on ``db`` (filled with the city of ``preset`` when new).  With ``jwt_secret``
+    (HS256) or ``access_file`` it requires a bearer token, as a deployment does."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("CIVICMESH_STORE", None)
+    for name in ("CIVICMESH_STORE", "CIVICMESH_JWT_SECRET", "CIVICMESH_ACCESS_FILE"):
+        env.pop(name, None)
+    if jwt_secret is not None:
+        env["CIVICMESH_E2E_JWT_SECRET"] = jwt_secret  # the environment, not the command line
+    if access_file is not None:
+        env["CIVICMESH_E2E_ACCESS_FILE"] = str(access_file)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -130,6 +145,20 @@ def demo_service(tmp_path_factory: pytest.TempPathFactory, built_page: Path) -> 
     """The service on a fresh embedded store holding the ``demo`` city."""
     folder = tmp_path_factory.mktemp("explorer-demo")
     service = start_service("demo", folder / "demo.sqlite", ARTIFACTS / "service-demo.log")
+    yield service
+    service.stop()
+
+
+E2E_SECRET = "e2e-only-secret-" + "x" * 32
+"""The HS256 secret of :func:`secured_service` (tests mint their tokens with it)."""
+
+
+@pytest.fixture(scope="session")
+def secured_service(tmp_path_factory: pytest.TempPathFactory, built_page: Path) -> Iterator[Service]:
+    """The service on a fresh embedded store holding the ``demo`` city, requiring a JWT signed
+    with :data:`E2E_SECRET`."""
+    folder = tmp_path_factory.mktemp("explorer-secured")
+    service = start_service("demo", folder / "demo.sqlite", ARTIFACTS / "service-secured.log", jwt_secret=E2E_SECRET)
     yield service
     service.stop()
 
@@ -235,6 +264,11 @@ def demo_page(browser: Any, demo_service: Service) -> Iterator[Page]:
 
 
 @pytest.fixture
+def secured_page(browser: Any, secured_service: Service) -> Iterator[Page]:
+    yield from _page(browser, secured_service)
+
+
+@pytest.fixture
 def jiangyin_page(browser: Any, jiangyin_service: Service) -> Iterator[Page]:
     yield from _page(browser, jiangyin_service)
 
@@ -282,7 +316,14 @@ async def _serve(preset: str, db: Path, port: int) -> None:
     # The first analytics call builds the store's projection on the event loop (seconds on a
     # city): build it now, so that the page's timings measure the page.
     await store.project()
-    app = create_app(Settings(store=str(db), demo_when_empty=False, log_level="WARNING"), store=store)
+    settings = Settings(
+        store=str(db),
+        demo_when_empty=False,
+        log_level="WARNING",
+        jwt_secret=os.environ.get("CIVICMESH_E2E_JWT_SECRET") or None,
+        access_file=os.environ.get("CIVICMESH_E2E_ACCESS_FILE") or None,
+    )
+    app = create_app(settings, store=store)
     if not any(getattr(route, "path", None) == "/explore" for route in app.router.routes):
         app.router.routes.extend(explorer_routes())
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
