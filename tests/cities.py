@@ -610,3 +610,12 @@ CITY = build(chengjiang, nanzha)
 
 EAST = build(chengjiang)
 """澄江街道 alone."""
+
+
+def without_appeals(batch: WriteBatch) -> WriteBatch:
+    """``batch`` without its appeals and activities (and their relationships): for tests that
+    store appeals of their own and count exactly those."""
+    kept = [n for n in batch.nodes if n.label not in ("Appeal", "Activity")]
+    ids = {n.id for n in kept}
+    rels = [r for r in batch.relationships if r.start in ids and r.end in ids]
+    return WriteBatch(nodes=kept, relationships=rels)

@@ -15,7 +15,7 @@ from graph_schema import Node, Relationship, WriteBatch
 from graph_schema.appeals import history_entry
 from loaders.store import GraphStore
 from tests.api.conftest import Api, gid, open_api
-from tests.cities import CITY
+from tests.cities import CITY, without_appeals
 
 ERR = "errors { field code message }"
 APPEAL = """id localId title status category source difficult reportedOn acceptedOn rejectedOn rejectionReason
@@ -51,11 +51,7 @@ def _history_to(status: str) -> list[str]:
 def city_without_appeals() -> WriteBatch:
     """The shared city without its own appeals and roundtables: these tests store theirs (STORED)
     and count exactly what they stored."""
-    batch = CITY.batch()
-    kept = [n for n in batch.nodes if n.label not in ("Appeal", "Activity")]
-    ids = {n.id for n in kept}
-    rels = [r for r in batch.relationships if r.start in ids and r.end in ids]
-    return WriteBatch(nodes=kept, relationships=rels)
+    return without_appeals(CITY.batch())
 
 
 def appeal(node_id: str, status: str, reported: str, due: str, **more: Any) -> Node:
