@@ -76,11 +76,11 @@ def _of(ids: set[str], label: Label) -> set[str]:
 
 
 def _dialog_open(page: Page) -> bool:
-    return bool(page.evaluate("document.getElementById('sign-in').open"))
+    return bool(page.evaluate("document.getElementById('sign-in')?.open"))
 
 
 def _sign_in(page: Page, token: str) -> None:
-    page.wait_until("document.getElementById('sign-in').open")
+    page.wait_until("document.getElementById('sign-in')?.open")
     page.page.fill("#sign-in-token", token)
     page.page.press("#sign-in-token", "Enter")
 
@@ -88,7 +88,7 @@ def _sign_in(page: Page, token: str) -> None:
 def test_sign_in_dialog_asks_retries_and_says_why_a_token_was_refused(secured_page: Page) -> None:
     page = secured_page
     page.page.goto(f"{page.base}/explore")
-    page.wait_until("document.getElementById('sign-in').open")
+    page.wait_until("document.getElementById('sign-in')?.open")
     # The dialog is labelled, its field is a password field, and the focus is in it.
     assert page.evaluate("document.activeElement.id") == "sign-in-token"
     assert page.evaluate("document.getElementById('sign-in-token').type") == "password"
@@ -103,7 +103,7 @@ def test_sign_in_dialog_asks_retries_and_says_why_a_token_was_refused(secured_pa
     page.page.fill("#sign-in-token", _token("ADMIN", secret="not-the-service-secret-" + "y" * 32))
     page.page.click("#sign-in-submit")
     page.wait_until(
-        "document.getElementById('sign-in').open && !document.getElementById('sign-in-error').hidden", timeout=30
+        "document.getElementById('sign-in')?.open && !document.getElementById('sign-in-error').hidden", timeout=30
     )
     said = page.evaluate("document.getElementById('sign-in-error').textContent")
     assert "令牌被拒绝 Token refused" in said and "signature" in said.lower(), said
@@ -133,7 +133,7 @@ def test_sign_in_dialog_asks_retries_and_says_why_a_token_was_refused(secured_pa
 
     # Signing out forgets it and asks again.
     page.page.get_by_role("button", name="退出登录 Sign out").click()
-    page.wait_until("document.getElementById('sign-in').open")
+    page.wait_until("document.getElementById('sign-in')?.open")
     assert page.evaluate(f"sessionStorage.getItem('{KEY}')") is None
     assert page.evaluate("document.getElementById('sign-in-error').hidden")
     # Closing the dialog without a token leaves the page saying it needs one.

@@ -36,8 +36,8 @@ def hook(event, args):
             return  # the import system reading code
         if path.startswith(ALLOWED_ROOTS) or "site-packages" in path or path.startswith("/usr/"):
             return  # the interpreter's and the libraries' own files
-        if ".egg-info" in path or ".dist-info" in path:
-            return  # package metadata (networkx reads its backends' entry points, an editable install's too)
+        if ".egg-info" in path or ".dist-info" in path or "__editable__" in path:
+            return  # package metadata and the editable install's path hook (networkx reads its backends' entry points)
         seen.append(f"{module}: open {path} {args[1] if len(args) > 1 else ''}")
     elif event.startswith(IO_EVENTS):
         seen.append(f"{module}: {event} {str(args)[:120]}")
