@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -58,6 +59,7 @@ from resolvers.analytics.flights import RETRY_AFTER
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig, RequestContext
+from resolvers.limits import parse_document
 from service.access import Access, Refusal
 from service.request_log import request_id
 
@@ -128,25 +130,43 @@ def _error_body(message: str, code: str, **extensions: Any) -> bytes:
 def is_mutation(method: str, body: bytes) -> bool:
     """Whether a POST body asks for a mutation (a body that does not parse is not one: it is refused later).
 
+    A body without the word ``mutation`` is not one and is not parsed; the others are parsed
+    once per distinct document (the same bounded cache as execution's, within its token limit).
+
     >>> is_mutation("POST", b'{"query": "mutation M { createStreet(input: {}) { errors { code } } }"}')
     True
     >>> is_mutation("POST", b'{"query": "{ streets { totalCount } }"}'), is_mutation("GET", b"")
     (False, False)
+    >>> is_mutation("POST", b'{"query": "query mutation { streets { totalCount } }"}')
+    False
     """
-    if method != "POST":
+    if method != "POST" or b"mutation" not in body:
         return False
     try:
         data = json.loads(body)
-        document = parse(data["query"])
+        kinds = _operation_kinds(data["query"])
     except (ValueError, TypeError, KeyError, GraphQLError):
         return False
     name = data.get("operationName")
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode) and (
-            name is None or (definition.name is not None and definition.name.value == name)
-        ):
-            return definition.operation == OperationType.MUTATION
-    return False
+    if name is None:
+        return any(kinds.values()) if len(kinds) == 1 else False
+    return kinds.get(name, False)
+
+
+_CLASSIFY_TOKENS = 1_000_000
+"""No token limit of its own: a mutation is never mistaken for a query (which a disconnect may
+cancel) because it is long; execution applies the configured limit."""
+
+
+@functools.lru_cache(maxsize=256)
+def _operation_kinds(query: str) -> dict[str | None, bool]:
+    """Each operation of ``query`` by name (None when unnamed): whether it is a mutation."""
+    document = parse_document(query, _CLASSIFY_TOKENS)
+    return {
+        (d.name.value if d.name is not None else None): d.operation == OperationType.MUTATION
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    }
 
 
 async def _disconnected(receive: Receive) -> None:
