@@ -56,6 +56,7 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
     HELD_BY = "HELD_BY"
     HELD_IN = "HELD_IN"
+    ATTACHED_TO = "ATTACHED_TO"
 
 
 class GridKind(StrEnum):
@@ -87,6 +88,14 @@ class OrgLevel(StrEnum):
     GRID_BRANCH = "GRID_BRANCH"
     BUILDING_GROUP = "BUILDING_GROUP"
     UNIT_BRANCH = "UNIT_BRANCH"
+    GRID_GROUP = "GRID_GROUP"
+
+
+class CommunityKind(StrEnum):
+    """A community-level area: an urban community (社区) or a village (村); absent reads as COMMUNITY."""
+
+    COMMUNITY = "COMMUNITY"
+    VILLAGE = "VILLAGE"
 
 
 class Star(StrEnum):
@@ -203,6 +212,7 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
         "GRID_BRANCH": "网格党支部",
         "BUILDING_GROUP": "楼栋(院落)党小组",
         "UNIT_BRANCH": "单位党支部",
+        "GRID_GROUP": "网格党小组",
     },
     "Star": {"DEMONSTRATION": "示范", "EXCELLENT": "优秀", "QUALIFIED": "合格", "UNQUALIFIED": "不合格"},
     "MemberKind": {"RESIDENT": "居民党员", "IN_SERVICE": "在职党员", "RETIRED": "离退休党员", "FLOATING": "流动党员"},
@@ -255,6 +265,7 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     },
     "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
     "ActivityKind": {"ROUNDTABLE": "圆桌会议"},
+    "CommunityKind": {"COMMUNITY": "社区", "VILLAGE": "村"},
 }
 """The Chinese term of each value of every enum of the properties, by enum class name: what
 the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
@@ -338,7 +349,15 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
     spec.label: spec
     for spec in (
         NodeSpec(L.STREET, "街道/镇", {"name": _NAME, "code": Prop(check="division_code", zh="区划代码")}),
-        NodeSpec(L.COMMUNITY, "社区", {"name": _NAME, "code": Prop(check="division_code", zh="区划代码")}),
+        NodeSpec(
+            L.COMMUNITY,
+            "社区",
+            {
+                "name": _NAME,
+                "code": Prop(check="division_code", zh="区划代码"),
+                "kind": Prop(enum=CommunityKind, zh="类型"),
+            },
+        ),
         NodeSpec(
             L.GRID,
             "网格",
@@ -541,6 +560,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         RelSpec(R.ATTENDED, "参加", frozenset({(_PM, L.ACTIVITY), (L.ALLIANCE_MEMBER, L.ACTIVITY)})),
         RelSpec(R.HELD_BY, "主办", frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE)}), single=True),
         RelSpec(R.HELD_IN, "地点", frozenset((L.ACTIVITY, a) for a in AREA_LABELS), single=True),
+        RelSpec(R.ATTACHED_TO, "所属党小组", frozenset({(L.VANGUARD_STATION, _ORG)}), single=True),
     )
 }
 
