@@ -88,7 +88,10 @@ _LINKS: dict[Label, tuple[_Link, ...]] = {
         _Link("household", RelType.LIVES_IN, Label.HOUSEHOLD),
         _Link("organization", RelType.MEMBER_OF, Label.PARTY_ORGANIZATION),
     ),
-    Label.VANGUARD_STATION: (_Link("building", RelType.LOCATED_IN, Label.BUILDING),),
+    Label.VANGUARD_STATION: (
+        _Link("building", RelType.LOCATED_IN, Label.BUILDING),
+        _Link("party_group", RelType.ATTACHED_TO, Label.PARTY_ORGANIZATION),
+    ),
 }
 
 
