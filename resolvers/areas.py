@@ -395,7 +395,9 @@ class AreaQuery:
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Communities (社区) and villages (村), a page at a time; filter by kind for one of them.")
+    @strawberry.field(
+        description="Communities (社区) and villages (村), a page at a time; filter by kind for one of them."
+    )
     async def communities(
         self,
         info: Info,

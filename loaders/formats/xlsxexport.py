@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType, enum_terms
+from graph_schema.contract import NODE_SPECS, REL_SPECS, Prop, enum_terms
 from graph_schema.privacy import public_properties
 from graph_schema.records import Node, Relationship
 from loaders.formats.graphdata import GraphData
@@ -143,12 +143,16 @@ def write_xlsx(
         nodes = by_label.get(label.value, [])
         if nodes:
             cols = _columns(spec.props, include_pii)
-            sheets.append((spec.zh, ["编号", *(p.zh or n for n, p in cols)], _node_rows(nodes, cols, include_pii), len(nodes)))
+            sheets.append(
+                (spec.zh, ["编号", *(p.zh or n for n, p in cols)], _node_rows(nodes, cols, include_pii), len(nodes))
+            )
     for rtype, rspec in REL_SPECS.items():
         rels = by_type.get(rtype.value, [])
         if rels:
             rcols = _columns(rspec.props, True)
-            sheets.append((rspec.zh, ["起点", "终点", *(p.zh or n for n, p in rcols)], _rel_rows(rels, rcols), len(rels)))
+            sheets.append(
+                (rspec.zh, ["起点", "终点", *(p.zh or n for n, p in rcols)], _rel_rows(rels, rcols), len(rels))
+            )
     prog.stage("writing xlsx", sum(count for *_, count in sheets))
     for zh, header, rows, _count in sheets:
         base, part, written, sheet = sheet_name(zh), 1, 0, None
@@ -166,4 +170,3 @@ def write_xlsx(
     book.save(path)
     prog.done()
     return [path]
-

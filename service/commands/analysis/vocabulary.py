@@ -34,8 +34,8 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "coverage": ((*_AREAS_AND_HOUSEHOLDS, "PartyMember"), ("PART_OF", "LIVES_IN", "LINKS", "VISITED")),
     "reach": ((*_AREAS_AND_HOUSEHOLDS, "Alliance", "AllianceMember"), ("PART_OF", "JOINED", "SERVES", "MANAGES")),
     "structure": (
-        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance"),
-        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES"),
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "VanguardStation"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "LOCATED_IN", "ATTACHED_TO"),
     ),
     "brokerage": (
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "AllianceMember"),
