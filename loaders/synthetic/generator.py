@@ -112,8 +112,6 @@ _OVERLOAD_MIN: Final = 26
 """Overloaded vanguards link at least this many households (the analysts' flag is 25+)."""
 _NORMAL_MAX_HH: Final = 20
 _NORMAL_MAX_MEMBERS: Final = 15
-_VILLAGE_WEIGHT: Final = 0.45
-"""A village's share of grids against an urban community's (an estimate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +147,8 @@ class _Preset:
     by :data:`loaders.synthetic.names.VILLAGES`."""
     community_minimum: int = 1
     """Communities every township gets at least (0: a township may have villages only)."""
+    village_grids: int = 0
+    """Of the ``grids``, those in villages; the communities share the rest."""
 
 
 _U = UnitKind
@@ -157,6 +157,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         townships=V.TOWNSHIPS[:1],
         communities=2,
         villages=1,
+        village_grids=2,
         grids=6,
         min_grids=2,
         target_households=50,
@@ -223,6 +224,7 @@ _PRESETS: Final[dict[str, _Preset]] = {
         villages=200,
         community_minimum=0,
         grids=2100,
+        village_grids=1100,
         min_grids=4,
         target_households=GRID_HOUSEHOLDS_NORM,
         size_factor=1.01,
@@ -666,9 +668,13 @@ class _Generator:
                 kind = CommunityKind.VILLAGE if village else CommunityKind.COMMUNITY
                 self._node(_CO, cid, {"name": cname, "code": co.code, "kind": kind.value})
                 self._rel("PART_OF", cid, st.id)
-        # a village has fewer households than an urban community (about 1,600 against 3,500)
-        weights = [rng.lognormvariate(0.0, 0.35) * (_VILLAGE_WEIGHT if c.village else 1.0) for c in self.communities]
-        per_comm = _largest_remainder(weights, p.grids, p.min_grids)
+        # the communities share their grids as in the article's preset, the villages theirs
+        weights = [rng.lognormvariate(0.0, 0.35) for _ in self.communities]
+        per_comm = [0] * len(self.communities)
+        for village, n_grids in ((False, p.grids - p.village_grids), (True, p.village_grids)):
+            which = [i for i, c in enumerate(self.communities) if c.village is village]
+            for i, n in zip(which, _largest_remainder([weights[i] for i in which], n_grids, p.min_grids), strict=True):
+                per_comm[i] = n
         n_grids = sum(per_comm)
         small = set(rng.sample(range(n_grids), _pick_count(p.small_grids, n_grids)))
         large_pool = [i for i in range(n_grids) if i not in small]
