@@ -45,7 +45,7 @@ def _index(city: City) -> tuple[dict[str, dict[str, object]], dict[str, str], di
 def _check_stations(city: City) -> dict[str, int]:
     """Every station is set by at most one party group, one station per group, run by the vanguards
     of that group's area; returns a few counts."""
-    props, labels, out = _index(city)
+    props, _labels, out = _index(city)
     stations = [n.id for n in city.nodes if n.label == "VanguardStation"]
     attached = out.get("ATTACHED_TO", {})
     groups = [attached[s][0] for s in stations if s in attached]
@@ -70,7 +70,7 @@ def _check_stations(city: City) -> dict[str, int]:
 
 
 def test_demo_has_a_village_and_grid_groups(demo: City) -> None:
-    props, labels, out = _index(demo)
+    _props, labels, out = _index(demo)
     kinds = Counter(n.properties["kind"] for n in demo.nodes if n.label == "Community")
     assert kinds == {"COMMUNITY": 2, "VILLAGE": 1}
     village = next(n for n in demo.nodes if n.label == "Community" and n.properties["kind"] == "VILLAGE")
@@ -83,7 +83,9 @@ def test_demo_has_a_village_and_grid_groups(demo: City) -> None:
     assert not [
         n
         for n in demo.nodes
-        if n.label == "PartyOrganization" and n.properties["level"] == "BUILDING_GROUP" and "网格" in n.properties["name"]
+        if n.label == "PartyOrganization"
+        and n.properties["level"] == "BUILDING_GROUP"
+        and "网格" in n.properties["name"]
     ], "no grid-level group is typed BUILDING_GROUP any more"
 
 
@@ -94,7 +96,7 @@ def test_demo_stations_are_set_by_the_party_groups(demo: City) -> None:
 
 
 def test_a_village_is_mostly_courtyards(demo: City) -> None:
-    props, labels, out = _index(demo)
+    _props, _labels, out = _index(demo)
     part_of = {k: v[0] for k, v in out["PART_OF"].items()}
     kind_of = {n.id: n.properties["kind"] for n in demo.nodes if n.label == "Community"}
     by_kind: dict[str, Counter[str]] = {"COMMUNITY": Counter(), "VILLAGE": Counter()}
@@ -113,7 +115,7 @@ def test_the_whole_city_is_the_83_communities_plus_villages(city: City) -> None:
     assert counts["Street"] == 18
     assert counts["Grid"] == 2100
     assert 600_000 <= counts["Household"] <= 680_000  # about 640,000 family households
-    props, labels, out = _index(city)
+    props, _labels, out = _index(city)
     part_of = {k: v[0] for k, v in out["PART_OF"].items()}
     grids = Counter(props[part_of[n.id]]["kind"] for n in city.nodes if n.label == "Grid")
     assert 950 <= grids["COMMUNITY"] <= 1050, "the communities keep the article preset's ~1,000 grids"
