@@ -21,11 +21,20 @@ Presets
     households, 24 property companies (16 with party branches), 253 social organizations
     (27 with branches).
 ``jiangyin-city``
-    The whole city: 175 communities in 18 township-level units (16 plus two development
-    zones), 2,100 grids (~640,000 households), vanguards and links scaled to match.
+    The whole city: the article's 83 communities (社区, 1,000 grids) plus 200 villages (村,
+    Community of kind VILLAGE, 1,100 grids) in 18 township-level units (16 plus two
+    development zones), ~640,000 households.  The article's counts are city-wide totals and
+    are not scaled again: 3,115 vanguards linking 27,200 members and 39,200 households, 253
+    social organizations (27 with branches), 16 property companies with branches.
+
+The four-level grid system (社区党组织—网格党支部—楼栋党小组—党员中心户): a grid has a branch
+(GRID_BRANCH) or, for a few, only a grid-level party group (GRID_GROUP); buildings have
+building groups (BUILDING_GROUP); vanguard stations are set by the party groups
+(根据党小组划分): one per group with vanguards, ATTACHED_TO it and run by its vanguards.
 
 Deliberate imperfections for analysts to find: grids without a grid branch (half of them
-with only a grid-level party group), buildings without a party group, grids far from their
+with only a grid-level party group), buildings without a party group (the stations of their
+vanguards are attached to no group), grids far from their
 target size, overloaded vanguards (25+ households) and idle ones (no links), vanguards whose
 visits lapsed in the last month, in-service members who have not reported to their
 community, and households that no alliance unit reaches with some resource kinds.
