@@ -155,7 +155,7 @@ def write_xlsx(
             )
     prog.stage("writing xlsx", sum(count for *_, count in sheets))
     for zh, header, rows, _count in sheets:
-        base, part, written, sheet = sheet_name(zh), 1, 0, None
+        base, part, written, done, sheet = sheet_name(zh), 1, 0, 0, None
         for row in rows:
             if sheet is None or written == MAX_ROWS:
                 sheet = book.create_sheet(base if part == 1 else f"{base}({part})")
@@ -163,9 +163,10 @@ def write_xlsx(
                 part, written = part + 1, 0
             sheet.append([_text_cell(sheet, v) for v in row])
             written += 1
-            if written % _STEP == 0:
+            done += 1
+            if done % _STEP == 0:
                 prog.advance(_STEP)
-        prog.advance(written % _STEP)
+        prog.advance(done % _STEP)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     prog.done()
