@@ -226,6 +226,7 @@ NEW_LINKS: dict[str, tuple[tuple[str, str], tuple[str, str], dict[str, str]]] = 
     "MANAGES": (("AllianceMember", "am1"), ("Building", "b3"), {}),
     "BRANCH_OF": (("PartyOrganization", "org-orphan"), ("AllianceMember", "am2"), {}),
     "SITS_ON": (("PartyMember", "pm2"), ("PartyOrganization", "org-c1"), {}),
+    "ATTACHED_TO": (("VanguardStation", "vs1"), ("PartyOrganization", "org-b1"), {}),
 }
 
 
