@@ -33,6 +33,8 @@ PREFIX = {
     "AllianceMember": "u-",
     "Appeal": "ap-",
     "Activity": "act-",
+    "GuidanceStation": "gs-",
+    "Worker": "w-",
 }
 NODE_ORDER = list(PREFIX)
 
