@@ -89,10 +89,8 @@ _PO, _PM, _VS, _AL, _AM = (
     Label.ALLIANCE_MEMBER.value,
 )
 _AP, _AC = Label.APPEAL.value, Label.ACTIVITY.value
-_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC) + (
-    Label.GUIDANCE_STATION.value,
-    Label.WORKER.value,
-)
+_GS, _WK = Label.GUIDANCE_STATION.value, Label.WORKER.value
+_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, _GS, _WK)
 
 _F, _EA, _KG, _LI, _DI = (
     HouseholdTag.FLOATING.value,
