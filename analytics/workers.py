@@ -88,6 +88,9 @@ class WorkersReport(JsonResult):
     """The workers of an area: counts by role, grids without a worker, instructor load, unguided companies."""
 
     area: str | None
+    label: str
+    """The area's label (``City`` for the city)."""
+    name: str | None
     instructor_norm: int
     overload_factor: float
     by_role: dict[str, int]
@@ -158,7 +161,7 @@ def workers_report(
     check_norm("instructor_norm", instructor_norm)
     check_norm("overload_factor", overload_factor)
     nodes = node_data(G)
-    require_area(nodes, area)
+    label = require_area(nodes, area)
     idx = index or AreaIndex.build(G)
     out, into = succ(G), pred(G)
     by_label = nodes_by_label(G)
@@ -215,6 +218,8 @@ def workers_report(
 
     return WorkersReport(
         area=area,
+        label=label,
+        name=idx.name(area),
         instructor_norm=instructor_norm,
         overload_factor=overload_factor,
         by_role=by_role,

@@ -43,6 +43,7 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -72,6 +73,8 @@ class Street(Area):
 
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
+    guidance_stations = worker_walks.guidance_stations()
 
     @classmethod
     def from_record(cls, record: Record) -> Street:
@@ -119,6 +122,7 @@ class Community(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
 
     @classmethod
     def from_record(cls, record: Record) -> Community:
@@ -185,6 +189,7 @@ class Grid(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
 
     @classmethod
     def from_record(cls, record: Record) -> Grid:
@@ -233,6 +238,7 @@ class Building(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
 
     @classmethod
     def from_record(cls, record: Record) -> Building:

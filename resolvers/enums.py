@@ -147,6 +147,8 @@ graphql_enum(
         "ALLIANCE_MEMBER": "联盟成员单位: AllianceMember.",
         "APPEAL": "诉求: Appeal, a resident's appeal (its description is personal information).",
         "ACTIVITY": "活动/会议: Activity, e.g. a roundtable meeting.",
+        "WORKER": "工作人员: Worker, a person who works the grid (names and phones are personal information).",
+        "GUIDANCE_STATION": "基层党建工作指导站: GuidanceStation, a party-building guidance station.",
     },
     name="NodeLabel",
 )
@@ -178,6 +180,11 @@ graphql_enum(
         "ATTENDED": "参加: PartyMember or AllianceMember→Activity, who took part.",
         "HELD_BY": "主办: Activity→PartyOrganization or Alliance, who held it; one.",
         "HELD_IN": "地点: Activity→Street, Community, Grid or Building, where it was held; one.",
+        "WORKS_IN": "工作区域: Worker→Street, Community, Grid or Building, where a worker works, with since.",
+        "GUIDES": "指导: Worker→PartyOrganization or AllianceMember, what an instructor guides, with since.",
+        "STATIONED_AT": "所属指导站: Worker→GuidanceStation, an instructor's station; one.",
+        "IS_MEMBER": "党员身份: Worker→PartyMember, the worker as a party member; one.",
+        "SERVES_AREA": "服务街道: GuidanceStation→Street, the streets a guidance station serves.",
     },
     name="RelationshipType",
 )

@@ -42,6 +42,7 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -92,6 +93,7 @@ class PartyOrganization(Node):
 
     assigned_appeals = walks.assigned_appeals()
     activities_held = walks.activities_held()
+    guided_by = worker_walks.guided_by()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyOrganization:
@@ -191,6 +193,7 @@ class PartyMember(Node):
     raised_appeals = walks.raised_appeals()
     assigned_appeals = walks.assigned_appeals()
     activities_attended = walks.activities_attended()
+    worker = worker_walks.worker()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyMember:

@@ -33,6 +33,9 @@ from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected,
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
+from resolvers.workers.mutations import WorkerMutation
+from resolvers.workers.query import WorkerQuery
+from resolvers.workers.types import GuidanceStation, Worker
 
 QUERY_PARTS: tuple[type, ...] = (
     LookupQuery,
@@ -42,6 +45,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalyticsQuery,
     AppealQuery,
     AuditQuery,
+    WorkerQuery,
 )
 NODE_TYPES: tuple[type, ...] = (
     Street,
@@ -56,6 +60,8 @@ NODE_TYPES: tuple[type, ...] = (
     AllianceMember,
     Appeal,
     Activity,
+    Worker,
+    GuidanceStation,
 )
 
 
@@ -74,7 +80,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkerMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )
