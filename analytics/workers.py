@@ -1,6 +1,6 @@
 """The people who work the grid: grids without a worker, instructor load, unguided property companies.
 
-Definitions (docs/design.md 7.12, made exact here):
+Definitions (docs/design.md 7.13, made exact here):
 
 - A worker is *in* an area when an area it ``WORKS_IN`` is the area or lies under it (the city
   holds every worker).

@@ -1,7 +1,7 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry.field(...) with arguments is typed as returning Any.)
 """``workerStats``: the people who work the grid in an area: grids without a worker, instructor load
-and property companies no instructor guides (docs/design.md 7.12)."""
+and property companies no instructor guides (docs/design.md 7.13)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class UnguidedCompanyRow:
 
 
 @strawberry.type(
-    description="The people who work the grid in an area (7.12): counts by role, grids without a grid worker, "
+    description="The people who work the grid in an area (7.13): counts by role, grids without a grid worker, "
     "instructor load against the norm, and property companies no instructor guides."
 )
 class WorkerStatsResult:
