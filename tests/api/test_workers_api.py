@@ -149,7 +149,7 @@ async def test_role_rules_and_audit_of_worker_writes(city: GraphStore) -> None:
         assert r.json()["data"]["createWorker"]["errors"] == []
         events = (await city.read_audit(filter=AuditFilter(actor="chief-c1"))).events
         assert [(e.operation, e.outcome.value, "w-new" in e.targets) for e in events] == [
-            ("createWorker", "APPLIED", True)
+            ("createWorker", "ALLOWED", True)
         ]
         # outside its community, and a grid worker at all: refused, nothing written
         r = await _as(api, CREATE.replace("w-new", "w-out"), "chief-c1", "COMMUNITY", "c1", a=gid("Grid", "g3"))
@@ -216,7 +216,7 @@ async def test_a_token_whose_subject_is_a_worker_is_bound_to_where_it_works(city
         r = await _as(api, create, "w-g1", "GRID_WORKER", b=gid("Building", "b1"))
         assert r.json()["data"]["createHousehold"]["errors"] == []
         [event] = (await city.read_audit(filter=AuditFilter(actor="w-g1"))).events
-        assert (event.operation, event.scope, event.targets) == ("createHousehold", "g1", ("hh-w",))
+        assert (event.operation, event.scope, event.targets) == ("createHousehold", "g1", ("hh-w", "b1"))
         # a scope given by the token wins over the worker's area
         r = await _as(api, listing, "w-g1", "GRID_WORKER", "g3")
         assert r.json()["data"]["workers"]["nodes"] == []
