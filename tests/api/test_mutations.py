@@ -77,6 +77,18 @@ CREATES: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
         {"name": "某协会", "kind": "CHAMBER_OR_ASSOCIATION", "resources": ["LEGAL_AID"]},
         {"resources": ["LEGAL_AID", "EMPLOYMENT"]},
     ),
+    "Worker": (
+        "Worker",
+        "worker",
+        {"name": "钱芳", "role": "SOCIAL_WORKER", "area": gid("Community", "c2"), "fullTime": True},
+        {"phone": "13700002222"},
+    ),
+    "GuidanceStation": (
+        "GuidanceStation",
+        "guidanceStation",
+        {"name": "西门指导站", "streets": [gid("Street", "st1")]},
+        {"name": "西门基层党建工作指导站"},
+    ),
 }
 
 
@@ -226,6 +238,11 @@ NEW_LINKS: dict[str, tuple[tuple[str, str], tuple[str, str], dict[str, str]]] = 
     "MANAGES": (("AllianceMember", "am1"), ("Building", "b3"), {}),
     "BRANCH_OF": (("PartyOrganization", "org-orphan"), ("AllianceMember", "am2"), {}),
     "SITS_ON": (("PartyMember", "pm2"), ("PartyOrganization", "org-c1"), {}),
+    "WORKS_IN": (("Worker", "w-b1"), ("Building", "b2"), {"since": "2025-01-01"}),
+    "GUIDES": (("Worker", "w-i1"), ("AllianceMember", "am2"), {"since": "2025-02-01"}),
+    "STATIONED_AT": (("Worker", "w-g1"), ("GuidanceStation", "gs1"), {}),
+    "IS_MEMBER": (("Worker", "w-i1"), ("PartyMember", "pm3"), {}),
+    "SERVES_AREA": (("GuidanceStation", "gs1"), ("Street", "s2"), {}),
 }
 
 

@@ -116,6 +116,14 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("Activity", "heldIn")],
         [("Street", "activities"), ("Community", "activities"), ("Grid", "activities"), ("Building", "activities")],
     ),
+    "WORKS_IN": (
+        [("Worker", "worksIn")],
+        [("Street", "workers"), ("Community", "workers"), ("Grid", "workers"), ("Building", "workers")],
+    ),
+    "GUIDES": ([("Worker", "guides")], [("PartyOrganization", "guidedBy"), ("AllianceMember", "guidedBy")]),
+    "STATIONED_AT": ([("Worker", "station")], [("GuidanceStation", "instructors")]),
+    "IS_MEMBER": ([("Worker", "member")], [("PartyMember", "worker")]),
+    "SERVES_AREA": ([("GuidanceStation", "serves")], [("Street", "guidanceStations")]),
 }
 
 
