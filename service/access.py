@@ -34,13 +34,13 @@ import ipaddress
 import json
 import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
 from graph_schema.roles import Role
+from loaders.expiring import ExpiringCache
 from resolvers.privacy import Viewer
 from service.settings import Settings
 from service.tokens import JwtVerifier, TokenConfigError, TokenError, TokenSettings
@@ -189,8 +189,8 @@ class Access:
         self.grants = grants
         self.verifier = verifier
         self.default = Viewer(reveal_pii=default_reveal_pii)
-        self._scopes: dict[str, tuple[float, str | None]] = {}
-        self._workers: dict[str, tuple[float, list[str] | None]] = {}
+        self._scopes: ExpiringCache[str, str | None] = ExpiringCache(SCOPE_CACHE_SECONDS)
+        self._workers: ExpiringCache[str, list[str] | None] = ExpiringCache(SCOPE_CACHE_SECONDS)
 
     @property
     def enabled(self) -> bool:
@@ -250,16 +250,9 @@ class Access:
 
     async def _worker_scope(self, viewer: Viewer, worker_areas: WorkerAreas) -> Viewer | Refusal:
         """``viewer`` bound to the area its subject works in, when the subject is a Worker."""
-        assert viewer.sub is not None
-        now = time.monotonic()
-        cached = self._workers.get(viewer.sub)
-        if cached is None or cached[0] < now:
-            areas = await worker_areas(viewer.sub)
-            if len(self._workers) > 10_000:
-                self._workers.clear()
-            self._workers[viewer.sub] = (now + SCOPE_CACHE_SECONDS, areas)
-        else:
-            areas = cached[1]
+        sub = viewer.sub
+        assert sub is not None
+        areas = await self._workers.get(sub, lambda: worker_areas(sub))
         if areas is None:
             return viewer
         if len(areas) != 1:
@@ -271,15 +264,7 @@ class Access:
     async def _scope_problem(self, viewer: Viewer, scope_label: ScopeLabel) -> str | None:
         scope = viewer.scope
         assert scope is not None
-        now = time.monotonic()
-        cached = self._scopes.get(scope)
-        if cached is None or cached[0] < now:
-            label = await scope_label(scope)
-            if len(self._scopes) > 10_000:
-                self._scopes.clear()
-            self._scopes[scope] = (now + SCOPE_CACHE_SECONDS, label)
-        else:
-            label = cached[1]
+        label = await self._scopes.get(scope, lambda: scope_label(scope))
         if label is None:
             return f"the token's scope {scope!r} does not exist"
         allowed = {lab.value for lab in viewer.role.scope_labels}
