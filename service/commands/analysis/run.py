@@ -124,7 +124,7 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
         )
         return appeals_output(ws, stats, args.rows)
     if name == "workers":
-        rep = A.workers_report(
+        workers = A.workers_report(
             ws.G,
             area,
             instructor_norm=args.instructor_norm,
@@ -132,7 +132,7 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
             include_all=True,
             index=ws.index,
         )
-        return workers_output(ws, rep, args.rows)
+        return workers_output(ws, workers, args.rows)
     raise AssertionError(name)
 
 
