@@ -48,6 +48,11 @@ function links(panel, nodes, typename) {
   return wrap;
 }
 
+/** A button that shows a worker or a station in the panel (they have no view of their own). */
+function showLink(panel, node, text) {
+  return el('button', { type: 'button', class: 'linklike', onclick: () => panel.show(node.id) }, text || node.name);
+}
+
 function workerLabel(w) {
   return `${w.name} · ${ROLES[w.role] || w.role}${w.fullTime ? ' · 专职' : ''}`;
 }
@@ -61,7 +66,7 @@ export async function workersSection(panel, node) {
     row('专职 Full-time', node.fullTime ? '是 yes' : '否 no (兼职 part-time)');
     row('电话 Phone', node.phone || '—');
     row('工作区域 Works in', links(panel, (node.worksIn?.edges || []).map((e) => e.node)));
-    if (node.station) row('指导站 Station', panel.link({ ...node.station, __typename: 'GuidanceStation' }));
+    if (node.station) row('指导站 Station', showLink(panel, node.station));
     if (node.member) row('党员 Party member', panel.link({ ...node.member, __typename: 'PartyMember' }));
     if (node.role === 'INSTRUCTOR') {
       row(`指导 Guides (${node.guides?.totalCount ?? 0})`, links(panel, node.guides?.nodes || []));
@@ -92,9 +97,7 @@ export async function workersSection(panel, node) {
   if (conn.nodes.length) {
     const list = el('ul', { class: 'worker-list' });
     for (const w of conn.nodes) {
-      list.append(el('li', {}, el('button', {
-        type: 'button', class: 'linklike', onclick: () => panel.actions.open(w.id, 'Worker'),
-      }, workerLabel(w))));
+      list.append(el('li', {}, showLink(panel, w, workerLabel(w))));
     }
     section.append(list);
   } else if (found.workers) {
@@ -104,6 +107,10 @@ export async function workersSection(panel, node) {
     section.append(el('p', { class: 'hint' }, '没有指导员。No instructor guides it.'));
   }
   const stations = found.guidanceStations?.nodes || [];
-  if (stations.length) section.append(el('p', {}, '指导站 Stations: ', links(panel, stations, 'GuidanceStation')));
+  if (stations.length) {
+    const wrap = el('span', { class: 'list' });
+    for (const s of stations) wrap.append(showLink(panel, s));
+    section.append(el('p', {}, '指导站 Stations: ', wrap));
+  }
   panel.container.append(section);
 }
