@@ -130,7 +130,7 @@ def test_jiangyin_monthly_work_matches_the_seed(jiangyin: City) -> None:
     _check_planted(jiangyin)
     held, served = _gongyi(jiangyin)
     assert held >= 120 and served >= 15_000  # 120多场次, 服务居民群众1.5万余人次
-    in_service, member_of, reported = _in_service(jiangyin)
+    in_service, _member_of, reported = _in_service(jiangyin)
     assert abs(len(reported) / len(in_service) - REGISTERED_RATE) < 0.02
     vanguards = Counter(p.get("vanguard") for p in _props(jiangyin, "PartyMember").values())
     assert vanguards[True] == 3115
