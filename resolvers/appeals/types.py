@@ -95,6 +95,7 @@ class Appeal(Node):
     satisfaction: Satisfaction | None = strawberry.field(
         description="The resident's latest review (满意度); null until reviewed."
     )
+    earned_by = work_walks.earned_by()
 
     @classmethod
     def from_record(cls, record: Record) -> Appeal:
@@ -211,6 +212,7 @@ class Activity(Node):
 
     served_households = work_walks.served_households()
     project = work_walks.advanced_project()
+    earned_by = work_walks.earned_by()
 
     @strawberry.field(description="Who attended (参加, ATTENDED): party members and alliance member units.")
     async def attendees(

@@ -15,6 +15,7 @@ from loaders.store import Direction
 from resolvers.connections import After, Before, Connection, First, Last, related, related_all, related_one
 from resolvers.context import Info
 from resolvers.node import Area, Node, as_node, date_of, global_id, node_type
+from resolvers.work import walks
 from resolvers.work.enums import ProjectCategory, ProjectStage
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class SecretaryProject(Node):
             reviewed_on=date_of(p.get("reviewed_on")),
             review_score=score if isinstance(score, int) else None,
         )
+
+    earned_by = walks.earned_by()
 
     @strawberry.field(description="The party organization that leads it (牵头党组织, LED_BY).")
     async def led_by(self, info: Info) -> OrganizationT | None:

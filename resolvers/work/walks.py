@@ -8,7 +8,8 @@ types (``secretary_projects = walks.projects_here()``):
 * a member's ``activitiesHeld`` (HELD_BY: a vanguard's monthly contact meetings);
 * a household's ``activitiesServing`` and an activity's ``servedHouseholds`` (SERVED), an activity's
   ``project`` (ADVANCES);
-* a member's ``points`` in a year or month and ``pointsByMonth`` (EARNED).
+* a member's ``points`` in a year or month and ``pointsByMonth`` (EARNED), and the members who
+  earned points from an activity, project or appeal (``earnedBy``).
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ from resolvers.errors import ClientError
 if TYPE_CHECKING:
     from resolvers.appeals.types import Activity
     from resolvers.areas import Household
+    from resolvers.organization import PartyMember
     from resolvers.work.types import MemberPoints, MonthPoints, SecretaryProject
 
 ProjectT = Annotated["SecretaryProject", strawberry.lazy("resolvers.work.types")]
 ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
+MemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
 HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
 MemberPointsT = Annotated["MemberPoints", strawberry.lazy("resolvers.work.types")]
 MonthPointsT = Annotated["MonthPoints", strawberry.lazy("resolvers.work.types")]
 
 OUT, IN = Direction.OUT, Direction.IN
 PROJECT, ACTIVITY = [Label.SECRETARY_PROJECT.value], [Label.ACTIVITY.value]
-HOUSEHOLD = [Label.HOUSEHOLD.value]
+HOUSEHOLD, MEMBER = [Label.HOUSEHOLD.value], [Label.PARTY_MEMBER.value]
 Year = Annotated[int, strawberry.argument(description="The calendar year, e.g. 2026.")]
 Month = Annotated[int | None, strawberry.argument(description="A month of it (1 to 12); null: the whole year.")]
 
@@ -79,6 +82,12 @@ async def _households(
 
 async def _project(root: Any, info: Info) -> ProjectT | None:
     return await related_one(info, root.record, RelType.ADVANCES, OUT, PROJECT)
+
+
+async def _earned_by(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[MemberT]:
+    return await related(info, root.record, RelType.EARNED, IN, MEMBER, first, after, last, before)
 
 
 def _check_period(year: int, month: int | None) -> None:
@@ -144,6 +153,14 @@ def advanced_project() -> Any:
         resolver=_project,
         description="The secretary project it advances (推进项目, ADVANCES): set for a SECRETARY_PROJECT_EVENT, else "
         "null.",
+    )
+
+
+def earned_by() -> Any:
+    return strawberry.field(
+        resolver=_earned_by,
+        description="The party members who earned points (积分, EARNED) from it, by id; a member's points field "
+        "has the figures.",
     )
 
 
