@@ -50,6 +50,7 @@ Planted problems (ids in ``City.planted``, several joined by ``,``)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from graph_schema.contract import (
@@ -113,7 +114,7 @@ def _iso(ordinal: int) -> str:
 def workplace_branches(gen: _Generator) -> tuple[dict[int, str], int]:
     """The branch of each in-service member outside the city's unit branches (member index →
     organization id), writing those external branches; and the index of the planted
-    ``unregistered_unit`` (-1 when no unit has three in-service members)."""
+    ``unregistered_unit`` (-1 when no unit's branch has two in-service members)."""
     rng = gen._rng("work-external")
     loose = [mi for mi, props in enumerate(gen.m_props) if props["kind"] == _IN_SERVICE and gen.m_unit[mi] < 0]
     n = max(1, -(-len(loose) // _EXTERNAL_PER_BRANCH)) if loose else 0
@@ -149,7 +150,6 @@ class _Work:
         self.attended: list[tuple[str, str, str, str]] = []
         """(member id, activity id, day, kind) of each party member's attendance, for EARNED."""
         self.sizes: dict[str, int] = {n.id: int(n.properties.get("size") or 1) for n in gen.nodes["Household"]}
-        self.member_index = {mid: mi for mi, mid in enumerate(gen.m_id)}
 
     def _id(self, code: str) -> str:
         k = self.counter.get(code, 0) + 1
@@ -165,7 +165,7 @@ class _Work:
         held_by: str,
         held_in: str,
         attendees: list[str],
-        served: list[str] = (),  # type: ignore[assignment]
+        served: Sequence[str] = (),
     ) -> str:
         g = self.g
         aid = self._id(code)
@@ -188,7 +188,7 @@ class _Work:
         self._alliances()
         stalled = self._projects()
         self._earned()
-        out = {"lapsed_vanguards": ",".join(lapsed)}
+        out = {"lapsed_vanguards": ",".join(lapsed)} if lapsed else {}
         if stalled:
             out["stalled_project"] = stalled
         return out
