@@ -119,7 +119,8 @@ async def test_the_walks_reach_projects_activities_and_points(api: Api) -> None:
     data = await api.q(
         """query($c: ID!, $m: ID!, $h: ID!, $o: ID!) {
              c: node(id: $c) { ... on Community { secretaryProjects { nodes { localId title category stage
-               ledBy { localId } heldIn { id } leaders { nodes { localId } } events { nodes { localId kind } } } } } }
+               ledBy { nodes { localId } } heldIn { id } leaders { nodes { localId } }
+               events { nodes { localId kind } } } } } }
              m: node(id: $m) { ... on PartyMember { activitiesHeld { nodes { localId kind } }
                points(year: 2026) { total } pointsByMonth(year: 2026) { month total } } }
              h: node(id: $h) { ... on Household { activitiesServing { nodes { localId } } } }
@@ -133,7 +134,9 @@ async def test_the_walks_reach_projects_activities_and_points(api: Api) -> None:
     )
     (project,) = data["c"]["secretaryProjects"]["nodes"]
     assert project["localId"] == "s2-sp1" and project["category"] == "PARKING" and project["stage"] == "IN_PROGRESS"
-    assert project["ledBy"] == {"localId": "s2c1-po"} and project["heldIn"] == {"id": gid("Community", "s2c1")}
+    assert project["ledBy"]["nodes"] == [{"localId": "s2c1-po"}] and project["heldIn"] == {
+        "id": gid("Community", "s2c1")
+    }
     assert project["leaders"]["nodes"] == [{"localId": "s2c1g1b2-m"}]
     assert project["events"]["nodes"] == [{"localId": "s2-spe1", "kind": "SECRETARY_PROJECT_EVENT"}]
     assert data["m"]["activitiesHeld"]["nodes"] == [
