@@ -4,6 +4,7 @@ may write them (resolvers/permissions.py, check_work)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -156,6 +157,7 @@ async def test_the_walks_reach_projects_activities_and_points(api: Api) -> None:
 
 
 async def test_who_may_write_the_monthly_work(secured: Api) -> None:
+    started = dt.datetime.now(dt.UTC)
     community = acting(secured, "COMMUNITY", "c1")
     assert (await create(community))["errors"] == []
     assert codes(await create(community, heldIn=gid("Community", "s2c1"))) == [("heldIn", "FORBIDDEN")]
@@ -170,8 +172,14 @@ async def test_who_may_write_the_monthly_work(secured: Api) -> None:
     assert codes(await record(vanguard)) == [("heldIn", "FORBIDDEN")]
     analyst = acting(secured, "ANALYST", None)
     assert codes(await record(analyst)) == [("heldIn", "FORBIDDEN")]
-    # every write is in the audit trail
+    # every write is in the audit trail, the refused ones too
     admin = acting(secured, "ADMIN", None)
-    log = await admin.q("{ auditLog(first: 100) { nodes { operation } } }")
-    actions = [e["operation"] for e in log["auditLog"]["nodes"]]
-    assert "createSecretaryProject" in actions and "recordActivity" in actions
+    log = await admin.q(
+        """query($since: DateTime!) { auditLog(first: 500, filter: {since: $since}) {
+             nodes { operation actor outcome } } }""",
+        {"since": started.isoformat()},
+    )
+    events = {(e["operation"], e["actor"], e["outcome"]) for e in log["auditLog"]["nodes"]}
+    assert ("createSecretaryProject", "community-1", "ALLOWED") in events
+    assert ("createSecretaryProject", "community-1", "DENIED") in events
+    assert ("recordActivity", "vanguard-1", "ALLOWED") in events

@@ -243,6 +243,7 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
         ("GOVERNS", "org-b1", "b1"),
         ("REPORTS_TO", "org-b1", "org-g1"),
         ("GOVERNS", "org-g1", "g1"),
+        ("EARNED", "pm1", "ap3"),  # points for handling ap3
         ("LINKS", "pm1", "hh3"),
         ("LINKS", "pm1", "pm2"),
         ("LIVES_IN", "pm1", "hh1"),
