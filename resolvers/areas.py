@@ -43,6 +43,7 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Street(Area):
     activities = walks.activities_here()
     workers = worker_walks.workers()
     guidance_stations = worker_walks.guidance_stations()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Street:
@@ -123,6 +125,7 @@ class Community(Area):
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
     workers = worker_walks.workers()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Community:
@@ -190,6 +193,7 @@ class Grid(Area):
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
     workers = worker_walks.workers()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Grid:
@@ -239,6 +243,7 @@ class Building(Area):
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
     workers = worker_walks.workers()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Building:
@@ -305,6 +310,7 @@ class Household(Node):
 
     appeals = walks.appeals()
     raised_appeals = walks.raised_appeals()
+    activities_serving = work_walks.served_by()
 
     @classmethod
     def from_record(cls, record: Record) -> Household:

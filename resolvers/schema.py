@@ -33,6 +33,9 @@ from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected,
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
+from resolvers.work.mutations import WorkMutation
+from resolvers.work.query import WorkQuery
+from resolvers.work.types import SecretaryProject
 from resolvers.workers.mutations import WorkerMutation
 from resolvers.workers.query import WorkerQuery
 from resolvers.workers.types import GuidanceStation, Worker
@@ -46,6 +49,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AppealQuery,
     AuditQuery,
     WorkerQuery,
+    WorkQuery,
 )
 NODE_TYPES: tuple[type, ...] = (
     Street,
@@ -62,6 +66,7 @@ NODE_TYPES: tuple[type, ...] = (
     Activity,
     Worker,
     GuidanceStation,
+    SecretaryProject,
 )
 
 
@@ -80,7 +85,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation, WorkerMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )

@@ -37,6 +37,7 @@ ID_PREFIX = {
     Label.ACTIVITY: "act",
     Label.WORKER: "w",
     Label.GUIDANCE_STATION: "gs",
+    Label.SECRETARY_PROJECT: "sp",
 }
 
 

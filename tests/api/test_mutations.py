@@ -248,7 +248,9 @@ NEW_LINKS: dict[str, tuple[tuple[str, str], tuple[str, str], dict[str, str]]] = 
 
 # Written by the appeal workflow and holdRoundtable (tests/api/test_appeals.py), with their nodes.
 WORKFLOW_TYPES = {"RAISED_BY", "CONCERNS", "ASSIGNED_TO", "DISCUSSED", "ATTENDED", "HELD_BY", "HELD_IN"}
-WORKFLOW_LABELS = {"Appeal", "Activity"}
+# the monthly work's: written by recordActivity and the secretary-project mutations (resolvers/work)
+WORKFLOW_TYPES |= {"SERVED", "ADVANCES", "LEADS", "EARNED"}
+WORKFLOW_LABELS = {"Appeal", "Activity", "SecretaryProject"}
 
 
 def test_every_relationship_type_has_a_link_case() -> None:

@@ -46,7 +46,7 @@ async def test_a_csv_folder_imports_into_an_empty_store(store: GraphStore, tmp_p
     report = await import_path(store, csv_folder(tmp_path, area()))
     assert report.ok and report.written
     assert (
-        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (87, 164)
+        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (96, 200)
     )
     assert await snapshot(store) == area()
 
@@ -244,6 +244,7 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
         ("GOVERNS", "org-b1", "b1"),
         ("REPORTS_TO", "org-b1", "org-g1"),
         ("GOVERNS", "org-g1", "g1"),
+        ("EARNED", "pm1", "ap3"),  # points for handling ap3
         ("LINKS", "pm1", "hh3"),
         ("LINKS", "pm1", "pm2"),
         ("LIVES_IN", "pm1", "hh1"),
