@@ -76,6 +76,13 @@ from analytics.reach import (
 )
 from analytics.session import AnalyticsSession
 from analytics.structure import GridSize, StarSpread, StructureReport, organization_areas, structure
+from analytics.workers import (
+    InstructorLoad,
+    PropertyCompany,
+    WorkerlessGrid,
+    WorkersReport,
+    workers_report,
+)
 
 __all__ = [
     "ACTIVE_WINDOW_DAYS",
@@ -103,12 +110,14 @@ __all__ = [
     "GridSize",
     "HandlerPerformance",
     "HotSpot",
+    "InstructorLoad",
     "Join",
     "Linkage",
     "LoadReport",
     "MonthAppeals",
     "OverlapReport",
     "ProjectionBuilder",
+    "PropertyCompany",
     "Ratio",
     "ReachModel",
     "ReachReport",
@@ -127,6 +136,8 @@ __all__ = [
     "UnitReach",
     "UnreachedReport",
     "VanguardLoad",
+    "WorkerlessGrid",
+    "WorkersReport",
     "appeal_stats",
     "brokerage",
     "checkpoint",
@@ -148,4 +159,5 @@ __all__ = [
     "uncovered_households",
     "unreached_households",
     "vanguard_load",
+    "workers_report",
 ]

@@ -28,6 +28,9 @@ class Label(StrEnum):
     ALLIANCE_MEMBER = "AllianceMember"
     APPEAL = "Appeal"
     ACTIVITY = "Activity"
+    WORKER = "Worker"
+    GUIDANCE_STATION = "GuidanceStation"
+    SECRETARY_PROJECT = "SecretaryProject"
 
 
 class RelType(StrEnum):
@@ -56,6 +59,15 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
     HELD_BY = "HELD_BY"
     HELD_IN = "HELD_IN"
+    WORKS_IN = "WORKS_IN"
+    GUIDES = "GUIDES"
+    STATIONED_AT = "STATIONED_AT"
+    IS_MEMBER = "IS_MEMBER"
+    SERVES_AREA = "SERVES_AREA"
+    SERVED = "SERVED"
+    ADVANCES = "ADVANCES"
+    LEADS = "LEADS"
+    EARNED = "EARNED"
     ATTACHED_TO = "ATTACHED_TO"
 
 
@@ -188,6 +200,46 @@ class ActivityKind(StrEnum):
     """Kinds of activity and meeting (活动/会议)."""
 
     ROUNDTABLE = "ROUNDTABLE"
+    MONTHLY_CONTACT = "MONTHLY_CONTACT"
+    BRANCH_MEETING = "BRANCH_MEETING"
+    VOLUNTEER_SERVICE = "VOLUNTEER_SERVICE"
+    ALLIANCE_ACTIVITY = "ALLIANCE_ACTIVITY"
+    SECRETARY_PROJECT_EVENT = "SECRETARY_PROJECT_EVENT"
+
+
+class ProjectCategory(StrEnum):
+    """The 10 kinds of secretary project (书记项目).  The article names three (小区管理、平安创建、
+    环境保护: estate management, safety, environment); the other seven are ours, from the problems
+    the article says the projects solved (old estates, back lanes, parking, ...)."""
+
+    ESTATE_MANAGEMENT = "ESTATE_MANAGEMENT"
+    SAFETY = "SAFETY"
+    ENVIRONMENT = "ENVIRONMENT"
+    OLD_ESTATE_RENOVATION = "OLD_ESTATE_RENOVATION"
+    PARKING = "PARKING"
+    ELDERLY_CARE = "ELDERLY_CARE"
+    CIVILITY = "CIVILITY"
+    LEGAL_AWARENESS = "LEGAL_AWARENESS"
+    DISPUTE_MEDIATION = "DISPUTE_MEDIATION"
+    EMPLOYMENT = "EMPLOYMENT"
+
+
+class ProjectStage(StrEnum):
+    """Where a secretary project stands in 组织发起、党员领办、群众参与、居民评议, in this order."""
+
+    PROPOSED = "PROPOSED"
+    LED = "LED"
+    IN_PROGRESS = "IN_PROGRESS"
+    REVIEWED = "REVIEWED"
+
+
+class WorkerRole(StrEnum):
+    """What a person who works the grid (工作人员) does."""
+
+    GRID_WORKER = "GRID_WORKER"
+    BUILDING_HEAD = "BUILDING_HEAD"
+    INSTRUCTOR = "INSTRUCTOR"
+    SOCIAL_WORKER = "SOCIAL_WORKER"
 
 
 ENUM_ZH: Final[dict[str, dict[str, str]]] = {
@@ -264,7 +316,33 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
         "REJECTED": "不予受理",
     },
     "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
-    "ActivityKind": {"ROUNDTABLE": "圆桌会议"},
+    "WorkerRole": {
+        "GRID_WORKER": "网格员",
+        "BUILDING_HEAD": "楼栋长",
+        "INSTRUCTOR": "党建指导员",
+        "SOCIAL_WORKER": "社区工作者",
+    },
+    "ActivityKind": {
+        "ROUNDTABLE": "圆桌会议",
+        "MONTHLY_CONTACT": "月联",
+        "BRANCH_MEETING": "三会一课",
+        "VOLUNTEER_SERVICE": "志愿服务",
+        "ALLIANCE_ACTIVITY": "联盟活动",
+        "SECRETARY_PROJECT_EVENT": "书记项目活动",
+    },
+    "ProjectCategory": {
+        "ESTATE_MANAGEMENT": "物业管理",
+        "SAFETY": "平安建设",
+        "ENVIRONMENT": "环境整治",
+        "OLD_ESTATE_RENOVATION": "老旧小区改造",
+        "PARKING": "停车治理",
+        "ELDERLY_CARE": "为老服务",
+        "CIVILITY": "文明创建",
+        "LEGAL_AWARENESS": "普法宣传",
+        "DISPUTE_MEDIATION": "矛盾调解",
+        "EMPLOYMENT": "就业帮扶",
+    },
+    "ProjectStage": {"PROPOSED": "组织发起", "LED": "党员领办", "IN_PROGRESS": "群众参与", "REVIEWED": "居民评议"},
     "CommunityKind": {"COMMUNITY": "社区", "VILLAGE": "村"},
 }
 """The Chinese term of each value of every enum of the properties, by enum class name: what
@@ -311,6 +389,7 @@ class Prop:
     minimum: int | None = None
     zh: str = ""
     """The Chinese column name accepted by the spreadsheet import."""
+    maximum: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +475,8 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "name": _NAME,
                 "level": Prop(required=True, enum=OrgLevel, zh="层级"),
                 "star": Prop(enum=Star, zh="星级"),
+                # a branch outside the city or of an outside unit (市外/外单位党组织): governs no area
+                "external": Prop(type="bool", zh="外单位党组织"),
             },
         ),
         NodeSpec(
@@ -454,6 +535,31 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "on": Prop(type="date", required=True, zh="日期"),
             },
         ),
+        NodeSpec(
+            L.WORKER,
+            "工作人员",
+            {
+                "name": Prop(required=True, pii=True, zh="姓名"),
+                "role": Prop(required=True, enum=WorkerRole, zh="岗位"),
+                "full_time": Prop(type="bool", zh="专职"),
+                "phone": Prop(check="mobile", pii=True, zh="联系电话"),
+            },
+        ),
+        NodeSpec(L.GUIDANCE_STATION, "基层党建工作指导站", {"name": _NAME}),
+        NodeSpec(
+            L.SECRETARY_PROJECT,
+            "书记项目",
+            {
+                "title": Prop(required=True, zh="项目名称"),
+                "category": Prop(required=True, enum=ProjectCategory, zh="类别"),
+                "stage": Prop(required=True, enum=ProjectStage, zh="阶段"),
+                "proposed_on": Prop(type="date", required=True, zh="发起日期"),
+                "led_on": Prop(type="date", zh="领办日期"),
+                "started_on": Prop(type="date", zh="实施日期"),
+                "reviewed_on": Prop(type="date", zh="评议日期"),
+                "review_score": Prop(type="int", minimum=0, maximum=100, zh="居民评议得分"),
+            },
+        ),
     )
 }
 
@@ -487,12 +593,18 @@ GRID_HOUSEHOLDS_NORM: Final = 300
 GRID_SIZE_TOLERANCE: Final = 0.5
 """Relative deviation from a grid's target still normal (±50%: 150 to 450 households at 300)."""
 
+INSTRUCTOR_NORM: Final = 6
+"""Organizations a party-building instructor (党建指导员) guides: the seed's 3,770 branches over its
+63 full-time and 600+ part-time instructors is 5.7 each (an instructor is overloaded above
+:data:`OVERLOAD_FACTOR` times this, as a vanguard is)."""
+
 NORM_RANGES: Final[dict[str, tuple[float, float]]] = {
     "members_norm": (0, 100),
     "households_norm": (0, 300),
     "overload_factor": (1, 100),
     "grid_norm": (1, 100_000),
     "tolerance": (0, 10),
+    "instructor_norm": (0, 1000),
 }
 """The values each norm may be given (both ends included), by its parameter name: what every entry
 point (GraphQL, the CLI, the report, the analytics themselves) accepts.  A vanguard linking more than
@@ -536,7 +648,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
             {"on": Prop(type="date", required=True, zh="走访日期")},
             key=("on",),
         ),
-        RelSpec(R.LED_BY, "牵头党组织", frozenset({(L.ALLIANCE, _ORG)})),
+        RelSpec(R.LED_BY, "牵头党组织", frozenset({(L.ALLIANCE, _ORG), (L.SECRETARY_PROJECT, _ORG)})),
         RelSpec(R.SERVES, "服务", frozenset({(L.ALLIANCE, L.COMMUNITY), (L.ALLIANCE, L.STREET)})),
         RelSpec(R.JOINED, "加入联盟", frozenset({(L.ALLIANCE_MEMBER, L.ALLIANCE)}), {"since": _SINCE}),
         RelSpec(R.MANAGES, "物业管理", frozenset({(L.ALLIANCE_MEMBER, L.BUILDING)})),
@@ -558,8 +670,42 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         ),
         RelSpec(R.DISCUSSED, "议题", frozenset({(L.ACTIVITY, L.APPEAL)})),
         RelSpec(R.ATTENDED, "参加", frozenset({(_PM, L.ACTIVITY), (L.ALLIANCE_MEMBER, L.ACTIVITY)})),
-        RelSpec(R.HELD_BY, "主办", frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE)}), single=True),
-        RelSpec(R.HELD_IN, "地点", frozenset((L.ACTIVITY, a) for a in AREA_LABELS), single=True),
+        RelSpec(
+            R.HELD_BY,
+            "主办",
+            frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE), (L.ACTIVITY, _PM)}),
+            single=True,
+        ),
+        RelSpec(
+            R.HELD_IN,
+            "地点",
+            frozenset((s, a) for s in (L.ACTIVITY, L.SECRETARY_PROJECT) for a in AREA_LABELS),
+            single=True,
+        ),
+        RelSpec(R.WORKS_IN, "工作区域", frozenset((L.WORKER, a) for a in AREA_LABELS), {"since": _SINCE}),
+        RelSpec(
+            R.GUIDES,
+            "指导",
+            frozenset({(L.WORKER, _ORG), (L.WORKER, L.ALLIANCE_MEMBER)}),
+            {"since": _SINCE},
+        ),
+        RelSpec(R.STATIONED_AT, "所属指导站", frozenset({(L.WORKER, L.GUIDANCE_STATION)}), single=True),
+        RelSpec(R.IS_MEMBER, "党员身份", frozenset({(L.WORKER, _PM)}), single=True),
+        RelSpec(R.SERVES_AREA, "服务街道", frozenset({(L.GUIDANCE_STATION, L.STREET)})),
+        RelSpec(R.SERVED, "服务对象", frozenset({(L.ACTIVITY, L.HOUSEHOLD)})),
+        RelSpec(R.ADVANCES, "推进项目", frozenset({(L.ACTIVITY, L.SECRETARY_PROJECT)}), single=True),
+        RelSpec(R.LEADS, "领办", frozenset({(_PM, L.SECRETARY_PROJECT)})),
+        RelSpec(
+            R.EARNED,
+            "积分",
+            frozenset((_PM, e) for e in (L.ACTIVITY, L.SECRETARY_PROJECT, L.APPEAL)),
+            {
+                "points": Prop(type="int", required=True, zh="积分"),
+                "on": Prop(type="date", required=True, zh="日期"),
+                "reason": Prop(zh="事由"),
+            },
+            key=("on",),
+        ),
         RelSpec(R.ATTACHED_TO, "所属党小组", frozenset({(L.VANGUARD_STATION, _ORG)}), single=True),
     )
 }
@@ -575,6 +721,9 @@ WITHIN_VIA: Final[dict[Label, RelType | None]] = {
     L.VANGUARD_STATION: R.LOCATED_IN,
     L.APPEAL: R.CONCERNS,
     L.ACTIVITY: R.HELD_IN,
+    L.WORKER: R.WORKS_IN,
+    L.GUIDANCE_STATION: R.SERVES_AREA,
+    L.SECRETARY_PROJECT: R.HELD_IN,
 }
 """How a node of a label lies within an area: itself up the PART_OF chain, or first through
 this one relationship (a member through the household it lives in, an organization through
@@ -620,3 +769,43 @@ def rel_key(rel_type: str, properties: Mapping[str, object] | None = None) -> st
         return rel_type
     props = properties or {}
     return "|".join([rel_type, *(str(props.get(k, "")) for k in key)])
+
+
+# --- points (积分) ----------------------------------------------------------------------------
+
+POINTS_TABLE: Final[dict[str, int]] = {
+    ActivityKind.ROUNDTABLE.value: 3,
+    ActivityKind.MONTHLY_CONTACT.value: 2,
+    ActivityKind.BRANCH_MEETING.value: 2,
+    ActivityKind.VOLUNTEER_SERVICE.value: 5,
+    ActivityKind.ALLIANCE_ACTIVITY.value: 3,
+    ActivityKind.SECRETARY_PROJECT_EVENT.value: 4,
+    L.SECRETARY_PROJECT.value: 20,
+    L.APPEAL.value: 5,
+}
+"""Points (积分) a party member earns (``EARNED {points}``): for taking part in an activity, by its
+kind; for leading a secretary project (``"SecretaryProject"``); for handling an appeal
+(``"Appeal"``).  The service may override any of them (``CIVICMESH_POINTS``, a JSON object);
+:func:`points_table` checks an override."""
+
+
+def points_table(overrides: Mapping[str, object] | None = None) -> dict[str, int]:
+    """:data:`POINTS_TABLE` with ``overrides`` applied, refusing unknown keys and non-integers.
+
+    >>> points_table({"VOLUNTEER_SERVICE": 8})["VOLUNTEER_SERVICE"]
+    8
+    >>> points_table({"PICNIC": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: points table: unknown key 'PICNIC'; the keys are the activity kinds, SecretaryProject and Appeal
+    """
+    table = dict(POINTS_TABLE)
+    for key, value in (overrides or {}).items():
+        if key not in table:
+            raise ValueError(
+                f"points table: unknown key {key!r}; the keys are the activity kinds, SecretaryProject and Appeal"
+            )
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"points table: {key} must be a whole number of points, got {value!r}")
+        table[key] = value
+    return table

@@ -43,6 +43,8 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.work import walks as work_walks
+from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -72,6 +74,9 @@ class Street(Area):
 
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
+    guidance_stations = worker_walks.guidance_stations()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Street:
@@ -119,6 +124,8 @@ class Community(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Community:
@@ -191,6 +198,8 @@ class Grid(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Grid:
@@ -239,6 +248,8 @@ class Building(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Building:
@@ -305,6 +316,7 @@ class Household(Node):
 
     appeals = walks.appeals()
     raised_appeals = walks.raised_appeals()
+    activities_serving = work_walks.served_by()
 
     @classmethod
     def from_record(cls, record: Record) -> Household:

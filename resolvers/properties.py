@@ -27,6 +27,8 @@ _NAMES = {
     Label.VANGUARD_STATION: "Name of the station (名称), e.g. 康乐雅苑2栋先锋驿站.",
     Label.ALLIANCE: "Name of the alliance (名称), e.g. 澄江街道公益同心党建联盟.",
     Label.ALLIANCE_MEMBER: "Name of the unit (名称), e.g. 江阴市永泰科技有限公司.",
+    Label.WORKER: "The worker's name (姓名). " + PII.format(example="张*丰: first and last character kept"),
+    Label.GUIDANCE_STATION: "Name of the guidance station (名称), e.g. 澄江街道基层党建工作指导站.",
 }
 
 _MOBILE = "Mobile number (联系电话), 11 digits starting 13-19; null when not recorded. " + PII.format(
@@ -59,6 +61,8 @@ _PROPS: dict[tuple[Label, str], str] = {
     (Label.PARTY_ORGANIZATION, "level"): "Its level (层级) in the four-level system (street committee, community "
     "committee, grid branch, building group), or a unit's own branch.",
     (Label.PARTY_ORGANIZATION, "star"): 'Star rating of the branch (星级, "双强双优"); null when not rated.',
+    (Label.PARTY_ORGANIZATION, "external"): "Whether it is a branch outside the city or of an outside unit "
+    "(外单位党组织): an in-service member's workplace branch that governs no area here. Absent means false.",
     (Label.PARTY_MEMBER, "kind"): "Kind of member (类别): resident, in service elsewhere, retired or floating.",
     (Label.PARTY_MEMBER, "vanguard"): "Whether the member is a vanguard member (先锋党员), who links about 10 "
     "members and N households (1+10+N); only vanguards' LINKS count in coverage. Absent means false.",
@@ -72,6 +76,10 @@ _PROPS: dict[tuple[Label, str], str] = {
     "the last a check character); null when not recorded.",
     (Label.ALLIANCE_MEMBER, "resources"): "The resource kinds the unit brings (资源); empty when none. Alliance "
     "reach counts households per resource kind.",
+    (Label.WORKER, "role"): "What the worker does (岗位): grid worker, building head, party-building instructor or "
+    "community worker.",
+    (Label.WORKER, "full_time"): "Whether the worker works full-time (专职); absent means part-time (兼职).",
+    (Label.WORKER, "phone"): _MOBILE,
 }
 
 

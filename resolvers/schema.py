@@ -33,6 +33,12 @@ from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected,
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
+from resolvers.work.mutations import WorkMutation
+from resolvers.work.query import WorkQuery
+from resolvers.work.types import SecretaryProject
+from resolvers.workers.mutations import WorkerMutation
+from resolvers.workers.query import WorkerQuery
+from resolvers.workers.types import GuidanceStation, Worker
 
 QUERY_PARTS: tuple[type, ...] = (
     LookupQuery,
@@ -42,6 +48,8 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalyticsQuery,
     AppealQuery,
     AuditQuery,
+    WorkerQuery,
+    WorkQuery,
 )
 NODE_TYPES: tuple[type, ...] = (
     Street,
@@ -56,6 +64,9 @@ NODE_TYPES: tuple[type, ...] = (
     AllianceMember,
     Appeal,
     Activity,
+    Worker,
+    GuidanceStation,
+    SecretaryProject,
 )
 
 
@@ -74,7 +85,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )

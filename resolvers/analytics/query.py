@@ -10,6 +10,7 @@ from resolvers.analytics.coverage import CoverageQuery
 from resolvers.analytics.plan import PlanQuery
 from resolvers.analytics.reach import ReachQuery
 from resolvers.analytics.structure import StructureQuery
+from resolvers.analytics.workers import WorkerStatsQuery
 
 ANALYTICS_PARTS: tuple[type, ...] = (
     CoverageQuery,
@@ -18,6 +19,7 @@ ANALYTICS_PARTS: tuple[type, ...] = (
     BrokerageQuery,
     PlanQuery,
     AppealsQuery,
+    WorkerStatsQuery,
 )
 
 AnalyticsQuery = merge_types("AnalyticsQuery", ANALYTICS_PARTS)

@@ -113,6 +113,8 @@ class Findings:
     there are communities below the scope (else one level down)."""
     appeals_by_street: Any = None
     """The same by street (the city's report only)."""
+    workers: Any = None
+    """:class:`analytics.WorkersReport` of the scope (the people who work the grid)."""
 
 
 def analyse(
@@ -162,6 +164,8 @@ def analyse(
         plan_grids = [r.to_dict() for r in plan.grids]
     with step(progress, "appeals (接诉即办)"):
         appeals, appeals_by_street = _appeals(session, area, label, as_of)
+    with step(progress, "workers (工作人员)"):
+        workers = A.workers_report(G, area, index=idx)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -184,6 +188,7 @@ def analyse(
         names=_names(G, idx, area, plans[detailed]),
         appeals=appeals,
         appeals_by_street=appeals_by_street,
+        workers=workers,
     )
 
 
@@ -278,5 +283,16 @@ def summary(f: Findings) -> list[tuple[str, str, Any]]:
                 ap.satisfied.rate,
             ),
             ("appeals overdue", num(ap.overdue), ap.overdue),
+        ]
+    wk = f.workers
+    if wk is not None:
+        rows += [
+            ("grids without a grid worker (网格员)", num(len(wk.workerless_grids)), len(wk.workerless_grids)),
+            ("overloaded instructors (党建指导员)", num(len(wk.overloaded)), len(wk.overloaded)),
+            (
+                "property companies without an instructor",
+                num(len(wk.unguided_property_companies)),
+                len(wk.unguided_property_companies),
+            ),
         ]
     return rows

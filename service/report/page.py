@@ -7,6 +7,7 @@ from typing import Any
 
 from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
 from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
+from service.report.workers_section import workers_section
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;
@@ -550,6 +551,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         _structure_section,
         _plan_section,
         _appeals_section,
+        workers_section,
     )
     parts = [section(f, fig, meta) for section in sections]
     nav = "".join(
@@ -562,6 +564,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             ("structure", "Structure"),
             ("plan", "Coverage plan"),
             ("appeals", "Appeals"),
+            ("workers", "Workers"),
         )
     )
     title = f"civicmesh report: {scope}"

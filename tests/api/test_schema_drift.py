@@ -37,6 +37,10 @@ WORKFLOW_INPUTS: dict[str, tuple[str, set[str]]] = {
         },
     ),
     "Activity": ("HoldRoundtableInput", {"kind"}),
+    "SecretaryProject": (
+        "CreateSecretaryProjectInput",
+        {"stage", "led_on", "started_on", "reviewed_on", "review_score"},
+    ),
 }
 
 
@@ -87,7 +91,10 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("PartyMember", "linkedBy"), ("Household", "linkedBy")],
     ),
     "VISITED": ([("PartyMember", "visits")], [("Household", "visits")]),
-    "LED_BY": ([("Alliance", "ledBy")], [("PartyOrganization", "leadsAlliances")]),
+    "LED_BY": (
+        [("Alliance", "ledBy"), ("SecretaryProject", "ledBy")],
+        [("PartyOrganization", "leadsAlliances"), ("PartyOrganization", "projectsLed")],
+    ),
     "SERVES": ([("Alliance", "serves")], [("Street", "servedBy"), ("Community", "servedBy")]),
     "JOINED": ([("AllianceMember", "alliances")], [("Alliance", "members")]),
     "MANAGES": ([("AllianceMember", "manages")], [("Building", "managedBy")]),
@@ -112,11 +119,30 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("PartyMember", "activitiesAttended"), ("AllianceMember", "activitiesAttended")],
         [("Activity", "attendees")],
     ),
-    "HELD_BY": ([("Activity", "heldBy")], [("PartyOrganization", "activitiesHeld"), ("Alliance", "activitiesHeld")]),
-    "HELD_IN": (
-        [("Activity", "heldIn")],
-        [("Street", "activities"), ("Community", "activities"), ("Grid", "activities"), ("Building", "activities")],
+    "HELD_BY": (
+        [("Activity", "heldBy")],
+        [("PartyOrganization", "activitiesHeld"), ("Alliance", "activitiesHeld"), ("PartyMember", "activitiesHeld")],
     ),
+    "HELD_IN": (
+        [("Activity", "heldIn"), ("SecretaryProject", "heldIn")],
+        [("Street", "activities"), ("Community", "activities"), ("Grid", "activities"), ("Building", "activities")]
+        + [(area, "secretaryProjects") for area in ("Street", "Community", "Grid", "Building")],
+    ),
+    "SERVED": ([("Activity", "servedHouseholds")], [("Household", "activitiesServing")]),
+    "ADVANCES": ([("Activity", "project")], [("SecretaryProject", "events")]),
+    "LEADS": ([("PartyMember", "projectsLeading")], [("SecretaryProject", "leaders")]),
+    "EARNED": (
+        [("PartyMember", "points"), ("PartyMember", "pointsByMonth")],
+        [("Activity", "earnedBy"), ("SecretaryProject", "earnedBy"), ("Appeal", "earnedBy")],
+    ),
+    "WORKS_IN": (
+        [("Worker", "worksIn")],
+        [("Street", "workers"), ("Community", "workers"), ("Grid", "workers"), ("Building", "workers")],
+    ),
+    "GUIDES": ([("Worker", "guides")], [("PartyOrganization", "guidedBy"), ("AllianceMember", "guidedBy")]),
+    "STATIONED_AT": ([("Worker", "station")], [("GuidanceStation", "instructors")]),
+    "IS_MEMBER": ([("Worker", "member")], [("PartyMember", "worker")]),
+    "SERVES_AREA": ([("GuidanceStation", "serves")], [("Street", "guidanceStations")]),
 }
 
 

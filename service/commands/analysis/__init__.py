@@ -13,6 +13,7 @@
     civicmesh analyze appeals   [--area ID] --from DATE --to DATE [--as-of DATE] [--by grid]
                                 [--sort resolved|responded|on_time|satisfied|overdue|id]
                                 [--rows breakdown|trend|handlers|hot-spots|units]
+    civicmesh analyze workers   [--area ID] [--instructor-norm 6] [--rows grids|instructors|companies]
     civicmesh report --out DIR  [--area ID] [--as-of DATE]
 
 Every analysis reads the store once (``GraphStore.project``, only the labels and relationship

@@ -27,6 +27,8 @@ LABEL_NAMES: dict[str, str] = {
     "AllianceMember": "alliance member unit (联盟成员单位)",
     "Appeal": "appeal (诉求)",
     "Activity": "activity (活动/会议)",
+    "Worker": "worker (工作人员)",
+    "GuidanceStation": "guidance station (基层党建工作指导站)",
 }
 
 _AREAS_AND_HOUSEHOLDS = (*AREA_LABELS, "Household")
@@ -53,6 +55,10 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("PART_OF", "LIVES_IN", "CONCERNS", "RAISED_BY", "ASSIGNED_TO", "DISCUSSED", "JOINED", "SERVES", "MANAGES"),
     ),
+    "workers": (
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "AllianceMember", "Worker", "GuidanceStation"),
+        ("PART_OF", "WORKS_IN", "GUIDES", "STATIONED_AT", "BRANCH_OF", "MANAGES"),
+    ),
 }
 """The labels and relationship types each family of analyses reads (the projection asked of the store).
 
@@ -72,6 +78,7 @@ ANALYSES: dict[str, str] = {
     "structure": "structure",
     "brokerage": "brokerage",
     "appeals": "appeals",
+    "workers": "workers",
 }
 """Each ``analyze`` sub-command and the projection it needs."""
 

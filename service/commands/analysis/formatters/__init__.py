@@ -34,9 +34,11 @@ from service.commands.analysis.formatters.plan import plan_output  # noqa: E402
 from service.commands.analysis.formatters.reach import reach_output  # noqa: E402
 from service.commands.analysis.formatters.structure import structure_output  # noqa: E402
 from service.commands.analysis.formatters.uncovered import uncovered_output  # noqa: E402
+from service.commands.analysis.formatters.workers import WORKER_ROWS, workers_output  # noqa: E402
 
 __all__ = [
     "APPEAL_ROWS",
+    "WORKER_ROWS",
     "Output",
     "appeals_output",
     "brokerage_output",
@@ -48,4 +50,5 @@ __all__ = [
     "structure_output",
     "truncate",
     "uncovered_output",
+    "workers_output",
 ]
