@@ -49,7 +49,7 @@ def test_enum_values_booleans_and_formulas_are_written_as_offices_read_them(tmp_
     book = load_workbook(tmp_path / "a.xlsx")
     assert book.sheetnames == ["说明", "街道、镇", "社区", "党组织", "党员", "隶属", "报到"]
     assert [c.value for c in book["社区"][2]] == ["v", "谢南村", None, "村"]
-    orgs = {row[0].value: [c.value for c in row] for row in book["党组织"].iter_rows()}
+    orgs = {row[0].value: [c.value for c in row][:4] for row in book["党组织"].iter_rows()}
     assert orgs["po"] == ["po", "谢南村第1网格党小组", "网格党小组", None]
     assert orgs["br"] == ["br", "=SUM(A1)", "网格党支部", "示范"]
     assert book["党组织"]["B3"].data_type == "s"  # a name that looks like a formula stays text
