@@ -86,7 +86,8 @@ async def test_an_xlsx_export_leaves_out_personal_information_by_default(store: 
     book.close()
     assert "王建国" not in text and "13812341234" not in text and "东门一网格" in text
     assert households["编号"] == ("编号", "名称", "人数", "标签")  # no address, head, phone or id number
-    assert households["hh5"] == ("hh5", "3栋301室", 2, None)  # its vulnerable tags are personal information
+    hh5 = [*households["hh5"], None][:4]  # a row may end at its last value
+    assert hh5 == ["hh5", "3栋301室", 2, None]  # its vulnerable tags are personal information
 
 
 async def test_villages_grid_groups_and_attached_stations_round_trip(store: GraphStore, tmp_path: Path) -> None:
