@@ -28,6 +28,7 @@ class Label(StrEnum):
     ALLIANCE_MEMBER = "AllianceMember"
     APPEAL = "Appeal"
     ACTIVITY = "Activity"
+    ASSESSMENT = "Assessment"
 
 
 class RelType(StrEnum):
@@ -56,6 +57,8 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
     HELD_BY = "HELD_BY"
     HELD_IN = "HELD_IN"
+    ASSESSES = "ASSESSES"
+    ASSESSED_BY = "ASSESSED_BY"
 
 
 class GridKind(StrEnum):
@@ -181,6 +184,17 @@ class ActivityKind(StrEnum):
     ROUNDTABLE = "ROUNDTABLE"
 
 
+class AssessmentKind(StrEnum):
+    """Which check of a "双强双优" round an assessment is: the two rounds of screening (两轮排查:
+    the branch's own check and the second check), the cross-check between streets (交叉互查)
+    and the organization department's spot-check (重点抽查), from least to most authoritative."""
+
+    SELF = "SELF"
+    SECOND = "SECOND"
+    CROSS = "CROSS"
+    SPOT = "SPOT"
+
+
 ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     "GridKind": {
         "GOVERNMENT_SERVICE": "政务服务",
@@ -255,6 +269,7 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     },
     "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
     "ActivityKind": {"ROUNDTABLE": "圆桌会议"},
+    "AssessmentKind": {"SELF": "自查", "SECOND": "复查", "CROSS": "交叉互查", "SPOT": "重点抽查"},
 }
 """The Chinese term of each value of every enum of the properties, by enum class name: what
 the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
@@ -284,7 +299,9 @@ def enum_value(enum: builtins.type[StrEnum], text: str) -> str:
 ValueType = Literal["string", "int", "float", "bool", "date", "string[]"]
 """Property value types.  Dates are ISO-8601 strings (``YYYY-MM-DD``) in every store."""
 
-Check = Literal["division_code", "resident_id", "credit_code", "mobile", "appeal_history"]
+Check = Literal[
+    "division_code", "resident_id", "credit_code", "mobile", "appeal_history", "assessment_round", "assessment_score"
+]
 """Named format checks, implemented in :mod:`graph_schema.checksums`."""
 
 
@@ -435,6 +452,21 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "on": Prop(type="date", required=True, zh="日期"),
             },
         ),
+        NodeSpec(
+            L.ASSESSMENT,
+            "考核",
+            {
+                # A round of the campaign, "<year>-<n>" (2026-1); see graph_schema/assessments.py.
+                "round": Prop(required=True, check="assessment_round", zh="轮次"),
+                "kind": Prop(required=True, enum=AssessmentKind, zh="考核方式"),
+                "on": Prop(type="date", required=True, zh="考核日期"),
+                "result": Prop(required=True, enum=Star, zh="评定等次"),
+                # Requirements met per category of the template: "<CATEGORY>:<count>" (ORGANIZATION_SETUP:5).
+                "scores": Prop(type="string[]", check="assessment_score", zh="分项得分"),
+                # The rectification deadline of an UNQUALIFIED branch (限期整改).
+                "rectify_by": Prop(type="date", zh="整改期限"),
+            },
+        ),
     )
 }
 
@@ -541,6 +573,8 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         RelSpec(R.ATTENDED, "参加", frozenset({(_PM, L.ACTIVITY), (L.ALLIANCE_MEMBER, L.ACTIVITY)})),
         RelSpec(R.HELD_BY, "主办", frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE)}), single=True),
         RelSpec(R.HELD_IN, "地点", frozenset((L.ACTIVITY, a) for a in AREA_LABELS), single=True),
+        RelSpec(R.ASSESSES, "考核对象", frozenset({(L.ASSESSMENT, _ORG)}), single=True),
+        RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG)})),
     )
 }
 
