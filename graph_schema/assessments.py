@@ -191,6 +191,52 @@ def parse_score(value: str) -> tuple[str, int]:
     return code, met
 
 
+def normalize_score(value: str) -> str:
+    """A score entry with its category as the code (``组织设置:5`` → ``ORGANIZATION_SETUP:5``); an
+    entry that is not a score is returned unchanged, for validation to refuse.
+
+    >>> normalize_score("班子建设： 4"), normalize_score("nonsense")
+    ('LEADERSHIP:4', 'nonsense')
+    """
+    try:
+        code, met = parse_score(value.replace("：", ":"))
+    except ValueError:
+        return value
+    return f"{code}:{met}"
+
+
+def score_label(value: str) -> str:
+    """A score entry with its category's Chinese name, as spreadsheets show it.
+
+    >>> score_label("ORGANIZATION_SETUP:5"), score_label("nonsense")
+    ('组织设置:5', 'nonsense')
+    """
+    try:
+        code, met = parse_score(value)
+    except ValueError:
+        return value
+    return f"{CATEGORY_ZH[code]}:{met}"
+
+
+TEMPLATE_SHEET: Final = "考核模板"
+"""The sheet of the import template that lists the categories and requirements (read-only)."""
+
+
+def template_rows() -> list[tuple[str, ...]]:
+    """The template as rows: category code, Chinese name, requirement number, requirement,
+    and whether it is synthetic; a header row first.
+
+    >>> rows = template_rows()
+    >>> len(rows) - 1, rows[1][:4]
+    (34, ('ORGANIZATION_SETUP', '组织设置', '1', '按网格或单位设置党支部'))
+    """
+    out: list[tuple[str, ...]] = [("类别代码 category", "类别 name", "序号 no.", "要求 requirement", "来源 source")]
+    for c in TEMPLATE:
+        source = "synthetic (示例)" if c.synthetic else "article names the category; requirement synthetic (示例)"
+        out += [(c.code, c.zh, str(i), text, source) for i, text in enumerate(c.requirements, start=1)]
+    return out
+
+
 def score_problem(value: str) -> tuple[str, str] | None:
     """Why one entry of ``scores`` is not a score of the template, or None.
 

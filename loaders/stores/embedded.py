@@ -418,7 +418,12 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                     appeals[appeal_id] = nodes[appeal_id]["p"]
                     handlers[appeal_id] = node_id
         current = {i: dict(nodes[i]["p"]) for i in batch.expect if i in nodes}  # under the write lock
-        return Existing(labels, parents, children, appeals, handlers, current)
+        org_levels = {
+            i: str(nodes[i]["p"].get("level"))
+            for i in batch.assessed_ids()
+            if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
+        }
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

@@ -432,7 +432,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if batch.expect:
             record = await (await tx.run(cypher.LOCKED_PROPERTIES, ids=sorted(batch.expect))).single()
             current = {node_id: _props(props) for node_id, props in (record["rows"] if record else [])}
-        return Existing(labels, parents, children, appeals, handlers, current)
+        org_levels: dict[str, str] = {}
+        assessed = sorted(batch.assessed_ids())
+        if assessed:
+            record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
+            org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
