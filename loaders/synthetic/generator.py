@@ -61,6 +61,7 @@ from graph_schema.records import Node, Relationship
 from loaders.progress import Progress
 from loaders.synthetic import names as V
 from loaders.synthetic.appeals import appeals_and_roundtables
+from loaders.synthetic.assessments import assessments
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
 
@@ -88,7 +89,7 @@ _PO, _PM, _VS, _AL, _AM = (
     Label.ALLIANCE_MEMBER.value,
 )
 _AP, _AC = Label.APPEAL.value, Label.ACTIVITY.value
-_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC)
+_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, Label.ASSESSMENT.value)
 
 _F, _EA, _KG, _LI, _DI = (
     HouseholdTag.FLOATING.value,
@@ -259,7 +260,8 @@ class City:
     planted: dict[str, str] = field(default_factory=dict)
     """Ids of the planted problems of the appeals (see :mod:`loaders.synthetic.appeals`):
     ``late_grid`` (a Grid that answers late), ``idle_unit`` (an AllianceMember assigned
-    appeals it never resolves), ``leaky_building`` (a Building with a recurring leak)."""
+    appeals it never resolves), ``leaky_building`` (a Building with a recurring leak); and of the
+    assessments (:mod:`loaders.synthetic.assessments`): ``disputed_branch``, ``overdue_branch``."""
 
     def label_counts(self) -> dict[str, int]:
         """Nodes per label, in node order."""
@@ -609,6 +611,7 @@ class _Generator:
         self._vanguards()
         self._alliances()
         self.planted = appeals_and_roundtables(self)
+        self.planted.update(assessments(self))
         if self.progress is not None and self._stage:
             self.progress.done()
         nodes = [n for label in _NODE_ORDER for n in self.nodes[label]]
