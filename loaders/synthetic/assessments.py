@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from graph_schema.assessments import CONCLUDING_KINDS, TEMPLATE
 from graph_schema.contract import AssessmentKind, Label, OrgLevel, RelType, Star
+from graph_schema.records import Node
 
 if TYPE_CHECKING:
     from loaders.synthetic.generator import _Generator
@@ -118,10 +119,11 @@ def assessments(gen: _Generator) -> dict[str, str]:
     unqualified = [i for i in plain if branches[i].star == Star.UNQUALIFIED.value]
     overdue = unqualified[len(unqualified) // 2] if unqualified else (plain[len(plain) // 2] if plain else None)
     # the planted branches are UNQUALIFIED in the end: their given star says so too
-    orgs = {node.id: node for node in gen.nodes[_PO]}
+    at = {node.id: k for k, node in enumerate(gen.nodes[_PO])}
     for i in (disputed, overdue):
         if i is not None:
-            orgs[branches[i].id].properties["star"] = Star.UNQUALIFIED.value
+            old = gen.nodes[_PO][at[branches[i].id]]
+            gen.nodes[_PO][at[old.id]] = Node(old.label, old.id, {**old.properties, "star": Star.UNQUALIFIED.value})
             branches[i] = _Branch(branches[i].id, Star.UNQUALIFIED.value, branches[i].parent, branches[i].street)
     for i, b in enumerate(branches):
         first = _shift(b.star, rng.choices((0, -1, 1), weights=(70, 18, 12))[0])
