@@ -29,6 +29,7 @@ import orjson
 from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
@@ -585,5 +586,6 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                     for k, a in keyed.items():
                         if wanted_types is None or a["type"] in wanted_types:
                             _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
+        apply_final_stars(out)
         nx.freeze(out)
         return out

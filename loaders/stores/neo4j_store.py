@@ -30,6 +30,7 @@ from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, Validat
 from graph_schema.ddl import DDL
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
@@ -552,5 +553,6 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         ) as session:
             with pause_gc():
                 await session.execute_read(read)
+        apply_final_stars(g)
         nx.freeze(g)
         return g

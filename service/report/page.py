@@ -281,7 +281,7 @@ def _structure_section(f: Findings, fig: Callable[[str], str], meta: dict[str, A
     parts.append("<h3>Star ratings per street</h3>")
     parts.append(
         html_table(
-            ("street", "name", "organizations", *(star_label(s) for s in STAR_ORDER)),
+            ("street", "name", "branches", *(star_label(s) for s in STAR_ORDER)),
             [(s.street, s.name, s.organizations, *(s.counts.get(k, 0) for k in STAR_ORDER)) for s in st.star_spread],
             numeric=(False, False, True, True, True, True, True, True),
         )
