@@ -16,7 +16,7 @@ from graph_schema.contract import (
     OVERLOAD_FACTOR,
     check_norm,
 )
-from service.commands.analysis.formatters import APPEAL_ROWS
+from service.commands.analysis.formatters import APPEAL_ROWS, ASSESSMENT_ROWS
 from service.commands.analysis.run import run_analysis, run_report
 from service.commands.analysis.vocabulary import APPEAL_ORDERS, LEVELS, RESPOND_WITHIN_DAYS, TABLE_TOP
 
@@ -163,6 +163,21 @@ def register(sub: Any) -> None:
         type=_norm("tolerance", float),
         default=GRID_SIZE_TOLERANCE,
         help=f"relative deviation still normal (default {GRID_SIZE_TOLERANCE:g})",
+    )
+    p.set_defaults(run=run_analysis)
+
+    p = analyses.add_parser(
+        "assessment",
+        help="双强双优 star ratings in rounds: spread per street, rose or fell, disagreeing checks, overdue "
+        "rectifications",
+    )
+    _common(p, rows=ASSESSMENT_ROWS)
+    p.add_argument("--round", metavar="YYYY-N", help="the round to look at, e.g. 2026-2 (default: the latest)")
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day rectifications are overdue against (default: the latest assessment's day)",
     )
     p.set_defaults(run=run_analysis)
 
