@@ -113,6 +113,8 @@ class Findings:
     there are communities below the scope (else one level down)."""
     appeals_by_street: Any = None
     """The same by street (the city's report only)."""
+    assessment: Any = None
+    """:class:`analytics.assessment.AssessmentReport` of the latest round, overdue as of ``as_of``."""
 
 
 def analyse(
@@ -162,6 +164,10 @@ def analyse(
         plan_grids = [r.to_dict() for r in plan.grids]
     with step(progress, "appeals (接诉即办)"):
         appeals, appeals_by_street = _appeals(session, area, label, as_of)
+    with step(progress, "star ratings (双强双优)"):
+        from analytics.assessment import assessment_report
+
+        ratings = assessment_report(G, area, as_of=as_of, index=idx)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -184,6 +190,7 @@ def analyse(
         names=_names(G, idx, area, plans[detailed]),
         appeals=appeals,
         appeals_by_street=appeals_by_street,
+        assessment=ratings,
     )
 
 

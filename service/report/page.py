@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
+from service.report.assessment_section import assessment_section
 from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
 
 CSS = """
@@ -540,6 +541,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         _structure_section,
         _plan_section,
         _appeals_section,
+        assessment_section,
     )
     parts = [section(f, fig, meta) for section in sections]
     nav = "".join(
@@ -552,6 +554,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             ("structure", "Structure"),
             ("plan", "Coverage plan"),
             ("appeals", "Appeals"),
+            ("assessment", "Star ratings"),
         )
     )
     title = f"civicmesh report: {scope}"

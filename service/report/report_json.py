@@ -41,4 +41,5 @@ def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
         "appeals": None if f.appeals is None else f.appeals.to_dict(),
         "appeals_by_street": None if f.appeals_by_street is None else f.appeals_by_street.to_dict()["breakdown"],
         "slowest_handlers": [] if f.appeals is None else [h.to_dict() for h in slowest_handlers(f.appeals)],
+        "assessment": None if f.assessment is None else f.assessment.to_dict(),
     }

@@ -38,7 +38,7 @@ def assessment_output(ws: Workspace, report: AssessmentReport, rows_kind: str) -
         head = Table(
             f"双强双优 star ratings of {ws.scope()}, round {report.round or '-'} (rounds: "
             f"{', '.join(report.rounds) or 'none'})",
-            (("", "<"), ("branches", ">")),
+            (("", "<"), ("count", ">")),
         )
         head.rows = [
             ["branches", num(report.branches)],
