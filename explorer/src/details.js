@@ -3,6 +3,7 @@
 
 import { gql } from './api.js';
 import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
+import { assessmentsSection } from './assessments.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
 
 const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
@@ -101,6 +102,7 @@ export class DetailsPanel {
     this.actionButtons(node, actions);
     this.container.replaceChildren(head, title, dl, actions);
     await appealsSection(this, node);
+    await assessmentsSection(this, node);
     return node;
   }
 
