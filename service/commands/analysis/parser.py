@@ -89,7 +89,8 @@ def register(sub: Any) -> None:
     """Add ``analyze`` (with one sub-command per analysis) and ``report`` to the ``civicmesh`` parser."""
     a: argparse.ArgumentParser = sub.add_parser(
         "analyze",
-        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan and appeals of an area",
+        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals and star "
+        "ratings (assessment) of an area",
         description=(
             "Run one analysis on the store's graph, for the whole city or one --area, and print it as a table, "
             "JSON or CSV. Definitions: docs/design.md, 'Analytics definitions'."
