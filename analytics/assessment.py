@@ -31,7 +31,7 @@ from analytics._common import JsonResult, name_of, node_data, nodes_by_label, pa
 from analytics.areas import AreaIndex
 from analytics.structure import is_rated_branch, organization_areas
 from graph_schema import Label, RelType, Star
-from graph_schema.assessments import final_assessment, round_key
+from graph_schema.assessments import final_assessment, round_key, round_problem
 
 _AS, _ORG = Label.ASSESSMENT.value, Label.PARTY_ORGANIZATION.value
 _ASSESSES = RelType.ASSESSES.value
@@ -149,7 +149,13 @@ def assessment_report(
     [('o_c1', '2026-09-30', 31)]
     >>> r.spread[-1].counts
     {'DEMONSTRATION': 0, 'EXCELLENT': 0, 'QUALIFIED': 2, 'UNQUALIFIED': 1, 'unassessed': 0}
+    >>> assessment_report(tiny_assessments(), round="2026Q1")
+    Traceback (most recent call last):
+    ...
+    ValueError: a round is <year>-<n>, as 2026-1, got '2026Q1'
     """
+    if round is not None and round_problem(round) is not None:
+        raise ValueError(f"a round is <year>-<n>, as 2026-1, got {round!r}")
     nodes = node_data(G)
     require_area(nodes, area)
     idx = index or AreaIndex.build(G)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph_schema.assessments import round_problem
 from graph_schema.contract import (
     GRID_HOUSEHOLDS_NORM,
     GRID_SIZE_TOLERANCE,
@@ -26,6 +27,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _round(text: str) -> str:
+    problem = round_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{problem[1]}, got {text!r}")
+    return text
 
 
 def _positive(text: str) -> int:
@@ -173,7 +181,9 @@ def register(sub: Any) -> None:
         "rectifications",
     )
     _common(p, rows=ASSESSMENT_ROWS)
-    p.add_argument("--round", metavar="YYYY-N", help="the round to look at, e.g. 2026-2 (default: the latest)")
+    p.add_argument(
+        "--round", type=_round, metavar="YYYY-N", help="the round to look at, e.g. 2026-2 (default: the latest)"
+    )
     p.add_argument(
         "--as-of",
         type=_date,
