@@ -245,8 +245,8 @@ class City:
     ----------
     nodes
         Streets, communities, grids, buildings, households, party organizations, party
-        members, vanguard stations, alliances, alliance member units, appeals and
-        activities, in that order.
+        members, vanguard stations, alliances, alliance member units, appeals,
+        activities and assessments, in that order.
     relationships
         Grouped by type in :class:`graph_schema.RelType` order, each group in generation order.
     preset, seed

@@ -33,6 +33,7 @@ PREFIX = {
     "AllianceMember": "u-",
     "Appeal": "ap-",
     "Activity": "act-",
+    "Assessment": "as-",
 }
 NODE_ORDER = list(PREFIX)
 
