@@ -147,6 +147,7 @@ graphql_enum(
         "ALLIANCE_MEMBER": "联盟成员单位: AllianceMember.",
         "APPEAL": "诉求: Appeal, a resident's appeal (its description is personal information).",
         "ACTIVITY": "活动/会议: Activity, e.g. a roundtable meeting.",
+        "ASSESSMENT": "考核: Assessment, one check of a branch in a round of the 双强双优 star-rating campaign.",
     },
     name="NodeLabel",
 )
@@ -178,6 +179,8 @@ graphql_enum(
         "ATTENDED": "参加: PartyMember or AllianceMember→Activity, who took part.",
         "HELD_BY": "主办: Activity→PartyOrganization or Alliance, who held it; one.",
         "HELD_IN": "地点: Activity→Street, Community, Grid or Building, where it was held; one.",
+        "ASSESSES": "考核对象: Assessment→PartyOrganization, the branch it rates; one.",
+        "ASSESSED_BY": "考核单位: Assessment→PartyOrganization, who assessed it.",
     },
     name="RelationshipType",
 )

@@ -37,6 +37,7 @@ WORKFLOW_INPUTS: dict[str, tuple[str, set[str]]] = {
         },
     ),
     "Activity": ("HoldRoundtableInput", {"kind"}),
+    "Assessment": ("RecordAssessmentInput", set()),
 }
 
 
@@ -116,6 +117,8 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("Activity", "heldIn")],
         [("Street", "activities"), ("Community", "activities"), ("Grid", "activities"), ("Building", "activities")],
     ),
+    "ASSESSES": ([("Assessment", "assesses")], [("PartyOrganization", "assessments")]),
+    "ASSESSED_BY": ([("Assessment", "assessedBy")], [("PartyOrganization", "assessmentsMade")]),
 }
 
 
