@@ -231,7 +231,8 @@ NEW_LINKS: dict[str, tuple[tuple[str, str], tuple[str, str], dict[str, str]]] = 
 
 # Written by the appeal workflow and holdRoundtable (tests/api/test_appeals.py), with their nodes.
 WORKFLOW_TYPES = {"RAISED_BY", "CONCERNS", "ASSIGNED_TO", "DISCUSSED", "ATTENDED", "HELD_BY", "HELD_IN"}
-WORKFLOW_LABELS = {"Appeal", "Activity"}
+WORKFLOW_TYPES |= {"ASSESSES", "ASSESSED_BY"}  # written by recordAssessment (tests/api/test_assessments.py)
+WORKFLOW_LABELS = {"Appeal", "Activity", "Assessment"}
 
 
 def test_every_relationship_type_has_a_link_case() -> None:
