@@ -27,6 +27,8 @@ from resolvers.appeals.query import AppealQuery
 from resolvers.appeals.subscription import AppealSubscription
 from resolvers.appeals.types import Activity, Appeal
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
+from resolvers.assessments.mutations import AssessmentMutation
+from resolvers.assessments.types import Assessment
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.cost import RequestCost
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
@@ -67,6 +69,7 @@ NODE_TYPES: tuple[type, ...] = (
     Worker,
     GuidanceStation,
     SecretaryProject,
+    Assessment,
 )
 
 
@@ -85,7 +88,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation, AssessmentMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )

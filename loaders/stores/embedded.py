@@ -29,6 +29,7 @@ import orjson
 from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
@@ -418,7 +419,12 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                     appeals[appeal_id] = nodes[appeal_id]["p"]
                     handlers[appeal_id] = node_id
         current = {i: dict(nodes[i]["p"]) for i in batch.expect if i in nodes}  # under the write lock
-        return Existing(labels, parents, children, appeals, handlers, current)
+        org_levels = {
+            i: str(nodes[i]["p"].get("level"))
+            for i in batch.assessed_ids()
+            if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
+        }
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})
@@ -580,5 +586,6 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                     for k, a in keyed.items():
                         if wanted_types is None or a["type"] in wanted_types:
                             _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
+        apply_final_stars(out)
         nx.freeze(out)
         return out

@@ -30,6 +30,7 @@ from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, Validat
 from graph_schema.ddl import DDL
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
@@ -432,7 +433,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if batch.expect:
             record = await (await tx.run(cypher.LOCKED_PROPERTIES, ids=sorted(batch.expect))).single()
             current = {node_id: _props(props) for node_id, props in (record["rows"] if record else [])}
-        return Existing(labels, parents, children, appeals, handlers, current)
+        org_levels: dict[str, str] = {}
+        assessed = sorted(batch.assessed_ids())
+        if assessed:
+            record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
+            org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
@@ -547,5 +553,6 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         ) as session:
             with pause_gc():
                 await session.execute_read(read)
+        apply_final_stars(g)
         nx.freeze(g)
         return g
