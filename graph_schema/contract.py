@@ -720,7 +720,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
             key=("on",),
         ),
         RelSpec(R.ASSESSES, "考核对象", frozenset({(L.ASSESSMENT, _ORG)}), single=True),
-        RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG), (L.ASSESSMENT, L.WORKER)})),
+        RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG)})),
     )
 }
 
