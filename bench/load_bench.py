@@ -159,10 +159,20 @@ def _cli(args: list[str], store: str, env: dict[str, str] | None = None, log: Pa
 
 
 def _post(url: str, query: str, variables: dict[str, Any] | None = None, timeout: float = 120) -> Any:
+    """One request; a 504 (the service's deadline, e.g. while the first analysis builds the
+    projection, which goes on in the background) is tried again until ``timeout``."""
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
     request = urllib.request.Request(url + "/graphql", data=body, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        answer = json.loads(response.read())
+    give_up = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                answer = json.loads(response.read())
+            break
+        except urllib.error.HTTPError as exc:
+            if exc.code != 504 or time.monotonic() > give_up:
+                raise
+            time.sleep(1)
     if answer.get("errors"):
         raise SystemExit(f"load_bench: {query[:60]}… failed: {answer['errors'][:2]}")
     return answer["data"]
