@@ -23,6 +23,7 @@ from strawberry import Schema
 
 from loaders.formats.importing import load_demo_if_empty
 from loaders.store import GraphStore, Outcome
+from resolvers import offload
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig
@@ -107,6 +108,7 @@ def _routes(
 def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
     """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
     configure_logging(settings.log_level)
+    offload.configure(settings.analysis_processes)
     runtime = Runtime(store=store, owned=store is None)
 
     @asynccontextmanager
