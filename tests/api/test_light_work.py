@@ -15,6 +15,7 @@ import pytest
 from graphql import GraphQLError, parse
 
 import analytics as A
+from loaders.projection_cache import projection_cache
 from loaders.store import Availability, GraphStore, StoreUnavailable
 from resolvers import offload
 from resolvers.analytics import flights
@@ -202,3 +203,27 @@ async def test_a_forked_analysis_is_killed_at_the_deadline(city: GraphStore, slo
             assert (await api.q(NODE, {"id": gid("Household", HOUSEHOLD.id)}))["node"]["id"]
     finally:
         offload.configure(0)
+
+
+@pytest.mark.asyncio
+async def test_a_projection_outlasting_the_deadline_is_finished_not_restarted(
+    city: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = projection_cache(city)
+    real = cache.graph
+    calls = 0
+
+    async def slow() -> Any:  # a city whose projection takes longer than a request's deadline
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(1.0)
+        return await real()
+
+    monkeypatch.setattr(cache, "graph", slow)
+    async with open_api(city, deadline=0.3) as api:
+        r = await api.post("{ structure { grids } }")
+        assert r.status_code == 504  # the request ends at its deadline, the build goes on
+    async with open_api(city) as api:  # no deadline: a loaded machine may take its time for the rest
+        r = await api.post("{ structure { grids } }")
+        assert r.status_code == 200 and "errors" not in r.json(), r.text
+    assert calls == 1  # built once, by the first request, and used by the next
