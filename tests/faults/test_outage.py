@@ -21,10 +21,10 @@ from tests.faults.conftest import Service
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 STREET = next(n for n in EAST.nodes if n.label == "Street")
-RECOVERY_BOUND_S = 10.0
-"""Within this long of the server's return the service answers whole again (measured: about one
-probe interval, under a second on a quiet machine; generous for a loaded one, far below the 29 s
-the driver's own retries and pool once took)."""
+RECOVERY_BOUND_S = 15.0
+"""Within this long of the server's return the service answers whole again: about one probe
+interval plus the fresh JVM's first query (which alone took over 10 s on a machine at load
+average 25); far below the 29 s the driver's own retries and pool once took."""
 QUERY = "query($id: ID!) { node(id: $id) { id ... on Street { name communities { totalCount } } } }"
 
 
@@ -53,7 +53,9 @@ def _wait_for(what: str, check: Any, timeout: float) -> Any:
 
 def test_outage_answers_503_at_once_and_recovers(local_neo4j: Any, services: list[Service], tmp_path: Path) -> None:
     _write_city(local_neo4j.uri)
-    service = Service(local_neo4j.uri, tmp_path / "service.log", {"CIVICMESH_STORE_PROBE_S": "0.5"}).start()
+    service = Service(
+        local_neo4j.uri, tmp_path / "service.log", {"CIVICMESH_STORE_PROBE_S": "0.5", "CIVICMESH_DEADLINE": "30"}
+    ).start()
     services.append(service)
     variables = {"id": to_global_id("Street", STREET.id)}
     status, _, body = service.graphql(QUERY, variables)
