@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -206,6 +207,9 @@ class StoreUnavailable(Exception):
         super().__init__(message)
 
 
+_log = logging.getLogger("civicmesh.store")
+
+
 class Availability:
     """Whether a store is known to be reachable: a failed call marks it down, a successful
     ``ping`` marks it up again.
@@ -224,7 +228,9 @@ class Availability:
     True
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "store") -> None:
+        self.name = name
+        """The store's kind, for the log (``neo4j``); never its address."""
         self.down_since: float | None = None
         """``time.monotonic()`` when the store was marked down, None while it is up."""
         self.failures = 0
@@ -240,10 +246,17 @@ class Availability:
         """Seconds since the store was marked down, None while it is up."""
         return None if self.down_since is None else time.monotonic() - self.down_since
 
-    def mark_down(self) -> None:
+    def mark_down(self, cause: BaseException | None = None) -> None:
+        """Mark the store down; the first mark of an outage logs one warning (with ``cause``,
+        the driver's exception, which only the log sees), later ones nothing."""
         if self.down_since is None:
             self.down_since = time.monotonic()
             self.failures += 1
+            _log.warning(
+                "the %s store became unavailable; GraphQL answers 503 (STORE_UNAVAILABLE) until it is back%s",
+                self.name,
+                f" ({type(cause).__name__}: {cause})" if cause is not None else "",
+            )
             try:
                 current = asyncio.current_task()
             except RuntimeError:  # no running loop
@@ -257,6 +270,8 @@ class Availability:
             seen.append(True)
 
     def mark_up(self) -> None:
+        if self.down_since is not None:
+            _log.warning("the %s store is available again after %.1f s", self.name, time.monotonic() - self.down_since)
         self.down_since = None
 
     def check(self) -> None:

@@ -20,6 +20,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from loaders.store import StoreUnavailable
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
 from resolvers.appeals.mutations import AppealMutation
@@ -109,6 +110,8 @@ class CivicSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
+            if isinstance(error.original_error, StoreUnavailable):
+                continue  # an outage, not a bug: the store's availability logged it once (a warning)
             if is_unexpected(error):
                 log.error("unexpected error in %s: %s", error.path, error.message, exc_info=error.original_error)
             else:

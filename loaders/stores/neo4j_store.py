@@ -103,7 +103,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         self._connect_timeout = connect_timeout
         self._acquisition_timeout = acquisition_timeout
         self._driver: AsyncDriver | None = None
-        self.availability = Availability()
+        self.availability = Availability("neo4j")
         self._generation = 0
 
     @property
@@ -168,7 +168,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             if down:
                 await driver.close()
             if isinstance(exc, UNREACHABLE):
-                self.availability.mark_down()
+                self.availability.mark_down(exc)
                 raise StoreUnavailable() from exc
             raise
         if down:
