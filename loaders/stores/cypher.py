@@ -233,11 +233,14 @@ def name_condition(text: str, params: dict[str, Any]) -> list[str]:
     if uncased(text):
         return ["n.name CONTAINS $name_contains"]
     part = uncased_part(text)
-    folded = "toLower(n.name) CONTAINS toLower($name_contains)"
     if part is None:
-        return [folded]
+        return [FOLDED_NAME]
     params["name_part"] = part
-    return ["n.name CONTAINS $name_part", folded]
+    return ["n.name CONTAINS $name_part", FOLDED_NAME]
+
+
+FOLDED_NAME: Final = "toLower(n.name) CONTAINS toLower($name_contains)"
+"""The case-insensitive test of ``$name_contains`` on every name it is given (no index serves it)."""
 
 
 def text_indexed(name_contains: str | None) -> bool:
