@@ -84,7 +84,7 @@ async def test_a_page_asks_only_for_the_properties_it_selects(store: GraphStore)
     assert asked["Grid"] == {"name"}
     assert asked["Building"] == {"name", "kind"}  # name: required
     assert asked["Household"] == {"name", "size", "head_name"}  # address: withheld whole from this viewer
-    assert asked["?"] == {"name", "kind"}  # residents: required ones only, gender withheld
+    assert asked["?"] == {"kind"}  # residents: required ones only (a name is personal), gender withheld
     households = data["node"]["grids"]["nodes"][0]["buildings"]["edges"][0]["node"]["households"]["nodes"]
     assert households[0] == {
         "name": "1栋101室",
