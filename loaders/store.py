@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -89,6 +89,13 @@ class NodeFilter:
             or self.linked
             or self.unless is not None
         )
+
+
+Projection = frozenset[str] | None
+"""The properties a read returns (``props=``): None for all of them, else only these names (the
+node's ``id`` and label always come).  The API passes the properties a GraphQL selection asks
+for, so a listing of households by name ships their names and not their personal fields; a
+name the node does not have is simply absent from the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,10 +393,14 @@ class GraphStore(Protocol):
         labels: Sequence[str] | None = None,
         limit: int | None = None,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> list[list[Edge]]:
         """For each id, its relationships of ``rel_type`` in ``direction`` with the node at
         the other end (optionally only of ``labels``), ordered by that node's id; at most
-        ``limit`` per id.  Only relationships whose other node lies in ``scope``."""
+        ``limit`` per id.  Only relationships whose other node lies in ``scope``.
+
+        ``props``: the only properties of the other nodes to return (None: all of them); the
+        others never leave the store (see :data:`Projection`)."""
 
     async def count_neighbours(
         self,
@@ -412,9 +423,11 @@ class GraphStore(Protocol):
         after: str | None = None,
         backward: bool = False,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> Page:
         """A page of nodes of ``label`` (of those in ``scope``).  With ``backward`` the page ends just before the
-        cursor ``after`` (Relay ``last``/``before``), still in ascending display order."""
+        cursor ``after`` (Relay ``last``/``before``), still in ascending display order.  ``props``: as for
+        ``neighbours``."""
 
     async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
         """How many nodes ``list_nodes`` would page through."""
