@@ -74,6 +74,8 @@ TEXT = "花园"
 PAGE = 100
 """Page size of the nested query's connections on civicmesh (checked against the widest fan-out)."""
 
+ANCHOR, CIVIC, EMBEDDED = "@neo4j/graphql", "civicmesh", "civicmesh embedded"
+"""The three servers: the anchor, civicmesh on the same Neo4j, civicmesh on the embedded store."""
 CASES = ("nested", "node", "node-c32", "text", "count", "scoped-nested", "scoped-node-c32")
 
 
@@ -83,25 +85,24 @@ def _die(message: str) -> SystemExit:
 
 # --- the queries, each side's form ----------------------------------------------------------
 CIVIC_NESTED = (
-    "query Nested($id: ID!) { node(id: $id) { ... on Community { id name grids(first: %d) { nodes { id name "
-    "buildings(first: %d) { nodes { id name households(first: %d) { nodes { id name } } } } } } } } }"
-) % (PAGE, PAGE, PAGE)
+    f"query Nested($id: ID!) {{ node(id: $id) {{ ... on Community {{ id name grids(first: {PAGE}) {{ nodes {{ id name "
+    f"buildings(first: {PAGE}) {{ nodes {{ id name households(first: {PAGE}) {{ nodes {{ id name }} }} }} }} "
+    "} } } } }"
+)
 ANCHOR_NESTED = (
     "query Nested($id: ID!) { communities(where: {id: {eq: $id}}) { id name grids { id name "
     "buildings { id name households { id name } } } } }"
 )
 CIVIC_GRID = (
-    "query Grid($id: ID!) { node(id: $id) { ... on Grid { id name buildings(first: %d) { nodes { id name "
-    "households(first: %d) { nodes { id name } } } } } } }"
-) % (PAGE, PAGE)
+    f"query Grid($id: ID!) {{ node(id: $id) {{ ... on Grid {{ id name buildings(first: {PAGE}) {{ nodes {{ id name "
+    f"households(first: {PAGE}) {{ nodes {{ id name }} }} }} }} }} }} }}"
+)
 ANCHOR_GRID = (
     "query Grid($id: ID!) { grids(where: {id: {eq: $id}}) { id name buildings { id name households { id name } } } }"
 )
 CIVIC_NODE = "query One($id: ID!) { node(id: $id) { id ... on Household { name size } } }"
 ANCHOR_NODE = "query One($id: ID!) { households(where: {id: {eq: $id}}) { id name size } }"
-CIVIC_TEXT = (
-    "query Text($text: String!) { households(first: 50, filter: {nameContains: $text}) { nodes { id name } } }"
-)
+CIVIC_TEXT = "query Text($text: String!) { households(first: 50, filter: {nameContains: $text}) { nodes { id name } } }"
 ANCHOR_TEXT = (
     "query Text($text: String!) { households(where: {name: {contains: $text}}, limit: 50, sort: [{id: ASC}]) "
     "{ id name } }"
@@ -480,15 +481,13 @@ def interleaved(requests: Sequence[Request], rounds: int, budget_s: float) -> di
     times: dict[str, list[float]] = {r.server.name: [] for r in requests}
     cpu0 = {r.server.name: r.server.cpu_seconds() for r in requests}
     started = time.monotonic()
-    done = 0
     for i in range(rounds):
         for k in range(len(requests)):
             r = requests[(i + k) % len(requests)]
             t0 = time.perf_counter()
             r.server.post(r.query, r.variables(i + 1), r.headers)
             times[r.server.name].append((time.perf_counter() - t0) * 1000)
-        done += 1
-        if done >= 5 and time.monotonic() - started > budget_s:
+        if i + 1 >= 5 and time.monotonic() - started > budget_s:
             break
     out = {}
     for r in requests:
@@ -540,6 +539,16 @@ end
 """
 
 
+def _wrk(url: str, script: Path, bodies: Path, auth: str, seconds: int, concurrency: int) -> dict[str, Any]:
+    command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script)]
+    out = subprocess.run([*command, url, "--", str(bodies), auth], capture_output=True, text=True).stdout
+    line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise _die(f"wrk against {url} printed no result:\n{out}")
+    result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+    return result
+
+
 def wrk_turns(
     requests: Sequence[Request],
     bodies: dict[str, Path],
@@ -548,53 +557,46 @@ def wrk_turns(
     neo4j_pid: int | None,
     concurrency: int = 32,
 ) -> dict[str, dict[str, float]]:
-    """requests/s at ``concurrency`` of each server: two turns each of ``seconds``/2, alternating."""
+    """requests/s at ``concurrency`` of each server: two turns each of ``seconds``/2, alternating.
+
+    Each server gets a second of load first, uncounted (connection pools filled, code warm).
+    CPU per request: the server's process, and Neo4j's (``neo4j_pid``) during that server's turns.
+    """
     script = workdir / "post.lua"
     script.write_text(WRK_LUA)
-    totals: dict[str, dict[str, float]] = {
-        r.server.name: {"requests": 0, "seconds": 0.0, "errors": 0, "cpu": 0.0, "neo4j_cpu": 0.0, "p50": [], "p99": []}  # type: ignore[dict-item]
-        for r in requests
-    }
     turn = max(1, round(seconds / 2))
+
+    def auth(r: Request) -> str:
+        return (r.headers or r.server.headers).get("authorization", "")
+
+    def db_cpu(name: str) -> float:
+        return _cpu_seconds(neo4j_pid) if neo4j_pid and name != EMBEDDED else 0.0
+
+    for r in requests:
+        _wrk(r.server.url, script, bodies[r.server.name], auth(r), 1, concurrency)
+    tally: dict[str, list[dict[str, Any]]] = {r.server.name: [] for r in requests}
     for _ in range(2):
         for r in requests:
             name = r.server.name
-            auth = (r.headers or r.server.headers).get("authorization", "")
-            cpu0 = r.server.cpu_seconds()
-            db0 = _cpu_seconds(neo4j_pid) if neo4j_pid and "embedded" not in name else 0.0
-            out = subprocess.run(
-                ["wrk", "-t2", f"-c{concurrency}", f"-d{turn}s", "--timeout", "30s", "-s", str(script), r.server.url]
-                + ["--", str(bodies[name]), auth],
-                capture_output=True,
-                text=True,
-            ).stdout
-            cpu = r.server.cpu_seconds() - cpu0
-            db = (_cpu_seconds(neo4j_pid) - db0) if neo4j_pid and "embedded" not in name else 0.0
-            line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
-            if line is None:
-                raise _die(f"wrk against {name} printed no result:\n{out}")
-            result = json.loads(line[len("RESULT ") :])
-            t = totals[name]
-            t["requests"] += result["requests"]
-            t["seconds"] += result["duration_us"] / 1e6
-            t["errors"] += result["errors"]
-            t["cpu"] += cpu
-            t["neo4j_cpu"] += db
-            t["p50"].append(result["p50_us"] / 1000)  # type: ignore[attr-defined]
-            t["p99"].append(result["p99_us"] / 1000)  # type: ignore[attr-defined]
-    out_figures = {}
-    for name, t in totals.items():
-        n = max(1, int(t["requests"]))
-        out_figures[name] = {
-            "requests_per_s": t["requests"] / t["seconds"],
-            "requests": t["requests"],
-            "errors": t["errors"],
-            "p50_ms": max(t["p50"]),  # type: ignore[call-overload]
-            "p99_ms": max(t["p99"]),  # type: ignore[call-overload]
-            "cpu_ms_per_request": t["cpu"] * 1000 / n,
-            "neo4j_cpu_ms_per_request": t["neo4j_cpu"] * 1000 / n if neo4j_pid and "embedded" not in name else None,
+            cpu0, db0 = r.server.cpu_seconds(), db_cpu(name)
+            result = _wrk(r.server.url, script, bodies[name], auth(r), turn, concurrency)
+            result["cpu"], result["db"] = r.server.cpu_seconds() - cpu0, db_cpu(name) - db0
+            tally[name].append(result)
+    figures = {}
+    for name, turns in tally.items():
+        n = max(1, sum(t["requests"] for t in turns))
+        figures[name] = {
+            "requests_per_s": sum(t["requests"] for t in turns) / sum(t["duration_us"] / 1e6 for t in turns),
+            "requests": n,
+            "errors": sum(t["errors"] for t in turns),
+            "p50_ms": max(t["p50_us"] for t in turns) / 1000,
+            "p99_ms": max(t["p99_us"] for t in turns) / 1000,
+            "cpu_ms_per_request": sum(t["cpu"] for t in turns) * 1000 / n,
+            "neo4j_cpu_ms_per_request": sum(t["db"] for t in turns) * 1000 / n
+            if neo4j_pid and name != EMBEDDED
+            else None,
         }
-    return out_figures
+    return figures
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -609,186 +611,146 @@ class Row:
     check: str
 
 
-ANCHOR, CIVIC, EMBEDDED = "@neo4j/graphql", "civicmesh", "civicmesh embedded"
+class Cases:
+    """The compared queries: each method checks the answers, then measures, and returns its row."""
 
+    def __init__(
+        self, args: argparse.Namespace, servers: dict[str, Server], f: Facts, workdir: Path, neo4j_pid: int | None
+    ) -> None:
+        self.args, self.f, self.workdir, self.neo4j_pid = args, f, workdir, neo4j_pid
+        self.anchor = servers[ANCHOR]
+        self.civics = [s for name, s in servers.items() if name != ANCHOR]
+        self.community = to_global_id("Community", f.community)
+        self.grid = to_global_id("Grid", f.grid)
+        self.scoped = {"authorization": "Bearer grid"}
+        self.node_checked = False
 
-def run_cases(
-    args: argparse.Namespace,
-    servers: dict[str, Server],
-    f: Facts,
-    workdir: Path,
-    neo4j_pid: int | None,
-) -> list[Row]:
-    anchor = servers[ANCHOR]
-    civics = [s for name, s in servers.items() if name != ANCHOR]
-    community_gid = to_global_id("Community", f.community)
-    grid_gid = to_global_id("Grid", f.grid)
-    scoped = {"authorization": "Bearer grid"}
-    sample = f.sample
-    rows: list[Row] = []
-    wanted = set(args.only.split(",")) if args.only else set(CASES)
-
+    @staticmethod
     def say(text: str) -> None:
         print(f"vs_neo4j_graphql: {text}", flush=True)
 
-    if "nested" in wanted:
-        _check(
-            "nested",
-            f.tree,
-            {
-                anchor.name: anchor_tree(anchor.data(ANCHOR_NESTED, {"id": f.community})),
-                **{s.name: civic_tree(s.data(CIVIC_NESTED, {"id": community_gid})) for s in civics},
-            },
-        )
-        say(f"nested: {len(f.tree):,} households, the same on every server and in Cypher; measuring")
-        reqs = [Request(anchor, ANCHOR_NESTED, lambda i: {"id": f.community})]
-        reqs += [Request(s, CIVIC_NESTED, lambda i: {"id": community_gid}) for s in civics]
-        rows.append(
-            Row(
-                "nested",
-                f"community → {f.grids} grids → {len({t[2] for t in f.tree})} buildings → "
-                f"{len(f.tree):,} households (id, name), p50",
-                "p50_ms",
-                "≤ 1.0x",
-                interleaved(reqs, args.rounds, 90),
-                f"{len(f.tree):,} households = Cypher",
-            )
-        )
-
-    if "node" in wanted or "node-c32" in wanted or "scoped-node-c32" in wanted:
-        for hid, name, size in sample[:20]:
-            expected = (hid, name, size)
-            got = {anchor.name: tuple(anchor.data(ANCHOR_NODE, {"id": hid})["households"][0].values())}
-            for s in civics:
-                for headers in (None, scoped):
-                    n = s.data(CIVIC_NODE, {"id": to_global_id("Household", hid)}, headers)["node"]
-                    got[s.name + (" (scoped)" if headers else "")] = (local_id(n["id"]), n["name"], n["size"])
-            _check("node(id)", expected, got)
-        say(f"node(id): {min(20, len(sample))} households agree with Cypher on every server (scoped too)")
-
-    if "node" in wanted:
-        reqs = [Request(anchor, ANCHOR_NODE, lambda i: {"id": sample[i % len(sample)][0]})]
-        reqs += [
-            Request(s, CIVIC_NODE, lambda i: {"id": to_global_id("Household", sample[i % len(sample)][0])})
-            for s in civics
+    def pair(
+        self,
+        anchor_query: str,
+        anchor_vars: Callable[[int], dict[str, Any]],
+        civic_query: str,
+        civic_vars: Callable[[int], dict[str, Any]],
+        headers: dict[str, str] | None = None,
+    ) -> list[Request]:
+        """The anchor's request and each civicmesh server's."""
+        return [Request(self.anchor, anchor_query, anchor_vars)] + [
+            Request(s, civic_query, civic_vars, headers) for s in self.civics
         ]
-        rows.append(
-            Row(
-                "node",
-                "one household by `node(id)`, sequential p50",
-                "p50_ms",
-                "—",
-                interleaved(reqs, args.rounds * 10, 60),
-                "20 households = Cypher",
-            )
-        )
 
-    def node_bodies(tag: str) -> dict[str, Path]:
-        files = {}
-        anchor_file = workdir / f"{tag}-anchor.jsonl"
-        anchor_file.write_text(
-            "".join(json.dumps({"query": ANCHOR_NODE, "variables": {"id": h}}) + "\n" for h, _, _ in sample)
+    def nested(self) -> Row:
+        f = self.f
+        got: dict[str, Any] = {self.anchor.name: anchor_tree(self.anchor.data(ANCHOR_NESTED, {"id": f.community}))}
+        for s in self.civics:
+            got[s.name] = civic_tree(s.data(CIVIC_NESTED, {"id": self.community}))
+        _check("nested", f.tree, got)
+        self.say(f"nested: {len(f.tree):,} households, the same on every server and in Cypher; measuring")
+        reqs = self.pair(ANCHOR_NESTED, lambda i: {"id": f.community}, CIVIC_NESTED, lambda i: {"id": self.community})
+        buildings = len({t[2] for t in f.tree})
+        title = f"community → {f.grids} grids → {buildings} buildings → {len(f.tree):,} households (id, name), p50"
+        figures = interleaved(reqs, self.args.rounds, 90)
+        return Row("nested", title, "p50_ms", "≤ 1.0x", figures, f"{len(f.tree):,} households = Cypher")
+
+    def check_node(self) -> None:
+        if self.node_checked:
+            return
+        for hid, name, size in self.f.sample[:20]:
+            got: dict[str, Any] = {
+                self.anchor.name: tuple(self.anchor.data(ANCHOR_NODE, {"id": hid})["households"][0].values())
+            }
+            for s in self.civics:
+                for headers, tag in ((None, ""), (self.scoped, " (scoped)")):
+                    n = s.data(CIVIC_NODE, {"id": to_global_id("Household", hid)}, headers)["node"]
+                    got[s.name + tag] = (local_id(n["id"]), n["name"], n["size"])
+            _check("node(id)", (hid, name, size), got)
+        self.say(f"node(id): {min(20, len(self.f.sample))} households agree with Cypher on every server (scoped too)")
+        self.node_checked = True
+
+    def node(self) -> Row:
+        self.check_node()
+        ids = [h for h, _, _ in self.f.sample]
+        reqs = self.pair(
+            ANCHOR_NODE,
+            lambda i: {"id": ids[i % len(ids)]},
+            CIVIC_NODE,
+            lambda i: {"id": to_global_id("Household", ids[i % len(ids)])},
         )
-        files[anchor.name] = anchor_file
-        civic_file = workdir / f"{tag}-civic.jsonl"
+        figures = interleaved(reqs, self.args.rounds * 10, 60)
+        return Row("node", "one household by `node(id)`, sequential p50", "p50_ms", "—", figures, "20 = Cypher")
+
+    def _node_load(self, case: str, title: str, headers: dict[str, str] | None) -> Row:
+        self.check_node()
+        ids = [h for h, _, _ in self.f.sample]
+        anchor_file = self.workdir / f"{case}-anchor.jsonl"
+        anchor_file.write_text("".join(json.dumps({"query": ANCHOR_NODE, "variables": {"id": h}}) + "\n" for h in ids))
+        civic_file = self.workdir / f"{case}-civic.jsonl"
         civic_file.write_text(
             "".join(
-                json.dumps({"query": CIVIC_NODE, "variables": {"id": to_global_id("Household", h)}}) + "\n"
-                for h, _, _ in sample
+                json.dumps({"query": CIVIC_NODE, "variables": {"id": to_global_id("Household", h)}}) + "\n" for h in ids
             )
         )
-        for s in civics:
-            files[s.name] = civic_file
-        return files
+        bodies = {self.anchor.name: anchor_file, **{s.name: civic_file for s in self.civics}}
+        self.say(f"{case}: wrk at concurrency 32, {self.args.seconds:g} s per server in two turns")
+        reqs = self.pair(ANCHOR_NODE, lambda i: {}, CIVIC_NODE, lambda i: {}, headers)
+        figures = wrk_turns(reqs, bodies, self.args.seconds, self.workdir, self.neo4j_pid)
+        return Row(case, title, "requests_per_s", "≥ 1.0x", figures, f"{len(ids)} households, errors counted")
 
-    if "node-c32" in wanted:
-        say(f"node(id) at concurrency 32: wrk, {args.seconds:g} s per server in two turns")
-        reqs = [Request(anchor, ANCHOR_NODE, lambda i: {})] + [Request(s, CIVIC_NODE, lambda i: {}) for s in civics]
-        rows.append(
-            Row(
-                "node-c32",
-                "the same at concurrency 32, requests/s",
-                "requests_per_s",
-                "≥ 1.0x",
-                wrk_turns(reqs, node_bodies("node"), args.seconds, workdir, neo4j_pid),
-                f"{len(sample)} households, no errors",
-            )
-        )
+    def node_c32(self) -> Row:
+        return self._node_load("node-c32", "the same at concurrency 32, requests/s", None)
 
-    if "text" in wanted:
-        got = {anchor.name: [(h["id"], h["name"]) for h in anchor.data(ANCHOR_TEXT, {"text": TEXT})["households"]]}
-        for s in civics:
+    def scoped_node_c32(self) -> Row:
+        title = "as a GRID_WORKER: node(id) of its grid's households at concurrency 32 (anchor unscoped), requests/s"
+        return self._node_load("scoped-node-c32", title, self.scoped)
+
+    def text(self) -> Row:
+        got: dict[str, Any] = {
+            self.anchor.name: [
+                (h["id"], h["name"]) for h in self.anchor.data(ANCHOR_TEXT, {"text": TEXT})["households"]
+            ]
+        }
+        for s in self.civics:
             nodes = s.data(CIVIC_TEXT, {"text": TEXT})["households"]["nodes"]
             got[s.name] = [(local_id(h["id"]), h["name"]) for h in nodes]
-        _check("text", f.text, got)
-        say(f"text: the first {len(f.text)} households containing {TEXT} agree with Cypher; measuring")
-        reqs = [Request(anchor, ANCHOR_TEXT, lambda i: {"text": TEXT})]
-        reqs += [Request(s, CIVIC_TEXT, lambda i: {"text": TEXT}) for s in civics]
-        rows.append(
-            Row(
-                "text",
-                f"households whose name contains {TEXT}, first 50 (by id), p50",
-                "p50_ms",
-                "≤ 1.0x",
-                interleaved(reqs, args.rounds, 60),
-                "50 ids in order = Cypher",
-            )
-        )
+        _check("text", self.f.text, got)
+        self.say(f"text: the first {len(self.f.text)} households containing {TEXT} agree with Cypher; measuring")
+        reqs = self.pair(ANCHOR_TEXT, lambda i: {"text": TEXT}, CIVIC_TEXT, lambda i: {"text": TEXT})
+        title = f"households whose name contains {TEXT}, first 50 (by id), p50"
+        figures = interleaved(reqs, self.args.rounds, 60)
+        return Row("text", title, "p50_ms", "≤ 1.0x", figures, f"{len(self.f.text)} ids in order = Cypher")
 
-    if "count" in wanted:
-        got = {anchor.name: anchor.data(ANCHOR_COUNT, {"id": f.community})["householdsConnection"]["totalCount"]}
-        for s in civics:
-            got[s.name] = s.data(CIVIC_COUNT, {"id": community_gid})["households"]["totalCount"]
+    def count(self) -> Row:
+        f = self.f
+        got: dict[str, Any] = {
+            self.anchor.name: self.anchor.data(ANCHOR_COUNT, {"id": f.community})["householdsConnection"]["totalCount"]
+        }
+        for s in self.civics:
+            got[s.name] = s.data(CIVIC_COUNT, {"id": self.community})["households"]["totalCount"]
         _check("count", f.households, got)
-        say(f"count: {f.households:,} households in {f.community_name} on every server and in Cypher; measuring")
-        reqs = [Request(anchor, ANCHOR_COUNT, lambda i: {"id": f.community})]
-        reqs += [Request(s, CIVIC_COUNT, lambda i: {"id": community_gid}) for s in civics]
-        rows.append(
-            Row(
-                "count",
-                "households in one community (count), p50",
-                "p50_ms",
-                "≤ 50 ms both stores",
-                interleaved(reqs, args.rounds, 60),
-                f"{f.households:,} = Cypher",
-            )
-        )
+        self.say(f"count: {f.households:,} households in {f.community_name} everywhere and in Cypher; measuring")
+        reqs = self.pair(ANCHOR_COUNT, lambda i: {"id": f.community}, CIVIC_COUNT, lambda i: {"id": self.community})
+        figures = interleaved(reqs, self.args.rounds, 60)
+        title = "households in one community (count), p50"
+        return Row("count", title, "p50_ms", "≤ 50 ms both stores", figures, f"{f.households:,} = Cypher")
 
-    if "scoped-nested" in wanted:
-        expected = f.grid_tree()
-        got = {anchor.name: anchor_grid(anchor.data(ANCHOR_GRID, {"id": f.grid}))}
-        for s in civics:
-            got[s.name] = civic_grid(s.data(CIVIC_GRID, {"id": grid_gid}, scoped))
-        _check("scoped nested", expected, got)
-        say(f"scoped nested: the grid's {len(expected):,} households agree; measuring")
-        reqs = [Request(anchor, ANCHOR_GRID, lambda i: {"id": f.grid})]
-        reqs += [Request(s, CIVIC_GRID, lambda i: {"id": grid_gid}, scoped) for s in civics]
-        rows.append(
-            Row(
-                "scoped-nested",
-                f"as a GRID_WORKER: its grid → buildings → {len(expected):,} households (anchor unscoped), p50",
-                "p50_ms",
-                "≤ 1.0x",
-                interleaved(reqs, args.rounds, 60),
-                f"{len(expected):,} households = Cypher",
-            )
-        )
+    def scoped_nested(self) -> Row:
+        f = self.f
+        grid_tree = f.grid_tree()
+        got: dict[str, Any] = {self.anchor.name: anchor_grid(self.anchor.data(ANCHOR_GRID, {"id": f.grid}))}
+        for s in self.civics:
+            got[s.name] = civic_grid(s.data(CIVIC_GRID, {"id": self.grid}, self.scoped))
+        _check("scoped nested", grid_tree, got)
+        self.say(f"scoped-nested: the grid's {len(grid_tree):,} households agree with Cypher; measuring")
+        reqs = self.pair(ANCHOR_GRID, lambda i: {"id": f.grid}, CIVIC_GRID, lambda i: {"id": self.grid}, self.scoped)
+        title = f"as a GRID_WORKER: its grid → buildings → {len(grid_tree):,} households (anchor unscoped), p50"
+        figures = interleaved(reqs, self.args.rounds, 60)
+        return Row("scoped-nested", title, "p50_ms", "≤ 1.0x", figures, f"{len(grid_tree):,} households = Cypher")
 
-    if "scoped-node-c32" in wanted:
-        say(f"scoped node(id) at concurrency 32: wrk, {args.seconds:g} s per server in two turns")
-        reqs = [Request(anchor, ANCHOR_NODE, lambda i: {})]
-        reqs += [Request(s, CIVIC_NODE, lambda i: {}, scoped) for s in civics]
-        rows.append(
-            Row(
-                "scoped-node-c32",
-                "as a GRID_WORKER: node(id) of its households at concurrency 32 (anchor unscoped), requests/s",
-                "requests_per_s",
-                "≥ 1.0x",
-                wrk_turns(reqs, node_bodies("scoped"), args.seconds, workdir, neo4j_pid),
-                f"{len(sample)} households, no errors",
-            )
-        )
-    return rows
+    def run(self, wanted: Sequence[str]) -> list[Row]:
+        return [getattr(self, case.replace("-", "_"))() for case in CASES if case in wanted]
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -834,7 +796,7 @@ def markdown(rows: Sequence[Row], embedded: bool) -> str:
             fig = row.figures.get(name)
             cells.append("—" if fig is None else f"{fig['cpu_ms_per_request']:.2f}")
         db = [row.figures.get(n, {}).get("neo4j_cpu_ms_per_request") for n in (ANCHOR, CIVIC)]
-        cells.append(" / ".join(f"{d:.2f}" for d in db) if all(d is not None for d in db) else "—")  # type: ignore[str-format]
+        cells.append(" / ".join(f"{d:.2f}" for d in db) if all(d is not None for d in db) else "—")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -851,6 +813,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=10, help="seconds of wrk per server per throughput case")
     p.add_argument("--no-embedded", action="store_true", help="leave out the embedded store's column")
     p.add_argument("--json", default=None, metavar="PATH", help="write every figure as JSON to PATH (- for stdout)")
+    p.add_argument("--prepare-only", action="store_true", help="only make the cached stores (the imports) and stop")
     args = p.parse_args(argv)
     if args.only:
         unknown = set(args.only.split(",")) - set(CASES)
@@ -875,7 +838,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.neo4j_uri:
                 uri = args.neo4j_uri
                 with neo4j.GraphDatabase.driver(uri, auth=auth) as d, d.session() as s:
-                    if s.run("MATCH (h:Household) RETURN count(h) AS n").single()["n"] == 0:
+                    if s.run("MATCH (h:Household) RETURN count(h) AS n").single(strict=True)["n"] == 0:
                         _import(uri, args.preset, args.seed, auth, workdir / "import-neo4j.log")
                     else:
                         print(f"vs_neo4j_graphql: {uri} has households: taken to hold {args.preset} as it is")
@@ -883,6 +846,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 local = prepare_neo4j(args.preset, args.seed, workdir)
                 uri = local.uri
             store_file = None if args.no_embedded else prepare_embedded(args.preset, args.seed, workdir)
+            if args.prepare_only:
+                return 0
             with neo4j.GraphDatabase.driver(uri, auth=auth) as driver:
                 f = facts(driver, "neo4j")
             print(
@@ -896,7 +861,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if store_file:
                 servers[EMBEDDED] = start_civicmesh(EMBEDDED, store_file, access, None, workdir)
             print(f"vs_neo4j_graphql: servers up after {time.monotonic() - started:.0f} s", flush=True)
-            rows = run_cases(args, servers, f, workdir, local.pid if local else None)
+            wanted = args.only.split(",") if args.only else CASES
+            rows = Cases(args, servers, f, workdir, local.pid if local else None).run(wanted)
         finally:
             for server in servers.values():
                 server.stop()
