@@ -485,8 +485,10 @@ def interleaved(requests: Sequence[Request], rounds: int, budget_s: float) -> di
         for k in range(len(requests)):
             r = requests[(i + k) % len(requests)]
             t0 = time.perf_counter()
-            r.server.post(r.query, r.variables(i + 1), r.headers)
+            payload = r.server.post(r.query, r.variables(i + 1), r.headers)
             times[r.server.name].append((time.perf_counter() - t0) * 1000)
+            if b'"errors"' in payload:  # an answer checked once must stay an answer
+                raise _die(f"{r.server.name} answered with errors while measured: {payload[:500]!r}")
         if i + 1 >= 5 and time.monotonic() - started > budget_s:
             break
     out = {}
