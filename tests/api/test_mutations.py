@@ -238,6 +238,28 @@ def test_every_relationship_type_has_a_link_case() -> None:
     assert set(NEW_LINKS) | WORKFLOW_TYPES == {t.value for t in RelType} == {t.value for t in REL_SPECS}
 
 
+async def test_link_and_unlink_refuse_what_only_the_workflow_writes(api: Api, city: GraphStore) -> None:
+    """An administrator cannot hand an appeal to someone else, or take its handler away, past the
+    workflow: its history would not say so."""
+    from loaders.store import Direction
+
+    (before,) = await city.neighbours(["ap1"], "ASSIGNED_TO", Direction.OUT)
+    assert [e.node.id for e in before] == ["am1"]
+    ids = {"a": gid("Appeal", "ap1"), "o": gid("PartyOrganization", "org-c1"), "m": gid("AllianceMember", "am1")}
+    data = await api.q(
+        f"""mutation($a: ID!, $o: ID!, $m: ID!) {{
+              l: link(input: {{type: ASSIGNED_TO, from: $a, to: $o}}) {{ relationship {{ type }} {ERR} }}
+              u: unlink(input: {{type: ASSIGNED_TO, from: $a, to: $m}}) {{ removed {ERR} }} }}""",
+        ids,
+    )
+    assert data["l"]["relationship"] is None and data["u"]["removed"] == 0
+    for error in (data["l"]["errors"][0], data["u"]["errors"][0]):
+        assert error["code"] == "WORKFLOW_OWNED" and error["field"] == "type"
+        assert "assignAppeal" in error["message"]
+    (after,) = await city.neighbours(["ap1"], "ASSIGNED_TO", Direction.OUT)
+    assert [e.node.id for e in after] == ["am1"]
+
+
 @pytest.mark.parametrize("rel_type", list(NEW_LINKS))
 async def test_link_and_unlink_every_relationship_type(api: Api, city: GraphStore, rel_type: str) -> None:
     from graph_schema import Node
