@@ -29,7 +29,13 @@ first 50 households whose name contains 花园 (by id); how many households one 
 and as a scoped viewer (a GRID_WORKER token bound to the community's biggest grid, as in
 ``bench/graphql_bench.py``): that grid → buildings → households, and node(id) of its
 households at concurrency 32.  civicmesh's unscoped requests carry an ADMIN token of the same
-access file (both pass the same token check); the anchor has no access control.
+access file (both pass the same token check); the anchor has no access control, and no
+deadline (civicmesh runs with a 300 s one here: a cold first query on a loaded machine can
+outlast the default 10 s).  Each side asks in its own idiom: civicmesh's connections (first
+500, the service's largest page, so nothing is cut), ``filter: {nameContains}`` (uncased;
+the anchor's ``contains`` is cased, the same for Chinese text), and a count as ``households(first:
+0, filter: {within}) { totalCount }``; the anchor's lists, ``where``, ``limit`` with ``sort``
+by id, and ``householdsConnection(where: {building: {some: {grid: …}}}) { totalCount }``.
 
     make bench-tools                                   # wrk (this script installs nothing from apt)
     .venv/bin/python bench/vs_neo4j_graphql.py         # jiangyin, seed 1: the table
