@@ -12,9 +12,14 @@ Definitions (docs/design.md "Analytics definitions", made exact here):
   (300).  A grid is *off norm* when its household count lies outside
   ``[norm * (1 - tolerance), norm * (1 + tolerance)]`` (default 150..450).  Grids whose
   ``target_households`` differs from ``grid_norm`` are listed as well.
-- Star spread: per street, the ``star`` of every PartyOrganization *under* the street: one
-  that GOVERNS an area within the street, or, governing nothing itself, REPORTS_TO
-  (transitively) one that does.  ``null`` counts the unrated.
+- Star spread: per street, the ``star`` of every *branch* under the street (the "双强双优"
+  campaign rates branches, never party groups nor street committees): every GRID_BRANCH and
+  UNIT_BRANCH, and a COMMUNITY_COMMITTEE that is rated (a community-level branch; the
+  contract does not tell one from a community committee, which is not rated, so an unrated
+  one counts as a committee).  Under the street: the organization GOVERNS an area within the
+  street, or, governing nothing itself, REPORTS_TO (transitively) one that does.  ``null``
+  counts the unrated branches.  The star is the one the projection shows: the final
+  assessment's result when the branch has assessments (docs/design.md 7.13).
   With an ``area`` below a street, only the street of the area is reported, counting the
   organizations under the area.
 - Villages: the communities of kind VILLAGE (村) among the scope's communities; the others
@@ -46,6 +51,22 @@ _LOCATED_IN = RelType.LOCATED_IN.value
 _STATION = Label.VANGUARD_STATION.value
 _VILLAGE = CommunityKind.VILLAGE.value
 NULL_STAR = "null"
+_BRANCH_LEVELS = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.UNIT_BRANCH.value})
+"""Levels the campaign always rates; a COMMUNITY_COMMITTEE counts only when it is rated."""
+_RATED_WHEN_STARRED = frozenset({OrgLevel.COMMUNITY_COMMITTEE.value})
+
+
+def is_rated_branch(props: dict[str, Any]) -> bool:
+    """Whether an organization counts in the star spread (see the module docstring).
+
+    >>> is_rated_branch({"level": "GRID_BRANCH"}), is_rated_branch({"level": "BUILDING_GROUP", "star": "QUALIFIED"})
+    (True, False)
+    >>> committee = {"level": "COMMUNITY_COMMITTEE"}
+    >>> is_rated_branch(committee), is_rated_branch({**committee, "star": "EXCELLENT"})
+    (False, True)
+    """
+    level = props.get("level")
+    return level in _BRANCH_LEVELS or (level in _RATED_WHEN_STARRED and props.get("star") is not None)
 
 
 def organization_areas(G: Any, index: AreaIndex) -> dict[str, frozenset[str]]:
@@ -107,8 +128,9 @@ class StarSpread(JsonResult):
     street: str
     name: str | None
     organizations: int
+    """The branches counted (the name is kept from when every organization was)."""
     counts: dict[str, int]
-    """Per ``Star`` value, and ``null`` for unrated."""
+    """Per ``Star`` value, and ``null`` for unrated branches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +201,9 @@ def structure(
     >>> r.grids_with_branch_rate, r.buildings_with_group_rate, r.communities_with_alliance_rate
     (0.3333333333333333, 0.25, 0.5)
     >>> [g.id for g in r.grids_off_norm], r.star_spread[0].counts["EXCELLENT"], r.star_spread[0].counts["null"]
-    (['g1', 'g2', 'g3'], 1, 2)
+    (['g1', 'g2', 'g3'], 1, 0)
+    >>> r.star_spread[0].organizations  # o_c1, o_g1, o_u2: not the street committee nor the building group
+    3
     >>> r.villages, r.grids_with_group_only, r.stations, r.stations_without_group
     (0, 0, 0, ())
     """
@@ -242,6 +266,8 @@ def structure(
         streets = [street] if street is not None else []
     counts: dict[str, dict[str, int]] = {s: {**{v.value: 0 for v in Star}, NULL_STAR: 0} for s in streets}
     for o, areas in homes.items():
+        if not is_rated_branch(nodes[o]):
+            continue
         inside = [a for a in areas if idx.within(a, area)]
         for s in {idx.path(a).street for a in inside}:
             if s in counts:

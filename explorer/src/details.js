@@ -3,6 +3,7 @@
 
 import { gql } from './api.js';
 import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
+import { assessmentsSection } from './assessments.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
 import { WORKER_FRAGMENT, workersSection } from './workers.js';
 
@@ -104,6 +105,7 @@ export class DetailsPanel {
     this.container.replaceChildren(head, title, dl, actions);
     await appealsSection(this, node);
     await workersSection(this, node);
+    await assessmentsSection(this, node);
     return node;
   }
 

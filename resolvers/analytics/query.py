@@ -5,6 +5,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from resolvers.analytics.appeals import AppealsQuery
+from resolvers.analytics.assessment import AssessmentQuery
 from resolvers.analytics.brokerage import BrokerageQuery
 from resolvers.analytics.coverage import CoverageQuery
 from resolvers.analytics.plan import PlanQuery
@@ -20,6 +21,7 @@ ANALYTICS_PARTS: tuple[type, ...] = (
     PlanQuery,
     AppealsQuery,
     WorkerStatsQuery,
+    AssessmentQuery,
 )
 
 AnalyticsQuery = merge_types("AnalyticsQuery", ANALYTICS_PARTS)

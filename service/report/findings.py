@@ -115,6 +115,8 @@ class Findings:
     """The same by street (the city's report only)."""
     workers: Any = None
     """:class:`analytics.WorkersReport` of the scope (the people who work the grid)."""
+    assessment: Any = None
+    """:class:`analytics.assessment.AssessmentReport` of the latest round, overdue as of ``as_of``."""
 
 
 def analyse(
@@ -166,6 +168,10 @@ def analyse(
         appeals, appeals_by_street = _appeals(session, area, label, as_of)
     with step(progress, "workers (工作人员)"):
         workers = A.workers_report(G, area, index=idx)
+    with step(progress, "star ratings (双强双优)"):
+        from analytics.assessment import assessment_report
+
+        ratings = assessment_report(G, area, as_of=as_of, index=idx)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -189,6 +195,7 @@ def analyse(
         appeals=appeals,
         appeals_by_street=appeals_by_street,
         workers=workers,
+        assessment=ratings,
     )
 
 

@@ -42,4 +42,5 @@ def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
         "appeals_by_street": None if f.appeals_by_street is None else f.appeals_by_street.to_dict()["breakdown"],
         "slowest_handlers": [] if f.appeals is None else [h.to_dict() for h in slowest_handlers(f.appeals)],
         "workers": None if f.workers is None else f.workers.to_dict(),
+        "assessment": None if f.assessment is None else f.assessment.to_dict(),
     }

@@ -14,6 +14,8 @@
                                 [--sort resolved|responded|on_time|satisfied|overdue|id]
                                 [--rows breakdown|trend|handlers|hot-spots|units]
     civicmesh analyze workers   [--area ID] [--instructor-norm 6] [--rows grids|instructors|companies]
+    civicmesh analyze assessment [--area ID] [--round 2026-2] [--as-of DATE]
+                                [--rows spread|changes|disagreements|overdue]
     civicmesh report --out DIR  [--area ID] [--as-of DATE]
 
 Every analysis reads the store once (``GraphStore.project``, only the labels and relationship

@@ -36,8 +36,12 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "coverage": ((*_AREAS_AND_HOUSEHOLDS, "PartyMember"), ("PART_OF", "LIVES_IN", "LINKS", "VISITED")),
     "reach": ((*_AREAS_AND_HOUSEHOLDS, "Alliance", "AllianceMember"), ("PART_OF", "JOINED", "SERVES", "MANAGES")),
     "structure": (
-        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "VanguardStation"),
-        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "LOCATED_IN", "ATTACHED_TO"),
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "Assessment", "VanguardStation"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "ASSESSES", "LOCATED_IN", "ATTACHED_TO"),
+    ),
+    "assessment": (
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Assessment"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "ASSESSES"),
     ),
     "brokerage": (
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "AllianceMember"),
@@ -64,7 +68,8 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 ``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion;
 ``appeals`` reads the appeals with what they concern, who raised and handles them, the
-roundtables that discussed them, and what the units' structural reach needs.
+roundtables that discussed them, and what the units' structural reach needs; ``structure`` and
+``assessment`` read the assessments, so that a branch shows its final result as its star.
 The contract tests check that each gives the same answers as the whole graph.
 """
 
@@ -79,6 +84,7 @@ ANALYSES: dict[str, str] = {
     "brokerage": "brokerage",
     "appeals": "appeals",
     "workers": "workers",
+    "assessment": "assessment",
 }
 """Each ``analyze`` sub-command and the projection it needs."""
 

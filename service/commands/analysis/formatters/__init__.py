@@ -26,6 +26,7 @@ def truncate(data: dict[str, Any], lists: Sequence[str], top: int | None) -> dic
 
 # the formatters import Output and truncate from here: import them last
 from service.commands.analysis.formatters.appeals import APPEAL_ROWS, appeals_output  # noqa: E402
+from service.commands.analysis.formatters.assessment import ASSESSMENT_ROWS, assessment_output  # noqa: E402
 from service.commands.analysis.formatters.brokerage import brokerage_output  # noqa: E402
 from service.commands.analysis.formatters.coverage import coverage_output  # noqa: E402
 from service.commands.analysis.formatters.expansion import expansion_output  # noqa: E402
@@ -38,9 +39,11 @@ from service.commands.analysis.formatters.workers import WORKER_ROWS, workers_ou
 
 __all__ = [
     "APPEAL_ROWS",
+    "ASSESSMENT_ROWS",
     "WORKER_ROWS",
     "Output",
     "appeals_output",
+    "assessment_output",
     "brokerage_output",
     "coverage_output",
     "expansion_output",
