@@ -64,7 +64,11 @@ def is_rated_branch(props: dict[str, Any]) -> bool:
     >>> committee = {"level": "COMMUNITY_COMMITTEE"}
     >>> is_rated_branch(committee), is_rated_branch({**committee, "star": "EXCELLENT"})
     (False, True)
+    >>> is_rated_branch({"level": "UNIT_BRANCH", "external": True})
+    False
     """
+    if props.get("external"):
+        return False  # a branch outside the city is rated where it belongs, not in this campaign
     level = props.get("level")
     return level in _BRANCH_LEVELS or (level in _RATED_WHEN_STARRED and props.get("star") is not None)
 
