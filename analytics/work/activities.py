@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from analytics._common import JsonResult, node_data, parse_date
+from analytics._common import JsonResult, node_data, parse_date, require_area
 from analytics.areas import AreaIndex
 from analytics.work.index import Activity, Project, WorkIndex, months
 
@@ -220,7 +220,7 @@ def activity_stats(
     if stalled_after_days < 0:
         raise ValueError(f"stalled_after_days must be 0 or more, got {stalled_after_days}")
     idx = index or (work.index if work is not None else AreaIndex.build(G))
-    label = idx.check(area)
+    label = require_area(node_data(G), area)
     w = work or WorkIndex.build(G, idx)
     nodes = node_data(G)
     acts = list(w.activities_in(area, start, end))

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analytics._common import JsonResult, Ratio, parse_date, rate
+from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, require_area
 from analytics.areas import AreaIndex, breakdown_level
 from analytics.coverage import Linkage
 from analytics.work.index import MONTHLY_CONTACT, WorkIndex, months
@@ -205,7 +205,7 @@ def monthly_contact(
     if start > end:
         raise ValueError(f"the period starts on {start} after it ends on {end}")
     idx = index or (work.index if work is not None else AreaIndex.build(G))
-    label = idx.check(area)
+    label = require_area(node_data(G), area)
     link = linkage or Linkage.build(G)
     w = work or WorkIndex.build(G, idx)
     periods = months(start, end)

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from analytics._common import JsonResult, parse_date
+from analytics._common import JsonResult, node_data, parse_date, require_area
 from analytics.areas import AreaIndex
 from analytics.work.index import Earned, WorkIndex, months
 
@@ -136,7 +136,7 @@ def points_stats(
     if top < 0:
         raise ValueError(f"top must be 0 or more, got {top}")
     idx = index or (work.index if work is not None else AreaIndex.build(G))
-    label = idx.check(area)
+    label = require_area(node_data(G), area)
     w = work or WorkIndex.build(G, idx)
     per_member: dict[str, list[Earned]] = {}
     for e in w.earned:

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from analytics._common import JsonResult, parse_date, rate
+from analytics._common import JsonResult, node_data, parse_date, rate, require_area
 from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.plan import CoveragePlan, coverage_plan
@@ -171,7 +171,7 @@ def registration(
     if start > end:
         raise ValueError(f"the period starts on {start} after it ends on {end}")
     idx = index or (work.index if work is not None else AreaIndex.build(G))
-    label = idx.check(area)
+    label = require_area(node_data(G), area)
     w = work or WorkIndex.build(G, idx)
     totals = [0, 0, 0]
     communities: dict[str, list[int]] = {}
