@@ -28,6 +28,7 @@ class Label(StrEnum):
     ALLIANCE_MEMBER = "AllianceMember"
     APPEAL = "Appeal"
     ACTIVITY = "Activity"
+    SECRETARY_PROJECT = "SecretaryProject"
 
 
 class RelType(StrEnum):
@@ -56,6 +57,10 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
     HELD_BY = "HELD_BY"
     HELD_IN = "HELD_IN"
+    SERVED = "SERVED"
+    ADVANCES = "ADVANCES"
+    LEADS = "LEADS"
+    EARNED = "EARNED"
 
 
 class GridKind(StrEnum):
@@ -179,6 +184,37 @@ class ActivityKind(StrEnum):
     """Kinds of activity and meeting (活动/会议)."""
 
     ROUNDTABLE = "ROUNDTABLE"
+    MONTHLY_CONTACT = "MONTHLY_CONTACT"
+    BRANCH_MEETING = "BRANCH_MEETING"
+    VOLUNTEER_SERVICE = "VOLUNTEER_SERVICE"
+    ALLIANCE_ACTIVITY = "ALLIANCE_ACTIVITY"
+    SECRETARY_PROJECT_EVENT = "SECRETARY_PROJECT_EVENT"
+
+
+class ProjectCategory(StrEnum):
+    """The 10 kinds of secretary project (书记项目).  The article names three (小区管理、平安创建、
+    环境保护: estate management, safety, environment); the other seven are ours, from the problems
+    the article says the projects solved (old estates, back lanes, parking, ...)."""
+
+    ESTATE_MANAGEMENT = "ESTATE_MANAGEMENT"
+    SAFETY = "SAFETY"
+    ENVIRONMENT = "ENVIRONMENT"
+    OLD_ESTATE_RENOVATION = "OLD_ESTATE_RENOVATION"
+    PARKING = "PARKING"
+    ELDERLY_CARE = "ELDERLY_CARE"
+    CIVILITY = "CIVILITY"
+    LEGAL_AWARENESS = "LEGAL_AWARENESS"
+    DISPUTE_MEDIATION = "DISPUTE_MEDIATION"
+    EMPLOYMENT = "EMPLOYMENT"
+
+
+class ProjectStage(StrEnum):
+    """Where a secretary project stands in 组织发起、党员领办、群众参与、居民评议, in this order."""
+
+    PROPOSED = "PROPOSED"
+    LED = "LED"
+    IN_PROGRESS = "IN_PROGRESS"
+    REVIEWED = "REVIEWED"
 
 
 ENUM_ZH: Final[dict[str, dict[str, str]]] = {
@@ -254,7 +290,27 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
         "REJECTED": "不予受理",
     },
     "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
-    "ActivityKind": {"ROUNDTABLE": "圆桌会议"},
+    "ActivityKind": {
+        "ROUNDTABLE": "圆桌会议",
+        "MONTHLY_CONTACT": "月联",
+        "BRANCH_MEETING": "三会一课",
+        "VOLUNTEER_SERVICE": "志愿服务",
+        "ALLIANCE_ACTIVITY": "联盟活动",
+        "SECRETARY_PROJECT_EVENT": "书记项目活动",
+    },
+    "ProjectCategory": {
+        "ESTATE_MANAGEMENT": "物业管理",
+        "SAFETY": "平安建设",
+        "ENVIRONMENT": "环境整治",
+        "OLD_ESTATE_RENOVATION": "老旧小区改造",
+        "PARKING": "停车治理",
+        "ELDERLY_CARE": "为老服务",
+        "CIVILITY": "文明创建",
+        "LEGAL_AWARENESS": "普法宣传",
+        "DISPUTE_MEDIATION": "矛盾调解",
+        "EMPLOYMENT": "就业帮扶",
+    },
+    "ProjectStage": {"PROPOSED": "组织发起", "LED": "党员领办", "IN_PROGRESS": "群众参与", "REVIEWED": "居民评议"},
 }
 """The Chinese term of each value of every enum of the properties, by enum class name: what
 the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
@@ -300,6 +356,7 @@ class Prop:
     minimum: int | None = None
     zh: str = ""
     """The Chinese column name accepted by the spreadsheet import."""
+    maximum: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +434,8 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "name": _NAME,
                 "level": Prop(required=True, enum=OrgLevel, zh="层级"),
                 "star": Prop(enum=Star, zh="星级"),
+                # a branch outside the city or of an outside unit (市外/外单位党组织): governs no area
+                "external": Prop(type="bool", zh="外单位党组织"),
             },
         ),
         NodeSpec(
@@ -433,6 +492,20 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "title": Prop(required=True, zh="主题"),
                 "kind": Prop(required=True, enum=ActivityKind, zh="类型"),
                 "on": Prop(type="date", required=True, zh="日期"),
+            },
+        ),
+        NodeSpec(
+            L.SECRETARY_PROJECT,
+            "书记项目",
+            {
+                "title": Prop(required=True, zh="项目名称"),
+                "category": Prop(required=True, enum=ProjectCategory, zh="类别"),
+                "stage": Prop(required=True, enum=ProjectStage, zh="阶段"),
+                "proposed_on": Prop(type="date", required=True, zh="发起日期"),
+                "led_on": Prop(type="date", zh="领办日期"),
+                "started_on": Prop(type="date", zh="实施日期"),
+                "reviewed_on": Prop(type="date", zh="评议日期"),
+                "review_score": Prop(type="int", minimum=0, maximum=100, zh="居民评议得分"),
             },
         ),
     )
@@ -517,7 +590,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
             {"on": Prop(type="date", required=True, zh="走访日期")},
             key=("on",),
         ),
-        RelSpec(R.LED_BY, "牵头党组织", frozenset({(L.ALLIANCE, _ORG)})),
+        RelSpec(R.LED_BY, "牵头党组织", frozenset({(L.ALLIANCE, _ORG), (L.SECRETARY_PROJECT, _ORG)})),
         RelSpec(R.SERVES, "服务", frozenset({(L.ALLIANCE, L.COMMUNITY), (L.ALLIANCE, L.STREET)})),
         RelSpec(R.JOINED, "加入联盟", frozenset({(L.ALLIANCE_MEMBER, L.ALLIANCE)}), {"since": _SINCE}),
         RelSpec(R.MANAGES, "物业管理", frozenset({(L.ALLIANCE_MEMBER, L.BUILDING)})),
@@ -539,8 +612,32 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         ),
         RelSpec(R.DISCUSSED, "议题", frozenset({(L.ACTIVITY, L.APPEAL)})),
         RelSpec(R.ATTENDED, "参加", frozenset({(_PM, L.ACTIVITY), (L.ALLIANCE_MEMBER, L.ACTIVITY)})),
-        RelSpec(R.HELD_BY, "主办", frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE)}), single=True),
-        RelSpec(R.HELD_IN, "地点", frozenset((L.ACTIVITY, a) for a in AREA_LABELS), single=True),
+        RelSpec(
+            R.HELD_BY,
+            "主办",
+            frozenset({(L.ACTIVITY, _ORG), (L.ACTIVITY, L.ALLIANCE), (L.ACTIVITY, _PM)}),
+            single=True,
+        ),
+        RelSpec(
+            R.HELD_IN,
+            "地点",
+            frozenset((s, a) for s in (L.ACTIVITY, L.SECRETARY_PROJECT) for a in AREA_LABELS),
+            single=True,
+        ),
+        RelSpec(R.SERVED, "服务对象", frozenset({(L.ACTIVITY, L.HOUSEHOLD)})),
+        RelSpec(R.ADVANCES, "推进项目", frozenset({(L.ACTIVITY, L.SECRETARY_PROJECT)}), single=True),
+        RelSpec(R.LEADS, "领办", frozenset({(_PM, L.SECRETARY_PROJECT)})),
+        RelSpec(
+            R.EARNED,
+            "积分",
+            frozenset((_PM, e) for e in (L.ACTIVITY, L.SECRETARY_PROJECT, L.APPEAL)),
+            {
+                "points": Prop(type="int", required=True, zh="积分"),
+                "on": Prop(type="date", required=True, zh="日期"),
+                "reason": Prop(zh="事由"),
+            },
+            key=("on",),
+        ),
     )
 }
 
@@ -555,6 +652,7 @@ WITHIN_VIA: Final[dict[Label, RelType | None]] = {
     L.VANGUARD_STATION: R.LOCATED_IN,
     L.APPEAL: R.CONCERNS,
     L.ACTIVITY: R.HELD_IN,
+    L.SECRETARY_PROJECT: R.HELD_IN,
 }
 """How a node of a label lies within an area: itself up the PART_OF chain, or first through
 this one relationship (a member through the household it lives in, an organization through
@@ -600,3 +698,43 @@ def rel_key(rel_type: str, properties: Mapping[str, object] | None = None) -> st
         return rel_type
     props = properties or {}
     return "|".join([rel_type, *(str(props.get(k, "")) for k in key)])
+
+
+# --- points (积分) ----------------------------------------------------------------------------
+
+POINTS_TABLE: Final[dict[str, int]] = {
+    ActivityKind.ROUNDTABLE.value: 3,
+    ActivityKind.MONTHLY_CONTACT.value: 2,
+    ActivityKind.BRANCH_MEETING.value: 2,
+    ActivityKind.VOLUNTEER_SERVICE.value: 5,
+    ActivityKind.ALLIANCE_ACTIVITY.value: 3,
+    ActivityKind.SECRETARY_PROJECT_EVENT.value: 4,
+    L.SECRETARY_PROJECT.value: 20,
+    L.APPEAL.value: 5,
+}
+"""Points (积分) a party member earns (``EARNED {points}``): for taking part in an activity, by its
+kind; for leading a secretary project (``"SecretaryProject"``); for handling an appeal
+(``"Appeal"``).  The service may override any of them (``CIVICMESH_POINTS``, a JSON object);
+:func:`points_table` checks an override."""
+
+
+def points_table(overrides: Mapping[str, object] | None = None) -> dict[str, int]:
+    """:data:`POINTS_TABLE` with ``overrides`` applied, refusing unknown keys and non-integers.
+
+    >>> points_table({"VOLUNTEER_SERVICE": 8})["VOLUNTEER_SERVICE"]
+    8
+    >>> points_table({"PICNIC": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: points table: unknown key 'PICNIC'; the keys are the activity kinds, SecretaryProject and Appeal
+    """
+    table = dict(POINTS_TABLE)
+    for key, value in (overrides or {}).items():
+        if key not in table:
+            raise ValueError(
+                f"points table: unknown key {key!r}; the keys are the activity kinds, SecretaryProject and Appeal"
+            )
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"points table: {key} must be a whole number of points, got {value!r}")
+        table[key] = value
+    return table

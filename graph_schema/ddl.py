@@ -34,6 +34,8 @@ INDEXES: Final[tuple[str, ...]] = (
     "CREATE RANGE INDEX appeal_reported_on IF NOT EXISTS FOR (n:Appeal) ON (n.reported_on)",
     "CREATE RANGE INDEX appeal_status_due IF NOT EXISTS FOR (n:Appeal) ON (n.status, n.due)",
     "CREATE RANGE INDEX activity_on IF NOT EXISTS FOR (n:Activity) ON (n.on)",
+    "CREATE RANGE INDEX activity_kind IF NOT EXISTS FOR (n:Activity) ON (n.kind)",
+    "CREATE RANGE INDEX secretary_project_stage IF NOT EXISTS FOR (n:SecretaryProject) ON (n.stage)",
 )
 
 DDL: Final[tuple[str, ...]] = CONSTRAINTS + INDEXES

@@ -51,6 +51,8 @@ def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
     >>> from graph_schema.contract import Prop
     >>> value_problem(Prop(type="int", minimum=1), 0)
     ('RANGE', 'must be at least 1, got 0')
+    >>> value_problem(Prop(type="int", minimum=0, maximum=100), 101)
+    ('RANGE', 'must be at most 100, got 101')
     >>> value_problem(Prop(type="date"), "2024-02-30")
     ('TYPE', "must be a date YYYY-MM-DD, got '2024-02-30'")
     """
@@ -73,6 +75,8 @@ def value_problem(prop: Prop, value: Any) -> tuple[str, str] | None:
             return "TYPE", f"must be a whole number, got {value!r}"
         if prop.minimum is not None and value < prop.minimum:
             return "RANGE", f"must be at least {prop.minimum}, got {value}"
+        if prop.maximum is not None and value > prop.maximum:
+            return "RANGE", f"must be at most {prop.maximum}, got {value}"
         return None
     elif t == "float":
         if not isinstance(value, (int, float)) or isinstance(value, bool):

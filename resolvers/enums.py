@@ -147,6 +147,7 @@ graphql_enum(
         "ALLIANCE_MEMBER": "联盟成员单位: AllianceMember.",
         "APPEAL": "诉求: Appeal, a resident's appeal (its description is personal information).",
         "ACTIVITY": "活动/会议: Activity, e.g. a roundtable meeting.",
+        "SECRETARY_PROJECT": "书记项目: SecretaryProject, a community work project a branch proposes and members lead.",
     },
     name="NodeLabel",
 )
@@ -164,7 +165,7 @@ graphql_enum(
         "LOCATED_IN": "位于: VanguardStation→Building; one building.",
         "LINKS": "联系: vanguard PartyMember→PartyMember or Household, the 1+10+N linkage, with since.",
         "VISITED": "走访: PartyMember→Household, one visit on a day (月联月访), with on.",
-        "LED_BY": "牵头党组织: Alliance→PartyOrganization, who leads an alliance.",
+        "LED_BY": "牵头党组织: Alliance or SecretaryProject→PartyOrganization, the organization that leads it.",
         "SERVES": "服务: Alliance→Community/Street, the areas an alliance serves.",
         "JOINED": "加入联盟: AllianceMember→Alliance, membership of a unit, with since.",
         "MANAGES": "物业管理: AllianceMember→Building, a property company's estates.",
@@ -176,8 +177,13 @@ graphql_enum(
         "since; one.",
         "DISCUSSED": "议题: Activity→Appeal, an appeal discussed at a meeting.",
         "ATTENDED": "参加: PartyMember or AllianceMember→Activity, who took part.",
-        "HELD_BY": "主办: Activity→PartyOrganization or Alliance, who held it; one.",
-        "HELD_IN": "地点: Activity→Street, Community, Grid or Building, where it was held; one.",
+        "HELD_BY": "主办: Activity→PartyOrganization, Alliance or PartyMember (a vanguard's monthly contact), who "
+        "held it; one.",
+        "HELD_IN": "地点: Activity or SecretaryProject→Street, Community, Grid or Building, where it is; one.",
+        "SERVED": "服务对象: Activity→Household, a household the activity served.",
+        "ADVANCES": "推进项目: Activity→SecretaryProject, the project a secretary-project event advances; one.",
+        "LEADS": "领办: PartyMember→SecretaryProject, a member leading a project.",
+        "EARNED": "积分: PartyMember→Activity, SecretaryProject or Appeal, points earned, with points, on, reason.",
     },
     name="RelationshipType",
 )

@@ -318,6 +318,8 @@ def _describe(name: str, prop: Prop) -> str:
     lines[-1] += ", required" if prop.required else ", optional"
     if prop.minimum is not None:
         lines.append(f"At least {prop.minimum}")
+    if prop.maximum is not None:
+        lines.append(f"At most {prop.maximum}")
     if prop.enum is not None:
         terms = enum_terms(prop.enum)
         lines.append("Allowed: " + ", ".join(f"{e.value} ({terms[e.value]})" for e in prop.enum))

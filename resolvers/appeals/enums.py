@@ -39,7 +39,14 @@ _ENGLISH: dict[str, dict[str, str]] = {
         "BASICALLY_SATISFIED": "basically satisfied.",
         "UNSATISFIED": "unsatisfied: the appeal goes back to its handler.",
     },
-    "ActivityKind": {"ROUNDTABLE": "a roundtable meeting where residents, units and the party discuss appeals."},
+    "ActivityKind": {
+        "ROUNDTABLE": "a roundtable meeting where residents, units and the party discuss appeals.",
+        "MONTHLY_CONTACT": "a vanguard's monthly meeting with the party members they link (月联月访).",
+        "BRANCH_MEETING": "a branch's regular meeting or party lesson (三会一课).",
+        "VOLUNTEER_SERVICE": "volunteer service for residents.",
+        "ALLIANCE_ACTIVITY": "an activity of a party-building alliance and its member units.",
+        "SECRETARY_PROJECT_EVENT": "an event that advances a secretary project (书记项目).",
+    },
 }
 
 

@@ -35,6 +35,7 @@ ID_PREFIX = {
     Label.ALLIANCE_MEMBER: "am",
     Label.APPEAL: "ap",
     Label.ACTIVITY: "act",
+    Label.SECRETARY_PROJECT: "sp",
 }
 
 
