@@ -20,20 +20,24 @@ from typing import Any
 
 from analytics._common import name_of, node_data, pred, succ
 from analytics.areas import AreaIndex
+from graph_schema import Label, RelType
+from graph_schema.contract import ActivityKind, MemberKind
 
-_ACTIVITY = "Activity"
-_PROJECT = "SecretaryProject"
-_APPEAL = "Appeal"
-_MEMBER = "PartyMember"
-_ORG = "PartyOrganization"
-_ALLIANCE = "Alliance"
-_UNIT = "AllianceMember"
-_HOUSEHOLD = "Household"
-_HELD_BY, _HELD_IN, _ATTENDED, _SERVED, _ADVANCES = "HELD_BY", "HELD_IN", "ATTENDED", "SERVED", "ADVANCES"
-_VISITED, _REPORTED_TO, _MEMBER_OF, _BRANCH_OF = "VISITED", "REPORTED_TO", "MEMBER_OF", "BRANCH_OF"
-_EARNED, _LED_BY, _LEADS, _ASSIGNED_TO, _CONCERNS = "EARNED", "LED_BY", "LEADS", "ASSIGNED_TO", "CONCERNS"
+_ACTIVITY = Label.ACTIVITY.value
+_PROJECT = Label.SECRETARY_PROJECT.value
+_APPEAL = Label.APPEAL.value
+_MEMBER = Label.PARTY_MEMBER.value
+_ORG = Label.PARTY_ORGANIZATION.value
+_ALLIANCE = Label.ALLIANCE.value
+_UNIT = Label.ALLIANCE_MEMBER.value
+_HELD_BY, _HELD_IN, _ATTENDED = RelType.HELD_BY.value, RelType.HELD_IN.value, RelType.ATTENDED.value
+_SERVED, _ADVANCES, _VISITED = RelType.SERVED.value, RelType.ADVANCES.value, RelType.VISITED.value
+_REPORTED_TO, _MEMBER_OF, _BRANCH_OF = RelType.REPORTED_TO.value, RelType.MEMBER_OF.value, RelType.BRANCH_OF.value
+_EARNED, _LED_BY, _LEADS = RelType.EARNED.value, RelType.LED_BY.value, RelType.LEADS.value
+_ASSIGNED_TO, _CONCERNS = RelType.ASSIGNED_TO.value, RelType.CONCERNS.value
+_IN_SERVICE = MemberKind.IN_SERVICE.value
 
-MONTHLY_CONTACT = "MONTHLY_CONTACT"
+MONTHLY_CONTACT = ActivityKind.MONTHLY_CONTACT.value
 """The ``kind`` of a vanguard's monthly meeting with the members they link (月联)."""
 
 
@@ -302,7 +306,7 @@ class WorkIndex:
             data = nodes[m]
             if data.get("vanguard") is True:
                 vanguards.append(m)
-            if data.get("kind") == "IN_SERVICE":
+            if data.get("kind") == _IN_SERVICE:
                 in_service.append(m)
             reported: list[str] = []
             for target, keys in out[m].items():

@@ -53,11 +53,44 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("PART_OF", "LIVES_IN", "CONCERNS", "RAISED_BY", "ASSIGNED_TO", "DISCUSSED", "JOINED", "SERVES", "MANAGES"),
     ),
+    "work": (
+        (
+            *_AREAS_AND_HOUSEHOLDS,
+            "PartyMember",
+            "PartyOrganization",
+            "Alliance",
+            "AllianceMember",
+            "Activity",
+            "SecretaryProject",
+            "Appeal",
+        ),
+        (
+            "PART_OF",
+            "LIVES_IN",
+            "LINKS",
+            "VISITED",
+            "MEMBER_OF",
+            "BRANCH_OF",
+            "REPORTED_TO",
+            "HELD_BY",
+            "HELD_IN",
+            "ATTENDED",
+            "SERVED",
+            "ADVANCES",
+            "LED_BY",
+            "LEADS",
+            "EARNED",
+            "ASSIGNED_TO",
+            "CONCERNS",
+        ),
+    ),
 }
 """The labels and relationship types each family of analyses reads (the projection asked of the store).
 
 ``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion;
-``appeals`` reads the appeals with what they concern, who raised and handles them, the
+``work`` (contact, registration, activities, points) reads the activities with who held,
+attended and was served by them, visits, registrations, workplaces, points, projects and the
+appeals assigned to members; ``appeals`` reads the appeals with what they concern, who raised and handles them, the
 roundtables that discussed them, and what the units' structural reach needs.
 The contract tests check that each gives the same answers as the whole graph.
 """
@@ -72,6 +105,10 @@ ANALYSES: dict[str, str] = {
     "structure": "structure",
     "brokerage": "brokerage",
     "appeals": "appeals",
+    "contact": "work",
+    "registration": "work",
+    "activities": "work",
+    "points": "work",
 }
 """Each ``analyze`` sub-command and the projection it needs."""
 
