@@ -60,6 +60,7 @@ from graph_schema.contract import (
 from graph_schema.records import Node, Relationship
 from loaders.progress import Progress
 from loaders.synthetic import names as V
+from loaders.synthetic.activities import REGISTERED_RATE, monthly_work, workplace_branches
 from loaders.synthetic.appeals import appeals_and_roundtables
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
@@ -87,8 +88,8 @@ _PO, _PM, _VS, _AL, _AM = (
     Label.ALLIANCE.value,
     Label.ALLIANCE_MEMBER.value,
 )
-_AP, _AC = Label.APPEAL.value, Label.ACTIVITY.value
-_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC)
+_AP, _AC, _SP = Label.APPEAL.value, Label.ACTIVITY.value, Label.SECRETARY_PROJECT.value
+_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, _SP)
 
 _F, _EA, _KG, _LI, _DI = (
     HouseholdTag.FLOATING.value,
@@ -141,6 +142,10 @@ class _Preset:
     lapsed_vanguards: float = 0.12
     appeals_per_household: float = 0.06
     """Appeals (诉求) a household raises in the twelve months (an estimate: see loaders.synthetic.appeals)."""
+    gongyi_activities: int = 126
+    """Activities of the 公益同心 alliance in the twelve months (the article's 120多场次)."""
+    gongyi_residents: int = 15_000
+    """Residents (household sizes) its activities serve in the twelve months (1.5万余人次)."""
 
 
 _U = UnitKind
@@ -174,6 +179,8 @@ _PRESETS: Final[dict[str, _Preset]] = {
         overloaded_vanguards=0.2,
         lapsed_vanguards=0.2,
         appeals_per_household=0.2,
+        gongyi_activities=24,
+        gongyi_residents=1_200,
     ),
     "jiangyin": _Preset(
         townships=V.TOWNSHIPS,
@@ -608,7 +615,8 @@ class _Generator:
         self._membership()
         self._vanguards()
         self._alliances()
-        self.planted = appeals_and_roundtables(self)
+        self.planted.update(appeals_and_roundtables(self))
+        self.planted.update(monthly_work(self, REFERENCE_DATE))
         if self.progress is not None and self._stage:
             self.progress.done()
         nodes = [n for label in _NODE_ORDER for n in self.nodes[label]]
@@ -1091,11 +1099,17 @@ class _Generator:
     def _membership(self) -> None:
         rng = self._rng("membership")
         self._tick("membership", 0, 1)
+        # in-service members belong to their workplace's branch, never to their building's group
+        external, unregistered = workplace_branches(self)
+        if unregistered >= 0:
+            self.planted["unregistered_unit"] = self.units[unregistered].id
         for mi, mid in enumerate(self.m_id):
             ui = self.m_unit[mi]
             b = self.m_building[mi]
             if ui >= 0:
                 org = self.units[ui].branch
+            elif mi in external:
+                org = external[mi]
             elif b.group is not None:
                 org = b.group
             elif b.grid.org is not None:
@@ -1105,7 +1119,12 @@ class _Generator:
             assert org is not None
             self._rel("MEMBER_OF", mid, org)
             self._rel("LIVES_IN", mid, self.m_household[mi])
-            if self.m_props[mi]["kind"] == _IN_SERVICE and rng.random() < 0.93:
+            if self.m_props[mi]["kind"] != _IN_SERVICE:
+                continue
+            registered = rng.random() < REGISTERED_RATE
+            if ui >= 0 and ui == unregistered:
+                registered = self.units[ui].members[0] == mi  # the planted unit: only its first member
+            if registered:
                 since = _iso(rng.randint(_ORD_2019, _ORD_REF - 30))
                 self._rel("REPORTED_TO", mid, b.grid.community.id, {"since": since})
         # part-time committee members (兼职委员) of the big party committees

@@ -33,6 +33,7 @@ PREFIX = {
     "AllianceMember": "u-",
     "Appeal": "ap-",
     "Activity": "act-",
+    "SecretaryProject": "sp-",
 }
 NODE_ORDER = list(PREFIX)
 
