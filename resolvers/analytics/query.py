@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from resolvers.analytics.activities import ActivitiesQuery
 from resolvers.analytics.appeals import AppealsQuery
 from resolvers.analytics.brokerage import BrokerageQuery
+from resolvers.analytics.contact import ContactQuery
 from resolvers.analytics.coverage import CoverageQuery
 from resolvers.analytics.plan import PlanQuery
+from resolvers.analytics.points import PointsQuery
 from resolvers.analytics.reach import ReachQuery
+from resolvers.analytics.registration import RegistrationQuery
 from resolvers.analytics.structure import StructureQuery
 
 ANALYTICS_PARTS: tuple[type, ...] = (
@@ -18,6 +22,10 @@ ANALYTICS_PARTS: tuple[type, ...] = (
     BrokerageQuery,
     PlanQuery,
     AppealsQuery,
+    ContactQuery,
+    RegistrationQuery,
+    ActivitiesQuery,
+    PointsQuery,
 )
 
 AnalyticsQuery = merge_types("AnalyticsQuery", ANALYTICS_PARTS)
