@@ -113,6 +113,9 @@ class Findings:
     there are communities below the scope (else one level down)."""
     appeals_by_street: Any = None
     """The same by street (the city's report only)."""
+    work: Any = None
+    """:class:`service.report.work.WorkFindings`: monthly contact, registration, activities, points of
+    the twelve months up to ``as_of``."""
 
 
 def analyse(
@@ -162,6 +165,10 @@ def analyse(
         plan_grids = [r.to_dict() for r in plan.grids]
     with step(progress, "appeals (接诉即办)"):
         appeals, appeals_by_street = _appeals(session, area, label, as_of)
+    with step(progress, "monthly work (月联, 三报到, activities, 积分)"):
+        from service.report.work import analyse_work
+
+        work = analyse_work(session, area, label, twelve_months_to(as_of), as_of)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -184,6 +191,7 @@ def analyse(
         names=_names(G, idx, area, plans[detailed]),
         appeals=appeals,
         appeals_by_street=appeals_by_street,
+        work=work,
     )
 
 

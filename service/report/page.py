@@ -7,6 +7,7 @@ from typing import Any
 
 from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
 from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
+from service.report.work import WORK_NAV, work_sections
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;
@@ -542,6 +543,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         _appeals_section,
     )
     parts = [section(f, fig, meta) for section in sections]
+    parts.append(work_sections(f.work))
     nav = "".join(
         f'<a href="#{a}">{t}</a>'
         for a, t in (
@@ -552,6 +554,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             ("structure", "Structure"),
             ("plan", "Coverage plan"),
             ("appeals", "Appeals"),
+            *(WORK_NAV if f.work is not None else ()),
         )
     )
     title = f"civicmesh report: {scope}"
