@@ -4,6 +4,7 @@
 import { gql } from './api.js';
 import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
+import { workSection } from './work.js';
 
 const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
   ... on Street { name code communities(first: 0) { totalCount } }
@@ -101,6 +102,7 @@ export class DetailsPanel {
     this.actionButtons(node, actions);
     this.container.replaceChildren(head, title, dl, actions);
     await appealsSection(this, node);
+    await workSection(this, node);
     return node;
   }
 
