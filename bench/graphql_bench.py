@@ -105,6 +105,8 @@ query Queue($id: ID!, $asOf: Date) {
 }
 """
 QUEUE_AS_OF = "2026-01-01"
+"""The queue's as-of day for stand-in appeals; a generated city's appeals are read as of the
+generator's reference day (:data:`loaders.synthetic.REFERENCE_DATE`), where its open ones are."""
 TOKENS = {"admin": "ADMIN", "grid": "GRID_WORKER"}
 """Bench tokens: the unscoped figures run as an ADMIN token, the scoped ones as a GRID_WORKER
 token bound to a grid of the community (so both pass through the same token check)."""
@@ -440,8 +442,13 @@ async def main(args: argparse.Namespace) -> None:
     from service.app import create_app
     from service.settings import Settings
 
+    global QUEUE_AS_OF
     nodes, rels = graph(args.preset)
-    if not any(n.label == "Appeal" for n in nodes):
+    if any(n.label == "Appeal" for n in nodes):
+        from loaders.synthetic import REFERENCE_DATE
+
+        QUEUE_AS_OF = REFERENCE_DATE.isoformat()
+    else:
         extra_nodes, extra_rels = stand_in_appeals(nodes)
         nodes, rels = nodes + extra_nodes, rels + extra_rels
         print(f"the generator made no appeals: added {len(extra_nodes):,} stand-in appeals")

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from graph_schema import Node
 from graph_schema.roles import Role
+from loaders.expiring import ExpiringCache
 
 if TYPE_CHECKING:
     from loaders.store import GraphStore
@@ -127,30 +128,23 @@ async def _appeals_of(store: GraphStore, handlers: list[str], households: list[s
 
 
 class ScopeCache:
-    """Resolved scopes of one store, shared by the requests of one process."""
+    """Resolved scopes of one store, shared by the requests of one process: each resolved once at
+    a time and refreshed in the background when it ages (:class:`loaders.expiring.ExpiringCache`)."""
 
     def __init__(self, store: GraphStore, max_age: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.max_age = max_age
-        self._clock = clock
-        self._kept: dict[tuple[Role, str | None, int], tuple[float, Scope | None]] = {}
+        self._kept: ExpiringCache[tuple[Role, str | None, int], Scope | None] = ExpiringCache(max_age, clock)
 
     async def get(self, role: Role, scope_id: str | None) -> Scope | None:
         """The scope of (role, scope_id): kept, or resolved now."""
-        key = (role, scope_id, self.store.generation)
-        kept = self._kept.get(key)
-        now = self._clock()
-        if kept is not None and now - kept[0] <= self.max_age:
-            return kept[1]
-        scope = await resolve_scope(self.store, role, scope_id)
-        if len(self._kept) > 10_000:
-            self._kept.clear()
-        self._kept[key] = (now, scope)
-        return scope
+        return await self._kept.get(
+            (role, scope_id, self.store.generation), lambda: resolve_scope(self.store, role, scope_id)
+        )
 
     def invalidate(self) -> None:
         """Forget every kept scope (after a write through this process)."""
-        self._kept.clear()
+        self._kept.invalidate()
 
 
 _CACHES: weakref.WeakKeyDictionary[GraphStore, ScopeCache] = weakref.WeakKeyDictionary()

@@ -44,8 +44,12 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
@@ -237,6 +241,8 @@ class _Walk:
     variables: VariableValues
     config: ApiConfig
     top: list[tuple[str, int]] = field(default_factory=list)
+    reads_variables: bool = False
+    """Whether the cost or a check read a variable's value (the cost then holds for those values only)."""
 
     def selections(self, parent: Any, selection_set: SelectionSetNode | None, depth: int = 0) -> int:
         if selection_set is None:
@@ -272,6 +278,8 @@ class _Walk:
         if check is not None:
             check(args)
         named = get_named_type(definition.type)
+        if not self.reads_variables and _with_variables(node) and _variables_matter(parent.name, name, named, args):
+            self.reads_variables = True
         many = 1
         if named.name.endswith("Connection") and "first" in definition.args:
             many = window(self.config, args.get("first"), args.get("after"), args.get("last"), args.get("before")).size
@@ -283,6 +291,32 @@ class _Walk:
         weight = ANALYTICS_COSTS.get((parent.name, name))
         own = weight(args) if weight is not None else (1 if isinstance(named, _Composite) else 0)
         return own + many * self.selections(named, node.selection_set)
+
+
+def _with_variables(node: FieldNode) -> bool:
+    """Whether an argument of ``node`` is (or holds) a variable."""
+    return any(_holds_variable(argument.value) for argument in node.arguments or ())
+
+
+def _holds_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_holds_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_holds_variable(f.value) for f in value.fields)
+    return False
+
+
+def _variables_matter(parent: str, name: str, named: Any, args: Args) -> bool:
+    """Whether the cost or a check of this field depends on its arguments' values."""
+    return (
+        (parent, name) in ARGUMENT_CHECKS
+        or (parent, name) in ANALYTICS_COSTS
+        or named.name.endswith("Connection")
+        or name == "nodes"
+        or any(a in _NORM_ARGUMENTS for a in args)
+    )
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -310,6 +344,11 @@ def operation_cost(
     """Check the arguments of a validated operation and return its cost (None when the operation
     or its variables cannot be resolved: execution reports that).  An argument out of range
     raises a :class:`~resolvers.errors.ClientError`."""
+    config = config or _DEFAULT_CONFIG
+    key = (id(schema), id(document), operation_name, id(config))
+    known = _KNOWN.get(key)
+    if known is not None and known[0] is document and known[1] is schema and known[2] is config:
+        return known[3]
     operation = _operation(document, operation_name)
     if operation is None:
         return None
@@ -318,9 +357,22 @@ def operation_cost(
         return None  # BAD_VARIABLES, from execution
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     root = schema.get_root_type(operation.operation)
-    walk = _Walk(schema, fragments, coerced, config or ApiConfig())
+    walk = _Walk(schema, fragments, coerced, config)
     total = walk.selections(root, operation.selection_set)
-    return Cost(total, tuple(walk.top))
+    cost = Cost(total, tuple(walk.top))
+    if not walk.reads_variables:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.pop(next(iter(_KNOWN)))
+        _KNOWN[key] = (document, schema, config, cost)
+    return cost
+
+
+_DEFAULT_CONFIG = ApiConfig()
+_KNOWN_MAX = 256
+_KNOWN: dict[tuple[int, int, str | None, int], tuple[DocumentNode, GraphQLSchema, ApiConfig, Cost]] = {}
+"""Costs that hold whatever the variables (no check or cost read one), by parsed document: the
+documents come from the parse cache, so a repeated request finds its cost without a walk.  The
+document, the schema and the config are kept beside the cost (an id is unique only while its object lives)."""
 
 
 def too_costly(cost: Cost, budget: int) -> ClientError:

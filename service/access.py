@@ -28,13 +28,13 @@ import ipaddress
 import json
 import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from graph_schema.roles import Role
+from loaders.expiring import ExpiringCache
 from resolvers.privacy import Viewer
 from service.settings import Settings
 from service.tokens import JwtVerifier, TokenConfigError, TokenError, TokenSettings
@@ -180,7 +180,7 @@ class Access:
         self.grants = grants
         self.verifier = verifier
         self.default = Viewer(reveal_pii=default_reveal_pii)
-        self._scopes: dict[str, tuple[float, str | None]] = {}
+        self._scopes: ExpiringCache[str, str | None] = ExpiringCache(SCOPE_CACHE_SECONDS)
 
     @property
     def enabled(self) -> bool:
@@ -230,15 +230,7 @@ class Access:
     async def _scope_problem(self, viewer: Viewer, scope_label: ScopeLabel) -> str | None:
         scope = viewer.scope
         assert scope is not None
-        now = time.monotonic()
-        cached = self._scopes.get(scope)
-        if cached is None or cached[0] < now:
-            label = await scope_label(scope)
-            if len(self._scopes) > 10_000:
-                self._scopes.clear()
-            self._scopes[scope] = (now + SCOPE_CACHE_SECONDS, label)
-        else:
-            label = cached[1]
+        label = await self._scopes.get(scope, lambda: scope_label(scope))
         if label is None:
             return f"the token's scope {scope!r} does not exist"
         allowed = {lab.value for lab in viewer.role.scope_labels}
