@@ -43,6 +43,7 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.work import walks as work_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -72,6 +73,7 @@ class Street(Area):
 
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Street:
@@ -119,6 +121,7 @@ class Community(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Community:
@@ -185,6 +188,7 @@ class Grid(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Grid:
@@ -233,6 +237,7 @@ class Building(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    secretary_projects = work_walks.projects_here()
 
     @classmethod
     def from_record(cls, record: Record) -> Building:
@@ -299,6 +304,7 @@ class Household(Node):
 
     appeals = walks.appeals()
     raised_appeals = walks.raised_appeals()
+    activities_serving = work_walks.served_by()
 
     @classmethod
     def from_record(cls, record: Record) -> Household:

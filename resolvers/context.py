@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 
 import strawberry
 
+from graph_schema.contract import POINTS_TABLE
 from loaders.batch import Loaders
 from loaders.store import GraphStore
 from resolvers.appeals.events import AppealEvents
@@ -32,6 +33,9 @@ class ApiConfig:
     appeal_due_days: Mapping[str, int] = field(default_factory=dict)
     """Days from report to due, by appeal category (the service's settings); a category missing
     here gets :data:`DEFAULT_DUE_DAYS`."""
+    points: Mapping[str, int] = field(default_factory=lambda: dict(POINTS_TABLE))
+    """Points (积分) earned by activity kind, for leading a secretary project and for handling an
+    appeal (the service's settings; :data:`graph_schema.contract.POINTS_TABLE` by default)."""
 
 
 DEFAULT_DUE_DAYS = 15

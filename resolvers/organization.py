@@ -42,6 +42,7 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.work import walks as work_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -89,14 +90,23 @@ class PartyOrganization(Node):
     name: str = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "name"))
     level: OrgLevel = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "level"))
     star: Star | None = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "star"))
+    external: bool = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "external"))
 
     assigned_appeals = walks.assigned_appeals()
     activities_held = walks.activities_held()
+    projects_led = work_walks.projects_led()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyOrganization:
         p = record.properties
-        return cls(id=global_id(record), record=record, name=record.name, level=p["level"], star=p.get("star"))
+        return cls(
+            id=global_id(record),
+            record=record,
+            name=record.name,
+            level=p["level"],
+            star=p.get("star"),
+            external=bool(p.get("external")),
+        )
 
     @strawberry.field(description="The organization it reports to (REPORTS_TO), none at the top.")
     async def parent(self, info: Info) -> PartyOrganization | None:
@@ -191,6 +201,10 @@ class PartyMember(Node):
     raised_appeals = walks.raised_appeals()
     assigned_appeals = walks.assigned_appeals()
     activities_attended = walks.activities_attended()
+    activities_held = work_walks.activities_held()
+    projects_leading = work_walks.projects_leading()
+    points = work_walks.points()
+    points_by_month = work_walks.points_by_month()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyMember:

@@ -242,3 +242,54 @@ async def check_appeal(
     (inside,) = await info.context.store.get_nodes([target.id], scope=scope)
     if inside is None:
         raise Forbidden(f"{who} may not {action} there: {target.label} {target.id!r} lies outside that scope", field)
+
+
+# --- the monthly work ------------------------------------------------------------------------
+# Secretary projects and recorded activities (resolvers/work/mutations.py) are judged here by
+# the area they are held in, like roundtables; the attendees, the households served and the
+# organization a project is led by may lie elsewhere (an in-service member's workplace branch).
+#
+# ==============  =============================================================================
+# role            secretary projects (create, update, move)  /  activities (recordActivity)
+# ==============  =============================================================================
+# ADMIN           everything
+# CITY            projects and activities held inside its street (everywhere when unbound)
+# STREET          projects and activities held inside its street
+# COMMUNITY       projects and activities held inside its community
+# GRID_WORKER     activities held inside its grid; no projects
+# VANGUARD        its own MONTHLY_CONTACT activities (held by itself, 月联), nothing else
+# ALLIANCE_UNIT   nothing
+# ANALYST         nothing
+# ==============  =============================================================================
+
+_PROJECT_WRITERS = frozenset({Role.CITY, Role.STREET, Role.COMMUNITY})
+
+
+async def check_work(
+    info: Info, action: str, *, place: Node | None, holder: str | None = None, kind: str | None = None, field: str
+) -> None:
+    """Raise :class:`Forbidden` unless the viewer may take ``action`` (``project`` for a secretary
+    project's writes, ``activity`` to record an activity of ``kind`` held by ``holder``) in
+    ``place``, the area it is held in; ``field`` is blamed."""
+    viewer = info.context.viewer
+    role = viewer.role
+    who = _who(info)
+    if role is Role.ADMIN:
+        return
+    if role is Role.VANGUARD:
+        if action == "activity" and kind == "MONTHLY_CONTACT" and holder is not None and holder == viewer.scope:
+            return
+        raise Forbidden(
+            f"{who} may only record its own monthly contact meetings (MONTHLY_CONTACT held by itself)", field
+        )
+    writers = _PROJECT_WRITERS if action == "project" else _AREA_WRITERS
+    if role not in writers:
+        what = "secretary projects" if action == "project" else "activities"
+        raise Forbidden(f"{who} may not write {what}", field)
+    scope = await write_scope(info)
+    if scope is None:
+        return
+    (inside,) = await info.context.store.get_nodes([place.id], scope=scope) if place is not None else (None,)
+    if inside is None:
+        where = f"{place.label} {place.id!r}" if place is not None else "a place it cannot see"
+        raise Forbidden(f"{who} may not write there: {where} lies outside that scope", field)

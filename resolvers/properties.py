@@ -58,6 +58,8 @@ _PROPS: dict[tuple[Label, str], str] = {
     (Label.PARTY_ORGANIZATION, "level"): "Its level (层级) in the four-level system (street committee, community "
     "committee, grid branch, building group), or a unit's own branch.",
     (Label.PARTY_ORGANIZATION, "star"): 'Star rating of the branch (星级, "双强双优"); null when not rated.',
+    (Label.PARTY_ORGANIZATION, "external"): "Whether it is a branch outside the city or of an outside unit "
+    "(外单位党组织): an in-service member's workplace branch that governs no area here. Absent means false.",
     (Label.PARTY_MEMBER, "kind"): "Kind of member (类别): resident, in service elsewhere, retired or floating.",
     (Label.PARTY_MEMBER, "vanguard"): "Whether the member is a vanguard member (先锋党员), who links about 10 "
     "members and N households (1+10+N); only vanguards' LINKS count in coverage. Absent means false.",

@@ -33,6 +33,9 @@ from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected,
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
+from resolvers.work.mutations import WorkMutation
+from resolvers.work.query import WorkQuery
+from resolvers.work.types import SecretaryProject
 
 QUERY_PARTS: tuple[type, ...] = (
     LookupQuery,
@@ -42,6 +45,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalyticsQuery,
     AppealQuery,
     AuditQuery,
+    WorkQuery,
 )
 NODE_TYPES: tuple[type, ...] = (
     Street,
@@ -56,6 +60,7 @@ NODE_TYPES: tuple[type, ...] = (
     AllianceMember,
     Appeal,
     Activity,
+    SecretaryProject,
 )
 
 
@@ -74,7 +79,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )

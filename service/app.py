@@ -64,6 +64,7 @@ def api_config(settings: Settings) -> ApiConfig:
         max_page_size=settings.max_page_size,
         default_page_size=min(100, settings.max_page_size),
         appeal_due_days=dict(settings.appeal_due_days),
+        points=dict(settings.points),
         max_analyses=settings.max_analyses,
     )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graph_schema.contract import AppealCategory
+from graph_schema.contract import POINTS_TABLE, AppealCategory, points_table
 
 DEFAULT_STORE = "civicmesh.sqlite"
 
@@ -25,6 +26,32 @@ APPEAL_DUE_DAYS: Mapping[str, int] = {
 """Days from an appeal's report to its due day, by category (doubled for a difficult one): urgent
 safety matters in 3, everyday services within a week or so, disputes in 15.  An estimate of
 common 接诉即办 practice, not a rule of the seed article; ``CIVICMESH_APPEAL_DUE_DAYS`` changes it."""
+
+
+def parse_points(text: str | None) -> dict[str, int]:
+    """The points table with the overrides of ``CIVICMESH_POINTS``, a JSON object (key → points).
+
+    >>> parse_points('{"VOLUNTEER_SERVICE": 8}')["VOLUNTEER_SERVICE"], parse_points(None)["SecretaryProject"]
+    (8, 20)
+    >>> parse_points("[1]")
+    Traceback (most recent call last):
+    ...
+    ValueError: CIVICMESH_POINTS must be a JSON object of whole numbers by key, e.g. {"VOLUNTEER_SERVICE": 8}
+    """
+    if not text or not text.strip():
+        return points_table()
+    try:
+        overrides = json.loads(text)
+    except json.JSONDecodeError:
+        overrides = None
+    if not isinstance(overrides, dict):
+        raise ValueError(
+            'CIVICMESH_POINTS must be a JSON object of whole numbers by key, e.g. {"VOLUNTEER_SERVICE": 8}'
+        )
+    try:
+        return points_table(overrides)
+    except ValueError as exc:
+        raise ValueError(f"CIVICMESH_POINTS: {exc}") from None
 
 
 def parse_due_days(text: str | None) -> dict[str, int]:
@@ -93,6 +120,8 @@ class Settings:
     demo_when_empty: bool = True
     log_level: str = "INFO"
     appeal_due_days: Mapping[str, int] = field(default_factory=lambda: dict(APPEAL_DUE_DAYS))
+    points: Mapping[str, int] = field(default_factory=lambda: dict(POINTS_TABLE))
+    """Points (积分) by activity kind, SecretaryProject and Appeal (``CIVICMESH_POINTS``, a JSON object)."""
     neo4j_retry_s: float = 5.0
     """How long the Neo4j driver retries a transaction that met a transient failure (its default is 30 s)."""
     neo4j_connect_timeout_s: float = 3.0
@@ -143,6 +172,7 @@ class Settings:
             demo_when_empty=_flag(e.get("CIVICMESH_DEMO_WHEN_EMPTY"), True),
             log_level=e.get("CIVICMESH_LOG_LEVEL") or "INFO",
             appeal_due_days=parse_due_days(e.get("CIVICMESH_APPEAL_DUE_DAYS")),
+            points=parse_points(e.get("CIVICMESH_POINTS")),
             neo4j_retry_s=float(e.get("CIVICMESH_NEO4J_RETRY_S") or 5.0),
             neo4j_connect_timeout_s=float(e.get("CIVICMESH_NEO4J_CONNECT_TIMEOUT_S") or 3.0),
             store_probe_s=float(e.get("CIVICMESH_STORE_PROBE_S") or 1.0),

@@ -4,7 +4,7 @@
 relationship type and each kind of property (PII, lists, dates, enums) appears with values a
 test can name; 南闸街道 (``s2``) is regular, every area having two parts down to the buildings,
 so that any area has a sibling and a cousin to compare with (what a viewer of one area must
-not see).  80 nodes, 149 relationships.  Ids in brackets; an area is PART_OF the one drawn above
+not see).  89 nodes, 185 relationships.  Ids in brackets; an area is PART_OF the one drawn above
 it, a household PART_OF its building, and a member is drawn under the household it LIVES_IN::
 
     CITY
@@ -76,6 +76,18 @@ Appeals (诉求), one in each status, each with its ``history`` (times on 2026-0
 Roundtables (Activity, ROUNDTABLE): 东门社区民生议题圆桌会议 [act1] on 2026-03-18, HELD_BY al1, HELD_IN
 c1, DISCUSSED ap3 and ap6, ATTENDED by pm1, pm2 and am1; 观西社区物业服务协商会 [s2-act1] on
 2026-03-10, HELD_BY s2c1-po, HELD_IN s2c1, DISCUSSED s2-ap1, ATTENDED by 赵海 and s2-am1.
+
+Monthly work (南闸): 陈刚 [s2c1g1b1-w] (IN_SERVICE, lives in s2c1g1b1-h) is MEMBER_OF 南闸物业公司党支部
+[s2-am1-po] (UNIT_BRANCH, BRANCH_OF s2-am1, reports to s2-po) and REPORTED_TO s2c1 since 2025-06-01;
+林静 [s2c2g1b1-w] (IN_SERVICE, lives in s2c2g1b1-h) is MEMBER_OF an external branch [s2-ext-po] and
+reported nowhere.  赵海 held two MONTHLY_CONTACT meetings in his building s2c1g1b1: [s2-mc1] on
+2026-09-08 with 钱进 and [s2-mc2] on 2026-10-09 with 孙丽 (s2c1g2b1-m).  s2c1-po held the
+VOLUNTEER_SERVICE [s2-vs1] on 2026-09-20 in s2c1, attended by 陈刚, serving s2c1g2b1-h and
+s2c1g2b2-h.  观西停车治理书记项目 [s2-sp1] (PARKING, IN_PROGRESS: proposed 2026-06-01, led 06-15,
+started 07-01) is LED_BY s2c1-po, HELD_IN s2c1, led by 钱进; its SECRETARY_PROJECT_EVENT [s2-spe1] on
+2026-09-15 in s2c1g1, attended by 钱进, served s2c1g1b2-h.  Points (EARNED, by POINTS_TABLE): 2 for
+each attendance of a monthly contact, 5 for 陈刚's volunteering, 4 and 20 for 钱进's event and
+project (on 06-15); in 澄江, pm1 EARNED 5 for handling ap3 (on 2026-03-20).
 
 ``EAST`` is the variation with 澄江街道 alone, for tests whose figures were worked out by hand
 over one street (the analytics API).  Add new kinds of records to both streets through the
@@ -331,6 +343,46 @@ class CityBuilder:
             self.rel("ATTENDED", person, node_id)
         return node_id
 
+    def activity(
+        self,
+        node_id: str,
+        title: str,
+        kind: str,
+        on: str,
+        held_by: str,
+        held_in: str,
+        attendees: Iterable[str] = (),
+        served: Iterable[str] = (),
+        advances: str | None = None,
+    ) -> str:
+        """An activity of ``kind`` HELD_BY an organization, alliance or vanguard, HELD_IN an area,
+        ATTENDED by ``attendees``, SERVED ``served`` households, advancing a secretary project."""
+        self.nodes.append(Node("Activity", node_id, {"title": title, "kind": kind, "on": on}))
+        self.rel("HELD_BY", node_id, held_by)
+        self.rel("HELD_IN", node_id, held_in)
+        for person in attendees:
+            self.rel("ATTENDED", person, node_id)
+        for household in served:
+            self.rel("SERVED", node_id, household)
+        if advances is not None:
+            self.rel("ADVANCES", node_id, advances)
+        return node_id
+
+    def project(
+        self, node_id: str, title: str, category: str, led_by: str, held_in: str, leaders: Iterable[str], **props: Any
+    ) -> str:
+        """A secretary project (书记项目) LED_BY an organization, HELD_IN an area, that ``leaders`` LEAD."""
+        self.nodes.append(Node("SecretaryProject", node_id, {"title": title, "category": category, **props}))
+        self.rel("LED_BY", node_id, led_by)
+        self.rel("HELD_IN", node_id, held_in)
+        for member in leaders:
+            self.rel("LEADS", member, node_id)
+        return node_id
+
+    def earned(self, member: str, source: str, points: int, on: str, reason: str) -> None:
+        """Points (积分) a member EARNED from an activity, a project or an appeal."""
+        self.rel("EARNED", member, source, points=points, on=on, reason=reason)
+
 
 def chengjiang(b: CityBuilder) -> None:
     """澄江街道 [st1], record by record (see the module's docstring)."""
@@ -512,6 +564,7 @@ def chengjiang_appeals(b: CityBuilder) -> None:
         due="2026-03-25",
     )
     b.roundtable("act1", "东门社区民生议题圆桌会议", "2026-03-18", "al1", "c1", ["ap3", "ap6"], ["pm1", "pm2", "am1"])
+    b.earned("pm1", "ap3", 5, "2026-03-20", "办理诉求")
 
 
 _NANZHA_COMMUNITIES = (("观西", ("赵海", "钱进", "孙丽", "李娟")), ("陶湾", ("周明", "吴芳", "郑强", "冯雪")))
@@ -595,6 +648,68 @@ def nanzha(b: CityBuilder) -> None:
     b.roundtable(
         "s2-act1", "观西社区物业服务协商会", "2026-03-10", "s2c1-po", "s2c1", ["s2-ap1"], ["s2c1g1b1-m", "s2-am1"]
     )
+    nanzha_work(b)
+
+
+def nanzha_work(b: CityBuilder) -> None:
+    """南闸's monthly work (see the module's docstring): in-service members, monthly contact,
+    volunteer service, a secretary project and the points earned."""
+    unit_branch = b.organization("s2-am1-po", "南闸物业公司党支部", "UNIT_BRANCH", "s2-po")
+    b.rel("BRANCH_OF", unit_branch, "s2-am1")
+    outside = b.organization("s2-ext-po", "无锡华新科技有限公司党支部", "UNIT_BRANCH", external=True)
+    b.member("s2c1g1b1-w", "陈刚", "IN_SERVICE", "s2c1g1b1-h", unit_branch)
+    b.rel("REPORTED_TO", "s2c1g1b1-w", "s2c1", since="2025-06-01")
+    b.member("s2c2g1b1-w", "林静", "IN_SERVICE", "s2c2g1b1-h", outside)
+    vanguard, others = "s2c1g1b1-m", ("s2c1g1b2-m", "s2c1g2b1-m")
+    b.activity(
+        "s2-mc1", "观西9月党员联系活动", "MONTHLY_CONTACT", "2026-09-08", vanguard, "s2c1g1b1", [vanguard, others[0]]
+    )
+    b.activity(
+        "s2-mc2", "观西10月党员联系活动", "MONTHLY_CONTACT", "2026-10-09", vanguard, "s2c1g1b1", [vanguard, others[1]]
+    )
+    b.activity(
+        "s2-vs1",
+        "观西垃圾分类志愿服务",
+        "VOLUNTEER_SERVICE",
+        "2026-09-20",
+        "s2c1-po",
+        "s2c1",
+        ["s2c1g1b1-w"],
+        ["s2c1g2b1-h", "s2c1g2b2-h"],
+    )
+    b.project(
+        "s2-sp1",
+        "观西停车治理书记项目",
+        "PARKING",
+        "s2c1-po",
+        "s2c1",
+        [others[0]],
+        stage="IN_PROGRESS",
+        proposed_on="2026-06-01",
+        led_on="2026-06-15",
+        started_on="2026-07-01",
+    )
+    b.activity(
+        "s2-spe1",
+        "观西停车治理议事会",
+        "SECRETARY_PROJECT_EVENT",
+        "2026-09-15",
+        "s2c1-po",
+        "s2c1g1",
+        [others[0]],
+        ["s2c1g1b2-h"],
+        advances="s2-sp1",
+    )
+    for member, source, points, on, reason in (
+        (vanguard, "s2-mc1", 2, "2026-09-08", "参加月联"),
+        (others[0], "s2-mc1", 2, "2026-09-08", "参加月联"),
+        (vanguard, "s2-mc2", 2, "2026-10-09", "参加月联"),
+        (others[1], "s2-mc2", 2, "2026-10-09", "参加月联"),
+        ("s2c1g1b1-w", "s2-vs1", 5, "2026-09-20", "参加志愿服务"),
+        (others[0], "s2-spe1", 4, "2026-09-15", "参加书记项目活动"),
+        (others[0], "s2-sp1", 20, "2026-06-15", "领办书记项目"),
+    ):
+        b.earned(member, source, points, on, reason)
 
 
 def build(*streets: Callable[[CityBuilder], None]) -> City:

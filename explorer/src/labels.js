@@ -24,6 +24,25 @@ export const COVERAGE = {
 
 export const REACH_COLOR = '#d500f9';
 
+/** The monthly work (issue 15): secretary projects and the activities' relationships. */
+export const WORK = {
+  SecretaryProject: { zh: '书记项目', en: 'Secretary project', color: '#00695c', shape: 'round-tag' },
+  Activity: { zh: '活动/会议', en: 'Activity', color: '#558b2f', shape: 'ellipse' },
+};
+
+/** The relationships of the monthly work, as the legend and the details name them. */
+export const WORK_RELATIONS = {
+  HELD_BY: { zh: '主办', en: 'held by (an organization, alliance or, for 月联, the vanguard)' },
+  HELD_IN: { zh: '地点', en: 'held in (an area); a project lies within it' },
+  ATTENDED: { zh: '参加', en: 'attended' },
+  SERVED: { zh: '服务对象', en: 'served (households)' },
+  ADVANCES: { zh: '推进项目', en: 'advances (a secretary project)' },
+  LED_BY: { zh: '牵头党组织', en: 'led by (an organization)' },
+  LEADS: { zh: '领办', en: 'leads (a member, a project)' },
+  EARNED: { zh: '积分', en: 'earned points' },
+  REPORTED_TO: { zh: '报到', en: 'reported to (an in-service member\'s home community)' },
+};
+
 export const ORG_LEVELS = {
   STREET_COMMITTEE: { zh: '街道党(工)委', en: 'street committee', color: '#8e0000' },
   COMMUNITY_COMMITTEE: { zh: '社区党委', en: 'community committee', color: '#c62828' },
@@ -51,6 +70,11 @@ const ENUMS = {
   SOCIAL_ORGANIZATION: '社会组织', PROPERTY_COMPANY: '物业公司', GOVERNMENT_UNIT: '机关单位',
   FUNDING: '资金', VOLUNTEERS: '志愿者', VENUE: '场地', LEGAL_AID: '法律援助', EMPLOYMENT: '就业',
   ELDERLY_CARE: '养老', HEALTH: '健康', EDUCATION: '教育', PROPERTY_SERVICE: '物业服务',
+  ROUNDTABLE: '圆桌会议', MONTHLY_CONTACT: '月联', BRANCH_MEETING: '三会一课', VOLUNTEER_SERVICE: '志愿服务',
+  ALLIANCE_ACTIVITY: '联盟活动', SECRETARY_PROJECT_EVENT: '书记项目活动',
+  ESTATE_MANAGEMENT: '物业管理', SAFETY: '平安建设', ENVIRONMENT: '环境整治', OLD_ESTATE_RENOVATION: '老旧小区改造',
+  PARKING: '停车治理', CIVILITY: '文明创建', LEGAL_AWARENESS: '普法宣传', DISPUTE_MEDIATION: '矛盾调解',
+  PROPOSED: '组织发起', LED: '党员领办', IN_PROGRESS: '群众参与', REVIEWED: '居民评议',
 };
 
 /** "中文 (ENUM)" for an enum value; the value itself when unknown. */
@@ -73,4 +97,7 @@ export const FIELDS = {
   headIdNumber: '户主身份证 ID no.', idNumber: '身份证 ID no.', level: '层级 Level', star: '星级 Star',
   vanguard: '先锋党员 Vanguard', gender: '性别 Gender', birthYear: '出生年份 Born', theme: '主题 Theme',
   creditCode: '信用代码 Credit code', resources: '资源 Resources',
+  title: '主题 Title', category: '类别 Category', stage: '阶段 Stage', proposedOn: '发起日期 Proposed',
+  ledOn: '领办日期 Led', startedOn: '实施日期 Started', reviewedOn: '评议日期 Reviewed',
+  reviewScore: '居民评议得分 Review score', external: '外单位党组织 External branch',
 };

@@ -1,7 +1,7 @@
 // The legend: kinds (colour and shape), organization levels, coverage and reach colours.
 
 import { APPEALS } from './appeals-layer.js';
-import { COVERAGE, KINDS, ORG_LEVELS, REACH_COLOR } from './labels.js';
+import { COVERAGE, KINDS, ORG_LEVELS, REACH_COLOR, WORK, WORK_RELATIONS } from './labels.js';
 
 const SHAPE_CSS = {
   ellipse: 'border-radius:50%', 'round-rectangle': 'border-radius:3px', 'round-hexagon': 'border-radius:30%',
@@ -50,6 +50,12 @@ export function renderLegend(container, view) {
     parts.push(section('联盟服务 Alliance reach', [
       item(REACH_COLOR, '选中成员单位的覆盖户 reached by the selected unit', 'ellipse', 'opacity:.6'),
     ]));
+    parts.push(section('月度工作 Monthly work', [
+      ...Object.values(WORK).map((w) => item(w.color, `${w.zh} ${w.en}`, w.shape)),
+      ...Object.entries(WORK_RELATIONS).map(
+        ([type, r]) => item('#fff', `${r.zh} ${type}: ${r.en}`, 'ellipse', 'display:none'),
+      ),
+    ], 'work'));
     parts.push(section('诉求 Appeals (勾选 tick 诉求)', Object.values(APPEALS).map(
       (a) => item('#fff', `楼栋 ${a.zh} building with ${a.en}`, 'round-rectangle', `border:3px solid ${a.color}`),
     ), 'appeals'));

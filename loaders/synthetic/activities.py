@@ -50,7 +50,7 @@ Planted problems (ids in ``City.planted``, several joined by ``,``)
 from __future__ import annotations
 
 import datetime as dt
-import random
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from graph_schema.contract import (
@@ -114,7 +114,7 @@ def _iso(ordinal: int) -> str:
 def workplace_branches(gen: _Generator) -> tuple[dict[int, str], int]:
     """The branch of each in-service member outside the city's unit branches (member index →
     organization id), writing those external branches; and the index of the planted
-    ``unregistered_unit`` (-1 when no unit has three in-service members)."""
+    ``unregistered_unit`` (-1 when no unit's branch has two in-service members)."""
     rng = gen._rng("work-external")
     loose = [mi for mi, props in enumerate(gen.m_props) if props["kind"] == _IN_SERVICE and gen.m_unit[mi] < 0]
     n = max(1, -(-len(loose) // _EXTERNAL_PER_BRANCH)) if loose else 0
@@ -150,7 +150,6 @@ class _Work:
         self.attended: list[tuple[str, str, str, str]] = []
         """(member id, activity id, day, kind) of each party member's attendance, for EARNED."""
         self.sizes: dict[str, int] = {n.id: int(n.properties.get("size") or 1) for n in gen.nodes["Household"]}
-        self.member_index = {mid: mi for mi, mid in enumerate(gen.m_id)}
 
     def _id(self, code: str) -> str:
         k = self.counter.get(code, 0) + 1
@@ -166,7 +165,7 @@ class _Work:
         held_by: str,
         held_in: str,
         attendees: list[str],
-        served: list[str] = (),  # type: ignore[assignment]
+        served: Sequence[str] = (),
     ) -> str:
         g = self.g
         aid = self._id(code)
@@ -189,7 +188,7 @@ class _Work:
         self._alliances()
         stalled = self._projects()
         self._earned()
-        out = {"lapsed_vanguards": ",".join(lapsed)}
+        out = {"lapsed_vanguards": ",".join(lapsed)} if lapsed else {}
         if stalled:
             out["stalled_project"] = stalled
         return out
@@ -207,16 +206,19 @@ class _Work:
                 linked.setdefault(r.start, []).append((r.end, since))
             else:
                 with_households.add(r.start)
-        # planted: vanguards whose visits stopped at the end of August and who hold no meetings after
-        candidates = sorted(v for v in (g.m_id[mi] for mi in g.vanguards) if v in with_households)
-        k = max(1, len(candidates) // 50) if candidates else 0
-        lapsed = sorted(rng.sample(candidates, k))
+        # planted: vanguards who already visit nobody in the last month (the generator's lapsed
+        # ones) lose their visits of the month before and hold no meetings in either
         stop = self.months[-2][0]
+        last_month = _iso(self.months[-1][0])
+        visited_late = {r.start for r in g.rels["VISITED"] if r.properties["on"] >= last_month}
+        candidates = sorted(
+            v for v in (g.m_id[mi] for mi in g.vanguards) if v in with_households and v not in visited_late
+        )
+        k = max(1, len(with_households) // 50) if candidates else 0
+        lapsed = sorted(rng.sample(candidates, min(k, len(candidates))))
         if lapsed:
-            gone = set(lapsed)
-            g.rels["VISITED"] = [
-                r for r in g.rels["VISITED"] if not (r.start in gone and r.properties["on"] >= _iso(stop))
-            ]
+            gone, cut = set(lapsed), _iso(stop)
+            g.rels["VISITED"] = [r for r in g.rels["VISITED"] if not (r.start in gone and r.properties["on"] >= cut)]
         lapsed_set = set(lapsed)
         for mi in g.vanguards:
             vid = g.m_id[mi]
@@ -357,7 +359,15 @@ class _Work:
             for k in range(n):
                 pid = f"sp-{co.id[2:]}-{k + 1:02d}"
                 cat = cats[int(rand() * len(cats))]
-                area = co.id if rand() < 0.6 or not co.grids else co.grids[int(rand() * len(co.grids))].id
+                org, owner = co.org, co.name
+                r = rand()
+                if k == n - 1 and co is co.street.communities[0]:  # the street committee's own project
+                    org, owner, area = co.street.org, co.street.name, co.street.id
+                elif r < 0.5 or not co.grids:
+                    area = co.id
+                else:
+                    grid = co.grids[int(rand() * len(co.grids))]
+                    area = grid.id if r < 0.8 or not grid.buildings else grid.buildings[0].id
                 stalled = ci == plant_at and k == 0
                 if stalled:
                     led = ref - 150 - int(rand() * 51)
@@ -372,7 +382,7 @@ class _Work:
                 reached = [d for d in dates if d is not None and d <= ref]
                 stage = list(ProjectStage)[len(reached) - 1]
                 props: dict[str, Any] = {
-                    "title": f"{co.name}{zh[cat.value]}书记项目",
+                    "title": f"{owner}{zh[cat.value]}书记项目",
                     "category": cat.value,
                     "stage": stage.value,
                     "proposed_on": _iso(proposed),
@@ -383,7 +393,7 @@ class _Work:
                 if stage is ProjectStage.REVIEWED:
                     props["review_score"] = 60 + int(rand() * 39)
                 g._node(_SP, pid, props)
-                g._rel("LED_BY", pid, co.org)
+                g._rel("LED_BY", pid, org)
                 g._rel("HELD_IN", pid, area)
                 leaders: list[str] = []
                 if "led_on" in props:
@@ -411,7 +421,7 @@ class _Work:
                     came = leaders + [g.m_id[mi] for mi in rng.sample(locals_, min(len(locals_), 3 + int(rand() * 6)))]
                     served = rng.sample(households, min(len(households), int(rand() * 11)))
                     aid = self.activity(
-                        "sp", _K.SECRETARY_PROJECT_EVENT, f"{props['title']}推进活动", on, co.org, area, came, served
+                        "sp", _K.SECRETARY_PROJECT_EVENT, f"{props['title']}推进活动", on, org, area, came, served
                     )
                     g._rel("ADVANCES", aid, pid)
         return stalled_id

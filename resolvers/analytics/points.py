@@ -28,7 +28,7 @@ from resolvers.errors import ClientError
 
 
 @strawberry.type(description="One party member's points over the period (by id: no names).")
-class MemberPoints:
+class PointsOfMember:
     member: strawberry.ID = strawberry.field(description="Global ID of the party member.")
     points: int = strawberry.field(description="Points EARNED on a day of the period.")
     by_source: list[NamedCount] = strawberry.field(
@@ -47,7 +47,7 @@ class BranchPoints:
     members: int = strawberry.field(description="Its members living in the area with points in the period.")
     points: int = strawberry.field(description="Their points.")
     by_source: list[NamedCount] = strawberry.field(description="Their points per source.")
-    leaders: list[MemberPoints] = strawberry.field(description="The top of them (the leaders argument), most first.")
+    leaders: list[PointsOfMember] = strawberry.field(description="The top of them (the leaders argument), most first.")
 
 
 @strawberry.type(
@@ -67,19 +67,19 @@ class PointsStats:
         "members list: see members)."
     )
     _branches: strawberry.Private[list[BranchPoints]]
-    _members: strawberry.Private[list[MemberPoints]]
+    _members: strawberry.Private[list[PointsOfMember]]
 
     @strawberry.field(description="Leaderboards per branch, most points first.")
     def branches(self, first: FirstArg = None) -> list[BranchPoints]:
         return first_rows(self._branches, first)
 
     @strawberry.field(description="Every member of the area with points, most first.")
-    def members_detail(self, first: FirstArg = None) -> list[MemberPoints]:
+    def members_detail(self, first: FirstArg = None) -> list[PointsOfMember]:
         return first_rows(self._members, first)
 
 
-def _member(m: dict[str, Any]) -> MemberPoints:
-    return MemberPoints(
+def _member(m: dict[str, Any]) -> PointsOfMember:
+    return PointsOfMember(
         member=gid("PartyMember", m["member"]),
         points=m["points"],
         by_source=named(m["by_source"]),

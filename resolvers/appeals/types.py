@@ -24,6 +24,7 @@ from resolvers.connections import After, Before, Connection, First, Last, relate
 from resolvers.context import Info
 from resolvers.node import Area, Node, as_node, date_of, global_id, node_type
 from resolvers.properties import PII
+from resolvers.work import walks as work_walks
 
 OUT, IN = Direction.OUT, Direction.IN
 
@@ -94,6 +95,7 @@ class Appeal(Node):
     satisfaction: Satisfaction | None = strawberry.field(
         description="The resident's latest review (满意度); null until reviewed."
     )
+    earned_by = work_walks.earned_by()
 
     @classmethod
     def from_record(cls, record: Record) -> Appeal:
@@ -191,7 +193,10 @@ class Activity(Node):
             on=date_of(p.get("on")) or dt.date.min,
         )
 
-    @strawberry.field(description="Who held it (主办, HELD_BY): a PartyOrganization or an Alliance.")
+    @strawberry.field(
+        description="Who held it (主办, HELD_BY): a PartyOrganization, an Alliance or, for a monthly contact (月联), "
+        "the vanguard PartyMember."
+    )
     async def held_by(self, info: Info) -> Node | None:
         return await related_one(info, self.record, RelType.HELD_BY, OUT)
 
@@ -204,6 +209,10 @@ class Activity(Node):
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Appeal]:
         return await related(info, self.record, RelType.DISCUSSED, OUT, None, first, after, last, before)
+
+    served_households = work_walks.served_households()
+    project = work_walks.advanced_project()
+    earned_by = work_walks.earned_by()
 
     @strawberry.field(description="Who attended (参加, ATTENDED): party members and alliance member units.")
     async def attendees(

@@ -146,6 +146,7 @@ class CreatePartyOrganizationInput:
     name: str = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "name"))
     level: OrgLevel = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "level"))
     star: Star | None = strawberry.field(default=None, description=prop(Label.PARTY_ORGANIZATION, "star"))
+    external: bool | None = strawberry.field(default=None, description=prop(Label.PARTY_ORGANIZATION, "external"))
     parent: strawberry.ID | None = strawberry.field(
         default=None, description="Global ID of the organization it reports to (REPORTS_TO); null: none."
     )
@@ -158,6 +159,7 @@ class UpdatePartyOrganizationInput:
     name: str | None = strawberry.field(default=UNSET, description=change(Label.PARTY_ORGANIZATION, "name"))
     level: OrgLevel | None = strawberry.field(default=UNSET, description=change(Label.PARTY_ORGANIZATION, "level"))
     star: Star | None = strawberry.field(default=UNSET, description=change(Label.PARTY_ORGANIZATION, "star"))
+    external: bool | None = strawberry.field(default=UNSET, description=change(Label.PARTY_ORGANIZATION, "external"))
 
 
 @strawberry.input(description="A new party member (党员): its properties" + _PARENTS[Label.PARTY_MEMBER])

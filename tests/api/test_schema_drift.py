@@ -37,6 +37,10 @@ WORKFLOW_INPUTS: dict[str, tuple[str, set[str]]] = {
         },
     ),
     "Activity": ("HoldRoundtableInput", {"kind"}),
+    "SecretaryProject": (
+        "CreateSecretaryProjectInput",
+        {"stage", "led_on", "started_on", "reviewed_on", "review_score"},
+    ),
 }
 
 
@@ -86,7 +90,10 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("PartyMember", "linkedBy"), ("Household", "linkedBy")],
     ),
     "VISITED": ([("PartyMember", "visits")], [("Household", "visits")]),
-    "LED_BY": ([("Alliance", "ledBy")], [("PartyOrganization", "leadsAlliances")]),
+    "LED_BY": (
+        [("Alliance", "ledBy"), ("SecretaryProject", "ledBy")],
+        [("PartyOrganization", "leadsAlliances"), ("PartyOrganization", "projectsLed")],
+    ),
     "SERVES": ([("Alliance", "serves")], [("Street", "servedBy"), ("Community", "servedBy")]),
     "JOINED": ([("AllianceMember", "alliances")], [("Alliance", "members")]),
     "MANAGES": ([("AllianceMember", "manages")], [("Building", "managedBy")]),
@@ -111,10 +118,21 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("PartyMember", "activitiesAttended"), ("AllianceMember", "activitiesAttended")],
         [("Activity", "attendees")],
     ),
-    "HELD_BY": ([("Activity", "heldBy")], [("PartyOrganization", "activitiesHeld"), ("Alliance", "activitiesHeld")]),
+    "HELD_BY": (
+        [("Activity", "heldBy")],
+        [("PartyOrganization", "activitiesHeld"), ("Alliance", "activitiesHeld"), ("PartyMember", "activitiesHeld")],
+    ),
     "HELD_IN": (
-        [("Activity", "heldIn")],
-        [("Street", "activities"), ("Community", "activities"), ("Grid", "activities"), ("Building", "activities")],
+        [("Activity", "heldIn"), ("SecretaryProject", "heldIn")],
+        [("Street", "activities"), ("Community", "activities"), ("Grid", "activities"), ("Building", "activities")]
+        + [(area, "secretaryProjects") for area in ("Street", "Community", "Grid", "Building")],
+    ),
+    "SERVED": ([("Activity", "servedHouseholds")], [("Household", "activitiesServing")]),
+    "ADVANCES": ([("Activity", "project")], [("SecretaryProject", "events")]),
+    "LEADS": ([("PartyMember", "projectsLeading")], [("SecretaryProject", "leaders")]),
+    "EARNED": (
+        [("PartyMember", "points"), ("PartyMember", "pointsByMonth")],
+        [("Activity", "earnedBy"), ("SecretaryProject", "earnedBy"), ("Appeal", "earnedBy")],
     ),
 }
 

@@ -46,7 +46,7 @@ async def test_a_csv_folder_imports_into_an_empty_store(store: GraphStore, tmp_p
     report = await import_path(store, csv_folder(tmp_path, area()))
     assert report.ok and report.written
     assert (
-        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (80, 149)
+        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (89, 185)
     )
     assert await snapshot(store) == area()
 

@@ -98,7 +98,7 @@ def test_demo_is_small_and_readable(demo: City) -> None:
     assert counts["Street"] == 1
     assert counts["Community"] == 3
     assert counts["Grid"] == 6
-    assert 150 <= len(demo.nodes) <= 800
+    assert 150 <= len(demo.nodes) <= 1_000  # twelve months of activities and projects included
     assert counts["AllianceMember"] == 8
     assert 2 <= counts["Alliance"] <= 4
 

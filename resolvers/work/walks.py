@@ -1,0 +1,176 @@
+# mypy: disable-error-code="untyped-decorator, no-any-return"
+# (strawberry.field(...) with arguments is typed as returning Any.)
+"""The monthly work's relationships seen from the other end, as one-line fields of the existing
+types (``secretary_projects = walks.projects_here()``):
+
+* an area's ``secretaryProjects`` (HELD_IN), an organization's ``projectsLed`` (LED_BY) and a
+  member's ``projectsLeading`` (LEADS);
+* a member's ``activitiesHeld`` (HELD_BY: a vanguard's monthly contact meetings);
+* a household's ``activitiesServing`` and an activity's ``servedHouseholds`` (SERVED), an activity's
+  ``project`` (ADVANCES);
+* a member's ``points`` in a year or month and ``pointsByMonth`` (EARNED), and the members who
+  earned points from an activity, project or appeal (``earnedBy``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from graph_schema import Label, RelType
+from loaders.store import Direction
+from resolvers.connections import After, Before, Connection, First, Last, related, related_one
+from resolvers.context import Info
+from resolvers.errors import ClientError
+
+if TYPE_CHECKING:
+    from resolvers.appeals.types import Activity
+    from resolvers.areas import Household
+    from resolvers.organization import PartyMember
+    from resolvers.work.types import MemberPoints, MonthPoints, SecretaryProject
+
+ProjectT = Annotated["SecretaryProject", strawberry.lazy("resolvers.work.types")]
+ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
+MemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
+HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
+MemberPointsT = Annotated["MemberPoints", strawberry.lazy("resolvers.work.types")]
+MonthPointsT = Annotated["MonthPoints", strawberry.lazy("resolvers.work.types")]
+
+OUT, IN = Direction.OUT, Direction.IN
+PROJECT, ACTIVITY = [Label.SECRETARY_PROJECT.value], [Label.ACTIVITY.value]
+HOUSEHOLD, MEMBER = [Label.HOUSEHOLD.value], [Label.PARTY_MEMBER.value]
+Year = Annotated[int, strawberry.argument(description="The calendar year, e.g. 2026.")]
+Month = Annotated[int | None, strawberry.argument(description="A month of it (1 to 12); null: the whole year.")]
+
+
+async def _here(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[ProjectT]:
+    return await related(info, root.record, RelType.HELD_IN, IN, PROJECT, first, after, last, before)
+
+
+async def _led(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[ProjectT]:
+    return await related(info, root.record, RelType.LED_BY, IN, PROJECT, first, after, last, before)
+
+
+async def _leading(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[ProjectT]:
+    return await related(info, root.record, RelType.LEADS, OUT, PROJECT, first, after, last, before)
+
+
+async def _held(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[ActivityT]:
+    return await related(info, root.record, RelType.HELD_BY, IN, ACTIVITY, first, after, last, before)
+
+
+async def _served(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[ActivityT]:
+    return await related(info, root.record, RelType.SERVED, IN, ACTIVITY, first, after, last, before)
+
+
+async def _households(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[HouseholdT]:
+    return await related(info, root.record, RelType.SERVED, OUT, HOUSEHOLD, first, after, last, before)
+
+
+async def _project(root: Any, info: Info) -> ProjectT | None:
+    return await related_one(info, root.record, RelType.ADVANCES, OUT, PROJECT)
+
+
+async def _earned_by(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Connection[MemberT]:
+    return await related(info, root.record, RelType.EARNED, IN, MEMBER, first, after, last, before)
+
+
+def _check_period(year: int, month: int | None) -> None:
+    if not 1900 <= year <= 9999:
+        raise ClientError(f"year: {year} is not a calendar year", "BAD_USER_INPUT")
+    if month is not None and not 1 <= month <= 12:
+        raise ClientError(f"month: must be between 1 and 12, got {month}", "BAD_USER_INPUT")
+
+
+async def _points(root: Any, info: Info, year: Year, month: Month = None) -> MemberPointsT:
+    from resolvers.work.types import MemberPoints, points_entries
+
+    _check_period(year, month)
+    entries = [
+        e
+        for e in await points_entries(info, root.record)
+        if e.on.year == year and (month is None or e.on.month == month)
+    ]
+    return MemberPoints(year=year, month=month, total=sum(e.points for e in entries), entries=entries)
+
+
+async def _by_month(root: Any, info: Info, year: Year) -> list[MonthPointsT]:
+    from resolvers.work.types import MonthPoints, points_entries
+
+    _check_period(year, None)
+    totals = [0] * 12
+    for e in await points_entries(info, root.record):
+        if e.on.year == year:
+            totals[e.on.month - 1] += e.points
+    return [MonthPoints(month=m + 1, total=t) for m, t in enumerate(totals)]
+
+
+def projects_here() -> Any:
+    return strawberry.field(
+        resolver=_here, description="Secretary projects held in this very area (书记项目, HELD_IN)."
+    )
+
+
+def projects_led() -> Any:
+    return strawberry.field(resolver=_led, description="Secretary projects this organization leads (LED_BY).")
+
+
+def projects_leading() -> Any:
+    return strawberry.field(resolver=_leading, description="Secretary projects this member leads (领办, LEADS).")
+
+
+def activities_held() -> Any:
+    return strawberry.field(
+        resolver=_held, description="Activities this member held (主办, HELD_BY): a vanguard's monthly contact (月联)."
+    )
+
+
+def served_by() -> Any:
+    return strawberry.field(resolver=_served, description="Activities that served this household (服务对象, SERVED).")
+
+
+def served_households() -> Any:
+    return strawberry.field(resolver=_households, description="The households it served (服务对象, SERVED), by id.")
+
+
+def advanced_project() -> Any:
+    return strawberry.field(
+        resolver=_project,
+        description="The secretary project it advances (推进项目, ADVANCES): set for a SECRETARY_PROJECT_EVENT, else "
+        "null.",
+    )
+
+
+def earned_by() -> Any:
+    return strawberry.field(
+        resolver=_earned_by,
+        description="The party members who earned points (积分, EARNED) from it, by id; a member's points field "
+        "has the figures.",
+    )
+
+
+def points() -> Any:
+    return strawberry.field(
+        resolver=_points, description="Points (积分) the member earned (EARNED) in a year, or a month of it."
+    )
+
+
+def points_by_month() -> Any:
+    return strawberry.field(
+        resolver=_by_month, description="Points (积分) the member earned in each month of a year, January first."
+    )
