@@ -14,6 +14,8 @@ party members by id only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,8 +55,14 @@ def day(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    return _iso_day(str(value)[:10])
+
+
+@functools.lru_cache(maxsize=8192)
+def _iso_day(text: str) -> dt.date | None:
+    """An ISO day, parsed once per distinct string (a year of activity has a few hundred days)."""
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -225,8 +233,23 @@ class WorkIndex:
 
     @classmethod
     def build(cls, G: Any, index: AreaIndex | None = None) -> WorkIndex:
-        """Read the projection (one pass over the labels the monthly work involves)."""
+        """Read the projection (one pass over the labels the monthly work involves).
+
+        The cycle collector is paused while the index is made (a city's year of activity is a
+        million small objects, none of them in a cycle; each full collection would rescan the
+        whole projection) and restored after.
+        """
         idx = index or AreaIndex.build(G)
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(G, idx)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, G: Any, idx: AreaIndex) -> WorkIndex:
         self = cls(idx)
         nodes = node_data(G)
         out, into = succ(G), pred(G)
