@@ -89,6 +89,13 @@ from analytics.work import (
     registration,
     registration_plan,
 )
+from analytics.workers import (
+    InstructorLoad,
+    PropertyCompany,
+    WorkerlessGrid,
+    WorkersReport,
+    workers_report,
+)
 
 __all__ = [
     "ACTIVE_WINDOW_DAYS",
@@ -118,6 +125,7 @@ __all__ = [
     "GridSize",
     "HandlerPerformance",
     "HotSpot",
+    "InstructorLoad",
     "Join",
     "Linkage",
     "LoadReport",
@@ -125,6 +133,7 @@ __all__ = [
     "OverlapReport",
     "PointsReport",
     "ProjectionBuilder",
+    "PropertyCompany",
     "Ratio",
     "ReachModel",
     "ReachReport",
@@ -146,6 +155,8 @@ __all__ = [
     "UnreachedReport",
     "VanguardLoad",
     "WorkIndex",
+    "WorkerlessGrid",
+    "WorkersReport",
     "activity_stats",
     "appeal_stats",
     "brokerage",
@@ -173,4 +184,5 @@ __all__ = [
     "uncovered_households",
     "unreached_households",
     "vanguard_load",
+    "workers_report",
 ]

@@ -28,6 +28,8 @@ class Label(StrEnum):
     ALLIANCE_MEMBER = "AllianceMember"
     APPEAL = "Appeal"
     ACTIVITY = "Activity"
+    WORKER = "Worker"
+    GUIDANCE_STATION = "GuidanceStation"
     SECRETARY_PROJECT = "SecretaryProject"
 
 
@@ -57,6 +59,11 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
     HELD_BY = "HELD_BY"
     HELD_IN = "HELD_IN"
+    WORKS_IN = "WORKS_IN"
+    GUIDES = "GUIDES"
+    STATIONED_AT = "STATIONED_AT"
+    IS_MEMBER = "IS_MEMBER"
+    SERVES_AREA = "SERVES_AREA"
     SERVED = "SERVED"
     ADVANCES = "ADVANCES"
     LEADS = "LEADS"
@@ -217,6 +224,15 @@ class ProjectStage(StrEnum):
     REVIEWED = "REVIEWED"
 
 
+class WorkerRole(StrEnum):
+    """What a person who works the grid (工作人员) does."""
+
+    GRID_WORKER = "GRID_WORKER"
+    BUILDING_HEAD = "BUILDING_HEAD"
+    INSTRUCTOR = "INSTRUCTOR"
+    SOCIAL_WORKER = "SOCIAL_WORKER"
+
+
 ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     "GridKind": {
         "GOVERNMENT_SERVICE": "政务服务",
@@ -290,6 +306,12 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
         "REJECTED": "不予受理",
     },
     "Satisfaction": {"SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意", "UNSATISFIED": "不满意"},
+    "WorkerRole": {
+        "GRID_WORKER": "网格员",
+        "BUILDING_HEAD": "楼栋长",
+        "INSTRUCTOR": "党建指导员",
+        "SOCIAL_WORKER": "社区工作者",
+    },
     "ActivityKind": {
         "ROUNDTABLE": "圆桌会议",
         "MONTHLY_CONTACT": "月联",
@@ -495,6 +517,17 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
             },
         ),
         NodeSpec(
+            L.WORKER,
+            "工作人员",
+            {
+                "name": Prop(required=True, pii=True, zh="姓名"),
+                "role": Prop(required=True, enum=WorkerRole, zh="岗位"),
+                "full_time": Prop(type="bool", zh="专职"),
+                "phone": Prop(check="mobile", pii=True, zh="联系电话"),
+            },
+        ),
+        NodeSpec(L.GUIDANCE_STATION, "基层党建工作指导站", {"name": _NAME}),
+        NodeSpec(
             L.SECRETARY_PROJECT,
             "书记项目",
             {
@@ -541,12 +574,18 @@ GRID_HOUSEHOLDS_NORM: Final = 300
 GRID_SIZE_TOLERANCE: Final = 0.5
 """Relative deviation from a grid's target still normal (±50%: 150 to 450 households at 300)."""
 
+INSTRUCTOR_NORM: Final = 6
+"""Organizations a party-building instructor (党建指导员) guides: the seed's 3,770 branches over its
+63 full-time and 600+ part-time instructors is 5.7 each (an instructor is overloaded above
+:data:`OVERLOAD_FACTOR` times this, as a vanguard is)."""
+
 NORM_RANGES: Final[dict[str, tuple[float, float]]] = {
     "members_norm": (0, 100),
     "households_norm": (0, 300),
     "overload_factor": (1, 100),
     "grid_norm": (1, 100_000),
     "tolerance": (0, 10),
+    "instructor_norm": (0, 1000),
 }
 """The values each norm may be given (both ends included), by its parameter name: what every entry
 point (GraphQL, the CLI, the report, the analytics themselves) accepts.  A vanguard linking more than
@@ -624,6 +663,16 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
             frozenset((s, a) for s in (L.ACTIVITY, L.SECRETARY_PROJECT) for a in AREA_LABELS),
             single=True,
         ),
+        RelSpec(R.WORKS_IN, "工作区域", frozenset((L.WORKER, a) for a in AREA_LABELS), {"since": _SINCE}),
+        RelSpec(
+            R.GUIDES,
+            "指导",
+            frozenset({(L.WORKER, _ORG), (L.WORKER, L.ALLIANCE_MEMBER)}),
+            {"since": _SINCE},
+        ),
+        RelSpec(R.STATIONED_AT, "所属指导站", frozenset({(L.WORKER, L.GUIDANCE_STATION)}), single=True),
+        RelSpec(R.IS_MEMBER, "党员身份", frozenset({(L.WORKER, _PM)}), single=True),
+        RelSpec(R.SERVES_AREA, "服务街道", frozenset({(L.GUIDANCE_STATION, L.STREET)})),
         RelSpec(R.SERVED, "服务对象", frozenset({(L.ACTIVITY, L.HOUSEHOLD)})),
         RelSpec(R.ADVANCES, "推进项目", frozenset({(L.ACTIVITY, L.SECRETARY_PROJECT)}), single=True),
         RelSpec(R.LEADS, "领办", frozenset({(_PM, L.SECRETARY_PROJECT)})),
@@ -652,6 +701,8 @@ WITHIN_VIA: Final[dict[Label, RelType | None]] = {
     L.VANGUARD_STATION: R.LOCATED_IN,
     L.APPEAL: R.CONCERNS,
     L.ACTIVITY: R.HELD_IN,
+    L.WORKER: R.WORKS_IN,
+    L.GUIDANCE_STATION: R.SERVES_AREA,
     L.SECRETARY_PROJECT: R.HELD_IN,
 }
 """How a node of a label lies within an area: itself up the PART_OF chain, or first through

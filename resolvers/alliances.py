@@ -28,6 +28,7 @@ from resolvers.enums import ResourceKind, UnitKind
 from resolvers.filters import FILTER, AllianceFilter, AllianceMemberFilter, OrderBy, node_filter, node_order
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
     from resolvers.areas import Building
@@ -99,6 +100,7 @@ class AllianceMember(Node):
 
     assigned_appeals = walks.assigned_appeals()
     activities_attended = walks.activities_attended()
+    guided_by = worker_walks.guided_by()
 
     @classmethod
     def from_record(cls, record: Record) -> AllianceMember:

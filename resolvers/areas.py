@@ -44,6 +44,7 @@ from resolvers.filters import (
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
 from resolvers.work import walks as work_walks
+from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -73,6 +74,8 @@ class Street(Area):
 
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
+    guidance_stations = worker_walks.guidance_stations()
     secretary_projects = work_walks.projects_here()
 
     @classmethod
@@ -121,6 +124,7 @@ class Community(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
     secretary_projects = work_walks.projects_here()
 
     @classmethod
@@ -188,6 +192,7 @@ class Grid(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
     secretary_projects = work_walks.projects_here()
 
     @classmethod
@@ -237,6 +242,7 @@ class Building(Area):
     appeals = walks.appeals()
     appeals_within = walks.appeals_within()
     activities = walks.activities_here()
+    workers = worker_walks.workers()
     secretary_projects = work_walks.projects_here()
 
     @classmethod

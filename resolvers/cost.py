@@ -115,6 +115,7 @@ ANALYTICS_COSTS: dict[tuple[str, str], Callable[[Args], int]] = {
     ("Query", "registrationStats"): _registration,
     ("Query", "activityStats"): lambda args: WORK_COSTS["activityStats"],
     ("Query", "pointsStats"): lambda args: WORK_COSTS["pointsStats"],
+    ("Query", "workerStats"): lambda args: 1_500,  # 0.15 s CPU (the label index of every node, then workers)
 }
 """The cost of each analytics field, by (type, field), from its arguments (GraphQL names)."""
 
@@ -159,6 +160,23 @@ _FANOUT_JIANGYIN: dict[tuple[str, str], tuple[int, float]] = {
     ("Street", "PartyOrganization"): (1, 1.0),
     ("VanguardStation", "Building"): (1, 1.0),
     ("VanguardStation", "PartyMember"): (1, 1.0),
+    # workers and guidance stations (generated jiangyin, issue 16)
+    ("AllianceMember", "Worker"): (2, 1.4),
+    ("Building", "Worker"): (1, 1.0),
+    ("Community", "Worker"): (11, 6.5),
+    ("Grid", "Worker"): (1, 1.0),
+    ("GuidanceStation", "Street"): (1, 1.0),
+    ("GuidanceStation", "Worker"): (61, 37.1),
+    ("PartyMember", "Worker"): (1, 1.0),
+    ("PartyOrganization", "Worker"): (2, 1.0),
+    ("Street", "GuidanceStation"): (2, 1.2),
+    ("Street", "Worker"): (112, 42.1),
+    ("Worker", "AllianceMember"): (1, 1.0),
+    ("Worker", "Building"): (1, 1.0),
+    ("Worker", "Community"): (1, 1.0),
+    ("Worker", "Grid"): (1, 1.0),
+    ("Worker", "PartyOrganization"): (18, 1.7),
+    ("Worker", "Street"): (1, 1.0),
 }
 """(parent label, child label) → the most relationships one parent node has with child nodes on
 jiangyin, and their mean over the parents that have any (``python bench/cost_fanout.py``)."""

@@ -48,7 +48,7 @@ class UserError:
     code: str = strawberry.field(
         description="A stable machine code: REQUIRED, TYPE, RANGE, ENUM, FORMAT, CHECKSUM, UNKNOWN_PROPERTY, "
         "DUPLICATE_ID, MISSING_ENDPOINT, ENDPOINT_LABEL, SECOND_PARENT, BAD_ID, NOT_FOUND, WRONG_TYPE, "
-        "HAS_CHILDREN, NOT_VANGUARD, SELF_LINK, NO_PARENT, …"
+        "HAS_CHILDREN, NOT_VANGUARD, SELF_LINK, NO_PARENT, WORKFLOW_OWNED, …"
     )
     message: str = strawberry.field(description="A sentence for a person.")
     record: str | None = strawberry.field(default=None, description="The record the problem is about.")

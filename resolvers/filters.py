@@ -133,7 +133,7 @@ class AllianceMemberFilter:
 
 
 _VULNERABLE = frozenset(tag.value for tag in VULNERABLE_TAGS)
-_EQUALS = {"kind", "level", "star", "vanguard", "tag", "resource"}
+_EQUALS = {"kind", "level", "star", "vanguard", "tag", "resource", "role", "full_time"}
 _PROPERTY = {"tag": "tags", "resource": "resources"}
 _LIST_KIND = {Label.GRID: "kinds"}
 

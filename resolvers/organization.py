@@ -43,6 +43,7 @@ from resolvers.filters import (
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
 from resolvers.work import walks as work_walks
+from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
     from resolvers.alliances import Alliance, AllianceMember
@@ -94,6 +95,7 @@ class PartyOrganization(Node):
 
     assigned_appeals = walks.assigned_appeals()
     activities_held = walks.activities_held()
+    guided_by = worker_walks.guided_by()
     projects_led = work_walks.projects_led()
 
     @classmethod
@@ -201,6 +203,7 @@ class PartyMember(Node):
     raised_appeals = walks.raised_appeals()
     assigned_appeals = walks.assigned_appeals()
     activities_attended = walks.activities_attended()
+    worker = worker_walks.worker()
     activities_held = work_walks.activities_held()
     projects_leading = work_walks.projects_leading()
     points = work_walks.points()

@@ -13,7 +13,8 @@ creates is inside when the batch also places it, through PART_OF or its
 role            nodes it may create, change, delete         relationships it may add or remove
 ==============  ==========================================  ==========================================
 ADMIN           all                                         all
-CITY            areas, organizations, alliances, units      all (inside its street, when bound to one)
+CITY            areas, organizations, alliances, units,     all (inside its street, when bound to one)
+                workers, guidance stations
 STREET          the same, inside its street                 all, inside its street
 COMMUNITY       the same, inside its community              all, inside its community
 GRID_WORKER     households and residents, inside its grid   PART_OF of a household, LIVES_IN,
@@ -39,7 +40,10 @@ from resolvers.context import Info
 
 _ALL_LABELS = frozenset(Label)
 _ALL_TYPES = frozenset(RelType)
-_CITY_LABELS = frozenset({*AREA_LABELS, Label.PARTY_ORGANIZATION, Label.ALLIANCE, Label.ALLIANCE_MEMBER})
+_CITY_LABELS = frozenset({*AREA_LABELS, Label.PARTY_ORGANIZATION, Label.ALLIANCE, Label.ALLIANCE_MEMBER}) | {
+    Label.WORKER,
+    Label.GUIDANCE_STATION,
+}
 
 
 @dataclass(frozen=True, slots=True)

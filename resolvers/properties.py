@@ -27,6 +27,8 @@ _NAMES = {
     Label.VANGUARD_STATION: "Name of the station (名称), e.g. 康乐雅苑2栋先锋驿站.",
     Label.ALLIANCE: "Name of the alliance (名称), e.g. 澄江街道公益同心党建联盟.",
     Label.ALLIANCE_MEMBER: "Name of the unit (名称), e.g. 江阴市永泰科技有限公司.",
+    Label.WORKER: "The worker's name (姓名). " + PII.format(example="张*丰: first and last character kept"),
+    Label.GUIDANCE_STATION: "Name of the guidance station (名称), e.g. 澄江街道基层党建工作指导站.",
 }
 
 _MOBILE = "Mobile number (联系电话), 11 digits starting 13-19; null when not recorded. " + PII.format(
@@ -73,6 +75,10 @@ _PROPS: dict[tuple[Label, str], str] = {
     "the last a check character); null when not recorded.",
     (Label.ALLIANCE_MEMBER, "resources"): "The resource kinds the unit brings (资源); empty when none. Alliance "
     "reach counts households per resource kind.",
+    (Label.WORKER, "role"): "What the worker does (岗位): grid worker, building head, party-building instructor or "
+    "community worker.",
+    (Label.WORKER, "full_time"): "Whether the worker works full-time (专职); absent means part-time (兼职).",
+    (Label.WORKER, "phone"): _MOBILE,
 }
 
 

@@ -36,6 +36,9 @@ from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganiza
 from resolvers.work.mutations import WorkMutation
 from resolvers.work.query import WorkQuery
 from resolvers.work.types import SecretaryProject
+from resolvers.workers.mutations import WorkerMutation
+from resolvers.workers.query import WorkerQuery
+from resolvers.workers.types import GuidanceStation, Worker
 
 QUERY_PARTS: tuple[type, ...] = (
     LookupQuery,
@@ -45,6 +48,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalyticsQuery,
     AppealQuery,
     AuditQuery,
+    WorkerQuery,
     WorkQuery,
 )
 NODE_TYPES: tuple[type, ...] = (
@@ -60,6 +64,8 @@ NODE_TYPES: tuple[type, ...] = (
     AllianceMember,
     Appeal,
     Activity,
+    Worker,
+    GuidanceStation,
     SecretaryProject,
 )
 
@@ -79,7 +85,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation, WorkMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )

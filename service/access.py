@@ -12,6 +12,12 @@ Tokens come from two places, both optional (``README.md``, "Users, roles and tok
 
   An entry without ``role`` is an ``ADMIN`` (the access it had before roles existed).
 
+A JWT's ``sub`` may name a :class:`Worker <graph_schema.Label>` (网格员, 楼栋长, ...) by its local
+id.  When such a token names no ``scope`` and its role takes one, its scope is the one area
+the worker ``WORKS_IN`` (a worker who works in several areas, or none, must be given a scope by
+the token); the usual checks of the scope then apply (a ``GRID_WORKER`` token of a building
+head, who works in a building, is refused).  The audit trail names the worker as the actor.
+
 With any of them configured, a request without a token, with a token that fails verification,
 or whose role or scope is wrong (unknown role; a scope that does not exist, that is missing
 where the role needs one, or whose label the role cannot be bound to) is refused with 401 and
@@ -29,7 +35,7 @@ import json
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -167,6 +173,9 @@ def load_grants(path: Path) -> dict[str, Grant]:
 ScopeLabel = Callable[[str], Awaitable[str | None]]
 """The label of the node with a local id (None when there is none): the store, asked."""
 
+WorkerAreas = Callable[[str], Awaitable[list[str] | None]]
+"""The areas the Worker with a local id WORKS_IN, sorted (None when no Worker has that id): the store, asked."""
+
 
 class Access:
     """Turns a request's ``Authorization`` header into the viewer it acts for, or a :class:`Refusal`."""
@@ -181,14 +190,18 @@ class Access:
         self.verifier = verifier
         self.default = Viewer(reveal_pii=default_reveal_pii)
         self._scopes: ExpiringCache[str, str | None] = ExpiringCache(SCOPE_CACHE_SECONDS)
+        self._workers: ExpiringCache[str, list[str] | None] = ExpiringCache(SCOPE_CACHE_SECONDS)
 
     @property
     def enabled(self) -> bool:
         """Whether requests must carry a token."""
         return self.grants is not None or self.verifier is not None
 
-    async def identify(self, authorization: str | None, scope_label: ScopeLabel) -> Viewer | Refusal:
-        """The viewer of a request with this ``Authorization`` header (a fresh one per request)."""
+    async def identify(
+        self, authorization: str | None, scope_label: ScopeLabel, worker_areas: WorkerAreas | None = None
+    ) -> Viewer | Refusal:
+        """The viewer of a request with this ``Authorization`` header (a fresh one per request);
+        ``worker_areas`` lets a JWT whose ``sub`` names a Worker default its scope (module docstring)."""
         if not self.enabled:
             return self.default.for_request()
         if not authorization:
@@ -214,6 +227,14 @@ class Access:
             if isinstance(claimed, Refusal):
                 return claimed
             viewer = claimed
+            if viewer.scope is None and viewer.role.scope_labels and worker_areas is not None:
+                scoped = await self._worker_scope(viewer, worker_areas)
+                if isinstance(scoped, Refusal):
+                    return scoped
+                viewer = scoped
+            problem = role_problem(viewer.role, viewer.scope)
+            if problem:
+                return Refusal.of("TOKEN_SCOPE", f"the token's scope is wrong: {problem}", viewer)
         else:
             grant = self.grants.get(token_digest(token)) if self.grants is not None else None
             if grant is None:
@@ -226,6 +247,19 @@ class Access:
             if problem:
                 return Refusal.of("TOKEN_SCOPE", problem, viewer)
         return viewer.for_request()
+
+    async def _worker_scope(self, viewer: Viewer, worker_areas: WorkerAreas) -> Viewer | Refusal:
+        """``viewer`` bound to the area its subject works in, when the subject is a Worker."""
+        sub = viewer.sub
+        assert sub is not None
+        areas = await self._workers.get(sub, lambda: worker_areas(sub))
+        if areas is None:
+            return viewer
+        if len(areas) != 1:
+            where = f"in {len(areas)} areas ({', '.join(areas[:5])})" if areas else "in no area"
+            message = f"the token names no scope and its subject, worker {viewer.sub!r}, works {where}; name the scope"
+            return Refusal.of("TOKEN_SCOPE", message, viewer)
+        return replace(viewer, scope=areas[0])
 
     async def _scope_problem(self, viewer: Viewer, scope_label: ScopeLabel) -> str | None:
         scope = viewer.scope
@@ -264,7 +298,7 @@ def _viewer_of_claims(claims: dict[str, Any]) -> Viewer | Refusal:
         return refuse("TOKEN_SCOPE", f"the token's scope must be the local id of a node, got {scope!r}")
     viewer = Viewer(reveal_pii=reveal, role=role, scope=scope, sub=sub, name=shown_name)
     problem = role_problem(role, scope)
-    if problem:
+    if problem and scope is not None:  # a missing scope may come from the subject (Access.identify)
         return Refusal.of("TOKEN_SCOPE", f"the token's scope is wrong: {problem}", viewer)
     return viewer
 

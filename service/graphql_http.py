@@ -54,7 +54,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
-from loaders.store import GraphStore, Outcome
+from graph_schema import Label, RelType
+from loaders.store import Direction, GraphStore, Outcome
 from resolvers.analytics.flights import RETRY_AFTER
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
@@ -210,6 +211,14 @@ class GraphQLView(GraphQL[RequestContext, None]):
         (record,) = await self._store().get_nodes([scope])
         return record.label if record is not None else None
 
+    async def _worker_areas(self, sub: str) -> list[str] | None:
+        store = self._store()
+        (record,) = await store.get_nodes([sub])
+        if record is None or record.label != Label.WORKER.value:
+            return None
+        (edges,) = await store.neighbours([sub], RelType.WORKS_IN.value, Direction.OUT)
+        return sorted(e.node.id for e in edges)
+
     async def _unauthorized(self, refusal: Refusal, media: str) -> Response:
         """401 for a refused token, and a DENIED event in the audit trail."""
         event = replace(
@@ -252,7 +261,9 @@ class GraphQLView(GraphQL[RequestContext, None]):
             )
             return
         request.state.graphql_media_type = media
-        viewer = await self._access.identify(request.headers.get("authorization"), self._scope_label)
+        viewer = await self._access.identify(
+            request.headers.get("authorization"), self._scope_label, self._worker_areas
+        )
         if isinstance(viewer, Refusal):
             await (await self._unauthorized(viewer, media))(scope, receive, send)
             return
@@ -276,7 +287,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         header decides the viewer, as for HTTP; a refused token closes the socket (4401) with a
         DENIED audit event."""
         socket = WebSocket(scope, receive=receive, send=send)
-        viewer = await self._access.identify(socket.headers.get("authorization"), self._scope_label)
+        viewer = await self._access.identify(socket.headers.get("authorization"), self._scope_label, self._worker_areas)
         if isinstance(viewer, Refusal):
             event = audit_event(None, "authenticate", Outcome.DENIED, code=viewer.code)
             await append(self._store(), replace(event, actor=viewer.sub, name=viewer.name, role=viewer.role))

@@ -251,7 +251,10 @@ def mint(
     issuer: str | None = None,
     audience: str | None = None,
 ) -> str:
-    """An HS256 token with civicmesh's claims, valid for ``hours``."""
+    """An HS256 token with civicmesh's claims, valid for ``hours``.
+
+    ``sub`` may be a Worker's local id: without a ``scope``, the service binds the token to the
+    area the worker WORKS_IN (:mod:`service.access`)."""
     now = dt.datetime.now(dt.UTC)
     claims: dict[str, Any] = {
         "sub": sub,

@@ -4,7 +4,7 @@
 relationship type and each kind of property (PII, lists, dates, enums) appears with values a
 test can name; 南闸街道 (``s2``) is regular, every area having two parts down to the buildings,
 so that any area has a sibling and a cousin to compare with (what a viewer of one area must
-not see).  89 nodes, 185 relationships.  Ids in brackets; an area is PART_OF the one drawn above
+not see).  96 nodes, 200 relationships.  Ids in brackets; an area is PART_OF the one drawn above
 it, a household PART_OF its building, and a member is drawn under the household it LIVES_IN::
 
     CITY
@@ -77,6 +77,13 @@ Roundtables (Activity, ROUNDTABLE): 东门社区民生议题圆桌会议 [act1] 
 c1, DISCUSSED ap3 and ap6, ATTENDED by pm1, pm2 and am1; 观西社区物业服务协商会 [s2-act1] on
 2026-03-10, HELD_BY s2c1-po, HELD_IN s2c1, DISCUSSED s2-ap1, ATTENDED by 赵海 and s2-am1.
 
+Workers (工作人员) and guidance stations (基层党建工作指导站): 澄江街道基层党建工作指导站 [gs1] SERVES_AREA st1;
+陈静 [w-g1] (GRID_WORKER, full-time, phone 13912345678) WORKS_IN g1 since 2022-05-01 and IS_MEMBER pm2;
+刘德华 [w-b1] (BUILDING_HEAD, part-time) WORKS_IN b1; 吴敏 [w-i1] (INSTRUCTOR, full-time) WORKS_IN st1,
+STATIONED_AT gs1, GUIDES org-c1, org-g1 and org-am (am1's branch) since 2024-09-01.  南闸街道基层党建工作指导站
+[s2-gs] SERVES_AREA s2; 黄磊 [s2-w1] (GRID_WORKER, full-time) WORKS_IN s2c1g1; 沈丽 [s2-w2] (INSTRUCTOR,
+part-time) WORKS_IN s2c1, STATIONED_AT s2-gs, GUIDES s2c1-po and s2c1g1-po.  So g2, g3 and five grids of
+南闸 have no grid worker, and 南闸物业公司 [s2-am1] no instructor.
 Monthly work (南闸): 陈刚 [s2c1g1b1-w] (IN_SERVICE, lives in s2c1g1b1-h) is MEMBER_OF 南闸物业公司党支部
 [s2-am1-po] (UNIT_BRANCH, BRANCH_OF s2-am1, reports to s2-po) and REPORTED_TO s2c1 since 2025-06-01;
 林静 [s2c2g1b1-w] (IN_SERVICE, lives in s2c2g1b1-h) is MEMBER_OF an external branch [s2-ext-po] and
@@ -275,6 +282,30 @@ class CityBuilder:
         return node_id
 
     # --- relationships -----------------------------------------------------------------------
+    def guidance_station(self, node_id: str, name: str, *streets: str) -> str:
+        self.nodes.append(Node("GuidanceStation", node_id, {"name": name}))
+        for street in streets:
+            self.rel("SERVES_AREA", node_id, street)
+        return node_id
+
+    def worker(
+        self,
+        node_id: str,
+        name: str,
+        role: str,
+        area: str,
+        *,
+        station: str | None = None,
+        since: str | None = None,
+        **props: Any,
+    ) -> str:
+        """A worker who WORKS_IN ``area`` (since ``since``), STATIONED_AT ``station`` if given."""
+        self.nodes.append(Node("Worker", node_id, {"name": name, "role": role, **props}))
+        self.rel("WORKS_IN", node_id, area, **({"since": since} if since else {}))
+        if station is not None:
+            self.rel("STATIONED_AT", node_id, station)
+        return node_id
+
     def rel(self, type_: str, start: str, end: str, **props: Any) -> None:
         self.relationships.append(Relationship(type_, start, end, props))
 
@@ -453,6 +484,7 @@ def chengjiang(b: CityBuilder) -> None:
     b.rel("MANAGES", "am1", "b2")
     b.rel("BRANCH_OF", "org-am", "am1")
     chengjiang_appeals(b)
+    chengjiang_workers(b)
 
 
 def _t(day: str, hour: int) -> str:
@@ -648,7 +680,24 @@ def nanzha(b: CityBuilder) -> None:
     b.roundtable(
         "s2-act1", "观西社区物业服务协商会", "2026-03-10", "s2c1-po", "s2c1", ["s2-ap1"], ["s2c1g1b1-m", "s2-am1"]
     )
+    b.guidance_station("s2-gs", "南闸街道基层党建工作指导站", "s2")
+    b.worker("s2-w1", "黄磊", "GRID_WORKER", "s2c1g1", full_time=True)
+    b.worker("s2-w2", "沈丽", "INSTRUCTOR", "s2c1", full_time=False, station="s2-gs")
+    b.rel("GUIDES", "s2-w2", "s2c1-po")
+    b.rel("GUIDES", "s2-w2", "s2c1g1-po")
+
     nanzha_work(b)
+
+
+def chengjiang_workers(b: CityBuilder) -> None:
+    """澄江's guidance station and workers (see the module's docstring)."""
+    b.guidance_station("gs1", "澄江街道基层党建工作指导站", "st1")
+    b.worker("w-g1", "陈静", "GRID_WORKER", "g1", full_time=True, phone="13912345678", since="2022-05-01")
+    b.rel("IS_MEMBER", "w-g1", "pm2")
+    b.worker("w-b1", "刘德华", "BUILDING_HEAD", "b1", full_time=False)
+    b.worker("w-i1", "吴敏", "INSTRUCTOR", "st1", full_time=True, station="gs1")
+    for org in ("org-c1", "org-g1", "org-am"):
+        b.rel("GUIDES", "w-i1", org, since="2024-09-01")
 
 
 def nanzha_work(b: CityBuilder) -> None:

@@ -5,6 +5,7 @@ import { gql } from './api.js';
 import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
 import { workSection } from './work.js';
+import { WORKER_FRAGMENT, workersSection } from './workers.js';
 
 const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
   ... on Street { name code communities(first: 0) { totalCount } }
@@ -25,7 +26,7 @@ const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
     ledBy(first: 5) { nodes { id name } } }
   ... on AllianceMember { name unitKind: kind creditCode resources alliances(first: 20) { nodes { id name } }
     manages(first: 0) { totalCount } branch { id name } }
-  ${APPEAL_FRAGMENT} } }`;
+  ${APPEAL_FRAGMENT} ${WORKER_FRAGMENT} } }`;
 
 const PLAIN = ['localId', 'name', 'code', 'kinds', 'targetHouseholds', 'kind', 'address', 'size', 'tags',
   'headName', 'phone', 'headIdNumber', 'level', 'star', 'vanguard', 'gender', 'birthYear', 'idNumber', 'theme',
@@ -103,6 +104,7 @@ export class DetailsPanel {
     this.container.replaceChildren(head, title, dl, actions);
     await appealsSection(this, node);
     await workSection(this, node);
+    await workersSection(this, node);
     return node;
   }
 

@@ -13,6 +13,7 @@ export const KINDS = {
   VanguardStation: { zh: '先锋驿站', en: 'Vanguard station', color: '#ef6c00', shape: 'round-diamond' },
   Alliance: { zh: '党建联盟', en: 'Alliance', color: '#6a1b9a', shape: 'round-octagon' },
   AllianceMember: { zh: '联盟成员单位', en: 'Alliance unit', color: '#ab47bc', shape: 'round-tag' },
+  Worker: { zh: '工作人员', en: 'Grid worker / building head', color: '#0277bd', shape: 'ellipse' },
 };
 
 /** Linkage coverage of a household (docs/design.md "Analytics definitions"). */

@@ -24,6 +24,8 @@ const HH_LINKS = `fragment HouseholdLinks on Household {
 const HOUSEHOLDS = `households(first: 500) { totalCount pageInfo { hasNextPage endCursor } nodes { ...HouseholdPart } }`;
 const HOUSEHOLDS_LINKED = `households(first: 500) { totalCount pageInfo { hasNextPage endCursor }
   nodes { ...HouseholdPart ...HouseholdLinks } }`;
+// Grid and building views draw the grid workers and building heads (WORKS_IN) of their areas.
+const WORKERS = 'workers(first: 10) { nodes { id localId name role fullTime } }';
 const STATION_RUNNERS = 'stations(first: 50) { nodes { id runBy(first: 5) { nodes { ...Vanguard } } } }';
 
 const QUERIES = {
@@ -38,11 +40,11 @@ const QUERIES = {
     street { id localId name code servedBy(first: 100) { nodes { id } } }
     grids(first: 500) { nodes { ...GridPart buildings(first: 500) { nodes { ...BuildingPart ${HOUSEHOLDS} } } } } } } }
     ${ORG} ${GRID} ${BUILDING} ${HH}`,
-  Grid: `query NetGrid($id: ID!) { node(id: $id) { ... on Grid { ...GridPart
+  Grid: `query NetGrid($id: ID!) { node(id: $id) { ... on Grid { ...GridPart ${WORKERS}
     community { id localId name code servedBy(first: 100) { nodes { id } } street { id localId name code servedBy(first: 100) { nodes { id } } } }
-    buildings(first: 500) { nodes { ...BuildingPart ${STATION_RUNNERS} ${HOUSEHOLDS_LINKED} } } } } }
+    buildings(first: 500) { nodes { ...BuildingPart ${STATION_RUNNERS} ${HOUSEHOLDS_LINKED} ${WORKERS} } } } } }
     ${ORG} ${GRID} ${BUILDING} ${HH} ${HH_LINKS} ${VANGUARD}`,
-  Building: `query NetBuilding($id: ID!) { node(id: $id) { ... on Building { ...BuildingPart ${STATION_RUNNERS} ${HOUSEHOLDS_LINKED}
+  Building: `query NetBuilding($id: ID!) { node(id: $id) { ... on Building { ...BuildingPart ${STATION_RUNNERS} ${HOUSEHOLDS_LINKED} ${WORKERS}
     grid { id localId name kinds targetHouseholds community { id localId name code servedBy(first: 100) { nodes { id } }
       street { id localId name code servedBy(first: 100) { nodes { id } } } } } } } }
     ${ORG} ${BUILDING} ${HH} ${HH_LINKS} ${VANGUARD}`,
@@ -83,6 +85,8 @@ const PROPS = {
   VanguardStation: (n) => ({ name: n.name }),
   Alliance: (n) => ({ name: n.name, theme: n.theme }),
   AllianceMember: (n) => ({ name: n.name, kind: n.kind, credit_code: n.creditCode, resources: n.resources }),
+  // A worker's name is personal information: shown (masked, as the API gives it), never exported.
+  Worker: (n) => ({ role: n.role, full_time: n.fullTime }),
 };
 
 export class NetworkModel {
@@ -153,8 +157,16 @@ function addHouseholdLinks(model, h) {
   for (const e of h.visits?.edges || []) model.visits.push({ vanguard: e.node.id, household: h.id, on: e.on });
 }
 
+function addWorkers(model, conn, area) {
+  for (const w of conn?.nodes || []) {
+    model.addNode('Worker', w, { area });
+    model.addEdge('WORKS_IN', w.id, area);
+  }
+}
+
 function addBuilding(model, b, gridId) {
   model.addNode('Building', b, { area: gridId });
+  addWorkers(model, b.workers, b.id);
   if (gridId) model.addEdge('PART_OF', b.id, gridId);
   addOrgs(model, b.governedBy, b.id);
   for (const u of b.managedBy?.nodes || []) {
@@ -183,6 +195,7 @@ function addGrid(model, g, communityId) {
   model.addNode('Grid', g, { area: communityId });
   if (communityId) model.addEdge('PART_OF', g.id, communityId);
   addOrgs(model, g.governedBy, g.id);
+  addWorkers(model, g.workers, g.id);
   return (g.buildings?.nodes || []).map((b) => addBuilding(model, b, g.id)).filter(Boolean);
 }
 

@@ -19,16 +19,16 @@ const BIG = 3000;
 
 const SIZES = {
   Street: 64, Community: 54, Grid: 40, Building: 20, Household: 8, PartyOrganization: 12,
-  PartyMember: 12, VanguardStation: 12, Alliance: 30, AllianceMember: 18,
+  PartyMember: 12, VanguardStation: 12, Alliance: 30, AllianceMember: 18, Worker: 10,
 };
 const FONT = {
   Street: 22, Community: 18, Grid: 12, Building: 6, Household: 3, PartyOrganization: 4,
-  PartyMember: 4, VanguardStation: 4, Alliance: 14, AllianceMember: 11,
+  PartyMember: 4, VanguardStation: 4, Alliance: 14, AllianceMember: 11, Worker: 4,
 };
 const EDGE_COLORS = {
   PART_OF: '#b0bec5', GOVERNS: '#e57373', REPORTS_TO: '#b71c1c', LINKS: '#f9a825', RUNS: '#ef6c00',
   LOCATED_IN: '#ef6c00', SERVES: '#8e24aa', LED_BY: '#6a1b9a', JOINED: '#ce93d8', MANAGES: '#ec407a',
-  BRANCH_OF: '#8d6e63',
+  BRANCH_OF: '#8d6e63', WORKS_IN: '#0277bd',
 };
 
 // Household labels are drawn only when zoomed in this far, and only for the households in

@@ -62,6 +62,7 @@ from loaders.progress import Progress
 from loaders.synthetic import names as V
 from loaders.synthetic.activities import REGISTERED_RATE, monthly_work, workplace_branches
 from loaders.synthetic.appeals import appeals_and_roundtables
+from loaders.synthetic.workers import workers_and_stations
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
 
@@ -89,7 +90,8 @@ _PO, _PM, _VS, _AL, _AM = (
     Label.ALLIANCE_MEMBER.value,
 )
 _AP, _AC, _SP = Label.APPEAL.value, Label.ACTIVITY.value, Label.SECRETARY_PROJECT.value
-_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, _SP)
+_GS, _WK = Label.GUIDANCE_STATION.value, Label.WORKER.value
+_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, _SP, _GS, _WK)
 
 _F, _EA, _KG, _LI, _DI = (
     HouseholdTag.FLOATING.value,
@@ -266,7 +268,9 @@ class City:
     planted: dict[str, str] = field(default_factory=dict)
     """Ids of the planted problems of the appeals (see :mod:`loaders.synthetic.appeals`):
     ``late_grid`` (a Grid that answers late), ``idle_unit`` (an AllianceMember assigned
-    appeals it never resolves), ``leaky_building`` (a Building with a recurring leak)."""
+    appeals it never resolves), ``leaky_building`` (a Building with a recurring leak); of the
+    workers (see :mod:`loaders.synthetic.workers`): ``workerless_grid``, ``overloaded_instructor``,
+    ``unguided_property_company``."""
 
     def label_counts(self) -> dict[str, int]:
         """Nodes per label, in node order."""
@@ -617,6 +621,7 @@ class _Generator:
         self._alliances()
         self.planted.update(appeals_and_roundtables(self))
         self.planted.update(monthly_work(self, REFERENCE_DATE))
+        self.planted.update(workers_and_stations(self))
         if self.progress is not None and self._stage:
             self.progress.done()
         nodes = [n for label in _NODE_ORDER for n in self.nodes[label]]

@@ -14,6 +14,7 @@ from resolvers.analytics.points import PointsQuery
 from resolvers.analytics.reach import ReachQuery
 from resolvers.analytics.registration import RegistrationQuery
 from resolvers.analytics.structure import StructureQuery
+from resolvers.analytics.workers import WorkerStatsQuery
 
 ANALYTICS_PARTS: tuple[type, ...] = (
     CoverageQuery,
@@ -26,6 +27,7 @@ ANALYTICS_PARTS: tuple[type, ...] = (
     RegistrationQuery,
     ActivitiesQuery,
     PointsQuery,
+    WorkerStatsQuery,
 )
 
 AnalyticsQuery = merge_types("AnalyticsQuery", ANALYTICS_PARTS)

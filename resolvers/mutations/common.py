@@ -35,6 +35,8 @@ ID_PREFIX = {
     Label.ALLIANCE_MEMBER: "am",
     Label.APPEAL: "ap",
     Label.ACTIVITY: "act",
+    Label.WORKER: "w",
+    Label.GUIDANCE_STATION: "gs",
     Label.SECRETARY_PROJECT: "sp",
 }
 

@@ -24,6 +24,18 @@ from resolvers.node import Node, as_node
 
 _FIELDS = {"start": "from", "end": "to", "since": "since", "on": "on"}
 
+WORKFLOW_OWNED: dict[RelType, str] = {
+    RelType.ASSIGNED_TO: "the appeal workflow (assignAppeal, escalateAppeal), which records it in the appeal's history",
+}
+"""Relationships only a workflow writes, because it keeps something else true beside them; the
+generic link and unlink refuse them (WORKFLOW_OWNED) for every role, administrators included."""
+
+
+def _workflow_owned(rtype: str) -> None:
+    owner = WORKFLOW_OWNED.get(RelType(rtype))
+    if owner is not None:
+        raise Refused([UserError.of("type", "WORKFLOW_OWNED", f"{rtype} is written only by {owner}")])
+
 
 @strawberry.input(description="One relationship: (from)-[type]->(to), with its properties.")
 class LinkInput:
@@ -89,6 +101,7 @@ class LinkMutation:
             start = await fetch(info, input.from_, "from")
             end = await fetch(info, input.to, "to")
             spec = REL_SPECS[RelType(input.type.value)]
+            _workflow_owned(spec.type.value)
             props = {}
             for name, value in (("since", input.since), ("on", input.on)):
                 if value is None:
@@ -115,6 +128,7 @@ class LinkMutation:
             start = await fetch(info, input.from_, "from")
             end = await fetch(info, input.to, "to")
             rtype = input.type.value
+            _workflow_owned(rtype)
             key = rel_key(rtype, {"on": input.on.isoformat()}) if input.on is not None else None
             ref = RelRef(rtype, start.id, end.id, key)
             await guard(info, WriteBatch(delete_relationships=[ref]))

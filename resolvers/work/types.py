@@ -69,9 +69,16 @@ class SecretaryProject(Node):
 
     earned_by = walks.earned_by()
 
-    @strawberry.field(description="The party organization that leads it (牵头党组织, LED_BY).")
-    async def led_by(self, info: Info) -> OrganizationT | None:
-        return await related_one(info, self.record, RelType.LED_BY, OUT, [Label.PARTY_ORGANIZATION.value])
+    @strawberry.field(
+        description="The party organization that leads it (牵头党组织, LED_BY), by id: a connection like "
+        "Alliance.ledBy, usually of one."
+    )
+    async def led_by(
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[OrganizationT]:
+        return await related(
+            info, self.record, RelType.LED_BY, OUT, [Label.PARTY_ORGANIZATION.value], first, after, last, before
+        )
 
     @strawberry.field(description="Where it is (地点, HELD_IN): a street, community, grid or building.")
     async def held_in(self, info: Info) -> Area | None:
@@ -105,9 +112,9 @@ class PointsEntry:
     )
 
 
-@strawberry.type(description="A member's points (积分) in a year or one month of it.")
+@strawberry.type(description="A member's points (积分) in a year, one month of it, or ever.")
 class MemberPoints:
-    year: int = strawberry.field(description="The calendar year.")
+    year: int | None = strawberry.field(description="The calendar year; null: every year.")
     month: int | None = strawberry.field(description="The month (1 to 12); null: the whole year.")
     total: int = strawberry.field(description="The points earned in the period.")
     entries: list[PointsEntry] = strawberry.field(description="Every EARNED in the period, oldest first.")

@@ -14,6 +14,7 @@ types (``secretary_projects = walks.projects_here()``):
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -40,8 +41,12 @@ MonthPointsT = Annotated["MonthPoints", strawberry.lazy("resolvers.work.types")]
 OUT, IN = Direction.OUT, Direction.IN
 PROJECT, ACTIVITY = [Label.SECRETARY_PROJECT.value], [Label.ACTIVITY.value]
 HOUSEHOLD, MEMBER = [Label.HOUSEHOLD.value], [Label.PARTY_MEMBER.value]
-Year = Annotated[int, strawberry.argument(description="The calendar year, e.g. 2026.")]
-Month = Annotated[int | None, strawberry.argument(description="A month of it (1 to 12); null: the whole year.")]
+Year = Annotated[int | None, strawberry.argument(description="The calendar year, e.g. 2026; null: every year.")]
+Month = Annotated[
+    int | None,
+    strawberry.argument(description="A month of the year (1 to 12), only with a year; null: the whole year."),
+]
+ByMonthYear = Annotated[int | None, strawberry.argument(description="The calendar year; null: this year.")]
 
 
 async def _here(
@@ -90,28 +95,33 @@ async def _earned_by(
     return await related(info, root.record, RelType.EARNED, IN, MEMBER, first, after, last, before)
 
 
-def _check_period(year: int, month: int | None) -> None:
+def _check_period(year: int | None, month: int | None) -> None:
+    if year is None:
+        if month is not None:
+            raise ClientError("month: give the year too", "BAD_USER_INPUT")
+        return
     if not 1900 <= year <= 9999:
         raise ClientError(f"year: {year} is not a calendar year", "BAD_USER_INPUT")
     if month is not None and not 1 <= month <= 12:
         raise ClientError(f"month: must be between 1 and 12, got {month}", "BAD_USER_INPUT")
 
 
-async def _points(root: Any, info: Info, year: Year, month: Month = None) -> MemberPointsT:
+async def _points(root: Any, info: Info, year: Year = None, month: Month = None) -> MemberPointsT:
     from resolvers.work.types import MemberPoints, points_entries
 
     _check_period(year, month)
     entries = [
         e
         for e in await points_entries(info, root.record)
-        if e.on.year == year and (month is None or e.on.month == month)
+        if (year is None or e.on.year == year) and (month is None or e.on.month == month)
     ]
     return MemberPoints(year=year, month=month, total=sum(e.points for e in entries), entries=entries)
 
 
-async def _by_month(root: Any, info: Info, year: Year) -> list[MonthPointsT]:
+async def _by_month(root: Any, info: Info, year: ByMonthYear = None) -> list[MonthPointsT]:
     from resolvers.work.types import MonthPoints, points_entries
 
+    year = year if year is not None else dt.date.today().year
     _check_period(year, None)
     totals = [0] * 12
     for e in await points_entries(info, root.record):
@@ -166,7 +176,8 @@ def earned_by() -> Any:
 
 def points() -> Any:
     return strawberry.field(
-        resolver=_points, description="Points (积分) the member earned (EARNED) in a year, or a month of it."
+        resolver=_points,
+        description="Points (积分) the member earned (EARNED) in a year, a month of it, or (no year) ever.",
     )
 
 

@@ -28,7 +28,11 @@ def register(sub: Any) -> None:
     t.add_argument("--name", required=True, help="who holds the token, e.g. a grid worker's name and grid")
     t.add_argument("--role", required=True, choices=[r.value for r in Role], help="what the holder may do")
     t.add_argument("--scope", help="the local id of the node the role is bound to (e.g. a Grid for GRID_WORKER)")
-    t.add_argument("--sub", help="the subject the audit trail names (default: the name)")
+    t.add_argument(
+        "--sub",
+        help="the subject the audit trail names (default: the name); a Worker's id binds a JWT without "
+        "--scope to the area the worker works in",
+    )
     t.add_argument("--reveal-pii", action="store_true", help="the token sees personal information unmasked")
     t.add_argument("--hours", type=float, default=12.0, help="how long a JWT is valid (default 12)")
     t.add_argument("--access-file", action="store_true", help="make an access-file entry even if a secret is set")
@@ -50,14 +54,15 @@ def run_token(args: argparse.Namespace, settings: Settings) -> int:
     from service.tokens import mint
 
     role = Role(args.role)
-    problem = role_problem(role, args.scope)
-    if problem:
-        print(f"civicmesh: {problem}", file=sys.stderr)
-        return 2
     try:
         tokens = token_settings(settings)
     except AccessConfigError as exc:
         print(f"civicmesh: {exc}", file=sys.stderr)
+        return 2
+    problem = role_problem(role, args.scope)
+    jwt_of_subject = bool(tokens.secret and not args.access_file and args.sub and args.scope is None)
+    if problem and not jwt_of_subject:  # a JWT whose sub is a Worker takes the worker's area as its scope
+        print(f"civicmesh: {problem}", file=sys.stderr)
         return 2
     if tokens.secret and not args.access_file:
         if args.hours <= 0:

@@ -116,6 +116,8 @@ class Findings:
     work: Any = None
     """:class:`service.report.work.WorkFindings`: monthly contact, registration, activities, points of
     the twelve months up to ``as_of``."""
+    workers: Any = None
+    """:class:`analytics.WorkersReport` of the scope (the people who work the grid)."""
 
 
 def analyse(
@@ -169,6 +171,8 @@ def analyse(
         from service.report.work import analyse_work
 
         work = analyse_work(session, area, label, twelve_months_to(as_of), as_of)
+    with step(progress, "workers (工作人员)"):
+        workers = A.workers_report(G, area, index=idx)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -192,6 +196,7 @@ def analyse(
         appeals=appeals,
         appeals_by_street=appeals_by_street,
         work=work,
+        workers=workers,
     )
 
 
@@ -286,5 +291,16 @@ def summary(f: Findings) -> list[tuple[str, str, Any]]:
                 ap.satisfied.rate,
             ),
             ("appeals overdue", num(ap.overdue), ap.overdue),
+        ]
+    wk = f.workers
+    if wk is not None:
+        rows += [
+            ("grids without a grid worker (网格员)", num(len(wk.workerless_grids)), len(wk.workerless_grids)),
+            ("overloaded instructors (党建指导员)", num(len(wk.overloaded)), len(wk.overloaded)),
+            (
+                "property companies without an instructor",
+                num(len(wk.unguided_property_companies)),
+                len(wk.unguided_property_companies),
+            ),
         ]
     return rows

@@ -8,6 +8,7 @@ from typing import Any
 from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
 from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
 from service.report.work import WORK_NAV, work_sections
+from service.report.workers_section import workers_section
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;
@@ -541,6 +542,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         _structure_section,
         _plan_section,
         _appeals_section,
+        workers_section,
     )
     parts = [section(f, fig, meta) for section in sections]
     parts.append(work_sections(f.work))
@@ -555,6 +557,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             ("plan", "Coverage plan"),
             ("appeals", "Appeals"),
             *(WORK_NAV if f.work is not None else ()),
+            ("workers", "Workers"),
         )
     )
     title = f"civicmesh report: {scope}"

@@ -43,4 +43,5 @@ def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
         "appeals_by_street": None if f.appeals_by_street is None else f.appeals_by_street.to_dict()["breakdown"],
         "slowest_handlers": [] if f.appeals is None else [h.to_dict() for h in slowest_handlers(f.appeals)],
         "work": work_json(f.work),
+        "workers": None if f.workers is None else f.workers.to_dict(),
     }

@@ -77,6 +77,18 @@ CREATES: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
         {"name": "某协会", "kind": "CHAMBER_OR_ASSOCIATION", "resources": ["LEGAL_AID"]},
         {"resources": ["LEGAL_AID", "EMPLOYMENT"]},
     ),
+    "Worker": (
+        "Worker",
+        "worker",
+        {"name": "钱芳", "role": "SOCIAL_WORKER", "area": gid("Community", "c2"), "fullTime": True},
+        {"phone": "13700002222"},
+    ),
+    "GuidanceStation": (
+        "GuidanceStation",
+        "guidanceStation",
+        {"name": "西门指导站", "streets": [gid("Street", "st1")]},
+        {"name": "西门基层党建工作指导站"},
+    ),
 }
 
 
@@ -226,16 +238,45 @@ NEW_LINKS: dict[str, tuple[tuple[str, str], tuple[str, str], dict[str, str]]] = 
     "MANAGES": (("AllianceMember", "am1"), ("Building", "b3"), {}),
     "BRANCH_OF": (("PartyOrganization", "org-orphan"), ("AllianceMember", "am2"), {}),
     "SITS_ON": (("PartyMember", "pm2"), ("PartyOrganization", "org-c1"), {}),
+    "WORKS_IN": (("Worker", "w-b1"), ("Building", "b2"), {"since": "2025-01-01"}),
+    "GUIDES": (("Worker", "w-i1"), ("AllianceMember", "am2"), {"since": "2025-02-01"}),
+    "STATIONED_AT": (("Worker", "w-g1"), ("GuidanceStation", "gs1"), {}),
+    "IS_MEMBER": (("Worker", "w-i1"), ("PartyMember", "pm3"), {}),
+    "SERVES_AREA": (("GuidanceStation", "gs1"), ("Street", "s2"), {}),
 }
 
 
 # Written by the appeal workflow and holdRoundtable (tests/api/test_appeals.py), with their nodes.
 WORKFLOW_TYPES = {"RAISED_BY", "CONCERNS", "ASSIGNED_TO", "DISCUSSED", "ATTENDED", "HELD_BY", "HELD_IN"}
-WORKFLOW_LABELS = {"Appeal", "Activity"}
+# the monthly work's: written by recordActivity and the secretary-project mutations (resolvers/work)
+WORKFLOW_TYPES |= {"SERVED", "ADVANCES", "LEADS", "EARNED"}
+WORKFLOW_LABELS = {"Appeal", "Activity", "SecretaryProject"}
 
 
 def test_every_relationship_type_has_a_link_case() -> None:
     assert set(NEW_LINKS) | WORKFLOW_TYPES == {t.value for t in RelType} == {t.value for t in REL_SPECS}
+
+
+async def test_link_and_unlink_refuse_what_only_the_workflow_writes(api: Api, city: GraphStore) -> None:
+    """An administrator cannot hand an appeal to someone else, or take its handler away, past the
+    workflow: its history would not say so."""
+    from loaders.store import Direction
+
+    (before,) = await city.neighbours(["ap1"], "ASSIGNED_TO", Direction.OUT)
+    assert [e.node.id for e in before] == ["am1"]
+    ids = {"a": gid("Appeal", "ap1"), "o": gid("PartyOrganization", "org-c1"), "m": gid("AllianceMember", "am1")}
+    data = await api.q(
+        f"""mutation($a: ID!, $o: ID!, $m: ID!) {{
+              l: link(input: {{type: ASSIGNED_TO, from: $a, to: $o}}) {{ relationship {{ type }} {ERR} }}
+              u: unlink(input: {{type: ASSIGNED_TO, from: $a, to: $m}}) {{ removed {ERR} }} }}""",
+        ids,
+    )
+    assert data["l"]["relationship"] is None and data["u"]["removed"] == 0
+    for error in (data["l"]["errors"][0], data["u"]["errors"][0]):
+        assert error["code"] == "WORKFLOW_OWNED" and error["field"] == "type"
+        assert "assignAppeal" in error["message"]
+    (after,) = await city.neighbours(["ap1"], "ASSIGNED_TO", Direction.OUT)
+    assert [e.node.id for e in after] == ["am1"]
 
 
 @pytest.mark.parametrize("rel_type", list(NEW_LINKS))

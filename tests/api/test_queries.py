@@ -209,8 +209,8 @@ async def test_every_root_listing_counts_its_label(api: Api) -> None:
         "grids": 3 + 4,
         "buildings": 4 + 8,
         "households": 6 + 8,
-        "partyOrganizations": 5 + 1 + 2 + 4,
-        "partyMembers": 3 + 8,
+        "partyOrganizations": 5 + 1 + 2 + 4 + 2,  # 南闸's unit branch and an external branch
+        "partyMembers": 3 + 8 + 2,  # 南闸's two in-service members
         "vanguardStations": 1 + 1,
         "alliances": 1 + 1,
         "allianceMembers": 2 + 2,

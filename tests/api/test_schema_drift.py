@@ -134,6 +134,14 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("PartyMember", "points"), ("PartyMember", "pointsByMonth")],
         [("Activity", "earnedBy"), ("SecretaryProject", "earnedBy"), ("Appeal", "earnedBy")],
     ),
+    "WORKS_IN": (
+        [("Worker", "worksIn")],
+        [("Street", "workers"), ("Community", "workers"), ("Grid", "workers"), ("Building", "workers")],
+    ),
+    "GUIDES": ([("Worker", "guides")], [("PartyOrganization", "guidedBy"), ("AllianceMember", "guidedBy")]),
+    "STATIONED_AT": ([("Worker", "station")], [("GuidanceStation", "instructors")]),
+    "IS_MEMBER": ([("Worker", "member")], [("PartyMember", "worker")]),
+    "SERVES_AREA": ([("GuidanceStation", "serves")], [("Street", "guidanceStations")]),
 }
 
 

@@ -346,8 +346,9 @@ def test_the_oracle_sees_what_the_table_says() -> None:
     assert grid[0] == {
         *("g1", "b1", "b2", "hh1", "hh2", "hh3", "pm1", "pm2", "org-g1", "org-b1", "vs1"),
         *("ap1", "ap2", "ap3", "ap6"),  # concerning b1, g1, hh3 and b2
+        *("w-g1", "w-b1"),  # the grid worker and b1's building head (WORKS_IN)
     }
-    assert grid[1] == {"c1", "st1"} and "hh4" not in grid[0]
+    assert grid[1] == {"c1", "st1"} and "hh4" not in grid[0] and "w-i1" not in grid[0]  # w-i1 works in st1
     community = CITY.visible(Role.COMMUNITY, "c1")[0]
     assert {"org-c1", "act1"} <= community and "pm3" not in community  # pm3, of org-c1, lives in c2
     assert CITY.visible(Role.VANGUARD, "pm1")[0] == {

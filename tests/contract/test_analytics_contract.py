@@ -79,6 +79,8 @@ def analyses(G: Any) -> dict[str, Callable[[], Any]]:
         "sparse coverage": lambda: sparse.coverage(sparse.SparseProjection.from_graph(G), as_of=AS_OF).to_dict(),
         "sparse reach": lambda: sparse.reach(sparse.SparseProjection.from_graph(G)).to_dict(),
         "appeals by grid": lambda: A.appeal_stats(G, date_from="2025-11-01", date_to=AS_OF, by="Grid").to_dict(),
+        "workers": lambda: A.workers_report(G, include_all=True).to_dict(),
+        "workers of a grid": lambda: A.workers_report(G, GRID).to_dict(),
     }
 
 
@@ -148,6 +150,7 @@ async def test_the_cli_projections_give_the_whole_graph_answers(
         "structure": ["structure", "structure of a community"],
         "brokerage": ["brokerage", "brokerage of a community"],
         "appeals": ["appeals by grid"],
+        "workers": ["workers", "workers of a grid"],
     }
     assert set(families) == set(PROJECTIONS) == set(ANALYSES.values())
     for family, names in families.items():

@@ -46,7 +46,7 @@ async def test_a_csv_folder_imports_into_an_empty_store(store: GraphStore, tmp_p
     report = await import_path(store, csv_folder(tmp_path, area()))
     assert report.ok and report.written
     assert (
-        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (89, 185)
+        (report.nodes_written, report.relationships_written) == (len(CITY.nodes), len(CITY.relationships)) == (96, 200)
     )
     assert await snapshot(store) == area()
 
@@ -202,10 +202,10 @@ async def test_exports_leave_out_personal_information_by_default(store: GraphSto
 async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_path: Path) -> None:
     await import_records(store, area().nodes, area().relationships)
     data = await collect(store, area="b1")
-    # the building's households, their residents, the group governing it, the station in it and the
-    # appeal about it; am1 only as that appeal's handler (it lies in no area: not its MANAGES), and
-    # not what b1's people link to elsewhere
-    assert [n.id for n in data.nodes] == ["am1", "ap1", "b1", "hh1", "hh2", "org-b1", "pm1", "pm2", "vs1"]
+    # the building's households, their residents, the group governing it, the station in it, the
+    # appeal about it and its building head; am1 only as that appeal's handler (it lies in no area:
+    # not its MANAGES), and not what b1's people link to elsewhere
+    assert [n.id for n in data.nodes] == ["am1", "ap1", "b1", "hh1", "hh2", "org-b1", "pm1", "pm2", "vs1", "w-b1"]
     assert [(r.type, r.start, r.end) for r in data.relationships] == [
         ("ASSIGNED_TO", "ap1", "am1"),
         ("CONCERNS", "ap1", "b1"),
@@ -218,11 +218,12 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
         ("RUNS", "pm1", "vs1"),
         ("LIVES_IN", "pm2", "hh2"),
         ("LOCATED_IN", "vs1", "b1"),
+        ("WORKS_IN", "w-b1", "b1"),
     ]
     grid = await collect(store, area="g1")
     assert [n.id for n in grid.nodes] == [
         "am1", "ap1", "ap2", "ap3", "ap6", "b1", "b2", "g1", "hh1", "hh2", "hh3", "org-b1", "org-c1", "org-g1",
-        "pm1", "pm2", "vs1",
+        "pm1", "pm2", "vs1", "w-b1", "w-g1",
     ]  # fmt: skip
     assert [(r.type, r.start, r.end) for r in grid.relationships] == [
         ("ASSIGNED_TO", "ap1", "am1"),
@@ -243,6 +244,7 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
         ("GOVERNS", "org-b1", "b1"),
         ("REPORTS_TO", "org-b1", "org-g1"),
         ("GOVERNS", "org-g1", "g1"),
+        ("EARNED", "pm1", "ap3"),  # points for handling ap3
         ("LINKS", "pm1", "hh3"),
         ("LINKS", "pm1", "pm2"),
         ("LIVES_IN", "pm1", "hh1"),
@@ -253,6 +255,9 @@ async def test_an_area_export_holds_what_lies_within_it(store: GraphStore, tmp_p
         ("LIVES_IN", "pm2", "hh2"),
         ("MEMBER_OF", "pm2", "org-g1"),
         ("LOCATED_IN", "vs1", "b1"),
+        ("WORKS_IN", "w-b1", "b1"),
+        ("IS_MEMBER", "w-g1", "pm2"),  # the grid worker who is pm2, both inside the grid
+        ("WORKS_IN", "w-g1", "g1"),
     ]
     # pm2 REPORTED_TO c1, SITS_ON and REPORTS_TO reach org-c1: both lie outside the grid (org-c1 is
     # in the export only as ap2's handler)

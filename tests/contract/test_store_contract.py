@@ -266,8 +266,8 @@ async def test_valid_ids_and_codes_are_accepted(store: GraphStore) -> None:
 async def test_projection_has_labels_properties_and_no_pii(store: GraphStore) -> None:
     await _seed(store)
     g = await store.project()
-    assert g.number_of_nodes() == len(CITY.nodes) == 89
-    assert g.number_of_edges() == len(CITY.relationships) == 185
+    assert g.number_of_nodes() == len(CITY.nodes) == 96
+    assert g.number_of_edges() == len(CITY.relationships) == 200
     # hh1's head_name, phone and head_id_number are personal: the projection leaves them out
     assert g.nodes["hh1"] == {"label": "Household", "name": "1栋101室", "size": 1, "tags": ["ELDERLY_ALONE"]}
     assert "name" not in g.nodes["pm1"] and g.nodes["pm1"]["vanguard"] is True
@@ -290,7 +290,7 @@ async def test_clear_and_ping(store: GraphStore) -> None:
 async def test_scans_return_everything_in_a_stable_order(store: GraphStore) -> None:
     await _seed(store)
     batches = [b async for b in store.scan_nodes(batch_size=16)]
-    assert [len(b) for b in batches] == [16, 16, 16, 16, 16, 9]  # the city's 89 nodes
+    assert [len(b) for b in batches] == [16, 16, 16, 16, 16, 16]  # the city's 96 nodes
     ids = [n.id for b in batches for n in b]
     assert ids == sorted(ids) == CITY.ids()
     member = next(n for b in batches for n in b if n.id == "pm1")
@@ -298,7 +298,7 @@ async def test_scans_return_everything_in_a_stable_order(store: GraphStore) -> N
     households = [n.id for b in [b async for b in store.scan_nodes(["Household"])] for n in b]
     assert households == CITY.ids("Household")
     rels = [r for b in [b async for b in store.scan_relationships(batch_size=4)] for r in b]
-    assert len(rels) == 185
+    assert len(rels) == 200
     keys = [(r.start, r.type, r.end, r.key) for r in rels]
     assert keys == sorted(keys)
     visits = [r for b in [b async for b in store.scan_relationships(["VISITED"])] for r in b]

@@ -34,6 +34,8 @@ PREFIX = {
     "Appeal": "ap-",
     "Activity": "act-",
     "SecretaryProject": "sp-",
+    "GuidanceStation": "gs-",
+    "Worker": "w-",
 }
 NODE_ORDER = list(PREFIX)
 

@@ -12,11 +12,12 @@ from graph_schema.contract import (
     GRID_HOUSEHOLDS_NORM,
     GRID_SIZE_TOLERANCE,
     HOUSEHOLDS_NORM,
+    INSTRUCTOR_NORM,
     MEMBERS_NORM,
     OVERLOAD_FACTOR,
     check_norm,
 )
-from service.commands.analysis.formatters import APPEAL_ROWS
+from service.commands.analysis.formatters import APPEAL_ROWS, WORKER_ROWS
 from service.commands.analysis.run import run_analysis, run_report
 from service.commands.analysis.vocabulary import APPEAL_ORDERS, LEVELS, RESPOND_WITHIN_DAYS, TABLE_TOP
 from service.commands.analysis.work_parser import register_work
@@ -90,8 +91,8 @@ def register(sub: Any) -> None:
     """Add ``analyze`` (with one sub-command per analysis) and ``report`` to the ``civicmesh`` parser."""
     a: argparse.ArgumentParser = sub.add_parser(
         "analyze",
-        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals and the monthly "
-        "work (contact, registration, activities, points) of an area",
+        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals, workers and "
+        "the monthly work (contact, registration, activities, points) of an area",
         description=(
             "Run one analysis on the store's graph, for the whole city or one --area, and print it as a table, "
             "JSON or CSV. Definitions: docs/design.md, 'Analytics definitions'."
@@ -220,6 +221,25 @@ def register(sub: Any) -> None:
     p.set_defaults(run=run_analysis)
 
     register_work(analyses, _common, _date, run_analysis)
+
+    p = analyses.add_parser(
+        "workers",
+        help="the people who work the grid: grids without a grid worker, instructor load, unguided property companies",
+    )
+    _common(p, rows=WORKER_ROWS)
+    p.add_argument(
+        "--instructor-norm",
+        type=_norm("instructor_norm"),
+        default=INSTRUCTOR_NORM,
+        help=f"organizations an instructor guides (default {INSTRUCTOR_NORM})",
+    )
+    p.add_argument(
+        "--overload-factor",
+        type=_norm("overload_factor", float),
+        default=OVERLOAD_FACTOR,
+        help=f"overloaded above this multiple (default {OVERLOAD_FACTOR:g})",
+    )
+    p.set_defaults(run=run_analysis)
 
     r: argparse.ArgumentParser = sub.add_parser(
         "report",

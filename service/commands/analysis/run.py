@@ -20,6 +20,7 @@ from service.commands.analysis.formatters import (
     reach_output,
     structure_output,
     uncovered_output,
+    workers_output,
 )
 from service.commands.analysis.rules import (
     ACTIONS,
@@ -125,6 +126,16 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
         return appeals_output(ws, stats, args.rows)
     if name in WORK_ANALYSES:
         return compute_work(name, ws, args)
+    if name == "workers":
+        workers = A.workers_report(
+            ws.G,
+            area,
+            instructor_norm=args.instructor_norm,
+            overload_factor=args.overload_factor,
+            include_all=True,
+            index=ws.index,
+        )
+        return workers_output(ws, workers, args.rows)
     raise AssertionError(name)
 
 

@@ -27,6 +27,8 @@ LABEL_NAMES: dict[str, str] = {
     "AllianceMember": "alliance member unit (联盟成员单位)",
     "Appeal": "appeal (诉求)",
     "Activity": "activity (活动/会议)",
+    "Worker": "worker (工作人员)",
+    "GuidanceStation": "guidance station (基层党建工作指导站)",
 }
 
 _AREAS_AND_HOUSEHOLDS = (*AREA_LABELS, "Household")
@@ -84,14 +86,18 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "CONCERNS",
         ),
     ),
+    "workers": (
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "AllianceMember", "Worker", "GuidanceStation"),
+        ("PART_OF", "WORKS_IN", "GUIDES", "STATIONED_AT", "BRANCH_OF", "MANAGES"),
+    ),
 }
 """The labels and relationship types each family of analyses reads (the projection asked of the store).
 
 ``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion;
 ``work`` (contact, registration, activities, points) reads the activities with who held,
 attended and was served by them, visits, registrations, workplaces, points, projects and the
-appeals assigned to members; ``appeals`` reads the appeals with what they concern, who raised and handles them, the
-roundtables that discussed them, and what the units' structural reach needs.
+appeals assigned to members; ``appeals`` reads the appeals with what they concern, who raised
+and handles them, the roundtables that discussed them, and what the units' structural reach needs.
 The contract tests check that each gives the same answers as the whole graph.
 """
 
@@ -109,6 +115,7 @@ ANALYSES: dict[str, str] = {
     "registration": "work",
     "activities": "work",
     "points": "work",
+    "workers": "workers",
 }
 """Each ``analyze`` sub-command and the projection it needs."""
 

@@ -38,6 +38,7 @@ from service.commands.analysis.formatters.reach import reach_output  # noqa: E40
 from service.commands.analysis.formatters.registration import REGISTRATION_ROWS, registration_output  # noqa: E402
 from service.commands.analysis.formatters.structure import structure_output  # noqa: E402
 from service.commands.analysis.formatters.uncovered import uncovered_output  # noqa: E402
+from service.commands.analysis.formatters.workers import WORKER_ROWS, workers_output  # noqa: E402
 
 __all__ = [
     "ACTIVITY_ROWS",
@@ -45,6 +46,7 @@ __all__ = [
     "CONTACT_ROWS",
     "POINTS_ROWS",
     "REGISTRATION_ROWS",
+    "WORKER_ROWS",
     "Output",
     "activities_output",
     "appeals_output",
@@ -60,4 +62,5 @@ __all__ = [
     "structure_output",
     "truncate",
     "uncovered_output",
+    "workers_output",
 ]
