@@ -9,7 +9,7 @@ for March and April 2026::
     w1  MONTHLY_CONTACT   03-05 HELD_BY pm1 in b1, ATTENDED by pm1 and pm2
     w2  VOLUNTEER_SERVICE 04-10 HELD_BY org-c1 in g2, ATTENDED by pm3 and am2, SERVED hh3 (2) and hh4 (4)
     pm1 VISITED hh4 04-20 (its visits to hh3 are of 2024)
-    EARNED pm1 w1 2 (03-05), pm2 w1 2 (03-05), pm3 w2 5 (04-10)
+    EARNED pm1 w1 2 (03-05), pm2 w1 2 (03-05), pm3 w2 5 (04-10) (and the shared city's pm1 ap3 5, 03-20)
     sp1 楼道整治 ENVIRONMENT, LED since 2025-10-01, LED_BY org-c1, HELD_IN c1, LEADS pm1
 """
 
@@ -183,23 +183,28 @@ async def test_points_by_hand(api: Api) -> None:
     q = "{ pointsStats(" + PERIOD + ") { points members bySource { name count } byMonth { name count }"
     q += " branches { branch points leaders { member points } } } }"
     r = (await api.q(q))["pointsStats"]
-    assert (r["points"], r["members"]) == (9, 3)
-    assert r["bySource"] == [{"name": "MONTHLY_CONTACT", "count": 4}, {"name": "VOLUNTEER_SERVICE", "count": 5}]
-    assert r["byMonth"] == [{"name": "2026-03", "count": 4}, {"name": "2026-04", "count": 5}]
-    # pm3 (org-c1) 5; pm1 and pm2 (org-g1) 2 each, by id
+    # the shared city's pm1 EARNED 5 for handling ap3 on 2026-03-20; pm1 and pm2 2 each at w1 (03-05); pm3 5 at w2
+    assert (r["points"], r["members"]) == (14, 3)
+    assert r["bySource"] == [
+        {"name": "Appeal", "count": 5},
+        {"name": "MONTHLY_CONTACT", "count": 4},
+        {"name": "VOLUNTEER_SERVICE", "count": 5},
+    ]
+    assert r["byMonth"] == [{"name": "2026-03", "count": 9}, {"name": "2026-04", "count": 5}]
+    # org-g1: pm1 7, pm2 2; org-c1: pm3 5
     assert r["branches"] == [
+        {
+            "branch": gid("PartyOrganization", "org-g1"),
+            "points": 9,
+            "leaders": [
+                {"member": gid("PartyMember", "pm1"), "points": 7},
+                {"member": gid("PartyMember", "pm2"), "points": 2},
+            ],
+        },
         {
             "branch": gid("PartyOrganization", "org-c1"),
             "points": 5,
             "leaders": [{"member": gid("PartyMember", "pm3"), "points": 5}],
-        },
-        {
-            "branch": gid("PartyOrganization", "org-g1"),
-            "points": 4,
-            "leaders": [
-                {"member": gid("PartyMember", "pm1"), "points": 2},
-                {"member": gid("PartyMember", "pm2"), "points": 2},
-            ],
         },
     ]
 
