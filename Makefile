@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 EXPLORER := service/static/explore/index.html
 
-.PHONY: serve test lint schema neo4j clean explorer browser bench-tools bench-load
+.PHONY: serve test lint schema neo4j clean explorer browser bench-tools bench-load bench-vs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench-tools:
 bench-load: $(STAMP) bench-tools
 	$(BIN)/python devtools/neo4j_local/neo4j_local.py --fetch-only
 	$(BIN)/python bench/load_bench.py
+
+## bench-vs: civicmesh beside @neo4j/graphql 7 on one Neo4j, and on the embedded store (see bench/vs_neo4j_graphql.py --help)
+bench-vs: $(STAMP) bench-tools
+	$(BIN)/python devtools/neo4j_local/neo4j_local.py --fetch-only
+	$(BIN)/python bench/vs_neo4j_graphql.py
 
 ## serve: install and run the service on the embedded store (demo graph when empty)
 serve: $(STAMP) explorer

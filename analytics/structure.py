@@ -10,9 +10,14 @@ Definitions (docs/design.md "Analytics definitions", made exact here):
   (300).  A grid is *off norm* when its household count lies outside
   ``[norm * (1 - tolerance), norm * (1 + tolerance)]`` (default 150..450).  Grids whose
   ``target_households`` differs from ``grid_norm`` are listed as well.
-- Star spread: per street, the ``star`` of every PartyOrganization *under* the street: one
-  that GOVERNS an area within the street, or, governing nothing itself, REPORTS_TO
-  (transitively) one that does.  ``null`` counts the unrated.
+- Star spread: per street, the ``star`` of every *branch* under the street (the "双强双优"
+  campaign rates branches, never party groups nor street committees): every GRID_BRANCH and
+  UNIT_BRANCH, and a COMMUNITY_COMMITTEE that is rated (a community-level branch; the
+  contract does not tell one from a community committee, which is not rated, so an unrated
+  one counts as a committee).  Under the street: the organization GOVERNS an area within the
+  street, or, governing nothing itself, REPORTS_TO (transitively) one that does.  ``null``
+  counts the unrated branches.  The star is the one the projection shows: the final
+  assessment's result when the branch has assessments (docs/design.md 7.13).
   With an ``area`` below a street, only the street of the area is reported, counting the
   organizations under the area.
 - Rates are over the areas of the scope (None when there are none).
@@ -34,6 +39,22 @@ _SERVES = RelType.SERVES.value
 _ORG = Label.PARTY_ORGANIZATION.value
 _GRID_LEVELS = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.BUILDING_GROUP.value})
 NULL_STAR = "null"
+_BRANCH_LEVELS = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.UNIT_BRANCH.value})
+"""Levels the campaign always rates; a COMMUNITY_COMMITTEE counts only when it is rated."""
+_RATED_WHEN_STARRED = frozenset({OrgLevel.COMMUNITY_COMMITTEE.value})
+
+
+def is_rated_branch(props: dict[str, Any]) -> bool:
+    """Whether an organization counts in the star spread (see the module docstring).
+
+    >>> is_rated_branch({"level": "GRID_BRANCH"}), is_rated_branch({"level": "BUILDING_GROUP", "star": "QUALIFIED"})
+    (True, False)
+    >>> committee = {"level": "COMMUNITY_COMMITTEE"}
+    >>> is_rated_branch(committee), is_rated_branch({**committee, "star": "EXCELLENT"})
+    (False, True)
+    """
+    level = props.get("level")
+    return level in _BRANCH_LEVELS or (level in _RATED_WHEN_STARRED and props.get("star") is not None)
 
 
 def organization_areas(G: Any, index: AreaIndex) -> dict[str, frozenset[str]]:
@@ -95,8 +116,9 @@ class StarSpread(JsonResult):
     street: str
     name: str | None
     organizations: int
+    """The branches counted (the name is kept from when every organization was)."""
     counts: dict[str, int]
-    """Per ``Star`` value, and ``null`` for unrated."""
+    """Per ``Star`` value, and ``null`` for unrated branches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +179,9 @@ def structure(
     >>> r.grids_with_branch_rate, r.buildings_with_group_rate, r.communities_with_alliance_rate
     (0.3333333333333333, 0.25, 0.5)
     >>> [g.id for g in r.grids_off_norm], r.star_spread[0].counts["EXCELLENT"], r.star_spread[0].counts["null"]
-    (['g1', 'g2', 'g3'], 1, 2)
+    (['g1', 'g2', 'g3'], 1, 0)
+    >>> r.star_spread[0].organizations  # o_c1, o_g1, o_u2: not the street committee nor the building group
+    3
     """
     check_norm("grid_norm", grid_norm)
     check_norm("tolerance", tolerance)
@@ -198,6 +222,8 @@ def structure(
         streets = [street] if street is not None else []
     counts: dict[str, dict[str, int]] = {s: {**{v.value: 0 for v in Star}, NULL_STAR: 0} for s in streets}
     for o, areas in homes.items():
+        if not is_rated_branch(nodes[o]):
+            continue
         inside = [a for a in areas if idx.within(a, area)]
         for s in {idx.path(a).street for a in inside}:
             if s in counts:

@@ -15,9 +15,15 @@ answered (a closed loop).  The kinds:
 * ``mutation``: ``updateStreet`` renaming a street (an occasional write).
 
 Printed per store and kind: requests, throughput, p50, p99 and errors (socket errors and
-timeouts, non-2xx statuses, and 200 answers carrying GraphQL errors).  ``--outage`` (Neo4j)
-kills the server a third of the way in and starts it again on the same data and port, and
-prints what clients saw meanwhile (503s with ``STORE_UNAVAILABLE``).
+timeouts, non-2xx statuses, and 200 answers carrying GraphQL errors).  Before the mix, the
+``node`` clients run alone for ``--alone`` seconds (default 15): the same run then shows
+``node(id)`` with and without the heavy mix beside it.  ``--outage`` (Neo4j) kills the server
+a third of the way in and starts it again on the same data and port, and prints what clients
+saw meanwhile (503s with ``STORE_UNAVAILABLE``) and the **recovery time**: from the server
+answering again to the service's first whole answer (a ``node(id)`` probe every 0.1 s).
+``--service-env KEY=VALUE`` (repeatable) sets the service's environment, e.g.
+``CIVICMESH_ANALYSIS_PROCESSES=0`` (analyses on threads instead of forked processes);
+``--workers N`` runs N uvicorn processes (Neo4j only).
 
 The city is the ``jiangyin`` synthetic preset unless ``--preset`` says otherwise; its
 embedded store file and Neo4j data folder are made once and kept under
@@ -28,6 +34,8 @@ embedded store file and Neo4j data folder are made once and kept under
     python bench/load_bench.py --store embedded --duration 20 --preset demo
     python bench/load_bench.py --mix node=16,nested=16      # the issue-14 measurement
     python bench/load_bench.py --store neo4j --outage
+    python bench/load_bench.py --store embedded --service-env CIVICMESH_ANALYSIS_PROCESSES=0
+    python bench/load_bench.py --store neo4j --workers 2
 
 Figures are printed, never asserted.
 """
@@ -159,16 +167,26 @@ def _cli(args: list[str], store: str, env: dict[str, str] | None = None, log: Pa
 
 
 def _post(url: str, query: str, variables: dict[str, Any] | None = None, timeout: float = 120) -> Any:
+    """One request; a 504 (the service's deadline, e.g. while the first analysis builds the
+    projection, which goes on in the background) is tried again until ``timeout``."""
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
     request = urllib.request.Request(url + "/graphql", data=body, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        answer = json.loads(response.read())
+    give_up = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                answer = json.loads(response.read())
+            break
+        except urllib.error.HTTPError as exc:
+            if exc.code != 504 or time.monotonic() > give_up:
+                raise
+            time.sleep(1)
     if answer.get("errors"):
         raise SystemExit(f"load_bench: {query[:60]}… failed: {answer['errors'][:2]}")
     return answer["data"]
 
 
-def start_service(store: str, workdir: Path, env: dict[str, str]) -> Service:
+def start_service(store: str, workdir: Path, env: dict[str, str], workers: int = 1) -> Service:
     port = neo4j_local.free_port()
     log = workdir / "service.log"
     full_env = {
@@ -181,7 +199,7 @@ def start_service(store: str, workdir: Path, env: dict[str, str]) -> Service:
     }
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
             cwd=ROOT,
             env=full_env,
             stdout=out,
@@ -336,14 +354,35 @@ def report(store: str, mix: dict[str, int], results: dict[str, Any], duration: i
     print(f"{'all':<9} {sum(mix.values()):>7} {total:>9} {total / duration:>8.1f}")
 
 
-def outage(server: Any, after: float, log: list[str]) -> threading.Thread:
+def _answers(url: str, body: bytes) -> bool:
+    """Whether one GraphQL request gets a whole answer (200 without errors) within 5 s."""
+    request = urllib.request.Request(url + "/graphql", data=body, headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status == 200 and not json.loads(response.read()).get("errors")
+    except (OSError, ValueError):
+        return False
+
+
+def outage(server: Any, after: float, log: list[str], url: str, probe: dict[str, Any]) -> threading.Thread:
+    """Kill Neo4j ``after`` seconds in, start it again, and time the service's recovery: from
+    ``start()`` returning (the server serves its database again) to the first whole answer."""
+    body = json.dumps(probe).encode()
+
     def run() -> None:
         time.sleep(after)
         t0 = time.monotonic()
         server.kill()
         log.append(f"killed Neo4j at {after:.0f} s")
         server.start()
-        log.append(f"Neo4j was back (same data folder and port) {time.monotonic() - t0:.1f} s later")
+        back = time.monotonic()
+        log.append(f"Neo4j was back (same data folder and port) {back - t0:.1f} s later")
+        while not _answers(url, body):
+            if time.monotonic() - back > 120:
+                log.append("no whole answer within 120 s of the server's return")
+                return
+            time.sleep(0.1)
+        log.append(f"recovery: the first whole answer {time.monotonic() - back:.2f} s after the server was back")
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -354,24 +393,33 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
     with tempfile.TemporaryDirectory(prefix="civicmesh-load-") as tmp:
         workdir = Path(tmp)
         server = None
-        env = {"CIVICMESH_MAX_PAGE_SIZE": "500"}
+        env = {"CIVICMESH_MAX_PAGE_SIZE": "500", **dict(kv.split("=", 1) for kv in args.service_env)}
         if kind == "embedded":
             store = prepare_embedded(args.preset, workdir)
         else:
             server = prepare_neo4j(args.preset)
             store = server.uri
         try:
-            service = start_service(store, workdir, env)
+            service = start_service(store, workdir, env, args.workers if kind == "neo4j" else 1)
             try:
                 files = bodies(service.url, workdir)
                 for name in mix:  # one request of each kind first: caches warm, the projection built
                     first = json.loads(files[name].read_text().splitlines()[0])
                     _post(service.url, first["query"], first["variables"], timeout=600)
+                if args.alone > 0 and "node" in mix:
+                    alone = {"node": mix["node"]}
+                    report(
+                        f"{kind} ({args.preset}), node(id) alone",
+                        alone,
+                        run_load(service.url, files, alone, args.alone, workdir),
+                        args.alone,
+                    )
                 events: list[str] = []
                 if args.outage and server is not None:
-                    outage(server, args.duration / 3, events)
+                    probe = json.loads(files["node"].read_text().splitlines()[0])
+                    outage(server, args.duration / 3, events, service.url, probe)
                 results = run_load(service.url, files, mix, args.duration, workdir)
-                report(f"{kind} ({args.preset})", mix, results, args.duration)
+                report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
                 for event in events:
                     print(f"  outage: {event}")
             finally:
@@ -390,7 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mix", default=DEFAULT_MIX, help=f"clients per kind (default {DEFAULT_MIX})")
     p.add_argument("--preset", default="jiangyin", help="the synthetic city (default jiangyin; demo is quick)")
     p.add_argument("--outage", action="store_true", help="Neo4j: kill the server a third of the way in, restart it")
+    p.add_argument("--alone", type=int, default=15, help="seconds of node(id) alone before the mix (0: none)")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes for the Neo4j service")
+    p.add_argument("--service-env", action="append", default=[], metavar="KEY=VALUE", help="the service's environment")
     args = p.parse_args(argv)
+    if any("=" not in kv for kv in args.service_env):
+        p.error("--service-env takes KEY=VALUE")
     if shutil.which("wrk") is None:
         print(
             "load_bench: needs Debian's wrk (the load generator, outside the service's process): "

@@ -31,6 +31,7 @@ class Label(StrEnum):
     WORKER = "Worker"
     GUIDANCE_STATION = "GuidanceStation"
     SECRETARY_PROJECT = "SecretaryProject"
+    ASSESSMENT = "Assessment"
 
 
 class RelType(StrEnum):
@@ -68,6 +69,8 @@ class RelType(StrEnum):
     ADVANCES = "ADVANCES"
     LEADS = "LEADS"
     EARNED = "EARNED"
+    ASSESSES = "ASSESSES"
+    ASSESSED_BY = "ASSESSED_BY"
 
 
 class GridKind(StrEnum):
@@ -233,6 +236,17 @@ class WorkerRole(StrEnum):
     SOCIAL_WORKER = "SOCIAL_WORKER"
 
 
+class AssessmentKind(StrEnum):
+    """Which check of a "双强双优" round an assessment is: the two rounds of screening (两轮排查:
+    the branch's own check and the second check), the cross-check between streets (交叉互查)
+    and the organization department's spot-check (重点抽查), from least to most authoritative."""
+
+    SELF = "SELF"
+    SECOND = "SECOND"
+    CROSS = "CROSS"
+    SPOT = "SPOT"
+
+
 ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     "GridKind": {
         "GOVERNMENT_SERVICE": "政务服务",
@@ -333,6 +347,7 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
         "EMPLOYMENT": "就业帮扶",
     },
     "ProjectStage": {"PROPOSED": "组织发起", "LED": "党员领办", "IN_PROGRESS": "群众参与", "REVIEWED": "居民评议"},
+    "AssessmentKind": {"SELF": "自查", "SECOND": "复查", "CROSS": "交叉互查", "SPOT": "重点抽查"},
 }
 """The Chinese term of each value of every enum of the properties, by enum class name: what
 the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
@@ -362,7 +377,9 @@ def enum_value(enum: builtins.type[StrEnum], text: str) -> str:
 ValueType = Literal["string", "int", "float", "bool", "date", "string[]"]
 """Property value types.  Dates are ISO-8601 strings (``YYYY-MM-DD``) in every store."""
 
-Check = Literal["division_code", "resident_id", "credit_code", "mobile", "appeal_history"]
+Check = Literal[
+    "division_code", "resident_id", "credit_code", "mobile", "appeal_history", "assessment_round", "assessment_score"
+]
 """Named format checks, implemented in :mod:`graph_schema.checksums`."""
 
 
@@ -541,6 +558,21 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
                 "review_score": Prop(type="int", minimum=0, maximum=100, zh="居民评议得分"),
             },
         ),
+        NodeSpec(
+            L.ASSESSMENT,
+            "考核",
+            {
+                # A round of the campaign, "<year>-<n>" (2026-1); see graph_schema/assessments.py.
+                "round": Prop(required=True, check="assessment_round", zh="轮次"),
+                "kind": Prop(required=True, enum=AssessmentKind, zh="考核方式"),
+                "on": Prop(type="date", required=True, zh="考核日期"),
+                "result": Prop(required=True, enum=Star, zh="评定等次"),
+                # Requirements met per category of the template: "<CATEGORY>:<count>" (ORGANIZATION_SETUP:5).
+                "scores": Prop(type="string[]", check="assessment_score", zh="分项得分"),
+                # The rectification deadline of an UNQUALIFIED branch (限期整改).
+                "rectify_by": Prop(type="date", zh="整改期限"),
+            },
+        ),
     )
 }
 
@@ -687,6 +719,8 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
             },
             key=("on",),
         ),
+        RelSpec(R.ASSESSES, "考核对象", frozenset({(L.ASSESSMENT, _ORG)}), single=True),
+        RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG)})),
     )
 }
 

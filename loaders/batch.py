@@ -27,9 +27,9 @@ from graph_schema import Node
 from graph_schema.roles import Role
 from loaders.projection_cache import projection_cache
 from loaders.scope import Scope, scope_cache
-from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page
+from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page, Projection
 
-NeighbourKey = tuple[str, Direction, tuple[str, ...] | None, int | None]
+NeighbourKey = tuple[str, Direction, tuple[str, ...] | None, int | None, Projection]
 CountKey = tuple[str, Direction, tuple[str, ...] | None]
 
 
@@ -47,6 +47,9 @@ class Loaders:
         self._scope: tuple[Scope | None] | None = None
         self.nodes: DataLoader[str, Node | None] = DataLoader(load_fn=self._load_nodes)
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
+        self.memo: dict[Any, Any] = {}
+        """What the API works out once per request and keeps here (e.g. what a field's selection
+        asks of the store); never store data."""
 
     # --- the scope -------------------------------------------------------------------
     async def scope(self) -> Scope | None:
@@ -78,11 +81,13 @@ class Loaders:
         first: int,
         after: str | None,
         backward: bool,
+        props: Projection = None,
     ) -> Page:
-        """A page of the nodes of ``label`` in scope (``GraphStore.list_nodes``)."""
+        """A page of the nodes of ``label`` in scope (``GraphStore.list_nodes``), with only the
+        properties ``props`` (None: all)."""
         scope = await self.scope()
         page = await self.store.list_nodes(
-            label, filter=filter, order=order, first=first, after=after, backward=backward, scope=scope
+            label, filter=filter, order=order, first=first, after=after, backward=backward, scope=scope, props=props
         )
         if scope is None or not scope.name_only:
             return page
@@ -104,10 +109,13 @@ class Loaders:
         direction: Direction,
         labels: Sequence[str] | None = None,
         limit: int | None = None,
+        props: Projection = None,
     ) -> DataLoader[str, list[Edge]]:
         """Node id → its relationships of ``rel_type`` in ``direction`` (store order: by the
-        other node's id), at most ``limit`` of them."""
-        key: NeighbourKey = (rel_type, direction, _labels(labels), limit)
+        other node's id), at most ``limit`` of them, the other nodes with only the properties
+        ``props`` (None: all; part of the key, so a field asking for more never shares the
+        batch of one asking for less)."""
+        key: NeighbourKey = (rel_type, direction, _labels(labels), limit, props)
         loader = self._loaders.get(("neighbours", key))
         if loader is None:
             loader = DataLoader(load_fn=self._neighbours_fn(key))
@@ -177,11 +185,13 @@ class Loaders:
         return [None if n is None else scope.present(n) for n in found]
 
     def _neighbours_fn(self, key: NeighbourKey) -> Any:
-        rel_type, direction, labels, limit = key
+        rel_type, direction, labels, limit, props = key
 
         async def load(ids: list[str]) -> list[list[Edge]]:
             scope = await self.scope()
-            found = await self.store.neighbours(ids, rel_type, direction, labels=labels, limit=limit, scope=scope)
+            found = await self.store.neighbours(
+                ids, rel_type, direction, labels=labels, limit=limit, scope=scope, props=props
+            )
             return [self._shown_edges(scope, edges) for edges in found]
 
         return load

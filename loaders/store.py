@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -88,6 +89,13 @@ class NodeFilter:
             or self.linked
             or self.unless is not None
         )
+
+
+Projection = frozenset[str] | None
+"""The properties a read returns (``props=``): None for all of them, else only these names (the
+node's ``id`` and label always come).  The API passes the properties a GraphQL selection asks
+for, so a listing of households by name ships their names and not their personal fields; a
+name the node does not have is simply absent from the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +214,9 @@ class StoreUnavailable(Exception):
         super().__init__(message)
 
 
+_log = logging.getLogger("civicmesh.store")
+
+
 class Availability:
     """Whether a store is known to be reachable: a failed call marks it down, a successful
     ``ping`` marks it up again.
@@ -224,7 +235,9 @@ class Availability:
     True
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "store") -> None:
+        self.name = name
+        """The store's kind, for the log (``neo4j``); never its address."""
         self.down_since: float | None = None
         """``time.monotonic()`` when the store was marked down, None while it is up."""
         self.failures = 0
@@ -240,10 +253,17 @@ class Availability:
         """Seconds since the store was marked down, None while it is up."""
         return None if self.down_since is None else time.monotonic() - self.down_since
 
-    def mark_down(self) -> None:
+    def mark_down(self, cause: BaseException | None = None) -> None:
+        """Mark the store down; the first mark of an outage logs one warning (with ``cause``,
+        the driver's exception, which only the log sees), later ones nothing."""
         if self.down_since is None:
             self.down_since = time.monotonic()
             self.failures += 1
+            _log.warning(
+                "the %s store became unavailable; GraphQL answers 503 (STORE_UNAVAILABLE) until it is back%s",
+                self.name,
+                f" ({type(cause).__name__}: {cause})" if cause is not None else "",
+            )
             try:
                 current = asyncio.current_task()
             except RuntimeError:  # no running loop
@@ -257,6 +277,8 @@ class Availability:
             seen.append(True)
 
     def mark_up(self) -> None:
+        if self.down_since is not None:
+            _log.warning("the %s store is available again after %.1f s", self.name, time.monotonic() - self.down_since)
         self.down_since = None
 
     def check(self) -> None:
@@ -371,10 +393,14 @@ class GraphStore(Protocol):
         labels: Sequence[str] | None = None,
         limit: int | None = None,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> list[list[Edge]]:
         """For each id, its relationships of ``rel_type`` in ``direction`` with the node at
         the other end (optionally only of ``labels``), ordered by that node's id; at most
-        ``limit`` per id.  Only relationships whose other node lies in ``scope``."""
+        ``limit`` per id.  Only relationships whose other node lies in ``scope``.
+
+        ``props``: the only properties of the other nodes to return (None: all of them); the
+        others never leave the store (see :data:`Projection`)."""
 
     async def count_neighbours(
         self,
@@ -397,9 +423,11 @@ class GraphStore(Protocol):
         after: str | None = None,
         backward: bool = False,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> Page:
         """A page of nodes of ``label`` (of those in ``scope``).  With ``backward`` the page ends just before the
-        cursor ``after`` (Relay ``last``/``before``), still in ascending display order."""
+        cursor ``after`` (Relay ``last``/``before``), still in ascending display order.  ``props``: as for
+        ``neighbours``."""
 
     async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
         """How many nodes ``list_nodes`` would page through."""

@@ -24,11 +24,12 @@ import strawberry
 
 from graph_schema import Node as Record
 from loaders.cursors import decode_cursor, encode_cursor
-from loaders.store import Direction, NodeFilter, Order
+from loaders.store import Direction, NodeFilter, Order, Page
 from loaders.store import Edge as StoreEdge
 from resolvers.context import ApiConfig, Info
 from resolvers.errors import ClientError
 from resolvers.node import as_node, date_of
+from resolvers.selection import connection_plan
 
 T = TypeVar("T")
 
@@ -232,6 +233,11 @@ def _check_cursor(cursor: str | None, argument: str) -> tuple[Any, str] | None:
         raise ClientError(f"{argument}: {exc}", "BAD_CURSOR") from None
 
 
+def _asks_page_info(info: Info) -> bool:
+    """Whether pageInfo is selected (a page of ``first: 0`` still says whether nodes follow)."""
+    return connection_plan(info).page_info
+
+
 # --- root listings --------------------------------------------------------------------
 async def list_connection(
     info: Info,
@@ -249,14 +255,19 @@ async def list_connection(
     _check_cursor(win.after, "after")
     _check_cursor(win.before, "before")
     loaders = ctx.loaders
-    page = await loaders.list_nodes(
-        label,
-        filter=flt,
-        order=order,
-        first=win.size,
-        after=win.before if win.backward else win.after,
-        backward=win.backward,
-    )
+    plan = connection_plan(info)
+    if not plan.page or (win.size == 0 and not _asks_page_info(info)):
+        page = Page(nodes=[], cursors=[], has_more=False)  # only totalCount: the count alone runs
+    else:
+        page = await loaders.list_nodes(
+            label,
+            filter=flt,
+            order=order,
+            first=win.size,
+            after=win.before if win.backward else win.after,
+            backward=win.backward,
+            props=plan.props,
+        )
     edges = [Edge(node=as_node(n), key=c) for n, c in zip(page.nodes, page.cursors, strict=True)]
     if win.backward:
         has_previous, has_next = page.has_more, win.before is not None
@@ -313,11 +324,14 @@ async def related(
     ctx = info.context
     win = window(ctx.config, first, after, last, before)
     loaders = ctx.loaders
-    if win.first_page:
-        found = await loaders.neighbours(rel_type, direction, labels, win.size + 1).load(record.id)
+    plan = connection_plan(info)
+    if not plan.page or (win.size == 0 and not _asks_page_info(info)):
+        chosen, has_previous, has_next = [], False, False  # only totalCount: the count alone runs
+    elif win.first_page:
+        found = await loaders.neighbours(rel_type, direction, labels, win.size + 1, plan.props).load(record.id)
         chosen, has_previous, has_next = found[: win.size], False, len(found) > win.size
     else:
-        found = await loaders.neighbours(rel_type, direction, labels).load(record.id)
+        found = await loaders.neighbours(rel_type, direction, labels, None, plan.props).load(record.id)
         keys = [_sort_key(e) for e in found]
         lo, hi = 0, len(found)
         mark = _check_cursor(win.after, "after")

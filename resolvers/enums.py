@@ -150,6 +150,7 @@ graphql_enum(
         "WORKER": "工作人员: Worker, a person who works the grid (names and phones are personal information).",
         "GUIDANCE_STATION": "基层党建工作指导站: GuidanceStation, a party-building guidance station.",
         "SECRETARY_PROJECT": "书记项目: SecretaryProject, a community work project a branch proposes and members lead.",
+        "ASSESSMENT": "考核: Assessment, one check of a branch in a round of the 双强双优 star-rating campaign.",
     },
     name="NodeLabel",
 )
@@ -191,6 +192,8 @@ graphql_enum(
         "ADVANCES": "推进项目: Activity→SecretaryProject, the project a secretary-project event advances; one.",
         "LEADS": "领办: PartyMember→SecretaryProject, a member leading a project.",
         "EARNED": "积分: PartyMember→Activity, SecretaryProject or Appeal, points earned, with points, on, reason.",
+        "ASSESSES": "考核对象: Assessment→PartyOrganization, the branch it rates; one.",
+        "ASSESSED_BY": "考核单位: Assessment→PartyOrganization, who assessed it.",
     },
     name="RelationshipType",
 )

@@ -16,6 +16,7 @@ from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
 from resolvers.appeals import walks
+from resolvers.assessments import walks as assessment_walks
 from resolvers.connections import (
     After,
     Before,
@@ -29,7 +30,7 @@ from resolvers.connections import (
     related_one,
 )
 from resolvers.context import Info
-from resolvers.enums import Gender, MemberKind, OrgLevel, Star
+from resolvers.enums import Gender, MemberKind, OrgLevel
 from resolvers.errors import ClientError
 from resolvers.filters import (
     FILTER,
@@ -90,24 +91,21 @@ class SubtreeEntry:
 class PartyOrganization(Node):
     name: str = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "name"))
     level: OrgLevel = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "level"))
-    star: Star | None = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "star"))
     external: bool = strawberry.field(description=prop(Label.PARTY_ORGANIZATION, "external"))
 
     assigned_appeals = walks.assigned_appeals()
     activities_held = walks.activities_held()
     guided_by = worker_walks.guided_by()
     projects_led = work_walks.projects_led()
+    star = assessment_walks.star()
+    assessments = assessment_walks.assessments()
+    assessments_made = assessment_walks.assessments_made()
 
     @classmethod
     def from_record(cls, record: Record) -> PartyOrganization:
         p = record.properties
         return cls(
-            id=global_id(record),
-            record=record,
-            name=record.name,
-            level=p["level"],
-            star=p.get("star"),
-            external=bool(p.get("external")),
+            id=global_id(record), record=record, name=record.name, level=p["level"], external=bool(p.get("external"))
         )
 
     @strawberry.field(description="The organization it reports to (REPORTS_TO), none at the top.")

@@ -297,3 +297,42 @@ async def check_work(
     if inside is None:
         where = f"{place.label} {place.id!r}" if place is not None else "a place it cannot see"
         raise Forbidden(f"{who} may not write there: {where} lies outside that scope", field)
+
+
+# --- the star-rating assessments -------------------------------------------------------------
+# Assessments are recorded by recordAssessment (resolvers/assessments/mutations.py), judged here:
+# what matters is the branch rated and the kind of check.  A cross-check is made by another
+# street, so a street may record one of a branch outside it.
+#
+# ==============  =============================================================================
+# role            recording an assessment
+# ==============  =============================================================================
+# ADMIN           any kind, of any branch
+# CITY            any kind, of a branch inside its street (any branch when unbound); CROSS anywhere
+# STREET          any kind, of a branch inside its street; CROSS anywhere
+# COMMUNITY       SELF and SECOND, of a branch inside its community
+# others          nothing
+# ==============  =============================================================================
+
+_ASSESSORS = frozenset({Role.CITY, Role.STREET, Role.COMMUNITY})
+_COMMUNITY_KINDS = frozenset({"SELF", "SECOND"})
+
+
+async def check_assessment(info: Info, branch: Node, kind: str, field: str = "branch") -> None:
+    """Raise :class:`Forbidden` unless the viewer may record an assessment of ``kind`` of ``branch``."""
+    role = info.context.viewer.role
+    who = _who(info)
+    if role is Role.ADMIN:
+        return
+    if role not in _ASSESSORS:
+        raise Forbidden(f"{who} may not record assessments", field)
+    if role is Role.COMMUNITY and kind not in _COMMUNITY_KINDS:
+        raise Forbidden(f"{who} may record only SELF and SECOND checks, not a {kind} check", "kind")
+    if kind == "CROSS":
+        return
+    scope = await write_scope(info)
+    if scope is None:
+        return
+    (inside,) = await info.context.store.get_nodes([branch.id], scope=scope)
+    if inside is None:
+        raise Forbidden(f"{who} may not assess {branch.id!r}: it lies outside that scope", field)

@@ -20,6 +20,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from loaders.store import StoreUnavailable
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
 from resolvers.appeals.mutations import AppealMutation
@@ -27,6 +28,8 @@ from resolvers.appeals.query import AppealQuery
 from resolvers.appeals.subscription import AppealSubscription
 from resolvers.appeals.types import Activity, Appeal
 from resolvers.areas import AreaQuery, Building, Community, Grid, Household, Street
+from resolvers.assessments.mutations import AssessmentMutation
+from resolvers.assessments.types import Assessment
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.cost import RequestCost
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
@@ -67,6 +70,7 @@ NODE_TYPES: tuple[type, ...] = (
     Worker,
     GuidanceStation,
     SecretaryProject,
+    Assessment,
 )
 
 
@@ -85,7 +89,7 @@ Query = compose(
 Mutation = audit_mutations(
     compose(
         "Mutation",
-        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation),
+        (*MUTATION_PARTS, AppealMutation, WorkerMutation, WorkMutation, AssessmentMutation),
         "Writing the graph. Every mutation is one atomic write: it applies all of its input or, with errors in its "
         "payload, nothing.",
     )
@@ -106,6 +110,8 @@ class CivicSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
+            if isinstance(error.original_error, StoreUnavailable):
+                continue  # an outage, not a bug: the store's availability logged it once (a warning)
             if is_unexpected(error):
                 log.error("unexpected error in %s: %s", error.path, error.message, exc_info=error.original_error)
             else:

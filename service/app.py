@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
+from strawberry import Schema
 
 from loaders.formats.importing import load_demo_if_empty
 from loaders.store import GraphStore, Outcome
+from resolvers import offload
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig
@@ -81,9 +83,11 @@ def schema_limits(settings: Settings) -> SchemaLimits:
     )
 
 
-def _routes(settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents) -> list[BaseRoute]:
+def _routes(
+    settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents, schema: Schema
+) -> list[BaseRoute]:
     view = GraphQLView(
-        build_schema(schema_limits(settings)),
+        schema,
         runtime.require_store,
         api_config(settings),
         graphiql=settings.graphiql and not settings.production,
@@ -105,6 +109,7 @@ def _routes(settings: Settings, runtime: Runtime, metrics: Metrics, events: Appe
 def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
     """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
     configure_logging(settings.log_level)
+    offload.configure(settings.analysis_processes)
     runtime = Runtime(store=store, owned=store is None)
 
     @asynccontextmanager
@@ -132,14 +137,16 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
 
     metrics = Metrics()
     events = AppealEvents()
+    schema = build_schema(schema_limits(settings))
+    heavy_gate = Middleware(HeavyGate, schema=schema._schema, config=api_config(settings), slots=settings.heavy_slots)
     app = Starlette(
-        routes=_routes(settings, runtime, metrics, events),
+        routes=_routes(settings, runtime, metrics, events, schema),
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(BodySizeLimit),
             Middleware(StoreGate, store=runtime.current_store, retry_after=settings.store_probe_s),
-            *([Middleware(HeavyGate, slots=settings.heavy_slots)] if settings.heavy_slots > 0 else []),
+            *([heavy_gate] if settings.heavy_slots > 0 else []),
         ],
         lifespan=lifespan,
     )

@@ -49,8 +49,8 @@ async def _answers(store: GraphStore, timeout: float, *, mark: bool) -> bool:
     try:
         await asyncio.wait_for(store.ping(), timeout)
     except Exception as exc:
-        if mark:  # the watch: it logs when the store goes down, not every failed ping
-            store.availability.mark_down()
+        if mark:  # the watch (the availability logs the outage once, not every failed ping)
+            store.availability.mark_down(exc)
         else:
             log.warning("the %s store did not answer a ping: %s: %s", store.name, type(exc).__name__, exc)
         return False
@@ -114,12 +114,7 @@ class StoreWatch:
         availability = self.store.availability
         while True:
             await asyncio.sleep(self.interval if availability.up else self.down_interval)
-            was_up = availability.up
-            answers = await _answers(self.store, self.timeout, mark=True)
-            if was_up and not answers:
-                log.error("the %s store became unavailable; GraphQL answers 503 until it is back", self.store.name)
-            elif answers and not was_up:
-                log.warning("the %s store is available again", self.store.name)
+            await _answers(self.store, self.timeout, mark=True)  # the availability logs the changes
 
 
 def unavailable_body(accept: str | None) -> tuple[bytes, str]:

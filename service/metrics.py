@@ -2,7 +2,9 @@
 
 - ``civicmesh_http_requests_total{route,method,status}`` and
   ``civicmesh_http_request_duration_seconds{route}`` (a histogram), from
-  :class:`MetricsMiddleware`.  ``route`` is one of the service's routes (``/explore`` stands
+  :class:`MetricsMiddleware`.  A request whose client went away before it was answered (its
+  work was cancelled, nothing was sent) counts as status ``499`` ("client closed request", as
+  nginx names it), not as a 500.  ``route`` is one of the service's routes (``/explore`` stands
   for the explorer's files, ``other`` for anything else), so a client cannot grow the label set.
 - ``civicmesh_graphql_results_total{outcome}``: ``ok``, ``field_errors`` (data with errors,
   e.g. a refused page size) or ``request_error`` (a document that could not run), counted by
@@ -15,6 +17,7 @@ several apps in one process do not share counters.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,6 +32,8 @@ from loaders.store import GraphStore
 BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 ROUTES: tuple[str, ...] = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+CLIENT_CLOSED = 499
+"""The status counted for a request that ended without an answer because its client went away."""
 
 
 def route_of(path: str) -> str:
@@ -120,7 +125,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def send_status(message: Message) -> None:
             nonlocal status
@@ -130,7 +135,15 @@ class MetricsMiddleware:
 
         try:
             await self.app(scope, receive, send_status)
+        except asyncio.CancelledError:
+            status = status or CLIENT_CLOSED  # cancelled before answering: nobody to answer
+            raise
+        except BaseException:
+            status = status or 500  # an error escaped the app: the server answers 500
+            raise
         finally:
+            if status is None:  # the app returned without answering: its client had gone away
+                status = CLIENT_CLOSED
             self.metrics.request(
                 route_of(scope.get("path", "")), scope.get("method", ""), status, time.perf_counter() - started
             )

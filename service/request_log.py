@@ -7,6 +7,7 @@ per HTTP request (method, path, status, duration).
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
@@ -82,7 +83,7 @@ class RequestIdMiddleware:
         rid = given if _SANE_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(rid)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -93,7 +94,15 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except asyncio.CancelledError:
+            status = status or 499  # cancelled before answering: nobody to answer
+            raise
+        except BaseException:
+            status = status or 500
+            raise
         finally:
+            if status is None:  # nothing was sent: the client went away and its work was cancelled
+                status = 499
             if log.isEnabledFor(logging.INFO):
                 log.info(
                     "request",

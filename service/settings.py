@@ -130,6 +130,9 @@ class Settings:
     """How often the service pings a Neo4j store while it is up (four times as often while it is down)."""
     heavy_slots: int = 1
     """How many heavy GraphQL requests (nested, analytics) run at once per process; 0: no limit."""
+    analysis_processes: int = 0
+    """Analyses run in up to this many forked child processes at once (off the service's
+    interpreter lock); 0 runs them on worker threads.  ``from_env`` (the service) defaults to 2."""
 
     @property
     def tokens_configured(self) -> bool:
@@ -177,5 +180,6 @@ class Settings:
             neo4j_connect_timeout_s=float(e.get("CIVICMESH_NEO4J_CONNECT_TIMEOUT_S") or 3.0),
             store_probe_s=float(e.get("CIVICMESH_STORE_PROBE_S") or 1.0),
             heavy_slots=int(e.get("CIVICMESH_HEAVY_SLOTS") or 1),
+            analysis_processes=int(e.get("CIVICMESH_ANALYSIS_PROCESSES") or 2),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -3,6 +3,7 @@
 
 import { gql } from './api.js';
 import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
+import { assessmentsSection } from './assessments.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
 import { workSection } from './work.js';
 import { WORKER_FRAGMENT, workersSection } from './workers.js';
@@ -105,6 +106,7 @@ export class DetailsPanel {
     await appealsSection(this, node);
     await workSection(this, node);
     await workersSection(this, node);
+    await assessmentsSection(this, node);
     return node;
   }
 

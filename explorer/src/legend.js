@@ -40,6 +40,8 @@ export function renderLegend(container, view) {
       item(KINDS.VanguardStation.color, `${KINDS.VanguardStation.zh} ${KINDS.VanguardStation.en}`),
       item('#fff', '实心 = 可展开 filled: click to expand', 'ellipse', 'border:2px solid #c62828;background:#c62828'),
       item('#fff', '★★★ 示范 ★★ 优秀 ★ 合格 ☆ 不合格', 'ellipse', 'display:none'),
+      item('#fff', '星级 = 最近一轮的最终考核 star: final check of the latest round (重点抽查 > 交叉互查 > 复查 > 自查)',
+        'ellipse', 'display:none'),
     ]));
   } else {
     parts.push(section('类型 Kinds', Object.values(KINDS).map((k) => item(k.color, `${k.zh} ${k.en}`, k.shape)), 'kinds'));

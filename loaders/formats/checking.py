@@ -24,9 +24,10 @@ half-way passes the check when run again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from graph_schema.appeals import was_assigned
+from graph_schema.assessments import RATED_LEVELS
 from graph_schema.contract import Label, RelType
 from graph_schema.records import Problem, Relationship
 from graph_schema.validation import (
@@ -38,6 +39,7 @@ from graph_schema.validation import (
     relationship_problems,
     repeated_id_problem,
     second_parent_problem,
+    unrated_level_problem,
 )
 from loaders.bulk import chunks
 from loaders.formats.batches import Plan, write_order
@@ -47,6 +49,8 @@ from loaders.store import Direction, GraphStore
 
 __all__ = ["LOOKED_IN", "check", "store_is_empty"]
 
+_ORG: Final = Label.PARTY_ORGANIZATION.value
+_ASSESSES: Final = RelType.ASSESSES.value
 LOOKED_IN: Final = "in this import or in the store"
 """Where the import looks for the ends of a relationship (said when one is missing)."""
 
@@ -110,6 +114,8 @@ class _Check:
     """(single type, start id) to the end id of that relationship in the store."""
     store_handlers: set[str] = field(default_factory=set)
     """The input's appeals that have an ``ASSIGNED_TO`` in the store."""
+    store_levels: dict[str, Any] = field(default_factory=dict)
+    """The stored ``level`` of the organizations the input mentions (whether they may be rated)."""
     labels: dict[str, str] = field(default_factory=dict)
     """The label of every id, from the input and the store (the input's first node wins)."""
     node_bad: bytearray = field(default_factory=bytearray)
@@ -165,6 +171,8 @@ class _Check:
             for node_id, got in zip(chunk, await store.get_nodes(chunk), strict=True):
                 if got is not None:
                     self.store_labels[node_id] = got.label
+                    if got.label == _ORG:
+                        self.store_levels[node_id] = got.properties.get("level")
         for node_id, i in self.first.items():
             have = self.store_labels.get(node_id)
             node, src, row = nodes[i]
@@ -205,6 +213,8 @@ class _Check:
             unreadable = self._row_problems(read, src, row) if read else _NOTHING
             flagged: set[str] = set()
             contract = relationship_problems(rel, labels, record, looked_in=LOOKED_IN)
+            if rel.type == _ASSESSES and not contract:
+                contract = self._rated_problems(rel, record)
             if contract:
                 for p in _contract_problems(contract, src, unreadable):
                     flagged.add(p.field)
@@ -232,6 +242,15 @@ class _Check:
                     bad[k] = 1
                 elif j is None:
                     parents[key] = k
+
+    def _rated_problems(self, rel: Relationship, record: str) -> list[Problem]:
+        """``NOT_RATED`` for an ``ASSESSES`` to an organization of a level that is not rated (its
+        level in the input, else in the store)."""
+        i = self.first.get(rel.end)
+        level = self.parsed.nodes[i][0].properties.get("level") if i is not None else self.store_levels.get(rel.end)
+        if level is None or level in RATED_LEVELS:
+            return []
+        return [unrated_level_problem(record, rel.end, level)]
 
     def check_handlers(self) -> None:
         """Appeals that need a handler and have no ``ASSIGNED_TO`` in the input or the store;

@@ -24,13 +24,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from graph_schema.assessments import TEMPLATE_SHEET, normalize_score, template_rows
 from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType, enum_terms, enum_value
 from graph_schema.records import Node, Relationship
 from loaders.formats.csvformat import CellError, type_words
 from loaders.formats.sources import ImportProblem, Parsed, Source
 from loaders.progress import NoProgress, Progress
 
-IGNORED_SHEETS: Final = frozenset({"说明", "readme"})
+IGNORED_SHEETS: Final = frozenset({"说明", "readme", TEMPLATE_SHEET})
 ID_NAMES: Final = ("id", "编号")
 NAME_NAMES: Final = ("name", "名称")
 START_NAMES: Final = ("start", "起点")
@@ -160,6 +161,8 @@ def cell_value(prop: Prop, value: Any) -> Any:
         items = [item.strip() for item in _text(value).replace("；", ";").split(";")]
         if prop.enum is not None:
             return [enum_value(prop.enum, item) for item in items if item]
+        if prop.check == "assessment_score":
+            return [normalize_score(item) for item in items if item]
         return [item for item in items if item]
     if isinstance(value, bool):
         raise CellError(f"{value!r} is not {type_words(t)}")
@@ -310,6 +313,8 @@ _CHECK_NOTES: Final = {
     "credit_code": "Unified social credit code (GB 32100), 18 characters",
     "mobile": "Mobile number: 11 digits starting 13-19",
     "appeal_history": "Each entry <ISO date-time>|<from status or ->|<to status>|<actor>, oldest first",
+    "assessment_round": "Round of the campaign: <year>-<n>, as 2026-1",
+    "assessment_score": "Each entry <category>:<requirements met>, as 组织设置:5 (sheet 考核模板 lists them)",
 }
 
 
@@ -404,6 +409,11 @@ def write_template(path: Path, *, lang: Literal["zh", "en"] = "zh") -> Path:
         ]
         columns += [(n, p.zh, p, _describe(n, p)) for n, p in rspec.props.items()]
         fill(sheet, columns)
+    guide = book.create_sheet(TEMPLATE_SHEET)
+    for row in template_rows():
+        guide.append(list(row))
+    guide.column_dimensions["B"].width = 16
+    guide.column_dimensions["D"].width = 30
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

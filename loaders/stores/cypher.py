@@ -96,7 +96,16 @@ GET_NODES: Final = get_nodes()
 PING: Final = "RETURN 1 AS ok"
 
 
-def neighbours(rtype: str, outgoing: bool, cond: str | None = None) -> str:
+def node_values(var: str, projected: bool) -> str:
+    """A node's properties as returned: the whole map, or (``projected``) only the values of the
+    properties named by ``$props``, in that order (the caller zips them with the names).  Values
+    without their names: a listing of 6,000 households asking for ``name`` and ``size`` ships
+    two values a node instead of every property of it, personal ones included."""
+    return f"[k IN $props | {var}[k]]" if projected else f"properties({var})"
+
+
+def neighbours(rtype: str, outgoing: bool, cond: str | None = None, projected: bool = False) -> str:
+    """``projected``: see :func:`node_values`."""
     arrow = f"-[r:{rel_type(rtype)}]->" if outgoing else f"<-[r:{rel_type(rtype)}]-"
     return f"""
 UNWIND $ids AS id
@@ -104,7 +113,7 @@ MATCH (a:{ENTITY} {{id: id}}){arrow}(n:{ENTITY})
 USING INDEX a:{ENTITY}(id)
 WHERE ($labels IS NULL OR {LABEL_OF} IN $labels){_and(cond)}
 WITH id, r, n ORDER BY n.id, r.on
-WITH id, collect([properties(r), n.id, {LABEL_OF}, properties(n)]) AS edges
+WITH id, collect([properties(r), n.id, {LABEL_OF}, {node_values("n", projected)}]) AS edges
 RETURN collect([id, edges[..$limit]]) AS rows
 """
 
@@ -161,8 +170,7 @@ def node_where(
     ``prefix`` + ``eq…``) to ``params``."""
     where: list[str] = []
     if name_contains:
-        where.append("toLower(n.name) CONTAINS toLower($name_contains)")
-        params["name_contains"] = name_contains
+        where += name_condition(name_contains, params)
     for i, (key, value) in enumerate(sorted(equals.items())):
         prop = prop_name(label_name, key)
         name = f"{prefix}eq{i}"
@@ -184,6 +192,67 @@ def node_where(
         where.append("n.id IN $ids")
         params["ids"] = list(ids)
     return where
+
+
+def uncased(text: str) -> bool:
+    """Whether ``text`` has nothing that case-folding could change (Chinese, digits): a
+    case-insensitive match of it is the exact match, which the TEXT index serves.
+
+    >>> uncased("花园"), uncased("A栋"), uncased("12")
+    (True, False, True)
+    """
+    return text.casefold() == text == text.upper()
+
+
+def uncased_part(text: str) -> str | None:
+    """The longest run of ``text`` without cased characters, at least two characters long (a
+    single character would match too much to narrow anything), or None.  A case-insensitive
+    match of ``text`` contains it exactly, so the TEXT index can find the candidates.
+
+    >>> uncased_part("康乐A栋"), uncased_part("Ab1"), uncased_part("abc")
+    ('康乐', None, None)
+    """
+    runs: list[str] = []
+    run = ""
+    for ch in text:
+        if uncased(ch):
+            run += ch
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    best = max(runs, key=len)
+    return best if len(best) >= 2 else None
+
+
+def name_condition(text: str, params: dict[str, Any]) -> list[str]:
+    """``n.name`` contains ``text``, case-insensitively: exactly when ``text`` is uncased (served
+    by the TEXT index on ``Entity(name)``), else its longest uncased run exactly (the index
+    again) and then the whole text case-folded; text without such a run reads every name."""
+    params["name_contains"] = text
+    if uncased(text):
+        return ["n.name CONTAINS $name_contains"]
+    part = uncased_part(text)
+    if part is None:
+        return [FOLDED_NAME]
+    params["name_part"] = part
+    return ["n.name CONTAINS $name_part", FOLDED_NAME]
+
+
+FOLDED_NAME: Final = "toLower(n.name) CONTAINS toLower($name_contains)"
+"""The case-insensitive test of ``$name_contains`` on every name it is given (no index serves it)."""
+
+
+def text_indexed(name_contains: str | None) -> bool:
+    """Whether a listing with this name filter can start from the TEXT index (:func:`name_condition`)."""
+    return bool(name_contains) and (uncased(name_contains or "") or uncased_part(name_contains or "") is not None)
+
+
+def text_match(label_name: str) -> str:
+    """The MATCH of a listing of ``label_name`` that starts from the TEXT index on the name
+    (:func:`name_condition` gives the CONTAINS it needs): for a name shared by 19,640
+    households of 136,000 nodes, 900 db hits instead of 581,000 for a scan of the label."""
+    return f"MATCH (n:{ENTITY}:{label(label_name)})\nUSING TEXT INDEX n:{ENTITY}(name)"
 
 
 def property_where(
@@ -227,8 +296,9 @@ def negated(conditions: list[str]) -> list[str]:
     return [f"NOT coalesce(({' AND '.join(conditions)}), false)"]
 
 
-ANCHORED: Final = frozenset({Label.APPEAL.value})
-"""Labels whose ``within`` listings start from the area and walk down (:func:`anchor`)."""
+ANCHORED: Final = frozenset(label.value for label in WITHIN_VIA)
+"""Labels whose ``within`` listings start from the area and walk down (:func:`anchor`): all
+that can lie within an area."""
 
 
 def anchor(label_name: str, within: str, params: dict[str, Any]) -> str:
@@ -236,13 +306,18 @@ def anchor(label_name: str, within: str, params: dict[str, Any]) -> str:
     walks down its PART_OF subtree, then back along the WITHIN_VIA relationship, instead of
     testing every node of the label on the way up: for an appeal queue, the few thousand
     places under a community rather than every open appeal of the city (about 36,000 on
-    jiangyin's year)."""
+    jiangyin's year); for the households of a community, its 6,155 households rather than an
+    up-walk from each of the city's 136,000 (a count in 2-4 ms instead of 3.5 s).
+
+    PART_OF has one parent per node, so the walk reaches each node once; through WITHIN_VIA a
+    node may be reached from several areas (an organization governing two grids), hence
+    DISTINCT."""
     params["within"] = within
     via = WITHIN_VIA[_LABELS[label(label_name)]]
     hop = f"<-[:{rel_type(via)}]-" if via is not None else ""
     start = f"(w:{ENTITY} {{id: $within}})"
     if not hop:
-        return f"MATCH {start}<-[:PART_OF*0..4]-(n:{label_name})\nWITH DISTINCT n"
+        return f"MATCH {start}<-[:PART_OF*0..4]-(n:{label_name})"
     return f"MATCH {start}<-[:PART_OF*0..4]-(:{ENTITY}){hop}(n:{label_name})\nWITH DISTINCT n"
 
 
@@ -254,9 +329,11 @@ def list_nodes(
     backward: bool,
     has_cursor: bool,
     anchored: str | None = None,
+    projected: bool = False,
 ) -> str:
     """A keyset page: ``$limit`` nodes after (or, backward, before) the cursor ``$cv``/``$cid``;
-    ``anchored``: the MATCH of :func:`anchor` instead of every node of the label."""
+    ``anchored``: the MATCH of :func:`anchor` (or :func:`text_match`) instead of every node of
+    the label; ``projected``: see :func:`node_values`."""
     f = prop_name(label_name, field)
     ascending = descending == backward  # walking backwards flips the direction of travel
     op = ">" if ascending else "<"
@@ -275,7 +352,7 @@ def list_nodes(
 {clause}
 WITH n, {key} AS k ORDER BY k{direction}{second}
 LIMIT $limit
-RETURN collect([n.id, k, properties(n)]) AS rows
+RETURN collect([n.id, k, {node_values("n", projected)}]) AS rows
 """
 
 
@@ -379,6 +456,15 @@ under each node's write lock (``SET n.id = n.id``, ids sorted so two writes lock
 a concurrent guarded write of the same node waits for this one to commit, then reads what it
 wrote and is refused (``CHANGED``) instead of overwriting it."""
 
+
+ORG_LEVELS: Final = f"""
+UNWIND $ids AS id
+MATCH (o:{ENTITY} {{id: id}})
+USING INDEX o:{ENTITY}(id)
+WITH o WHERE o:PartyOrganization
+RETURN collect([o.id, o.level]) AS rows
+"""
+"""The stored level of each organization an assessment of a write rates, as one record."""
 
 EXISTING_APPEALS: Final = f"""
 UNWIND $ids AS id

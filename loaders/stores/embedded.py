@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import sqlite3
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import orjson
 from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
@@ -54,6 +55,15 @@ def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key:
         keyed = succ[start][end] = {}
         pred[end][start] = keyed
     keyed[key] = data
+
+
+def _only(data: dict[str, Any], names: tuple[str, ...] | None) -> dict[str, Any]:
+    """A node's properties as a read returns them: all (the stored dict, never changed in place:
+    a write replaces it), or a copy of only ``names`` (``GraphStore`` ``props=``)."""
+    props: dict[str, Any] = data["p"]
+    if names is None:
+        return props
+    return {k: props[k] for k in names if k in props}
 
 
 def _dumps(props: Any) -> str:
@@ -173,8 +183,10 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
         labels: Sequence[str] | None = None,
         limit: int | None = None,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> list[list[Edge]]:
         wanted = set(labels) if labels else None
+        names = None if props is None else tuple(props)
         admits = self._admits(scope)
         nodes = self._g._node
         out: list[list[Edge]] = []
@@ -194,7 +206,7 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                 start, end = (node_id, other) if direction is Direction.OUT else (other, node_id)
                 data = nodes[other]
                 edges.append(
-                    Edge(Relationship(rel_type, start, end, attrs["p"]), Node(data["label"], other, data["p"]))
+                    Edge(Relationship(rel_type, start, end, attrs["p"]), Node(data["label"], other, _only(data, names)))
                 )
             out.append(edges)
         return out
@@ -241,9 +253,11 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
         after: str | None = None,
         backward: bool = False,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> Page:
         order = order or Order()
         check_order_field(order.field)
+        names = None if props is None else tuple(props)
         keys = self._sorted_keys(label, order.field)
         filtered = filter is not None and filter.has_conditions()
         if filtered or scope is not None:
@@ -274,7 +288,7 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
             has_more = position + first < len(keys)
         nodes = self._g._node
         return Page(
-            nodes=[Node(nodes[i]["label"], i, nodes[i]["p"]) for _, i in chosen],
+            nodes=[Node(nodes[i]["label"], i, _only(nodes[i], names)) for _, i in chosen],
             cursors=[encode_cursor(v, i) for v, i in chosen],
             has_more=has_more,
         )
@@ -418,7 +432,12 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                     appeals[appeal_id] = nodes[appeal_id]["p"]
                     handlers[appeal_id] = node_id
         current = {i: dict(nodes[i]["p"]) for i in batch.expect if i in nodes}  # under the write lock
-        return Existing(labels, parents, children, appeals, handlers, current)
+        org_levels = {
+            i: str(nodes[i]["p"].get("level"))
+            for i in batch.assessed_ids()
+            if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
+        }
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})
@@ -580,5 +599,6 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                     for k, a in keyed.items():
                         if wanted_types is None or a["type"] in wanted_types:
                             _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
+        apply_final_stars(out)
         nx.freeze(out)
         return out

@@ -46,7 +46,7 @@ def guarded(
                 try:
                     return await fn(self, *args, **kwargs)
                 except UNREACHABLE as exc:
-                    self.availability.mark_down()
+                    self.availability.mark_down(exc)
                     raise StoreUnavailable() from exc
 
         return guarded

@@ -13,7 +13,7 @@ meets an unreachable server is :mod:`~loaders.stores.neo4j_guard`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
 
 import networkx as nx
@@ -30,6 +30,7 @@ from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, Validat
 from graph_schema.ddl import DDL
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
+from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
@@ -74,6 +75,23 @@ def _props(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k != "id"}
 
 
+def _projection(props: Collection[str] | None, params: dict[str, Any]) -> list[str] | None:
+    """The property names a read returns (None: all), as the ``$props`` parameter."""
+    if props is None:
+        return None
+    names = sorted(p for p in props if p != "id")
+    params["props"] = names
+    return names
+
+
+def _values(names: list[str] | None, values: Any) -> dict[str, Any]:
+    """A node's properties from what a read returned: the whole map, or the projected values
+    zipped with their names (missing ones left out, as a node without them has none)."""
+    if names is None:
+        return _props(values)
+    return {k: v for k, v in zip(names, values, strict=True) if v is not None}
+
+
 def _node(row: dict[str, Any] | Any) -> Node:
     return Node(row["label"], row["id"], _props(row["props"]))
 
@@ -102,7 +120,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         self._connect_timeout = connect_timeout
         self._acquisition_timeout = acquisition_timeout
         self._driver: AsyncDriver | None = None
-        self.availability = Availability()
+        self.availability = Availability("neo4j")
         self._generation = 0
 
     @property
@@ -167,7 +185,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             if down:
                 await driver.close()
             if isinstance(exc, UNREACHABLE):
-                self.availability.mark_down()
+                self.availability.mark_down(exc)
                 raise StoreUnavailable() from exc
             raise
         if down:
@@ -205,6 +223,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         labels: Sequence[str] | None = None,
         limit: int | None = None,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> list[list[Edge]]:
         if not ids:
             return []
@@ -215,13 +234,15 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             "limit": _NO_LIMIT if limit is None else limit,
         }
         cond = cypher.in_scope("n", scope, params)
-        rows = await self._read(cypher.neighbours(rel_type, outgoing, cond), **params)
+        names = _projection(props, params)
+        rows = await self._read(cypher.neighbours(rel_type, outgoing, cond, names is not None), **params)
         by_id: dict[str, list[Edge]] = {}
         for node_id, found in rows[0]["rows"]:
             edges = []
-            for rel_props, other, label, props in found:
+            for rel_props, other, label, values in found:
                 start, end = (node_id, other) if outgoing else (other, node_id)
-                edges.append(Edge(Relationship(rel_type, start, end, rel_props), Node(label, other, _props(props))))
+                node = Node(label, other, _values(names, values))
+                edges.append(Edge(Relationship(rel_type, start, end, rel_props), node))
             by_id[node_id] = edges
         return [list(by_id.get(i, [])) for i in ids]
 
@@ -244,15 +265,25 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
 
     @staticmethod
     def _anchored(label: str, flt: NodeFilter | None, params: dict[str, Any]) -> str | None:
-        """The MATCH starting from ``flt.within`` (:func:`cypher.anchor`), for the labels it serves."""
-        if flt is None or flt.within is None or label not in cypher.ANCHORED:
+        """Where a listing starts instead of every node of ``label``: walking down from
+        ``flt.within`` (:func:`cypher.anchor`), or else the TEXT index for a name filter that it
+        serves (:func:`cypher.text_match`).  Given ``ids``, none: looking those few up is cheaper."""
+        if flt is None or flt.ids is not None:
             return None
-        return cypher.anchor(label, flt.within, params)
+        if flt.within is not None and label in cypher.ANCHORED:
+            return cypher.anchor(label, flt.within, params)
+        if cypher.text_indexed(flt.name_contains):
+            return cypher.text_match(label)
+        return None
+
+    @staticmethod
+    def _walks_down(label: str, flt: NodeFilter | None) -> bool:
+        return flt is not None and flt.ids is None and flt.within is not None and label in cypher.ANCHORED
 
     def _where(self, label: str, flt: NodeFilter | None, scope: Scope | None, params: dict[str, Any]) -> list[str]:
         where: list[str] = []
         if flt is not None:
-            within = None if self._anchored(label, flt, params) else flt.within
+            within = None if self._walks_down(label, flt) else flt.within
             where = cypher.node_where(label, flt.name_contains, dict(flt.equals), within, flt.ids, params)
             where += cypher.property_where(label, dict(flt.one_of), dict(flt.ranges), params, "f")
             where += cypher.linked_where(dict(flt.linked), params)
@@ -274,6 +305,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         after: str | None = None,
         backward: bool = False,
         scope: Scope | None = None,
+        props: Collection[str] | None = None,
     ) -> Page:
         order = order or Order()
         check_order_field(order.field)
@@ -283,7 +315,10 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             value, node_id = decode_cursor(after)
             params["cv"], params["cid"] = str(value), node_id
         anchored = self._anchored(label, filter, params)
-        query = cypher.list_nodes(label, where, order.field, order.descending, backward, after is not None, anchored)
+        names = _projection(props, params)
+        query = cypher.list_nodes(
+            label, where, order.field, order.descending, backward, after is not None, anchored, names is not None
+        )
         (record,) = await self._read(query, **params)
         rows = record["rows"]
         has_more = len(rows) > first
@@ -291,7 +326,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if backward:
             rows.reverse()
         return Page(
-            nodes=[Node(label, node_id, _props(props)) for node_id, _, props in rows],
+            nodes=[Node(label, node_id, _values(names, values)) for node_id, _, values in rows],
             cursors=[encode_cursor(key, node_id) for node_id, key, _ in rows],
             has_more=has_more,
         )
@@ -432,7 +467,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if batch.expect:
             record = await (await tx.run(cypher.LOCKED_PROPERTIES, ids=sorted(batch.expect))).single()
             current = {node_id: _props(props) for node_id, props in (record["rows"] if record else [])}
-        return Existing(labels, parents, children, appeals, handlers, current)
+        org_levels: dict[str, str] = {}
+        assessed = sorted(batch.assessed_ids())
+        if assessed:
+            record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
+            org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
@@ -547,5 +587,6 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         ) as session:
             with pause_gc():
                 await session.execute_read(read)
+        apply_final_stars(g)
         nx.freeze(g)
         return g

@@ -62,6 +62,7 @@ from loaders.progress import Progress
 from loaders.synthetic import names as V
 from loaders.synthetic.activities import REGISTERED_RATE, monthly_work, workplace_branches
 from loaders.synthetic.appeals import appeals_and_roundtables
+from loaders.synthetic.assessments import assessments
 from loaders.synthetic.workers import workers_and_stations
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "VISIT_MONTHS", "City", "Progress", "city_digest", "generate"]
@@ -91,7 +92,8 @@ _PO, _PM, _VS, _AL, _AM = (
 )
 _AP, _AC, _SP = Label.APPEAL.value, Label.ACTIVITY.value, Label.SECRETARY_PROJECT.value
 _GS, _WK = Label.GUIDANCE_STATION.value, Label.WORKER.value
-_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, _SP, _GS, _WK)
+_AS = Label.ASSESSMENT.value
+_NODE_ORDER: Final = (_ST, _CO, _GR, _BU, _HH, _PO, _PM, _VS, _AL, _AM, _AP, _AC, _SP, _GS, _WK, _AS)
 
 _F, _EA, _KG, _LI, _DI = (
     HouseholdTag.FLOATING.value,
@@ -253,8 +255,8 @@ class City:
     ----------
     nodes
         Streets, communities, grids, buildings, households, party organizations, party
-        members, vanguard stations, alliances, alliance member units, appeals and
-        activities, in that order.
+        members, vanguard stations, alliances, alliance member units, appeals,
+        activities and assessments, in that order.
     relationships
         Grouped by type in :class:`graph_schema.RelType` order, each group in generation order.
     preset, seed
@@ -270,7 +272,8 @@ class City:
     ``late_grid`` (a Grid that answers late), ``idle_unit`` (an AllianceMember assigned
     appeals it never resolves), ``leaky_building`` (a Building with a recurring leak); of the
     workers (see :mod:`loaders.synthetic.workers`): ``workerless_grid``, ``overloaded_instructor``,
-    ``unguided_property_company``."""
+    ``unguided_property_company``; of the assessments (:mod:`loaders.synthetic.assessments`):
+    ``disputed_branch``, ``overdue_branch``."""
 
     def label_counts(self) -> dict[str, int]:
         """Nodes per label, in node order."""
@@ -622,6 +625,7 @@ class _Generator:
         self.planted.update(appeals_and_roundtables(self))
         self.planted.update(monthly_work(self, REFERENCE_DATE))
         self.planted.update(workers_and_stations(self))
+        self.planted.update(assessments(self))
         if self.progress is not None and self._stage:
             self.progress.done()
         nodes = [n for label in _NODE_ORDER for n in self.nodes[label]]

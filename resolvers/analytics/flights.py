@@ -16,6 +16,10 @@ one projection: the projection object is the data version (a write makes a new o
   raises :class:`analytics.Cancelled` at its next step.  Threads cannot be killed; the long
   analyses check ``should_stop`` between steps (a batch of 64 sources, one grid's flow).
 
+Where it runs: on a worker thread, or, when :mod:`resolvers.analytics.offload` is configured
+(the service: ``CIVICMESH_ANALYSIS_PROCESSES``), in a forked child process that inherits the
+projection, off this process's interpreter lock; stopping it then kills the child.
+
 :data:`STATS` counts what happened (``computed``, ``shared``, ``cached``, ``cancelled``,
 ``refused``) and :func:`running` says what runs now, for tests and metrics.
 """
@@ -33,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import analytics as A
+from resolvers import offload
 from resolvers.errors import ClientError
 
 KEEP = 32
@@ -54,6 +59,14 @@ class _Flight:
     stop: threading.Event = field(default_factory=threading.Event)
     waiters: int = 0
     heavy: bool = False
+    children: list[offload.Child] = field(default_factory=list)
+    """The forked child computing it (none on a worker thread)."""
+
+    def halt(self) -> None:
+        """Nobody waits any more: the thread's analysis stops at its next step, a child is killed."""
+        self.stop.set()
+        for child in self.children:
+            child.kill()
 
 
 @dataclass(slots=True)
@@ -116,8 +129,13 @@ async def shared_run(
             error.extensions = {**(error.extensions or {}), "retryAfter": RETRY_AFTER}
             raise error
         stop = threading.Event()
-        call = asyncio.to_thread(_figures, fn, graph, args, kwargs, stop.is_set)
-        flight = _Flight(asyncio.ensure_future(call), stop, heavy=heavy)
+        if offload.enabled():
+            started: list[offload.Child] = []
+            work = functools.partial(_figures, fn, graph, args, kwargs, stop.is_set)
+            flight = _Flight(asyncio.ensure_future(_forked(work, stop, started)), stop, heavy=heavy, children=started)
+        else:
+            call = asyncio.to_thread(_figures, fn, graph, args, kwargs, stop.is_set)
+            flight = _Flight(asyncio.ensure_future(call), stop, heavy=heavy)
         flights.running[key] = flight
         STATS["computed"] += 1
         if heavy:
@@ -131,7 +149,26 @@ async def shared_run(
     finally:
         flight.waiters -= 1
         if flight.waiters == 0 and not flight.future.done():
-            flight.stop.set()  # nobody waits any more: the analysis stops at its next step
+            flight.halt()  # nobody waits any more: the analysis stops (at its next step, or killed)
+
+
+async def _forked(work: Callable[[], dict[str, Any]], stop: threading.Event, children: list[offload.Child]) -> Any:
+    """``work`` in a forked child (once a slot is free); stopped before that, it never starts,
+    and after, its child is killed (either way raised here as :class:`analytics.Cancelled`)."""
+
+    def started(child: offload.Child) -> None:
+        children.append(child)
+        if stop.is_set():
+            child.kill()
+
+    if stop.is_set():
+        raise A.Cancelled()
+    try:
+        return await offload.run_forked(work, started, cancelled=stop.is_set)
+    except offload.ChildFailed:
+        if stop.is_set():
+            raise A.Cancelled() from None
+        raise
 
 
 def _figures(

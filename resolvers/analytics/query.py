@@ -6,6 +6,7 @@ from strawberry.tools import merge_types
 
 from resolvers.analytics.activities import ActivitiesQuery
 from resolvers.analytics.appeals import AppealsQuery
+from resolvers.analytics.assessment import AssessmentQuery
 from resolvers.analytics.brokerage import BrokerageQuery
 from resolvers.analytics.contact import ContactQuery
 from resolvers.analytics.coverage import CoverageQuery
@@ -28,6 +29,7 @@ ANALYTICS_PARTS: tuple[type, ...] = (
     ActivitiesQuery,
     PointsQuery,
     WorkerStatsQuery,
+    AssessmentQuery,
 )
 
 AnalyticsQuery = merge_types("AnalyticsQuery", ANALYTICS_PARTS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from typing import Any
 
 import analytics as A
 from loaders.projection_cache import projection_cache
@@ -34,13 +35,36 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             f"The store holds part of an import: {unfinished.describe()}. Analytics answer again once it completes.",
             "IMPORT_IN_PROGRESS",
         )
-    graph = await projection_cache(store).graph()
+    graph = await _shared(_BUILDING, store, lambda: projection_cache(store).graph())
     session = _SESSIONS.get(store)
     if session is None or session.graph is not graph:
         session = _SESSIONS[store] = A.AnalyticsSession(graph)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
-        await asyncio.to_thread(session.build, "index", "linkage")
+        await _shared(_INDEXING, session, lambda: asyncio.to_thread(session.build, "index", "linkage"))
     return session
+
+
+_BUILDING: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]] = weakref.WeakKeyDictionary()
+_INDEXING: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]] = weakref.WeakKeyDictionary()
+
+
+async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], key: Any, start: Any) -> Any:
+    """``start()`` run once for everybody who waits for it at the same time, and carried on when
+    they stop waiting: a projection that takes longer to build than a request's deadline (a
+    whole city on a loaded machine) is finished by the next request instead of thrown away and
+    started again by each one."""
+    task = running.get(key)
+    if task is None:
+        task = running[key] = asyncio.ensure_future(start())
+
+        def landed(done: asyncio.Future[Any]) -> None:
+            if running.get(key) is done:
+                del running[key]  # kept no longer than it runs: its result is the caller's to keep
+            if not done.cancelled():
+                done.exception()  # its waiters may all have gone: not the loop's to log
+
+        task.add_done_callback(landed)
+    return await asyncio.shield(task)
 
 
 def _model(snap: A.AnalyticsSession) -> A.ReachModel:

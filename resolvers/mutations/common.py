@@ -38,6 +38,7 @@ ID_PREFIX = {
     Label.WORKER: "w",
     Label.GUIDANCE_STATION: "gs",
     Label.SECRETARY_PROJECT: "sp",
+    Label.ASSESSMENT: "as",
 }
 
 

@@ -118,6 +118,8 @@ class Findings:
     the twelve months up to ``as_of``."""
     workers: Any = None
     """:class:`analytics.WorkersReport` of the scope (the people who work the grid)."""
+    assessment: Any = None
+    """:class:`analytics.assessment.AssessmentReport` of the latest round, overdue as of ``as_of``."""
 
 
 def analyse(
@@ -173,6 +175,10 @@ def analyse(
         work = analyse_work(session, area, label, twelve_months_to(as_of), as_of)
     with step(progress, "workers (工作人员)"):
         workers = A.workers_report(G, area, index=idx)
+    with step(progress, "star ratings (双强双优)"):
+        from analytics.assessment import assessment_report
+
+        ratings = assessment_report(G, area, as_of=as_of, index=idx)
     member_grid = {v.id: (v.grid or "", v.building or "") for v in (*load.overloaded, *load.idle)}
     return Findings(
         area=area,
@@ -197,6 +203,7 @@ def analyse(
         appeals_by_street=appeals_by_street,
         work=work,
         workers=workers,
+        assessment=ratings,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
+from service.report.assessment_section import assessment_section
 from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
 from service.report.work import WORK_NAV, work_sections
 from service.report.workers_section import workers_section
@@ -283,7 +284,7 @@ def _structure_section(f: Findings, fig: Callable[[str], str], meta: dict[str, A
     parts.append("<h3>Star ratings per street</h3>")
     parts.append(
         html_table(
-            ("street", "name", "organizations", *(star_label(s) for s in STAR_ORDER)),
+            ("street", "name", "branches", *(star_label(s) for s in STAR_ORDER)),
             [(s.street, s.name, s.organizations, *(s.counts.get(k, 0) for k in STAR_ORDER)) for s in st.star_spread],
             numeric=(False, False, True, True, True, True, True, True),
         )
@@ -543,6 +544,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         _plan_section,
         _appeals_section,
         workers_section,
+        assessment_section,
     )
     parts = [section(f, fig, meta) for section in sections]
     parts.append(work_sections(f.work))
@@ -558,6 +560,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             ("appeals", "Appeals"),
             *(WORK_NAV if f.work is not None else ()),
             ("workers", "Workers"),
+            ("assessment", "Star ratings"),
         )
     )
     title = f"civicmesh report: {scope}"

@@ -317,7 +317,7 @@ class Plotter:
         ax.set_yticks(y, [self.label(s.street, s.name) for s in spread])
         ax.set_xlim(0, 100)
         ax.set_xlabel("party organizations (%)")
-        ax.set_title("Star ratings of the party organizations per street")
+        ax.set_title("Star ratings of the branches per street")
         fig.legend(loc="outside lower center", ncols=5, fontsize=7, frameon=False)
         return fig
 

@@ -44,4 +44,5 @@ def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
         "slowest_handlers": [] if f.appeals is None else [h.to_dict() for h in slowest_handlers(f.appeals)],
         "work": work_json(f.work),
         "workers": None if f.workers is None else f.workers.to_dict(),
+        "assessment": None if f.assessment is None else f.assessment.to_dict(),
     }

@@ -251,6 +251,8 @@ WORKFLOW_TYPES = {"RAISED_BY", "CONCERNS", "ASSIGNED_TO", "DISCUSSED", "ATTENDED
 # the monthly work's: written by recordActivity and the secretary-project mutations (resolvers/work)
 WORKFLOW_TYPES |= {"SERVED", "ADVANCES", "LEADS", "EARNED"}
 WORKFLOW_LABELS = {"Appeal", "Activity", "SecretaryProject"}
+WORKFLOW_TYPES |= {"ASSESSES", "ASSESSED_BY"}  # written by recordAssessment (tests/api/test_assessments.py)
+WORKFLOW_LABELS |= {"Assessment"}
 
 
 def test_every_relationship_type_has_a_link_case() -> None:

@@ -41,6 +41,7 @@ WORKFLOW_INPUTS: dict[str, tuple[str, set[str]]] = {
         "CreateSecretaryProjectInput",
         {"stage", "led_on", "started_on", "reviewed_on", "review_score"},
     ),
+    "Assessment": ("RecordAssessmentInput", set()),
 }
 
 
@@ -142,6 +143,8 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "STATIONED_AT": ([("Worker", "station")], [("GuidanceStation", "instructors")]),
     "IS_MEMBER": ([("Worker", "member")], [("PartyMember", "worker")]),
     "SERVES_AREA": ([("GuidanceStation", "serves")], [("Street", "guidanceStations")]),
+    "ASSESSES": ([("Assessment", "assesses")], [("PartyOrganization", "assessments")]),
+    "ASSESSED_BY": ([("Assessment", "assessedBy")], [("PartyOrganization", "assessmentsMade")]),
 }
 
 

@@ -18,9 +18,11 @@ import networkx as nx
 import pytest
 
 import analytics as A
+from analytics.assessment import assessment_report
 from bench import sparse_baseline as sparse
 from graph_schema import rel_key
 from graph_schema.privacy import without_pii
+from loaders.assessment_stars import apply_final_stars
 from loaders.formats.batches import write_batches
 from loaders.store import GraphStore
 from loaders.synthetic import City, generate
@@ -47,6 +49,7 @@ def oracle_projection(city: City) -> Any:
     for r in city.relationships:
         props = dict(r.properties)
         G.add_edge(r.start, r.end, key=rel_key(r.type, props), type=r.type, **props)
+    apply_final_stars(G)  # a branch shows its final assessment's result, as the stores' projections do
     return G
 
 
@@ -81,6 +84,8 @@ def analyses(G: Any) -> dict[str, Callable[[], Any]]:
         "appeals by grid": lambda: A.appeal_stats(G, date_from="2025-11-01", date_to=AS_OF, by="Grid").to_dict(),
         "workers": lambda: A.workers_report(G, include_all=True).to_dict(),
         "workers of a grid": lambda: A.workers_report(G, GRID).to_dict(),
+        "assessment": lambda: assessment_report(G, as_of=AS_OF).to_dict(),
+        "assessment of a community": lambda: assessment_report(G, COMMUNITY, round="2026-1").to_dict(),
     }
 
 
@@ -151,6 +156,7 @@ async def test_the_cli_projections_give_the_whole_graph_answers(
         "brokerage": ["brokerage", "brokerage of a community"],
         "appeals": ["appeals by grid"],
         "workers": ["workers", "workers of a grid"],
+        "assessment": ["assessment", "assessment of a community"],
     }
     assert set(families) == set(PROJECTIONS) == set(ANALYSES.values())
     for family, names in families.items():

@@ -128,7 +128,8 @@ def local_neo4j(tmp_path: Path) -> Iterator[Any]:
 
     cache = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
     engine = neo4j_local.ensure_engine(cache)
-    server = neo4j_local.LocalNeo4j(engine, data_dir=tmp_path / "neo4j", port=free_port())
+    # generous: a JVM start on a shared, loaded 2-core machine has taken over 120 s
+    server = neo4j_local.LocalNeo4j(engine, data_dir=tmp_path / "neo4j", port=free_port(), timeout=300)
     server.start()
     try:
         yield server

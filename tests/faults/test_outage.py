@@ -6,6 +6,7 @@ again, without restarting the service."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,10 @@ from tests.faults.conftest import Service
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 STREET = next(n for n in EAST.nodes if n.label == "Street")
+RECOVERY_BOUND_S = 15.0
+"""Within this long of the server's return the service answers whole again: about one probe
+interval plus the fresh JVM's first query (which alone took over 10 s on a machine at load
+average 25); far below the 29 s the driver's own retries and pool once took."""
 QUERY = "query($id: ID!) { node(id: $id) { id ... on Street { name communities { totalCount } } } }"
 
 
@@ -35,6 +40,15 @@ def _write_city(uri: str) -> None:
     asyncio.run(write())
 
 
+def _whole(service: Service, variables: dict[str, Any]) -> Any:
+    """The answer when it is a whole one; None while the fresh server is too slow (a client timeout)."""
+    try:
+        answer = service.graphql(QUERY, variables, timeout=5)
+    except TimeoutError:
+        return None
+    return answer if answer[0] == 200 else None
+
+
 def _wait_for(what: str, check: Any, timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while True:
@@ -48,7 +62,9 @@ def _wait_for(what: str, check: Any, timeout: float) -> Any:
 
 def test_outage_answers_503_at_once_and_recovers(local_neo4j: Any, services: list[Service], tmp_path: Path) -> None:
     _write_city(local_neo4j.uri)
-    service = Service(local_neo4j.uri, tmp_path / "service.log", {"CIVICMESH_STORE_PROBE_S": "0.5"}).start()
+    service = Service(
+        local_neo4j.uri, tmp_path / "service.log", {"CIVICMESH_STORE_PROBE_S": "0.5", "CIVICMESH_DEADLINE": "30"}
+    ).start()
     services.append(service)
     variables = {"id": to_global_id("Street", STREET.id)}
     status, _, body = service.graphql(QUERY, variables)
@@ -73,14 +89,23 @@ def test_outage_answers_503_at_once_and_recovers(local_neo4j: Any, services: lis
     shown = str(ready) + str(body)
     assert str(local_neo4j.port) not in shown and "127.0.0.1" not in shown and "Error" not in shown, shown
 
-    local_neo4j.start()  # the same data folder and port
+    local_neo4j.start()  # the same data folder and port; start() returns once Bolt serves the database
     back = time.monotonic()
+    _wait_for("readyz 200 after the restart", lambda: service.get("/readyz")[0] == 200, RECOVERY_BOUND_S)
+    ready_after = time.monotonic() - back
     status, _, body = _wait_for(
         "a whole answer after the restart",
-        lambda: (answer := service.graphql(QUERY, variables, timeout=5))[0] == 200 and answer,
-        15,
+        lambda: _whole(service, variables),
+        RECOVERY_BOUND_S,
     )
     recovered_after = time.monotonic() - back
     assert "errors" not in body and body["data"]["node"]["communities"]["totalCount"] >= 1, body
-    assert service.get("/readyz")[0] == 200
-    print(f"answers again {recovered_after:.2f} s after the server was back")
+    assert recovered_after < RECOVERY_BOUND_S
+    print(f"ready again {ready_after:.2f} s and answers again {recovered_after:.2f} s after the server was back")
+
+    # The outage is in the log once, as a warning with the driver's words; never as an unexpected error.
+    logged = [json.loads(line) for line in service.log.read_text().splitlines() if line.startswith("{")]
+    outage = [r for r in logged if "became unavailable" in r["msg"]]
+    assert len(outage) == 1 and outage[0]["level"] == "WARNING", outage
+    assert [r for r in logged if "available again" in r["msg"]], "the return is logged"
+    assert not [r for r in logged if r["level"] == "ERROR"], [r["msg"] for r in logged if r["level"] == "ERROR"]

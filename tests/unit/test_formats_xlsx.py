@@ -132,7 +132,7 @@ def test_every_label_and_type_has_a_sheet_name_in_both_languages() -> None:
 def test_the_template_reads_back_empty_and_documents_its_columns(tmp_path: Path, lang: str) -> None:
     path = write_template(tmp_path / "template.xlsx", lang=lang)  # type: ignore[arg-type]
     wb = load_workbook(path)
-    assert wb.sheetnames == ["说明", *(lab.value for lab in Label), *(t.value for t in RelType)]
+    assert wb.sheetnames == ["说明", *(lab.value for lab in Label), *(t.value for t in RelType), "考核模板"]
     header = [c.value for c in wb["Building"][1]]
     assert header == (["编号", "名称", "类型", "地址"] if lang == "zh" else ["id", "name", "kind", "address"])
     note = wb["Building"]["C1"].comment.text

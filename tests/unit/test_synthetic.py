@@ -36,6 +36,7 @@ PREFIX = {
     "SecretaryProject": "sp-",
     "GuidanceStation": "gs-",
     "Worker": "w-",
+    "Assessment": "as-",
 }
 NODE_ORDER = list(PREFIX)
 

@@ -16,6 +16,8 @@
     civicmesh analyze contact|registration|activities|points [--area ID] --from DATE --to DATE
                                 [--by grid] [--plan] [--stalled-after-days 90] [--leaders 10]
     civicmesh analyze workers   [--area ID] [--instructor-norm 6] [--rows grids|instructors|companies]
+    civicmesh analyze assessment [--area ID] [--round 2026-2] [--as-of DATE]
+                                [--rows spread|changes|disagreements|overdue]
     civicmesh report --out DIR  [--area ID] [--as-of DATE]
 
 Every analysis reads the store once (``GraphStore.project``, only the labels and relationship

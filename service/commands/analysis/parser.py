@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph_schema.assessments import round_problem
 from graph_schema.contract import (
     GRID_HOUSEHOLDS_NORM,
     GRID_SIZE_TOLERANCE,
@@ -17,7 +18,7 @@ from graph_schema.contract import (
     OVERLOAD_FACTOR,
     check_norm,
 )
-from service.commands.analysis.formatters import APPEAL_ROWS, WORKER_ROWS
+from service.commands.analysis.formatters import APPEAL_ROWS, ASSESSMENT_ROWS, WORKER_ROWS
 from service.commands.analysis.run import run_analysis, run_report
 from service.commands.analysis.vocabulary import APPEAL_ORDERS, LEVELS, RESPOND_WITHIN_DAYS, TABLE_TOP
 from service.commands.analysis.work_parser import register_work
@@ -28,6 +29,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _round(text: str) -> str:
+    problem = round_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{problem[1]}, got {text!r}")
+    return text
 
 
 def _positive(text: str) -> int:
@@ -91,8 +99,8 @@ def register(sub: Any) -> None:
     """Add ``analyze`` (with one sub-command per analysis) and ``report`` to the ``civicmesh`` parser."""
     a: argparse.ArgumentParser = sub.add_parser(
         "analyze",
-        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals, workers and "
-        "the monthly work (contact, registration, activities, points) of an area",
+        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals, workers, "
+        "star ratings (assessment) and the monthly work (contact, registration, activities, points) of an area",
         description=(
             "Run one analysis on the store's graph, for the whole city or one --area, and print it as a table, "
             "JSON or CSV. Definitions: docs/design.md, 'Analytics definitions'."
@@ -166,6 +174,23 @@ def register(sub: Any) -> None:
         type=_norm("tolerance", float),
         default=GRID_SIZE_TOLERANCE,
         help=f"relative deviation still normal (default {GRID_SIZE_TOLERANCE:g})",
+    )
+    p.set_defaults(run=run_analysis)
+
+    p = analyses.add_parser(
+        "assessment",
+        help="双强双优 star ratings in rounds: spread per street, rose or fell, disagreeing checks, overdue "
+        "rectifications",
+    )
+    _common(p, rows=ASSESSMENT_ROWS)
+    p.add_argument(
+        "--round", type=_round, metavar="YYYY-N", help="the round to look at, e.g. 2026-2 (default: the latest)"
+    )
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day rectifications are overdue against (default: the latest assessment's day)",
     )
     p.set_defaults(run=run_analysis)
 

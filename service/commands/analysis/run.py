@@ -12,6 +12,7 @@ from loaders.progress import StageTicker, step
 from service.commands.analysis.formatters import (
     Output,
     appeals_output,
+    assessment_output,
     brokerage_output,
     coverage_output,
     expansion_output,
@@ -136,6 +137,11 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
             index=ws.index,
         )
         return workers_output(ws, workers, args.rows)
+    if name == "assessment":
+        from analytics.assessment import assessment_report
+
+        ratings = assessment_report(ws.G, area, round=args.round, as_of=args.as_of, index=ws.index)
+        return assessment_output(ws, ratings, args.rows)
     raise AssertionError(name)
 
 

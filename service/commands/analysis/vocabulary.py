@@ -36,8 +36,12 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "coverage": ((*_AREAS_AND_HOUSEHOLDS, "PartyMember"), ("PART_OF", "LIVES_IN", "LINKS", "VISITED")),
     "reach": ((*_AREAS_AND_HOUSEHOLDS, "Alliance", "AllianceMember"), ("PART_OF", "JOINED", "SERVES", "MANAGES")),
     "structure": (
-        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance"),
-        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES"),
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "Assessment"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "ASSESSES"),
+    ),
+    "assessment": (
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Assessment"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "ASSESSES"),
     ),
     "brokerage": (
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "AllianceMember"),
@@ -97,7 +101,9 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 ``work`` (contact, registration, activities, points) reads the activities with who held,
 attended and was served by them, visits, registrations, workplaces, points, projects and the
 appeals assigned to members; ``appeals`` reads the appeals with what they concern, who raised
-and handles them, the roundtables that discussed them, and what the units' structural reach needs.
+and handles them, the roundtables that discussed them, and what the units' structural reach
+needs; ``structure`` and ``assessment`` read the assessments, so that a branch shows its final
+result as its star.
 The contract tests check that each gives the same answers as the whole graph.
 """
 
@@ -116,6 +122,7 @@ ANALYSES: dict[str, str] = {
     "activities": "work",
     "points": "work",
     "workers": "workers",
+    "assessment": "assessment",
 }
 """Each ``analyze`` sub-command and the projection it needs."""
 

@@ -77,9 +77,12 @@ def test_city_structure() -> None:
     assert r.grids_off_norm[1].deviation == pytest.approx(500 / 300 - 1)
     assert [(g.id, g.households, g.target, g.custom_target) for g in r.grids_with_custom_target] == [("G4", 5, 6, True)]
     s, s2 = r.star_spread
-    assert s.street == "S" and s.organizations == 8
-    assert s.counts == {"DEMONSTRATION": 1, "EXCELLENT": 2, "QUALIFIED": 2, "UNQUALIFIED": 1, "null": 2}
-    assert s2.counts == {"DEMONSTRATION": 1, "EXCELLENT": 0, "QUALIFIED": 0, "UNQUALIFIED": 0, "null": 0}
+    # only branches are rated: oC1 and oG3 (rated community level), oG1, oB2, oU; not the street
+    # committee oS nor the party groups oG2, oB1 (unrated, yet not counted as unrated) and oB4
+    assert s.street == "S" and s.organizations == 5
+    assert s.counts == {"DEMONSTRATION": 1, "EXCELLENT": 2, "QUALIFIED": 1, "UNQUALIFIED": 1, "null": 0}
+    assert s2.organizations == 0
+    assert s2.counts == {"DEMONSTRATION": 0, "EXCELLENT": 0, "QUALIFIED": 0, "UNQUALIFIED": 0, "null": 0}
     d = r.to_dict()
     json.dumps(d)
     for key in ("grids_with_branch_rate", "buildings_with_group_rate", "communities_with_alliance_rate"):
@@ -97,9 +100,9 @@ def test_area_structure() -> None:
     r = structure(city(), "C1")
     assert (r.grids_with_branch_rate, r.buildings_with_group_rate, r.communities_with_alliance_rate) == (1.0, 0.5, 1.0)
     (spread,) = r.star_spread
-    # under C1: oC1, oG1, oG2, oB1, oB2 and oU (through oC1)
-    assert spread.street == "S" and spread.organizations == 6
-    assert spread.counts == {"DEMONSTRATION": 1, "EXCELLENT": 2, "QUALIFIED": 2, "UNQUALIFIED": 0, "null": 1}
+    # the branches under C1: oC1, oG1, oB2 and oU (through oC1); the groups oG2 and oB1 are not rated
+    assert spread.street == "S" and spread.organizations == 4
+    assert spread.counts == {"DEMONSTRATION": 1, "EXCELLENT": 2, "QUALIFIED": 1, "UNQUALIFIED": 0, "null": 0}
     grid = structure(city(), "G3")
     assert (grid.grids_with_branch_rate, grid.communities, grid.communities_with_alliance_rate) == (0.0, 0, None)
 
@@ -108,3 +111,22 @@ def test_organization_areas() -> None:
     G = city()
     homes = organization_areas(G, AreaIndex.build(G))
     assert homes["oU"] == frozenset({"C1"}) and homes["oX"] == frozenset() and homes["oB2"] == frozenset({"B2"})
+
+
+def test_unrated_counts_branches_only() -> None:
+    """An unrated grid branch counts as unrated; an unrated party group or street committee does not."""
+    b = ProjectionBuilder()
+    b.node("Street", "S", name="S")
+    b.node("Community", "C", name="C")
+    b.nodes("Grid", "G1", "G2", name="g")
+    b.part_of("S", "C").part_of("C", "G1", "G2")
+    b.node("PartyOrganization", "oS", name="s", level="STREET_COMMITTEE")
+    b.node("PartyOrganization", "oC", name="c", level="COMMUNITY_COMMITTEE")
+    b.node("PartyOrganization", "oG1", name="g1", level="GRID_BRANCH")
+    b.node("PartyOrganization", "oG2", name="g2", level="GRID_BRANCH", star="QUALIFIED")
+    b.node("PartyOrganization", "oB", name="b", level="BUILDING_GROUP")
+    for org, area in (("oS", "S"), ("oC", "C"), ("oG1", "G1"), ("oG2", "G2"), ("oB", "G2")):
+        b.rel("GOVERNS", org, area)
+    (spread,) = structure(b.graph).star_spread
+    assert spread.organizations == 2
+    assert (spread.counts["null"], spread.counts["QUALIFIED"]) == (1, 1)

@@ -27,6 +27,7 @@ def truncate(data: dict[str, Any], lists: Sequence[str], top: int | None) -> dic
 # the formatters import Output and truncate from here: import them last
 from service.commands.analysis.formatters.activities import ACTIVITY_ROWS, activities_output  # noqa: E402
 from service.commands.analysis.formatters.appeals import APPEAL_ROWS, appeals_output  # noqa: E402
+from service.commands.analysis.formatters.assessment import ASSESSMENT_ROWS, assessment_output  # noqa: E402
 from service.commands.analysis.formatters.brokerage import brokerage_output  # noqa: E402
 from service.commands.analysis.formatters.contact import CONTACT_ROWS, contact_output  # noqa: E402
 from service.commands.analysis.formatters.coverage import coverage_output  # noqa: E402
@@ -43,6 +44,7 @@ from service.commands.analysis.formatters.workers import WORKER_ROWS, workers_ou
 __all__ = [
     "ACTIVITY_ROWS",
     "APPEAL_ROWS",
+    "ASSESSMENT_ROWS",
     "CONTACT_ROWS",
     "POINTS_ROWS",
     "REGISTRATION_ROWS",
@@ -50,6 +52,7 @@ __all__ = [
     "Output",
     "activities_output",
     "appeals_output",
+    "assessment_output",
     "brokerage_output",
     "contact_output",
     "coverage_output",

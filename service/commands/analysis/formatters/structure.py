@@ -60,7 +60,7 @@ def structure_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
         o.rows = [[s.id, s.name or "", num(s.households), num(s.target), f"{s.deviation:+.0%}"] for s in shown]
         parts.append(o.render())
         s = Table(
-            "Star ratings of the party organizations per street",
+            "Star ratings of the branches per street (party groups are not rated)",
             (
                 ("street", "<"),
                 ("name", "<"),

@@ -1,0 +1,171 @@
+"""Analyses computed in a forked process, off the service's event loop and interpreter lock.
+
+An analysis is pure Python (networkx) and holds the interpreter lock for as long as it runs;
+on a worker thread it still slows every request of the process (the event loop waits for the
+lock).  :func:`run_forked` forks the service process, computes the analysis in the child on
+the projection the child inherited (copy-on-write: nothing is copied or rebuilt, and the child
+sees exactly the data version of its parent at the fork, so its figures are the ones a thread
+would have computed), and sends back the figures (a JSON-able dict) through a pipe.
+
+* **Bounded**: at most ``slots`` children at once (:func:`configure`); more analyses wait for
+  one to end without using the CPU.  A child's memory is what it writes (its own figures, the
+  reference counts of the objects it reads): well below its parent's, and returned when it exits.
+* **Stopped**: :meth:`Child.kill` ends a child at once (SIGKILL), e.g. when nobody waits for
+  its analysis any more (see :mod:`resolvers.analytics.flights`).
+* The child runs nothing but the analysis: no logging, no I/O besides the pipe, and it leaves
+  with ``os._exit`` (no clean-up of the parent's sockets, files or store).
+
+See docs/design.md "Light work stays light".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_SLOTS = 0
+_SEMAPHORE: asyncio.Semaphore | None = None
+_LIVE: set[int] = set()
+"""The children not yet collected (for :func:`alive`)."""
+
+
+def alive() -> int:
+    """How many analysis children exist now (running, or being collected)."""
+    return len(_LIVE)
+
+
+def configure(slots: int) -> None:
+    """Analyses run in up to ``slots`` forked children at once; 0 runs them on worker threads."""
+    global _SLOTS, _SEMAPHORE
+    _SLOTS = max(0, slots) if hasattr(os, "fork") else 0
+    _SEMAPHORE = None
+
+
+def enabled() -> bool:
+    """Whether analyses run in forked children (:func:`configure`)."""
+    return _SLOTS > 0
+
+
+class ChildFailed(RuntimeError):
+    """The child ended without figures (killed, or out of memory)."""
+
+
+class Child:
+    """One forked analysis: :meth:`result` waits for its figures, :meth:`kill` stops it."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, leave without any clean-up
+            os.close(reader)
+            _child(work, writer)
+        os.close(writer)
+        _LIVE.add(pid)
+        self.pid = pid
+        self._reader = reader
+        self._done = False
+
+    async def result(self) -> Any:
+        """The child's return value, or its exception raised again here."""
+        loop = asyncio.get_running_loop()
+        chunks: list[bytes] = []
+        finished: asyncio.Future[None] = loop.create_future()
+        os.set_blocking(self._reader, False)
+
+        def readable() -> None:
+            try:
+                chunk = os.read(self._reader, 1 << 20)
+            except BlockingIOError:
+                return
+            if chunk:
+                chunks.append(chunk)
+            elif not finished.done():
+                finished.set_result(None)
+
+        loop.add_reader(self._reader, readable)
+        try:
+            await finished
+        finally:
+            loop.remove_reader(self._reader)
+            os.close(self._reader)
+            self._reap()
+        if not chunks:
+            raise ChildFailed("the analysis process ended without an answer")
+        ok, value = pickle.loads(b"".join(chunks))
+        if ok:
+            return value
+        raise value
+
+    def kill(self) -> None:
+        """End the child at once (its figures, if any, are dropped)."""
+        if not self._done:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def _reap(self) -> None:
+        """Kill (if still there) and collect the child on a thread of its own: tearing down a
+        big address space takes a while, and the event loop does not wait for it."""
+        if not self._done:
+            self.kill()
+            self._done = True
+            threading.Thread(target=_wait, args=(self.pid,), name="civicmesh-reap", daemon=True).start()
+
+
+def _wait(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    _LIVE.discard(pid)
+
+
+def _child(work: Callable[[], Any], writer: int) -> None:
+    code = 0
+    try:
+        gc.disable()  # a short life: collecting would only copy the parent's pages
+        try:
+            payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # the parent raises it again
+            try:
+                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.loads(payload)  # an exception that cannot be rebuilt there is sent as text
+            except Exception:
+                payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(writer, view) :]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+async def run_forked(
+    work: Callable[[], Any],
+    started: Callable[[Child], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Any:
+    """``work()`` in a forked child, once one of the slots is free; ``started`` is told the child
+    (to kill it), and ``cancelled`` (asked when the slot is free) may say it is no longer
+    wanted (:class:`ChildFailed`, no child).  Cancelling the waiting coroutine kills the child."""
+    global _SEMAPHORE
+    if _SEMAPHORE is None:
+        _SEMAPHORE = asyncio.Semaphore(max(1, _SLOTS))
+    async with _SEMAPHORE:
+        if cancelled is not None and cancelled():
+            raise ChildFailed("no longer wanted")
+        child = Child(work)
+        if started is not None:
+            started(child)
+        try:
+            return await child.result()
+        finally:
+            child.kill()
+
+
+__all__ = ["Child", "ChildFailed", "alive", "configure", "enabled", "run_forked"]
