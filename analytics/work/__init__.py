@@ -5,7 +5,7 @@ points and projects of a projection, read once; an :class:`~analytics.session.An
 keeps it as ``session.work``), ``contact`` (:func:`monthly_contact`), ``registration``
 (:func:`registration`, and the coverage-plan option :func:`registration_plan`), ``activities``
 (:func:`activity_stats`, with the secretary projects) and ``points`` (:func:`points_stats`).
-The definitions are in each module and in docs/design.md 7.14.
+The definitions are in each module and in docs/design.md 7.15.
 """
 
 from analytics.work.activities import (

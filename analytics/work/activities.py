@@ -1,6 +1,6 @@
 """Activities (活动) per organization and alliance, and secretary projects (书记项目).
 
-Definitions (docs/design.md 7.14), for an area and the period ``[date_from, date_to]``:
+Definitions (docs/design.md 7.15), for an area and the period ``[date_from, date_to]``:
 
 - The activities of an area are the Activity nodes HELD_IN it or an area under it with ``on``
   in the period (the city: every activity with ``on`` in the period).

@@ -1,6 +1,6 @@
 """Monthly contact (月联): did each vanguard meet the members they link, and visit their households?
 
-Definitions (docs/design.md 7.14), for an area and the period ``[date_from, date_to]`` cut into
+Definitions (docs/design.md 7.15), for an area and the period ``[date_from, date_to]`` cut into
 calendar months (the first and last clipped to the period):
 
 - The vanguards of an area are the PartyMembers with ``vanguard`` true who LIVE_IN a household

@@ -1,6 +1,6 @@
 """Points (积分): what party members earned, per month and year, and leaderboards per branch.
 
-Definitions (docs/design.md 7.14), for an area and the period ``[date_from, date_to]``:
+Definitions (docs/design.md 7.15), for an area and the period ``[date_from, date_to]``:
 
 - A member's points are the sum of the ``points`` of their EARNED relationships with ``on`` in
   the period; the members of an area are those who LIVE_IN a household under it (the city:

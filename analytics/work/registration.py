@@ -1,6 +1,6 @@
 """Registration (三报到): in-service members who report to the community they live in, and serve there.
 
-Definitions (docs/design.md 7.14, the issue's), for an area and the period ``[date_from, date_to]``:
+Definitions (docs/design.md 7.15, the issue's), for an area and the period ``[date_from, date_to]``:
 
 - **in service**: party members of kind ``IN_SERVICE`` who LIVE_IN a household under the area.
 - **reported**: those with a REPORTED_TO the community they live in (a registration at another

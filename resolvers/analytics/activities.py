@@ -65,7 +65,7 @@ class ProjectCategoryFigures:
 
 @strawberry.type(
     description="Activities of an area over a period, per organization and alliance and month, and its secretary "
-    "projects by stage and category. Definitions: docs/design.md 7.14."
+    "projects by stage and category. Definitions: docs/design.md 7.15."
 )
 class ActivityStats:
     area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")

@@ -45,7 +45,7 @@ class ContactArea:
 
 @strawberry.type(
     description="Monthly contact (月联) of an area's vanguards over a period: who met their linked members or "
-    "visited their households each month, who lapsed. Definitions: docs/design.md 7.14."
+    "visited their households each month, who lapsed. Definitions: docs/design.md 7.15."
 )
 class MonthlyContact:
     area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")

@@ -52,7 +52,7 @@ class BranchPoints:
 
 @strawberry.type(
     description="Points (积分) of an area's party members over a period: per month and source, and leaderboards "
-    "per branch with their sources. Definitions: docs/design.md 7.14."
+    "per branch with their sources. Definitions: docs/design.md 7.15."
 )
 class PointsStats:
     area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")

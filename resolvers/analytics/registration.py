@@ -85,7 +85,7 @@ class RegistrationPlanFigures:
 
 @strawberry.type(
     description="Registration (三报到) of an area's in-service members over a period: in service, reported home, "
-    "served there; per community and workplace unit; who did not report. Definitions: docs/design.md 7.14."
+    "served there; per community and workplace unit; who did not report. Definitions: docs/design.md 7.15."
 )
 class RegistrationStats:
     area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")
