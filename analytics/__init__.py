@@ -53,7 +53,7 @@ from analytics.coverage import (
 )
 from analytics.greedy import GreedyStep, lazy_greedy, naive_greedy
 from analytics.plan import Assignment, CoveragePlan, GridPlan, coverage_plan
-from analytics.projection import ProjectionBuilder, tiny_appeals, tiny_city
+from analytics.projection import ProjectionBuilder, tiny_appeals, tiny_city, tiny_work
 from analytics.reach import (
     AreaReach,
     ExpansionPlan,
@@ -76,6 +76,19 @@ from analytics.reach import (
 )
 from analytics.session import AnalyticsSession
 from analytics.structure import GridSize, StarSpread, StructureReport, organization_areas, structure
+from analytics.work import (
+    ActivityReport,
+    ContactReport,
+    PointsReport,
+    RegistrationPlan,
+    RegistrationReport,
+    WorkIndex,
+    activity_stats,
+    monthly_contact,
+    points_stats,
+    registration,
+    registration_plan,
+)
 from analytics.workers import (
     InstructorLoad,
     PropertyCompany,
@@ -88,6 +101,7 @@ __all__ = [
     "ACTIVE_WINDOW_DAYS",
     "CITY",
     "ActiveCoverage",
+    "ActivityReport",
     "AnalyticsSession",
     "AppealIndex",
     "AppealStats",
@@ -101,6 +115,7 @@ __all__ = [
     "Broker",
     "BrokerageReport",
     "Cancelled",
+    "ContactReport",
     "CoveragePlan",
     "CoverageReport",
     "ExpansionPlan",
@@ -116,12 +131,15 @@ __all__ = [
     "LoadReport",
     "MonthAppeals",
     "OverlapReport",
+    "PointsReport",
     "ProjectionBuilder",
     "PropertyCompany",
     "Ratio",
     "ReachModel",
     "ReachReport",
     "Reached",
+    "RegistrationPlan",
+    "RegistrationReport",
     "ResolveTime",
     "ResourceReach",
     "RoundtableEffect",
@@ -136,8 +154,10 @@ __all__ = [
     "UnitReach",
     "UnreachedReport",
     "VanguardLoad",
+    "WorkIndex",
     "WorkerlessGrid",
     "WorkersReport",
+    "activity_stats",
     "appeal_stats",
     "brokerage",
     "checkpoint",
@@ -145,16 +165,21 @@ __all__ = [
     "coverage_plan",
     "expansion_plan",
     "lazy_greedy",
+    "monthly_contact",
     "naive_greedy",
     "organization_areas",
     "organization_graph",
+    "points_stats",
     "reach",
     "reach_overlap",
+    "registration",
+    "registration_plan",
     "sampled_betweenness",
     "split_weights",
     "structure",
     "tiny_appeals",
     "tiny_city",
+    "tiny_work",
     "to_jsonable",
     "uncovered_households",
     "unreached_households",

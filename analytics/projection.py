@@ -186,3 +186,94 @@ def tiny_appeals() -> Any:
     b.node("Activity", "r1", kind="ROUNDTABLE", on="2026-10-08", title="c1 roundtable")
     b.rel("DISCUSSED", "r1", "a3").rel("HELD_BY", "r1", "o_c1").rel("HELD_IN", "r1", "c1")
     return b.graph
+
+
+def tiny_work() -> Any:
+    """:func:`tiny_city` with three months of monthly work (October to December 2026), counted by hand.
+
+    ::
+
+        vanguards  v1 (h1, links h2 h3 m1)  v2 (h4, links h5 m2)  v3 (h6 in c2, links h7)
+        contact    c_v1_10 10-12 v1+m1 (b1)   c_v1_11 11-09 v1 alone (b1)   c_v2_12 12-05 v2+m2 (b3)
+        visits     v1: h2 10-03, h3 12-20     v2: h5 10-15                  v3: none
+        in service i1 (h7, c2; branch o_u2 of unit u2; REPORTED_TO c1: the wrong community)
+                   i2 (h8, c1; o_u2; REPORTED_TO c1)   i3 (h1, c1; o_ext outside the city; REPORTED_TO c1)
+        activities e1 VOLUNTEER_SERVICE 11-03 by o_c1 in g2: i2, m2, unit u1; served h4 h5
+                   e2 ALLIANCE_ACTIVITY 11-20 by al1 in c2: i3, unit u1; served h5 h6 h7
+                   e3 BRANCH_MEETING 12-02 by o_g1 in g1: m1, m3, v1
+                   p_ev SECRETARY_PROJECT_EVENT 10-20 by o_c1 in c1, advances sp1: m3; served h1
+        projects   sp1 ENVIRONMENT REVIEWED (score 92) by o_c1 in c1, led by m3
+                   sp2 SAFETY LED since 06-01 by o_g1 in g1, led by v1
+                   sp3 ESTATE_MANAGEMENT IN_PROGRESS since 10-01 by o_c1 in c2, led by i3
+        appeal     ap1 about h2, reported 09-20, ASSIGNED_TO i3 since 09-20
+        points     v1: c_v1_10 2 (10-12), e3 1 (12-02), sp2 10 (06-01)   m1: e3 1
+                   m3: p_ev 3 (10-20), sp1 10 (10-30), e3 1   i2: e1 2 (11-03)   i3: ap1 5 (11-05), e2 2 (11-20)
+        branches   v1 m1 in o_b1; m3 v2 m2 in o_g1; i1 i2 in o_u2; i3 in o_ext
+
+    >>> G = tiny_work()
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (47, 115)
+    """
+    b = ProjectionBuilder()
+    b.graph = tiny_city()
+    b.node("PartyMember", "v3", kind="RESIDENT", vanguard=True)
+    b.nodes("PartyMember", "i1", "i2", "i3", kind="IN_SERVICE", vanguard=False)
+    for member, household in (("v3", "h6"), ("i1", "h7"), ("i2", "h8"), ("i3", "h1")):
+        b.rel("LIVES_IN", member, household)
+    b.rel("LINKS", "v2", "m2", since="2025-01-01").rel("LINKS", "v3", "h7", since="2025-01-01")
+    b.node("PartyOrganization", "o_ext", name="outside branch", level="UNIT_BRANCH", star=None, external=True)
+    for member, org in (("v1", "o_b1"), ("m1", "o_b1"), ("m3", "o_g1"), ("v2", "o_g1"), ("m2", "o_g1")):
+        b.rel("MEMBER_OF", member, org)
+    b.rel("MEMBER_OF", "i1", "o_u2").rel("MEMBER_OF", "i2", "o_u2").rel("MEMBER_OF", "i3", "o_ext")
+    for member in ("i1", "i2", "i3"):
+        b.rel("REPORTED_TO", member, "c1", since="2025-03-01")
+    b.rel("VISITED", "v1", "h3", on="2026-12-20").rel("VISITED", "v2", "h5", on="2026-10-15")
+    activities = (
+        ("c_v1_10", "MONTHLY_CONTACT", "10-12", "v1", "b1", ("v1", "m1"), (), ()),
+        ("c_v1_11", "MONTHLY_CONTACT", "11-09", "v1", "b1", ("v1",), (), ()),
+        ("c_v2_12", "MONTHLY_CONTACT", "12-05", "v2", "b3", ("v2", "m2"), (), ()),
+        ("e1", "VOLUNTEER_SERVICE", "11-03", "o_c1", "g2", ("i2", "m2", "u1"), ("h4", "h5"), ()),
+        ("e2", "ALLIANCE_ACTIVITY", "11-20", "al1", "c2", ("i3", "u1"), ("h5", "h6", "h7"), ()),
+        ("e3", "BRANCH_MEETING", "12-02", "o_g1", "g1", ("m1", "m3", "v1"), (), ()),
+        ("p_ev", "SECRETARY_PROJECT_EVENT", "10-20", "o_c1", "c1", ("m3",), ("h1",), ("sp1",)),
+    )
+    for act, kind, on, holder, place, came, served, advances in activities:
+        b.node("Activity", act, kind=kind, on=f"2026-{on}", title=f"activity {act}")
+        b.rel("HELD_BY", act, holder).rel("HELD_IN", act, place)
+        for who in came:
+            b.rel("ATTENDED", who, act)
+        for household in served:
+            b.rel("SERVED", act, household)
+        for project in advances:
+            b.rel("ADVANCES", act, project)
+    projects = (
+        ("sp1", "ENVIRONMENT", "REVIEWED", "o_c1", "c1", "m3", {"proposed_on": "03-01", "led_on": "03-10"}, 92),
+        ("sp2", "SAFETY", "LED", "o_g1", "g1", "v1", {"proposed_on": "05-01", "led_on": "06-01"}, None),
+        ("sp3", "ESTATE_MANAGEMENT", "IN_PROGRESS", "o_c1", "c2", "i3", {"proposed_on": "09-01"}, None),
+    )
+    for project, category, stage, org, place, leader, dates, score in projects:
+        extra: dict[str, Any] = {k: f"2026-{v}" for k, v in dates.items()}
+        if project == "sp1":
+            extra.update(started_on="2026-04-01", reviewed_on="2026-10-30", review_score=score)
+        if project == "sp3":
+            extra.update(led_on="2026-09-10", started_on="2026-10-01")
+        b.node("SecretaryProject", project, title=f"project {project}", category=category, stage=stage, **extra)
+        b.rel("LED_BY", project, org).rel("HELD_IN", project, place).rel("LEADS", leader, project)
+    b.node("Appeal", "ap1", title="appeal ap1", category="FACILITIES", source="HOTLINE", status="RESOLVED")
+    b.graph.nodes["ap1"].update(reported_on="2026-09-20", resolved_on="2026-11-05", difficult=False)
+    b.rel("CONCERNS", "ap1", "h2").rel("ASSIGNED_TO", "ap1", "i3", since="2026-09-20")
+    points = (
+        ("v1", "c_v1_10", 2, "10-12"),
+        ("v1", "e3", 1, "12-02"),
+        ("v1", "sp2", 10, "06-01"),
+        ("m1", "e3", 1, "12-02"),
+        ("m3", "p_ev", 3, "10-20"),
+        ("m3", "sp1", 10, "10-30"),
+        ("m3", "e3", 1, "12-02"),
+        ("i2", "e1", 2, "11-03"),
+        ("i3", "ap1", 5, "11-05"),
+        ("i3", "e2", 2, "11-20"),
+    )
+    for member, target, pts, on in points:
+        b.rel("EARNED", member, target, points=pts, on=f"2026-{on}", reason=f"for {target}")
+    return b.graph

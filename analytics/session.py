@@ -21,12 +21,13 @@ from analytics.appeals import AppealIndex
 from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.reach import ReachModel
+from analytics.work.index import WorkIndex
 
-Part = Literal["index", "linkage", "model", "appeals"]
+Part = Literal["index", "linkage", "model", "appeals", "work"]
 """What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel),
-``appeals`` (AppealIndex)."""
+``appeals`` (AppealIndex), ``work`` (WorkIndex: activities, visits, registrations, points, projects)."""
 
-PARTS: tuple[Part, ...] = ("index", "linkage", "model", "appeals")
+PARTS: tuple[Part, ...] = ("index", "linkage", "model", "appeals", "work")
 
 
 class AnalyticsSession:
@@ -74,6 +75,7 @@ class AnalyticsSession:
         self._linkage: Linkage | None = None
         self._model: ReachModel | None = None
         self._appeals: AppealIndex | None = None
+        self._work: WorkIndex | None = None
         self._lock = threading.RLock()
 
     @property
@@ -115,6 +117,16 @@ class AnalyticsSession:
         return self._appeals
 
     @property
+    def work(self) -> WorkIndex:
+        """Activities, visits, registrations, points and projects (built on first use, with the index)."""
+        if self._work is None:
+            index = self.index
+            with self._lock:
+                if self._work is None:
+                    self._work = WorkIndex.build(self.graph, index)
+        return self._work
+
+    @property
     def built(self) -> tuple[Part, ...]:
         """The parts built so far, in the order of :data:`PARTS`.
 
@@ -122,7 +134,13 @@ class AnalyticsSession:
         >>> AnalyticsSession(tiny_city()).built
         ()
         """
-        have = {"index": self._index, "linkage": self._linkage, "model": self._model, "appeals": self._appeals}
+        have = {
+            "index": self._index,
+            "linkage": self._linkage,
+            "model": self._model,
+            "appeals": self._appeals,
+            "work": self._work,
+        }
         return tuple(p for p in PARTS if have[p] is not None)
 
     def build(self, *parts: Part) -> AnalyticsSession:
@@ -132,7 +150,7 @@ class AnalyticsSession:
         >>> AnalyticsSession(tiny_city()).build("linkage").built
         ('linkage',)
         >>> AnalyticsSession(tiny_city()).build().built
-        ('index', 'linkage', 'model', 'appeals')
+        ('index', 'linkage', 'model', 'appeals', 'work')
         """
         for part in parts or PARTS:
             if part not in PARTS:

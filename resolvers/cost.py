@@ -85,6 +85,24 @@ def _reach(args: Args) -> int:
     return 200 + 50 * int(args.get("k") or 0)
 
 
+def _registration(args: Args) -> int:
+    """Registration alone is quick; ``withPlan`` runs the coverage plan twice (with and without the
+    candidate vanguards) at their capacity, as ``coveragePlan`` at that norm costs."""
+    if not args.get("withPlan"):
+        return WORK_COSTS["registrationStats"]
+    capacity = int(args.get("candidateCapacity") or 0)
+    return WORK_COSTS["registrationStats"] + 2 * _plan({"householdsNorm": max(capacity, 15)})
+
+
+WORK_COSTS: dict[str, int] = {
+    "monthlyContact": 3_000,
+    "registrationStats": 500,
+    "activityStats": 3_000,
+    "pointsStats": 2_000,
+}
+"""The monthly-work fields on jiangyin with twelve months of activity, the session's work index
+built (``python bench/analytics_bench.py --only contact|registration|activities|points``)."""
+
 ANALYTICS_COSTS: dict[tuple[str, str], Callable[[Args], int]] = {
     ("Query", "coverage"): lambda args: 1_000,  # 0.08 s (0.10 s with asOf)
     ("CoverageResult", "load"): lambda args: 300,  # 0.03 s
@@ -93,6 +111,10 @@ ANALYTICS_COSTS: dict[tuple[str, str], Callable[[Args], int]] = {
     ("Query", "structure"): lambda args: 2_500,  # 0.21 s
     ("Query", "brokerage"): _brokerage,
     ("Query", "coveragePlan"): _plan,
+    ("Query", "monthlyContact"): lambda args: WORK_COSTS["monthlyContact"],
+    ("Query", "registrationStats"): _registration,
+    ("Query", "activityStats"): lambda args: WORK_COSTS["activityStats"],
+    ("Query", "pointsStats"): lambda args: WORK_COSTS["pointsStats"],
     ("Query", "workerStats"): lambda args: 1_500,  # 0.15 s CPU (the label index of every node, then workers)
     ("Query", "assessment"): lambda args: 10_000,  # 0.96 s on jiangyin (a loaded machine)
 }

@@ -5,6 +5,7 @@ import { gql } from './api.js';
 import { APPEAL_FRAGMENT, appealsSection } from './appeals.js';
 import { assessmentsSection } from './assessments.js';
 import { FIELDS, KINDS, enumText, kindText } from './labels.js';
+import { workSection } from './work.js';
 import { WORKER_FRAGMENT, workersSection } from './workers.js';
 
 const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
@@ -104,6 +105,7 @@ export class DetailsPanel {
     this.actionButtons(node, actions);
     this.container.replaceChildren(head, title, dl, actions);
     await appealsSection(this, node);
+    await workSection(this, node);
     await workersSection(this, node);
     await assessmentsSection(this, node);
     return node;

@@ -113,6 +113,9 @@ class Findings:
     there are communities below the scope (else one level down)."""
     appeals_by_street: Any = None
     """The same by street (the city's report only)."""
+    work: Any = None
+    """:class:`service.report.work.WorkFindings`: monthly contact, registration, activities, points of
+    the twelve months up to ``as_of``."""
     workers: Any = None
     """:class:`analytics.WorkersReport` of the scope (the people who work the grid)."""
     assessment: Any = None
@@ -166,6 +169,10 @@ def analyse(
         plan_grids = [r.to_dict() for r in plan.grids]
     with step(progress, "appeals (接诉即办)"):
         appeals, appeals_by_street = _appeals(session, area, label, as_of)
+    with step(progress, "monthly work (月联, 三报到, activities, 积分)"):
+        from service.report.work import analyse_work
+
+        work = analyse_work(session, area, label, twelve_months_to(as_of), as_of)
     with step(progress, "workers (工作人员)"):
         workers = A.workers_report(G, area, index=idx)
     with step(progress, "star ratings (双强双优)"):
@@ -194,6 +201,7 @@ def analyse(
         names=_names(G, idx, area, plans[detailed]),
         appeals=appeals,
         appeals_by_street=appeals_by_street,
+        work=work,
         workers=workers,
         assessment=ratings,
     )

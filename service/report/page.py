@@ -8,6 +8,7 @@ from typing import Any
 from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
 from service.report.assessment_section import assessment_section
 from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
+from service.report.work import WORK_NAV, work_sections
 from service.report.workers_section import workers_section
 
 CSS = """
@@ -556,6 +557,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         assessment_section,
     )
     parts = [section(f, fig, meta) for section in sections]
+    parts.append(work_sections(f.work))
     nav = "".join(
         f'<a href="#{a}">{t}</a>'
         for a, t in (
@@ -566,6 +568,7 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
             ("structure", "Structure"),
             ("plan", "Coverage plan"),
             ("appeals", "Appeals"),
+            *(WORK_NAV if f.work is not None else ()),
             ("workers", "Workers"),
             ("assessment", "Star ratings"),
         )

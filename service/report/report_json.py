@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.report.findings import EXPANSION_K, Findings, slowest_handlers, summary
+from service.report.work import work_json
 
 
 def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def report_json(f: Findings, meta: dict[str, Any]) -> dict[str, Any]:
         "appeals": None if f.appeals is None else f.appeals.to_dict(),
         "appeals_by_street": None if f.appeals_by_street is None else f.appeals_by_street.to_dict()["breakdown"],
         "slowest_handlers": [] if f.appeals is None else [h.to_dict() for h in slowest_handlers(f.appeals)],
+        "work": work_json(f.work),
         "workers": None if f.workers is None else f.workers.to_dict(),
         "assessment": None if f.assessment is None else f.assessment.to_dict(),
     }

@@ -13,6 +13,8 @@
     civicmesh analyze appeals   [--area ID] --from DATE --to DATE [--as-of DATE] [--by grid]
                                 [--sort resolved|responded|on_time|satisfied|overdue|id]
                                 [--rows breakdown|trend|handlers|hot-spots|units]
+    civicmesh analyze contact|registration|activities|points [--area ID] --from DATE --to DATE
+                                [--by grid] [--plan] [--stalled-after-days 90] [--leaders 10]
     civicmesh analyze workers   [--area ID] [--instructor-norm 6] [--rows grids|instructors|companies]
     civicmesh analyze assessment [--area ID] [--round 2026-2] [--as-of DATE]
                                 [--rows spread|changes|disagreements|overdue]

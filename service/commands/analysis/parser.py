@@ -21,6 +21,7 @@ from graph_schema.contract import (
 from service.commands.analysis.formatters import APPEAL_ROWS, ASSESSMENT_ROWS, WORKER_ROWS
 from service.commands.analysis.run import run_analysis, run_report
 from service.commands.analysis.vocabulary import APPEAL_ORDERS, LEVELS, RESPOND_WITHIN_DAYS, TABLE_TOP
+from service.commands.analysis.work_parser import register_work
 
 
 def _date(text: str) -> dt.date:
@@ -98,8 +99,8 @@ def register(sub: Any) -> None:
     """Add ``analyze`` (with one sub-command per analysis) and ``report`` to the ``civicmesh`` parser."""
     a: argparse.ArgumentParser = sub.add_parser(
         "analyze",
-        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals, workers and "
-        "star ratings (assessment) of an area",
+        help="coverage, vanguard load, reach, expansion, structure, brokerage, coverage plan, appeals, workers, "
+        "star ratings (assessment) and the monthly work (contact, registration, activities, points) of an area",
         description=(
             "Run one analysis on the store's graph, for the whole city or one --area, and print it as a table, "
             "JSON or CSV. Definitions: docs/design.md, 'Analytics definitions'."
@@ -243,6 +244,8 @@ def register(sub: Any) -> None:
         help=f"responded: accepted or rejected at most N days after the report (default {RESPOND_WITHIN_DAYS})",
     )
     p.set_defaults(run=run_analysis)
+
+    register_work(analyses, _common, _date, run_analysis)
 
     p = analyses.add_parser(
         "workers",

@@ -32,6 +32,7 @@ from service.commands.analysis.rules import (
     uncovered_breakdown,
 )
 from service.commands.analysis.vocabulary import ANALYSES, PROJECTIONS, StoreError, UsageError
+from service.commands.analysis.work_run import WORK_ANALYSES, compute_work
 from service.commands.analysis.workspace import Workspace, _where, open_workspace
 from service.formatting import csv_text
 from service.settings import Settings
@@ -124,6 +125,8 @@ def compute(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
             model=ws.model,
         )
         return appeals_output(ws, stats, args.rows)
+    if name in WORK_ANALYSES:
+        return compute_work(name, ws, args)
     if name == "workers":
         workers = A.workers_report(
             ws.G,

@@ -59,6 +59,37 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("PART_OF", "LIVES_IN", "CONCERNS", "RAISED_BY", "ASSIGNED_TO", "DISCUSSED", "JOINED", "SERVES", "MANAGES"),
     ),
+    "work": (
+        (
+            *_AREAS_AND_HOUSEHOLDS,
+            "PartyMember",
+            "PartyOrganization",
+            "Alliance",
+            "AllianceMember",
+            "Activity",
+            "SecretaryProject",
+            "Appeal",
+        ),
+        (
+            "PART_OF",
+            "LIVES_IN",
+            "LINKS",
+            "VISITED",
+            "MEMBER_OF",
+            "BRANCH_OF",
+            "REPORTED_TO",
+            "HELD_BY",
+            "HELD_IN",
+            "ATTENDED",
+            "SERVED",
+            "ADVANCES",
+            "LED_BY",
+            "LEADS",
+            "EARNED",
+            "ASSIGNED_TO",
+            "CONCERNS",
+        ),
+    ),
     "workers": (
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "AllianceMember", "Worker", "GuidanceStation"),
         ("PART_OF", "WORKS_IN", "GUIDES", "STATIONED_AT", "BRANCH_OF", "MANAGES"),
@@ -67,9 +98,12 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 """The labels and relationship types each family of analyses reads (the projection asked of the store).
 
 ``coverage`` serves coverage, load, uncovered and plan; ``reach`` serves reach and expansion;
-``appeals`` reads the appeals with what they concern, who raised and handles them, the
-roundtables that discussed them, and what the units' structural reach needs; ``structure`` and
-``assessment`` read the assessments, so that a branch shows its final result as its star.
+``work`` (contact, registration, activities, points) reads the activities with who held,
+attended and was served by them, visits, registrations, workplaces, points, projects and the
+appeals assigned to members; ``appeals`` reads the appeals with what they concern, who raised
+and handles them, the roundtables that discussed them, and what the units' structural reach
+needs; ``structure`` and ``assessment`` read the assessments, so that a branch shows its final
+result as its star.
 The contract tests check that each gives the same answers as the whole graph.
 """
 
@@ -83,6 +117,10 @@ ANALYSES: dict[str, str] = {
     "structure": "structure",
     "brokerage": "brokerage",
     "appeals": "appeals",
+    "contact": "work",
+    "registration": "work",
+    "activities": "work",
+    "points": "work",
     "workers": "workers",
     "assessment": "assessment",
 }

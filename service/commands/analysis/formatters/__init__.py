@@ -25,31 +25,43 @@ def truncate(data: dict[str, Any], lists: Sequence[str], top: int | None) -> dic
 
 
 # the formatters import Output and truncate from here: import them last
+from service.commands.analysis.formatters.activities import ACTIVITY_ROWS, activities_output  # noqa: E402
 from service.commands.analysis.formatters.appeals import APPEAL_ROWS, appeals_output  # noqa: E402
 from service.commands.analysis.formatters.assessment import ASSESSMENT_ROWS, assessment_output  # noqa: E402
 from service.commands.analysis.formatters.brokerage import brokerage_output  # noqa: E402
+from service.commands.analysis.formatters.contact import CONTACT_ROWS, contact_output  # noqa: E402
 from service.commands.analysis.formatters.coverage import coverage_output  # noqa: E402
 from service.commands.analysis.formatters.expansion import expansion_output  # noqa: E402
 from service.commands.analysis.formatters.load import load_output  # noqa: E402
 from service.commands.analysis.formatters.plan import plan_output  # noqa: E402
+from service.commands.analysis.formatters.points import POINTS_ROWS, points_output  # noqa: E402
 from service.commands.analysis.formatters.reach import reach_output  # noqa: E402
+from service.commands.analysis.formatters.registration import REGISTRATION_ROWS, registration_output  # noqa: E402
 from service.commands.analysis.formatters.structure import structure_output  # noqa: E402
 from service.commands.analysis.formatters.uncovered import uncovered_output  # noqa: E402
 from service.commands.analysis.formatters.workers import WORKER_ROWS, workers_output  # noqa: E402
 
 __all__ = [
+    "ACTIVITY_ROWS",
     "APPEAL_ROWS",
     "ASSESSMENT_ROWS",
+    "CONTACT_ROWS",
+    "POINTS_ROWS",
+    "REGISTRATION_ROWS",
     "WORKER_ROWS",
     "Output",
+    "activities_output",
     "appeals_output",
     "assessment_output",
     "brokerage_output",
+    "contact_output",
     "coverage_output",
     "expansion_output",
     "load_output",
     "plan_output",
+    "points_output",
     "reach_output",
+    "registration_output",
     "structure_output",
     "truncate",
     "uncovered_output",

@@ -1,0 +1,198 @@
+"""Points (积分): what party members earned, per month and year, and leaderboards per branch.
+
+Definitions (docs/design.md 7.15), for an area and the period ``[date_from, date_to]``:
+
+- A member's points are the sum of the ``points`` of their EARNED relationships with ``on`` in
+  the period; the members of an area are those who LIVE_IN a household under it (the city:
+  every party member).  Per month and per calendar year (the year's part inside the period).
+- A point's **source** is what it was earned for: an ActivityKind value (``MONTHLY_CONTACT``,
+  ``VOLUNTEER_SERVICE``, ...) for an activity, ``SecretaryProject`` or ``Appeal``.
+- A member's **branch** is the PartyOrganization they are MEMBER_OF (an in-service member's is
+  their workplace's).  The leaderboard of a branch ranks its members of the area with points
+  by points (most first, then by id), each with their points per source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from analytics._common import JsonResult, node_data, parse_date, require_area
+from analytics.areas import AreaIndex
+from analytics.work.index import Earned, WorkIndex, months
+
+LEADERBOARD_TOP = 10
+"""Members shown on a branch's leaderboard by default."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPoints(JsonResult):
+    """One member's points over the period."""
+
+    member: str
+    branch: str | None
+    points: int
+    by_source: dict[str, int]
+    by_month: dict[str, int]
+    by_year: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class BranchBoard(JsonResult):
+    """One branch: its members' points, and the top of them."""
+
+    branch: str | None
+    name: str | None
+    members: int
+    """Members of the branch (living in the area) with points in the period."""
+    points: int
+    by_source: dict[str, int]
+    leaders: tuple[MemberPoints, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PointsReport(JsonResult):
+    """Points of an area over a period.
+
+    JSON: ``{area, label, name, date_from, date_to, points, members, by_source, by_month,
+    branches: [...], members_detail: [...]}``.
+    """
+
+    area: str | None
+    label: str
+    name: str | None
+    date_from: str
+    date_to: str
+    points: int
+    members: int
+    """Members of the area with points in the period."""
+    by_source: dict[str, int]
+    by_month: dict[str, int]
+    branches: tuple[BranchBoard, ...]
+    """Most points first, then by id."""
+    members_detail: tuple[MemberPoints, ...]
+    """Most points first, then by id."""
+
+
+def _add(into: dict[str, int], key: str, n: int) -> None:
+    into[key] = into.get(key, 0) + n
+
+
+@functools.lru_cache(maxsize=8192)
+def _month_year(day: dt.date) -> tuple[str, str]:
+    """``(YYYY-MM, YYYY)`` of a day, made once per distinct day (a million EARNED share a few hundred)."""
+    return day.strftime("%Y-%m"), str(day.year)
+
+
+def member_points(member: str, earned: list[Earned], branch: str | None, start: dt.date, end: dt.date) -> MemberPoints:
+    """Sum one member's EARNED inside ``[start, end]``.
+
+    >>> from analytics.projection import tiny_work
+    >>> w = WorkIndex.build(tiny_work())
+    >>> mine = [e for e in w.earned if e.member == "v1"]
+    >>> p = member_points("v1", mine, "o_b1", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    >>> p.points, p.by_source
+    (13, {'BRANCH_MEETING': 1, 'MONTHLY_CONTACT': 2, 'SecretaryProject': 10})
+    >>> p.by_month, p.by_year
+    ({'2026-06': 10, '2026-10': 2, '2026-12': 1}, {'2026': 13})
+    """
+    by_source: dict[str, int] = {}
+    by_month: dict[str, int] = {}
+    by_year: dict[str, int] = {}
+    total = 0
+    for e in earned:
+        if e.on is None or not start <= e.on <= end:
+            continue
+        total += e.points
+        month, year = _month_year(e.on)
+        _add(by_source, e.source, e.points)
+        _add(by_month, month, e.points)
+        _add(by_year, year, e.points)
+    return MemberPoints(member, branch, total, dict(sorted(by_source.items())), dict(sorted(by_month.items())), by_year)
+
+
+def points_stats(
+    G: Any,
+    area: str | None = None,
+    *,
+    date_from: dt.date | str,
+    date_to: dt.date | str,
+    top: int = LEADERBOARD_TOP,
+    index: AreaIndex | None = None,
+    work: WorkIndex | None = None,
+) -> PointsReport:
+    """Points per member and month, and leaderboards per branch, of an area (None: the city).
+
+    Examples
+    --------
+    >>> from analytics.projection import tiny_work
+    >>> r = points_stats(tiny_work(), date_from="2026-10-01", date_to="2026-12-31")
+    >>> r.points, r.members, r.by_month
+    (27, 5, {'2026-10': 15, '2026-11': 9, '2026-12': 3})
+    >>> for b in r.branches:
+    ...     print(b.branch, b.points, [(m.member, m.points) for m in b.leaders])
+    o_g1 14 [('m3', 14)]
+    o_ext 7 [('i3', 7)]
+    o_b1 4 [('v1', 3), ('m1', 1)]
+    o_u2 2 [('i2', 2)]
+    """
+    start, end = parse_date(date_from), parse_date(date_to)
+    if start > end:
+        raise ValueError(f"the period starts on {start} after it ends on {end}")
+    if top < 0:
+        raise ValueError(f"top must be 0 or more, got {top}")
+    idx = index or (work.index if work is not None else AreaIndex.build(G))
+    label = require_area(node_data(G), area)
+    w = work or WorkIndex.build(G, idx)
+    per_member: dict[str, list[Earned]] = {}
+    for e in w.earned:
+        if e.on is not None and start <= e.on <= end:
+            per_member.setdefault(e.member, []).append(e)
+    detail = [
+        member_points(m, es, w.member_branch.get(m), start, end) for m, es in per_member.items() if w.lives_in(m, area)
+    ]
+    detail.sort(key=lambda p: (-p.points, p.member))
+    by_source: dict[str, int] = {}
+    by_month: dict[str, int] = {m: 0 for m, _, _ in months(start, end)}
+    groups: dict[str | None, list[MemberPoints]] = {}
+    for p in detail:
+        groups.setdefault(p.branch, []).append(p)
+        for k, n in p.by_source.items():
+            _add(by_source, k, n)
+        for k, n in p.by_month.items():
+            _add(by_month, k, n)
+    boards: list[BranchBoard] = []
+    for branch, group in groups.items():
+        sources: dict[str, int] = {}
+        for p in group:
+            for k, n in p.by_source.items():
+                _add(sources, k, n)
+        boards.append(
+            BranchBoard(
+                branch=branch,
+                name=w.names.get(branch) if branch is not None else None,
+                members=len(group),
+                points=sum(p.points for p in group),
+                by_source=dict(sorted(sources.items())),
+                leaders=tuple(group[:top]),
+            )
+        )
+    boards.sort(key=lambda b: (-b.points, b.branch or ""))
+    return PointsReport(
+        area=area,
+        label=label,
+        name=idx.name(area),
+        date_from=start.isoformat(),
+        date_to=end.isoformat(),
+        points=sum(p.points for p in detail),
+        members=len(detail),
+        by_source=dict(sorted(by_source.items())),
+        by_month=by_month,
+        branches=tuple(boards),
+        members_detail=tuple(detail),
+    )
+
+
+__all__ = ["LEADERBOARD_TOP", "BranchBoard", "MemberPoints", "PointsReport", "member_points", "points_stats"]

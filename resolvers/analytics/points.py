@@ -1,0 +1,144 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) with arguments is typed as returning Any.)
+"""``pointsStats``: party members' points (积分) per month and year, and leaderboards per branch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+import analytics as A
+from analytics.work import LEADERBOARD_TOP
+from resolvers.analytics.common import AreaArg, AreaRef, area_in_scope, area_ref, as_json, gid, run
+from resolvers.analytics.work_common import (
+    FirstArg,
+    FromArg,
+    NamedCount,
+    ToArg,
+    first_rows,
+    named,
+    period,
+    work_session,
+)
+from resolvers.context import Info
+from resolvers.errors import ClientError
+
+
+@strawberry.type(description="One party member's points over the period (by id: no names).")
+class PointsOfMember:
+    member: strawberry.ID = strawberry.field(description="Global ID of the party member.")
+    points: int = strawberry.field(description="Points EARNED on a day of the period.")
+    by_source: list[NamedCount] = strawberry.field(
+        description="Per source (name: an ActivityKind value, SecretaryProject or Appeal)."
+    )
+    by_month: list[NamedCount] = strawberry.field(description="Per month with points (name: YYYY-MM).")
+    by_year: list[NamedCount] = strawberry.field(description="Per year (name: YYYY), the part inside the period.")
+
+
+@strawberry.type(description="One branch's leaderboard: its members of the area with points, most first.")
+class BranchPoints:
+    branch: strawberry.ID | None = strawberry.field(
+        description="Global ID of the PartyOrganization the members are MEMBER_OF; null: members of none."
+    )
+    name: str | None = strawberry.field(description="Its name.")
+    members: int = strawberry.field(description="Its members living in the area with points in the period.")
+    points: int = strawberry.field(description="Their points.")
+    by_source: list[NamedCount] = strawberry.field(description="Their points per source.")
+    leaders: list[PointsOfMember] = strawberry.field(description="The top of them (the leaders argument), most first.")
+
+
+@strawberry.type(
+    description="Points (积分) of an area's party members over a period: per month and source, and leaderboards "
+    "per branch with their sources. Definitions: docs/design.md 7.15."
+)
+class PointsStats:
+    area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")
+    date_from: dt.date = strawberry.field(name="from", description="The first day of the period.")
+    date_to: dt.date = strawberry.field(name="to", description="The last day of the period.")
+    points: int = strawberry.field(description="Points EARNED in the period by party members living in the area.")
+    members: int = strawberry.field(description="Members of the area with points in the period.")
+    by_source: list[NamedCount] = strawberry.field(description="Points per source.")
+    by_month: list[NamedCount] = strawberry.field(description="Points per month of the period (name: YYYY-MM).")
+    details: JSON = strawberry.field(
+        description="The figures as JSON (what `civicmesh analyze points --format json` prints, without the "
+        "members list: see members)."
+    )
+    _branches: strawberry.Private[list[BranchPoints]]
+    _members: strawberry.Private[list[PointsOfMember]]
+
+    @strawberry.field(description="Leaderboards per branch, most points first.")
+    def branches(self, first: FirstArg = None) -> list[BranchPoints]:
+        return first_rows(self._branches, first)
+
+    @strawberry.field(description="Every member of the area with points, most first.")
+    def members_detail(self, first: FirstArg = None) -> list[PointsOfMember]:
+        return first_rows(self._members, first)
+
+
+def _member(m: dict[str, Any]) -> PointsOfMember:
+    return PointsOfMember(
+        member=gid("PartyMember", m["member"]),
+        points=m["points"],
+        by_source=named(m["by_source"]),
+        by_month=named(m["by_month"]),
+        by_year=named(m["by_year"]),
+    )
+
+
+@strawberry.type(description="The pointsStats field of Query.")
+class PointsQuery:
+    @strawberry.field(
+        description="Points (积分) of the party members of an area (when area is omitted: the viewer's own area, or "
+        "the city) over the period [from, to]."
+    )
+    async def points_stats(
+        self,
+        info: Info,
+        area: AreaArg = None,
+        date_from: FromArg = None,
+        date_to: ToArg = None,
+        leaders: Annotated[
+            int, strawberry.argument(description="Members on each branch's leaderboard (0 to 100).")
+        ] = LEADERBOARD_TOP,
+    ) -> PointsStats:
+        if not 0 <= leaders <= 100:
+            raise ClientError(f"leaders must be between 0 and 100, got {leaders}", "BAD_USER_INPUT")
+        start, end = period(date_from, date_to)
+        snap = await work_session(info)
+        local = await area_in_scope(info, area)
+        rep = await run(
+            info,
+            A.points_stats,
+            snap.graph,
+            local,
+            date_from=start,
+            date_to=end,
+            top=leaders,
+            index=snap.index,
+            work=snap.work,
+        )
+        return PointsStats(
+            area=area_ref(rep["area"], rep["label"], rep["name"]),
+            date_from=start,
+            date_to=end,
+            points=rep["points"],
+            members=rep["members"],
+            by_source=named(rep["by_source"]),
+            by_month=named(rep["by_month"]),
+            details=as_json({k: v for k, v in rep.items() if k != "members_detail"}),
+            _branches=[
+                BranchPoints(
+                    branch=gid("PartyOrganization", b["branch"]) if b["branch"] else None,
+                    name=b["name"],
+                    members=b["members"],
+                    points=b["points"],
+                    by_source=named(b["by_source"]),
+                    leaders=[_member(m) for m in b["leaders"] if m["member"]],
+                )
+                for b in rep["branches"]
+            ],
+            _members=[_member(m) for m in rep["members_detail"] if m["member"]],
+        )
