@@ -182,7 +182,7 @@ class PartyOrganization(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[AllianceT]:
-        return await related(info, self.record, RelType.LED_BY, IN, None, first, after, last, before)
+        return await related(info, self.record, RelType.LED_BY, IN, [Label.ALLIANCE.value], first, after, last, before)
 
     @strawberry.field(description="The alliance member unit whose own branch it is (BRANCH_OF), if any.")
     async def unit(self, info: Info) -> AllianceMemberT | None:
