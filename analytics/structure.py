@@ -2,8 +2,10 @@
 
 Definitions (docs/design.md "Analytics definitions", made exact here):
 
-- A grid *has a branch* when a PartyOrganization of level GRID_BRANCH or BUILDING_GROUP
-  GOVERNS it (网格党支部 or 党小组, "every grid gets a party branch or party group").
+- A grid *has a branch* when a PartyOrganization of level GRID_BRANCH, GRID_GROUP or
+  BUILDING_GROUP GOVERNS it (网格党支部 or 党小组, "every grid gets a party branch or party
+  group"; a grid-level group is GRID_GROUP, BUILDING_GROUP governing a grid is older data).
+  Grids governed by a group and no branch are counted as ``grids_with_group_only``.
 - A building *has a group* when a PartyOrganization of level BUILDING_GROUP GOVERNS it.
 - A community *has an alliance* when an Alliance SERVES it or the street it is PART_OF.
 - Grid size: a grid's norm is its own ``target_households`` when set, else ``grid_norm``
@@ -20,6 +22,11 @@ Definitions (docs/design.md "Analytics definitions", made exact here):
   assessment's result when the branch has assessments (docs/design.md 7.13).
   With an ``area`` below a street, only the street of the area is reported, counting the
   organizations under the area.
+- Villages: the communities of kind VILLAGE (村) among the scope's communities; the others
+  (kind COMMUNITY or none) are urban communities.
+- The fourth level (党员中心户/先锋驿站): a VanguardStation *has a group* when it is ATTACHED_TO a
+  PartyOrganization of level BUILDING_GROUP or GRID_GROUP (stations are set by the party
+  groups, 根据党小组划分).  Stations are those LOCATED_IN a building of the scope.
 - Rates are over the areas of the scope (None when there are none).
 """
 
@@ -30,14 +37,19 @@ from typing import Any
 
 from analytics._common import JsonResult, name_of, node_data, nodes_by_label, pred, rate, require_area, succ
 from analytics.areas import AreaIndex
-from graph_schema import Label, OrgLevel, RelType, Star
+from graph_schema import CommunityKind, Label, OrgLevel, RelType, Star
 from graph_schema.contract import GRID_HOUSEHOLDS_NORM, GRID_SIZE_TOLERANCE, check_norm
 
 _GOVERNS = RelType.GOVERNS.value
 _REPORTS_TO = RelType.REPORTS_TO.value
 _SERVES = RelType.SERVES.value
 _ORG = Label.PARTY_ORGANIZATION.value
-_GRID_LEVELS = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.BUILDING_GROUP.value})
+_GRID_LEVELS = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.GRID_GROUP.value, OrgLevel.BUILDING_GROUP.value})
+_GROUP_LEVELS = frozenset({OrgLevel.GRID_GROUP.value, OrgLevel.BUILDING_GROUP.value})
+_ATTACHED_TO = RelType.ATTACHED_TO.value
+_LOCATED_IN = RelType.LOCATED_IN.value
+_STATION = Label.VANGUARD_STATION.value
+_VILLAGE = CommunityKind.VILLAGE.value
 NULL_STAR = "null"
 _BRANCH_LEVELS = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.UNIT_BRANCH.value})
 """Levels the campaign always rates; a COMMUNITY_COMMITTEE counts only when it is rated."""
@@ -52,7 +64,11 @@ def is_rated_branch(props: dict[str, Any]) -> bool:
     >>> committee = {"level": "COMMUNITY_COMMITTEE"}
     >>> is_rated_branch(committee), is_rated_branch({**committee, "star": "EXCELLENT"})
     (False, True)
+    >>> is_rated_branch({"level": "UNIT_BRANCH", "external": True})
+    False
     """
+    if props.get("external"):
+        return False  # a branch outside the city is rated where it belongs, not in this campaign
     level = props.get("level")
     return level in _BRANCH_LEVELS or (level in _RATED_WHEN_STARRED and props.get("star") is not None)
 
@@ -145,6 +161,16 @@ class StructureReport(JsonResult):
     grids_without_branch: tuple[str, ...]
     communities_without_alliance: tuple[str, ...]
     star_spread: tuple[StarSpread, ...]
+    villages: int = 0
+    """Communities of kind VILLAGE (村) among ``communities``."""
+    grids_with_group_only: int = 0
+    """Grids governed by a party group (GRID_GROUP, or BUILDING_GROUP) but no GRID_BRANCH."""
+    stations: int = 0
+    """Vanguard stations located in the scope's buildings."""
+    stations_with_group: int = 0
+    stations_with_group_rate: float | None = None
+    stations_without_group: tuple[str, ...] = ()
+    """Stations ATTACHED_TO no party group, sorted by id."""
 
 
 def _target(value: Any, default: int) -> tuple[int, bool]:
@@ -182,6 +208,8 @@ def structure(
     (['g1', 'g2', 'g3'], 1, 0)
     >>> r.star_spread[0].organizations  # o_c1, o_g1, o_u2: not the street committee nor the building group
     3
+    >>> r.villages, r.grids_with_group_only, r.stations, r.stations_without_group
+    (0, 0, 0, ())
     """
     check_norm("grid_norm", grid_norm)
     check_norm("tolerance", tolerance)
@@ -200,7 +228,27 @@ def structure(
     with_branch = [g for g in grids if governed(g, _GRID_LEVELS)]
     buildings = idx.areas_under(area, Label.BUILDING.value)
     with_group = sum(1 for b in buildings if governed(b, frozenset({OrgLevel.BUILDING_GROUP.value})))
+    group_only = sum(1 for g in with_branch if not governed(g, frozenset({OrgLevel.GRID_BRANCH.value})))
+    out = succ(G)
+    stations = sorted(
+        {
+            s
+            for b in buildings
+            for s, keys in into[b].items()
+            if _LOCATED_IN in keys and nodes[s].get("label") == _STATION
+        }
+    )
+    attached = [
+        s
+        for s in stations
+        if any(
+            _ATTACHED_TO in keys and nodes[o].get("label") == _ORG and nodes[o].get("level") in _GROUP_LEVELS
+            for o, keys in out[s].items()
+        )
+    ]
+    attached_set = set(attached)
     communities = idx.areas_under(area, Label.COMMUNITY.value)
+    villages = sum(1 for c in communities if nodes[c].get("kind") == _VILLAGE)
     served: set[str] = set()
     for a in (*communities, *idx.areas_under(area, Label.STREET.value), *{idx.path(c).street for c in communities}):
         if a is not None and any(_SERVES in keys for keys in into[a].values()):
@@ -251,6 +299,12 @@ def structure(
         grids_without_branch=tuple(g for g in grids if g not in branch_set),
         communities_without_alliance=tuple(c for c in communities if c not in alliance_set),
         star_spread=spread,
+        villages=villages,
+        grids_with_group_only=group_only,
+        stations=len(stations),
+        stations_with_group=len(attached),
+        stations_with_group_rate=rate(len(attached), len(stations)),
+        stations_without_group=tuple(s for s in stations if s not in attached_set),
     )
 
 

@@ -71,6 +71,7 @@ class RelType(StrEnum):
     EARNED = "EARNED"
     ASSESSES = "ASSESSES"
     ASSESSED_BY = "ASSESSED_BY"
+    ATTACHED_TO = "ATTACHED_TO"
 
 
 class GridKind(StrEnum):
@@ -102,6 +103,14 @@ class OrgLevel(StrEnum):
     GRID_BRANCH = "GRID_BRANCH"
     BUILDING_GROUP = "BUILDING_GROUP"
     UNIT_BRANCH = "UNIT_BRANCH"
+    GRID_GROUP = "GRID_GROUP"
+
+
+class CommunityKind(StrEnum):
+    """A community-level area: an urban community (社区) or a village (村); absent reads as COMMUNITY."""
+
+    COMMUNITY = "COMMUNITY"
+    VILLAGE = "VILLAGE"
 
 
 class Star(StrEnum):
@@ -269,6 +278,7 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
         "GRID_BRANCH": "网格党支部",
         "BUILDING_GROUP": "楼栋(院落)党小组",
         "UNIT_BRANCH": "单位党支部",
+        "GRID_GROUP": "网格党小组",
     },
     "Star": {"DEMONSTRATION": "示范", "EXCELLENT": "优秀", "QUALIFIED": "合格", "UNQUALIFIED": "不合格"},
     "MemberKind": {"RESIDENT": "居民党员", "IN_SERVICE": "在职党员", "RETIRED": "离退休党员", "FLOATING": "流动党员"},
@@ -348,6 +358,7 @@ ENUM_ZH: Final[dict[str, dict[str, str]]] = {
     },
     "ProjectStage": {"PROPOSED": "组织发起", "LED": "党员领办", "IN_PROGRESS": "群众参与", "REVIEWED": "居民评议"},
     "AssessmentKind": {"SELF": "自查", "SECOND": "复查", "CROSS": "交叉互查", "SPOT": "重点抽查"},
+    "CommunityKind": {"COMMUNITY": "社区", "VILLAGE": "村"},
 }
 """The Chinese term of each value of every enum of the properties, by enum class name: what
 the spreadsheets show and accept (``示范`` for ``DEMONSTRATION``), and what the API's
@@ -434,7 +445,15 @@ NODE_SPECS: Final[dict[Label, NodeSpec]] = {
     spec.label: spec
     for spec in (
         NodeSpec(L.STREET, "街道/镇", {"name": _NAME, "code": Prop(check="division_code", zh="区划代码")}),
-        NodeSpec(L.COMMUNITY, "社区", {"name": _NAME, "code": Prop(check="division_code", zh="区划代码")}),
+        NodeSpec(
+            L.COMMUNITY,
+            "社区",
+            {
+                "name": _NAME,
+                "code": Prop(check="division_code", zh="区划代码"),
+                "kind": Prop(enum=CommunityKind, zh="类型"),
+            },
+        ),
         NodeSpec(
             L.GRID,
             "网格",
@@ -721,6 +740,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
         ),
         RelSpec(R.ASSESSES, "考核对象", frozenset({(L.ASSESSMENT, _ORG)}), single=True),
         RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG)})),
+        RelSpec(R.ATTACHED_TO, "所属党小组", frozenset({(L.VANGUARD_STATION, _ORG)}), single=True),
     )
 }
 

@@ -18,8 +18,9 @@ loaders only, so no read path can forget the scope.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -31,6 +32,24 @@ from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page, 
 
 NeighbourKey = tuple[str, Direction, tuple[str, ...] | None, int | None, Projection]
 CountKey = tuple[str, Direction, tuple[str, ...] | None]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose callers each wait on their own view of a shared result.
+
+    The loader hands every caller of one key the same future.  When the executor cancels one
+    waiting field (graphql-core cancels the siblings of a field that failed), cancelling the
+    shared future would cancel every other field that waits for the same key anywhere in the
+    response, and the request would end in a ``CancelledError`` instead of one field error.
+    Each caller therefore waits through :func:`asyncio.shield`.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
 
 
 def _labels(labels: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -45,7 +64,7 @@ class Loaders:
         self.role = role
         self.scope_id = scope_id
         self._scope: tuple[Scope | None] | None = None
-        self.nodes: DataLoader[str, Node | None] = DataLoader(load_fn=self._load_nodes)
+        self.nodes: DataLoader[str, Node | None] = SharedLoader(load_fn=self._load_nodes)
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
         self.memo: dict[Any, Any] = {}
         """What the API works out once per request and keeps here (e.g. what a field's selection
@@ -118,7 +137,7 @@ class Loaders:
         key: NeighbourKey = (rel_type, direction, _labels(labels), limit, props)
         loader = self._loaders.get(("neighbours", key))
         if loader is None:
-            loader = DataLoader(load_fn=self._neighbours_fn(key))
+            loader = SharedLoader(load_fn=self._neighbours_fn(key))
             self._loaders[("neighbours", key)] = loader
         return loader
 
@@ -127,7 +146,7 @@ class Loaders:
         key: CountKey = (rel_type, direction, _labels(labels))
         loader = self._loaders.get(("count", key))
         if loader is None:
-            loader = DataLoader(load_fn=self._count_fn(key))
+            loader = SharedLoader(load_fn=self._count_fn(key))
             self._loaders[("count", key)] = loader
         return loader
 
@@ -142,7 +161,7 @@ class Loaders:
                 found = await self.store.ancestors(ids, rel_type, max_depth=max_depth, scope=scope)
                 return [self._shown(scope, chain) for chain in found]
 
-            loader = DataLoader(load_fn=load)
+            loader = SharedLoader(load_fn=load)
             self._loaders[cache_key] = loader
         return loader
 
@@ -163,7 +182,7 @@ class Loaders:
                     return found
                 return [[(scope.present(n), d) for n, d in level] for level in found]
 
-            loader = DataLoader(load_fn=load)
+            loader = SharedLoader(load_fn=load)
             self._loaders[cache_key] = loader
         return loader
 

@@ -244,6 +244,9 @@ class Availability:
         """How often the store was marked down since it was opened."""
         self._calls: set[asyncio.Task[Any]] = set()
         self._cancelled: set[asyncio.Task[Any]] = set()
+        self.probe_after = 2.0
+        """Seconds between the calls let through while the store is down (see :meth:`check`)."""
+        self._last_probe = 0.0
 
     @property
     def up(self) -> bool:
@@ -282,8 +285,23 @@ class Availability:
         self.down_since = None
 
     def check(self) -> None:
-        """Raise :class:`StoreUnavailable` at once while the store is known to be down."""
+        """Raise :class:`StoreUnavailable` at once while the store is known to be down, except for
+        one call every :attr:`probe_after` seconds, let through as a probe: its success marks the
+        store up again (so a store recovers without a watch pinging it, as in the CLI and tests).
+
+        >>> a = Availability(); a.probe_after = 3600.0
+        >>> a.mark_down()
+        >>> a.check()
+        Traceback (most recent call last):
+        ...
+        loaders.store.StoreUnavailable: the store is unavailable
+        >>> a.probe_after = 0.0; a.check()  # a probe goes through
+        """
         if self.down_since is not None:
+            now = time.monotonic()
+            if now - max(self.down_since, self._last_probe) >= self.probe_after:
+                self._last_probe = now
+                return
             seen = store_failure_seen.get()
             if seen is not None:
                 seen.append(True)

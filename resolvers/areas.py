@@ -29,7 +29,7 @@ from resolvers.connections import (
     related_one,
 )
 from resolvers.context import Info
-from resolvers.enums import BuildingKind, GridKind, HouseholdTag
+from resolvers.enums import BuildingKind, CommunityKind, GridKind, HouseholdTag
 from resolvers.filters import (
     FILTER,
     BuildingFilter,
@@ -117,7 +117,7 @@ class Street(Area):
 
 
 @node_type(Label.COMMUNITY)
-@strawberry.type(description="A community (社区), part of one street.")
+@strawberry.type(description="A community (社区) or a village (村, kind VILLAGE), part of one street.")
 class Community(Area):
     code: str | None = strawberry.field(description=prop(Label.COMMUNITY, "code"))
 
@@ -130,6 +130,12 @@ class Community(Area):
     @classmethod
     def from_record(cls, record: Record) -> Community:
         return cls(id=global_id(record), record=record, name=record.name, code=record.properties.get("code"))
+
+    @strawberry.field(
+        description="An urban community (社区) or a village (村); COMMUNITY when the record names no kind."
+    )
+    def kind(self) -> CommunityKind:
+        return CommunityKind(self.record.properties.get("kind") or CommunityKind.COMMUNITY.value)
 
     @strawberry.field(description="The street it is part of.")
     async def street(self, info: Info) -> Street | None:
@@ -401,7 +407,9 @@ class AreaQuery:
             info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
         )
 
-    @strawberry.field(description="Communities (社区), a page at a time.")
+    @strawberry.field(
+        description="Communities (社区) and villages (村), a page at a time; filter by kind for one of them."
+    )
     async def communities(
         self,
         info: Info,

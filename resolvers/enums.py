@@ -20,6 +20,7 @@ from strawberry.types.enum import has_enum_definition
 
 from graph_schema import (
     BuildingKind,
+    CommunityKind,
     Gender,
     GridKind,
     HouseholdTag,
@@ -81,6 +82,16 @@ graphql_enum(
         "GRID_BRANCH": "网格党支部: the party branch of a grid.",
         "BUILDING_GROUP": "楼栋(院落)党小组: the party group of a building or courtyard.",
         "UNIT_BRANCH": "单位党支部: an alliance member unit's own branch (BRANCH_OF), e.g. of a property company.",
+        "GRID_GROUP": "网格党小组: the party group of a grid that has no branch (every grid gets a branch or a group); "
+        "it is a group, not a branch.",
+    },
+)
+graphql_enum(
+    CommunityKind,
+    "A community-level area: an urban community (社区) or a village (村). Both are a Community in the graph.",
+    {
+        "COMMUNITY": "社区: an urban (residents') community; a community without a kind is one.",
+        "VILLAGE": "村: an administrative village, governed like a community (村党组织, grids, groups).",
     },
 )
 graphql_enum(
@@ -194,6 +205,8 @@ graphql_enum(
         "EARNED": "积分: PartyMember→Activity, SecretaryProject or Appeal, points earned, with points, on, reason.",
         "ASSESSES": "考核对象: Assessment→PartyOrganization, the branch it rates; one.",
         "ASSESSED_BY": "考核单位: Assessment→PartyOrganization, who assessed it.",
+        "ATTACHED_TO": "所属党小组: VanguardStation→PartyOrganization, the party group a station is set by "
+        "(根据党小组划分); one.",
     },
     name="RelationshipType",
 )
@@ -217,6 +230,7 @@ class OrderDirection(Enum):
 
 __all__ = [
     "BuildingKind",
+    "CommunityKind",
     "Gender",
     "GridKind",
     "HouseholdTag",

@@ -13,6 +13,7 @@ from loaders.store import NodeFilter, Order
 from resolvers.context import Info
 from resolvers.enums import (
     BuildingKind,
+    CommunityKind,
     GridKind,
     HouseholdTag,
     MemberKind,
@@ -60,10 +61,13 @@ class StreetFilter:
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
 
 
-@strawberry.input(description="Conditions on communities (社区).")
+@strawberry.input(description="Conditions on communities (社区) and villages (村).")
 class CommunityFilter:
     name_contains: str | None = strawberry.field(default=None, description=_NAME)
     within: strawberry.ID | None = strawberry.field(default=None, description=_WITHIN)
+    kind: CommunityKind | None = strawberry.field(
+        default=None, description="Only urban communities (COMMUNITY, including those without a kind) or villages."
+    )
 
 
 @strawberry.input(description="Conditions on grids (网格).")
@@ -156,11 +160,16 @@ def node_filter(info: Info, label: Label, flt: Any | None) -> NodeFilter | None:
         if attr == "kind":
             prop = _LIST_KIND.get(label, "kind")
         equals[prop] = value.value if hasattr(value, "value") else value
+    unless = None
+    if label is Label.COMMUNITY and equals.get("kind") == CommunityKind.COMMUNITY.value:
+        # a community without a kind is an urban community: "not a village"
+        del equals["kind"]
+        unless = NodeFilter(equals={"kind": CommunityKind.VILLAGE.value})
     within = getattr(flt, "within", None)
     area = decode_id(within, AREA_NAMES, "filter.within")[1] if within else None
-    if not name and not equals and area is None:
+    if not name and not equals and area is None and unless is None:
         return None
-    return NodeFilter(name_contains=name or None, equals=equals, within=area)
+    return NodeFilter(name_contains=name or None, equals=equals, within=area, unless=unless)
 
 
 def node_order(info: Info, label: Label, order: NodeOrder | None) -> Order:

@@ -188,6 +188,20 @@ class PartyOrganization(Node):
     async def unit(self, info: Info) -> AllianceMemberT | None:
         return await related_one(info, self.record, RelType.BRANCH_OF, OUT)
 
+    @strawberry.field(
+        description="The vanguard stations set by this party group (ATTACHED_TO, 根据党小组划分): one for a "
+        "building or grid group."
+    )
+    async def stations(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[VanguardStation]:
+        return await related(info, self.record, RelType.ATTACHED_TO, IN, None, first, after, last, before)
+
 
 @node_type(Label.PARTY_MEMBER)
 @strawberry.type(
@@ -353,6 +367,13 @@ class VanguardStation(Node):
         before: Before = None,
     ) -> Connection[PartyMember]:
         return await related(info, self.record, RelType.RUNS, IN, None, first, after, last, before)
+
+    @strawberry.field(
+        description="The party group it is set by (ATTACHED_TO, 根据党小组划分): a building or grid group; "
+        "null when it is attached to none."
+    )
+    async def party_group(self, info: Info) -> PartyOrganization | None:
+        return await related_one(info, self.record, RelType.ATTACHED_TO, OUT)
 
 
 @strawberry.type(description="Root listings of the party: organizations, members, stations.")

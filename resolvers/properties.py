@@ -43,7 +43,8 @@ _PROPS: dict[tuple[Label, str], str] = {
     (Label.STREET, "code"): "Administrative division code (区划代码): the county's 6 digits (Jiangyin 320281) and "
     "the township's 3, e.g. 320281001; null when not recorded.",
     (Label.COMMUNITY, "code"): "Administrative division code (区划代码): 12 digits (county 6, township 3, "
-    "community 3), e.g. 320281001001; null when not recorded.",
+    "community or village 3; villages number from 201), e.g. 320281001001; null when not recorded.",
+    (Label.COMMUNITY, "kind"): "An urban community (社区) or a village (村) (类型).",
     (Label.GRID, "kinds"): "The grid types merged into this grid (网格类型, 一张网); empty when none are recorded.",
     (Label.GRID, "target_households"): "The households the grid should have (目标户数, at least 1); without it the "
     "norm of 300 households a grid applies. Structure analytics flag a grid outside ±50% of it.",

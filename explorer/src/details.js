@@ -10,7 +10,7 @@ import { WORKER_FRAGMENT, workersSection } from './workers.js';
 
 const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
   ... on Street { name code communities(first: 0) { totalCount } }
-  ... on Community { name code street { id name } grids(first: 0) { totalCount }
+  ... on Community { name code communityKind: kind street { id name } grids(first: 0) { totalCount }
     servedBy(first: 20) { nodes { id name } } }
   ... on Grid { name kinds targetHouseholds community { id name } buildings(first: 0) { totalCount } }
   ... on Building { name buildingKind: kind address grid { id name } households(first: 0) { totalCount }
@@ -22,7 +22,8 @@ const DETAILS = `query Details($id: ID!) { node(id: $id) { __typename id localId
     leadsAlliances(first: 10) { nodes { id name } } unit { id name } }
   ... on PartyMember { name memberKind: kind vanguard gender birthYear phone idNumber
     linkedHouseholds(first: 0) { totalCount } linkedMembers(first: 0) { totalCount } household { id building { grid { id } } } }
-  ... on VanguardStation { name building { id name grid { id } } runBy(first: 5) { nodes { id name } } }
+  ... on VanguardStation { name building { id name grid { id } } runBy(first: 5) { nodes { id name } }
+    partyGroup { id name } }
   ... on Alliance { name theme members(first: 0) { totalCount } serves(first: 20) { nodes { __typename id name } }
     ledBy(first: 5) { nodes { id name } } }
   ... on AllianceMember { name unitKind: kind creditCode resources alliances(first: 20) { nodes { id name } }
@@ -82,7 +83,7 @@ export class DetailsPanel {
       return null;
     }
     if (this.current !== id) return null;
-    if (node) node.kind = node.buildingKind ?? node.memberKind ?? node.unitKind ?? node.kind;
+    if (node) node.kind = node.buildingKind ?? node.memberKind ?? node.unitKind ?? node.communityKind ?? node.kind;
     if (!node) {
       this.container.replaceChildren(el('p', { class: 'error' }, `找不到 (not found): ${id}`));
       return null;
@@ -163,6 +164,7 @@ export class DetailsPanel {
       case 'VanguardStation':
         row('所在楼栋 Building', this.link(n.building && { ...n.building, __typename: 'Building' }));
         row('站长 Run by', list((n.runBy?.nodes || []).map((x) => ({ ...x, __typename: 'PartyMember' }))));
+        row('所属党小组 Party group', this.link(n.partyGroup && { ...n.partyGroup, __typename: 'PartyOrganization' }));
         break;
       case 'Alliance':
         row('成员单位 Units', count(n.members));

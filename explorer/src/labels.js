@@ -50,6 +50,13 @@ export const ORG_LEVELS = {
   GRID_BRANCH: { zh: '网格党支部', en: 'grid branch', color: '#e53935' },
   BUILDING_GROUP: { zh: '楼栋党小组', en: 'building group', color: '#ef5350' },
   UNIT_BRANCH: { zh: '单位党支部', en: 'unit branch', color: '#8d6e63' },
+  GRID_GROUP: { zh: '网格党小组', en: 'grid group', color: '#f48fb1' },
+};
+
+/** Community-level areas: an urban community (社区) or a village (村); a community without a kind is urban. */
+export const COMMUNITY_KINDS = {
+  COMMUNITY: { zh: '社区', en: 'community', color: KINDS.Community.color },
+  VILLAGE: { zh: '村', en: 'village', color: '#7cb342' },
 };
 
 export const STARS = {
@@ -64,7 +71,7 @@ const ENUMS = {
   ...Object.fromEntries(Object.entries(STARS).map(([k, v]) => [k, v.zh])),
   GOVERNMENT_SERVICE: '政务服务', LAW_ENFORCEMENT: '综合执法', SOCIAL_ASSISTANCE: '社会救助',
   LIFE_SERVICE: '生活服务', PUBLIC_SAFETY: '公共安全',
-  BUILDING: '楼栋', COURTYARD: '院落',
+  BUILDING: '楼栋', COURTYARD: '院落', COMMUNITY: '社区', VILLAGE: '村',
   FLOATING: '流动', ELDERLY_ALONE: '独居老人', KEY_GROUP: '重点人群', LOW_INCOME: '低收入', DISABILITY: '残疾',
   RESIDENT: '居民党员', IN_SERVICE: '在职党员', RETIRED: '离退休', F: '女', M: '男',
   ENTERPRISE: '企业', FINANCIAL_INSTITUTION: '金融机构', CHAMBER_OR_ASSOCIATION: '商会/协会',

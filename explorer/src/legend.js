@@ -1,7 +1,7 @@
 // The legend: kinds (colour and shape), organization levels, coverage and reach colours.
 
 import { APPEALS } from './appeals-layer.js';
-import { COVERAGE, KINDS, ORG_LEVELS, REACH_COLOR, WORK, WORK_RELATIONS } from './labels.js';
+import { COMMUNITY_KINDS, COVERAGE, KINDS, ORG_LEVELS, REACH_COLOR, WORK, WORK_RELATIONS } from './labels.js';
 
 const SHAPE_CSS = {
   ellipse: 'border-radius:50%', 'round-rectangle': 'border-radius:3px', 'round-hexagon': 'border-radius:30%',
@@ -44,7 +44,11 @@ export function renderLegend(container, view) {
         'ellipse', 'display:none'),
     ]));
   } else {
-    parts.push(section('类型 Kinds', Object.values(KINDS).map((k) => item(k.color, `${k.zh} ${k.en}`, k.shape)), 'kinds'));
+    const village = COMMUNITY_KINDS.VILLAGE;
+    parts.push(section('类型 Kinds', Object.entries(KINDS).flatMap(([type, k]) => [
+      item(k.color, `${k.zh} ${k.en}`, k.shape),
+      ...(type === 'Community' ? [item(village.color, `${village.zh} ${village.en}`, k.shape)] : []),
+    ]), 'kinds'));
     parts.push(section('联户覆盖 Linkage coverage', [
       ...Object.values(COVERAGE).map((c) => item(c.color, `${c.zh} ${c.en}`, 'ellipse', 'border:1px solid #9e9e9e')),
       item('conic-gradient(#2e7d32 0 25%, #f2b705 0 45%, #e0e0e0 0)', '网格/楼栋饼图 grid & building share', 'ellipse'),

@@ -31,11 +31,11 @@ const STATION_RUNNERS = 'stations(first: 50) { nodes { id runBy(first: 5) { node
 const QUERIES = {
   Street: `query NetStreet($id: ID!) { node(id: $id) { ... on Street { id localId name code
     governedBy(first: 20) { nodes { ...Org } } servedBy(first: 100) { nodes { id } }
-    communities(first: 500) { nodes { id localId name code governedBy(first: 20) { nodes { ...Org } }
+    communities(first: 500) { nodes { id localId name code kind governedBy(first: 20) { nodes { ...Org } }
       servedBy(first: 100) { nodes { id } }
       grids(first: 500) { nodes { ...GridPart buildings(first: 500) { nodes { ...BuildingPart households(first: 0) { totalCount } } } } } } } } } }
     ${ORG} ${GRID} ${BUILDING}`,
-  Community: `query NetCommunity($id: ID!) { node(id: $id) { ... on Community { id localId name code
+  Community: `query NetCommunity($id: ID!) { node(id: $id) { ... on Community { id localId name code kind
     governedBy(first: 20) { nodes { ...Org } } servedBy(first: 100) { nodes { id } }
     street { id localId name code servedBy(first: 100) { nodes { id } } }
     grids(first: 500) { nodes { ...GridPart buildings(first: 500) { nodes { ...BuildingPart ${HOUSEHOLDS} } } } } } } }
@@ -75,7 +75,7 @@ const clean = (props) => Object.fromEntries(
 
 const PROPS = {
   Street: (n) => ({ name: n.name, code: n.code }),
-  Community: (n) => ({ name: n.name, code: n.code }),
+  Community: (n) => ({ name: n.name, code: n.code, kind: n.kind }),
   Grid: (n) => ({ name: n.name, kinds: n.kinds, target_households: n.targetHouseholds }),
   Building: (n) => ({ name: n.name, kind: n.kind, address: n.address }),
   Household: (n) => ({ name: n.name, address: n.address, size: n.size, tags: n.tags }),

@@ -10,7 +10,7 @@ import cytoscape from 'cytoscape';
 import cytoscapeSvg from 'cytoscape-svg';
 
 import { areaTallies, householdStatus, pieShares, rateText } from './coverage.js';
-import { COVERAGE, KINDS, REACH_COLOR } from './labels.js';
+import { COMMUNITY_KINDS, COVERAGE, KINDS, REACH_COLOR } from './labels.js';
 import { TERRITORY_TYPES, layoutNetwork } from './layout.js';
 
 cytoscape.use(cytoscapeSvg);
@@ -107,7 +107,8 @@ function style(big) {
 function nodeData(n, tallies, radius, root) {
   const k = KINDS[n.type];
   const data = {
-    id: n.id, kind: n.type, label: n.name, localId: n.localId, color: k.color, shape: k.shape,
+    id: n.id, kind: n.type, label: n.name, localId: n.localId, shape: k.shape,
+    color: n.type === 'Community' && n.props?.kind === 'VILLAGE' ? COMMUNITY_KINDS.VILLAGE.color : k.color,
     size: SIZES[n.type], font: FONT[n.type], context: Boolean(n.context),
   };
   if (radius && TERRITORY_TYPES.has(n.type) && !n.context) {

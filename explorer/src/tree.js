@@ -14,21 +14,23 @@ import { allPages, gql } from './api.js';
 import { KINDS, ORG_LEVELS, STARS } from './labels.js';
 
 const ORG_FIELDS = `id localId name level star
-  children(first: 0) { totalCount }
+  children(first: 0) { totalCount } stations(first: 0) { totalCount }
   governs(first: 10) { nodes { __typename id name } }`;
 
 // The tree starts at the highest level the viewer can see: the street committees for the
 // whole city, a community committee or a grid branch for a viewer bound to that area.
-const LEVELS = ['STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'GRID_BRANCH', 'BUILDING_GROUP'];
+const LEVELS = ['STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'GRID_BRANCH', 'GRID_GROUP', 'BUILDING_GROUP'];
 
 const ROOTS = `query TreeRoots($after: String, $level: OrgLevel!) {
   partyOrganizations(first: 200, after: $after, filter: { level: $level }, orderBy: { field: ID }) {
     pageInfo { hasNextPage endCursor } nodes { ${ORG_FIELDS} } } }`;
 
-// Children, and the vanguard stations in the areas the organization governs directly
-// (for a grid: only in buildings no organization of their own governs).
+// Children, the vanguard stations the organization sets (a party group's, ATTACHED_TO: the fourth
+// level), and those in the areas it governs directly (for a grid: only in buildings no
+// organization of their own governs), once each.
 const CHILDREN = `query TreeChildren($id: ID!, $after: String) { node(id: $id) { ... on PartyOrganization {
   children(first: 200, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${ORG_FIELDS} } }
+  stations(first: 50) { nodes { id localId name } }
   governs(first: 10) { nodes { __typename id
     ... on Building { stations(first: 50) { nodes { id localId name } } }
     ... on Grid { buildings(first: 500) { nodes { governedBy(first: 0) { totalCount }
@@ -42,7 +44,8 @@ const DY = 250; // horizontal distance between levels
 
 function orgItem(o) {
   const governs = o.governs?.nodes || [];
-  const mayHaveStations = governs.some((a) => a.__typename === 'Building' || a.__typename === 'Grid');
+  const mayHaveStations = (o.stations?.totalCount ?? 0) > 0
+    || governs.some((a) => a.__typename === 'Building' || a.__typename === 'Grid');
   return {
     id: o.id, localId: o.localId, kind: 'PartyOrganization', name: o.name, level: o.level, star: o.star,
     childCount: o.children?.totalCount ?? 0, expandable: (o.children?.totalCount ?? 0) > 0 || mayHaveStations,
@@ -117,12 +120,15 @@ export class OrgChart {
     this.render();
     try {
       let governs = [];
+      const stations = [];
       const kids = await allPages(async (after) => {
         const data = await gql(CHILDREN, { id: item.id, after });
-        if (!after) governs = data.node?.governs?.nodes || [];
+        if (!after) {
+          governs = data.node?.governs?.nodes || [];
+          stations.push(...(data.node?.stations?.nodes || []));
+        }
         return data.node?.children;
       });
-      const stations = [];
       for (const area of governs) {
         if (area.__typename === 'Building') stations.push(...(area.stations?.nodes || []));
         if (area.__typename === 'Grid') {
@@ -131,9 +137,10 @@ export class OrgChart {
           }
         }
       }
+      const once = [...new Map(stations.map((s) => [s.id, s])).values()];
       item.children = [
         ...kids.map((o) => this.remember(orgItem(o), item)),
-        ...stations.map((s) => this.remember(stationItem(s), item)),
+        ...once.map((s) => this.remember(stationItem(s), item)),
       ];
       item.expandable = item.children.length > 0;
     } finally {

@@ -21,6 +21,9 @@ Formats
     GEXF 1.2 through networkx: the node label (what Gephi shows) is the name (the id when
     the name is personal information left out), the contract label is the attribute
     ``class``; the edge label is the relationship type.  Lists are joined with ``;``.
+``xlsx``
+    A workbook with one sheet per label and relationship type, Chinese sheet names, headers and
+    enum values, that the XLSX import reads back (:mod:`loaders.formats.xlsxexport`).
 ``cytoscape``
     Cytoscape.js elements ``{"elements":{"nodes":[{"data":{...}}],"edges":[{"data":{...}}]}}``;
     node data has ``id``, ``label`` and the properties, edge data ``id``, ``source``,
@@ -70,6 +73,7 @@ from loaders.formats.csvformat import (
 from loaders.formats.graphdata import GraphData, clean_properties, node_properties
 from loaders.formats.jsonformat import write_items, write_json
 from loaders.formats.sources import counted
+from loaders.formats.xlsxexport import write_xlsx
 from loaders.progress import NoProgress, Progress
 from loaders.store import Direction, GraphStore
 
@@ -87,8 +91,8 @@ __all__ = [
     "write_graphml",
 ]
 
-Format = Literal["csv", "json", "graphml", "gexf", "cytoscape"]
-FORMATS: Final[tuple[Format, ...]] = ("csv", "json", "graphml", "gexf", "cytoscape")
+Format = Literal["csv", "json", "graphml", "gexf", "cytoscape", "xlsx"]
+FORMATS: Final[tuple[Format, ...]] = ("csv", "json", "graphml", "gexf", "cytoscape", "xlsx")
 _LABELS: Final = {label.value: label for label in Label}
 _TYPES: Final = {t.value: t for t in RelType}
 
@@ -111,9 +115,9 @@ class ExportReport:
 
 def format_for_path(path: Path) -> Format:
     """The format a path's suffix suggests: ``.json``, ``.graphml``, ``.gexf``,
-    ``.cyjs`` (Cytoscape), anything else a CSV folder."""
+    ``.cyjs`` (Cytoscape), ``.xlsx``, anything else a CSV folder."""
     suffix = path.suffix.lower()
-    return {".json": "json", ".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cytoscape"}.get(  # type: ignore[return-value]
+    return {".json": "json", ".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cytoscape", ".xlsx": "xlsx"}.get(  # type: ignore[return-value]
         suffix, "csv"
     )
 
@@ -330,14 +334,20 @@ _WRITERS: Final = {
     "graphml": write_graphml,
     "gexf": write_gexf,
     "cytoscape": write_cytoscape,
+    "xlsx": write_xlsx,
 }
 
 
-def write_export(path: Path, data: GraphData, fmt: Format, *, include_pii: bool = False) -> list[Path]:
-    """Write ``data`` to ``path`` in ``fmt``; returns the files written."""
+def write_export(
+    path: Path, data: GraphData, fmt: Format, *, include_pii: bool = False, progress: Progress | None = None
+) -> list[Path]:
+    """Write ``data`` to ``path`` in ``fmt``; returns the files written.  ``progress`` follows the
+    writing of the formats that take long (xlsx)."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        return write_xlsx(path, data, include_pii=include_pii, progress=progress)
     return writer(path, data, include_pii=include_pii)
 
 
@@ -360,5 +370,5 @@ async def export_store(
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     data = await collect(store, area=area, progress=progress)
-    files = write_export(path, data, fmt, include_pii=include_pii)
+    files = write_export(path, data, fmt, include_pii=include_pii, progress=progress)
     return ExportReport(path, fmt, len(data.nodes), len(data.relationships), files)

@@ -29,6 +29,7 @@ from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType, e
 from graph_schema.records import Node, Relationship
 from loaders.formats.csvformat import CellError, type_words
 from loaders.formats.sources import ImportProblem, Parsed, Source
+from loaders.formats.xlsxexport import continued
 from loaders.progress import NoProgress, Progress
 
 IGNORED_SHEETS: Final = frozenset({"说明", "readme", TEMPLATE_SHEET})
@@ -204,6 +205,9 @@ def read_xlsx(path: Path, parsed: Parsed | None = None, progress: Progress | Non
             if title.strip().casefold() in IGNORED_SHEETS:
                 continue
             target = targets.get(title.strip().casefold()) or targets.get(title.strip())
+            base = continued(title)  # a continuation sheet of an export: 隶属(2)
+            if target is None and base is not None:
+                target = targets.get(base.casefold()) or targets.get(base)
             src = out.add_source(Source(name, "xlsx", title))
             if target is None:
                 out.problems.append(

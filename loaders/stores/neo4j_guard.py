@@ -44,10 +44,13 @@ def guarded(
         async def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
             async with self.availability.calling(cancellable=cancellable):
                 try:
-                    return await fn(self, *args, **kwargs)
+                    result = await fn(self, *args, **kwargs)
                 except UNREACHABLE as exc:
                     self.availability.mark_down(exc)
                     raise StoreUnavailable() from exc
+                if not self.availability.up:
+                    self.availability.mark_up()  # a probe (or a call begun before the outage) got through
+                return result
 
         return guarded
 

@@ -21,11 +21,20 @@ Presets
     households, 24 property companies (16 with party branches), 253 social organizations
     (27 with branches).
 ``jiangyin-city``
-    The whole city: 175 communities in 18 township-level units (16 plus two development
-    zones), 2,100 grids (~640,000 households), vanguards and links scaled to match.
+    The whole city: the article's 83 communities (社区, 1,000 grids) plus 200 villages (村,
+    Community of kind VILLAGE, 1,100 grids) in 18 township-level units (16 plus two
+    development zones), ~640,000 households.  The article's counts are city-wide totals and
+    are not scaled again: 3,115 vanguards linking 27,200 members and 39,200 households, 253
+    social organizations (27 with branches), 16 property companies with branches.
+
+The four-level grid system (社区党组织—网格党支部—楼栋党小组—党员中心户): a grid has a branch
+(GRID_BRANCH) or, for a few, only a grid-level party group (GRID_GROUP); buildings have
+building groups (BUILDING_GROUP); vanguard stations are set by the party groups
+(根据党小组划分): one per group with vanguards, ATTACHED_TO it and run by its vanguards.
 
 Deliberate imperfections for analysts to find: grids without a grid branch (half of them
-with only a grid-level party group), buildings without a party group, grids far from their
+with only a grid-level party group), buildings without a party group (the stations of their
+vanguards are attached to no group), grids far from their
 target size, overloaded vanguards (25+ households) and idle ones (no links), vanguards whose
 visits lapsed in the last month, in-service members who have not reported to their
 community, and households that no alliance unit reaches with some resource kinds.
@@ -47,6 +56,7 @@ from graph_schema.checksums import credit_code_check_char, resident_id_check_dig
 from graph_schema.contract import (
     GRID_HOUSEHOLDS_NORM,
     BuildingKind,
+    CommunityKind,
     GridKind,
     HouseholdTag,
     Label,
@@ -150,13 +160,22 @@ class _Preset:
     """Activities of the 公益同心 alliance in the twelve months (the article's 120多场次)."""
     gongyi_residents: int = 15_000
     """Residents (household sizes) its activities serve in the twelve months (1.5万余人次)."""
+    villages: int = 0
+    """Villages (村, Community of kind VILLAGE) besides the ``communities``, spread over the townships
+    by :data:`loaders.synthetic.names.VILLAGES`."""
+    community_minimum: int = 1
+    """Communities every township gets at least (0: a township may have villages only)."""
+    village_grids: int = 0
+    """Of the ``grids``, those in villages; the communities share the rest."""
 
 
 _U = UnitKind
 _PRESETS: Final[dict[str, _Preset]] = {
     "demo": _Preset(
         townships=V.TOWNSHIPS[:1],
-        communities=3,
+        communities=2,
+        villages=1,
+        village_grids=2,
         grids=6,
         min_grids=2,
         target_households=50,
@@ -215,16 +234,23 @@ _PRESETS: Final[dict[str, _Preset]] = {
         street_alliances=0.5,
         community_alliances=0.8,
     ),
+    # The whole city: the article's 83 communities plus the city's 200 villages (村; 2017 Jiangyin
+    # yearbook).  The article's counts (3,115 vanguards linking 27,000+ members and 39,000+
+    # households, 253 social organizations with 27 branches, 16 property branches) are city-wide
+    # totals: this preset has exactly those, not those scaled up once more by households.
     "jiangyin-city": _Preset(
         townships=V.TOWNSHIPS + V.PARKS,
-        communities=175,
+        communities=83,
+        villages=200,
+        community_minimum=0,
         grids=2100,
+        village_grids=1100,
         min_grids=4,
         target_households=GRID_HOUSEHOLDS_NORM,
         size_factor=1.01,
-        vanguards=6850,
-        linked_members=59_800,
-        linked_households=86_200,
+        vanguards=3115,
+        linked_members=27_200,
+        linked_households=39_200,
         units={
             _U.ENTERPRISE: 340,
             _U.FINANCIAL_INSTITUTION: 60,
@@ -469,6 +495,7 @@ class _Community:
     code: str
     street: _Street
     org: str = ""
+    village: bool = False
     roads: list[str] = field(default_factory=list)
     grids: list[_Grid] = field(default_factory=list)
     estate_names: dict[str, int] = field(default_factory=dict)
@@ -637,21 +664,26 @@ class _Generator:
     def _areas(self) -> None:
         rng = self._rng("areas")
         p = self.p
-        per_street = _largest_remainder([t[3] for t in p.townships], p.communities, 1)
+        per_street = _largest_remainder([t[3] for t in p.townships], p.communities, p.community_minimum)
+        per_street_v = _largest_remainder([V.VILLAGES.get(t[1], 0) for t in p.townships], p.villages)
         roots = list(V.COMMUNITY_ROOTS)
         rng.shuffle(roots)
         names: list[str] = []
         for d in ("", *V.DIRECTIONS):
             names += [f"{r}{d}" for r in roots]
         name_iter = iter(names)
-        for si, ((name, short, code, _w), n_comm) in enumerate(zip(p.townships, per_street, strict=True)):
+        townships = zip(p.townships, per_street, per_street_v, strict=True)
+        for si, ((name, short, code, _w), n_comm, n_vil) in enumerate(townships):
             st = _Street(si, f"st-{si + 1:02d}", name, short, V.COUNTY_CODE + code)
             self.streets.append(st)
             self._node(_ST, st.id, {"name": name, "code": st.code})
-            for ci in range(n_comm):
-                cname = f"{next(name_iter)}社区"
+            for ci in range(n_comm + n_vil):
+                village = ci >= n_comm
+                # division codes: communities 001.., villages 201.. (as the statistical codes number them)
+                number = 200 + ci - n_comm + 1 if village else ci + 1
+                cname = f"{next(name_iter)}{'村' if village else '社区'}"
                 cid = f"c-{si + 1:02d}{ci + 1:02d}"
-                co = _Community(len(self.communities), cid, cname, f"{st.code}{ci + 1:03d}", st)
+                co = _Community(len(self.communities), cid, cname, f"{st.code}{number:03d}", st, village=village)
                 n_roads = 2 + int(rng.random() * 3)
                 co.roads = [
                     f"{rng.choice(V.ROAD_ROOTS)}{rng.choice(('', '', *V.DIRECTIONS[:5]))}{rng.choice(V.ROAD_SUFFIXES)}"
@@ -659,10 +691,16 @@ class _Generator:
                 ]
                 st.communities.append(co)
                 self.communities.append(co)
-                self._node(_CO, cid, {"name": cname, "code": co.code})
+                kind = CommunityKind.VILLAGE if village else CommunityKind.COMMUNITY
+                self._node(_CO, cid, {"name": cname, "code": co.code, "kind": kind.value})
                 self._rel("PART_OF", cid, st.id)
+        # the communities share their grids as in the article's preset, the villages theirs
         weights = [rng.lognormvariate(0.0, 0.35) for _ in self.communities]
-        per_comm = _largest_remainder(weights, p.grids, p.min_grids)
+        per_comm = [0] * len(self.communities)
+        for village, n_grids in ((False, p.grids - p.village_grids), (True, p.village_grids)):
+            which = [i for i, c in enumerate(self.communities) if c.village is village]
+            for i, n in zip(which, _largest_remainder([weights[i] for i in which], n_grids, p.min_grids), strict=True):
+                per_comm[i] = n
         n_grids = sum(per_comm)
         small = set(rng.sample(range(n_grids), _pick_count(p.small_grids, n_grids)))
         large_pool = [i for i in range(n_grids) if i not in small]
@@ -734,7 +772,10 @@ class _Generator:
         for ci, co in enumerate(self.communities):
             self._tick("households", ci, total)
             street = co.street.name
-            courtyard_share = rng.choice((0.0, 0.05, 0.1, 0.2, 0.35, 0.5))
+            # village houses are courtyards (院落) mostly; urban communities are mostly blocks
+            courtyard_share = rng.choice(
+                (0.55, 0.65, 0.7, 0.75, 0.8, 0.9) if co.village else (0.0, 0.05, 0.1, 0.2, 0.35, 0.5)
+            )
             for grid in co.grids:
                 left = grid.size
                 b_index = 0
@@ -923,7 +964,7 @@ class _Generator:
                 self._org(grid.org, f"{co.name}第{grid.number}网格党支部", OrgLevel.GRID_BRANCH, True)
             elif gi in grid_group_only:
                 grid.org = f"po-{grid.code}"
-                self._org(grid.org, f"{co.name}第{grid.number}网格党小组", OrgLevel.BUILDING_GROUP, False)
+                self._org(grid.org, f"{co.name}第{grid.number}网格党小组", OrgLevel.GRID_GROUP, False)
             if grid.org is not None:
                 self._rel("GOVERNS", grid.org, grid.id)
                 self._rel("REPORTS_TO", grid.org, co.org)
@@ -1292,21 +1333,7 @@ class _Generator:
                 if not moved:
                     break
         self._tick("vanguards", 1, 3)
-        # stations, RUNS, LOCATED_IN; the vanguard flag on the member
-        station_names: dict[str, int] = {}
-        per_grid: dict[int, int] = {}
-        for v, mi in enumerate(vg):
-            self.m_props[mi]["vanguard"] = True
-            b = self.m_building[mi]
-            k = per_grid.get(vg_grid[v], 0) + 1
-            per_grid[vg_grid[v]] = k
-            sid = f"vs-{b.grid.code}-{k:02d}"
-            n = station_names.get(b.id, 0) + 1
-            station_names[b.id] = n
-            name = f"{b.name}先锋驿站" + ("" if n == 1 else f"（{n}）")
-            self._node(_VS, sid, {"name": name})
-            self._rel("RUNS", self.m_id[mi], sid)
-            self._rel("LOCATED_IN", sid, b.id)
+        self._stations(vg)
         for mi, props in enumerate(self.m_props):
             self._node(_PM, self.m_id[mi], props)
         # links, nearest buildings first; normal vanguards choose before overloaded ones
@@ -1357,6 +1384,36 @@ class _Generator:
             for h in hs:
                 self.hh_vanguard.setdefault(h, vg[v])
         self._tick("vanguards", 3, 3)
+
+    def _stations(self, vg: list[int]) -> None:
+        """Vanguard stations set by the party groups (根据社区党小组划分情况): one per party group with vanguards.
+
+        The vanguards living in a building group's building run its one station there
+        (ATTACHED_TO the group); those of a grid run by a grid-level party group share the
+        group's station, in the first one's building.  A vanguard in a building without a group
+        (in a grid with a branch) runs a station of that building attached to no group: a gap
+        the structure analysis lists.
+        """
+        stations: dict[str, str] = {}
+        for mi in vg:
+            self.m_props[mi]["vanguard"] = True
+            b = self.m_building[mi]
+            grid = b.grid
+            group: str | None = b.group
+            if group is not None:
+                key, sid, name = group, f"vs-{b.id[2:]}", f"{b.name}先锋驿站"
+            elif grid.org is not None and not grid.branch:
+                group = grid.org
+                key, sid, name = group, f"vs-{grid.code}", f"{grid.community.name}第{grid.number}网格先锋驿站"
+            else:
+                key, sid, name = b.id, f"vs-{b.id[2:]}", f"{b.name}先锋驿站"
+            if key not in stations:
+                stations[key] = sid
+                self._node(_VS, sid, {"name": name})
+                self._rel("LOCATED_IN", sid, b.id)
+                if group is not None:
+                    self._rel("ATTACHED_TO", sid, group)
+            self._rel("RUNS", self.m_id[mi], stations[key])
 
     def _visits(self, rng: random.Random, vg: list[int], links_h: list[tuple[int, list[str]]], n_active: int) -> None:
         """Monthly visits (月联月访) of linked households over the months up to REFERENCE_DATE."""

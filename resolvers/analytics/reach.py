@@ -12,10 +12,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from graph_schema import ResourceKind
 from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_in_scope, area_ref, as_json, gid, ratio, run
 from resolvers.analytics.snapshot import _model, _snapshot
 from resolvers.context import Info
+from resolvers.enums import ResourceKind
 from resolvers.errors import ClientError
 
 

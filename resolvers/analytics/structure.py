@@ -18,8 +18,8 @@ class StructureResult:
     area: AreaRef = strawberry.field(description="The area asked about (the city when area was null).")
     grids: int = strawberry.field(description="Grids in the area.")
     grids_with_branch_rate: float | None = strawberry.field(
-        description="Share of the grids governed by a GRID_BRANCH or BUILDING_GROUP (every grid should have a "
-        "branch or group), 0 to 1; null without grids."
+        description="Share of the grids governed by a GRID_BRANCH or a party group (GRID_GROUP, or BUILDING_GROUP "
+        "in older data; every grid should have a branch or group), 0 to 1; null without grids."
     )
     buildings: int = strawberry.field(description="Buildings and courtyards in the area.")
     buildings_with_group_rate: float | None = strawberry.field(
@@ -33,9 +33,16 @@ class StructureResult:
     grids_off_norm: int = strawberry.field(
         description="Grids whose household count is outside ±50% of their norm (their targetHouseholds, else 300)."
     )
+    villages: int = strawberry.field(description="Villages (村) among the communities (kind VILLAGE).")
+    stations: int = strawberry.field(description="Vanguard stations (先锋驿站) located in the area's buildings.")
+    stations_with_group_rate: float | None = strawberry.field(
+        description="Share of the stations ATTACHED_TO a party group (BUILDING_GROUP or GRID_GROUP: stations are set "
+        "by the party groups), 0 to 1; null without stations."
+    )
     details: JSON = strawberry.field(
         description="The complete figures as JSON (what `civicmesh analyze structure` prints): the off-norm grids, "
-        "grids without a branch, communities without an alliance, the star spread per street."
+        "grids without a branch, communities without an alliance, the star spread per street, the stations attached to "
+        "no party group."
     )
 
 
@@ -54,5 +61,8 @@ class StructureQuery:
             communities=rep["communities"],
             communities_with_alliance_rate=rep["communities_with_alliance_rate"],
             grids_off_norm=len(rep["grids_off_norm"]),
+            villages=rep["villages"],
+            stations=rep["stations"],
+            stations_with_group_rate=rep["stations_with_group_rate"],
             details=as_json(rep),
         )

@@ -19,6 +19,7 @@ from resolvers.alliances import Alliance, AllianceMember
 from resolvers.areas import Building, Community, Grid, Household, Street
 from resolvers.enums import (
     BuildingKind,
+    CommunityKind,
     Gender,
     GridKind,
     HouseholdTag,
@@ -41,7 +42,7 @@ _PARENTS = {
     Label.HOUSEHOLD: ", and its building, written with it in one batch.",
     Label.PARTY_ORGANIZATION: ", and optionally the organization it reports to, written with it in one batch.",
     Label.PARTY_MEMBER: ", and optionally its household and organization, written with it in one batch.",
-    Label.VANGUARD_STATION: ", and optionally its building, written with it in one batch.",
+    Label.VANGUARD_STATION: ", and optionally its building and party group, written with it in one batch.",
 }
 for _label in Label:
     _PARENTS.setdefault(_label, ".")
@@ -73,6 +74,9 @@ class CreateCommunityInput:
     street: strawberry.ID = strawberry.field(description="Global ID of the street it is part of (PART_OF).")
     code: str | None = strawberry.field(default=None, description=prop(Label.COMMUNITY, "code"))
     id: str | None = strawberry.field(default=None, description=ID)
+    kind: CommunityKind | None = strawberry.field(
+        default=None, description=prop(Label.COMMUNITY, "kind") + " Null: none recorded (reads as COMMUNITY)."
+    )
 
 
 @strawberry.input(description=_UPDATE.format(what="community"))
@@ -80,6 +84,7 @@ class UpdateCommunityInput:
     id: strawberry.ID = strawberry.field(description=UPDATE_ID)
     name: str | None = strawberry.field(default=UNSET, description=change(Label.COMMUNITY, "name"))
     code: str | None = strawberry.field(default=UNSET, description=change(Label.COMMUNITY, "code"))
+    kind: CommunityKind | None = strawberry.field(default=UNSET, description=change(Label.COMMUNITY, "kind"))
 
 
 @strawberry.input(description="A new grid (网格): its properties" + _PARENTS[Label.GRID])
@@ -199,6 +204,11 @@ class CreateVanguardStationInput:
         default=None, description="Global ID of the building it is in (LOCATED_IN); null: none."
     )
     id: str | None = strawberry.field(default=None, description=ID)
+    party_group: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global ID of the party group that sets it (ATTACHED_TO, 根据党小组划分): a building or grid "
+        "group; null: none.",
+    )
 
 
 @strawberry.input(description=_UPDATE.format(what="vanguard station"))

@@ -19,7 +19,7 @@ from graph_schema import AREA_LABELS, Label, RelType, WriteBatch
 from graph_schema import Node as Record
 from graph_schema import Relationship as Rel
 from resolvers.context import Info
-from resolvers.errors import ERRORS, UserError
+from resolvers.errors import ERRORS, UserError, camel
 from resolvers.mutations.common import (
     Refused,
     changes_of,
@@ -88,7 +88,10 @@ _LINKS: dict[Label, tuple[_Link, ...]] = {
         _Link("household", RelType.LIVES_IN, Label.HOUSEHOLD),
         _Link("organization", RelType.MEMBER_OF, Label.PARTY_ORGANIZATION),
     ),
-    Label.VANGUARD_STATION: (_Link("building", RelType.LOCATED_IN, Label.BUILDING),),
+    Label.VANGUARD_STATION: (
+        _Link("building", RelType.LOCATED_IN, Label.BUILDING),
+        _Link("party_group", RelType.ATTACHED_TO, Label.PARTY_ORGANIZATION),
+    ),
 }
 
 
@@ -103,9 +106,9 @@ async def create_node(info: Info, label: Label, data: Any) -> tuple[Any, list[Us
             value = getattr(data, link.attr, None)
             if value is None:
                 continue
-            other = parse_id(value, link.attr, [link.other.value])[1]
+            other = parse_id(value, camel(link.attr), [link.other.value])[1]
             rels.append(Rel(link.rel_type.value, node_id, other))
-            fields[f"{link.rel_type.value}.end"] = link.attr
+            fields[f"{link.rel_type.value}.end"] = camel(link.attr)
         record = Record(label.value, node_id, props)
         await write(info, WriteBatch(nodes=[record], relationships=rels, create_only=True), fields)
         return as_node(record), []

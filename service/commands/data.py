@@ -68,7 +68,7 @@ def register(sub: Any) -> None:
 
     e: argparse.ArgumentParser = sub.add_parser(
         "export",
-        help="export the graph (or one area) as csv, json, graphml, gexf or cytoscape",
+        help="export the graph (or one area) as csv, json, graphml, gexf, cytoscape or xlsx",
         description=(
             "Export the store to PATH, in a deterministic order. Personal information is left out unless "
             "--include-pii. With --area ID: that Street/Community/Grid/Building, everything under it through "
@@ -77,7 +77,9 @@ def register(sub: Any) -> None:
         ),
     )
     e.add_argument("path", type=Path, help="a folder for csv, else a file")
-    e.add_argument("--format", choices=FORMATS, help="default: from PATH (.json, .graphml, .gexf, .cyjs, else csv)")
+    e.add_argument(
+        "--format", choices=FORMATS, help="default: from PATH (.json, .graphml, .gexf, .cyjs, .xlsx, else csv)"
+    )
     e.add_argument("--area", help="export only this area (a Street, Community, Grid or Building id)")
     e.add_argument("--include-pii", action="store_true", help="include personal information (names, phones, IDs)")
     e.add_argument("--no-progress", action="store_true", help="no progress display on stderr")

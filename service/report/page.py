@@ -255,9 +255,19 @@ def _structure_section(f: Findings, fig: Callable[[str], str], meta: dict[str, A
                     num(st.communities_with_alliance),
                     pct(st.communities_with_alliance_rate),
                 ),
+                (
+                    "vanguard stations set by a party group",
+                    num(st.stations),
+                    num(st.stations_with_group),
+                    pct(st.stations_with_group_rate),
+                ),
             ],
             numeric=(False, True, True, True),
         )
+    )
+    parts.append(
+        f"<p>{num(st.communities - st.villages)} communities (社区) and {num(st.villages)} villages (村); "
+        f"{num(st.grids_with_group_only)} grids have a grid party group (网格党小组) and no branch.</p>"
     )
     parts.append(fig("branches") + fig("grid_sizes") + fig("stars"))
     parts.append('<div class="grid2"><div>')

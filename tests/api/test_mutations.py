@@ -243,6 +243,7 @@ NEW_LINKS: dict[str, tuple[tuple[str, str], tuple[str, str], dict[str, str]]] = 
     "STATIONED_AT": (("Worker", "w-g1"), ("GuidanceStation", "gs1"), {}),
     "IS_MEMBER": (("Worker", "w-i1"), ("PartyMember", "pm3"), {}),
     "SERVES_AREA": (("GuidanceStation", "gs1"), ("Street", "s2"), {}),
+    "ATTACHED_TO": (("VanguardStation", "vs1"), ("PartyOrganization", "org-b1"), {}),
 }
 
 

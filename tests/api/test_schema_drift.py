@@ -86,6 +86,7 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "REPORTED_TO": ([("PartyMember", "reportedTo")], [("Community", "reportedMembers")]),
     "RUNS": ([("PartyMember", "stations")], [("VanguardStation", "runBy")]),
     "LOCATED_IN": ([("VanguardStation", "building")], [("Building", "stations")]),
+    "ATTACHED_TO": ([("VanguardStation", "partyGroup")], [("PartyOrganization", "stations")]),
     "LINKS": (
         [("PartyMember", "linkedMembers"), ("PartyMember", "linkedHouseholds")],
         [("PartyMember", "linkedBy"), ("Household", "linkedBy")],

@@ -186,7 +186,8 @@ async def test_worker_stats_of_the_city_and_an_area(api: Api) -> None:
     assert (city["instructors"], city["meanOrganizations"]) == (2, 2.5)
     # norm 1, factor 2: more than 2 organizations is overloaded
     assert city["overloaded"] == [{"localId": "w-i1", "organizations": 3, "station": gid("GuidanceStation", "gs1")}]
-    assert city["unguidedPropertyCompanies"] == [{"localId": "s2-am1", "hasBranch": False, "buildings": 2}]
+    # 南闸物业公司 has its own branch (s2-am1-po), which no instructor guides either
+    assert city["unguidedPropertyCompanies"] == [{"localId": "s2-am1", "hasBranch": True, "buildings": 2}]
     c1 = (await api.q(STATS, {"area": gid("Community", "c1")}))["workerStats"]
     assert (c1["grids"], [g["localId"] for g in c1["workerlessGrids"]], c1["instructors"]) == (2, ["g2"], 0)
     assert c1["overloaded"] == [] and c1["unguidedPropertyCompanies"] == []

@@ -226,7 +226,9 @@ async def test_key_figures_counted_from_the_records(store: GraphStore, city: Cit
 
     grids = [n for n, lab in label.items() if lab == "Grid"]
     branch = {
-        g for o, g in rels["GOVERNS"] if props[o].get("level") in ("GRID_BRANCH", "BUILDING_GROUP") and g in grids
+        g
+        for o, g in rels["GOVERNS"]
+        if props[o].get("level") in ("GRID_BRANCH", "GRID_GROUP", "BUILDING_GROUP") and g in grids
     }
     st = A.structure(G)
     assert (st.grids, st.grids_with_branch) == (len(grids), len(set(branch)))

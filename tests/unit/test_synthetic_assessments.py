@@ -51,7 +51,8 @@ def jiangyin() -> City:
 
 def _check(city: City) -> dict[str, float]:
     orgs, by_branch = _campaign(city)
-    rated = [o for o, p in orgs.items() if p["level"] in ("GRID_BRANCH", "UNIT_BRANCH")]
+    # the city's branches: a member's external workplace branch is rated where it belongs
+    rated = [o for o, p in orgs.items() if p["level"] in ("GRID_BRANCH", "UNIT_BRANCH") and not p.get("external")]
     assert set(by_branch) <= set(rated)  # never a party group, a committee or a street committee
     assessed = [o for o in rated if o in by_branch]
     for o in rated:

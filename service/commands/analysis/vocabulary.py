@@ -36,8 +36,8 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "coverage": ((*_AREAS_AND_HOUSEHOLDS, "PartyMember"), ("PART_OF", "LIVES_IN", "LINKS", "VISITED")),
     "reach": ((*_AREAS_AND_HOUSEHOLDS, "Alliance", "AllianceMember"), ("PART_OF", "JOINED", "SERVES", "MANAGES")),
     "structure": (
-        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "Assessment"),
-        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "ASSESSES"),
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "Assessment", "VanguardStation"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "ASSESSES", "LOCATED_IN", "ATTACHED_TO"),
     ),
     "assessment": (
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Assessment"),

@@ -41,8 +41,18 @@ def structure_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
                 num(report.communities_with_alliance),
                 pct(report.communities_with_alliance_rate),
             ],
+            [
+                "vanguard stations set by a party group",
+                num(report.stations),
+                num(report.stations_with_group),
+                pct(report.stations_with_group_rate),
+            ],
         ]
-        parts = [t.render()]
+        kinds = (
+            f"{num(report.communities - report.villages)} communities (社区) and {num(report.villages)} villages (村); "
+            f"{num(report.grids_with_group_only)} grids have a grid party group and no branch"
+        )
+        parts = [t.render(), kinds]
         shown, more = limit(report.grids_without_branch, n)
         g = Table("Grids without a branch", (("grid", "<"), ("name", "<")), more=more)
         g.rows = [[x, ws.name(x)] for x in shown]
@@ -76,7 +86,13 @@ def structure_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
         return "\n\n".join(parts)
 
     def as_json(top: int | None) -> dict[str, Any]:
-        lists = ("grids_off_norm", "grids_with_custom_target", "grids_without_branch", "communities_without_alliance")
+        lists = (
+            "grids_off_norm",
+            "grids_with_custom_target",
+            "grids_without_branch",
+            "communities_without_alliance",
+            "stations_without_group",
+        )
         return truncate(report.to_dict(), lists, top)
 
     def as_csv(top: int | None) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
