@@ -86,7 +86,16 @@ def analyses(G: Any) -> dict[str, Callable[[], Any]]:
         "workers of a grid": lambda: A.workers_report(G, GRID).to_dict(),
         "assessment": lambda: assessment_report(G, as_of=AS_OF).to_dict(),
         "assessment of a community": lambda: assessment_report(G, COMMUNITY, round="2026-1").to_dict(),
+        "monthly contact": lambda: A.monthly_contact(G, **_YEAR).to_dict(),
+        "registration": lambda: A.registration(G, **_YEAR).to_dict(),
+        "registration plan of a community": lambda: A.registration_plan(G, COMMUNITY, **_YEAR).to_dict(),
+        "activities": lambda: A.activity_stats(G, **_YEAR).to_dict(),
+        "points of a community": lambda: A.points_stats(G, COMMUNITY, **_YEAR).to_dict(),
     }
+
+
+_YEAR = {"date_from": "2025-11-01", "date_to": AS_OF}
+"""The twelve months of monthly work up to the generator's reference date."""
 
 
 def differences(G: Any, expected: dict[str, Any], names: list[str] | None = None) -> list[str]:
@@ -157,6 +166,13 @@ async def test_the_cli_projections_give_the_whole_graph_answers(
         "appeals": ["appeals by grid"],
         "workers": ["workers", "workers of a grid"],
         "assessment": ["assessment", "assessment of a community"],
+        "work": [
+            "monthly contact",
+            "registration",
+            "registration plan of a community",
+            "activities",
+            "points of a community",
+        ],
     }
     assert set(families) == set(PROJECTIONS) == set(ANALYSES.values())
     for family, names in families.items():
