@@ -279,6 +279,8 @@ class _Appeals:
         idle_buildings = [
             b for e in gen.units[idle].estates for b in e.buildings if b.households and b.grid is not late
         ]
+        if not idle_buildings:  # a small city whose idle unit manages only the late grid's estates
+            idle_buildings = [b for g in gen.grids if g is not late for b in g.buildings if b.households]
         for k in range(_IDLE_UNIT_APPEALS):
             b = idle_buildings[k % len(idle_buildings)]
             category = C.PROPERTY_SERVICE if k % 2 == 0 else C.FACILITIES
