@@ -171,7 +171,7 @@ def test_org_chart_expands_on_demand_and_restores_from_a_link(demo_page: Page, b
     page.open()
     street, community = gid("PartyOrganization", "po-01"), gid("PartyOrganization", "po-0101")
     grid_branch, group = gid("PartyOrganization", "po-0101-01"), gid("PartyOrganization", "po-0101-01-02")
-    station = gid("VanguardStation", "vs-0101-01-01")
+    station = gid("VanguardStation", "vs-0101-01-02")  # ATTACHED_TO the group (one station per party group)
     # The one street committee opens at once, with its three community committees; nothing deeper.
     ids = _tree_ids(page)
     assert street in ids and community in ids and len(ids) == 5, ids
@@ -317,7 +317,8 @@ def _download(page: Page, button: str) -> Path:
 
 def test_exports_of_the_network_and_the_tree(demo_page: Page, gid: Gid) -> None:
     page = demo_page
-    page.open(f"#view=network&area={gid('Grid', 'g-0101-01')}&asOf={AS_OF}")
+    # g-0101-02: a grid whose vanguards link members and households (g-0101-01 has none in this city)
+    page.open(f"#view=network&area={gid('Grid', 'g-0101-02')}&asOf={AS_OF}")
     drawn = page.evaluate("civicExplorer.network.cy.nodes().length")
 
     doc = json.loads(_download(page, "#export-json").read_text(encoding="utf-8"))
@@ -325,10 +326,10 @@ def test_exports_of_the_network_and_the_tree(demo_page: Page, gid: Gid) -> None:
     assert all(set(n) == {"label", "id", "properties"} for n in doc["nodes"])
     assert all(set(r) == {"type", "start", "end", "properties"} for r in doc["relationships"])
     ids = [n["id"] for n in doc["nodes"]]
-    assert len(ids) == drawn and ids == sorted(ids) and "g-0101-01" in ids
+    assert len(ids) == drawn and ids == sorted(ids) and "g-0101-02" in ids
     assert all(r["start"] in ids and r["end"] in ids for r in doc["relationships"])
     by_id = {n["id"]: n for n in doc["nodes"]}
-    assert by_id["g-0101-01"]["label"] == "Grid" and by_id["g-0101-01"]["properties"]["name"]
+    assert by_id["g-0101-02"]["label"] == "Grid" and by_id["g-0101-02"]["properties"]["name"]
     for n in doc["nodes"]:
         assert not {"head_name", "phone", "head_id_number", "id_number"} & set(n["properties"])
         if n["label"] == "PartyMember":
@@ -339,7 +340,7 @@ def test_exports_of_the_network_and_the_tree(demo_page: Page, gid: Gid) -> None:
     graph = nx.read_graphml(_download(page, "#export-graphml"))
     assert graph.number_of_nodes() == len(doc["nodes"])
     assert graph.number_of_edges() == len(doc["relationships"])
-    assert graph.nodes["g-0101-01"]["label"] == "Grid"
+    assert graph.nodes["g-0101-02"]["label"] == "Grid"
 
     assert _download(page, "#export-png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in _download(page, "#export-svg").read_text(encoding="utf-8")[:2000]
