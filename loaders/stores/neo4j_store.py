@@ -110,7 +110,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         fetch_size: int = 5000,
         retry_time: float = 5.0,
         connect_timeout: float = 3.0,
-        acquisition_timeout: float = 5.0,
+        acquisition_timeout: float = 15.0,
     ) -> None:
         self.uri = uri
         self.database = database
