@@ -186,6 +186,42 @@ async def _wait_for(flag: threading.Event, seconds: float = 20.0) -> bool:
     return await asyncio.to_thread(flag.wait, seconds)
 
 
+async def leave_during(app: Any, query: str, started: threading.Event, port: int = 40000) -> list[dict[str, Any]]:
+    """POST ``query`` to ``app`` over raw ASGI and go away once ``started`` is set (the client
+    disconnects mid-request); what the app sent back."""
+    body = json.dumps({"query": query}).encode()
+    sent: list[dict[str, Any]] = []
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await _wait_for(started)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"accept", b"application/json")],
+        "client": ("127.0.0.1", port),
+        "server": ("civicmesh.test", 80),
+    }
+    await app(scope, receive, send)
+    return sent
+
+
 async def test_the_deadline_ends_the_request_and_stops_the_analysis(city: GraphStore, slow: SlowBrokerage) -> None:
     cancelled = flights.STATS["cancelled"]
     async with open_api(city, deadline=0.5) as api:
@@ -208,35 +244,6 @@ async def test_the_deadline_ends_the_request_and_stops_the_analysis(city: GraphS
 
 async def test_a_client_that_leaves_stops_the_analysis(city: GraphStore, slow: SlowBrokerage) -> None:
     app = create_app(Settings(demo_when_empty=False), store=city)
-    body = json.dumps({"query": "{ brokerage(seed: 98) { brokers { name } } }"}).encode()
-    sent: list[dict[str, Any]] = []
-    delivered = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await _wait_for(slow.started)
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"accept", b"application/json")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("civicmesh.test", 80),
-    }
-    await app(scope, receive, send)
+    sent = await leave_during(app, "{ brokerage(seed: 98) { brokers { name } } }", slow.started)
     assert sent == []  # nobody to answer
     assert await _wait_for(slow.stopped), "the analysis did not see its stop"

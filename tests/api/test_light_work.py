@@ -25,7 +25,7 @@ from service.app import create_app
 from service.priority import HEAVY_COST, is_heavy, request_cost
 from service.settings import Settings
 from tests.api.conftest import GQL, gid, open_api
-from tests.api.test_cost_and_deadlines import SlowBrokerage, _wait_for
+from tests.api.test_cost_and_deadlines import SlowBrokerage, _wait_for, leave_during
 from tests.cities import CITY
 
 HOUSEHOLD = next(n for n in CITY.nodes if n.label == "Household")
@@ -94,36 +94,7 @@ async def test_light_requests_pass_a_heavy_one_in_progress(city: GraphStore, slo
 @pytest.mark.asyncio
 async def test_a_client_that_leaves_is_counted_as_499(city: GraphStore, slow: SlowBrokerage) -> None:
     app = create_app(Settings(demo_when_empty=False), store=city)
-    body = json.dumps({"query": "{ brokerage(seed: 97) { brokers { name } } }"}).encode()
-    delivered = False
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await _wait_for(slow.started)
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"accept", b"application/json")],
-        "client": ("127.0.0.1", 40001),
-        "server": ("civicmesh.test", 80),
-    }
-    await app(scope, receive, send)
+    sent = await leave_during(app, "{ brokerage(seed: 97) { brokers { name } } }", slow.started, port=40001)
     assert sent == []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civicmesh.test") as client:
         metrics = (await client.get("/metrics")).text
