@@ -104,7 +104,7 @@ WORK_PARTS: tuple[WorkPart, ...] = ("activities", "visits", "branches", "registr
 
 NEEDS: dict[str, tuple[WorkPart, ...]] = {
     "contact": ("activities", "visits"),
-    "registration": ("activities", "branches", "registrations"),
+    "registration": ("branches", "registrations"),
     "activities": ("activities", "projects"),
     "points": ("branches", "earned"),
 }
@@ -152,6 +152,7 @@ class WorkIndex:
         "_projects",
         "_reported",
         "_scan",
+        "_service",
         "_visits",
         "_workplace",
         "index",
@@ -165,7 +166,8 @@ class WorkIndex:
         self._scan: R.Scan | None = None
         self._activities: tuple[Activity, ...] = ()
         self._by_holder: dict[str, list[Activity]] = {}
-        self._attended: dict[str, list[Activity]] = {}
+        self._attended: dict[str, list[Activity]] | None = None
+        self._service: dict[str, list[tuple[dt.date | None, str | None]]] = {}
         self._events: dict[str, list[Activity]] = {}
         self._visits: dict[str, list[tuple[str, dt.date]]] = {}
         self._member_branch: dict[str, str] = {}
@@ -228,8 +230,6 @@ class WorkIndex:
         for act in acts:
             if act.holder is not None:
                 self._by_holder.setdefault(act.holder, []).append(act)
-            for m in act.members:
-                self._attended.setdefault(m, []).append(act)
             if act.project is not None:
                 self._events.setdefault(act.project, []).append(act)
         self._activities = tuple(acts)
@@ -246,6 +246,7 @@ class WorkIndex:
         places = R.read_workplaces(succ(G), s, self._member_branch)
         self._workplace = {m: Workplace(*p) for m, p in places.items()}
         self._assignments = R.read_assignments(node_data(G), succ(G), s, self.index)
+        self._service = R.read_service(node_data(G), succ(G), s)
 
     def _read_earned(self) -> None:
         G = self._graph
@@ -325,9 +326,27 @@ class WorkIndex:
 
     @property
     def attended(self) -> dict[str, list[Activity]]:
-        """Party member → the activities they ATTENDED, by id (part ``activities``)."""
-        self._need("activities")
+        """Party member → the activities they ATTENDED, by id (part ``activities``; the map is made on first use)."""
+        if self._attended is None:
+            acts = self.activities
+            with self._lock:
+                if self._attended is None:
+                    attended: dict[str, list[Activity]] = {}
+                    for act in acts:
+                        for m in act.members:
+                            attended.setdefault(m, []).append(act)
+                    self._attended = attended
         return self._attended
+
+    @property
+    def service(self) -> dict[str, list[tuple[dt.date | None, str | None]]]:
+        """In-service member → ``(on, place)`` of each activity they ATTENDED (part ``registrations``).
+
+        What registration reads instead of :attr:`attended`: only the in-service members' own
+        relationships, so that it needs no ``activities`` part.
+        """
+        self._need("registrations")
+        return self._service
 
     @property
     def visits(self) -> dict[str, list[tuple[str, dt.date]]]:

@@ -171,7 +171,7 @@ class Activity:
 def read_activities(nodes: Any, out: Any, into: Any, s: Scan) -> list[Activity]:
     """Every activity with its holder, place, households served, project and participants, by id."""
     rows: list[Activity] = []
-    members, units = s.member_set, s.labels
+    members, labels = s.member_set, s.labels
     for a in s.activities:
         data = nodes[a]
         holder = place = project = None
@@ -185,14 +185,9 @@ def read_activities(nodes: Any, out: Any, into: Any, s: Scan) -> list[Activity]:
                 served.append(target)
             if _ADVANCES in keys:
                 project = target
-        people: list[str] = []
-        firms: list[str] = []
-        for source, keys in into[a].items():
-            if _ATTENDED in keys:
-                if source in members:
-                    people.append(source)
-                elif units.get(source) == _UNIT:
-                    firms.append(source)
+        came = [source for source, keys in into[a].items() if _ATTENDED in keys]
+        people = [m for m in came if m in members]
+        firms = [u for u in came if labels.get(u) == _UNIT] if len(people) < len(came) else []
         hl = nodes[holder].get("label") if holder is not None and holder in nodes else None
         people.sort()
         firms.sort()
@@ -228,6 +223,25 @@ def read_visits(out: Any, s: Scan) -> dict[str, list[tuple[str, dt.date]]]:
         if mine:
             visits[v] = mine
     return visits
+
+
+def read_service(nodes: Any, out: Any, s: Scan) -> dict[str, list[tuple[dt.date | None, str | None]]]:
+    """In-service member → ``(on, place)`` of each activity they ATTENDED (the in-service members' edges)."""
+    held: dict[str, tuple[dt.date | None, str | None]] = {}
+    service: dict[str, list[tuple[dt.date | None, str | None]]] = {}
+    for m in s.in_service:
+        mine: list[tuple[dt.date | None, str | None]] = []
+        for target, keys in out[m].items():
+            if _ATTENDED not in keys or nodes.get(target, {}).get("label") != _ACTIVITY:
+                continue
+            where = held.get(target)
+            if where is None:
+                place = next((t for t, ks in out[target].items() if _HELD_IN in ks), None)
+                where = held[target] = (day(nodes[target].get("on")), place)
+            mine.append(where)
+        if mine:
+            service[m] = mine
+    return service
 
 
 def read_branches(into: Any, s: Scan) -> dict[str, str]:
@@ -385,6 +399,7 @@ __all__ = [
     "read_branches",
     "read_earned",
     "read_reported",
+    "read_service",
     "read_visits",
     "read_workplaces",
     "scan",
