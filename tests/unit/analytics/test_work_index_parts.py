@@ -25,8 +25,10 @@ def reference(G: Any) -> dict[str, Any]:
     nodes = dict(G.nodes(data=True))
     idx = AreaIndex.build(G)
     label = {n: d.get("label") for n, d in nodes.items()}
-    acts = {n: {"holder": None, "place": None, "members": [], "units": [], "served": [], "project": None}
-            for n in nodes if label[n] == "Activity"}  # fmt: skip
+    blank = {"holder": None, "place": None, "project": None}
+    acts: dict[str, dict[str, Any]] = {
+        n: {**blank, "members": [], "units": [], "served": []} for n in nodes if label[n] == "Activity"
+    }
     visits: set[tuple[str, str, dt.date]] = set()
     branch: dict[str, str] = {}
     reported: dict[str, set[str]] = {}
@@ -67,7 +69,7 @@ def reference(G: Any) -> dict[str, Any]:
                 d["project"],
             )
             for a, d in acts.items()
-        ),  # fmt: skip
+        ),
         "visits": sorted(visits),
         "branches": branch,
         "reported": {m: frozenset(cs) for m, cs in reported.items()},
