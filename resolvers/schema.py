@@ -32,7 +32,8 @@ from resolvers.assessments.mutations import AssessmentMutation
 from resolvers.assessments.types import Assessment
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.cost import RequestCost
-from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
+from resolvers.execution import FastExecutionContext
+from resolvers.limits import SchemaLimits, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
 from resolvers.organization import OrganizationQuery, PartyMember, PartyOrganization, VanguardStation
@@ -128,7 +129,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         types=list(NODE_TYPES),
         extensions=[*limit_extensions(limits), partial(RequestCost, max_cost=limits.max_cost), DisclosureAudit],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
-        execution_context_class=CodedExecutionContext,
+        execution_context_class=FastExecutionContext,
     )
 
 
