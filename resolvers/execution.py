@@ -106,7 +106,11 @@ def _object(is_type_of: Callable[[Any, Any], Any] | None, fields: list[tuple[str
     def complete(value: Any) -> Any:
         if value is None:
             return None
-        if value is Undefined or isinstance(value, Exception) or (is_type_of is not None and is_type_of(value, None) is not True):
+        if (
+            value is Undefined
+            or isinstance(value, Exception)
+            or (is_type_of is not None and is_type_of(value, None) is not True)
+        ):
             raise _FALLBACK
         out: dict[str, Any] = {}
         for name, what, how in fields:
@@ -163,7 +167,9 @@ class FastExecutionContext(CodedExecutionContext):
             return self._object_completer(return_type, field_details_list)
         return None  # an interface or a union: graphql-core resolves the runtime type
 
-    def _object_completer(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Completer | None:
+    def _object_completer(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completer | None:
         definition = (object_type.extensions or {}).get(BACKREF)
         if definition is None or getattr(definition, "is_type_of", None) is not None:
             return None  # not a strawberry type, or an is_type_of of its own (it may read info)
@@ -197,7 +203,7 @@ class FastExecutionContext(CodedExecutionContext):
         self,
         return_type: GraphQLObjectType,
         field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo,
+        info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
         position_context: Any,
@@ -207,17 +213,15 @@ class FastExecutionContext(CodedExecutionContext):
             if complete is not None:
                 try:
                     return complete(result)
-                except Exception:  # noqa: BLE001 - graphql-core completes it again and reports what went wrong
+                except Exception:  # graphql-core completes it again and reports what went wrong
                     pass
-        return super().complete_object_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
+        return super().complete_object_value(return_type, field_details_list, info, path, result, position_context)
 
     def complete_iterable_value(
         self,
         item_type: GraphQLOutputType,
         field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo,
+        info: GraphQLResolveInfo[Any],
         path: Path,
         items: Iterable[Any],
         position_context: Any,
@@ -232,7 +236,7 @@ class FastExecutionContext(CodedExecutionContext):
             if complete is not None:
                 try:
                     return [complete(item) for item in items]
-                except Exception:  # noqa: BLE001 - graphql-core completes it again and reports what went wrong
+                except Exception:  # graphql-core completes it again and reports what went wrong
                     pass
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
 
