@@ -27,7 +27,9 @@ an ``is_type_of`` that fails, a value that is not a list, any exception) abandon
 path for that value and graphql-core completes it again from the start, so that errors, their
 paths and the nulls they cause are exactly graphql-core's.  What is simple is decided once per
 (type, collected field nodes) per request, as graphql-core caches the collected sub-fields, and
-nothing is fast when a schema extension or middleware hooks each resolution.
+nothing is fast when a schema extension or middleware hooks each resolution.  A single object
+(not in a list) is completed fast only from the second one of its selection on: for one object
+deciding costs more than it saves.
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ class FastExecutionContext(CodedExecutionContext):
         if getattr(converter, "_exception_handler_specs", None):
             self._fast = False  # a handler may turn a resolver's exception into a value
         self._completers: dict[tuple[int, int], tuple[Any, Any, Completer | None]] = {}
+        self._seen: dict[tuple[int, int], FieldDetailsList] = {}
 
     # --- deciding what is simple ----------------------------------------------------------
     def completer(self, return_type: GraphQLOutputType, field_details_list: FieldDetailsList) -> Completer | None:
@@ -198,6 +201,18 @@ class FastExecutionContext(CodedExecutionContext):
             fields.append((response_name, (read[0], sub), read[1]))
         return _object(object_type.is_type_of, fields)
 
+    def _met_before(self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> bool:
+        """Whether an object of this selection was completed before in this request: deciding
+        costs more than it saves for an object met once (a ``node(id)``'s parent)."""
+        key = (id(return_type), id(field_details_list))
+        if key in self._completers:
+            return True
+        seen = self._seen
+        if key in seen:
+            return True
+        seen[key] = field_details_list  # kept alive: its id stays unique
+        return False
+
     # --- the hooks into graphql-core's completion -------------------------------------------
     def complete_object_value(
         self,
@@ -208,7 +223,7 @@ class FastExecutionContext(CodedExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        if self._fast and position_context is None:
+        if self._fast and position_context is None and self._met_before(return_type, field_details_list):
             complete = self.completer(return_type, field_details_list)
             if complete is not None:
                 try:
