@@ -214,12 +214,37 @@ class StoreUnavailable(Exception):
         super().__init__(message)
 
 
+class StoreBusy(StoreUnavailable):
+    """The store is up but could not take the call in time: every connection to the server
+    was in use for longer than the store's acquisition timeout.  Not an outage (the store is
+    not marked down); the request is answered like one (503, ``Retry-After``), since trying
+    again shortly is what the client should do."""
+
+    def __init__(self, message: str = "the store is busy") -> None:
+        super().__init__(message)
+
+
+def report_store_failure() -> None:
+    """Tell whoever watches the current request (:data:`store_failure_seen`) that a store call
+    of it failed with :class:`StoreUnavailable`: for a failure met in a task shared by several
+    requests (whose context is the first request's), each of the others reports it itself."""
+    seen = store_failure_seen.get()
+    if seen is not None:
+        seen.append(True)
+
+
 _log = logging.getLogger("civicmesh.store")
 
 
 class Availability:
     """Whether a store is known to be reachable: a failed call marks it down, a successful
     ``ping`` marks it up again.
+
+    A slow answer is not an outage: a call that timed out (``mark_down`` with a
+    :class:`TimeoutError`, as the watch's ping gives when the server or the event loop is busy,
+    e.g. with a projection of a whole city) marks the store down only once calls have gone
+    unanswered for :attr:`hang_after` seconds with no call answered in between (a server that
+    hangs).  A server that refuses or drops connections is marked down at once.
 
     While it is down, store calls fail at once with :class:`StoreUnavailable` instead of
     waiting for the server (the service answers 503 meanwhile and probes with ``ping``).
@@ -247,6 +272,12 @@ class Availability:
         self.probe_after = 2.0
         """Seconds between the calls let through while the store is down (see :meth:`check`)."""
         self._last_probe = 0.0
+        self.hang_after = 30.0
+        """Seconds of calls timing out, none answered, before a store that answers nothing (but
+        does not refuse) is marked down; see :meth:`mark_down`."""
+        self._unanswered_since: float | None = None
+        self.slow = 0
+        """How many calls timed out without marking the store down since it was opened."""
 
     @property
     def up(self) -> bool:
@@ -256,9 +287,38 @@ class Availability:
         """Seconds since the store was marked down, None while it is up."""
         return None if self.down_since is None else time.monotonic() - self.down_since
 
+    def answered(self) -> None:
+        """A call was answered: calls that timed out before it were slow, not a hang."""
+        self._unanswered_since = None
+
     def mark_down(self, cause: BaseException | None = None) -> None:
         """Mark the store down; the first mark of an outage logs one warning (with ``cause``,
-        the driver's exception, which only the log sees), later ones nothing."""
+        the driver's exception, which only the log sees), later ones nothing.
+
+        A ``cause`` that is a :class:`TimeoutError` (the call was not answered in time, the
+        server did not refuse it) marks the store down only when calls have gone unanswered for
+        :attr:`hang_after` seconds; until then it is counted in :attr:`slow` and logged at
+        INFO.
+
+        >>> a = Availability(); a.hang_after = 3600.0
+        >>> a.mark_down(TimeoutError()); a.up, a.slow
+        (True, 1)
+        >>> a.hang_after = 0.0; a.mark_down(TimeoutError()); a.up
+        False
+        """
+        if isinstance(cause, TimeoutError) and self.down_since is None:
+            now = time.monotonic()
+            if self._unanswered_since is None:
+                self._unanswered_since = now
+            if now - self._unanswered_since < self.hang_after:
+                self.slow += 1
+                _log.info(
+                    "the %s store was slow to answer (%s s unanswered); not an outage unless it lasts %g s",
+                    self.name,
+                    f"{now - self._unanswered_since:.1f}",
+                    self.hang_after,
+                )
+                return
         if self.down_since is None:
             self.down_since = time.monotonic()
             self.failures += 1
@@ -280,6 +340,7 @@ class Availability:
             seen.append(True)
 
     def mark_up(self) -> None:
+        self._unanswered_since = None
         if self.down_since is not None:
             _log.warning("the %s store is available again after %.1f s", self.name, time.monotonic() - self.down_since)
         self.down_since = None

@@ -38,7 +38,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, OperationType
@@ -174,6 +174,24 @@ async def _disconnected(receive: Receive) -> None:
     """Returns when the client goes away (after the body was read, ``receive`` only tells of that)."""
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+UNEXPECTED = "INTERNAL_SERVER_ERROR"
+"""The code of an error no other code describes (a bug: its message is masked, "Unexpected
+error.", and its traceback logged with the request id)."""
+
+
+def _code_every_error(data: GraphQLHTTPResponse) -> None:
+    """Give every error of a response without ``extensions.code`` the code :data:`UNEXPECTED`.
+
+    >>> data = {"errors": [{"message": "Unexpected error."}, {"message": "x", "extensions": {"code": "C"}}]}
+    >>> _code_every_error(data); [e["extensions"]["code"] for e in data["errors"]]
+    ['INTERNAL_SERVER_ERROR', 'C']
+    """
+    for error in cast("list[dict[str, Any]]", data.get("errors") or []):
+        extensions = error.get("extensions") or {}
+        if not extensions.get("code"):
+            error["extensions"] = {**extensions, "code": UNEXPECTED}
 
 
 def _codes(result: ExecutionResult) -> set[str]:
@@ -376,6 +394,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
+        _code_every_error(data)
         if self._on_result is not None:
             self._on_result("request_error" if is_request_error(result) else "field_errors" if result.errors else "ok")
         if "TOO_MANY_ANALYSES" in _codes(result):

@@ -9,17 +9,20 @@ and gets a new session.
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from typing import Any
 
 import analytics as A
 from loaders.projection_cache import projection_cache
-from loaders.store import GraphStore
+from loaders.store import GraphStore, StoreUnavailable, report_store_failure
 from resolvers.context import Info
 from resolvers.errors import ClientError
 
 _Snapshot = A.AnalyticsSession
 """The analytics session of one projection: the graph, its index, linkage and reach model."""
+
+log = logging.getLogger("civicmesh.analytics")
 
 _SESSIONS: weakref.WeakKeyDictionary[GraphStore, A.AnalyticsSession] = weakref.WeakKeyDictionary()
 """Each store's session, on the projection it was built from; a new projection gets a new one."""
@@ -52,7 +55,13 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
     """``start()`` run once for everybody who waits for it at the same time, and carried on when
     they stop waiting: a projection that takes longer to build than a request's deadline (a
     whole city on a loaded machine) is finished by the next request instead of thrown away and
-    started again by each one."""
+    started again by each one.
+
+    Its failure reaches every waiter as a coded error, never as "Unexpected error.": the store
+    becoming unavailable (or too busy) as :class:`StoreUnavailable`, reported in each waiter's
+    own request (the task runs in the first one's context) so that each is answered 503
+    ``STORE_UNAVAILABLE``; the work stopped (cancelled) or failed otherwise as
+    ``ANALYSIS_INTERRUPTED``, the cause logged once."""
     task = running.get(key)
     if task is None:
         task = running[key] = asyncio.ensure_future(start())
@@ -61,10 +70,33 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
             if running.get(key) is done:
                 del running[key]  # kept no longer than it runs: its result is the caller's to keep
             if not done.cancelled():
-                done.exception()  # its waiters may all have gone: not the loop's to log
+                failure = done.exception()  # its waiters may all have gone: not the loop's to log
+                if failure is not None and not isinstance(failure, (StoreUnavailable, ClientError)):
+                    log.error("the shared analysis set-up failed", exc_info=failure)
 
         task.add_done_callback(landed)
-    return await asyncio.shield(task)
+    try:
+        return await asyncio.shield(task)
+    except StoreUnavailable:
+        report_store_failure()
+        raise
+    except ClientError:
+        raise
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if not task.cancelled() or (current is not None and current.cancelling()):
+            raise  # this request was cancelled (its deadline, its client gone): not the shared work
+        raise _interrupted("was stopped before it finished") from None
+    except Exception as exc:
+        raise _interrupted("failed") from exc
+
+
+def _interrupted(what: str) -> ClientError:
+    return ClientError(
+        f"The analysis could not be made: reading the store's graph for it {what}; nothing was changed. "
+        "Try again in a few seconds; if it keeps failing, the service's log says why.",
+        "ANALYSIS_INTERRUPTED",
+    )
 
 
 def _model(snap: A.AnalyticsSession) -> A.ReachModel:
