@@ -573,25 +573,7 @@ CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
 
 AWAIT_INDEXES: Final = "CALL db.awaitIndexes(300)"
 
-# --- projection ----------------------------------------------------------------------
-
-PROJECT_NODES: Final = f"""
-MATCH (n:{ENTITY})
-WHERE n.id > $after AND ($labels IS NULL OR {LABEL_OF} IN $labels)
-WITH n ORDER BY n.id LIMIT $limit
-RETURN collect([n.id, {LABEL_OF}, properties(n)]) AS rows
-"""
-"""One chunk of nodes as one record: decoding one list is far cheaper for the driver than
-decoding one record per node."""
-
-PROJECT_RELATIONSHIPS: Final = f"""
-UNWIND $ids AS id
-MATCH (a:{ENTITY} {{id: id}})-[r]->(b:{ENTITY})
-USING INDEX a:{ENTITY}(id)
-WHERE $types IS NULL OR type(r) IN $types
-RETURN collect([id, type(r), b.id, properties(r)]) AS rows
-"""
-"""The relationships leaving one chunk of nodes, as one record."""
+# --- projection: see loaders/stores/cypher_projection.py ---------------------------
 
 
 # --- the audit trail -----------------------------------------------------------------

@@ -44,7 +44,7 @@ from loaders.store import (
     StoreUnavailable,
     WriteResult,
 )
-from loaders.stores import cypher
+from loaders.stores import cypher, cypher_projection
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
@@ -100,6 +100,8 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     """A store on a Neo4j server (5.26 LTS or later)."""
 
     name = "neo4j"
+    projection_chunk: int | None = None
+    """Nodes per read transaction of :meth:`project` (None: ``fetch_size * 4``, at least 1,000)."""
 
     def __init__(
         self,
@@ -546,39 +548,22 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
-        """Streams nodes in id order, then the relationships leaving each chunk of them, in
-        chunks of ``fetch_size`` rows collected on the server (one record per chunk)."""
+        """Streams nodes in id order with the relationships leaving them, in chunks of
+        ``fetch_size * 4`` nodes collected on the server (one record per chunk), each chunk a
+        read transaction of its own (a failure retries that chunk, not the city; Neo4j reads
+        committed data, so one long transaction was no snapshot either: see docs/design.md)."""
         g = nx.MultiDiGraph()
         wanted = list(labels) if labels else None
         types = list(rel_types) if rel_types else None
-        chunk = max(1000, self._fetch_size * 4)
+        chunk = self.projection_chunk or max(1000, self._fetch_size * 4)
+        node, succ, pred = g._node, g._succ, g._pred
+        leaving: list[tuple[str, list[Any]]] = []
 
-        async def read(tx: AsyncManagedTransaction) -> None:
-            node, succ, pred = g._node, g._succ, g._pred
-            after = ""
-            chunks: list[list[str]] = []
-            while True:
-                record = await (await tx.run(cypher.PROJECT_NODES, after=after, labels=wanted, limit=chunk)).single()
-                rows = record["rows"] if record else []
-                if not rows:
-                    break
-                for node_id, label, props in rows:
-                    del props["id"]
-                    node[node_id] = {"label": label, **without_pii(label, props)}
-                    succ[node_id] = {}
-                    pred[node_id] = {}
-                chunks.append([r[0] for r in rows])
-                after = rows[-1][0]
-            for ids in chunks:
-                record = await (await tx.run(cypher.PROJECT_RELATIONSHIPS, ids=ids, types=types)).single()
-                for start, rtype, end, props in record["rows"] if record else []:
-                    if end not in node:
-                        continue
-                    keyed = succ[start].get(end)
-                    if keyed is None:
-                        keyed = succ[start][end] = {}
-                        pred[end][start] = keyed
-                    keyed[rel_key(rtype, props)] = {"type": rtype, **props}
+        async def read(tx: AsyncManagedTransaction, after: str) -> list[Any]:
+            record = await (
+                await tx.run(cypher_projection.PROJECT_CHUNK, after=after, labels=wanted, types=types, limit=chunk)
+            ).single()
+            return record["rows"] if record else []
 
         async with self.driver.session(
             database=self.database,
@@ -586,7 +571,30 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             bookmark_manager=self.driver.execute_query_bookmark_manager,
         ) as session:
             with pause_gc():
-                await session.execute_read(read)
+                after = ""
+                while rows := await session.execute_read(read, after):
+                    for node_id, label, props, rels in rows:
+                        del props["id"]
+                        node[node_id] = {"label": label, **without_pii(label, props)}
+                        succ[node_id] = {}
+                        pred[node_id] = {}
+                        if rels:
+                            leaving.append((node_id, rels))
+                    after = rows[-1][0]
+                    del rows
+                # Relationships once every node is known: one to a node not projected (not of
+                # ``labels``, or created after its chunk was read) is left out.
+                for start, rels in leaving:
+                    out = succ[start]
+                    for rtype, end, props in rels:
+                        if end not in node:
+                            continue
+                        keyed = out.get(end)
+                        if keyed is None:
+                            keyed = out[end] = {}
+                            pred[end][start] = keyed
+                        keyed[rel_key(rtype, props)] = {"type": rtype, **props}
+                del leaving
         apply_final_stars(g)
         nx.freeze(g)
         return g
