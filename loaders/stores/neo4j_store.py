@@ -12,6 +12,7 @@ meets an unreachable server is :mod:`~loaders.stores.neo4j_guard`.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
@@ -51,6 +52,8 @@ from loaders.stores.neo4j_import_marker import Neo4jImportMarker
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
+_PROJECTION_YIELD = 5000
+"""Nodes whose relationships :meth:`Neo4jStore.project` adds between two turns of the event loop."""
 """A write that met a concurrent change (see :class:`_Changed`) is run again, up to this often."""
 _DELETED_MEANWHILE = "Neo.ClientError.Statement.EntityNotFound"
 """What the server says when a node the write holds was deleted by a transaction it waited for."""
@@ -583,8 +586,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
                     after = rows[-1][0]
                     del rows
                 # Relationships once every node is known: one to a node not projected (not of
-                # ``labels``, or created after its chunk was read) is left out.
-                for start, rels in leaving:
+                # ``labels``, or created after its chunk was read) is left out.  The loop lets
+                # the event loop run every few thousand nodes: a city's 1.7M relationships take
+                # seconds, which requests and the store watch's pings should not wait for.
+                for i, (start, rels) in enumerate(leaving):
+                    if i % _PROJECTION_YIELD == _PROJECTION_YIELD - 1:
+                        await asyncio.sleep(0)
                     out = succ[start]
                     for rtype, end, props in rels:
                         if end not in node:

@@ -21,7 +21,9 @@ def _edges(g: Any) -> list[Any]:
 
 
 @pytest.mark.parametrize("chunk", [7, None])
-async def test_a_chunked_projection_is_the_embedded_one(neo4j_pool: Neo4jPool, tmp_path: Path, chunk: int | None) -> None:
+async def test_a_chunked_projection_is_the_embedded_one(
+    neo4j_pool: Neo4jPool, tmp_path: Path, chunk: int | None
+) -> None:
     neo4j = await make_store("neo4j", neo4j_pool, tmp_path)
     assert isinstance(neo4j, Neo4jStore)
     embedded = EmbeddedStore(tmp_path / "e.sqlite")
