@@ -26,7 +26,6 @@ from strawberry.dataloader import DataLoader
 
 from graph_schema import Node
 from graph_schema.roles import Role
-from loaders.projection_cache import projection_cache
 from loaders.scope import Scope, scope_cache
 from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page, Projection
 
@@ -187,9 +186,9 @@ class Loaders:
         return loader
 
     def clear(self) -> None:
-        """Forget every cached answer (after a write in the same request), the kept projection
-        and the resolved scope (the write may have changed it)."""
-        projection_cache(self.store).invalidate()
+        """Forget every cached answer (after a write in the same request) and the resolved scope
+        (the write may have changed it); the kept projection follows the write by itself
+        (:mod:`loaders.projection_cache`)."""
         self._scope = None
         self.nodes.clear_all()
         for loader in self._loaders.values():

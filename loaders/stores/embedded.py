@@ -36,6 +36,7 @@ from loaders.scope import Scope
 from loaders.store import Availability, Direction, Edge, NodeFilter, Order, Page, WriteResult
 from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
 from loaders.stores.embedded_import_marker import EmbeddedImportMarker
+from loaders.stores.embedded_projection import follow_write
 from loaders.stores.embedded_scopes import EmbeddedScopes
 
 _SCHEMA = (
@@ -470,8 +471,12 @@ class EmbeddedStore(EmbeddedScopes, EmbeddedAudit, EmbeddedImportMarker):
                 for r in batch.relationships
             ]
             await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
+            before = self._version
             with pause_gc():
                 self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+                self._projection = follow_write(
+                    self._projection, before, self._version, self._g, node_rows, rel_rows, rel_deletes, node_deletes
+                )
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(

@@ -48,6 +48,7 @@ from loaders.stores import cypher
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
+from loaders.write_listeners import WriteListeners
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
@@ -122,6 +123,8 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         self._driver: AsyncDriver | None = None
         self.availability = Availability("neo4j")
         self._generation = 0
+        self.write_listeners = WriteListeners()
+        """Told of each write (the service's kept projection follows them)."""
 
     @property
     def generation(self) -> int:
@@ -405,10 +408,15 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     # --- writes ----------------------------------------------------------------------
     @guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
+        token = self.write_listeners.begin()
+        committed: WriteBatch | None = None
         try:
-            return await self._write(batch)
+            result = await self._write(batch)
+            committed = batch
+            return result
         finally:
             self._generation += 1
+            self.write_listeners.end(token, committed)
 
     async def _write(self, batch: WriteBatch) -> WriteResult:
         async with self.driver.session(
@@ -535,6 +543,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     @guarded(cancellable=False)
     async def clear(self) -> None:
         self._generation += 1
+        self.write_listeners.tell(None)
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
