@@ -92,6 +92,8 @@ class ProjectionCache:
         if batch is None:
             self._graph = None
             return
+        if not (batch.nodes or batch.relationships or batch.delete_nodes or batch.delete_relationships):
+            return  # nothing written (e.g. refused): the projection stays the same version
         try:
             self._graph = advance(self._graph, batch_delta(self._graph, batch))
             self.followed += 1

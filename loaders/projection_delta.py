@@ -30,6 +30,29 @@ _AS, _ORG = Label.ASSESSMENT.value, Label.PARTY_ORGANIZATION.value
 _ASSESSES = RelType.ASSESSES.value
 
 
+def _uncached(name: str) -> property:
+    view: Any = getattr(nx.MultiDiGraph, name)
+    return property(view.func, doc=view.__doc__)
+
+
+class FollowedProjection(nx.MultiDiGraph):  # type: ignore[misc]
+    """A projection made by :func:`advance`: a ``MultiDiGraph`` whose edge and degree views are
+    made on each use instead of kept on the graph.
+
+    A kept view refers back to its graph, a cycle that only the cycle collector frees, and the
+    embedded store's writes freeze every object alive (``gc.freeze``, for fast bulk loads): a
+    superseded projection in such a cycle would never be freed (tens of MB per write at city
+    scale).  Without the cycle, the last reference going frees it at once.
+    """
+
+    edges = _uncached("edges")
+    out_edges = _uncached("out_edges")
+    in_edges = _uncached("in_edges")
+    degree = _uncached("degree")
+    in_degree = _uncached("in_degree")
+    out_degree = _uncached("out_degree")
+
+
 class NeedsRebuild(Exception):
     """The write cannot be carried forward from what the projection holds (a branch's own
     ``star`` is needed and only the store has it): build the projection again."""
@@ -68,7 +91,7 @@ def advance(old: nx.MultiDiGraph, delta: Delta, given_star: Callable[[str], Any]
     >>> sorted(gone.nodes), gone.number_of_edges(), new.number_of_edges()
     (['b'], 0, 1)
     """
-    out = nx.MultiDiGraph()
+    out = FollowedProjection()
     out.graph.update(old.graph)
     node: dict[str, dict[str, Any]] = dict(old._node)
     succ: dict[str, dict[str, dict[str, Any]]] = dict(old._succ)

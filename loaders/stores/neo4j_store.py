@@ -414,6 +414,9 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             result = await self._write(batch)
             committed = batch
             return result
+        except ValidationError:
+            committed = WriteBatch()  # refused inside its transaction: nothing was written
+            raise
         finally:
             self._generation += 1
             self.write_listeners.end(token, committed)

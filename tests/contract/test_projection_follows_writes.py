@@ -207,7 +207,7 @@ def test_the_neo4j_projection_cache_follows_this_process_writes(
     loop.run_until_complete(store.open())
     followed: list[int] = []
 
-    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
     @given(ops=SEQUENCES)
     def check(ops: list[Op]) -> None:
         async def go() -> None:
