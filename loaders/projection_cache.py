@@ -40,7 +40,9 @@ class ProjectionCache:
         self._graph: nx.MultiDiGraph | None = None
         self._taken = 0.0
         self._lock = asyncio.Lock()
-        self._writes = 0
+        self._during: list[WriteBatch | None] | None = None
+        """While a projection streams: the writes that ended meanwhile (``None`` for one that
+        cannot be followed)."""
         self._last: nx.MultiDiGraph | None = None
         self.version = 0
         """Grows each time :meth:`graph` hands out a projection other than the one before."""
@@ -64,10 +66,23 @@ class ProjectionCache:
             return self._named(await self.store.project())
         async with self._lock:
             if self._graph is None or self._clock() - self._taken > self.max_age:
-                writes = self._writes
-                built = await self.store.project()
-                if self._writes != writes:  # a write landed while it streamed: it may or may not show
-                    return self._named(built)
+                self._graph = None
+                self._during = []
+                try:
+                    built = await self.store.project()
+                    landed = self._during
+                finally:
+                    self._during = None
+                # Writes that ended while it streamed may or may not show in it: applied again
+                # in their order (each sets what it writes, so applying one twice changes
+                # nothing), the projection ends at the state after the last of them.
+                try:
+                    for batch in landed:
+                        if batch is None:
+                            raise NeedsRebuild("a write that cannot be followed")
+                        built = advance(built, batch_delta(built, batch))
+                except NeedsRebuild:
+                    return self._named(built)  # served to this request, kept for none
                 self._graph = built
                 self._taken = self._clock()
             return self._named(self._graph)
@@ -80,13 +95,15 @@ class ProjectionCache:
 
     def invalidate(self) -> None:
         """Forget the kept projection (the next analysis builds it again from the store)."""
-        self._writes += 1
         self._graph = None
+        if self._during is not None:
+            self._during.append(None)
 
     def follow(self, batch: WriteBatch | None) -> None:
         """Carry the kept projection forward over ``batch``, committed through this process
         (``None``: a write that cannot be followed; the projection is dropped)."""
-        self._writes += 1
+        if self._during is not None:
+            self._during.append(batch)
         if self._graph is None:
             return
         if batch is None:
