@@ -44,6 +44,7 @@ class ProjectionCache:
         """While a projection streams: the writes that ended meanwhile (``None`` for one that
         cannot be followed)."""
         self._last: nx.MultiDiGraph | None = None
+        self._versions: weakref.WeakKeyDictionary[nx.MultiDiGraph, int] = weakref.WeakKeyDictionary()
         self.version = 0
         """Grows each time :meth:`graph` hands out a projection other than the one before."""
         self.followed = 0
@@ -91,7 +92,12 @@ class ProjectionCache:
         if graph is not self._last:
             self._last = graph
             self.version += 1
+            self._versions[graph] = self.version
         return graph
+
+    def version_of(self, graph: nx.MultiDiGraph) -> int:
+        """The version :meth:`graph` named ``graph`` with (0 for one it never handed out)."""
+        return self._versions.get(graph, 0)
 
     def invalidate(self) -> None:
         """Forget the kept projection (the next analysis builds it again from the store)."""

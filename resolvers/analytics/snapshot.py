@@ -39,9 +39,10 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
         )
     cache = projection_cache(store)
     graph = await _shared(_BUILDING, store, cache.graph)
+    version = cache.version_of(graph)
     session = _SESSIONS.get(store)
-    if session is None or session.graph is not graph or session.version != cache.version:
-        session = _SESSIONS[store] = A.AnalyticsSession(graph, version=cache.version)
+    if session is None or session.graph is not graph or session.version != version:
+        session = _SESSIONS[store] = A.AnalyticsSession(graph, version=version)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(session.build, "index", "linkage"))
     return session
