@@ -35,6 +35,7 @@ from loaders.store import Availability, Direction, WriteResult
 from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
 from loaders.stores.embedded_import_marker import EmbeddedImportMarker
 from loaders.stores.embedded_reads import EmbeddedReads
+from loaders.stores.embedded_text import NameIndex
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
@@ -69,6 +70,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
         self._sorted: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+        self._names = NameIndex()
         self._closures: dict[str, frozenset[str]] = {}
         self._within: dict[tuple[str, str], tuple[int, frozenset[str]]] = {}
         self._insides: dict[str, tuple[int, dict[str, frozenset[str]], frozenset[str]]] = {}
@@ -110,6 +112,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
             for start, key, end, rtype, props in db.execute("SELECT start, key, end, type, props FROM rels"):
                 _link(succ, pred, start, end, key, {"type": rtype, "p": orjson.loads(props)})
         self._g = g
+        for label, ids in by_label.items():
+            self._names.rebuild(label, ((i, node[i]["p"]) for i in ids))
         self._version += 1
 
     async def close(self) -> None:
@@ -249,6 +253,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
     ) -> None:
         g = self._g
         touched = {g._node[i]["label"] for i in node_deletes}
+        self._names.update(node_rows, [(g._node[i]["label"], i) for i in node_deletes])
         for start, key, end in rel_deletes:
             if g.has_edge(start, end, key):
                 g.remove_edge(start, end, key)
@@ -287,6 +292,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
             self._g = nx.MultiDiGraph()
             self._by_label = {label.value: {} for label in Label}
             self._sorted.clear()
+            self._names.clear()
             self._closures.clear()
             self._version += 1
 

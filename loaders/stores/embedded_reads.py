@@ -8,7 +8,8 @@ and ``p``).  The scope and filter walks it uses are :mod:`~loaders.stores.embedd
 from __future__ import annotations
 
 import bisect
-from collections.abc import AsyncIterator, Collection, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from graph_schema import Node, Relationship
@@ -25,6 +26,12 @@ def _only(data: dict[str, Any], names: tuple[str, ...] | None) -> dict[str, Any]
     if names is None:
         return props
     return {k: props[k] for k in names if k in props}
+
+
+def _by_name_alone(flt: NodeFilter) -> bool:
+    """Whether a listing starts from the name index: a name to find, and no ids, area or link
+    (each of which starts from fewer nodes)."""
+    return bool(flt.name_contains) and flt.ids is None and flt.within is None and not flt.linked
 
 
 class EmbeddedReads(EmbeddedScopes):
@@ -139,6 +146,8 @@ class EmbeddedReads(EmbeddedScopes):
         names = None if props is None else tuple(props)
         keys = self._sorted_keys(label, order.field)
         filtered = filter is not None and filter.has_conditions()
+        if filtered and filter is not None and order.field == "id" and _by_name_alone(filter):
+            return self._named_page(label, filter, order.descending, first, after, backward, scope, names)
         if filtered or scope is not None:
             allowed = set(self._filtered(label, filter if filtered else None, scope))
             if len(allowed) * 8 < len(keys):  # few matches: sort them rather than scan the sorted list
@@ -172,6 +181,52 @@ class EmbeddedReads(EmbeddedScopes):
             has_more=has_more,
         )
 
+    def _named_page(
+        self,
+        label: str,
+        flt: NodeFilter,
+        descending: bool,
+        first: int,
+        after: str | None,
+        backward: bool,
+        scope: Scope | None,
+        names: tuple[str, ...] | None,
+    ) -> Page:
+        """A page in id order of a listing whose filter starts from its name: the name index's
+        matches walked from the cursor only as far as the page (and one more) needs, each tested
+        for the scope and the filter's other conditions; the same page as the sorted list gives."""
+        mark = None
+        if after is not None:
+            value, node_id = decode_cursor(after)
+            mark = (str(value), node_id)
+        up = descending == backward  # walking ascending ids: forwards in ascending order, or back in descending
+        text = flt.name_contains or ""
+        walk = (
+            self._names.ascending(label, text, mark[0] if mark else None)
+            if up
+            else (self._names.descending(label, text, mark[0] if mark else None))
+        )
+        admits = self._admits(scope)
+        rest = replace(flt, name_contains=None)
+        check = rest.has_conditions()
+        found: list[str] = []
+        for i in walk:
+            if mark is not None and ((i, i) <= mark if up else (i, i) >= mark):
+                continue
+            if (admits is None or admits(i)) and (not check or self._matches(i, rest)):
+                found.append(i)
+                if len(found) > first:
+                    break
+        chosen = found[:first]
+        if backward:
+            chosen.reverse()
+        nodes = self._g._node
+        return Page(
+            nodes=[Node(nodes[i]["label"], i, _only(nodes[i], names)) for i in chosen],
+            cursors=[encode_cursor(i, i) for i in chosen],
+            has_more=len(found) > first,
+        )
+
     async def count_nodes(self, label: str, *, filter: NodeFilter | None = None, scope: Scope | None = None) -> int:
         if filter is None and scope is None:
             return len(self._by_label.get(label, {}))
@@ -186,11 +241,13 @@ class EmbeddedReads(EmbeddedScopes):
         nodes = self._g._node
         hits = []
         for label in labels or list(self._by_label):
-            candidates = self._by_label.get(label, {}) if scope is None else self._scoped_members(label, scope)
-            for node_id in candidates:
+            named: Iterable[str] = self._names.ascending(label, text)
+            if scope is not None:
+                members = self._scoped_members(label, scope)
+                named = (i for i in named if i in members)
+            for node_id in named:
                 name = str(nodes[node_id]["p"].get("name", ""))
-                if needle in name.casefold():
-                    hits.append((len(name), name, node_id))
+                hits.append((len(name), name, node_id))
         hits.sort()
         return [Node(nodes[i]["label"], i, nodes[i]["p"]) for _, _, i in hits[:limit]]
 
