@@ -168,6 +168,8 @@ class _Names:
             yield from block.forward(needle, first)
 
     def descending(self, needle: str, high: str | None) -> Iterator[str]:
+        if not self.blocks:
+            return
         start = len(self.blocks) - 1 if high is None else self._block_of(high)
         for b in range(start, -1, -1):
             block = self.blocks[b]
