@@ -17,6 +17,7 @@ from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
 from loaders.store import Direction, Edge, NodeFilter, Order, Page
 from loaders.stores.embedded_scopes import EmbeddedScopes
+from loaders.stores.embedded_text import folded_name
 
 
 def _only(data: dict[str, Any], names: tuple[str, ...] | None) -> dict[str, Any]:
@@ -28,10 +29,8 @@ def _only(data: dict[str, Any], names: tuple[str, ...] | None) -> dict[str, Any]
     return {k: props[k] for k in names if k in props}
 
 
-def _by_name_alone(flt: NodeFilter) -> bool:
-    """Whether a listing starts from the name index: a name to find, and no ids, area or link
-    (each of which starts from fewer nodes)."""
-    return bool(flt.name_contains) and flt.ids is None and flt.within is None and not flt.linked
+def _folded(data: dict[str, Any]) -> str:
+    return folded_name(data["p"])
 
 
 class EmbeddedReads(EmbeddedScopes):
@@ -146,7 +145,7 @@ class EmbeddedReads(EmbeddedScopes):
         names = None if props is None else tuple(props)
         keys = self._sorted_keys(label, order.field)
         filtered = filter is not None and filter.has_conditions()
-        if filtered and filter is not None and order.field == "id" and _by_name_alone(filter):
+        if filter is not None and order.field == "id" and self._by_name(label, filter, scope):
             return self._named_page(label, filter, order.descending, first, after, backward, scope, names)
         if filtered or scope is not None:
             allowed = set(self._filtered(label, filter if filtered else None, scope))
@@ -241,10 +240,13 @@ class EmbeddedReads(EmbeddedScopes):
         nodes = self._g._node
         hits = []
         for label in labels or list(self._by_label):
-            named: Iterable[str] = self._names.ascending(label, text)
-            if scope is not None:
-                members = self._scoped_members(label, scope)
-                named = (i for i in named if i in members)
+            if scope is not None and self._narrow(label, scope):  # its few nodes, tested
+                named: Iterable[str] = (i for i in self._scoped_members(label, scope) if needle in _folded(nodes[i]))
+            else:
+                named = self._names.ascending(label, text)
+                if scope is not None:
+                    members = self._scoped_members(label, scope)
+                    named = (i for i in named if i in members)
             for node_id in named:
                 name = str(nodes[node_id]["p"].get("name", ""))
                 hits.append((len(name), name, node_id))
