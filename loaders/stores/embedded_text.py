@@ -9,9 +9,9 @@ one ``str.find`` over the block, in C, and a hit is mapped back to its node by b
 Matches come out in id order, forwards or backwards from any id, so a page of a listing in
 id order reads only as far as its last match.
 
-Every write updates it (a node created, renamed or deleted moves one entry in one block;
-the block's joined string is rebuilt on its next search), and a big batch rebuilds the
-label whole.  It is built from memory when the store opens: nothing of it is on disk.
+Every write updates it, an import batch included (a node created, renamed or deleted moves
+one entry in one block; the block's joined string is rebuilt on its next search).  It is
+built from memory when the store opens: nothing of it is on disk.
 
 >>> index = NameIndex()
 >>> index.update([("h-2", "Household", {"name": "康乐花园2栋"}), ("h-1", "Household", {"name": "Garden 1"})], [])
