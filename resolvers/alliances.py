@@ -18,9 +18,7 @@ from resolvers.connections import (
     Connection,
     First,
     Last,
-    SinceConnection,
     list_connection,
-    related,
     related_one,
 )
 from resolvers.context import Info
@@ -28,6 +26,7 @@ from resolvers.enums import ResourceKind, UnitKind
 from resolvers.filters import FILTER, AllianceFilter, AllianceMemberFilter, OrderBy, node_filter, node_order
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.walk_fields import walk
 from resolvers.workers import walks as worker_walks
 
 if TYPE_CHECKING:
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
 
 BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
 PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
+
+AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
 
 OUT, IN = Direction.OUT, Direction.IN
 
@@ -56,38 +57,13 @@ class Alliance(Node):
     def from_record(cls, record: Record) -> Alliance:
         return cls(id=global_id(record), record=record, name=record.name, theme=record.properties.get("theme"))
 
-    @strawberry.field(description="The party organizations that lead it (LED_BY).")
-    async def led_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganizationT]:
-        return await related(info, self.record, RelType.LED_BY, OUT, None, first, after, last, before)
+    led_by = walk(RelType.LED_BY, OUT, PartyOrganizationT, "The party organizations that lead it (LED_BY).")
 
-    @strawberry.field(description="The areas it serves (SERVES): communities and streets.")
-    async def serves(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Area]:
-        return await related(info, self.record, RelType.SERVES, OUT, None, first, after, last, before)
+    serves = walk(RelType.SERVES, OUT, Area, "The areas it serves (SERVES): communities and streets.")
 
-    @strawberry.field(description="Its member units (JOINED), with the date they joined.")
-    async def members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[AllianceMember]:
-        return await related(info, self.record, RelType.JOINED, IN, None, first, after, last, before, "since")
+    members = walk(
+        RelType.JOINED, IN, AllianceMemberT, "Its member units (JOINED), with the date they joined.", kind="since"
+    )
 
 
 @node_type(Label.ALLIANCE_MEMBER)
@@ -114,27 +90,9 @@ class AllianceMember(Node):
             resources=p.get("resources") or [],
         )
 
-    @strawberry.field(description="Alliances it joined (JOINED), with the date.")
-    async def alliances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[Alliance]:
-        return await related(info, self.record, RelType.JOINED, OUT, None, first, after, last, before, "since")
+    alliances = walk(RelType.JOINED, OUT, Alliance, "Alliances it joined (JOINED), with the date.", kind="since")
 
-    @strawberry.field(description="Buildings it manages (MANAGES), for a property company.")
-    async def manages(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[BuildingT]:
-        return await related(info, self.record, RelType.MANAGES, OUT, None, first, after, last, before)
+    manages = walk(RelType.MANAGES, OUT, BuildingT, "Buildings it manages (MANAGES), for a property company.")
 
     @strawberry.field(description="Its own party branch (BRANCH_OF), if it has one (the first by id if several).")
     async def branch(self, info: Info) -> PartyOrganizationT | None:

@@ -23,10 +23,7 @@ from resolvers.connections import (
     Connection,
     First,
     Last,
-    SinceConnection,
-    VisitConnection,
     list_connection,
-    related,
     related_one,
 )
 from resolvers.context import Info
@@ -43,6 +40,7 @@ from resolvers.filters import (
 )
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.walk_fields import walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
 
@@ -55,6 +53,10 @@ AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.allianc
 BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
 CommunityT = Annotated["Community", strawberry.lazy("resolvers.areas")]
 HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
+
+PartyMemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
+PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
+VanguardStationT = Annotated["VanguardStation", strawberry.lazy("resolvers.organization")]
 
 OUT, IN = Direction.OUT, Direction.IN
 REPORTS_TO = RelType.REPORTS_TO.value
@@ -112,16 +114,7 @@ class PartyOrganization(Node):
     async def parent(self, info: Info) -> PartyOrganization | None:
         return await related_one(info, self.record, REPORTS_TO, OUT)
 
-    @strawberry.field(description="Organizations that report to it.")
-    async def children(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganization]:
-        return await related(info, self.record, REPORTS_TO, IN, None, first, after, last, before)
+    children = walk(REPORTS_TO, IN, PartyOrganizationT, "Organizations that report to it.")
 
     @strawberry.field(description="The chain of organizations above it (REPORTS_TO), nearest first; empty at the top.")
     async def ancestors(self, info: Info, max_depth: MaxDepth = 10) -> list[PartyOrganization]:
@@ -140,67 +133,27 @@ class PartyOrganization(Node):
         )
         return [SubtreeEntry(node=as_node(n), depth=d) for n, d in found]
 
-    @strawberry.field(description="The areas it governs (GOVERNS): its street, community, grids or buildings.")
-    async def governs(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Area]:
-        return await related(info, self.record, RelType.GOVERNS, OUT, None, first, after, last, before)
+    governs = walk(
+        RelType.GOVERNS, OUT, Area, "The areas it governs (GOVERNS): its street, community, grids or buildings."
+    )
 
-    @strawberry.field(description="Its members (MEMBER_OF).")
-    async def members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMember]:
-        return await related(info, self.record, RelType.MEMBER_OF, IN, None, first, after, last, before)
+    members = walk(RelType.MEMBER_OF, IN, PartyMemberT, "Its members (MEMBER_OF).")
 
-    @strawberry.field(description="Part-time committee members (兼职委员, SITS_ON).")
-    async def part_time_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMember]:
-        return await related(info, self.record, RelType.SITS_ON, IN, None, first, after, last, before)
+    part_time_members = walk(RelType.SITS_ON, IN, PartyMemberT, "Part-time committee members (兼职委员, SITS_ON).")
 
-    @strawberry.field(description="Alliances it leads (LED_BY).")
-    async def leads_alliances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[AllianceT]:
-        return await related(info, self.record, RelType.LED_BY, IN, [Label.ALLIANCE.value], first, after, last, before)
+    leads_alliances = walk(RelType.LED_BY, IN, AllianceT, "Alliances it leads (LED_BY).", labels=[Label.ALLIANCE.value])
 
     @strawberry.field(description="The alliance member unit whose own branch it is (BRANCH_OF), if any.")
     async def unit(self, info: Info) -> AllianceMemberT | None:
         return await related_one(info, self.record, RelType.BRANCH_OF, OUT)
 
-    @strawberry.field(
-        description="The vanguard stations set by this party group (ATTACHED_TO, 根据党小组划分): one for a "
-        "building or grid group."
+    stations = walk(
+        RelType.ATTACHED_TO,
+        IN,
+        VanguardStationT,
+        "The vanguard stations set by this party group (ATTACHED_TO, 根据党小组划分): one for a "
+        "building or grid group.",
     )
-    async def stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[VanguardStation]:
-        return await related(info, self.record, RelType.ATTACHED_TO, IN, None, first, after, last, before)
 
 
 @node_type(Label.PARTY_MEMBER)
@@ -248,97 +201,49 @@ class PartyMember(Node):
     def id_number(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "id_number")
 
-    @strawberry.field(description="Organizations it is a member of (MEMBER_OF).")
-    async def organizations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganization]:
-        return await related(info, self.record, RelType.MEMBER_OF, OUT, None, first, after, last, before)
+    organizations = walk(RelType.MEMBER_OF, OUT, PartyOrganization, "Organizations it is a member of (MEMBER_OF).")
 
-    @strawberry.field(description="Party committees it sits on part-time (SITS_ON).")
-    async def sits_on(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganization]:
-        return await related(info, self.record, RelType.SITS_ON, OUT, None, first, after, last, before)
+    sits_on = walk(RelType.SITS_ON, OUT, PartyOrganization, "Party committees it sits on part-time (SITS_ON).")
 
     @strawberry.field(description="The household it lives in (LIVES_IN).")
     async def household(self, info: Info) -> HouseholdT | None:
         return await related_one(info, self.record, RelType.LIVES_IN, OUT)
 
-    @strawberry.field(description="Communities it reported to (三报到, REPORTED_TO), with the date.")
-    async def reported_to(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[CommunityT]:
-        return await related(info, self.record, RelType.REPORTED_TO, OUT, None, first, after, last, before, "since")
+    reported_to = walk(
+        RelType.REPORTED_TO,
+        OUT,
+        CommunityT,
+        "Communities it reported to (三报到, REPORTED_TO), with the date.",
+        kind="since",
+    )
 
-    @strawberry.field(description="Vanguard stations it runs (RUNS).")
-    async def stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[VanguardStation]:
-        return await related(info, self.record, RelType.RUNS, OUT, None, first, after, last, before)
+    stations = walk(RelType.RUNS, OUT, VanguardStationT, "Vanguard stations it runs (RUNS).")
 
-    @strawberry.field(description="Members this vanguard links (the 10 of 1+10+N, LINKS), with the date.")
-    async def linked_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[PartyMember]:
-        return await related(info, self.record, RelType.LINKS, OUT, [PM], first, after, last, before, "since")
+    linked_members = walk(
+        RelType.LINKS,
+        OUT,
+        PartyMemberT,
+        "Members this vanguard links (the 10 of 1+10+N, LINKS), with the date.",
+        labels=[PM],
+        kind="since",
+    )
 
-    @strawberry.field(description="Households this vanguard links (the N of 1+10+N, LINKS), with the date.")
-    async def linked_households(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[HouseholdT]:
-        return await related(info, self.record, RelType.LINKS, OUT, [HH], first, after, last, before, "since")
+    linked_households = walk(
+        RelType.LINKS,
+        OUT,
+        HouseholdT,
+        "Households this vanguard links (the N of 1+10+N, LINKS), with the date.",
+        labels=[HH],
+        kind="since",
+    )
 
-    @strawberry.field(description="Vanguard members who link this member (LINKS), with the date.")
-    async def linked_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[PartyMember]:
-        return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
+    linked_by = walk(
+        RelType.LINKS, IN, PartyMemberT, "Vanguard members who link this member (LINKS), with the date.", kind="since"
+    )
 
-    @strawberry.field(description="Households it visited (月联月访, VISITED), with the day.")
-    async def visits(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> VisitConnection[HouseholdT]:
-        return await related(info, self.record, RelType.VISITED, OUT, None, first, after, last, before, "visit")
+    visits = walk(
+        RelType.VISITED, OUT, HouseholdT, "Households it visited (月联月访, VISITED), with the day.", kind="visit"
+    )
 
 
 @node_type(Label.VANGUARD_STATION)
@@ -357,16 +262,7 @@ class VanguardStation(Node):
     async def building(self, info: Info) -> BuildingT | None:
         return await related_one(info, self.record, RelType.LOCATED_IN, OUT)
 
-    @strawberry.field(description="The members who run it (RUNS).")
-    async def run_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMember]:
-        return await related(info, self.record, RelType.RUNS, IN, None, first, after, last, before)
+    run_by = walk(RelType.RUNS, IN, PartyMember, "The members who run it (RUNS).")
 
     @strawberry.field(
         description="The party group it is set by (ATTACHED_TO, 根据党小组划分): a building or grid group; "

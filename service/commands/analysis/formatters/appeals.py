@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from service.appeals_table import AREA_FIGURES, area_figures, days
 from service.commands.analysis.formatters import Output, truncate
 from service.commands.analysis.vocabulary import TABLE_TOP
 from service.formatting import Table, limit, num, pct
@@ -50,10 +51,6 @@ def _figures(r: Any) -> list[Any]:
     ]
 
 
-def _days(x: float | None) -> str:
-    return "-" if x is None else f"{x:g}"
-
-
 def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
     """Appeals: the rates, then the breakdown (worst first), trend, hot spots, handlers and units."""
 
@@ -85,33 +82,10 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             shown, more = limit(r.breakdown, n)
             t = Table(
                 f"By {r.by.lower()} (worst first: {r.order.replace('_', ' ')})",
-                (
-                    (r.by.lower(), "<"),
-                    ("name", "<"),
-                    ("received", ">"),
-                    ("responded", ">"),
-                    ("resolved", ">"),
-                    ("on time", ">"),
-                    ("satisfied", ">"),
-                    ("open", ">"),
-                    ("overdue", ">"),
-                ),
+                ((r.by.lower(), "<"), ("name", "<"), *((h, ">") for h in AREA_FIGURES)),
                 more=more,
             )
-            for row in shown:
-                t.rows.append(
-                    [
-                        row.area,
-                        row.name or "",
-                        num(row.received),
-                        pct(row.responded.rate),
-                        pct(row.resolved.rate),
-                        pct(row.on_time.rate),
-                        pct(row.satisfied.rate),
-                        num(row.open),
-                        num(row.overdue),
-                    ]
-                )
+            t.rows += [[row.area, row.name or "", *area_figures(row)] for row in shown]
             parts.append(t.render())
         t = Table(
             "Month by month",
@@ -147,7 +121,7 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             ("handler", ttr["by_handler_kind"]),
         ):
             for g in group:
-                t.rows.append([by, g.group, num(g.received), num(g.resolved), _days(g.median_days), _days(g.p90_days)])
+                t.rows.append([by, g.group, num(g.received), num(g.resolved), days(g.median_days), days(g.p90_days)])
         parts.append(t.render())
         shown, more = limit(r.hot_spots, n)
         t = Table(
@@ -193,7 +167,7 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
                     pct(h.on_time.rate),
                     pct(h.satisfied.rate),
                     num(h.overdue),
-                    _days(h.median_days),
+                    days(h.median_days),
                 ]
             )
         parts.append(t.render())
@@ -227,8 +201,8 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
         rt = r.roundtable
         verdict = {True: "faster", False: "not faster", None: "not comparable"}[rt.faster]
         parts.append(
-            f"Roundtables (圆桌会议): discussed appeals resolved in a median {_days(rt.discussed.median_days)} days "
-            f"({num(rt.discussed.resolved)} resolved), the others in {_days(rt.others.median_days)} "
+            f"Roundtables (圆桌会议): discussed appeals resolved in a median {days(rt.discussed.median_days)} days "
+            f"({num(rt.discussed.resolved)} resolved), the others in {days(rt.others.median_days)} "
             f"({num(rt.others.resolved)}): {verdict}"
         )
         return "\n\n".join(parts)
