@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -24,19 +24,11 @@ from resolvers.connections import (
 from resolvers.context import Info
 from resolvers.enums import ResourceKind, UnitKind
 from resolvers.filters import FILTER, AllianceFilter, AllianceMemberFilter, OrderBy, node_filter, node_order
+from resolvers.lazy_types import AllianceMemberT, BuildingT, PartyOrganizationT
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
 from resolvers.walk_fields import walk
 from resolvers.workers import walks as worker_walks
-
-if TYPE_CHECKING:
-    from resolvers.areas import Building
-    from resolvers.organization import PartyOrganization
-
-BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
-PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
-
-AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
 
 OUT, IN = Direction.OUT, Direction.IN
 
@@ -58,9 +50,7 @@ class Alliance(Node):
         return cls(id=global_id(record), record=record, name=record.name, theme=record.properties.get("theme"))
 
     led_by = walk(RelType.LED_BY, OUT, PartyOrganizationT, "The party organizations that lead it (LED_BY).")
-
     serves = walk(RelType.SERVES, OUT, Area, "The areas it serves (SERVES): communities and streets.")
-
     members = walk(
         RelType.JOINED, IN, AllianceMemberT, "Its member units (JOINED), with the date they joined.", kind="since"
     )
@@ -91,7 +81,6 @@ class AllianceMember(Node):
         )
 
     alliances = walk(RelType.JOINED, OUT, Alliance, "Alliances it joined (JOINED), with the date.", kind="since")
-
     manages = walk(RelType.MANAGES, OUT, BuildingT, "Buildings it manages (MANAGES), for a property company.")
 
     @strawberry.field(description="Its own party branch (BRANCH_OF), if it has one (the first by id if several).")

@@ -8,7 +8,7 @@ Each child has exactly one PART_OF parent; every level walks up (``street``, ``c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -38,26 +38,22 @@ from resolvers.filters import (
     node_filter,
     node_order,
 )
+from resolvers.lazy_types import (
+    AllianceMemberT,
+    AllianceT,
+    BuildingT,
+    CommunityT,
+    GridT,
+    HouseholdT,
+    PartyMemberT,
+    PartyOrganizationT,
+    VanguardStationT,
+)
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
 from resolvers.walk_fields import walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
-
-if TYPE_CHECKING:
-    from resolvers.alliances import Alliance, AllianceMember
-    from resolvers.organization import PartyMember, PartyOrganization, VanguardStation
-
-PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
-PartyMemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
-VanguardStationT = Annotated["VanguardStation", strawberry.lazy("resolvers.organization")]
-AllianceT = Annotated["Alliance", strawberry.lazy("resolvers.alliances")]
-AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
-
-BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
-CommunityT = Annotated["Community", strawberry.lazy("resolvers.areas")]
-GridT = Annotated["Grid", strawberry.lazy("resolvers.areas")]
-HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
 
 OUT, IN = Direction.OUT, Direction.IN
 PART_OF, GOVERNS, SERVES = RelType.PART_OF.value, RelType.GOVERNS.value, RelType.SERVES.value
@@ -80,9 +76,7 @@ class Street(Area):
         return cls(id=global_id(record), record=record, name=record.name, code=record.properties.get("code"))
 
     communities = walk(PART_OF, IN, CommunityT, "Its communities (PART_OF).", labels=[Label.COMMUNITY.value])
-
     governed_by = walk(GOVERNS, IN, PartyOrganizationT, "The party organizations that govern it (GOVERNS).", labels=ORG)
-
     served_by = walk(SERVES, IN, AllianceT, "The alliances that serve it (SERVES).")
 
 
@@ -112,11 +106,8 @@ class Community(Area):
         return await related_one(info, self.record, PART_OF, OUT)
 
     grids = walk(PART_OF, IN, GridT, "Its grids (PART_OF).", labels=[Label.GRID.value])
-
     governed_by = walk(GOVERNS, IN, PartyOrganizationT, "The party organizations that govern it (GOVERNS).", labels=ORG)
-
     served_by = walk(SERVES, IN, AllianceT, "The alliances that serve it (SERVES).")
-
     reported_members = walk(
         RelType.REPORTED_TO,
         IN,
@@ -157,7 +148,6 @@ class Grid(Area):
         return await related_one(info, self.record, PART_OF, OUT)
 
     buildings = walk(PART_OF, IN, BuildingT, "Its buildings and courtyards (PART_OF).", labels=[Label.BUILDING.value])
-
     governed_by = walk(GOVERNS, IN, PartyOrganizationT, "The party organizations that govern it (GOVERNS).", labels=ORG)
 
 
@@ -183,7 +173,6 @@ class Building(Area):
         return await related_one(info, self.record, PART_OF, OUT)
 
     households = walk(PART_OF, IN, HouseholdT, "Its households (PART_OF).", labels=[Label.HOUSEHOLD.value])
-
     governed_by = walk(
         GOVERNS,
         IN,
@@ -193,7 +182,6 @@ class Building(Area):
     )
 
     stations = walk(RelType.LOCATED_IN, IN, VanguardStationT, "Vanguard stations located here (LOCATED_IN).")
-
     managed_by = walk(
         RelType.MANAGES,
         IN,
@@ -253,7 +241,6 @@ class Household(Node):
         return await related_one(info, self.record, PART_OF, OUT)
 
     residents = walk(RelType.LIVES_IN, IN, PartyMemberT, "Party members who live here (LIVES_IN).")
-
     linked_by = walk(
         RelType.LINKS,
         IN,

@@ -8,7 +8,7 @@ revealed (``resolvers.privacy``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -38,25 +38,21 @@ from resolvers.filters import (
     node_filter,
     node_order,
 )
+from resolvers.lazy_types import (
+    AllianceMemberT,
+    AllianceT,
+    BuildingT,
+    CommunityT,
+    HouseholdT,
+    PartyMemberT,
+    PartyOrganizationT,
+    VanguardStationT,
+)
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
 from resolvers.walk_fields import walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
-
-if TYPE_CHECKING:
-    from resolvers.alliances import Alliance, AllianceMember
-    from resolvers.areas import Building, Community, Household
-
-AllianceT = Annotated["Alliance", strawberry.lazy("resolvers.alliances")]
-AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
-BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
-CommunityT = Annotated["Community", strawberry.lazy("resolvers.areas")]
-HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
-
-PartyMemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
-PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
-VanguardStationT = Annotated["VanguardStation", strawberry.lazy("resolvers.organization")]
 
 OUT, IN = Direction.OUT, Direction.IN
 REPORTS_TO = RelType.REPORTS_TO.value
@@ -138,9 +134,7 @@ class PartyOrganization(Node):
     )
 
     members = walk(RelType.MEMBER_OF, IN, PartyMemberT, "Its members (MEMBER_OF).")
-
     part_time_members = walk(RelType.SITS_ON, IN, PartyMemberT, "Part-time committee members (兼职委员, SITS_ON).")
-
     leads_alliances = walk(RelType.LED_BY, IN, AllianceT, "Alliances it leads (LED_BY).", labels=[Label.ALLIANCE.value])
 
     @strawberry.field(description="The alliance member unit whose own branch it is (BRANCH_OF), if any.")
@@ -202,7 +196,6 @@ class PartyMember(Node):
         return info.context.viewer.reveal(self.record, "id_number")
 
     organizations = walk(RelType.MEMBER_OF, OUT, PartyOrganization, "Organizations it is a member of (MEMBER_OF).")
-
     sits_on = walk(RelType.SITS_ON, OUT, PartyOrganization, "Party committees it sits on part-time (SITS_ON).")
 
     @strawberry.field(description="The household it lives in (LIVES_IN).")
@@ -218,7 +211,6 @@ class PartyMember(Node):
     )
 
     stations = walk(RelType.RUNS, OUT, VanguardStationT, "Vanguard stations it runs (RUNS).")
-
     linked_members = walk(
         RelType.LINKS,
         OUT,

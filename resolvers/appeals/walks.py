@@ -21,14 +21,12 @@ from graph_schema import Label, RelType
 from loaders.store import Direction
 from resolvers.connections import After, Before, Connection, First, Last
 from resolvers.context import Info
+from resolvers.lazy_types import ActivityT, AppealT
 from resolvers.walk_fields import walk
 
 if TYPE_CHECKING:
     from resolvers.appeals.filters import AppealFilter, AppealOrder
-    from resolvers.appeals.types import Activity, Appeal
 
-AppealT = Annotated["Appeal", strawberry.lazy("resolvers.appeals.types")]
-ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
 AppealFilterT = Annotated["AppealFilter", strawberry.lazy("resolvers.appeals.filters")]
 AppealOrderT = Annotated["AppealOrder", strawberry.lazy("resolvers.appeals.filters")]
 

@@ -24,18 +24,12 @@ from loaders.store import Direction
 from resolvers.connections import related_one
 from resolvers.context import Info
 from resolvers.errors import ClientError
+from resolvers.lazy_types import ActivityT, HouseholdT, PartyMemberT, SecretaryProjectT
 from resolvers.walk_fields import walk
 
 if TYPE_CHECKING:
-    from resolvers.appeals.types import Activity
-    from resolvers.areas import Household
-    from resolvers.organization import PartyMember
-    from resolvers.work.types import MemberPoints, MonthPoints, SecretaryProject
+    from resolvers.work.types import MemberPoints, MonthPoints
 
-ProjectT = Annotated["SecretaryProject", strawberry.lazy("resolvers.work.types")]
-ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
-MemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
-HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
 MemberPointsT = Annotated["MemberPoints", strawberry.lazy("resolvers.work.types")]
 MonthPointsT = Annotated["MonthPoints", strawberry.lazy("resolvers.work.types")]
 
@@ -50,7 +44,7 @@ Month = Annotated[
 ByMonthYear = Annotated[int | None, strawberry.argument(description="The calendar year; null: this year.")]
 
 
-async def _project(root: Any, info: Info) -> ProjectT | None:
+async def _project(root: Any, info: Info) -> SecretaryProjectT | None:
     return await related_one(info, root.record, RelType.ADVANCES, OUT, PROJECT)
 
 
@@ -91,16 +85,24 @@ async def _by_month(root: Any, info: Info, year: ByMonthYear = None) -> list[Mon
 
 def projects_here() -> Any:
     return walk(
-        RelType.HELD_IN, IN, ProjectT, "Secretary projects held in this very area (书记项目, HELD_IN).", labels=PROJECT
+        RelType.HELD_IN,
+        IN,
+        SecretaryProjectT,
+        "Secretary projects held in this very area (书记项目, HELD_IN).",
+        labels=PROJECT,
     )
 
 
 def projects_led() -> Any:
-    return walk(RelType.LED_BY, IN, ProjectT, "Secretary projects this organization leads (LED_BY).", labels=PROJECT)
+    return walk(
+        RelType.LED_BY, IN, SecretaryProjectT, "Secretary projects this organization leads (LED_BY).", labels=PROJECT
+    )
 
 
 def projects_leading() -> Any:
-    return walk(RelType.LEADS, OUT, ProjectT, "Secretary projects this member leads (领办, LEADS).", labels=PROJECT)
+    return walk(
+        RelType.LEADS, OUT, SecretaryProjectT, "Secretary projects this member leads (领办, LEADS).", labels=PROJECT
+    )
 
 
 def activities_held() -> Any:
@@ -137,7 +139,7 @@ def earned_by() -> Any:
     return walk(
         RelType.EARNED,
         IN,
-        MemberT,
+        PartyMemberT,
         "The party members who earned points (积分, EARNED) from it, by id; a member's points field has the figures.",
         labels=MEMBER,
     )
