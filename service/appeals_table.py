@@ -1,7 +1,9 @@
-"""The figures of an appeals row (接诉即办), one place for the CLI's text tables and the report's HTML.
+"""The rows of the appeals tables (接诉即办), one place for the CLI's text tables and the report's HTML.
 
 A breakdown row (per street, community or grid) shows the same seven figures in both: the count
-received, four rates, the open and the overdue count.  Days (median, p90) read ``-`` when there is
+received, four rates, the open and the overdue count; a handler's row and a hot spot's row are
+the same in both too.  Columns are ``(header, numeric)`` pairs: the CLI right-aligns the numeric
+ones, the report gives them the number style.  Days (median, p90) read ``-`` when there is
 nothing to measure.
 """
 
@@ -33,6 +35,74 @@ def area_figures(row: Any) -> list[str]:
         num(row.open),
         num(row.overdue),
     ]
+
+
+HANDLER_COLUMNS: tuple[tuple[str, bool], ...] = (
+    ("handler", False),
+    ("kind", False),
+    ("name", False),
+    ("assigned", True),
+    ("resolved", True),
+    ("on time", True),
+    ("satisfied", True),
+    ("overdue", True),
+    ("median days", True),
+)
+"""The columns of :func:`handler_row`."""
+
+
+def handler_row(h: Any) -> list[str]:
+    """A handler's row: who, how many assigned, three rates, the overdue and the median days.
+
+    >>> from types import SimpleNamespace as R
+    >>> rate = lambda r: R(rate=r)
+    >>> handler_row(R(id="po-1", kind="PartyOrganization", name=None, assigned=4, resolved=rate(0.5),
+    ...               on_time=rate(0.25), satisfied=rate(None), overdue=1, median_days=3.5))
+    ['po-1', 'PartyOrganization', '', '4', '50.0%', '25.0%', '-', '1', '3.5']
+    """
+    return [
+        h.id,
+        h.kind,
+        h.name or "",
+        num(h.assigned),
+        pct(h.resolved.rate),
+        pct(h.on_time.rate),
+        pct(h.satisfied.rate),
+        num(h.overdue),
+        days(h.median_days),
+    ]
+
+
+HOT_SPOT_COLUMNS: tuple[tuple[str, bool], ...] = (
+    ("building", False),
+    ("name", False),
+    ("grid", False),
+    ("category", False),
+    ("appeals", True),
+    ("first", False),
+    ("last", False),
+)
+"""The columns of :func:`hot_spot_row`."""
+
+
+def hot_spot_row(h: Any) -> list[str]:
+    """A hot spot's row: the building, its grid, the category, how many appeals, the first and last day.
+
+    >>> from types import SimpleNamespace as R
+    >>> hot_spot_row(R(building="b-1", name=None, grid="g-1", category="NOISE", appeals=3,
+    ...                first="2026-01-02", last="2026-03-01"))
+    ['b-1', '', 'g-1', 'NOISE', '3', '2026-01-02', '2026-03-01']
+    """
+    return [h.building, h.name or "", h.grid or "", h.category, num(h.appeals), h.first, h.last]
+
+
+def text_columns(columns: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, str], ...]:
+    """The columns for :class:`service.formatting.Table`: numbers right-aligned.
+
+    >>> text_columns((("name", False), ("count", True)))
+    (('name', '<'), ('count', '>'))
+    """
+    return tuple((header, ">" if numeric else "<") for header, numeric in columns)
 
 
 def days(x: float | None) -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from service.appeals_table import AREA_FIGURES, area_figures, days
+from service.appeals_table import (
+    AREA_FIGURES,
+    HANDLER_COLUMNS,
+    HOT_SPOT_COLUMNS,
+    area_figures,
+    days,
+    handler_row,
+    hot_spot_row,
+)
 from service.formatting import escape, html_table, limit, num, pct
 from service.report.findings import TOP, Findings, slowest_handlers
 
@@ -64,9 +72,9 @@ def appeals_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]
     parts.append(
         "<h3>Hot spots: repeated appeals of one category in one building within 90 days</h3>"
         + html_table(
-            ("building", "name", "grid", "category", "appeals", "first", "last"),
-            [(h.building, h.name or "", h.grid or "", h.category, num(h.appeals), h.first, h.last) for h in shown],
-            numeric=(False, False, False, False, True, False, False),
+            [h for h, _ in HOT_SPOT_COLUMNS],
+            [hot_spot_row(h) for h in shown],
+            numeric=[n for _, n in HOT_SPOT_COLUMNS],
             more=more,
         )
     )
@@ -74,22 +82,9 @@ def appeals_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]
     parts.append(
         "<h3>The slowest handlers (lowest resolution rate, then slowest median)</h3>"
         + html_table(
-            ("handler", "kind", "name", "assigned", "resolved", "on time", "satisfied", "overdue", "median days"),
-            [
-                (
-                    h.id,
-                    h.kind,
-                    h.name or "",
-                    num(h.assigned),
-                    pct(h.resolved.rate),
-                    pct(h.on_time.rate),
-                    pct(h.satisfied.rate),
-                    num(h.overdue),
-                    days(h.median_days),
-                )
-                for h in slow
-            ],
-            numeric=(False, False, False, True, True, True, True, True, True),
+            [h for h, _ in HANDLER_COLUMNS],
+            [handler_row(h) for h in slow],
+            numeric=[n for _, n in HANDLER_COLUMNS],
             more=max(len(ap.handlers) - len(slow), 0),
         )
     )

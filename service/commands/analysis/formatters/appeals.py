@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from service.appeals_table import AREA_FIGURES, area_figures, days
+from service.appeals_table import (
+    AREA_FIGURES,
+    HANDLER_COLUMNS,
+    area_figures,
+    days,
+    handler_row,
+    hot_spot_row,
+    text_columns,
+)
 from service.commands.analysis.formatters import Output, truncate
 from service.commands.analysis.vocabulary import TABLE_TOP
 from service.formatting import Table, limit, num, pct
@@ -137,39 +145,15 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             ),
             more=more,
         )
-        for h in shown:
-            t.rows.append([h.building, h.name or "", h.grid or "", h.category, num(h.appeals), h.first, h.last])
+        t.rows += [hot_spot_row(h) for h in shown]
         parts.append(t.render() if shown else "Hot spots: none")
         shown, more = limit(r.handlers, n)
         t = Table(
             "Handlers (worst first: lowest resolution rate, then slowest)",
-            (
-                ("handler", "<"),
-                ("kind", "<"),
-                ("name", "<"),
-                ("assigned", ">"),
-                ("resolved", ">"),
-                ("on time", ">"),
-                ("satisfied", ">"),
-                ("overdue", ">"),
-                ("median days", ">"),
-            ),
+            text_columns(HANDLER_COLUMNS),
             more=more,
         )
-        for h in shown:
-            t.rows.append(
-                [
-                    h.id,
-                    h.kind,
-                    h.name or "",
-                    num(h.assigned),
-                    pct(h.resolved.rate),
-                    pct(h.on_time.rate),
-                    pct(h.satisfied.rate),
-                    num(h.overdue),
-                    days(h.median_days),
-                ]
-            )
+        t.rows += [handler_row(h) for h in shown]
         parts.append(t.render())
         shown, more = limit(r.unit_reach, n)
         t = Table(
