@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from graph_schema import Label, RelType
@@ -13,21 +11,15 @@ from graph_schema import Node as Record
 from loaders.store import Direction
 from resolvers.appeals import walks
 from resolvers.connections import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    list_connection,
     related_one,
 )
 from resolvers.context import Info
 from resolvers.enums import ResourceKind, UnitKind
-from resolvers.filters import FILTER, AllianceFilter, AllianceMemberFilter, OrderBy, node_filter, node_order
+from resolvers.filters import AllianceFilter, AllianceMemberFilter
 from resolvers.lazy_types import AllianceMemberT, BuildingT, PartyOrganizationT
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
-from resolvers.walk_fields import walk
+from resolvers.walk_fields import listing, walk
 from resolvers.workers import walks as worker_walks
 
 OUT, IN = Direction.OUT, Direction.IN
@@ -90,34 +82,12 @@ class AllianceMember(Node):
 
 @strawberry.type(description="Root listings of the party-building alliances and their units.")
 class AllianceQuery:
-    @strawberry.field(description="Party-building alliances (党建联盟), a page at a time.")
-    async def alliances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[AllianceFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Alliance]:
-        label = Label.ALLIANCE
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Alliance member units (联盟成员单位), a page at a time.")
-    async def alliance_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[AllianceMemberFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[AllianceMember]:
-        label = Label.ALLIANCE_MEMBER
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    alliances = listing(
+        Label.ALLIANCE, Alliance, AllianceFilter, "Party-building alliances (党建联盟), a page at a time."
+    )
+    alliance_members = listing(
+        Label.ALLIANCE_MEMBER,
+        AllianceMember,
+        AllianceMemberFilter,
+        "Alliance member units (联盟成员单位), a page at a time.",
+    )

@@ -8,8 +8,6 @@ Each child has exactly one PART_OF parent; every level walks up (``street``, ``c
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from graph_schema import Label, RelType
@@ -17,26 +15,16 @@ from graph_schema import Node as Record
 from loaders.store import Direction
 from resolvers.appeals import walks
 from resolvers.connections import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    list_connection,
     related_one,
 )
 from resolvers.context import Info
 from resolvers.enums import BuildingKind, CommunityKind, GridKind, HouseholdTag
 from resolvers.filters import (
-    FILTER,
     BuildingFilter,
     CommunityFilter,
     GridFilter,
     HouseholdFilter,
-    OrderBy,
     StreetFilter,
-    node_filter,
-    node_order,
 )
 from resolvers.lazy_types import (
     AllianceMemberT,
@@ -51,7 +39,7 @@ from resolvers.lazy_types import (
 )
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
-from resolvers.walk_fields import walk
+from resolvers.walk_fields import listing, walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
 
@@ -260,84 +248,20 @@ class Household(Node):
 
 @strawberry.type(description="Root listings of the governance network (一张网).")
 class AreaQuery:
-    @strawberry.field(description="Streets and towns (街道/镇), a page at a time.")
-    async def streets(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[StreetFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Street]:
-        label = Label.STREET
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(
-        description="Communities (社区) and villages (村), a page at a time; filter by kind for one of them."
+    streets = listing(Label.STREET, Street, StreetFilter, "Streets and towns (街道/镇), a page at a time.")
+    communities = listing(
+        Label.COMMUNITY,
+        Community,
+        CommunityFilter,
+        "Communities (社区) and villages (村), a page at a time; filter by kind for one of them.",
     )
-    async def communities(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[CommunityFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Community]:
-        label = Label.COMMUNITY
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Grids (网格), a page at a time.")
-    async def grids(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[GridFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Grid]:
-        label = Label.GRID
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Buildings and courtyards (楼栋/院落), a page at a time.")
-    async def buildings(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[BuildingFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Building]:
-        label = Label.BUILDING
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Households (户), a page at a time (names are not personal information).")
-    async def households(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[HouseholdFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Household]:
-        label = Label.HOUSEHOLD
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    grids = listing(Label.GRID, Grid, GridFilter, "Grids (网格), a page at a time.")
+    buildings = listing(
+        Label.BUILDING, Building, BuildingFilter, "Buildings and courtyards (楼栋/院落), a page at a time."
+    )
+    households = listing(
+        Label.HOUSEHOLD,
+        Household,
+        HouseholdFilter,
+        "Households (户), a page at a time (names are not personal information).",
+    )

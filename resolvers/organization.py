@@ -18,25 +18,15 @@ from loaders.store import Direction
 from resolvers.appeals import walks
 from resolvers.assessments import walks as assessment_walks
 from resolvers.connections import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    list_connection,
     related_one,
 )
 from resolvers.context import Info
 from resolvers.enums import Gender, MemberKind, OrgLevel
 from resolvers.errors import ClientError
 from resolvers.filters import (
-    FILTER,
-    OrderBy,
     PartyMemberFilter,
     PartyOrganizationFilter,
     VanguardStationFilter,
-    node_filter,
-    node_order,
 )
 from resolvers.lazy_types import (
     AllianceMemberT,
@@ -50,7 +40,7 @@ from resolvers.lazy_types import (
 )
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
-from resolvers.walk_fields import walk
+from resolvers.walk_fields import listing, walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
 
@@ -266,56 +256,26 @@ class VanguardStation(Node):
 
 @strawberry.type(description="Root listings of the party: organizations, members, stations.")
 class OrganizationQuery:
-    @strawberry.field(description="Party organizations (党组织), a page at a time.")
-    async def party_organizations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[PartyOrganizationFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[PartyOrganization]:
-        label = Label.PARTY_ORGANIZATION
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(
-        description="Party members (党员), a page at a time. Filtering or ordering by name is refused (code PII) "
-        "unless the viewer may see personal information."
+    party_organizations = listing(
+        Label.PARTY_ORGANIZATION,
+        PartyOrganization,
+        PartyOrganizationFilter,
+        "Party organizations (党组织), a page at a time.",
     )
-    async def party_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[PartyMemberFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[PartyMember]:
-        label = Label.PARTY_MEMBER
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    party_members = listing(
+        Label.PARTY_MEMBER,
+        PartyMember,
+        PartyMemberFilter,
+        "Party members (党员), a page at a time. Filtering or ordering by name is refused (code PII) "
+        "unless the viewer may see personal information.",
+    )
 
-    @strawberry.field(description="Vanguard stations (先锋驿站), a page at a time.")
-    async def vanguard_stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[VanguardStationFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[VanguardStation]:
-        label = Label.VANGUARD_STATION
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    vanguard_stations = listing(
+        Label.VANGUARD_STATION,
+        VanguardStation,
+        VanguardStationFilter,
+        "Vanguard stations (先锋驿站), a page at a time.",
+    )
 
 
 __all__ = ["OrganizationQuery", "PartyMember", "PartyOrganization", "SubtreeEntry", "VanguardStation"]
