@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from service.appeals_table import (
+from service.formatting import escape, html_table, limit, num, pct
+from service.report.findings import TOP, Findings, slowest_handlers
+from service.table_rows import (
     AREA_FIGURES,
     HANDLER_COLUMNS,
     HOT_SPOT_COLUMNS,
@@ -13,9 +15,8 @@ from service.appeals_table import (
     days,
     handler_row,
     hot_spot_row,
+    unit_reach_row,
 )
-from service.formatting import escape, html_table, limit, num, pct
-from service.report.findings import TOP, Findings, slowest_handlers
 
 
 def _appeal_rows(rows: Sequence[Any]) -> str:
@@ -105,18 +106,7 @@ def appeals_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]
         "<h3>Alliance units: measured reach beside structural reach</h3>"
         + html_table(
             ("unit", "name", "structural households", "measured households", "of them reached", "assigned", "resolved"),
-            [
-                (
-                    u.id,
-                    u.name or "",
-                    num(u.structural_households),
-                    num(u.measured_households),
-                    num(u.measured_within_structural),
-                    num(u.assigned),
-                    num(u.resolved),
-                )
-                for u in units
-            ],
+            [unit_reach_row(u) for u in units],
             numeric=(False, False, True, True, True, True, True),
             more=more,
         )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from service.appeals_table import (
+from service.commands.analysis.formatters import Output, truncate
+from service.commands.analysis.vocabulary import TABLE_TOP
+from service.formatting import Table, limit, num, pct
+from service.table_rows import (
     AREA_FIGURES,
     HANDLER_COLUMNS,
     area_figures,
@@ -13,10 +16,8 @@ from service.appeals_table import (
     handler_row,
     hot_spot_row,
     text_columns,
+    unit_reach_row,
 )
-from service.commands.analysis.formatters import Output, truncate
-from service.commands.analysis.vocabulary import TABLE_TOP
-from service.formatting import Table, limit, num, pct
 
 if TYPE_CHECKING:
     from service.commands.analysis.workspace import Workspace
@@ -169,18 +170,7 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             ),
             more=more,
         )
-        for u in shown:
-            t.rows.append(
-                [
-                    u.id,
-                    u.name or "",
-                    num(u.structural_households),
-                    num(u.measured_households),
-                    num(u.measured_within_structural),
-                    num(u.assigned),
-                    num(u.resolved),
-                ]
-            )
+        t.rows += [unit_reach_row(u) for u in shown]
         parts.append(t.render())
         rt = r.roundtable
         verdict = {True: "faster", False: "not faster", None: "not comparable"}[rt.faster]

@@ -1,10 +1,11 @@
-"""The rows of the appeals tables (接诉即办), one place for the CLI's text tables and the report's HTML.
+"""The rows that the CLI's text tables and the report's HTML tables both show, said once.
 
-A breakdown row (per street, community or grid) shows the same seven figures in both: the count
-received, four rates, the open and the overdue count; a handler's row and a hot spot's row are
-the same in both too.  Columns are ``(header, numeric)`` pairs: the CLI right-aligns the numeric
-ones, the report gives them the number style.  Days (median, p90) read ``-`` when there is
-nothing to measure.
+Appeals (接诉即办): a breakdown row (per street, community or grid) shows the same seven figures
+in both (the count received, four rates, the open and the overdue count); a handler's row, a hot
+spot's row and an alliance unit's measured reach are the same in both too.  Monthly contact (月联):
+an area's row.  Headers may be shorter in the CLI's narrow tables.  Columns are ``(header, numeric)``
+pairs: the CLI right-aligns the numeric ones, the report gives them the number style.  Days
+(median, p90) read ``-`` when there is nothing to measure.
 """
 
 from __future__ import annotations
@@ -94,6 +95,36 @@ def hot_spot_row(h: Any) -> list[str]:
     ['b-1', '', 'g-1', 'NOISE', '3', '2026-01-02', '2026-03-01']
     """
     return [h.building, h.name or "", h.grid or "", h.category, num(h.appeals), h.first, h.last]
+
+
+def unit_reach_row(u: Any) -> list[str]:
+    """An alliance unit's measured reach beside its structural reach, and what it handled.
+
+    >>> from types import SimpleNamespace as R
+    >>> unit_reach_row(R(id="u-1", name="Bank", structural_households=1200, measured_households=40,
+    ...                  measured_within_structural=35, assigned=12, resolved=9))
+    ['u-1', 'Bank', '1,200', '40', '35', '12', '9']
+    """
+    return [
+        u.id,
+        u.name or "",
+        num(u.structural_households),
+        num(u.measured_households),
+        num(u.measured_within_structural),
+        num(u.assigned),
+        num(u.resolved),
+    ]
+
+
+def contact_area_row(a: Any) -> list[str]:
+    """An area's monthly contact (月联): its vanguards, the share in contact, the lapsed, active coverage.
+
+    >>> from types import SimpleNamespace as R
+    >>> contact_area_row(R(area="g-1", name=None, vanguards=8, in_contact=R(rate=0.75), lapsed=2,
+    ...                    active_coverage=R(rate=None)))
+    ['g-1', '', '8', '75.0%', '2', '-']
+    """
+    return [a.area, a.name or "", num(a.vanguards), pct(a.in_contact.rate), num(a.lapsed), pct(a.active_coverage.rate)]
 
 
 def text_columns(columns: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, str], ...]:
