@@ -162,7 +162,7 @@ _HIERARCHY_DOC = " Its one PART_OF parent is written with it, atomically."
 def _create(label: Label, input_type: Any, payload: Any, attr: str, description: str) -> Any:
     """``createX``: the input's node written (with its relationships); the payload names it ``attr``."""
 
-    async def resolve(root: Any, info: Info, input: Annotated[input_type, strawberry.argument(description=NEW)]) -> Any:
+    async def resolve(self: Any, info: Info, input: Annotated[input_type, strawberry.argument(description=NEW)]) -> Any:
         node, errors = await create_node(info, label, input)
         return payload(**{attr: node, "errors": errors})
 
@@ -174,7 +174,7 @@ def _update(label: Label, input_type: Any, payload: Any, attr: str, description:
     """``updateX``: the given properties changed; the payload names the node ``attr``."""
 
     async def resolve(
-        root: Any, info: Info, input: Annotated[input_type, strawberry.argument(description=CHANGES)]
+        self: Any, info: Info, input: Annotated[input_type, strawberry.argument(description=CHANGES)]
     ) -> Any:
         node, errors = await update_node(info, label, input)
         return payload(**{attr: node, "errors": errors})
@@ -186,7 +186,7 @@ def _update(label: Label, input_type: Any, payload: Any, attr: str, description:
 def _delete(label: Label, description: str) -> Any:
     """``deleteX``: the node and its relationships deleted (an area with children refused)."""
 
-    async def resolve(root: Any, info: Info, id: DeleteId) -> DeletePayload:
+    async def resolve(self: Any, info: Info, id: DeleteId) -> DeletePayload:
         return await delete_node(info, label, id)
 
     return strawberry.mutation(resolver=resolve, description=description)
