@@ -15,11 +15,12 @@ the properties it changes), else the stored one (``Existing.ends``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from graph_schema.contract import Label, OrgLevel, RelType, WorkerRole
-from graph_schema.records import Problem
+from graph_schema.records import Problem, Relationship
 
 if TYPE_CHECKING:
     from graph_schema.validation import Existing, WriteBatch
@@ -72,11 +73,33 @@ def not_instructor_problem(record: str, worker_id: str, role: object) -> Problem
     return Problem(record, "end", "NOT_INSTRUCTOR", message)
 
 
-def _prop(node_id: str, name: str, batch: WriteBatch, written: Mapping[str, Any], existing: Existing) -> Any:
+def _prop(node_id: str, name: str, *, batch: WriteBatch, written: Mapping[str, Any], existing: Existing) -> Any:
     mine = written.get(node_id)
     if mine is not None and (not batch.patch or name in mine):  # a whole node, or a patch of the property
         return mine.get(name)
     return existing.ends.get(node_id, {}).get(name)
+
+
+def end_kind_problem(rel: Relationship, end_label: str | None, prop: Callable[[str], Any]) -> Problem | None:
+    """The problem of the rules above for one relationship whose end has ``end_label`` and whose
+    property ``name`` is ``prop(name)`` (None: no problem, or not a checked type or label).
+
+    >>> end_kind_problem(Relationship("ATTACHED_TO", "vs", "o1"), "PartyOrganization", {"level": "GRID_GROUP"}.get)
+    >>> end_kind_problem(Relationship("ASSESSED_BY", "as", "w1"), "Worker", {"role": "BUILDING_HEAD"}.get).code
+    'NOT_INSTRUCTOR'
+    """
+    if rel.type == RelType.ATTACHED_TO.value and end_label == _ORG:
+        level = prop("level")
+        if level is not None and level not in PARTY_GROUP_LEVELS:
+            return not_group_problem(rel.describe(), rel.end, level)
+    elif rel.type == RelType.ASSESSES.value and end_label == _ORG:
+        if prop("external") is True:
+            return external_problem(rel.describe(), rel.end)
+    elif rel.type == RelType.ASSESSED_BY.value and end_label == _WORKER:
+        role = prop("role")
+        if role is not None and role != WorkerRole.INSTRUCTOR:
+            return not_instructor_problem(rel.describe(), rel.end, role)
+    return None
 
 
 def end_kind_problems(batch: WriteBatch, existing: Existing, labels: Mapping[str, str]) -> list[Problem]:
@@ -86,18 +109,12 @@ def end_kind_problems(batch: WriteBatch, existing: Existing, labels: Mapping[str
     written: dict[str, Mapping[str, Any]] = {n.id: n.properties for n in batch.nodes}
     out: list[Problem] = []
     for rel in batch.relationships:
-        if rel.type not in CHECKED_TYPES:
-            continue
-        end_label = labels.get(rel.end)
-        if rel.type == RelType.ATTACHED_TO.value and end_label == _ORG:
-            level = _prop(rel.end, "level", batch, written, existing)
-            if level is not None and level not in PARTY_GROUP_LEVELS:
-                out.append(not_group_problem(rel.describe(), rel.end, level))
-        elif rel.type == RelType.ASSESSES.value and end_label == _ORG:
-            if _prop(rel.end, "external", batch, written, existing) is True:
-                out.append(external_problem(rel.describe(), rel.end))
-        elif rel.type == RelType.ASSESSED_BY.value and end_label == _WORKER:
-            role = _prop(rel.end, "role", batch, written, existing)
-            if role is not None and role != WorkerRole.INSTRUCTOR:
-                out.append(not_instructor_problem(rel.describe(), rel.end, role))
+        if rel.type in CHECKED_TYPES:
+            found = end_kind_problem(
+                rel,
+                labels.get(rel.end),
+                functools.partial(_prop, rel.end, batch=batch, written=written, existing=existing),
+            )
+            if found is not None:
+                out.append(found)
     return out
