@@ -223,7 +223,10 @@ async def test_a_street_viewer_sees_its_branches_assessments(secured: Api) -> No
     south = acting(secured, "STREET", "s2")
     theirs = (await south.q(BRANCH, {"id": gid("PartyOrganization", "s2c1g1-po")}))["node"]
     assert [x["kind"] for x in theirs["assessments"]] == ["SPOT"]
+    south_figures = (await south.q("{ assessment { assessed details } }"))["assessment"]
+    assert south_figures["assessed"] == 1 and south_figures["details"]["area"] == "s2"
     # the analysis a street viewer runs names its own checks (the disagreeing spot-check is visible)
+    street = acting(secured, "STREET", "st1")  # the same client: bound to st1 again
     data = (await street.q("{ assessment { round assessed disagreements details } }"))["assessment"]
     assert (data["assessed"], data["disagreements"]) == (1, 1)
     (d,) = data["details"]["disagreements"]
