@@ -7,7 +7,7 @@ each (``assessments = walks.assessments()``):
 * ``assessments``: its assessment history (ASSESSES), oldest round first, least authoritative
   kind first within a round, so the last one of a round is that round's final one;
 * ``assessmentsMade``: the assessments it made (ASSESSED_BY); an instructor's (``Worker``)
-  ``assessments`` too.
+  ``assessmentsMade`` too (the same name and type, so that a query on Node may select both).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 """``Worker`` (工作人员) and ``GuidanceStation`` (基层党建工作指导站) as GraphQL types.
 
 A worker walks to where it works (``worksIn``, with the date), what it guides (``guides``),
-its station (``station``), the assessments it made (``assessments``) and, when it is one, its
+its station (``station``), the assessments it made (``assessmentsMade``) and, when it is one, its
 party membership (``member``); a station
 to the streets it serves and the instructors stationed at it.  The other ends walk back
 through the fields of :mod:`resolvers.workers.walks`.
@@ -76,7 +76,7 @@ class Worker(Node):
     async def station(self, info: Info) -> GuidanceStation | None:
         return await related_one(info, self.record, RelType.STATIONED_AT, OUT)
 
-    assessments = assessment_walks.assessments_made(
+    assessments_made = assessment_walks.assessments_made(
         "The assessments of branches it made as an instructor (考核单位, ASSESSED_BY): the cross- and spot-checks "
         "of the 双强双优 campaign; by id."
     )

@@ -174,7 +174,7 @@ async def test_the_assessment_analysis(api: Api) -> None:
     assert first["assessment"] == {"round": "2026-1", "assessed": 1, "fell": 0}
 
 
-WORKER = """query($id: ID!) { node(id: $id) { ... on Worker { assessments(first: 10) {
+WORKER = """query($id: ID!) { node(id: $id) { ... on Worker { assessmentsMade(first: 10) {
   totalCount edges { node { localId kind assesses { localId } } } } } } }"""
 
 
@@ -183,7 +183,7 @@ async def test_an_instructor_assesses_and_walks_to_what_it_assessed(api: Api) ->
     out = (await api.q(RECORD, {"i": spot}))["recordAssessment"]
     assert out["errors"] == []
     assert out["assessment"]["assessedBy"] == [{"localId": "w-i1"}]
-    made = (await api.q(WORKER, {"id": gid("Worker", "w-i1")}))["node"]["assessments"]
+    made = (await api.q(WORKER, {"id": gid("Worker", "w-i1")}))["node"]["assessmentsMade"]
     assert made["totalCount"] == 1
     assert [(e["node"]["kind"], e["node"]["assesses"]["localId"]) for e in made["edges"]] == [("SPOT", "org-g1")]
     # a grid worker does not assess: refused, nothing written
@@ -192,7 +192,7 @@ async def test_an_instructor_assesses_and_walks_to_what_it_assessed(api: Api) ->
     assert refused["assessment"] is None
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [("assessedBy", "NOT_INSTRUCTOR")]
     assert "INSTRUCTOR" in refused["errors"][0]["message"]
-    assert (await api.q(WORKER, {"id": gid("Worker", "w-g1")}))["node"]["assessments"]["totalCount"] == 0
+    assert (await api.q(WORKER, {"id": gid("Worker", "w-g1")}))["node"]["assessmentsMade"]["totalCount"] == 0
     # nor is a household an assessor
     odd = {**spot, "assessedBy": [gid("Household", "hh1")]}
     odd_out = (await api.q(RECORD, {"i": odd}))["recordAssessment"]
@@ -217,7 +217,7 @@ async def test_a_street_viewer_sees_its_branches_assessments(secured: Api) -> No
     street = acting(secured, "STREET", "st1")
     mine = (await street.q(BRANCH, {"id": gid("PartyOrganization", "org-g1")}))["node"]
     assert [x["kind"] for x in mine["assessments"]] == ["SELF", "SPOT"]
-    made = (await street.q(WORKER, {"id": gid("Worker", "w-i1")}))["node"]["assessments"]
+    made = (await street.q(WORKER, {"id": gid("Worker", "w-i1")}))["node"]["assessmentsMade"]
     assert made["totalCount"] == 1
     assert (await street.q(BRANCH, {"id": gid("PartyOrganization", "s2c1g1-po")}))["node"] is None
     south = acting(secured, "STREET", "s2")

@@ -147,7 +147,7 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "ASSESSES": ([("Assessment", "assesses")], [("PartyOrganization", "assessments")]),
     "ASSESSED_BY": (
         [("Assessment", "assessedBy")],
-        [("PartyOrganization", "assessmentsMade"), ("Worker", "assessments")],
+        [("PartyOrganization", "assessmentsMade"), ("Worker", "assessmentsMade")],
     ),
 }
 
