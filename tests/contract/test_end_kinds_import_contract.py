@@ -18,7 +18,7 @@ from tests.cities import CITY
 
 pytestmark = pytest.mark.asyncio
 
-ASSESSMENTS = "id:ID(Assessment),round,kind,on:date,result\nas1,2026-2,SPOT,2026-09-01,QUALIFIED\n"
+ASSESSMENTS = "id:ID(Assessment),round,kind,on,result\nas1,2026-2,SPOT,2026-09-01,QUALIFIED\n"
 
 
 async def test_wrong_kinds_of_ends_are_refused_on_import(store: GraphStore, tmp_path: Path) -> None:
