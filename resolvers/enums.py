@@ -215,7 +215,7 @@ graphql_enum(
         "LEADS": "领办: PartyMember→SecretaryProject, a member leading a project.",
         "EARNED": "积分: PartyMember→Activity, SecretaryProject or Appeal, points earned, with points, on, reason.",
         "ASSESSES": "考核对象: Assessment→PartyOrganization, the branch it rates; one.",
-        "ASSESSED_BY": "考核单位: Assessment→PartyOrganization, who assessed it.",
+        "ASSESSED_BY": "考核单位: Assessment→PartyOrganization or Worker (an instructor), who assessed it.",
         "ATTACHED_TO": "所属党小组: VanguardStation→PartyOrganization, the party group a station is set by "
         "(根据党小组划分); one.",
     },

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from graph_schema import NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, RelType
+from graph_schema.contract import WITHIN_THROUGH
 from graph_schema.ddl import ENTITY
 from loaders.scope import Scope
 
@@ -57,9 +58,10 @@ def in_scope(var: str, scope: Scope | None, params: dict[str, Any]) -> str | Non
 
     Inside a root area means: up from the node, first through at most one WITHIN_VIA
     relationship (LIVES_IN, GOVERNS, LOCATED_IN: each leaves only the label it places), then
-    through at most four PART_OF, to the root.  The walk starts from the bound node (the root
-    is matched by property, not by the index), so its cost is a handful of hops per node
-    whatever the size of the root's subtree.
+    through at most four PART_OF, to the root; for a label of WITHIN_THROUGH (an assessment),
+    first through its relationship to the node that places it (:func:`_through`).  The walk
+    starts from the bound node (the root is matched by property, not by the index), so its cost
+    is a handful of hops per node whatever the size of the root's subtree.
     """
     if scope is None:
         return None
@@ -68,7 +70,21 @@ def in_scope(var: str, scope: Scope | None, params: dict[str, Any]) -> str | Non
     if scope.root is None:
         return listed
     params["scope_root"] = scope.root
-    return f"({listed} OR EXISTS {{ MATCH ({var})-[:{_VIA}*0..1]->()-[:PART_OF*0..4]->(s) WHERE s.id = $scope_root }})"
+    up = f"EXISTS {{ MATCH ({var})-[:{_VIA}*0..1]->()-[:PART_OF*0..4]->(s) WHERE s.id = $scope_root }}"
+    return " OR ".join([f"({listed}", up, *_through(var)]) + ")"
+
+
+def _through(var: str) -> list[str]:
+    """The conditions that ``var`` lies in ``$scope_root`` two steps away (``WITHIN_THROUGH``: an
+    assessment through the branch it ASSESSES and the area that branch GOVERNS), each tested
+    only on a node of its label."""
+    out = []
+    for lab, (rel, target) in WITHIN_THROUGH.items():
+        via = WITHIN_VIA[target]
+        hop = f"-[:{rel_type(via.value)}]->()" if via is not None else ""
+        walk = f"({var})-[:{rel_type(rel.value)}]->(:{label(target.value)}){hop}-[:PART_OF*0..4]->(s)"
+        out.append(f"({var}:{label(lab.value)} AND EXISTS {{ MATCH {walk} WHERE s.id = $scope_root }})")
+    return out
 
 
 def _and(cond: str | None) -> str:

@@ -27,6 +27,7 @@ import networkx as nx
 import orjson
 
 from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
+from graph_schema.end_kinds import END_KIND_PROPS
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
@@ -179,7 +180,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
             for i in batch.assessed_ids()
             if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
         }
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
+        ends = {i: {k: nodes[i]["p"].get(k) for k in END_KIND_PROPS} for i in batch.checked_ends() if i in nodes}
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

@@ -28,6 +28,7 @@ from neo4j.exceptions import ClientError, ConstraintError
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
+from graph_schema.end_kinds import END_KIND_PROPS
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
@@ -44,7 +45,7 @@ from loaders.store import (
     StoreUnavailable,
     WriteResult,
 )
-from loaders.stores import cypher
+from loaders.stores import cypher, cypher_checks
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
@@ -483,7 +484,14 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if assessed:
             record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
             org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
+        ends: dict[str, dict[str, Any]] = {}
+        checked = sorted(batch.checked_ends())
+        if checked:
+            record = await (await tx.run(cypher_checks.END_KINDS, ids=checked)).single()
+            ends = {
+                row[0]: dict(zip(END_KIND_PROPS, row[1:], strict=True)) for row in (record["rows"] if record else [])
+            }
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
