@@ -49,6 +49,7 @@ from loaders.stores import cypher, cypher_writes
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
+from loaders.stores.neo4j_walk import Neo4jWalk
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
@@ -97,7 +98,7 @@ def _node(row: dict[str, Any] | Any) -> Node:
     return Node(row["label"], row["id"], _props(row["props"]))
 
 
-class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
+class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk):
     """A store on a Neo4j server (5.26 LTS or later)."""
 
     name = "neo4j"
