@@ -5,6 +5,8 @@ Python from the shared test city."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from loaders.scope import Scope
@@ -52,7 +54,7 @@ async def test_the_walk_reaches_every_household_of_each_street(store: GraphStore
         assert households == _households_under(street), street
         assert all(set(e.node.properties) <= {"name"} for edges in found[3].values() for e in edges)
         # every node of a layer has its entry in the next, with or without edges
-        for upper, lower in zip(found, found[1:], strict=False):
+        for upper, lower in itertools.pairwise(found):
             assert set(lower) == {e.node.id for edges in upper.values() for e in edges}
 
 
