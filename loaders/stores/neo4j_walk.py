@@ -49,10 +49,13 @@ class Neo4jWalk:
         if paused:  # see the class docstring
             gc.disable()
         try:
-            return self._edges(layers, names, record["layers"])
+            out = self._edges(layers, names, record["layers"])
         finally:
             if paused:
                 gc.enable()
+        top = out[0]  # an id that matched no node has its entry too, empty
+        out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
+        return out
 
     @staticmethod
     def _edges(layers: Sequence[WalkLayer], names: list[list[str] | None], answer: list[Any]) -> Walked:
