@@ -25,7 +25,8 @@ from analytics.work.index import WorkIndex
 
 Part = Literal["index", "linkage", "model", "appeals", "work"]
 """What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel),
-``appeals`` (AppealIndex), ``work`` (WorkIndex: activities, visits, registrations, points, projects)."""
+``appeals`` (AppealIndex), ``work`` (WorkIndex: activities, visits, registrations, points, projects;
+it reads each of its own parts on first use, so the session shares one read of each)."""
 
 PARTS: tuple[Part, ...] = ("index", "linkage", "model", "appeals", "work")
 
@@ -118,7 +119,12 @@ class AnalyticsSession:
 
     @property
     def work(self) -> WorkIndex:
-        """Activities, visits, registrations, points and projects (built on first use, with the index)."""
+        """Activities, visits, registrations, points and projects (made on first use, with the index).
+
+        The work index reads each of its parts (``analytics.work.index.WORK_PARTS``) when an
+        analysis first asks for it, so the CLI, the resolvers and the report share one read of
+        each part and never read the parts no analysis of theirs needs.
+        """
         if self._work is None:
             index = self.index
             with self._lock:

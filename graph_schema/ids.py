@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import binascii
 
+_b64 = binascii.b2a_base64
+
 
 def to_global_id(label: str, node_id: str) -> str:
     """Encode a label and an id.
@@ -15,7 +17,7 @@ def to_global_id(label: str, node_id: str) -> str:
     >>> to_global_id("Community", "c-001")
     'Q29tbXVuaXR5OmMtMDAx'
     """
-    return base64.b64encode(f"{label}:{node_id}".encode()).decode("ascii")
+    return _b64(f"{label}:{node_id}".encode(), newline=False).decode("ascii")  # base64.b64encode, one call less
 
 
 def from_global_id(global_id: str) -> tuple[str, str]:

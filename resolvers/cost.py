@@ -95,13 +95,15 @@ def _registration(args: Args) -> int:
 
 
 WORK_COSTS: dict[str, int] = {
-    "monthlyContact": 3_000,
-    "registrationStats": 500,
-    "activityStats": 3_000,
-    "pointsStats": 2_000,
+    "monthlyContact": 3_800,
+    "registrationStats": 2_500,
+    "activityStats": 6_400,
+    "pointsStats": 8_000,
 }
-"""The monthly-work fields on jiangyin with twelve months of activity, the session's work index
-built (``python bench/analytics_bench.py --only contact|registration|activities|points``)."""
+"""The monthly-work fields on jiangyin with twelve months of activity, CPU time of the measure
+with the session's work-index parts read (0.38, 0.25, 0.64 and 0.80 s; reading the parts a
+field needs adds 0.3-1.0 s once per snapshot: docs/design.md 7.15;
+``python bench/analytics_bench.py --only contact|registration|activities|points``)."""
 
 ANALYTICS_COSTS: dict[tuple[str, str], Callable[[Args], int]] = {
     ("Query", "coverage"): lambda args: 1_000,  # 0.08 s (0.10 s with asOf)

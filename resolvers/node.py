@@ -39,6 +39,8 @@ class Area(Node):
 
 
 _TYPES: dict[str, Callable[[Record], Any]] = {}
+BUILDERS = _TYPES
+"""Label → the ``from_record`` of its GraphQL type (what :func:`as_node` calls; read-only)."""
 T = TypeVar("T", bound=type)
 
 
@@ -58,7 +60,7 @@ def as_node(record: Record) -> Any:
 
 
 def global_id(record: Record) -> strawberry.ID:
-    return strawberry.ID(to_global_id(record.label, record.id))
+    return to_global_id(record.label, record.id)  # type: ignore[return-value]  # ID is a NewType of str
 
 
 def decode_id(value: str, expected: Iterable[str] | None = None, argument: str = "id") -> tuple[str, str]:

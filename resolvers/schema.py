@@ -32,6 +32,7 @@ from resolvers.assessments.mutations import AssessmentMutation
 from resolvers.assessments.types import Assessment
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.cost import RequestCost
+from resolvers.execution import FastExecutionContext
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
@@ -118,8 +119,10 @@ class CivicSchema(strawberry.Schema):
                 log.info("client error: %s", error.message)
 
 
-def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
-    """The executable schema with the protection of ``limits``."""
+def build_schema(limits: SchemaLimits | None = None, *, fast: bool = True) -> strawberry.Schema:
+    """The executable schema with the protection of ``limits``; ``fast=False`` completes every
+    value through graphql-core's own executor (no fast path, see :mod:`resolvers.execution`:
+    for the differential tests and the benchmark)."""
     limits = limits or SchemaLimits()
     return CivicSchema(
         query=Query,
@@ -128,7 +131,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         types=list(NODE_TYPES),
         extensions=[*limit_extensions(limits), partial(RequestCost, max_cost=limits.max_cost), DisclosureAudit],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
-        execution_context_class=CodedExecutionContext,
+        execution_context_class=FastExecutionContext if fast else CodedExecutionContext,
     )
 
 

@@ -14,57 +14,24 @@ party members by id only.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from analytics._common import name_of, node_data, pred, succ
+from analytics._common import node_data, pred, succ
 from analytics.areas import AreaIndex
-from graph_schema import Label, RelType
-from graph_schema.contract import ActivityKind, MemberKind
+from analytics.work import readers as R
+from analytics.work.readers import Activity, EarnedColumns, day
+from analytics.work.readers import AssignmentRow as Assignment
+from graph_schema import RelType
+from graph_schema.contract import ActivityKind
 
-_ACTIVITY = Label.ACTIVITY.value
-_PROJECT = Label.SECRETARY_PROJECT.value
-_APPEAL = Label.APPEAL.value
-_MEMBER = Label.PARTY_MEMBER.value
-_ORG = Label.PARTY_ORGANIZATION.value
-_ALLIANCE = Label.ALLIANCE.value
-_UNIT = Label.ALLIANCE_MEMBER.value
-_HELD_BY, _HELD_IN, _ATTENDED = RelType.HELD_BY.value, RelType.HELD_IN.value, RelType.ATTENDED.value
-_SERVED, _ADVANCES, _VISITED = RelType.SERVED.value, RelType.ADVANCES.value, RelType.VISITED.value
-_REPORTED_TO, _MEMBER_OF, _BRANCH_OF = RelType.REPORTED_TO.value, RelType.MEMBER_OF.value, RelType.BRANCH_OF.value
-_EARNED, _LED_BY, _LEADS = RelType.EARNED.value, RelType.LED_BY.value, RelType.LEADS.value
-_ASSIGNED_TO, _CONCERNS = RelType.ASSIGNED_TO.value, RelType.CONCERNS.value
-_IN_SERVICE = MemberKind.IN_SERVICE.value
+_LED_BY, _LEADS, _HELD_IN = RelType.LED_BY.value, RelType.LEADS.value, RelType.HELD_IN.value
 
 MONTHLY_CONTACT = ActivityKind.MONTHLY_CONTACT.value
 """The ``kind`` of a vanguard's monthly meeting with the members they link (月联)."""
-
-
-def day(value: Any) -> dt.date | None:
-    """A date property as a date (None when absent or unreadable).
-
-    >>> day("2026-10-03"), day("2026-10-03T08:00:00"), day(None), day("soon")
-    (datetime.date(2026, 10, 3), datetime.date(2026, 10, 3), None, None)
-    """
-    if not value:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return _iso_day(str(value)[:10])
-
-
-@functools.lru_cache(maxsize=8192)
-def _iso_day(text: str) -> dt.date | None:
-    """An ISO day, parsed once per distinct string (a year of activity has a few hundred days)."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
@@ -82,28 +49,6 @@ def months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
         out.append((first.strftime("%Y-%m"), max(first, start), min(nxt - dt.timedelta(days=1), end)))
         first = nxt
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Activity:
-    """One activity as the analyses read it."""
-
-    id: str
-    kind: str
-    on: dt.date | None
-    holder: str | None
-    """What it is HELD_BY: a PartyOrganization, an Alliance or (a monthly contact) a PartyMember."""
-    holder_label: str | None
-    place: str | None
-    """The area it is HELD_IN."""
-    members: tuple[str, ...]
-    """The party members who ATTENDED it, sorted."""
-    units: tuple[str, ...]
-    """The alliance member units that ATTENDED it, sorted."""
-    served: tuple[str, ...]
-    """The households it SERVED, sorted."""
-    project: str | None
-    """The SecretaryProject it ADVANCES."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,256 +94,169 @@ class Workplace:
     external: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """An appeal ASSIGNED_TO a party member: since when, and the area it lies in."""
+WorkPart = Literal["activities", "visits", "branches", "registrations", "earned", "projects"]
+"""The parts of a :class:`WorkIndex`, each read on first use (with the node scan they all share):
+``activities`` (activities, by holder, by participant), ``visits`` (the vanguards' VISITED),
+``branches`` (MEMBER_OF), ``registrations`` (REPORTED_TO, workplaces, ASSIGNED_TO), ``earned``
+(every EARNED, as columns) and ``projects`` (secretary projects, with the activities that advance them)."""
 
-    appeal: str
-    since: dt.date | None
-    anchor: str | None
+WORK_PARTS: tuple[WorkPart, ...] = ("activities", "visits", "branches", "registrations", "earned", "projects")
 
-
-def _attr_int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+NEEDS: dict[str, tuple[WorkPart, ...]] = {
+    "contact": ("activities", "visits"),
+    "registration": ("branches", "registrations"),
+    "activities": ("activities", "projects"),
+    "points": ("branches", "earned"),
+}
+"""The parts each monthly-work analysis reads (the bench and the tests use it)."""
 
 
 class WorkIndex:
-    """The monthly work of one projection, read once (a snapshot, like :class:`AreaIndex`).
+    """The monthly work of one projection, read part by part on first use (a snapshot, like :class:`AreaIndex`).
+
+    ``WorkIndex.build(G)`` reads nothing yet: each attribute reads the part it belongs to the
+    first time it is asked for (:data:`NEEDS` says which parts each analysis touches), in one
+    pass over that part's relationships, and keeps it.  So monthly contact never reads the
+    EARNED, nor points the activities.  Reading is safe from several threads at once: a part
+    is read by one thread while the others wait.
 
     Examples
     --------
     >>> from analytics.projection import tiny_work
     >>> G = tiny_work()
     >>> w = WorkIndex.build(G, AreaIndex.build(G))
+    >>> w.built
+    ()
     >>> [a.id for a in w.activities][:3], w.in_service
     (['c_v1_10', 'c_v1_11', 'c_v2_12'], ('i1', 'i2', 'i3'))
+    >>> w.built
+    ('activities',)
     >>> w.workplace["i1"], w.reported["i2"]
     (Workplace(branch='o_u2', unit='u2', external=False), frozenset({'c1'}))
+    >>> w.ensure().built
+    ('activities', 'visits', 'branches', 'registrations', 'earned', 'projects')
     """
 
     __slots__ = (
+        "_activities",
+        "_assignments",
+        "_attended",
+        "_built",
+        "_by_holder",
+        "_earned",
+        "_earned_rows",
         "_events",
-        "activities",
-        "assignments",
-        "attended",
-        "by_holder",
-        "earned",
-        "in_service",
+        "_graph",
+        "_lock",
+        "_member_branch",
+        "_projects",
+        "_reported",
+        "_scan",
+        "_service",
+        "_visits",
+        "_workplace",
         "index",
-        "kinds",
-        "labels",
-        "member_branch",
-        "names",
-        "projects",
-        "reported",
-        "vanguards",
-        "visits",
-        "workplace",
     )
 
-    def __init__(self, index: AreaIndex) -> None:
+    def __init__(self, G: Any, index: AreaIndex) -> None:
+        self._graph = G
         self.index = index
-        self.activities: tuple[Activity, ...] = ()
+        self._lock = threading.RLock()
+        self._built: set[WorkPart] = set()
+        self._scan: R.Scan | None = None
+        self._activities: tuple[Activity, ...] = ()
+        self._by_holder: dict[str, list[Activity]] = {}
+        self._attended: dict[str, list[Activity]] | None = None
+        self._service: dict[str, list[tuple[dt.date | None, str | None]]] = {}
         self._events: dict[str, list[Activity]] = {}
-        """Every Activity node, sorted by id."""
-        self.by_holder: dict[str, list[Activity]] = {}
-        self.attended: dict[str, list[Activity]] = {}
-        """Party member → the activities they ATTENDED."""
-        self.visits: dict[str, list[tuple[str, dt.date]]] = {}
-        """Party member → their VISITED (household, day)."""
-        self.in_service: tuple[str, ...] = ()
-        """Party members of kind IN_SERVICE, sorted."""
-        self.vanguards: frozenset[str] = frozenset()
-        self.reported: dict[str, frozenset[str]] = {}
-        """Party member → the communities they are REPORTED_TO."""
-        self.member_branch: dict[str, str] = {}
-        """Party member → the organization they are MEMBER_OF."""
-        self.workplace: dict[str, Workplace] = {}
-        """In-service member → their workplace."""
-        self.earned: tuple[Earned, ...] = ()
-        self.projects: tuple[Project, ...] = ()
-        self.assignments: dict[str, list[Assignment]] = {}
-        """Party member → the appeals ASSIGNED_TO them."""
-        self.names: dict[str, str | None] = {}
-        """Names of organizations, alliances and units (never of party members)."""
-        self.labels: dict[str, str] = {}
-        """Label of each organization, alliance, unit, activity, project and appeal read."""
-        self.kinds: dict[str, str] = {}
-        """Organization → its level (with ``EXTERNAL`` for a branch outside the city)."""
+        self._visits: dict[str, list[tuple[str, dt.date]]] = {}
+        self._member_branch: dict[str, str] = {}
+        self._reported: dict[str, frozenset[str]] = {}
+        self._workplace: dict[str, Workplace] = {}
+        self._assignments: dict[str, list[Assignment]] = {}
+        self._earned: EarnedColumns | None = None
+        self._earned_rows: tuple[Earned, ...] | None = None
+        self._projects: tuple[Project, ...] = ()
 
     @classmethod
     def build(cls, G: Any, index: AreaIndex | None = None) -> WorkIndex:
-        """Read the projection (one pass over the labels the monthly work involves).
+        """The work index of ``G`` (nothing is read until an attribute is asked for)."""
+        return cls(G, index or AreaIndex.build(G))
 
-        The cycle collector is paused while the index is made (a city's year of activity is a
-        million small objects, none of them in a cycle; each full collection would rescan the
-        whole projection) and restored after.
-        """
-        idx = index or AreaIndex.build(G)
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return cls._build(G, idx)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    @classmethod
-    def _build(cls, G: Any, idx: AreaIndex) -> WorkIndex:
-        self = cls(idx)
-        nodes = node_data(G)
-        out, into = succ(G), pred(G)
-        members: list[str] = []
-        activities: list[str] = []
-        projects: list[str] = []
-        for n, data in nodes.items():
-            label = data.get("label")
-            if label == _MEMBER:
-                members.append(n)
-            elif label == _ACTIVITY:
-                activities.append(n)
-            elif label == _PROJECT:
-                projects.append(n)
-            elif label in (_ORG, _ALLIANCE, _UNIT):
-                self.names[n] = name_of(data)
-                self.labels[n] = str(label)
-                if label == _ORG:
-                    self.kinds[n] = "EXTERNAL" if data.get("external") is True else str(data.get("level") or "")
-        self._read_activities(sorted(activities), nodes, out, into)
-        self._read_members(members, nodes, out, into)
-        self._read_projects(sorted(projects), nodes, out, into)
+    def ensure(self, *parts: WorkPart) -> WorkIndex:
+        """Read ``parts`` now (all of them when none is named), e.g. on a worker thread; returns the index."""
+        for part in parts or WORK_PARTS:
+            if part not in WORK_PARTS:
+                raise ValueError(f"a work index reads {', '.join(WORK_PARTS)}, not {part!r}")
+            self._need(part)
         return self
 
-    def _read_activities(self, ids: list[str], nodes: Any, out: Any, into: Any) -> None:
-        acts: list[Activity] = []
-        for a in ids:
-            data = nodes[a]
-            holder = place = project = None
-            served: list[str] = []
-            for target, keys in out[a].items():
-                if _HELD_BY in keys:
-                    holder = target
-                if _HELD_IN in keys:
-                    place = target
-                if _SERVED in keys:
-                    served.append(target)
-                if _ADVANCES in keys:
-                    project = target
-            people: list[str] = []
-            units: list[str] = []
-            for source, keys in into[a].items():
-                if _ATTENDED in keys:
-                    label = nodes.get(source, {}).get("label")
-                    if label == _MEMBER:
-                        people.append(source)
-                    elif label == _UNIT:
-                        units.append(source)
-            hl = nodes.get(holder, {}).get("label") if holder is not None else None
-            act = Activity(
-                id=a,
-                kind=str(data.get("kind") or ""),
-                on=day(data.get("on")),
-                holder=holder,
-                holder_label=None if hl is None else str(hl),
-                place=place,
-                members=tuple(sorted(people)),
-                units=tuple(sorted(units)),
-                served=tuple(sorted(served)),
-                project=project,
-            )
-            acts.append(act)
-            self.labels[a] = _ACTIVITY
-            if holder is not None:
-                self.by_holder.setdefault(holder, []).append(act)
-            for m in act.members:
-                self.attended.setdefault(m, []).append(act)
-        self.activities = tuple(acts)
+    @property
+    def built(self) -> tuple[WorkPart, ...]:
+        """The parts read so far, in the order of :data:`WORK_PARTS`."""
+        return tuple(p for p in WORK_PARTS if p in self._built)
 
-    def _read_members(self, ids: list[str], nodes: Any, out: Any, into: Any) -> None:
-        idx = self.index
-        in_service: list[str] = []
-        vanguards: list[str] = []
-        earned: list[Earned] = []
-        branch_unit: dict[str, str] = {}
-        for m in ids:
-            data = nodes[m]
-            if data.get("vanguard") is True:
-                vanguards.append(m)
-            if data.get("kind") == _IN_SERVICE:
-                in_service.append(m)
-            reported: list[str] = []
-            for target, keys in out[m].items():
-                if _MEMBER_OF in keys:
-                    self.member_branch[m] = target
-                if _REPORTED_TO in keys:
-                    reported.append(target)
-                for key, rel in keys.items():
-                    kind = rel.get("type", key)
-                    if kind == _VISITED:
-                        on = day(rel.get("on"))
-                        if on is not None:
-                            self.visits.setdefault(m, []).append((target, on))
-                    elif kind == _EARNED:
-                        earned.append(self._earned(m, target, rel, nodes))
-            if reported:
-                self.reported[m] = frozenset(reported)
-            for source, keys in into[m].items():
-                rel = keys.get(_ASSIGNED_TO)
-                if rel is not None and nodes.get(source, {}).get("label") == _APPEAL:
-                    self.assignments.setdefault(m, []).append(self._assignment(source, rel, nodes, out, idx))
-        for m in in_service:
-            branch = self.member_branch.get(m)
-            unit = None
-            if branch is not None:
-                if branch not in branch_unit:
-                    branch_unit[branch] = next(
-                        (t for t, keys in out[branch].items() if _BRANCH_OF in keys),
-                        "",
-                    )
-                unit = branch_unit[branch] or None
-            external = branch is not None and self.kinds.get(branch) == "EXTERNAL"
-            self.workplace[m] = Workplace(branch, unit, external)
-        self.in_service = tuple(sorted(in_service))
-        self.vanguards = frozenset(vanguards)
-        earned.sort(key=lambda e: (e.member, e.on or dt.date.min, e.target))
-        self.earned = tuple(earned)
+    # --- reading ---------------------------------------------------------------------------
 
-    def _earned(self, member: str, target: str, rel: Mapping[str, Any], nodes: Any) -> Earned:
-        tdata = nodes.get(target, {})
-        label = str(tdata.get("label") or "")
-        source = str(tdata.get("kind") or _ACTIVITY) if label == _ACTIVITY else label
-        reason = rel.get("reason")
-        return Earned(
-            member=member,
-            target=target,
-            source=source,
-            points=_attr_int(rel.get("points")) or 0,
-            on=day(rel.get("on")),
-            reason=None if reason is None else str(reason),
-        )
+    def _need(self, part: WorkPart) -> None:
+        if part in self._built:
+            return
+        with self._lock:
+            if part in self._built:
+                return
+            if part == "projects":
+                self._need("activities")
+            elif part == "registrations":
+                self._need("branches")
+            # the cycle collector is paused while a part is read: a year of activity is a
+            # million small objects, none in a cycle, and each full collection would rescan them
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                getattr(self, f"_read_{part}")()
+            finally:
+                if was_enabled:
+                    gc.enable()
+            self._built.add(part)
 
-    @staticmethod
-    def _assignment(appeal: str, rel: Mapping[str, Any], nodes: Any, out: Any, idx: AreaIndex) -> Assignment:
-        concerns = next((t for t, keys in out[appeal].items() if _CONCERNS in keys), None)
-        anchor = None
-        if concerns is not None:
-            anchor = idx.building_of(concerns) if idx.label(concerns) is None else concerns
-        since = day(rel.get("since")) or day(nodes[appeal].get("reported_on"))
-        return Assignment(appeal, since, anchor)
+    def _nodes(self) -> R.Scan:
+        if self._scan is None:
+            self._scan = R.scan(node_data(self._graph))
+        return self._scan
 
-    def _read_projects(self, ids: list[str], nodes: Any, out: Any, into: Any) -> None:
-        events: dict[str, list[str]] = {}
-        for act in self.activities:
+    def _read_activities(self) -> None:
+        G = self._graph
+        acts = R.read_activities(node_data(G), succ(G), pred(G), self._nodes())
+        for act in acts:
+            if act.holder is not None:
+                self._by_holder.setdefault(act.holder, []).append(act)
             if act.project is not None:
-                events.setdefault(act.project, []).append(act.id)
                 self._events.setdefault(act.project, []).append(act)
+        self._activities = tuple(acts)
+
+    def _read_visits(self) -> None:
+        self._visits = R.read_visits(succ(self._graph), self._nodes())
+
+    def _read_branches(self) -> None:
+        self._member_branch = R.read_branches(pred(self._graph), self._nodes())
+
+    def _read_registrations(self) -> None:
+        G, s = self._graph, self._nodes()
+        self._reported = R.read_reported(pred(G), s)
+        places = R.read_workplaces(succ(G), s, self._member_branch)
+        self._workplace = {m: Workplace(*p) for m, p in places.items()}
+        self._assignments = R.read_assignments(node_data(G), succ(G), s, self.index)
+        self._service = R.read_service(node_data(G), succ(G), s)
+
+    def _read_earned(self) -> None:
+        G = self._graph
+        self._earned = R.read_earned(node_data(G), succ(G), self._nodes())
+
+    def _read_projects(self) -> None:
+        G = self._graph
+        nodes, out, into = node_data(G), succ(G), pred(G)
         projects: list[Project] = []
-        for p in ids:
+        for p in self._nodes().projects:
             data = nodes[p]
             led_by = place = None
             for target, keys in out[p].items():
@@ -418,15 +276,149 @@ class WorkIndex:
                     led=day(data.get("led_on")),
                     started=day(data.get("started_on")),
                     reviewed=day(data.get("reviewed_on")),
-                    review_score=_attr_int(data.get("review_score")),
+                    review_score=R.attr_int(data.get("review_score")),
                     led_by=led_by,
                     leaders=tuple(leaders),
                     place=place,
-                    events=tuple(sorted(events.get(p, ()))),
+                    events=tuple(sorted(a.id for a in self._events.get(p, ()))),
                 )
             )
-            self.labels[p] = _PROJECT
-        self.projects = tuple(projects)
+        self._projects = tuple(projects)
+
+    # --- the parts -------------------------------------------------------------------------
+
+    @property
+    def names(self) -> dict[str, str | None]:
+        """Names of organizations, alliances and units (never of party members)."""
+        return self._nodes().names
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Label of each organization, alliance, unit, activity and project."""
+        return self._nodes().labels
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        """Organization → its level (with ``EXTERNAL`` for a branch outside the city)."""
+        return self._nodes().kinds
+
+    @property
+    def in_service(self) -> tuple[str, ...]:
+        """Party members of kind IN_SERVICE, sorted."""
+        return tuple(self._nodes().in_service)
+
+    @property
+    def vanguards(self) -> frozenset[str]:
+        """Party members with ``vanguard`` true."""
+        return frozenset(self._nodes().vanguards)
+
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        """Every Activity node, sorted by id (part ``activities``)."""
+        self._need("activities")
+        return self._activities
+
+    @property
+    def by_holder(self) -> dict[str, list[Activity]]:
+        """Holder → the activities HELD_BY it, by id (part ``activities``)."""
+        self._need("activities")
+        return self._by_holder
+
+    @property
+    def attended(self) -> dict[str, list[Activity]]:
+        """Party member → the activities they ATTENDED, by id (part ``activities``; the map is made on first use)."""
+        if self._attended is None:
+            acts = self.activities
+            with self._lock:
+                if self._attended is None:
+                    attended: dict[str, list[Activity]] = {}
+                    for act in acts:
+                        for m in act.members:
+                            attended.setdefault(m, []).append(act)
+                    self._attended = attended
+        return self._attended
+
+    @property
+    def service(self) -> dict[str, list[tuple[dt.date | None, str | None]]]:
+        """In-service member → ``(on, place)`` of each activity they ATTENDED (part ``registrations``).
+
+        What registration reads instead of :attr:`attended`: only the in-service members' own
+        relationships, so that it needs no ``activities`` part.
+        """
+        self._need("registrations")
+        return self._service
+
+    @property
+    def visits(self) -> dict[str, list[tuple[str, dt.date]]]:
+        """Vanguard → their VISITED ``(household, day)`` (part ``visits``)."""
+        self._need("visits")
+        return self._visits
+
+    @property
+    def member_branch(self) -> dict[str, str]:
+        """Party member → the organization they are MEMBER_OF (part ``branches``)."""
+        self._need("branches")
+        return self._member_branch
+
+    @property
+    def reported(self) -> dict[str, frozenset[str]]:
+        """Party member → the communities they are REPORTED_TO (part ``registrations``)."""
+        self._need("registrations")
+        return self._reported
+
+    @property
+    def workplace(self) -> dict[str, Workplace]:
+        """In-service member → their workplace (part ``registrations``)."""
+        self._need("registrations")
+        return self._workplace
+
+    @property
+    def assignments(self) -> dict[str, list[Assignment]]:
+        """Party member → the appeals ASSIGNED_TO them (part ``registrations``)."""
+        self._need("registrations")
+        return self._assignments
+
+    @property
+    def earned_columns(self) -> EarnedColumns:
+        """Every EARNED as columns (part ``earned``): what :func:`~analytics.work.points.points_stats` sums."""
+        self._need("earned")
+        assert self._earned is not None
+        return self._earned
+
+    @property
+    def earned(self) -> tuple[Earned, ...]:
+        """Every EARNED as rows, by member, day and target (part ``earned``; the rows are made on first use)."""
+        if self._earned_rows is None:
+            cols = self.earned_columns
+            members, sources = cols.member_ids, cols.sources
+            rows = [
+                Earned(
+                    member=members[m],
+                    target=t,
+                    source=sources[s],
+                    points=int(p),
+                    on=None if d == R.NO_DAY else dt.date.fromordinal(d),
+                    reason=r,
+                )
+                for m, t, s, p, d, r in zip(
+                    cols.member.tolist(),
+                    cols.target,
+                    cols.source.tolist(),
+                    cols.points.tolist(),
+                    cols.day.tolist(),
+                    cols.reason,
+                    strict=True,
+                )
+            ]
+            rows.sort(key=lambda e: (e.member, e.on or dt.date.min, e.target))
+            self._earned_rows = tuple(rows)
+        return self._earned_rows
+
+    @property
+    def projects(self) -> tuple[Project, ...]:
+        """Every SecretaryProject, by id (part ``projects``)."""
+        self._need("projects")
+        return self._projects
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -443,7 +435,8 @@ class WorkIndex:
                 yield a
 
     def by_project(self, project: str) -> list[Activity]:
-        """The activities that ADVANCES ``project``."""
+        """The activities that ADVANCES ``project`` (part ``activities``)."""
+        self._need("activities")
         return list(self._events.get(project, ()))
 
     def lives_in(self, member: str, area: str | None) -> bool:
@@ -459,4 +452,17 @@ class WorkIndex:
         return None if b is None else self.index.path(b).community
 
 
-__all__ = ["MONTHLY_CONTACT", "Activity", "Assignment", "Earned", "Project", "WorkIndex", "Workplace", "day", "months"]
+__all__ = [
+    "MONTHLY_CONTACT",
+    "NEEDS",
+    "WORK_PARTS",
+    "Activity",
+    "Assignment",
+    "Earned",
+    "Project",
+    "WorkIndex",
+    "WorkPart",
+    "Workplace",
+    "day",
+    "months",
+]

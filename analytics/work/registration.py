@@ -125,8 +125,8 @@ def member_status(member: str, work: WorkIndex, start: dt.date, end: dt.date) ->
         return community, False, False
     idx = work.index
     served = any(
-        a.on is not None and start <= a.on <= end and a.place is not None and idx.within(a.place, community)
-        for a in work.attended.get(member, ())
+        on is not None and start <= on <= end and place is not None and idx.within(place, community)
+        for on, place in work.service.get(member, ())
     ) or any(
         x.since is not None and start <= x.since <= end and x.anchor is not None and idx.within(x.anchor, community)
         for x in work.assignments.get(member, ())
