@@ -49,7 +49,7 @@ async def walk(
     """
     own: Callable[..., Awaitable[Walked]] | None = getattr(store, "walk", None)
     if own is not None:
-        return await own(ids, layers, scope=scope)
+        return await own(ids, layers=layers, scope=scope)
     return await walk_by_neighbours(store, ids, layers, scope=scope)
 
 
