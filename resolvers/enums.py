@@ -19,6 +19,7 @@ import strawberry
 from strawberry.types.enum import has_enum_definition
 
 from graph_schema import (
+    ENUM_ZH,
     BuildingKind,
     CommunityKind,
     Gender,
@@ -43,6 +44,16 @@ def graphql_enum(cls: E, description: str, values: Mapping[str, str], name: str 
         for value in cls.__strawberry_definition__.values:
             value.description = values.get(value.name)
     return cls
+
+
+def zh_values(enum_name: str, english: Mapping[str, str]) -> dict[str, str]:
+    """Each value's description: its Chinese term (``graph_schema.ENUM_ZH``), then ``english`` of it.
+
+    >>> zh_values("ProjectStage", {"PROPOSED": "proposed.", "LED": "led.", "IN_PROGRESS": "under way.",
+    ...                            "REVIEWED": "reviewed."})["LED"]
+    '党员领办: led.'
+    """
+    return {name: f"{zh}: {english[name]}" for name, zh in ENUM_ZH[enum_name].items()}
 
 
 graphql_enum(
