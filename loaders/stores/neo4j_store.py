@@ -1,4 +1,5 @@
-"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.stores.cypher`.
+"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.stores.cypher` (reads)
+and :mod:`loaders.stores.cypher_writes` (writes).
 
 Reads run as managed read transactions routed to readers and writes as managed write
 transactions, with one bookmark manager, so the store runs unchanged on a cluster or
@@ -12,12 +13,10 @@ meets an unreachable server is :mod:`~loaders.stores.neo4j_guard`.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
 
-import networkx as nx
 from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
@@ -27,12 +26,10 @@ from neo4j import (
 )
 from neo4j.exceptions import ClientError, ConstraintError
 
-from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
+from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch
 from graph_schema.ddl import DDL
-from graph_schema.privacy import without_pii
+from graph_schema.end_kinds import END_KIND_PROPS
 from graph_schema.validation import Existing, validate_batch
-from loaders.assessment_stars import apply_final_stars
-from loaders.bulk import pause_gc
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
 from loaders.store import (
@@ -45,15 +42,16 @@ from loaders.store import (
     StoreUnavailable,
     WriteResult,
 )
-from loaders.stores import cypher, cypher_projection
+from loaders.stores import cypher, cypher_checks, cypher_writes
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
+from loaders.stores.neo4j_projection import Neo4jProjection
+from loaders.stores.neo4j_walk import Neo4jWalk
+from loaders.write_listeners import WriteListeners
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
-_PROJECTION_YIELD = 5000
-"""Nodes whose relationships :meth:`Neo4jStore.project` adds between two turns of the event loop."""
 """A write that met a concurrent change (see :class:`_Changed`) is run again, up to this often."""
 _DELETED_MEANWHILE = "Neo.ClientError.Statement.EntityNotFound"
 """What the server says when a node the write holds was deleted by a transaction it waited for."""
@@ -99,12 +97,10 @@ def _node(row: dict[str, Any] | Any) -> Node:
     return Node(row["label"], row["id"], _props(row["props"]))
 
 
-class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
+class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     """A store on a Neo4j server (5.26 LTS or later)."""
 
     name = "neo4j"
-    projection_chunk: int | None = None
-    """Nodes per read transaction of :meth:`project` (None: ``fetch_size * 4``, at least 1,000)."""
 
     def __init__(
         self,
@@ -127,6 +123,8 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         self._driver: AsyncDriver | None = None
         self.availability = Availability("neo4j")
         self._generation = 0
+        self.write_listeners = WriteListeners()
+        """Told of each write (the service's kept projection follows them)."""
 
     @property
     def generation(self) -> int:
@@ -143,7 +141,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             await self._driver.verify_connectivity()
             for statement in (*DDL, *cypher.AUDIT_DDL, *cypher.IMPORT_DDL):
                 await self._driver.execute_query(statement, database_=self.database)
-            await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
+            await self._driver.execute_query(cypher_writes.AWAIT_INDEXES, database_=self.database)
         except BaseException:
             await self._driver.close()
             self._driver = None
@@ -410,10 +408,18 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     # --- writes ----------------------------------------------------------------------
     @guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
+        token = self.write_listeners.begin()
+        committed: WriteBatch | None = None
         try:
-            return await self._write(batch)
+            result = await self._write(batch)
+            committed = batch
+            return result
+        except ValidationError:
+            committed = WriteBatch()  # refused inside its transaction: nothing was written
+            raise
         finally:
             self._generation += 1
+            self.write_listeners.end(token, committed)
 
     async def _write(self, batch: WriteBatch) -> WriteResult:
         async with self.driver.session(
@@ -477,7 +483,14 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if assessed:
             record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
             org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
+        ends: dict[str, dict[str, Any]] = {}
+        checked = sorted(batch.checked_ends())
+        if checked:
+            record = await (await tx.run(cypher_checks.END_KINDS, ids=checked)).single()
+            ends = {
+                row[0]: dict(zip(END_KIND_PROPS, row[1:], strict=True)) for row in (record["rows"] if record else [])
+            }
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
@@ -497,15 +510,17 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         for ref in batch.delete_relationships:
             by_type[ref.type].append({"start": ref.start, "end": ref.end, "match": self._match_props(ref)})
         for rtype, rows in by_type.items():
-            record = await (await tx.run(cypher.delete_relationships(rtype), rows=rows)).single()
+            record = await (await tx.run(cypher_writes.delete_relationships(rtype), rows=rows)).single()
             rels_deleted += int(record["n"]) if record else 0
         if batch.delete_nodes:
-            record = await (await tx.run(cypher.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))).single()
+            record = await (
+                await tx.run(cypher_writes.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))
+            ).single()
             nodes_deleted = int(record["n"]) if record else 0
         if batch.patch:  # every node exists (validated); nulls remove properties
             rows = [{"id": n.id, "props": dict(n.properties)} for n in batch.nodes]
-            await self._all_written(tx, cypher.PATCH_NODES, rows)
-        # Ids this transaction found free are CREATEd, the others MERGEd (see cypher.create_nodes).
+            await self._all_written(tx, cypher_writes.PATCH_NODES, rows)
+        # Ids this transaction found free are CREATEd, the others MERGEd (see cypher_writes.create_nodes).
         taken = existing.labels.keys() - set(batch.delete_nodes)
         nodes_by_label: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
         for n in () if batch.patch else batch.nodes:  # a patch was written above
@@ -513,14 +528,14 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             props["id"] = n.id
             nodes_by_label[n.label, n.id in taken].append({"id": n.id, "props": props})
         for (label, exists), rows in nodes_by_label.items():
-            query = cypher.upsert_nodes(label) if exists else cypher.create_nodes(label)
+            query = cypher_writes.upsert_nodes(label) if exists else cypher_writes.create_nodes(label)
             await (await tx.run(query, rows=rows)).consume()
         rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in batch.relationships:
             props = {k: v for k, v in r.properties.items() if v is not None}
             rels_by_type[r.type].append({"start": r.start, "end": r.end, "props": props})
         for rtype, rows in rels_by_type.items():
-            await self._all_written(tx, cypher.upsert_relationships(rtype), rows)
+            await self._all_written(tx, cypher_writes.upsert_relationships(rtype), rows)
         return WriteResult(len(batch.nodes), len(batch.relationships), rels_deleted, nodes_deleted)
 
     @staticmethod
@@ -540,68 +555,9 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     @guarded(cancellable=False)
     async def clear(self) -> None:
         self._generation += 1
+        self.write_listeners.tell(None)
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
-            await (await session.run(cypher.CLEAR_RELATIONSHIPS)).consume()
-            await (await session.run(cypher.CLEAR)).consume()
-
-    # --- analytics -------------------------------------------------------------------
-    @guarded(cancellable=True)
-    async def project(
-        self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
-    ) -> nx.MultiDiGraph:
-        """Streams nodes in id order with the relationships leaving them, in chunks of
-        ``fetch_size * 4`` nodes collected on the server (one record per chunk), each chunk a
-        read transaction of its own (a failure retries that chunk, not the city; Neo4j reads
-        committed data, so one long transaction was no snapshot either: see docs/design.md)."""
-        g = nx.MultiDiGraph()
-        wanted = list(labels) if labels else None
-        types = list(rel_types) if rel_types else None
-        chunk = self.projection_chunk or max(1000, self._fetch_size * 4)
-        node, succ, pred = g._node, g._succ, g._pred
-        leaving: list[tuple[str, list[Any]]] = []
-
-        async def read(tx: AsyncManagedTransaction, after: str) -> list[Any]:
-            record = await (
-                await tx.run(cypher_projection.PROJECT_CHUNK, after=after, labels=wanted, types=types, limit=chunk)
-            ).single()
-            return record["rows"] if record else []
-
-        async with self.driver.session(
-            database=self.database,
-            default_access_mode="READ",
-            bookmark_manager=self.driver.execute_query_bookmark_manager,
-        ) as session:
-            with pause_gc():
-                after = ""
-                while rows := await session.execute_read(read, after):
-                    for node_id, label, props, rels in rows:
-                        del props["id"]
-                        node[node_id] = {"label": label, **without_pii(label, props)}
-                        succ[node_id] = {}
-                        pred[node_id] = {}
-                        if rels:
-                            leaving.append((node_id, rels))
-                    after = rows[-1][0]
-                    del rows
-                # Relationships once every node is known: one to a node not projected (not of
-                # ``labels``, or created after its chunk was read) is left out.  The loop lets
-                # the event loop run every few thousand nodes: a city's 1.7M relationships take
-                # seconds, which requests and the store watch's pings should not wait for.
-                for i, (start, rels) in enumerate(leaving):
-                    if i % _PROJECTION_YIELD == _PROJECTION_YIELD - 1:
-                        await asyncio.sleep(0)
-                    out = succ[start]
-                    for rtype, end, props in rels:
-                        if end not in node:
-                            continue
-                        keyed = out.get(end)
-                        if keyed is None:
-                            keyed = out[end] = {}
-                            pred[end][start] = keyed
-                        keyed[rel_key(rtype, props)] = {"type": rtype, **props}
-                del leaving
-        apply_final_stars(g)
-        nx.freeze(g)
-        return g
+            await (await session.run(cypher_writes.CLEAR_RELATIONSHIPS)).consume()
+            await (await session.run(cypher_writes.CLEAR)).consume()
