@@ -97,7 +97,7 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
 
 def _interrupted(what: str) -> ClientError:
     return ClientError(
-        f"The analysis could not be made: reading the store's graph for it {what}; nothing was changed. "
+        f"The analysis could not be made: preparing the store's graph for it {what}; nothing was changed. "
         "Try again in a few seconds; if it keeps failing, the service's log says why.",
         "ANALYSIS_INTERRUPTED",
     )

@@ -128,6 +128,17 @@ async def test_a_failed_projection_is_a_coded_error(city: GraphStore, held: Held
     assert len(logged) == held.calls >= 1, "each failed projection is logged once, for the lead to find"
 
 
+async def test_a_cancelled_projection_is_a_coded_error_for_its_waiters(city: GraphStore, held: HeldProjection) -> None:
+    def cancelled() -> None:  # e.g. the service shutting down its tasks, or a cancellation from within
+        held.failure = asyncio.CancelledError()
+
+    for response in await _two_waiters(city, held, cancelled):
+        body = response.json()
+        assert response.status_code == 200, body
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["ANALYSIS_INTERRUPTED"], body
+        assert "stopped before it finished" in body["errors"][0]["message"]
+
+
 async def test_a_ping_that_times_out_during_a_projection_is_not_an_outage(
     city: GraphStore, held: HeldProjection
 ) -> None:
