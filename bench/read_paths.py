@@ -9,7 +9,8 @@ hits of each statement (PROFILE) and the size of what the server sent back:
   grid, whose scope condition stays in the statement);
 * ``totalCount`` alone through GraphQL (the count only, against the page statement and the count);
 * households whose name contains an uncased text (the TEXT index, against ``toLower`` over the
-  label) and a cased one with an uncased run, first 50;
+  label) and a cased one with an uncased run, first 50; on the embedded store the name index
+  against the scan of every household it replaced (also scoped, counted, and ``search``);
 * the households of one community's 154 buildings with ``name`` and ``size`` (the selected
   properties, against every property);
 * the nested query of ``bench/graphql_bench.py`` in process (the same projection switched off
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph_schema import to_global_id  # noqa: E402
+from graph_schema import Node, to_global_id  # noqa: E402
 from loaders.scope import Scope  # noqa: E402
 from loaders.store import Direction, GraphStore, NodeFilter, Order  # noqa: E402
 from loaders.stores import cypher  # noqa: E402
@@ -91,6 +92,38 @@ async def pick(store: GraphStore) -> tuple[str, str, list[str]]:
             best = (len(flat), community, biggest, flat)
     assert best is not None
     return best[1], best[2], best[3]
+
+
+def _scan(store: Any, label: str, flt: NodeFilter, scope: Scope | None) -> list[str]:
+    """The embedded store's previous name filter: every member of the label tested."""
+    members = store._by_label.get(label, {}) if scope is None else store._scoped_members(label, scope)
+    return [i for i in members if store._matches(i, flt)]
+
+
+async def scan_page(store: Any, label: str, flt: NodeFilter, scope: Scope | None = None) -> list[Node]:
+    """The embedded store's previous path for a first page in id order (the scan, then the
+    matches picked from the label's sorted ids or sorted themselves)."""
+    keys = store._sorted_keys(label, "id")
+    allowed = set(_scan(store, label, flt, scope))
+    keys = sorted((i, i) for i in allowed) if len(allowed) * 8 < len(keys) else [k for k in keys if k[1] in allowed]
+    nodes = store._g._node
+    return [Node(nodes[i]["label"], i, nodes[i]["p"]) for _, i in keys[:50]]
+
+
+async def scan_count(store: Any, label: str, flt: NodeFilter) -> int:
+    return len(_scan(store, label, flt, None))
+
+
+async def scan_search(store: Any, text: str) -> list[str]:
+    """The embedded store's previous ``search`` of households."""
+    needle, nodes = text.casefold(), store._g._node
+    hits = []
+    for i in store._by_label.get("Household", {}):
+        name = str(nodes[i]["p"].get("name", ""))
+        if needle in name.casefold():
+            hits.append((len(name), name, i))
+    hits.sort()
+    return [i for _, _, i in hits[:20]]
 
 
 async def neo4j_profile(store: Any, query: str, params: dict[str, Any]) -> tuple[int, int]:
@@ -199,6 +232,32 @@ async def run(store: GraphStore, args: argparse.Namespace) -> None:
                 runs,
             )
             show(f"households named *{text}*, first 50", times, f"  db hits {b_hits:,} -> {a_hits:,}")
+        else:
+            times = await interleave(
+                lambda f=flt: scan_page(store, "Household", f),  # type: ignore[misc]
+                lambda f=flt: store.list_nodes("Household", filter=f),  # type: ignore[misc]
+                runs,
+            )
+            show(f"households named *{text}*, first 50", times)
+            if text == "花园":
+                times = await interleave(
+                    lambda f=flt: scan_page(store, "Household", f, scope),  # type: ignore[misc]
+                    lambda f=flt: store.list_nodes("Household", filter=f, scope=scope),  # type: ignore[misc]
+                    runs,
+                )
+                show("  the same as GRID_WORKER", times)
+                times = await interleave(
+                    lambda f=flt: scan_count(store, "Household", f),  # type: ignore[misc]
+                    lambda f=flt: store.count_nodes("Household", filter=f),  # type: ignore[misc]
+                    runs,
+                )
+                show("  counted", times)
+                times = await interleave(
+                    lambda: scan_search(store, "花园"),
+                    lambda: store.search("花园", labels=["Household"]),
+                    runs,
+                )
+                show("  search, first 20", times)
         print(f"  matches: {await store.count_nodes('Household', filter=flt):,}")
 
     if "nested" not in args.cases:

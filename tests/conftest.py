@@ -37,7 +37,8 @@ def neo4j_uri() -> Iterator[str]:
         return
     local = _neo4j_local()
     cache = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
-    server = local.start(cache)
+    # A busy shared machine can take minutes to start the JVM; CIVICMESH_NEO4J_START_TIMEOUT shortens or lengthens it.
+    server = local.start(cache, timeout=float(os.environ.get("CIVICMESH_NEO4J_START_TIMEOUT") or 300))
     _NEO4J_SERVER.append(
         f"neo4j     Neo4j {local.NEO4J_VERSION} Community started by this test session at {server.uri}"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -17,6 +18,7 @@ import networkx as nx
 from graph_schema import WITHIN_VIA
 from loaders.scope import Scope
 from loaders.store import NodeFilter
+from loaders.stores.embedded_text import NameIndex
 
 _WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
 
@@ -46,6 +48,7 @@ class EmbeddedScopes:
     _g: nx.MultiDiGraph
     _by_label: dict[str, dict[str, None]]
     _closures: dict[str, frozenset[str]]
+    _names: NameIndex
     _within: dict[tuple[str, str], tuple[int, frozenset[str]]]
     _insides: dict[str, tuple[int, dict[str, frozenset[str]], frozenset[str]]]
     _version: int
@@ -78,6 +81,21 @@ class EmbeddedScopes:
         found = set(self._inside(scope.root)[0].get(label, ())) if scope.root is not None else set()
         found.update(i for i in scope.listed if i in members)
         return found
+
+    def _by_name(self, label: str, flt: NodeFilter | None, scope: Scope | None) -> bool:
+        """Whether a filter starts from the name index: a name to find, no ids, area or link (each
+        starts from fewer nodes), and no scope so narrow that testing its nodes costs less (a
+        grid's few hundred households against the thousands of a common name's matches)."""
+        if flt is None or not flt.name_contains or flt.ids is not None or flt.within is not None or flt.linked:
+            return False
+        return not self._narrow(label, scope)
+
+    def _narrow(self, label: str, scope: Scope | None) -> bool:
+        """Whether ``scope`` holds under an eighth of ``label``'s nodes."""
+        if scope is None:
+            return False
+        held = len(scope.listed) + (len(self._inside(scope.root)[0].get(label, ())) if scope.root is not None else 0)
+        return held * 8 < len(self._by_label.get(label, {}))
 
     def _closure(self, area: str) -> frozenset[str]:
         """The area and every node under it through PART_OF."""
@@ -129,6 +147,11 @@ class EmbeddedScopes:
         elif flt.ids is None and flt.linked:  # few nodes point to one node: start from its side
             other = next(iter(flt.linked.values()))
             ids = [i for i in self._g._pred.get(other, {}) if i in members]
+        elif self._by_name(label, flt, scope):  # the name index finds the names: test the rest
+            named = self._names.ascending(label, flt.name_contains or "")
+            ids = list(named) if scope is None else [i for i in named if i in members]
+            rest = replace(flt, name_contains=None)
+            return [i for i in ids if self._matches(i, rest)] if rest.has_conditions() else ids
         return [i for i in ids if self._matches(i, flt)]
 
     def _within_of(self, label: str, area: str) -> frozenset[str]:

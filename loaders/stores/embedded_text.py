@@ -1,0 +1,215 @@
+"""The embedded store's name index: per label, the nodes' case-folded names in id order.
+
+``nameContains`` and ``search`` match ``text.casefold()`` inside ``str(name).casefold()``.
+Scanning every node of a label for that costs a dictionary look-up, two case folds and a
+test per node (290,306 households: a quarter of a second).  The index keeps, per label, the
+ids in order with their folded names, cut into blocks of about :data:`BLOCK` entries; each
+block joins its names into one string (``\\x00`` between them), so that finding the text is
+one ``str.find`` over the block, in C, and a hit is mapped back to its node by bisection.
+Matches come out in id order, forwards or backwards from any id, so a page of a listing in
+id order reads only as far as its last match.
+
+Every write updates it, an import batch included (a node created, renamed or deleted moves
+one entry in one block; the block's joined string is rebuilt on its next search).  It is
+built from memory when the store opens: nothing of it is on disk.
+
+>>> index = NameIndex()
+>>> index.update([("h-2", "Household", {"name": "康乐花园2栋"}), ("h-1", "Household", {"name": "Garden 1"})], [])
+>>> list(index.ascending("Household", "GARDEN")), list(index.ascending("Household", "花园"))
+(['h-1'], ['h-2'])
+>>> index.update([("h-1", "Household", {"name": "康乐花园1栋"})], [])
+>>> list(index.descending("Household", "花园")), list(index.ascending("Household", "花园", "h-2"))
+(['h-2', 'h-1'], ['h-2'])
+>>> index.update([], [("Household", "h-2")])
+>>> list(index.ascending("Household", "花园"))
+['h-1']
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
+from typing import Any
+
+BLOCK = 512
+"""Entries a block holds (it splits at twice as many)."""
+
+_SEP = "\x00"
+
+
+def folded_name(props: dict[str, Any]) -> str:
+    """The form of a node's name that ``nameContains`` and ``search`` match in.
+
+    >>> folded_name({"name": "Straße A栋"}), folded_name({})
+    ('strasse a栋', '')
+    """
+    return str(props.get("name", "")).casefold()
+
+
+class _Block:
+    """Up to ``2 * BLOCK`` ids in order, their folded names, and (once searched) the names
+    joined into one string with the offset where each starts."""
+
+    __slots__ = ("ids", "names", "starts", "text")
+
+    def __init__(self, ids: list[str], names: list[str]) -> None:
+        self.ids = ids
+        self.names = names
+        self.text: str | None = None
+        self.starts: list[int] = []
+
+    def joined(self) -> str:
+        if self.text is None:
+            self.text = _SEP.join(self.names)
+            self.starts = [0, *accumulate(len(n) + 1 for n in self.names[:-1])]
+        return self.text
+
+    def forward(self, needle: str, first: int) -> Iterator[str]:
+        """Ids from entry ``first`` on whose name holds ``needle``, in order."""
+        if _SEP in needle:  # never inside the joined string's hits: test each name
+            yield from (self.ids[j] for j in range(first, len(self.ids)) if needle in self.names[j])
+            return
+        text = self.joined()
+        starts, ids, last = self.starts, self.ids, len(self.ids) - 1
+        if first > last:
+            return
+        at = starts[first]
+        while True:
+            hit = text.find(needle, at)
+            if hit < 0:
+                return
+            j = bisect.bisect_right(starts, hit) - 1
+            yield ids[j]
+            if j == last:
+                return
+            at = starts[j + 1]
+
+    def backward(self, needle: str, stop: int) -> Iterator[str]:
+        """Ids of the entries before ``stop`` whose name holds ``needle``, last first."""
+        if _SEP in needle:
+            yield from (self.ids[j] for j in range(stop - 1, -1, -1) if needle in self.names[j])
+            return
+        text = self.joined()
+        starts, ids = self.starts, self.ids
+        if stop <= 0:
+            return
+        end = len(text) if stop >= len(ids) else starts[stop] - 1
+        while True:
+            hit = text.rfind(needle, 0, end)
+            if hit < 0:
+                return
+            j = bisect.bisect_right(starts, hit) - 1
+            yield ids[j]
+            if j == 0:
+                return
+            end = starts[j] - 1
+
+
+class _Names:
+    """One label's entries: blocks in id order and the first id of each."""
+
+    __slots__ = ("blocks", "firsts")
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        """``pairs``: (id, folded name), sorted by id."""
+        self.blocks = [
+            _Block([i for i, _ in pairs[at : at + BLOCK]], [n for _, n in pairs[at : at + BLOCK]])
+            for at in range(0, len(pairs), BLOCK)
+        ]
+        self.firsts = [b.ids[0] for b in self.blocks]
+
+    def _block_of(self, node_id: str) -> int:
+        return max(0, bisect.bisect_right(self.firsts, node_id) - 1)
+
+    def put(self, node_id: str, name: str) -> None:
+        if not self.blocks:
+            self.blocks.append(_Block([node_id], [name]))
+            self.firsts.append(node_id)
+            return
+        b = self._block_of(node_id)
+        block = self.blocks[b]
+        j = bisect.bisect_left(block.ids, node_id)
+        if j < len(block.ids) and block.ids[j] == node_id:
+            if block.names[j] != name:
+                block.names[j] = name
+                block.text = None
+            return
+        block.ids.insert(j, node_id)
+        block.names.insert(j, name)
+        block.text = None
+        self.firsts[b] = block.ids[0]
+        if len(block.ids) > 2 * BLOCK:
+            tail = _Block(block.ids[BLOCK:], block.names[BLOCK:])
+            del block.ids[BLOCK:], block.names[BLOCK:]
+            self.blocks.insert(b + 1, tail)
+            self.firsts.insert(b + 1, tail.ids[0])
+
+    def remove(self, node_id: str) -> None:
+        if not self.blocks:
+            return
+        b = self._block_of(node_id)
+        block = self.blocks[b]
+        j = bisect.bisect_left(block.ids, node_id)
+        if j == len(block.ids) or block.ids[j] != node_id:
+            return
+        del block.ids[j], block.names[j]
+        block.text = None
+        if block.ids:
+            self.firsts[b] = block.ids[0]
+        else:
+            del self.blocks[b], self.firsts[b]
+
+    def ascending(self, needle: str, low: str | None) -> Iterator[str]:
+        start = 0 if low is None else self._block_of(low)
+        for b in range(start, len(self.blocks)):
+            block = self.blocks[b]
+            first = bisect.bisect_left(block.ids, low) if low is not None and b == start else 0
+            yield from block.forward(needle, first)
+
+    def descending(self, needle: str, high: str | None) -> Iterator[str]:
+        if not self.blocks:
+            return
+        start = len(self.blocks) - 1 if high is None else self._block_of(high)
+        for b in range(start, -1, -1):
+            block = self.blocks[b]
+            stop = bisect.bisect_right(block.ids, high) if high is not None and b == start else len(block.ids)
+            yield from block.backward(needle, stop)
+
+
+class NameIndex:
+    """The folded names of every label's nodes, in id order (see the module's text)."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, _Names] = {}
+
+    def rebuild(self, label: str, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Replace ``label``'s entries with these nodes (id, properties)."""
+        self._labels[label] = _Names(sorted((i, folded_name(p)) for i, p in entries))
+
+    def clear(self) -> None:
+        self._labels.clear()
+
+    def update(self, rows: Iterable[tuple[str, str, dict[str, Any]]], deleted: Iterable[tuple[str, str]]) -> None:
+        """After a write: ``deleted`` (label, id) leave, then ``rows`` (id, label, properties)
+        are put (added, or renamed in place)."""
+        for label, node_id in deleted:
+            names = self._labels.get(label)
+            if names is not None:
+                names.remove(node_id)
+        for node_id, label, props in rows:
+            names = self._labels.get(label)
+            if names is None:
+                names = self._labels[label] = _Names([])
+            names.put(node_id, folded_name(props))
+
+    def ascending(self, label: str, text: str, low: str | None = None) -> Iterator[str]:
+        """Ids of ``label``'s nodes whose name holds ``text`` (any case), in id order, from
+        ``low`` (included) on."""
+        names = self._labels.get(label)
+        return iter(()) if names is None else names.ascending(text.casefold(), low)
+
+    def descending(self, label: str, text: str, high: str | None = None) -> Iterator[str]:
+        """The same, last first, from ``high`` (included) down."""
+        names = self._labels.get(label)
+        return iter(()) if names is None else names.descending(text.casefold(), high)
