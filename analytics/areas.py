@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from analytics._common import CITY, JsonResult, node_data, nodes_by_label, pred, succ
 from graph_schema import Label, NotFoundError, RelType
@@ -77,6 +77,13 @@ def breakdown_level(label: str, by: str | None, breakdown: bool = True) -> str |
     if not is_below(by, label):
         raise ValueError(f"cannot break a {label} down by {by!r}: choose an area label below it")
     return by
+
+
+AreaPart = Literal["households", "members"]
+"""The parts of an :class:`AreaIndex` read on first use: ``households`` (the households PART_OF
+each building, the counts) and ``members`` (every member's home; it reads ``households`` first)."""
+
+AREA_PARTS: tuple[AreaPart, ...] = ("households", "members")
 
 
 class AreaIndex:
@@ -208,6 +215,24 @@ class AreaIndex:
         self._households = list(by_label.get(Label.HOUSEHOLD.value, ()))
         self._members = list(by_label.get(Label.PARTY_MEMBER.value, ()))
         return self
+
+    def ensure(self, *parts: AreaPart) -> AreaIndex:
+        """Read ``parts`` now (both when none is named), e.g. on a worker thread; returns the index.
+
+        >>> from analytics.projection import tiny_city
+        >>> AreaIndex.build(tiny_city()).ensure().built
+        ('households', 'members')
+        """
+        for part in parts or AREA_PARTS:
+            if part not in AREA_PARTS:
+                raise ValueError(f"an area index reads {', '.join(AREA_PARTS)}, not {part!r}")
+            (self._place if part == "households" else self._reside)()
+        return self
+
+    @property
+    def built(self) -> tuple[AreaPart, ...]:
+        """The parts read so far (the tree of areas is read by :meth:`build`)."""
+        return tuple(p for p, done in zip(AREA_PARTS, (self._placed, self._resided), strict=True) if done)
 
     def _place(self) -> None:
         """Read the households part: the households under each building, and the counts."""
