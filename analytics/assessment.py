@@ -18,6 +18,8 @@ Definitions (docs/design.md 7.13, made exact here):
   higher than the branch itself).
 - **overdue**: branches whose final result overall is UNQUALIFIED and whose final assessment's
   ``rectify_by`` is before ``as_of`` (default: the latest ``on`` of any assessment).
+- **assessors**: per kind of check of ``round``, how many were ASSESSED_BY a party organization,
+  by an instructor (a Worker), by neither; and how many instructors made them.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from analytics.structure import is_rated_branch, organization_areas
 from graph_schema import Label, RelType, Star
 from graph_schema.assessments import final_assessment, round_key, round_problem
 
-_AS, _ORG = Label.ASSESSMENT.value, Label.PARTY_ORGANIZATION.value
-_ASSESSES = RelType.ASSESSES.value
+_AS, _ORG, _WORKER = Label.ASSESSMENT.value, Label.PARTY_ORGANIZATION.value, Label.WORKER.value
+_ASSESSES, _ASSESSED_BY = RelType.ASSESSES.value, RelType.ASSESSED_BY.value
 LADDER: tuple[str, ...] = (Star.UNQUALIFIED.value, Star.QUALIFIED.value, Star.EXCELLENT.value, Star.DEMONSTRATION.value)
 """The results from lowest to highest."""
 UNASSESSED = "unassessed"
@@ -96,6 +98,22 @@ class Overdue(JsonResult):
 
 
 @dataclass(frozen=True, slots=True)
+class Assessors(JsonResult):
+    """Who made the checks of one kind in the round looked at."""
+
+    kind: str
+    checks: int
+    by_organization: int
+    """Checks ASSESSED_BY at least one party organization."""
+    by_instructor: int
+    """Checks ASSESSED_BY at least one instructor (a Worker)."""
+    instructors: int
+    """Distinct instructors who made checks of this kind."""
+    unrecorded: int
+    """Checks with no ASSESSED_BY."""
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentReport(JsonResult):
     """Star ratings of the branches of an area (None: the city) in ``round``."""
 
@@ -116,6 +134,8 @@ class AssessmentReport(JsonResult):
     """Largest disagreement first."""
     overdue: tuple[Overdue, ...]
     """Most overdue first."""
+    assessors: tuple[Assessors, ...] = ()
+    """Per kind of check of ``round`` (SELF, SECOND, CROSS, SPOT, those made), who made them."""
 
 
 def assessment_report(
@@ -149,6 +169,8 @@ def assessment_report(
     [('o_c1', '2026-09-30', 31)]
     >>> r.spread[-1].counts
     {'DEMONSTRATION': 0, 'EXCELLENT': 0, 'QUALIFIED': 2, 'UNQUALIFIED': 1, 'unassessed': 0}
+    >>> [(x.kind, x.checks, x.by_organization, x.by_instructor, x.instructors, x.unrecorded) for x in r.assessors]
+    [('SELF', 3, 3, 0, 0, 0), ('SECOND', 3, 0, 0, 0, 3), ('CROSS', 1, 0, 0, 0, 1), ('SPOT', 1, 0, 1, 1, 0)]
     >>> assessment_report(tiny_assessments(), round="2026Q1")
     Traceback (most recent call last):
     ...
@@ -240,6 +262,7 @@ def assessment_report(
                 days = (as_of_day - parse_date(due)).days
                 overdue.append(Overdue(b, name(b), street, a_id, str(last.get("round")), due, days))
     return AssessmentReport(
+        assessors=_assessors(G, [(a, p) for b in found for a, p in found[b] if p.get("round") == chosen]),
         area=area,
         name=name_of(nodes[area]) if area is not None else None,
         round=chosen,
@@ -255,10 +278,33 @@ def assessment_report(
     )
 
 
+_KINDS = ("SELF", "SECOND", "CROSS", "SPOT")
+
+
+def _assessors(G: Any, checks: list[tuple[str, Mapping[str, Any]]]) -> tuple[Assessors, ...]:
+    nodes, out = node_data(G), succ(G)
+    rows = []
+    for kind in _KINDS:
+        mine = [a for a, p in checks if p.get("kind") == kind]
+        if not mine:
+            continue
+        by_org = by_worker = none = 0
+        who: set[str] = set()
+        for a in mine:
+            ends = [end for end, keys in out[a].items() if _ASSESSED_BY in keys]
+            workers = [e for e in ends if nodes[e].get("label") == _WORKER]
+            by_org += any(nodes[e].get("label") == _ORG for e in ends)
+            by_worker += bool(workers)
+            none += not ends
+            who.update(workers)
+        rows.append(Assessors(kind, len(mine), by_org, by_worker, len(who), none))
+    return tuple(rows)
+
+
 def tiny_assessments() -> Any:
     """``analytics.projection.tiny_city`` with the assessments of its three branches::
 
-        branch  round   SELF           SECOND                  CROSS / SPOT
+        branch  round   SELF           SECOND                  CROSS / SPOT (by the instructor w_i1)
         o_g1    2026-1  DEMONSTRATION  EXCELLENT
                 2026-2  DEMONSTRATION  EXCELLENT               SPOT QUALIFIED  (fell)
         o_u2    2026-1  QUALIFIED      UNQUALIFIED by 06-30
@@ -294,4 +340,8 @@ def tiny_assessments() -> Any:
             props["rectify_by"] = rectify_by
         b.node("Assessment", node_id, **props)
         b.rel("ASSESSES", node_id, org)
+        if kind == "SELF":
+            b.rel("ASSESSED_BY", node_id, org)
+    b.node("Worker", "w_i1", role="INSTRUCTOR", full_time=True)
+    b.rel("ASSESSED_BY", "as-o_g1-2026-2-spot", "w_i1")
     return b.graph

@@ -41,11 +41,16 @@ class AnalyticsSession:
         are built from it and would not see later changes.
     index : AreaIndex, optional
         An index of ``graph`` built beforehand (it is used instead of building one).
+    version : int, optional
+        The data version ``graph`` shows, as its source numbers them (the API's projection
+        cache); a session is never reused for another version.
 
     Attributes
     ----------
     graph : networkx.MultiDiGraph
         The projection.
+    version : int
+        The data version of ``graph`` (0 when not given).
 
     Notes
     -----
@@ -70,8 +75,9 @@ class AnalyticsSession:
     True
     """
 
-    def __init__(self, graph: Any, *, index: AreaIndex | None = None) -> None:
+    def __init__(self, graph: Any, *, index: AreaIndex | None = None, version: int = 0) -> None:
         self.graph = graph
+        self.version = version
         self._index = index
         self._linkage: Linkage | None = None
         self._model: ReachModel | None = None

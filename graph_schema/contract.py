@@ -452,7 +452,7 @@ REL_SPECS: Final[dict[RelType, RelSpec]] = {
             key=("on",),
         ),
         RelSpec(R.ASSESSES, "考核对象", frozenset({(L.ASSESSMENT, _ORG)}), single=True),
-        RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG)})),
+        RelSpec(R.ASSESSED_BY, "考核单位", frozenset({(L.ASSESSMENT, _ORG), (L.ASSESSMENT, L.WORKER)})),
         RelSpec(R.ATTACHED_TO, "所属党小组", frozenset({(L.VANGUARD_STATION, _ORG)}), single=True),
     )
 }
@@ -475,7 +475,15 @@ WITHIN_VIA: Final[dict[Label, RelType | None]] = {
 """How a node of a label lies within an area: itself up the PART_OF chain, or first through
 this one relationship (a member through the household it lives in, an organization through
 the area it governs, a station through its building).  Labels missing here are never
-"within" an area."""
+"within" an area (but see :data:`WITHIN_THROUGH`)."""
+
+WITHIN_THROUGH: Final[dict[Label, tuple[RelType, Label]]] = {
+    L.ASSESSMENT: (R.ASSESSES, L.PARTY_ORGANIZATION),
+}
+"""Labels that lie within an area two steps away: a node of the label is within an area when
+the node of the second label it points to through the relationship is (in the sense of
+:data:`WITHIN_VIA`): an assessment lies where the branch it ASSESSES governs.  A viewer's
+scope, an area export and the tests' subtree all follow it."""
 
 
 PII_FIELDS: Final[dict[Label, frozenset[str]]] = {

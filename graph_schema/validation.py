@@ -23,6 +23,7 @@ from graph_schema.checksums import (
     resident_id_problem,
 )
 from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType
+from graph_schema.end_kinds import CHECKED_TYPES, end_kind_problems
 from graph_schema.records import Node, Problem, Relationship, RelRef
 
 _CHECKS = {
@@ -350,6 +351,9 @@ class Existing:
     node's write lock), absent for a node that does not exist."""
     org_levels: Mapping[str, str] = field(default_factory=dict)
     """The stored ``level`` of each organization of :meth:`WriteBatch.assessed_ids` that exists."""
+    ends: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The stored ``level``, ``external`` and ``role`` of each node of
+    :meth:`WriteBatch.checked_ends` that exists (``graph_schema.end_kinds``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +408,11 @@ class WriteBatch:
         """The ends of the ``ASSESSES`` the batch writes: the organizations whose level decides
         whether they may be rated."""
         return {r.end for r in self.relationships if r.type == _ASSESSES}
+
+    def checked_ends(self) -> set[str]:
+        """The ends of the ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` the batch writes: the
+        nodes whose kind (level, external, role) :mod:`graph_schema.end_kinds` checks."""
+        return {r.end for r in self.relationships if r.type in CHECKED_TYPES}
 
     def single_starts(self) -> set[tuple[str, str]]:
         """(type, start) of every relationship of a single-parent type the batch writes."""
@@ -500,6 +509,7 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
             new_parent[k] = rel.end
     problems += _handler_problems(batch, existing, appeals, deleted)
     problems += _rated_level_problems(batch, existing)
+    problems += end_kind_problems(batch, existing, labels)
     return problems
 
 

@@ -26,9 +26,9 @@ from strawberry.dataloader import DataLoader
 
 from graph_schema import Node
 from graph_schema.roles import Role
-from loaders.projection_cache import projection_cache
 from loaders.scope import Scope, scope_cache
 from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page, Projection
+from loaders.walk import WalkLayer, walk
 
 NeighbourKey = tuple[str, Direction, tuple[str, ...] | None, int | None, Projection]
 CountKey = tuple[str, Direction, tuple[str, ...] | None]
@@ -129,16 +129,34 @@ class Loaders:
         labels: Sequence[str] | None = None,
         limit: int | None = None,
         props: Projection = None,
+        below: tuple[WalkLayer, ...] = (),
     ) -> DataLoader[str, list[Edge]]:
         """Node id → its relationships of ``rel_type`` in ``direction`` (store order: by the
         other node's id), at most ``limit`` of them, the other nodes with only the properties
         ``props`` (None: all; part of the key, so a field asking for more never shares the
-        batch of one asking for less)."""
+        batch of one asking for less).
+
+        ``below``: the layers the selection walks further down from these nodes (see
+        :meth:`walk`); the answer is the same, read with them in one walk."""
+        if below:
+            return self.walk((WalkLayer(rel_type, direction, _labels(labels), limit, props), *below))
         key: NeighbourKey = (rel_type, direction, _labels(labels), limit, props)
         loader = self._loaders.get(("neighbours", key))
         if loader is None:
             loader = SharedLoader(load_fn=self._neighbours_fn(key))
             self._loaders[("neighbours", key)] = loader
+        return loader
+
+    def walk(self, layers: tuple[WalkLayer, ...]) -> DataLoader[str, list[Edge]]:
+        """Node id → its edges of the first of ``layers`` (as :meth:`neighbours` gives them),
+        read in one walk (:func:`loaders.walk.walk`: one statement on Neo4j) together with the
+        layers below, whose answers prime the loaders the resolvers of those layers will ask:
+        the plain :meth:`neighbours` loader of each layer, and the walk loader of the layers
+        from it down.  Those resolvers then find their rows without a round trip."""
+        loader = self._loaders.get(("walk", layers))
+        if loader is None:
+            loader = SharedLoader(load_fn=self._walk_fn(layers))
+            self._loaders[("walk", layers)] = loader
         return loader
 
     def count(self, rel_type: str, direction: Direction, labels: Sequence[str] | None = None) -> DataLoader[str, int]:
@@ -187,9 +205,9 @@ class Loaders:
         return loader
 
     def clear(self) -> None:
-        """Forget every cached answer (after a write in the same request), the kept projection
-        and the resolved scope (the write may have changed it)."""
-        projection_cache(self.store).invalidate()
+        """Forget every cached answer (after a write in the same request) and the resolved scope
+        (the write may have changed it); the kept projection follows the write by itself
+        (:mod:`loaders.projection_cache`)."""
         self._scope = None
         self.nodes.clear_all()
         for loader in self._loaders.values():
@@ -212,6 +230,24 @@ class Loaders:
                 ids, rel_type, direction, labels=labels, limit=limit, scope=scope, props=props
             )
             return [self._shown_edges(scope, edges) for edges in found]
+
+        return load
+
+    def _walk_fn(self, layers: tuple[WalkLayer, ...]) -> Any:
+        async def load(ids: list[str]) -> list[list[Edge]]:
+            scope = await self.scope()
+            found = await walk(self.store, ids, layers, scope=scope)
+            for depth in range(1, len(layers)):
+                layer = layers[depth]
+                plain = self.neighbours(layer.rel_type, layer.direction, layer.labels, layer.limit, layer.props)
+                deeper = self.walk(layers[depth:]) if depth < len(layers) - 1 else None
+                for node_id, edges in found[depth].items():
+                    shown = self._shown_edges(scope, edges)
+                    plain.prime(node_id, shown)
+                    if deeper is not None:
+                        deeper.prime(node_id, shown)
+            first = found[0]
+            return [self._shown_edges(scope, first.get(i, [])) for i in ids]
 
         return load
 

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from graph_schema import Label, RelType
@@ -13,29 +11,16 @@ from graph_schema import Node as Record
 from loaders.store import Direction
 from resolvers.appeals import walks
 from resolvers.connections import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    SinceConnection,
-    list_connection,
-    related,
     related_one,
 )
 from resolvers.context import Info
 from resolvers.enums import ResourceKind, UnitKind
-from resolvers.filters import FILTER, AllianceFilter, AllianceMemberFilter, OrderBy, node_filter, node_order
+from resolvers.filters import AllianceFilter, AllianceMemberFilter
+from resolvers.lazy_types import AllianceMemberT, BuildingT, PartyOrganizationT
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.walk_fields import listing, walk
 from resolvers.workers import walks as worker_walks
-
-if TYPE_CHECKING:
-    from resolvers.areas import Building
-    from resolvers.organization import PartyOrganization
-
-BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
-PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
 
 OUT, IN = Direction.OUT, Direction.IN
 
@@ -56,38 +41,11 @@ class Alliance(Node):
     def from_record(cls, record: Record) -> Alliance:
         return cls(id=global_id(record), record=record, name=record.name, theme=record.properties.get("theme"))
 
-    @strawberry.field(description="The party organizations that lead it (LED_BY).")
-    async def led_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganizationT]:
-        return await related(info, self.record, RelType.LED_BY, OUT, None, first, after, last, before)
-
-    @strawberry.field(description="The areas it serves (SERVES): communities and streets.")
-    async def serves(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Area]:
-        return await related(info, self.record, RelType.SERVES, OUT, None, first, after, last, before)
-
-    @strawberry.field(description="Its member units (JOINED), with the date they joined.")
-    async def members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[AllianceMember]:
-        return await related(info, self.record, RelType.JOINED, IN, None, first, after, last, before, "since")
+    led_by = walk(RelType.LED_BY, OUT, PartyOrganizationT, "The party organizations that lead it (LED_BY).")
+    serves = walk(RelType.SERVES, OUT, Area, "The areas it serves (SERVES): communities and streets.")
+    members = walk(
+        RelType.JOINED, IN, AllianceMemberT, "Its member units (JOINED), with the date they joined.", kind="since"
+    )
 
 
 @node_type(Label.ALLIANCE_MEMBER)
@@ -114,27 +72,8 @@ class AllianceMember(Node):
             resources=p.get("resources") or [],
         )
 
-    @strawberry.field(description="Alliances it joined (JOINED), with the date.")
-    async def alliances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[Alliance]:
-        return await related(info, self.record, RelType.JOINED, OUT, None, first, after, last, before, "since")
-
-    @strawberry.field(description="Buildings it manages (MANAGES), for a property company.")
-    async def manages(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[BuildingT]:
-        return await related(info, self.record, RelType.MANAGES, OUT, None, first, after, last, before)
+    alliances = walk(RelType.JOINED, OUT, Alliance, "Alliances it joined (JOINED), with the date.", kind="since")
+    manages = walk(RelType.MANAGES, OUT, BuildingT, "Buildings it manages (MANAGES), for a property company.")
 
     @strawberry.field(description="Its own party branch (BRANCH_OF), if it has one (the first by id if several).")
     async def branch(self, info: Info) -> PartyOrganizationT | None:
@@ -143,34 +82,12 @@ class AllianceMember(Node):
 
 @strawberry.type(description="Root listings of the party-building alliances and their units.")
 class AllianceQuery:
-    @strawberry.field(description="Party-building alliances (党建联盟), a page at a time.")
-    async def alliances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[AllianceFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Alliance]:
-        label = Label.ALLIANCE
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Alliance member units (联盟成员单位), a page at a time.")
-    async def alliance_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[AllianceMemberFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[AllianceMember]:
-        label = Label.ALLIANCE_MEMBER
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    alliances = listing(
+        Label.ALLIANCE, Alliance, AllianceFilter, "Party-building alliances (党建联盟), a page at a time."
+    )
+    alliance_members = listing(
+        Label.ALLIANCE_MEMBER,
+        AllianceMember,
+        AllianceMemberFilter,
+        "Alliance member units (联盟成员单位), a page at a time.",
+    )

@@ -8,8 +8,6 @@ Each child has exactly one PART_OF parent; every level walks up (``street``, ``c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
-
 import strawberry
 
 from graph_schema import Label, RelType
@@ -17,54 +15,37 @@ from graph_schema import Node as Record
 from loaders.store import Direction
 from resolvers.appeals import walks
 from resolvers.connections import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    SinceConnection,
-    VisitConnection,
-    list_connection,
-    related,
     related_one,
 )
 from resolvers.context import Info
 from resolvers.enums import BuildingKind, CommunityKind, GridKind, HouseholdTag
 from resolvers.filters import (
-    FILTER,
     BuildingFilter,
     CommunityFilter,
     GridFilter,
     HouseholdFilter,
-    OrderBy,
     StreetFilter,
-    node_filter,
-    node_order,
+)
+from resolvers.lazy_types import (
+    AllianceMemberT,
+    AllianceT,
+    BuildingT,
+    CommunityT,
+    GridT,
+    HouseholdT,
+    PartyMemberT,
+    PartyOrganizationT,
+    VanguardStationT,
 )
 from resolvers.node import Area, Node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.walk_fields import listing, walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
-
-if TYPE_CHECKING:
-    from resolvers.alliances import Alliance, AllianceMember
-    from resolvers.organization import PartyMember, PartyOrganization, VanguardStation
-
-PartyOrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
-PartyMemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
-VanguardStationT = Annotated["VanguardStation", strawberry.lazy("resolvers.organization")]
-AllianceT = Annotated["Alliance", strawberry.lazy("resolvers.alliances")]
-AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
 
 OUT, IN = Direction.OUT, Direction.IN
 PART_OF, GOVERNS, SERVES = RelType.PART_OF.value, RelType.GOVERNS.value, RelType.SERVES.value
 ORG = [Label.PARTY_ORGANIZATION.value]
-
-
-async def _governed_by(
-    info: Info, record: Record, first: int | None, after: str | None, last: int | None, before: str | None
-) -> Any:
-    return await related(info, record, GOVERNS, IN, ORG, first, after, last, before)
 
 
 @node_type(Label.STREET)
@@ -82,38 +63,9 @@ class Street(Area):
     def from_record(cls, record: Record) -> Street:
         return cls(id=global_id(record), record=record, name=record.name, code=record.properties.get("code"))
 
-    @strawberry.field(description="Its communities (PART_OF).")
-    async def communities(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Community]:
-        return await related(info, self.record, PART_OF, IN, [Label.COMMUNITY.value], first, after, last, before)
-
-    @strawberry.field(description="The party organizations that govern it (GOVERNS).")
-    async def governed_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganizationT]:
-        return await _governed_by(info, self.record, first, after, last, before)
-
-    @strawberry.field(description="The alliances that serve it (SERVES).")
-    async def served_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[AllianceT]:
-        return await related(info, self.record, SERVES, IN, None, first, after, last, before)
+    communities = walk(PART_OF, IN, CommunityT, "Its communities (PART_OF).", labels=[Label.COMMUNITY.value])
+    governed_by = walk(GOVERNS, IN, PartyOrganizationT, "The party organizations that govern it (GOVERNS).", labels=ORG)
+    served_by = walk(SERVES, IN, AllianceT, "The alliances that serve it (SERVES).")
 
 
 @node_type(Label.COMMUNITY)
@@ -141,49 +93,16 @@ class Community(Area):
     async def street(self, info: Info) -> Street | None:
         return await related_one(info, self.record, PART_OF, OUT)
 
-    @strawberry.field(description="Its grids (PART_OF).")
-    async def grids(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Grid]:
-        return await related(info, self.record, PART_OF, IN, [Label.GRID.value], first, after, last, before)
-
-    @strawberry.field(description="The party organizations that govern it (GOVERNS).")
-    async def governed_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganizationT]:
-        return await _governed_by(info, self.record, first, after, last, before)
-
-    @strawberry.field(description="The alliances that serve it (SERVES).")
-    async def served_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[AllianceT]:
-        return await related(info, self.record, SERVES, IN, None, first, after, last, before)
-
-    @strawberry.field(description="In-service members registered here (三报到, REPORTED_TO), with the date.")
-    async def reported_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[PartyMemberT]:
-        return await related(info, self.record, RelType.REPORTED_TO, IN, None, first, after, last, before, "since")
+    grids = walk(PART_OF, IN, GridT, "Its grids (PART_OF).", labels=[Label.GRID.value])
+    governed_by = walk(GOVERNS, IN, PartyOrganizationT, "The party organizations that govern it (GOVERNS).", labels=ORG)
+    served_by = walk(SERVES, IN, AllianceT, "The alliances that serve it (SERVES).")
+    reported_members = walk(
+        RelType.REPORTED_TO,
+        IN,
+        PartyMemberT,
+        "In-service members registered here (三报到, REPORTED_TO), with the date.",
+        kind="since",
+    )
 
 
 @node_type(Label.GRID)
@@ -216,27 +135,8 @@ class Grid(Area):
     async def community(self, info: Info) -> Community | None:
         return await related_one(info, self.record, PART_OF, OUT)
 
-    @strawberry.field(description="Its buildings and courtyards (PART_OF).")
-    async def buildings(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Building]:
-        return await related(info, self.record, PART_OF, IN, [Label.BUILDING.value], first, after, last, before)
-
-    @strawberry.field(description="The party organizations that govern it (GOVERNS).")
-    async def governed_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganizationT]:
-        return await _governed_by(info, self.record, first, after, last, before)
+    buildings = walk(PART_OF, IN, BuildingT, "Its buildings and courtyards (PART_OF).", labels=[Label.BUILDING.value])
+    governed_by = walk(GOVERNS, IN, PartyOrganizationT, "The party organizations that govern it (GOVERNS).", labels=ORG)
 
 
 @node_type(Label.BUILDING)
@@ -260,49 +160,22 @@ class Building(Area):
     async def grid(self, info: Info) -> Grid | None:
         return await related_one(info, self.record, PART_OF, OUT)
 
-    @strawberry.field(description="Its households (PART_OF).")
-    async def households(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Household]:
-        return await related(info, self.record, PART_OF, IN, [Label.HOUSEHOLD.value], first, after, last, before)
+    households = walk(PART_OF, IN, HouseholdT, "Its households (PART_OF).", labels=[Label.HOUSEHOLD.value])
+    governed_by = walk(
+        GOVERNS,
+        IN,
+        PartyOrganizationT,
+        "The party organizations that govern it (GOVERNS), e.g. a building group.",
+        labels=ORG,
+    )
 
-    @strawberry.field(description="The party organizations that govern it (GOVERNS), e.g. a building group.")
-    async def governed_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganizationT]:
-        return await _governed_by(info, self.record, first, after, last, before)
-
-    @strawberry.field(description="Vanguard stations located here (LOCATED_IN).")
-    async def stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[VanguardStationT]:
-        return await related(info, self.record, RelType.LOCATED_IN, IN, None, first, after, last, before)
-
-    @strawberry.field(description="Alliance member units that manage it (MANAGES), e.g. its property company.")
-    async def managed_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[AllianceMemberT]:
-        return await related(info, self.record, RelType.MANAGES, IN, None, first, after, last, before)
+    stations = walk(RelType.LOCATED_IN, IN, VanguardStationT, "Vanguard stations located here (LOCATED_IN).")
+    managed_by = walk(
+        RelType.MANAGES,
+        IN,
+        AllianceMemberT,
+        "Alliance member units that manage it (MANAGES), e.g. its property company.",
+    )
 
 
 @node_type(Label.HOUSEHOLD)
@@ -355,120 +228,40 @@ class Household(Node):
     async def building(self, info: Info) -> Building | None:
         return await related_one(info, self.record, PART_OF, OUT)
 
-    @strawberry.field(description="Party members who live here (LIVES_IN).")
-    async def residents(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMemberT]:
-        return await related(info, self.record, RelType.LIVES_IN, IN, None, first, after, last, before)
+    residents = walk(RelType.LIVES_IN, IN, PartyMemberT, "Party members who live here (LIVES_IN).")
+    linked_by = walk(
+        RelType.LINKS,
+        IN,
+        PartyMemberT,
+        "Vanguard members who link this household (1+10+N, LINKS), with the date.",
+        kind="since",
+    )
 
-    @strawberry.field(description="Vanguard members who link this household (1+10+N, LINKS), with the date.")
-    async def linked_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[PartyMemberT]:
-        return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
-
-    @strawberry.field(description="Visits to this household (月联月访, VISITED): who came and when.")
-    async def visits(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> VisitConnection[PartyMemberT]:
-        return await related(info, self.record, RelType.VISITED, IN, None, first, after, last, before, "visit")
+    visits = walk(
+        RelType.VISITED,
+        IN,
+        PartyMemberT,
+        "Visits to this household (月联月访, VISITED): who came and when.",
+        kind="visit",
+    )
 
 
 @strawberry.type(description="Root listings of the governance network (一张网).")
 class AreaQuery:
-    @strawberry.field(description="Streets and towns (街道/镇), a page at a time.")
-    async def streets(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[StreetFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Street]:
-        label = Label.STREET
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(
-        description="Communities (社区) and villages (村), a page at a time; filter by kind for one of them."
+    streets = listing(Label.STREET, Street, StreetFilter, "Streets and towns (街道/镇), a page at a time.")
+    communities = listing(
+        Label.COMMUNITY,
+        Community,
+        CommunityFilter,
+        "Communities (社区) and villages (村), a page at a time; filter by kind for one of them.",
     )
-    async def communities(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[CommunityFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Community]:
-        label = Label.COMMUNITY
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Grids (网格), a page at a time.")
-    async def grids(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[GridFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Grid]:
-        label = Label.GRID
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Buildings and courtyards (楼栋/院落), a page at a time.")
-    async def buildings(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[BuildingFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Building]:
-        label = Label.BUILDING
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(description="Households (户), a page at a time (names are not personal information).")
-    async def households(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[HouseholdFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[Household]:
-        label = Label.HOUSEHOLD
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    grids = listing(Label.GRID, Grid, GridFilter, "Grids (网格), a page at a time.")
+    buildings = listing(
+        Label.BUILDING, Building, BuildingFilter, "Buildings and courtyards (楼栋/院落), a page at a time."
+    )
+    households = listing(
+        Label.HOUSEHOLD,
+        Household,
+        HouseholdFilter,
+        "Households (户), a page at a time (names are not personal information).",
+    )

@@ -341,7 +341,9 @@ async def related(
     if not plan.page or (win.size == 0 and not _asks_page_info(info)):
         chosen, has_previous, has_next = [], False, False  # only totalCount: the count alone runs
     elif win.first_page:
-        found = await loaders.neighbours(rel_type, direction, labels, win.size + 1, plan.props).load(record.id)
+        found = await loaders.neighbours(rel_type, direction, labels, win.size + 1, plan.props, plan.below).load(
+            record.id
+        )
         chosen, has_previous, has_next = found[: win.size], False, len(found) > win.size
     else:
         found = await loaders.neighbours(rel_type, direction, labels, None, plan.props).load(record.id)

@@ -19,6 +19,7 @@ import strawberry
 from strawberry.types.enum import has_enum_definition
 
 from graph_schema import (
+    ENUM_ZH,
     BuildingKind,
     CommunityKind,
     Gender,
@@ -43,6 +44,16 @@ def graphql_enum(cls: E, description: str, values: Mapping[str, str], name: str 
         for value in cls.__strawberry_definition__.values:
             value.description = values.get(value.name)
     return cls
+
+
+def zh_values(enum_name: str, english: Mapping[str, str]) -> dict[str, str]:
+    """Each value's description: its Chinese term (``graph_schema.ENUM_ZH``), then ``english`` of it.
+
+    >>> zh_values("ProjectStage", {"PROPOSED": "proposed.", "LED": "led.", "IN_PROGRESS": "under way.",
+    ...                            "REVIEWED": "reviewed."})["LED"]
+    '党员领办: led.'
+    """
+    return {name: f"{zh}: {english[name]}" for name, zh in ENUM_ZH[enum_name].items()}
 
 
 graphql_enum(
@@ -204,7 +215,7 @@ graphql_enum(
         "LEADS": "领办: PartyMember→SecretaryProject, a member leading a project.",
         "EARNED": "积分: PartyMember→Activity, SecretaryProject or Appeal, points earned, with points, on, reason.",
         "ASSESSES": "考核对象: Assessment→PartyOrganization, the branch it rates; one.",
-        "ASSESSED_BY": "考核单位: Assessment→PartyOrganization, who assessed it.",
+        "ASSESSED_BY": "考核单位: Assessment→PartyOrganization or Worker (an instructor), who assessed it.",
         "ATTACHED_TO": "所属党小组: VanguardStation→PartyOrganization, the party group a station is set by "
         "(根据党小组划分); one.",
     },

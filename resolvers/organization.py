@@ -8,7 +8,7 @@ revealed (``resolvers.privacy``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -18,43 +18,31 @@ from loaders.store import Direction
 from resolvers.appeals import walks
 from resolvers.assessments import walks as assessment_walks
 from resolvers.connections import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    SinceConnection,
-    VisitConnection,
-    list_connection,
-    related,
     related_one,
 )
 from resolvers.context import Info
 from resolvers.enums import Gender, MemberKind, OrgLevel
 from resolvers.errors import ClientError
 from resolvers.filters import (
-    FILTER,
-    OrderBy,
     PartyMemberFilter,
     PartyOrganizationFilter,
     VanguardStationFilter,
-    node_filter,
-    node_order,
+)
+from resolvers.lazy_types import (
+    AllianceMemberT,
+    AllianceT,
+    BuildingT,
+    CommunityT,
+    HouseholdT,
+    PartyMemberT,
+    PartyOrganizationT,
+    VanguardStationT,
 )
 from resolvers.node import Area, Node, as_node, global_id, node_type
 from resolvers.properties import prop
+from resolvers.walk_fields import listing, walk
 from resolvers.work import walks as work_walks
 from resolvers.workers import walks as worker_walks
-
-if TYPE_CHECKING:
-    from resolvers.alliances import Alliance, AllianceMember
-    from resolvers.areas import Building, Community, Household
-
-AllianceT = Annotated["Alliance", strawberry.lazy("resolvers.alliances")]
-AllianceMemberT = Annotated["AllianceMember", strawberry.lazy("resolvers.alliances")]
-BuildingT = Annotated["Building", strawberry.lazy("resolvers.areas")]
-CommunityT = Annotated["Community", strawberry.lazy("resolvers.areas")]
-HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
 
 OUT, IN = Direction.OUT, Direction.IN
 REPORTS_TO = RelType.REPORTS_TO.value
@@ -112,16 +100,7 @@ class PartyOrganization(Node):
     async def parent(self, info: Info) -> PartyOrganization | None:
         return await related_one(info, self.record, REPORTS_TO, OUT)
 
-    @strawberry.field(description="Organizations that report to it.")
-    async def children(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganization]:
-        return await related(info, self.record, REPORTS_TO, IN, None, first, after, last, before)
+    children = walk(REPORTS_TO, IN, PartyOrganizationT, "Organizations that report to it.")
 
     @strawberry.field(description="The chain of organizations above it (REPORTS_TO), nearest first; empty at the top.")
     async def ancestors(self, info: Info, max_depth: MaxDepth = 10) -> list[PartyOrganization]:
@@ -140,67 +119,25 @@ class PartyOrganization(Node):
         )
         return [SubtreeEntry(node=as_node(n), depth=d) for n, d in found]
 
-    @strawberry.field(description="The areas it governs (GOVERNS): its street, community, grids or buildings.")
-    async def governs(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Area]:
-        return await related(info, self.record, RelType.GOVERNS, OUT, None, first, after, last, before)
+    governs = walk(
+        RelType.GOVERNS, OUT, Area, "The areas it governs (GOVERNS): its street, community, grids or buildings."
+    )
 
-    @strawberry.field(description="Its members (MEMBER_OF).")
-    async def members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMember]:
-        return await related(info, self.record, RelType.MEMBER_OF, IN, None, first, after, last, before)
-
-    @strawberry.field(description="Part-time committee members (兼职委员, SITS_ON).")
-    async def part_time_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMember]:
-        return await related(info, self.record, RelType.SITS_ON, IN, None, first, after, last, before)
-
-    @strawberry.field(description="Alliances it leads (LED_BY).")
-    async def leads_alliances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[AllianceT]:
-        return await related(info, self.record, RelType.LED_BY, IN, [Label.ALLIANCE.value], first, after, last, before)
+    members = walk(RelType.MEMBER_OF, IN, PartyMemberT, "Its members (MEMBER_OF).")
+    part_time_members = walk(RelType.SITS_ON, IN, PartyMemberT, "Part-time committee members (兼职委员, SITS_ON).")
+    leads_alliances = walk(RelType.LED_BY, IN, AllianceT, "Alliances it leads (LED_BY).", labels=[Label.ALLIANCE.value])
 
     @strawberry.field(description="The alliance member unit whose own branch it is (BRANCH_OF), if any.")
     async def unit(self, info: Info) -> AllianceMemberT | None:
         return await related_one(info, self.record, RelType.BRANCH_OF, OUT)
 
-    @strawberry.field(
-        description="The vanguard stations set by this party group (ATTACHED_TO, 根据党小组划分): one for a "
-        "building or grid group."
+    stations = walk(
+        RelType.ATTACHED_TO,
+        IN,
+        VanguardStationT,
+        "The vanguard stations set by this party group (ATTACHED_TO, 根据党小组划分): one for a "
+        "building or grid group.",
     )
-    async def stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[VanguardStation]:
-        return await related(info, self.record, RelType.ATTACHED_TO, IN, None, first, after, last, before)
 
 
 @node_type(Label.PARTY_MEMBER)
@@ -248,97 +185,47 @@ class PartyMember(Node):
     def id_number(self, info: Info) -> str | None:
         return info.context.viewer.reveal(self.record, "id_number")
 
-    @strawberry.field(description="Organizations it is a member of (MEMBER_OF).")
-    async def organizations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganization]:
-        return await related(info, self.record, RelType.MEMBER_OF, OUT, None, first, after, last, before)
-
-    @strawberry.field(description="Party committees it sits on part-time (SITS_ON).")
-    async def sits_on(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyOrganization]:
-        return await related(info, self.record, RelType.SITS_ON, OUT, None, first, after, last, before)
+    organizations = walk(RelType.MEMBER_OF, OUT, PartyOrganization, "Organizations it is a member of (MEMBER_OF).")
+    sits_on = walk(RelType.SITS_ON, OUT, PartyOrganization, "Party committees it sits on part-time (SITS_ON).")
 
     @strawberry.field(description="The household it lives in (LIVES_IN).")
     async def household(self, info: Info) -> HouseholdT | None:
         return await related_one(info, self.record, RelType.LIVES_IN, OUT)
 
-    @strawberry.field(description="Communities it reported to (三报到, REPORTED_TO), with the date.")
-    async def reported_to(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[CommunityT]:
-        return await related(info, self.record, RelType.REPORTED_TO, OUT, None, first, after, last, before, "since")
+    reported_to = walk(
+        RelType.REPORTED_TO,
+        OUT,
+        CommunityT,
+        "Communities it reported to (三报到, REPORTED_TO), with the date.",
+        kind="since",
+    )
 
-    @strawberry.field(description="Vanguard stations it runs (RUNS).")
-    async def stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[VanguardStation]:
-        return await related(info, self.record, RelType.RUNS, OUT, None, first, after, last, before)
+    stations = walk(RelType.RUNS, OUT, VanguardStationT, "Vanguard stations it runs (RUNS).")
+    linked_members = walk(
+        RelType.LINKS,
+        OUT,
+        PartyMemberT,
+        "Members this vanguard links (the 10 of 1+10+N, LINKS), with the date.",
+        labels=[PM],
+        kind="since",
+    )
 
-    @strawberry.field(description="Members this vanguard links (the 10 of 1+10+N, LINKS), with the date.")
-    async def linked_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[PartyMember]:
-        return await related(info, self.record, RelType.LINKS, OUT, [PM], first, after, last, before, "since")
+    linked_households = walk(
+        RelType.LINKS,
+        OUT,
+        HouseholdT,
+        "Households this vanguard links (the N of 1+10+N, LINKS), with the date.",
+        labels=[HH],
+        kind="since",
+    )
 
-    @strawberry.field(description="Households this vanguard links (the N of 1+10+N, LINKS), with the date.")
-    async def linked_households(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[HouseholdT]:
-        return await related(info, self.record, RelType.LINKS, OUT, [HH], first, after, last, before, "since")
+    linked_by = walk(
+        RelType.LINKS, IN, PartyMemberT, "Vanguard members who link this member (LINKS), with the date.", kind="since"
+    )
 
-    @strawberry.field(description="Vanguard members who link this member (LINKS), with the date.")
-    async def linked_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> SinceConnection[PartyMember]:
-        return await related(info, self.record, RelType.LINKS, IN, None, first, after, last, before, "since")
-
-    @strawberry.field(description="Households it visited (月联月访, VISITED), with the day.")
-    async def visits(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> VisitConnection[HouseholdT]:
-        return await related(info, self.record, RelType.VISITED, OUT, None, first, after, last, before, "visit")
+    visits = walk(
+        RelType.VISITED, OUT, HouseholdT, "Households it visited (月联月访, VISITED), with the day.", kind="visit"
+    )
 
 
 @node_type(Label.VANGUARD_STATION)
@@ -357,16 +244,7 @@ class VanguardStation(Node):
     async def building(self, info: Info) -> BuildingT | None:
         return await related_one(info, self.record, RelType.LOCATED_IN, OUT)
 
-    @strawberry.field(description="The members who run it (RUNS).")
-    async def run_by(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PartyMember]:
-        return await related(info, self.record, RelType.RUNS, IN, None, first, after, last, before)
+    run_by = walk(RelType.RUNS, IN, PartyMember, "The members who run it (RUNS).")
 
     @strawberry.field(
         description="The party group it is set by (ATTACHED_TO, 根据党小组划分): a building or grid group; "
@@ -378,56 +256,26 @@ class VanguardStation(Node):
 
 @strawberry.type(description="Root listings of the party: organizations, members, stations.")
 class OrganizationQuery:
-    @strawberry.field(description="Party organizations (党组织), a page at a time.")
-    async def party_organizations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[PartyOrganizationFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[PartyOrganization]:
-        label = Label.PARTY_ORGANIZATION
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
-
-    @strawberry.field(
-        description="Party members (党员), a page at a time. Filtering or ordering by name is refused (code PII) "
-        "unless the viewer may see personal information."
+    party_organizations = listing(
+        Label.PARTY_ORGANIZATION,
+        PartyOrganization,
+        PartyOrganizationFilter,
+        "Party organizations (党组织), a page at a time.",
     )
-    async def party_members(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[PartyMemberFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[PartyMember]:
-        label = Label.PARTY_MEMBER
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    party_members = listing(
+        Label.PARTY_MEMBER,
+        PartyMember,
+        PartyMemberFilter,
+        "Party members (党员), a page at a time. Filtering or ordering by name is refused (code PII) "
+        "unless the viewer may see personal information.",
+    )
 
-    @strawberry.field(description="Vanguard stations (先锋驿站), a page at a time.")
-    async def vanguard_stations(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[VanguardStationFilter | None, strawberry.argument(description=FILTER)] = None,
-        order_by: OrderBy = None,
-    ) -> Connection[VanguardStation]:
-        label = Label.VANGUARD_STATION
-        return await list_connection(
-            info, label, node_filter(info, label, filter), node_order(info, label, order_by), first, after, last, before
-        )
+    vanguard_stations = listing(
+        Label.VANGUARD_STATION,
+        VanguardStation,
+        VanguardStationFilter,
+        "Vanguard stations (先锋驿站), a page at a time.",
+    )
 
 
 __all__ = ["OrganizationQuery", "PartyMember", "PartyOrganization", "SubtreeEntry", "VanguardStation"]

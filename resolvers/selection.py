@@ -29,9 +29,11 @@ from graphql import (
     FieldNode,
     FragmentSpreadNode,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
     InlineFragmentNode,
     SelectionSetNode,
+    get_argument_values,
     get_named_type,
     is_abstract_type,
     is_composite_type,
@@ -39,7 +41,8 @@ from graphql import (
 
 from graph_schema import NODE_SPECS, PII_FIELDS, Label
 from graph_schema.privacy import mask_value
-from loaders.store import Projection
+from loaders.store import Direction, Projection
+from loaders.walk import WalkLayer
 from resolvers.context import Info
 
 _PAGE_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
@@ -51,11 +54,29 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 @dataclass(frozen=True, slots=True)
 class Plan:
     """``page``: whether edges, nodes or pageInfo are selected (``page_info``: pageInfo);
-    ``props``: the properties the selected node fields need (None: all)."""
+    ``props``: the properties the selected node fields need (None: all); ``below``: the plain
+    walk layers the selection goes on to from the page's nodes (see :data:`WALK_FIELDS`)."""
 
     page: bool
     props: Projection
     page_info: bool = True
+    below: tuple[WalkLayer, ...] = ()
+
+
+WALK_FIELDS: dict[tuple[str, str], tuple[str, Direction, tuple[str, ...] | None]] = {
+    ("Street", "communities"): ("PART_OF", Direction.IN, ("Community",)),
+    ("Community", "grids"): ("PART_OF", Direction.IN, ("Grid",)),
+    ("Grid", "buildings"): ("PART_OF", Direction.IN, ("Building",)),
+    ("Building", "households"): ("PART_OF", Direction.IN, ("Household",)),
+    ("Household", "residents"): ("LIVES_IN", Direction.IN, None),
+}
+"""Connection fields that are plain walks, by (GraphQL type, field): the relationship type,
+direction and labels their resolver passes to ``related`` (labels sorted).  A selection that
+goes down a chain of them (community → grids → buildings → households) is read in one walk
+(:meth:`loaders.batch.Loaders.walk`: one statement on Neo4j) by the topmost one, which primes
+the loaders of the others.  An entry that disagreed with its resolver would only cost that
+layer its own round trip again (the loader keys would differ); ``tests/api/test_n_plus_one.py``
+checks that the chain is read in one walk."""
 
 
 def _snake(name: str) -> str:
@@ -98,9 +119,9 @@ def _fields(raw: GraphQLResolveInfo[Any], selections: SelectionSetNode | None) -
                 yield from _fields(raw, fragment.selection_set)
 
 
-def _node_types(raw: GraphQLResolveInfo[Any]) -> list[GraphQLObjectType]:
+def _node_types(raw: GraphQLResolveInfo[Any], return_type: GraphQLOutputType) -> list[GraphQLObjectType]:
     """The object types a connection's nodes can have."""
-    connection = get_named_type(raw.return_type)
+    connection = get_named_type(return_type)
     if not isinstance(connection, GraphQLObjectType) or "nodes" not in connection.fields:
         return []
     node = get_named_type(connection.fields["nodes"].type)
@@ -111,9 +132,23 @@ def _node_types(raw: GraphQLResolveInfo[Any]) -> list[GraphQLObjectType]:
 
 def _plan(info: Info) -> Plan:
     raw = info._raw_info
+    ctx = info.context
+    sizes = (ctx.config.default_page_size, ctx.config.max_page_size)
+    return _plan_of(raw, raw.field_nodes, raw.return_type, ctx.viewer.sees_pii, sizes)
+
+
+def _plan_of(
+    raw: GraphQLResolveInfo[Any],
+    field_nodes: list[FieldNode],
+    return_type: GraphQLOutputType,
+    sees_pii: bool,
+    sizes: tuple[int, int],
+) -> Plan:
+    """The plan of the connection field ``field_nodes`` (one response key) of ``return_type``;
+    ``sizes``: the service's default and largest page."""
     node_fields: list[FieldNode] = []
     page = page_info = False
-    for field_node in raw.field_nodes:
+    for field_node in field_nodes:
         for sel in _fields(raw, field_node.selection_set):
             name = sel.name.value
             if name in _PAGE_FIELDS:
@@ -125,10 +160,11 @@ def _plan(info: Info) -> Plan:
                 for inner in _fields(raw, sel.selection_set):
                     if inner.name.value == "node":
                         node_fields += _fields(raw, inner.selection_set)
-    types = _node_types(raw)
+    types = _node_types(raw, return_type)
+    below = _below(raw, types, node_fields, sees_pii, sizes) if page else ()
     labels = [_LABELS[t.name] for t in types if t.name in _LABELS]
     if not labels or len(labels) != len(types):
-        return Plan(page=page, props=None, page_info=page_info)
+        return Plan(page=page, props=None, page_info=page_info, below=below)
     known: set[str] = set()
     for label in labels:
         known.update(NODE_SPECS[label].props)
@@ -144,13 +180,57 @@ def _plan(info: Info) -> Plan:
         defs = [t.fields[name] for t in types if name in t.fields]
         if defs and all(is_composite_type(get_named_type(d.type)) for d in defs):
             continue  # a walk to other nodes
-        return Plan(page=page, props=None, page_info=page_info)
+        return Plan(page=page, props=None, page_info=page_info, below=below)
     for label in labels:
         wanted |= _required(label)
-    if not info.context.viewer.sees_pii:
+    if not sees_pii:
         for label in labels:
             wanted -= _withheld(label)
-    return Plan(page=page, props=frozenset(wanted), page_info=page_info)
+    return Plan(page=page, props=frozenset(wanted), page_info=page_info, below=below)
+
+
+def _below(
+    raw: GraphQLResolveInfo[Any],
+    types: list[GraphQLObjectType],
+    node_fields: list[FieldNode],
+    sees_pii: bool,
+    sizes: tuple[int, int],
+) -> tuple[WalkLayer, ...]:
+    """The walk layers under a connection whose nodes have ``types`` and select ``node_fields``:
+    its one plain walk field (:data:`WALK_FIELDS`) asking for a first page, with the layers
+    under that.  None when the nodes may have several types, or select several walk fields (the
+    walk is a chain), or the field pages past a cursor or backwards (its resolver reads the
+    whole list then)."""
+    if len(types) != 1:
+        return ()
+    node_type = types[0]
+    by_key: dict[str, list[FieldNode]] = {}
+    for field in node_fields:
+        if (node_type.name, field.name.value) in WALK_FIELDS:
+            by_key.setdefault(field.alias.value if field.alias else field.name.value, []).append(field)
+    if len(by_key) != 1:
+        return ()
+    (fields,) = by_key.values()
+    name = fields[0].name.value
+    if any(f.name.value != name for f in fields):
+        return ()
+    definition = node_type.fields[name]
+    try:
+        args = get_argument_values(definition, fields[0], raw.variable_values)
+    except Exception:  # a bad argument: the field's own resolver says what is wrong
+        return ()
+    if any(args.get(k) is not None for k in ("after", "last", "before")):
+        return ()
+    default, largest = sizes
+    first = args.get("first")
+    size = first if first is not None else min(default, largest)
+    if not isinstance(size, int) or size <= 0 or size > largest:
+        return ()
+    plan = _plan_of(raw, fields, definition.type, sees_pii, sizes)
+    if not plan.page:
+        return ()
+    rel_type, direction, labels = WALK_FIELDS[node_type.name, name]
+    return (WalkLayer(rel_type, direction, labels, size + 1, plan.props), *plan.below)
 
 
 def connection_plan(info: Info) -> Plan:

@@ -109,6 +109,7 @@ from typing import Any
 
 from graph_schema import WITHIN_VIA, Label, Node, Relationship, WriteBatch
 from graph_schema.appeals import history_entry
+from graph_schema.contract import WITHIN_THROUGH
 from graph_schema.roles import Role
 from loaders.formats.graphdata import GraphData
 
@@ -164,7 +165,8 @@ class City:
         }
 
     def subtree(self, root: str) -> set[str]:
-        """The root's PART_OF closure plus what WITHIN_VIA attaches to it."""
+        """The root's PART_OF closure plus what WITHIN_VIA attaches to it, and what WITHIN_THROUGH
+        attaches to those (an assessment of a branch governing an area inside)."""
         closure = {root}
         changed = True
         while changed:
@@ -178,6 +180,11 @@ class City:
         for r in self.relationships:
             via = WITHIN_VIA.get(Label(labels[r.start]))
             if via is not None and r.type == via.value and r.end in closure:
+                inside.add(r.start)
+        placed = set(inside)
+        for r in self.relationships:
+            through = WITHIN_THROUGH.get(Label(labels[r.start]))
+            if through is not None and r.type == through[0].value and r.end in placed:
                 inside.add(r.start)
         return inside
 

@@ -6,7 +6,7 @@ import { gql } from './api.js';
 
 const HISTORY = `query Assessments($id: ID!) { node(id: $id) {
   ... on PartyOrganization { star assessments { id round kind on result rectifyBy
-    scores { name met requirements } assessedBy { id ... on PartyOrganization { name } } } } } }`;
+    scores { name met requirements } assessedBy { id __typename ... on PartyOrganization { name } ... on Worker { name role } } } } } }`;
 
 export const ASSESSMENT_KINDS = {
   SELF: '自查 self', SECOND: '复查 second', CROSS: '交叉互查 cross', SPOT: '重点抽查 spot',
@@ -25,6 +25,13 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** Who assessed: an organization by its name, an instructor (a Worker) as 指导员 and its (masked) name. */
+export function assessorName(o) {
+  return o.__typename === 'Worker' ? `${ASSESSOR_WORKER} ${o.name || ''}`.trim() : o.name;
+}
+
+export const ASSESSOR_WORKER = '指导员';
+
 /** Rows of the history table: the last assessment of a round (the API orders them so) is its final one. */
 export function historyRows(assessments) {
   return assessments.map((a, i) => {
@@ -37,7 +44,7 @@ export function historyRows(assessments) {
       on: a.on,
       result: `${RESULTS[a.result] || a.result}${final ? ' · 本轮结论 final' : ''}`,
       rectifyBy: a.rectifyBy || '',
-      by: (a.assessedBy || []).map((o) => o.name).join('、'),
+      by: (a.assessedBy || []).map(assessorName).join('、'),
       scores,
     };
   });

@@ -42,6 +42,9 @@ export function renderLegend(container, view) {
       item('#fff', '★★★ 示范 ★★ 优秀 ★ 合格 ☆ 不合格', 'ellipse', 'display:none'),
       item('#fff', '星级 = 最近一轮的最终考核 star: final check of the latest round (重点抽查 > 交叉互查 > 复查 > 自查)',
         'ellipse', 'display:none'),
+      item('#fff', '考核单位 assessed by: 自查 本支部 the branch · 复查 上级党组织 its parent · '
+        + '交叉互查 外街道社区党委 + 指导员 another street\'s committee and instructor · 重点抽查 指导员 instructor',
+      'ellipse', 'display:none'),
     ]));
   } else {
     const village = COMMUNITY_KINDS.VILLAGE;

@@ -13,6 +13,8 @@ where each problem is: file (sheet), row and column (:class:`~loaders.formats.so
   rejected is rejected too (``ENDPOINT_REJECTED``);
 - single parents: a second ``PART_OF`` (or other single-parent relationship) of a node, in
   the input or against the store (``SECOND_PARENT``);
+- kinds of ends: a station ATTACHED_TO a party group only, no ASSESSES of an external branch,
+  an ASSESSED_BY a worker only of an instructor (``graph_schema.end_kinds``);
 - handlers: an appeal that is ASSIGNED (or RESOLVED or CLOSED after an assignment) needs an
   ``ASSIGNED_TO``, in the input or in the store (``NO_HANDLER``); the write plan writes each
   appeal in the same batch as its ``ASSIGNED_TO``, which the store checks by the same rule.
@@ -29,6 +31,7 @@ from typing import Any, Final
 from graph_schema.appeals import was_assigned
 from graph_schema.assessments import RATED_LEVELS
 from graph_schema.contract import Label, RelType
+from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, end_kind_problem
 from graph_schema.records import Problem, Relationship
 from graph_schema.validation import (
     endpoint_label_problem,
@@ -51,6 +54,7 @@ __all__ = ["LOOKED_IN", "check", "store_is_empty"]
 
 _ORG: Final = Label.PARTY_ORGANIZATION.value
 _ASSESSES: Final = RelType.ASSESSES.value
+_KIND_LABELS: Final = frozenset({_ORG, Label.WORKER.value})
 LOOKED_IN: Final = "in this import or in the store"
 """Where the import looks for the ends of a relationship (said when one is missing)."""
 
@@ -116,6 +120,9 @@ class _Check:
     """The input's appeals that have an ``ASSIGNED_TO`` in the store."""
     store_levels: dict[str, Any] = field(default_factory=dict)
     """The stored ``level`` of the organizations the input mentions (whether they may be rated)."""
+    store_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The stored level, external and role of the organizations and workers the input mentions
+    (``graph_schema.end_kinds``)."""
     labels: dict[str, str] = field(default_factory=dict)
     """The label of every id, from the input and the store (the input's first node wins)."""
     node_bad: bytearray = field(default_factory=bytearray)
@@ -173,6 +180,8 @@ class _Check:
                     self.store_labels[node_id] = got.label
                     if got.label == _ORG:
                         self.store_levels[node_id] = got.properties.get("level")
+                    if got.label in _KIND_LABELS:
+                        self.store_kinds[node_id] = {k: got.properties.get(k) for k in END_KIND_PROPS}
         for node_id, i in self.first.items():
             have = self.store_labels.get(node_id)
             node, src, row = nodes[i]
@@ -215,6 +224,8 @@ class _Check:
             contract = relationship_problems(rel, labels, record, looked_in=LOOKED_IN)
             if rel.type == _ASSESSES and not contract:
                 contract = self._rated_problems(rel, record)
+            if rel.type in CHECKED_TYPES and not contract:
+                contract = self._end_kind_problems(rel)
             if contract:
                 for p in _contract_problems(contract, src, unreadable):
                     flagged.add(p.field)
@@ -251,6 +262,14 @@ class _Check:
         if level is None or level in RATED_LEVELS:
             return []
         return [unrated_level_problem(record, rel.end, level)]
+
+    def _end_kind_problems(self, rel: Relationship) -> list[Problem]:
+        """``NOT_GROUP``, ``NOT_RATED`` (an external branch), ``NOT_INSTRUCTOR``: the kind of the
+        relationship's end (its properties in the input, else in the store)."""
+        i = self.first.get(rel.end)
+        props = self.parsed.nodes[i][0].properties if i is not None else self.store_kinds.get(rel.end, {})
+        found = end_kind_problem(rel, self.labels.get(rel.end), props.get)
+        return [] if found is None else [found]
 
     def check_handlers(self) -> None:
         """Appeals that need a handler and have no ``ASSIGNED_TO`` in the input or the store;

@@ -41,7 +41,9 @@ Grid or Building) in the sense of ``graph_schema.WITHIN_VIA``: the area itself a
 everything under it through ``PART_OF`` (communities, grids, buildings, households), the
 party members who ``LIVES_IN`` those households, the party organizations that ``GOVERNS``
 those areas, the vanguard stations ``LOCATED_IN`` those buildings, the appeals that
-``CONCERNS`` them and the activities ``HELD_IN`` them; the handler of each of those appeals
+``CONCERNS`` them and the activities ``HELD_IN`` them, and the assessments that ``ASSESSES``
+those organizations (``graph_schema.contract.WITHIN_THROUGH``; who assessed one is exported
+only when inside too, else the assessment goes without its ``ASSESSED_BY``); the handler of each of those appeals
 (its ``ASSIGNED_TO`` end, wherever it is: with that relationship only, as an assigned appeal
 without its handler would be refused on import); and every relationship between two
 exported nodes.
@@ -56,7 +58,17 @@ from typing import Any, Final, Literal
 
 import networkx as nx
 
-from graph_schema.contract import AREA_LABELS, HIERARCHY, NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, Prop, RelType
+from graph_schema.contract import (
+    AREA_LABELS,
+    HIERARCHY,
+    NODE_SPECS,
+    REL_SPECS,
+    WITHIN_THROUGH,
+    WITHIN_VIA,
+    Label,
+    Prop,
+    RelType,
+)
 from graph_schema.privacy import public_properties
 from graph_schema.records import Node, NotFoundError, Relationship
 from loaders.bulk import chunks
@@ -176,6 +188,12 @@ async def _collect_area(store: GraphStore, area: str, prog: Progress) -> GraphDa
                 for edge in edges:
                     selected.setdefault(edge.node.id, edge.node)
             prog.advance(len(chunk))
+    for label, (through, target) in WITHIN_THROUGH.items():  # assessments of the branches found
+        targets = sorted(i for i, n in selected.items() if n.label == target.value)
+        for chunk in chunks(targets):
+            for edges in await store.neighbours(chunk, through.value, Direction.IN, labels=[label.value]):
+                for edge in edges:
+                    selected.setdefault(edge.node.id, edge.node)
     appeals = sorted(by_id for by_id, n in selected.items() if n.label == Label.APPEAL.value)
     handlers_only: set[str] = set()
     for chunk in chunks(appeals):  # their handlers, wherever they are

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from graph_schema import NODE_SPECS, REL_SPECS, WITHIN_VIA, Label, RelType
+from graph_schema import NODE_SPECS, WITHIN_VIA, Label, RelType
+from graph_schema.contract import WITHIN_THROUGH
 from graph_schema.ddl import ENTITY
 from loaders.scope import Scope
 
@@ -57,9 +58,10 @@ def in_scope(var: str, scope: Scope | None, params: dict[str, Any]) -> str | Non
 
     Inside a root area means: up from the node, first through at most one WITHIN_VIA
     relationship (LIVES_IN, GOVERNS, LOCATED_IN: each leaves only the label it places), then
-    through at most four PART_OF, to the root.  The walk starts from the bound node (the root
-    is matched by property, not by the index), so its cost is a handful of hops per node
-    whatever the size of the root's subtree.
+    through at most four PART_OF, to the root; for a label of WITHIN_THROUGH (an assessment),
+    first through its relationship to the node that places it (:func:`_through`).  The walk
+    starts from the bound node (the root is matched by property, not by the index), so its cost
+    is a handful of hops per node whatever the size of the root's subtree.
     """
     if scope is None:
         return None
@@ -68,7 +70,21 @@ def in_scope(var: str, scope: Scope | None, params: dict[str, Any]) -> str | Non
     if scope.root is None:
         return listed
     params["scope_root"] = scope.root
-    return f"({listed} OR EXISTS {{ MATCH ({var})-[:{_VIA}*0..1]->()-[:PART_OF*0..4]->(s) WHERE s.id = $scope_root }})"
+    up = f"EXISTS {{ MATCH ({var})-[:{_VIA}*0..1]->()-[:PART_OF*0..4]->(s) WHERE s.id = $scope_root }}"
+    return " OR ".join([f"({listed}", up, *_through(var)]) + ")"
+
+
+def _through(var: str) -> list[str]:
+    """The conditions that ``var`` lies in ``$scope_root`` two steps away (``WITHIN_THROUGH``: an
+    assessment through the branch it ASSESSES and the area that branch GOVERNS), each tested
+    only on a node of its label."""
+    out = []
+    for lab, (rel, target) in WITHIN_THROUGH.items():
+        via = WITHIN_VIA[target]
+        hop = f"-[:{rel_type(via.value)}]->()" if via is not None else ""
+        walk = f"({var})-[:{rel_type(rel.value)}]->(:{label(target.value)}){hop}-[:PART_OF*0..4]->(s)"
+        out.append(f"({var}:{label(lab.value)} AND EXISTS {{ MATCH {walk} WHERE s.id = $scope_root }})")
+    return out
 
 
 def _and(cond: str | None) -> str:
@@ -490,88 +506,6 @@ RETURN collect([a.id, properties(a), h.id]) AS rows
 """
 """The appeals assigned to nodes a write deletes, with their properties, as one record."""
 
-
-def delete_relationships(rtype: str) -> str:
-    return f"""
-UNWIND $rows AS row
-MATCH (a:{ENTITY} {{id: row.start}})-[r:{rel_type(rtype)}]->(b:{ENTITY} {{id: row.end}})
-USING INDEX a:{ENTITY}(id)
-WHERE row.match IS NULL OR all(k IN keys(row.match) WHERE r[k] = row.match[k])
-DELETE r
-RETURN count(r) AS n
-"""
-
-
-DELETE_NODES: Final = f"""
-UNWIND $ids AS id
-MATCH (n:{ENTITY} {{id: id}})
-USING INDEX n:{ENTITY}(id)
-DETACH DELETE n
-RETURN count(*) AS n
-"""
-
-
-def upsert_nodes(label_name: str) -> str:
-    """Idempotent on ``id``: a node's properties are replaced (a record is the whole node)."""
-    return f"""
-UNWIND $rows AS row
-MERGE (n:{ENTITY} {{id: row.id}})
-ON CREATE SET n:{label(label_name)}
-SET n = row.props
-"""
-
-
-PATCH_NODES: Final = f"""
-UNWIND $rows AS row
-MATCH (n:{ENTITY} {{id: row.id}})
-USING INDEX n:{ENTITY}(id)
-SET n += row.props
-RETURN count(*) AS n
-"""
-"""Merge changes into existing nodes; a null value removes that property."""
-
-
-def create_nodes(label_name: str) -> str:
-    """For ids the write's own transaction found free: about 1.4x faster than ``MERGE``.  If
-    another transaction takes one of them first, the id constraint fails this one, which the
-    store then retries (and the retry finds the id taken, so it updates)."""
-    return f"""
-UNWIND $rows AS row
-CREATE (n:{ENTITY}:{label(label_name)})
-SET n = row.props
-"""
-
-
-def upsert_relationships(rtype: str) -> str:
-    spec = REL_SPECS[_TYPES[rel_type(rtype)]]
-    keyed = ", ".join(f"{k}: row.props.{k}" for k in spec.key)
-    pattern = f"[r:{rtype} {{{keyed}}}]" if keyed else f"[r:{rtype}]"
-    return f"""
-UNWIND $rows AS row
-MATCH (a:{ENTITY} {{id: row.start}})
-USING INDEX a:{ENTITY}(id)
-MATCH (b:{ENTITY} {{id: row.end}})
-USING INDEX b:{ENTITY}(id)
-MERGE (a)-{pattern}->(b)
-SET r = row.props
-RETURN count(*) AS n
-"""
-
-
-CLEAR_RELATIONSHIPS: Final = """
-MATCH ()-[r]->()
-CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS
-"""
-"""First of the two statements that empty the store.  (DETACH DELETE of nodes alone, 10,000
-nodes a transaction, ran out of transaction memory on the jiangyin graph: its first batch
-held every building and area, with a few hundred thousand relationships.)"""
-
-CLEAR: Final = f"""
-MATCH (n:{ENTITY})
-CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
-"""
-
-AWAIT_INDEXES: Final = "CALL db.awaitIndexes(300)"
 
 # --- projection ----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ import networkx as nx
 import orjson
 
 from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
+from graph_schema.end_kinds import END_KIND_PROPS
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
@@ -34,6 +35,7 @@ from loaders.bulk import pause_gc
 from loaders.store import Availability, Direction, WriteResult
 from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
 from loaders.stores.embedded_import_marker import EmbeddedImportMarker
+from loaders.stores.embedded_projection import follow_write
 from loaders.stores.embedded_reads import EmbeddedReads
 from loaders.stores.embedded_text import NameIndex
 
@@ -178,7 +180,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
             for i in batch.assessed_ids()
             if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
         }
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
+        ends = {i: {k: nodes[i]["p"].get(k) for k in END_KIND_PROPS} for i in batch.checked_ends() if i in nodes}
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})
@@ -211,8 +214,12 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
                 for r in batch.relationships
             ]
             await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
+            before = self._version
             with pause_gc():
                 self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+                self._projection = follow_write(
+                    self._projection, before, self._version, self._g, node_rows, rel_rows, rel_deletes, node_deletes
+                )
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(

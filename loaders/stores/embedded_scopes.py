@@ -16,11 +16,13 @@ from typing import Any
 import networkx as nx
 
 from graph_schema import WITHIN_VIA
+from graph_schema.contract import WITHIN_THROUGH
 from loaders.scope import Scope
 from loaders.store import NodeFilter
 from loaders.stores.embedded_text import NameIndex
 
 _WITHIN_VIA = {label.value: rel for label, rel in WITHIN_VIA.items()}
+_WITHIN_THROUGH = {label.value: (rel.value, target.value) for label, (rel, target) in WITHIN_THROUGH.items()}
 
 
 def _props_match(props: dict[str, Any], flt: NodeFilter) -> bool:
@@ -54,13 +56,15 @@ class EmbeddedScopes:
     _version: int
 
     def _inside(self, root: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-        """The nodes inside an area (its PART_OF closure and what WITHIN_VIA attaches to it),
-        by label and all together; kept until the next write."""
+        """The nodes inside an area (its PART_OF closure, what WITHIN_VIA attaches to it and what
+        WITHIN_THROUGH attaches to those), by label and all together; kept until the next write."""
         kept = self._insides.get(root)
         if kept is not None and kept[0] == self._version:
             return kept[1], kept[2]
         closure = self._closure(root)
         by_label = {label: frozenset(self._within_candidates(label, closure)) for label in _WITHIN_VIA}
+        for label, (rel, target) in _WITHIN_THROUGH.items():
+            by_label[label] = frozenset(self._pointing_to(by_label[target], rel, label))
         everything = frozenset().union(*by_label.values())
         if len(self._insides) > 256:
             self._insides.clear()
@@ -180,4 +184,14 @@ class EmbeddedScopes:
             for area in closure
             for other, keyed in pred[area].items()
             if nodes[other]["label"] == label and any(a["type"] == via for a in keyed.values())
+        }
+
+    def _pointing_to(self, targets: Iterable[str], rel: str, label: str) -> set[str]:
+        """The nodes of ``label`` with a ``rel`` relationship to one of ``targets``."""
+        nodes, pred = self._g._node, self._g._pred
+        return {
+            other
+            for target in targets
+            for other, keyed in pred[target].items()
+            if nodes[other]["label"] == label and any(a["type"] == rel for a in keyed.values())
         }

@@ -1,4 +1,5 @@
-"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.stores.cypher`.
+"""The Neo4j store: the official async driver over Bolt, all Cypher from :mod:`loaders.stores.cypher` (reads)
+and :mod:`loaders.stores.cypher_writes` (writes).
 
 Reads run as managed read transactions routed to readers and writes as managed write
 transactions, with one bookmark manager, so the store runs unchanged on a cluster or
@@ -28,6 +29,7 @@ from neo4j.exceptions import ClientError, ConstraintError
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch, rel_key
 from graph_schema.ddl import DDL
+from graph_schema.end_kinds import END_KIND_PROPS
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
@@ -44,10 +46,12 @@ from loaders.store import (
     StoreUnavailable,
     WriteResult,
 )
-from loaders.stores import cypher
+from loaders.stores import cypher, cypher_checks, cypher_writes
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
+from loaders.stores.neo4j_walk import Neo4jWalk
+from loaders.write_listeners import WriteListeners
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
@@ -96,7 +100,7 @@ def _node(row: dict[str, Any] | Any) -> Node:
     return Node(row["label"], row["id"], _props(row["props"]))
 
 
-class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
+class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk):
     """A store on a Neo4j server (5.26 LTS or later)."""
 
     name = "neo4j"
@@ -122,6 +126,8 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         self._driver: AsyncDriver | None = None
         self.availability = Availability("neo4j")
         self._generation = 0
+        self.write_listeners = WriteListeners()
+        """Told of each write (the service's kept projection follows them)."""
 
     @property
     def generation(self) -> int:
@@ -138,7 +144,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             await self._driver.verify_connectivity()
             for statement in (*DDL, *cypher.AUDIT_DDL, *cypher.IMPORT_DDL):
                 await self._driver.execute_query(statement, database_=self.database)
-            await self._driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
+            await self._driver.execute_query(cypher_writes.AWAIT_INDEXES, database_=self.database)
         except BaseException:
             await self._driver.close()
             self._driver = None
@@ -405,10 +411,18 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     # --- writes ----------------------------------------------------------------------
     @guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
+        token = self.write_listeners.begin()
+        committed: WriteBatch | None = None
         try:
-            return await self._write(batch)
+            result = await self._write(batch)
+            committed = batch
+            return result
+        except ValidationError:
+            committed = WriteBatch()  # refused inside its transaction: nothing was written
+            raise
         finally:
             self._generation += 1
+            self.write_listeners.end(token, committed)
 
     async def _write(self, batch: WriteBatch) -> WriteResult:
         async with self.driver.session(
@@ -472,7 +486,14 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         if assessed:
             record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
             org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels)
+        ends: dict[str, dict[str, Any]] = {}
+        checked = sorted(batch.checked_ends())
+        if checked:
+            record = await (await tx.run(cypher_checks.END_KINDS, ids=checked)).single()
+            ends = {
+                row[0]: dict(zip(END_KIND_PROPS, row[1:], strict=True)) for row in (record["rows"] if record else [])
+            }
+        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
@@ -492,15 +513,17 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
         for ref in batch.delete_relationships:
             by_type[ref.type].append({"start": ref.start, "end": ref.end, "match": self._match_props(ref)})
         for rtype, rows in by_type.items():
-            record = await (await tx.run(cypher.delete_relationships(rtype), rows=rows)).single()
+            record = await (await tx.run(cypher_writes.delete_relationships(rtype), rows=rows)).single()
             rels_deleted += int(record["n"]) if record else 0
         if batch.delete_nodes:
-            record = await (await tx.run(cypher.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))).single()
+            record = await (
+                await tx.run(cypher_writes.DELETE_NODES, ids=list(dict.fromkeys(batch.delete_nodes)))
+            ).single()
             nodes_deleted = int(record["n"]) if record else 0
         if batch.patch:  # every node exists (validated); nulls remove properties
             rows = [{"id": n.id, "props": dict(n.properties)} for n in batch.nodes]
-            await self._all_written(tx, cypher.PATCH_NODES, rows)
-        # Ids this transaction found free are CREATEd, the others MERGEd (see cypher.create_nodes).
+            await self._all_written(tx, cypher_writes.PATCH_NODES, rows)
+        # Ids this transaction found free are CREATEd, the others MERGEd (see cypher_writes.create_nodes).
         taken = existing.labels.keys() - set(batch.delete_nodes)
         nodes_by_label: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
         for n in () if batch.patch else batch.nodes:  # a patch was written above
@@ -508,14 +531,14 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
             props["id"] = n.id
             nodes_by_label[n.label, n.id in taken].append({"id": n.id, "props": props})
         for (label, exists), rows in nodes_by_label.items():
-            query = cypher.upsert_nodes(label) if exists else cypher.create_nodes(label)
+            query = cypher_writes.upsert_nodes(label) if exists else cypher_writes.create_nodes(label)
             await (await tx.run(query, rows=rows)).consume()
         rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in batch.relationships:
             props = {k: v for k, v in r.properties.items() if v is not None}
             rels_by_type[r.type].append({"start": r.start, "end": r.end, "props": props})
         for rtype, rows in rels_by_type.items():
-            await self._all_written(tx, cypher.upsert_relationships(rtype), rows)
+            await self._all_written(tx, cypher_writes.upsert_relationships(rtype), rows)
         return WriteResult(len(batch.nodes), len(batch.relationships), rels_deleted, nodes_deleted)
 
     @staticmethod
@@ -535,11 +558,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker):
     @guarded(cancellable=False)
     async def clear(self) -> None:
         self._generation += 1
+        self.write_listeners.tell(None)
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
-            await (await session.run(cypher.CLEAR_RELATIONSHIPS)).consume()
-            await (await session.run(cypher.CLEAR)).consume()
+            await (await session.run(cypher_writes.CLEAR_RELATIONSHIPS)).consume()
+            await (await session.run(cypher_writes.CLEAR)).consume()
 
     # --- analytics -------------------------------------------------------------------
     @guarded(cancellable=True)

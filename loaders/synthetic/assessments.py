@@ -23,6 +23,12 @@ categories the article names).  The generator reads this as:
   overruled by a cross- or spot-check differs from it for 25%;
 - scores: requirements met per category, about 97% (示范), 88% (优秀), 72% (合格) and 45%
   (不合格) of each category's requirements;
+- who assessed (ASSESSED_BY): a SELF check the branch itself, a SECOND check the organization
+  it reports to (for a grid branch its community committee), a CROSS check the community
+  committee of another street *and* an instructor (INSTRUCTOR, full-time where there is one)
+  of the guidance station serving that street, a SPOT check an instructor of the station
+  serving the branch's own street (the organization department's check, carried out by its
+  station);
 - an UNQUALIFIED result of a concluding check gets a rectification deadline 90 days later;
   a branch without a ``star`` (about 3%, newly set up) has no assessments.
 
@@ -44,7 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from graph_schema.assessments import CONCLUDING_KINDS, TEMPLATE
-from graph_schema.contract import AssessmentKind, Label, OrgLevel, RelType, Star
+from graph_schema.contract import AssessmentKind, Label, OrgLevel, RelType, Star, WorkerRole
 from graph_schema.records import Node
 
 if TYPE_CHECKING:
@@ -78,6 +84,7 @@ _DISPUTED: Final = {AssessmentKind.SELF: Star.DEMONSTRATION.value, AssessmentKin
 _RATED: Final = frozenset({OrgLevel.GRID_BRANCH.value, OrgLevel.UNIT_BRANCH.value})
 _PO, _AS = Label.PARTY_ORGANIZATION.value, Label.ASSESSMENT.value
 _ASSESSES, _ASSESSED_BY = RelType.ASSESSES.value, RelType.ASSESSED_BY.value
+_WORKER, _STATIONED_AT, _SERVES_AREA = Label.WORKER.value, RelType.STATIONED_AT.value, RelType.SERVES_AREA.value
 
 
 def _shift(star: str, by: int) -> str:
@@ -112,7 +119,7 @@ def assessments(gen: _Generator) -> dict[str, str]:
     crossed = set(rng.sample(range(n), round(n * CROSS_SHARE)))
     spotted = set(rng.sample(range(n), max(1, round(n * SPOT_SHARE))))
     streets = sorted(committees)
-    writer = _Writer(gen, rng)
+    writer = _Writer(gen, rng, _Instructors(gen))
     planted: dict[str, str] = {}
     disputed = min(spotted)
     plain = [i for i in range(n) if i not in crossed and i not in spotted]
@@ -128,8 +135,8 @@ def assessments(gen: _Generator) -> dict[str, str]:
     for i, b in enumerate(branches):
         first = _shift(b.star, rng.choices((0, -1, 1), weights=(70, 18, 12))[0])
         # round 1: SELF and SECOND
-        writer.add(b, "2026-1", AssessmentKind.SELF, _shift(first, 1) if rng.random() < 0.2 else first, b.id)
-        writer.add(b, "2026-1", AssessmentKind.SECOND, first, b.parent)
+        writer.add(b, "2026-1", AssessmentKind.SELF, _shift(first, 1) if rng.random() < 0.2 else first, [b.id])
+        writer.add(b, "2026-1", AssessmentKind.SECOND, first, [b.parent])
         # round 2: the most authoritative kind gets the given star
         kinds = [AssessmentKind.SELF, AssessmentKind.SECOND]
         if i in crossed:
@@ -144,12 +151,13 @@ def assessments(gen: _Generator) -> dict[str, str]:
                 result = _shift(b.star, 1) if rng.random() < 0.2 else b.star
             else:
                 result = _shift(b.star, rng.choice((-1, 1))) if rng.random() < 0.25 else b.star
-            by = b.id if kind is AssessmentKind.SELF else b.parent
+            by = [b.id if kind is AssessmentKind.SELF else b.parent]
             if kind is AssessmentKind.CROSS:
                 others = [s for s in streets if s != b.street] or streets
-                by = rng.choice(committees[rng.choice(others)])
+                by = [rng.choice(committees[rng.choice(others)])]
+                by += writer.instructors.of(street_of.get(by[0], ""))
             if kind is AssessmentKind.SPOT:
-                by = ""
+                by = writer.instructors.of(b.street)
             if i == disputed:
                 result = _DISPUTED.get(kind, result)
             rectify_days = 51 if i == overdue and kind is final_kind else RECTIFY_DAYS
@@ -165,9 +173,35 @@ def _planted_on(overdue: bool, kind: AssessmentKind) -> dt.date | None:
     return dt.date(2026, 8, 10) if overdue and kind is AssessmentKind.SECOND else None
 
 
+class _Instructors:
+    """The instructors who carry out a street's checks: those STATIONED_AT the guidance station
+    that SERVES_AREA the street, full-time ones first (the part-time ones when it has none),
+    drawn from their own random stream (stage ``assessors``) so that the results of the
+    campaign are the same with or without them."""
+
+    def __init__(self, gen: _Generator) -> None:
+        self.rng = gen._rng("assessors")
+        roles = {n.id: n.properties for n in gen.nodes.get(_WORKER, [])}
+        staff: dict[str, list[str]] = {}
+        for r in gen.rels.get(_STATIONED_AT, []):
+            props = roles.get(r.start, {})
+            if props.get("role") == WorkerRole.INSTRUCTOR.value:
+                staff.setdefault(r.end, []).append(r.start)
+        self.by_street: dict[str, list[str]] = {}
+        for r in gen.rels.get(_SERVES_AREA, []):
+            everyone = staff.get(r.start, [])
+            full = [w for w in everyone if roles[w].get("full_time")]
+            self.by_street.setdefault(r.end, []).extend(full or everyone)
+
+    def of(self, street: str) -> list[str]:
+        """One instructor of ``street``'s station (none when it has no station or no instructor)."""
+        found = self.by_street.get(street)
+        return [self.rng.choice(found)] if found else []
+
+
 class _Writer:
-    def __init__(self, gen: _Generator, rng: random.Random) -> None:
-        self.gen, self.rng = gen, rng
+    def __init__(self, gen: _Generator, rng: random.Random, instructors: _Instructors) -> None:
+        self.gen, self.rng, self.instructors = gen, rng, instructors
 
     def add(
         self,
@@ -175,7 +209,7 @@ class _Writer:
         round_: str,
         kind: AssessmentKind,
         result: str,
-        by: str,
+        by: list[str],
         *,
         rectify_days: int = RECTIFY_DAYS,
         on: dt.date | None = None,
@@ -194,8 +228,8 @@ class _Writer:
         node_id = f"as-{branch.id.removeprefix('po-')}-{round_}-{kind.value.lower()}"
         self.gen._node(_AS, node_id, props)
         self.gen._rel(_ASSESSES, node_id, branch.id)
-        if by:
-            self.gen._rel(_ASSESSED_BY, node_id, by)
+        for assessor in by:
+            self.gen._rel(_ASSESSED_BY, node_id, assessor)
 
     def _scores(self, result: str) -> list[str]:
         share = _MET[result]

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from analytics.work import STALLED_AFTER_DAYS
-from resolvers.analytics.common import AreaArg, AreaRef, area_in_scope, area_ref, as_json, gid, run
+from resolvers.analytics.common import AreaArg, AreaRef, area_ref, as_json, gid
 from resolvers.analytics.work_common import (
     FirstArg,
     FromArg,
@@ -20,8 +20,7 @@ from resolvers.analytics.work_common import (
     ToArg,
     first_rows,
     named,
-    period,
-    work_session,
+    run_work,
 )
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -138,19 +137,8 @@ class ActivitiesQuery:
                 f"stalledAfterDays must be between 0 and 3650, got {stalled_after_days}", "BAD_USER_INPUT"
             )
         only = decode_id(holder, expected=["PartyOrganization", "Alliance"], argument="holder")[1] if holder else None
-        start, end = period(date_from, date_to)
-        snap = await work_session(info)
-        local = await area_in_scope(info, area)
-        rep = await run(
-            info,
-            A.activity_stats,
-            snap.graph,
-            local,
-            date_from=start,
-            date_to=end,
-            stalled_after_days=stalled_after_days,
-            index=snap.index,
-            work=snap.work,
+        start, end, rep = await run_work(
+            info, A.activity_stats, area, date_from, date_to, stalled_after_days=stalled_after_days
         )
         holders = [
             HolderActivities(

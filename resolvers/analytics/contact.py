@@ -11,9 +11,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 import analytics as A
-from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_in_scope, area_ref, as_json, gid, ratio, run
+from resolvers.analytics.common import AreaArg, AreaRef, Ratio, area_ref, as_json, gid, ratio
 from resolvers.analytics.coverage import AreaLevel
-from resolvers.analytics.work_common import FirstArg, FromArg, ToArg, first_rows, period, work_session
+from resolvers.analytics.work_common import FirstArg, FromArg, ToArg, first_rows, run_work
 from resolvers.context import Info
 
 _IN_CONTACT = (
@@ -104,20 +104,8 @@ class ContactQuery:
             strawberry.argument(description="Break down by this level, below the area asked about; null: one down."),
         ] = None,
     ) -> MonthlyContact:
-        start, end = period(date_from, date_to)
-        snap = await work_session(info)
-        local = await area_in_scope(info, area)
-        rep = await run(
-            info,
-            A.monthly_contact,
-            snap.graph,
-            local,
-            date_from=start,
-            date_to=end,
-            by=by.value if by is not None else None,
-            index=snap.index,
-            linkage=snap.linkage,
-            work=snap.work,
+        start, end, rep = await run_work(
+            info, A.monthly_contact, area, date_from, date_to, by=by.value if by is not None else None, linkage=True
         )
         return MonthlyContact(
             area=area_ref(rep["area"], rep["label"], rep["name"]),

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 import analytics as A
 from analytics.work import LEADERBOARD_TOP
-from resolvers.analytics.common import AreaArg, AreaRef, area_in_scope, area_ref, as_json, gid, run
+from resolvers.analytics.common import AreaArg, AreaRef, area_ref, as_json, gid
 from resolvers.analytics.work_common import (
     FirstArg,
     FromArg,
@@ -20,8 +20,7 @@ from resolvers.analytics.work_common import (
     ToArg,
     first_rows,
     named,
-    period,
-    work_session,
+    run_work,
 )
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -106,20 +105,7 @@ class PointsQuery:
     ) -> PointsStats:
         if not 0 <= leaders <= 100:
             raise ClientError(f"leaders must be between 0 and 100, got {leaders}", "BAD_USER_INPUT")
-        start, end = period(date_from, date_to)
-        snap = await work_session(info)
-        local = await area_in_scope(info, area)
-        rep = await run(
-            info,
-            A.points_stats,
-            snap.graph,
-            local,
-            date_from=start,
-            date_to=end,
-            top=leaders,
-            index=snap.index,
-            work=snap.work,
-        )
+        start, end, rep = await run_work(info, A.points_stats, area, date_from, date_to, top=leaders)
         return PointsStats(
             area=area_ref(rep["area"], rep["label"], rep["name"]),
             date_from=start,

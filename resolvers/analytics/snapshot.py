@@ -2,8 +2,10 @@
 
 The projection is kept between requests (:mod:`loaders.projection_cache`); the session built
 on it (area index, linkage, and lazily the reach model) is kept with it, one per store, held
-weakly like the projection cache.  A new projection is recognised by the graph object itself
-and gets a new session.
+weakly like the projection cache.  Each data version is a new projection object with a new
+version number (:attr:`loaders.projection_cache.ProjectionCache.version`; a write never changes
+a projection in place), and the session is keyed by both: indexes built on one version are
+never served for the next.
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             f"The store holds part of an import: {unfinished.describe()}. Analytics answer again once it completes.",
             "IMPORT_IN_PROGRESS",
         )
-    graph = await _shared(_BUILDING, store, lambda: projection_cache(store).graph())
+    cache = projection_cache(store)
+    graph = await _shared(_BUILDING, store, cache.graph)
+    version = cache.version_of(graph)
     session = _SESSIONS.get(store)
-    if session is None or session.graph is not graph:
-        session = _SESSIONS[store] = A.AnalyticsSession(graph)
+    if session is None or session.graph is not graph or session.version != version:
+        session = _SESSIONS[store] = A.AnalyticsSession(graph, version=version)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session

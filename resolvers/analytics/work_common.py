@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from resolvers.analytics.common import area_in_scope, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
 from resolvers.errors import ClientError
@@ -48,6 +49,29 @@ async def work_session(info: Info) -> Any:
     snap = await _snapshot(info)
     await asyncio.to_thread(snap.build, "work")
     return snap
+
+
+async def run_work(
+    info: Info,
+    fn: Any,
+    area: strawberry.ID | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    *,
+    linkage: bool = False,
+    **kwargs: Any,
+) -> tuple[dt.date, dt.date, dict[str, Any]]:
+    """The period checked, then ``fn`` run over the session's work index for the area (the viewer's
+    own when null, FORBIDDEN outside its scope), with the linkage too when asked; ``kwargs`` go to
+    ``fn``.  Returns the period's first and last day and the figures."""
+    start, end = period(date_from, date_to)
+    snap = await work_session(info)
+    local = await area_in_scope(info, area)
+    extra = {"linkage": snap.linkage} if linkage else {}
+    rep = await run(
+        info, fn, snap.graph, local, date_from=start, date_to=end, index=snap.index, work=snap.work, **extra, **kwargs
+    )
+    return start, end, rep
 
 
 @strawberry.type(description="A count and its rate over the step before (null when that is 0).")

@@ -3,8 +3,8 @@ Chinese term first (``graph_schema.ENUM_ZH``, what the spreadsheets show), then 
 
 from __future__ import annotations
 
-from graph_schema.contract import ENUM_ZH, ActivityKind, AppealCategory, AppealSource, AppealStatus, Satisfaction
-from resolvers.enums import graphql_enum
+from graph_schema.contract import ActivityKind, AppealCategory, AppealSource, AppealStatus, Satisfaction
+from resolvers.enums import graphql_enum, zh_values
 
 _ENGLISH: dict[str, dict[str, str]] = {
     "AppealCategory": {
@@ -50,18 +50,26 @@ _ENGLISH: dict[str, dict[str, str]] = {
 }
 
 
-def _values(enum_name: str) -> dict[str, str]:
-    return {name: f"{zh}: {_ENGLISH[enum_name][name]}" for name, zh in ENUM_ZH[enum_name].items()}
-
-
-graphql_enum(AppealCategory, "What a resident's appeal (诉求) is about (类别).", _values("AppealCategory"))
-graphql_enum(AppealSource, "How an appeal reached the network (来源).", _values("AppealSource"))
+graphql_enum(
+    AppealCategory,
+    "What a resident's appeal (诉求) is about (类别).",
+    zh_values("AppealCategory", _ENGLISH["AppealCategory"]),
+)
+graphql_enum(
+    AppealSource, "How an appeal reached the network (来源).", zh_values("AppealSource", _ENGLISH["AppealSource"])
+)
 graphql_enum(
     AppealStatus,
     "Where an appeal stands (状态) in 接、派、办、督、评: receive, dispatch, handle, supervise, evaluate.",
-    _values("AppealStatus"),
+    zh_values("AppealStatus", _ENGLISH["AppealStatus"]),
 )
-graphql_enum(Satisfaction, "The resident's review of a resolved appeal (满意度).", _values("Satisfaction"))
-graphql_enum(ActivityKind, "Kinds of activity and meeting (活动/会议).", _values("ActivityKind"))
+graphql_enum(
+    Satisfaction,
+    "The resident's review of a resolved appeal (满意度).",
+    zh_values("Satisfaction", _ENGLISH["Satisfaction"]),
+)
+graphql_enum(
+    ActivityKind, "Kinds of activity and meeting (活动/会议).", zh_values("ActivityKind", _ENGLISH["ActivityKind"])
+)
 
 __all__ = ["ActivityKind", "AppealCategory", "AppealSource", "AppealStatus", "Satisfaction"]

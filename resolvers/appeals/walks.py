@@ -19,56 +19,19 @@ import strawberry
 
 from graph_schema import Label, RelType
 from loaders.store import Direction
-from resolvers.connections import After, Before, Connection, First, Last, SinceConnection, related
+from resolvers.connections import After, Before, Connection, First, Last
 from resolvers.context import Info
+from resolvers.lazy_types import ActivityT, AppealT
+from resolvers.walk_fields import walk
 
 if TYPE_CHECKING:
     from resolvers.appeals.filters import AppealFilter, AppealOrder
-    from resolvers.appeals.types import Activity, Appeal
 
-AppealT = Annotated["Appeal", strawberry.lazy("resolvers.appeals.types")]
-ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
 AppealFilterT = Annotated["AppealFilter", strawberry.lazy("resolvers.appeals.filters")]
 AppealOrderT = Annotated["AppealOrder", strawberry.lazy("resolvers.appeals.filters")]
 
 OUT, IN = Direction.OUT, Direction.IN
 APPEAL, ACTIVITY = [Label.APPEAL.value], [Label.ACTIVITY.value]
-
-
-async def _raised(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[AppealT]:
-    return await related(info, root.record, RelType.RAISED_BY, IN, APPEAL, first, after, last, before)
-
-
-async def _concerning(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[AppealT]:
-    return await related(info, root.record, RelType.CONCERNS, IN, APPEAL, first, after, last, before)
-
-
-async def _assigned(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> SinceConnection[AppealT]:
-    return await related(info, root.record, RelType.ASSIGNED_TO, IN, APPEAL, first, after, last, before, "since")
-
-
-async def _attended(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ActivityT]:
-    return await related(info, root.record, RelType.ATTENDED, OUT, ACTIVITY, first, after, last, before)
-
-
-async def _held(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ActivityT]:
-    return await related(info, root.record, RelType.HELD_BY, IN, ACTIVITY, first, after, last, before)
-
-
-async def _held_in(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ActivityT]:
-    return await related(info, root.record, RelType.HELD_IN, IN, ACTIVITY, first, after, last, before)
 
 
 async def _within(
@@ -92,13 +55,16 @@ async def _within(
 
 
 def raised_appeals() -> Any:
-    return strawberry.field(resolver=_raised, description="Appeals it raised (反映, RAISED_BY), by id.")
+    return walk(RelType.RAISED_BY, IN, AppealT, "Appeals it raised (反映, RAISED_BY), by id.", labels=APPEAL)
 
 
 def appeals() -> Any:
-    return strawberry.field(
-        resolver=_concerning,
-        description="Appeals that concern this very node (涉及, CONCERNS), by id; appealsWithin adds those below it.",
+    return walk(
+        RelType.CONCERNS,
+        IN,
+        AppealT,
+        "Appeals that concern this very node (涉及, CONCERNS), by id; appealsWithin adds those below it.",
+        labels=APPEAL,
     )
 
 
@@ -111,18 +77,25 @@ def appeals_within() -> Any:
 
 
 def assigned_appeals() -> Any:
-    return strawberry.field(
-        resolver=_assigned, description="Appeals assigned to it (承办, ASSIGNED_TO), with the day each was assigned."
+    return walk(
+        RelType.ASSIGNED_TO,
+        IN,
+        AppealT,
+        "Appeals assigned to it (承办, ASSIGNED_TO), with the day each was assigned.",
+        labels=APPEAL,
+        kind="since",
     )
 
 
 def activities_attended() -> Any:
-    return strawberry.field(resolver=_attended, description="Activities and meetings it attended (参加, ATTENDED).")
+    return walk(
+        RelType.ATTENDED, OUT, ActivityT, "Activities and meetings it attended (参加, ATTENDED).", labels=ACTIVITY
+    )
 
 
 def activities_held() -> Any:
-    return strawberry.field(resolver=_held, description="Activities and meetings it held (主办, HELD_BY).")
+    return walk(RelType.HELD_BY, IN, ActivityT, "Activities and meetings it held (主办, HELD_BY).", labels=ACTIVITY)
 
 
 def activities_here() -> Any:
-    return strawberry.field(resolver=_held_in, description="Activities and meetings held in this area (HELD_IN).")
+    return walk(RelType.HELD_IN, IN, ActivityT, "Activities and meetings held in this area (HELD_IN).", labels=ACTIVITY)

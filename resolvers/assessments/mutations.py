@@ -4,7 +4,8 @@
 
 The viewer's right is judged by :func:`resolvers.permissions.check_assessment` (the branch and
 the kind of check); the store refuses what the contract does not allow (a party group or a
-street committee rated: NOT_RATED; a rectification deadline missing or out of place:
+street committee or an external branch rated: NOT_RATED; a worker who is not an instructor
+named as assessor: NOT_INSTRUCTOR; a rectification deadline missing or out of place:
 ASSESSMENT; a score outside the template: FORMAT), writing nothing.  The mutation is audited
 like every other.
 """
@@ -29,6 +30,7 @@ from resolvers.node import as_node
 from resolvers.permissions import Forbidden, check_assessment
 
 _ORG = Label.PARTY_ORGANIZATION.value
+_ASSESSORS = [_ORG, Label.WORKER.value]
 _FIELDS = {"ASSESSES.end": "branch", "ASSESSED_BY.end": "assessedBy", "rectify_by": "rectifyBy"}
 
 
@@ -56,7 +58,9 @@ class RecordAssessmentInput:
         "SPOT check, refused for any other result.",
     )
     assessed_by: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="Global IDs of the PartyOrganizations that assessed (考核单位)."
+        default_factory=list,
+        description="Global IDs of who assessed (考核单位): PartyOrganizations, and Workers who are instructors "
+        "(INSTRUCTOR, 指导员; another worker is refused: NOT_INSTRUCTOR).",
     )
 
 
@@ -66,8 +70,8 @@ class AssessmentPayload:
     errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-async def _fetch(info: Info, value: str, field: str) -> Record:
-    label, node_id = parse_id(value, field, [_ORG])
+async def _fetch(info: Info, value: str, field: str, labels: list[str] | None = None) -> Record:
+    label, node_id = parse_id(value, field, labels or [_ORG])
     (record,) = await info.context.store.get_nodes([node_id])
     if record is None or record.label != label:
         raise Refused([UserError.of(field, "NOT_FOUND", f"there is no {label} with ID {value!r}")])
@@ -93,7 +97,7 @@ class AssessmentMutation:
             assessment_id = new_id(Label.ASSESSMENT)
             rels = [Rel(RelType.ASSESSES.value, assessment_id, branch.id)]
             for i, value in enumerate(input.assessed_by):
-                by = await _fetch(info, value, f"assessedBy[{i}]")
+                by = await _fetch(info, value, f"assessedBy[{i}]", _ASSESSORS)
                 rels.append(Rel(RelType.ASSESSED_BY.value, assessment_id, by.id))
             props: dict[str, object] = {
                 "round": input.round.strip(),

@@ -87,7 +87,8 @@ class Assessment(Node):
         return await related_one(info, self.record, RelType.ASSESSES, OUT)
 
     @strawberry.field(
-        description="Who assessed it (考核单位, ASSESSED_BY): party organizations; empty when not recorded."
+        description="Who assessed it (考核单位, ASSESSED_BY): party organizations (the branch itself, the organization "
+        "it reports to, a committee of another street) and instructors (Worker, 指导员); empty when not recorded."
     )
     async def assessed_by(self, info: Info) -> list[Node]:
         edges = await related_all(info, self.record, RelType.ASSESSED_BY, OUT)

@@ -6,7 +6,8 @@ each (``assessments = walks.assessments()``):
 * ``star``: the star the organization shows: its final assessment's result, else its given star;
 * ``assessments``: its assessment history (ASSESSES), oldest round first, least authoritative
   kind first within a round, so the last one of a round is that round's final one;
-* ``assessmentsMade``: the assessments it made (ASSESSED_BY).
+* ``assessmentsMade``: the assessments it made (ASSESSED_BY); an instructor's (``Worker``)
+  ``assessmentsMade`` too (the same name and type, so that a query on Node may select both).
 """
 
 from __future__ import annotations
@@ -73,7 +74,5 @@ def assessments() -> Any:
     )
 
 
-def assessments_made() -> Any:
-    return strawberry.field(
-        resolver=_made, description="Assessments it made of branches (考核单位, ASSESSED_BY), by id."
-    )
+def assessments_made(description: str = "Assessments it made of branches (考核单位, ASSESSED_BY), by id.") -> Any:
+    return strawberry.field(resolver=_made, description=description)

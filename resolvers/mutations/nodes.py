@@ -1,4 +1,4 @@
-# mypy: disable-error-code="untyped-decorator"
+# mypy: disable-error-code="untyped-decorator, valid-type"
 # (strawberry.field(...) / strawberry.mutation(...) with arguments are typed as returning Any.)
 """Create, update and delete for every label.
 
@@ -7,8 +7,6 @@ child of the governance network, its one PART_OF parent, written with it in one 
 ``updateX`` changes the given properties (null removes an optional one).  ``deleteX``
 removes the node with its relationships, and refuses an area that still has children.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -157,194 +155,169 @@ async def delete_node(info: Info, label: Label, value: strawberry.ID) -> DeleteP
 _HIERARCHY_DOC = " Its one PART_OF parent is written with it, atomically."
 
 
+# The fields below are made by factories: this module does not postpone annotations, so that the
+# input and payload types, closed over, are objects strawberry reads as they are.
+
+
+def _create(label: Label, input_type: Any, payload: Any, attr: str, description: str) -> Any:
+    """``createX``: the input's node written (with its relationships); the payload names it ``attr``."""
+
+    async def resolve(self: Any, info: Info, input: Annotated[input_type, strawberry.argument(description=NEW)]) -> Any:
+        node, errors = await create_node(info, label, input)
+        return payload(**{attr: node, "errors": errors})
+
+    resolve.__annotations__["return"] = payload
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def _update(label: Label, input_type: Any, payload: Any, attr: str, description: str) -> Any:
+    """``updateX``: the given properties changed; the payload names the node ``attr``."""
+
+    async def resolve(
+        self: Any, info: Info, input: Annotated[input_type, strawberry.argument(description=CHANGES)]
+    ) -> Any:
+        node, errors = await update_node(info, label, input)
+        return payload(**{attr: node, "errors": errors})
+
+    resolve.__annotations__["return"] = payload
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def _delete(label: Label, description: str) -> Any:
+    """``deleteX``: the node and its relationships deleted (an area with children refused)."""
+
+    async def resolve(self: Any, info: Info, id: DeleteId) -> DeletePayload:
+        return await delete_node(info, label, id)
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
 @strawberry.type(description="Create, update and delete, for every node type.")
 class NodeMutation:
     # Street
-    @strawberry.mutation(description="Create a street or town.")
-    async def create_street(
-        self, info: Info, input: Annotated[CreateStreetInput, strawberry.argument(description=NEW)]
-    ) -> StreetPayload:
-        node, errors = await create_node(info, Label.STREET, input)
-        return StreetPayload(street=node, errors=errors)
-
-    @strawberry.mutation(description="Change a street's properties.")
-    async def update_street(
-        self, info: Info, input: Annotated[UpdateStreetInput, strawberry.argument(description=CHANGES)]
-    ) -> StreetPayload:
-        node, errors = await update_node(info, Label.STREET, input)
-        return StreetPayload(street=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a street (refused while communities are part of it).")
-    async def delete_street(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.STREET, id)
+    create_street = _create(Label.STREET, CreateStreetInput, StreetPayload, "street", "Create a street or town.")
+    update_street = _update(Label.STREET, UpdateStreetInput, StreetPayload, "street", "Change a street's properties.")
+    delete_street = _delete(Label.STREET, "Delete a street (refused while communities are part of it).")
 
     # Community
-    @strawberry.mutation(description="Create a community in a street." + _HIERARCHY_DOC)
-    async def create_community(
-        self, info: Info, input: Annotated[CreateCommunityInput, strawberry.argument(description=NEW)]
-    ) -> CommunityPayload:
-        node, errors = await create_node(info, Label.COMMUNITY, input)
-        return CommunityPayload(community=node, errors=errors)
-
-    @strawberry.mutation(description="Change a community's properties.")
-    async def update_community(
-        self, info: Info, input: Annotated[UpdateCommunityInput, strawberry.argument(description=CHANGES)]
-    ) -> CommunityPayload:
-        node, errors = await update_node(info, Label.COMMUNITY, input)
-        return CommunityPayload(community=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a community (refused while grids are part of it).")
-    async def delete_community(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.COMMUNITY, id)
+    create_community = _create(
+        Label.COMMUNITY,
+        CreateCommunityInput,
+        CommunityPayload,
+        "community",
+        "Create a community in a street." + _HIERARCHY_DOC,
+    )
+    update_community = _update(
+        Label.COMMUNITY, UpdateCommunityInput, CommunityPayload, "community", "Change a community's properties."
+    )
+    delete_community = _delete(Label.COMMUNITY, "Delete a community (refused while grids are part of it).")
 
     # Grid
-    @strawberry.mutation(description="Create a grid in a community." + _HIERARCHY_DOC)
-    async def create_grid(
-        self, info: Info, input: Annotated[CreateGridInput, strawberry.argument(description=NEW)]
-    ) -> GridPayload:
-        node, errors = await create_node(info, Label.GRID, input)
-        return GridPayload(grid=node, errors=errors)
-
-    @strawberry.mutation(description="Change a grid's properties.")
-    async def update_grid(
-        self, info: Info, input: Annotated[UpdateGridInput, strawberry.argument(description=CHANGES)]
-    ) -> GridPayload:
-        node, errors = await update_node(info, Label.GRID, input)
-        return GridPayload(grid=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a grid (refused while buildings are part of it).")
-    async def delete_grid(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.GRID, id)
+    create_grid = _create(
+        Label.GRID, CreateGridInput, GridPayload, "grid", "Create a grid in a community." + _HIERARCHY_DOC
+    )
+    update_grid = _update(Label.GRID, UpdateGridInput, GridPayload, "grid", "Change a grid's properties.")
+    delete_grid = _delete(Label.GRID, "Delete a grid (refused while buildings are part of it).")
 
     # Building
-    @strawberry.mutation(description="Create a building or courtyard in a grid." + _HIERARCHY_DOC)
-    async def create_building(
-        self, info: Info, input: Annotated[CreateBuildingInput, strawberry.argument(description=NEW)]
-    ) -> BuildingPayload:
-        node, errors = await create_node(info, Label.BUILDING, input)
-        return BuildingPayload(building=node, errors=errors)
-
-    @strawberry.mutation(description="Change a building's properties.")
-    async def update_building(
-        self, info: Info, input: Annotated[UpdateBuildingInput, strawberry.argument(description=CHANGES)]
-    ) -> BuildingPayload:
-        node, errors = await update_node(info, Label.BUILDING, input)
-        return BuildingPayload(building=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a building (refused while households are part of it).")
-    async def delete_building(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.BUILDING, id)
+    create_building = _create(
+        Label.BUILDING,
+        CreateBuildingInput,
+        BuildingPayload,
+        "building",
+        "Create a building or courtyard in a grid." + _HIERARCHY_DOC,
+    )
+    update_building = _update(
+        Label.BUILDING, UpdateBuildingInput, BuildingPayload, "building", "Change a building's properties."
+    )
+    delete_building = _delete(Label.BUILDING, "Delete a building (refused while households are part of it).")
 
     # Household
-    @strawberry.mutation(description="Create a household in a building." + _HIERARCHY_DOC)
-    async def create_household(
-        self, info: Info, input: Annotated[CreateHouseholdInput, strawberry.argument(description=NEW)]
-    ) -> HouseholdPayload:
-        node, errors = await create_node(info, Label.HOUSEHOLD, input)
-        return HouseholdPayload(household=node, errors=errors)
-
-    @strawberry.mutation(description="Change a household's properties.")
-    async def update_household(
-        self, info: Info, input: Annotated[UpdateHouseholdInput, strawberry.argument(description=CHANGES)]
-    ) -> HouseholdPayload:
-        node, errors = await update_node(info, Label.HOUSEHOLD, input)
-        return HouseholdPayload(household=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a household and its relationships.")
-    async def delete_household(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.HOUSEHOLD, id)
+    create_household = _create(
+        Label.HOUSEHOLD,
+        CreateHouseholdInput,
+        HouseholdPayload,
+        "household",
+        "Create a household in a building." + _HIERARCHY_DOC,
+    )
+    update_household = _update(
+        Label.HOUSEHOLD, UpdateHouseholdInput, HouseholdPayload, "household", "Change a household's properties."
+    )
+    delete_household = _delete(Label.HOUSEHOLD, "Delete a household and its relationships.")
 
     # PartyOrganization
-    @strawberry.mutation(description="Create a party organization (optionally under the one it reports to).")
-    async def create_party_organization(
-        self, info: Info, input: Annotated[CreatePartyOrganizationInput, strawberry.argument(description=NEW)]
-    ) -> PartyOrganizationPayload:
-        node, errors = await create_node(info, Label.PARTY_ORGANIZATION, input)
-        return PartyOrganizationPayload(party_organization=node, errors=errors)
-
-    @strawberry.mutation(description="Change a party organization's properties.")
-    async def update_party_organization(
-        self, info: Info, input: Annotated[UpdatePartyOrganizationInput, strawberry.argument(description=CHANGES)]
-    ) -> PartyOrganizationPayload:
-        node, errors = await update_node(info, Label.PARTY_ORGANIZATION, input)
-        return PartyOrganizationPayload(party_organization=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a party organization and its relationships.")
-    async def delete_party_organization(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.PARTY_ORGANIZATION, id)
+    create_party_organization = _create(
+        Label.PARTY_ORGANIZATION,
+        CreatePartyOrganizationInput,
+        PartyOrganizationPayload,
+        "party_organization",
+        "Create a party organization (optionally under the one it reports to).",
+    )
+    update_party_organization = _update(
+        Label.PARTY_ORGANIZATION,
+        UpdatePartyOrganizationInput,
+        PartyOrganizationPayload,
+        "party_organization",
+        "Change a party organization's properties.",
+    )
+    delete_party_organization = _delete(Label.PARTY_ORGANIZATION, "Delete a party organization and its relationships.")
 
     # PartyMember
-    @strawberry.mutation(description="Create a party member (optionally with household and organization).")
-    async def create_party_member(
-        self, info: Info, input: Annotated[CreatePartyMemberInput, strawberry.argument(description=NEW)]
-    ) -> PartyMemberPayload:
-        node, errors = await create_node(info, Label.PARTY_MEMBER, input)
-        return PartyMemberPayload(party_member=node, errors=errors)
-
-    @strawberry.mutation(description="Change a party member's properties.")
-    async def update_party_member(
-        self, info: Info, input: Annotated[UpdatePartyMemberInput, strawberry.argument(description=CHANGES)]
-    ) -> PartyMemberPayload:
-        node, errors = await update_node(info, Label.PARTY_MEMBER, input)
-        return PartyMemberPayload(party_member=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a party member and its relationships.")
-    async def delete_party_member(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.PARTY_MEMBER, id)
+    create_party_member = _create(
+        Label.PARTY_MEMBER,
+        CreatePartyMemberInput,
+        PartyMemberPayload,
+        "party_member",
+        "Create a party member (optionally with household and organization).",
+    )
+    update_party_member = _update(
+        Label.PARTY_MEMBER,
+        UpdatePartyMemberInput,
+        PartyMemberPayload,
+        "party_member",
+        "Change a party member's properties.",
+    )
+    delete_party_member = _delete(Label.PARTY_MEMBER, "Delete a party member and its relationships.")
 
     # VanguardStation
-    @strawberry.mutation(description="Create a vanguard station (optionally in a building).")
-    async def create_vanguard_station(
-        self, info: Info, input: Annotated[CreateVanguardStationInput, strawberry.argument(description=NEW)]
-    ) -> VanguardStationPayload:
-        node, errors = await create_node(info, Label.VANGUARD_STATION, input)
-        return VanguardStationPayload(vanguard_station=node, errors=errors)
-
-    @strawberry.mutation(description="Change a vanguard station's properties.")
-    async def update_vanguard_station(
-        self, info: Info, input: Annotated[UpdateVanguardStationInput, strawberry.argument(description=CHANGES)]
-    ) -> VanguardStationPayload:
-        node, errors = await update_node(info, Label.VANGUARD_STATION, input)
-        return VanguardStationPayload(vanguard_station=node, errors=errors)
-
-    @strawberry.mutation(description="Delete a vanguard station and its relationships.")
-    async def delete_vanguard_station(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.VANGUARD_STATION, id)
+    create_vanguard_station = _create(
+        Label.VANGUARD_STATION,
+        CreateVanguardStationInput,
+        VanguardStationPayload,
+        "vanguard_station",
+        "Create a vanguard station (optionally in a building).",
+    )
+    update_vanguard_station = _update(
+        Label.VANGUARD_STATION,
+        UpdateVanguardStationInput,
+        VanguardStationPayload,
+        "vanguard_station",
+        "Change a vanguard station's properties.",
+    )
+    delete_vanguard_station = _delete(Label.VANGUARD_STATION, "Delete a vanguard station and its relationships.")
 
     # Alliance
-    @strawberry.mutation(description="Create a party-building alliance.")
-    async def create_alliance(
-        self, info: Info, input: Annotated[CreateAllianceInput, strawberry.argument(description=NEW)]
-    ) -> AlliancePayload:
-        node, errors = await create_node(info, Label.ALLIANCE, input)
-        return AlliancePayload(alliance=node, errors=errors)
-
-    @strawberry.mutation(description="Change an alliance's properties.")
-    async def update_alliance(
-        self, info: Info, input: Annotated[UpdateAllianceInput, strawberry.argument(description=CHANGES)]
-    ) -> AlliancePayload:
-        node, errors = await update_node(info, Label.ALLIANCE, input)
-        return AlliancePayload(alliance=node, errors=errors)
-
-    @strawberry.mutation(description="Delete an alliance and its relationships.")
-    async def delete_alliance(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.ALLIANCE, id)
+    create_alliance = _create(
+        Label.ALLIANCE, CreateAllianceInput, AlliancePayload, "alliance", "Create a party-building alliance."
+    )
+    update_alliance = _update(
+        Label.ALLIANCE, UpdateAllianceInput, AlliancePayload, "alliance", "Change an alliance's properties."
+    )
+    delete_alliance = _delete(Label.ALLIANCE, "Delete an alliance and its relationships.")
 
     # AllianceMember
-    @strawberry.mutation(description="Create an alliance member unit.")
-    async def create_alliance_member(
-        self, info: Info, input: Annotated[CreateAllianceMemberInput, strawberry.argument(description=NEW)]
-    ) -> AllianceMemberPayload:
-        node, errors = await create_node(info, Label.ALLIANCE_MEMBER, input)
-        return AllianceMemberPayload(alliance_member=node, errors=errors)
-
-    @strawberry.mutation(description="Change an alliance member unit's properties.")
-    async def update_alliance_member(
-        self, info: Info, input: Annotated[UpdateAllianceMemberInput, strawberry.argument(description=CHANGES)]
-    ) -> AllianceMemberPayload:
-        node, errors = await update_node(info, Label.ALLIANCE_MEMBER, input)
-        return AllianceMemberPayload(alliance_member=node, errors=errors)
-
-    @strawberry.mutation(description="Delete an alliance member unit and its relationships.")
-    async def delete_alliance_member(self, info: Info, id: DeleteId) -> DeletePayload:
-        return await delete_node(info, Label.ALLIANCE_MEMBER, id)
+    create_alliance_member = _create(
+        Label.ALLIANCE_MEMBER,
+        CreateAllianceMemberInput,
+        AllianceMemberPayload,
+        "alliance_member",
+        "Create an alliance member unit.",
+    )
+    update_alliance_member = _update(
+        Label.ALLIANCE_MEMBER,
+        UpdateAllianceMemberInput,
+        AllianceMemberPayload,
+        "alliance_member",
+        "Change an alliance member unit's properties.",
+    )
+    delete_alliance_member = _delete(Label.ALLIANCE_MEMBER, "Delete an alliance member unit and its relationships.")

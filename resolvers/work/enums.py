@@ -3,8 +3,8 @@ Chinese term first (``graph_schema.ENUM_ZH``), then in English."""
 
 from __future__ import annotations
 
-from graph_schema.contract import ENUM_ZH, ProjectCategory, ProjectStage
-from resolvers.enums import graphql_enum
+from graph_schema.contract import ProjectCategory, ProjectStage
+from resolvers.enums import graphql_enum, zh_values
 
 _ENGLISH: dict[str, dict[str, str]] = {
     "ProjectCategory": {
@@ -28,19 +28,15 @@ _ENGLISH: dict[str, dict[str, str]] = {
 }
 
 
-def _values(enum_name: str) -> dict[str, str]:
-    return {name: f"{zh}: {_ENGLISH[enum_name][name]}" for name, zh in ENUM_ZH[enum_name].items()}
-
-
 graphql_enum(
     ProjectCategory,
     "The 10 kinds of secretary project (书记项目类别); the article names the first three.",
-    _values("ProjectCategory"),
+    zh_values("ProjectCategory", _ENGLISH["ProjectCategory"]),
 )
 graphql_enum(
     ProjectStage,
     "Where a secretary project stands, in the order 组织发起、党员领办、群众参与、居民评议.",
-    _values("ProjectStage"),
+    zh_values("ProjectStage", _ENGLISH["ProjectStage"]),
 )
 
 __all__ = ["ProjectCategory", "ProjectStage"]

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,17 +13,10 @@ from graph_schema import Node as Record
 from loaders.store import Direction
 from resolvers.connections import After, Before, Connection, First, Last, related, related_all, related_one
 from resolvers.context import Info
+from resolvers.lazy_types import ActivityT, PartyMemberT, PartyOrganizationT
 from resolvers.node import Area, Node, as_node, date_of, global_id, node_type
 from resolvers.work import walks
 from resolvers.work.enums import ProjectCategory, ProjectStage
-
-if TYPE_CHECKING:
-    from resolvers.appeals.types import Activity
-    from resolvers.organization import PartyMember, PartyOrganization
-
-ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
-MemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
-OrganizationT = Annotated["PartyOrganization", strawberry.lazy("resolvers.organization")]
 
 OUT, IN = Direction.OUT, Direction.IN
 
@@ -75,7 +67,7 @@ class SecretaryProject(Node):
     )
     async def led_by(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-    ) -> Connection[OrganizationT]:
+    ) -> Connection[PartyOrganizationT]:
         return await related(
             info, self.record, RelType.LED_BY, OUT, [Label.PARTY_ORGANIZATION.value], first, after, last, before
         )
@@ -87,7 +79,7 @@ class SecretaryProject(Node):
     @strawberry.field(description="The members who lead it (领办, LEADS), by id.")
     async def leaders(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-    ) -> Connection[MemberT]:
+    ) -> Connection[PartyMemberT]:
         return await related(
             info, self.record, RelType.LEADS, IN, [Label.PARTY_MEMBER.value], first, after, last, before
         )

@@ -21,20 +21,15 @@ import strawberry
 
 from graph_schema import Label, RelType
 from loaders.store import Direction
-from resolvers.connections import After, Before, Connection, First, Last, related, related_one
+from resolvers.connections import related_one
 from resolvers.context import Info
 from resolvers.errors import ClientError
+from resolvers.lazy_types import ActivityT, HouseholdT, PartyMemberT, SecretaryProjectT
+from resolvers.walk_fields import walk
 
 if TYPE_CHECKING:
-    from resolvers.appeals.types import Activity
-    from resolvers.areas import Household
-    from resolvers.organization import PartyMember
-    from resolvers.work.types import MemberPoints, MonthPoints, SecretaryProject
+    from resolvers.work.types import MemberPoints, MonthPoints
 
-ProjectT = Annotated["SecretaryProject", strawberry.lazy("resolvers.work.types")]
-ActivityT = Annotated["Activity", strawberry.lazy("resolvers.appeals.types")]
-MemberT = Annotated["PartyMember", strawberry.lazy("resolvers.organization")]
-HouseholdT = Annotated["Household", strawberry.lazy("resolvers.areas")]
 MemberPointsT = Annotated["MemberPoints", strawberry.lazy("resolvers.work.types")]
 MonthPointsT = Annotated["MonthPoints", strawberry.lazy("resolvers.work.types")]
 
@@ -49,50 +44,8 @@ Month = Annotated[
 ByMonthYear = Annotated[int | None, strawberry.argument(description="The calendar year; null: this year.")]
 
 
-async def _here(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ProjectT]:
-    return await related(info, root.record, RelType.HELD_IN, IN, PROJECT, first, after, last, before)
-
-
-async def _led(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ProjectT]:
-    return await related(info, root.record, RelType.LED_BY, IN, PROJECT, first, after, last, before)
-
-
-async def _leading(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ProjectT]:
-    return await related(info, root.record, RelType.LEADS, OUT, PROJECT, first, after, last, before)
-
-
-async def _held(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ActivityT]:
-    return await related(info, root.record, RelType.HELD_BY, IN, ACTIVITY, first, after, last, before)
-
-
-async def _served(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[ActivityT]:
-    return await related(info, root.record, RelType.SERVED, IN, ACTIVITY, first, after, last, before)
-
-
-async def _households(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[HouseholdT]:
-    return await related(info, root.record, RelType.SERVED, OUT, HOUSEHOLD, first, after, last, before)
-
-
-async def _project(root: Any, info: Info) -> ProjectT | None:
+async def _project(root: Any, info: Info) -> SecretaryProjectT | None:
     return await related_one(info, root.record, RelType.ADVANCES, OUT, PROJECT)
-
-
-async def _earned_by(
-    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-) -> Connection[MemberT]:
-    return await related(info, root.record, RelType.EARNED, IN, MEMBER, first, after, last, before)
 
 
 def _check_period(year: int | None, month: int | None) -> None:
@@ -131,31 +84,47 @@ async def _by_month(root: Any, info: Info, year: ByMonthYear = None) -> list[Mon
 
 
 def projects_here() -> Any:
-    return strawberry.field(
-        resolver=_here, description="Secretary projects held in this very area (书记项目, HELD_IN)."
+    return walk(
+        RelType.HELD_IN,
+        IN,
+        SecretaryProjectT,
+        "Secretary projects held in this very area (书记项目, HELD_IN).",
+        labels=PROJECT,
     )
 
 
 def projects_led() -> Any:
-    return strawberry.field(resolver=_led, description="Secretary projects this organization leads (LED_BY).")
+    return walk(
+        RelType.LED_BY, IN, SecretaryProjectT, "Secretary projects this organization leads (LED_BY).", labels=PROJECT
+    )
 
 
 def projects_leading() -> Any:
-    return strawberry.field(resolver=_leading, description="Secretary projects this member leads (领办, LEADS).")
+    return walk(
+        RelType.LEADS, OUT, SecretaryProjectT, "Secretary projects this member leads (领办, LEADS).", labels=PROJECT
+    )
 
 
 def activities_held() -> Any:
-    return strawberry.field(
-        resolver=_held, description="Activities this member held (主办, HELD_BY): a vanguard's monthly contact (月联)."
+    return walk(
+        RelType.HELD_BY,
+        IN,
+        ActivityT,
+        "Activities this member held (主办, HELD_BY): a vanguard's monthly contact (月联).",
+        labels=ACTIVITY,
     )
 
 
 def served_by() -> Any:
-    return strawberry.field(resolver=_served, description="Activities that served this household (服务对象, SERVED).")
+    return walk(
+        RelType.SERVED, IN, ActivityT, "Activities that served this household (服务对象, SERVED).", labels=ACTIVITY
+    )
 
 
 def served_households() -> Any:
-    return strawberry.field(resolver=_households, description="The households it served (服务对象, SERVED), by id.")
+    return walk(
+        RelType.SERVED, OUT, HouseholdT, "The households it served (服务对象, SERVED), by id.", labels=HOUSEHOLD
+    )
 
 
 def advanced_project() -> Any:
@@ -167,10 +136,12 @@ def advanced_project() -> Any:
 
 
 def earned_by() -> Any:
-    return strawberry.field(
-        resolver=_earned_by,
-        description="The party members who earned points (积分, EARNED) from it, by id; a member's points field "
-        "has the figures.",
+    return walk(
+        RelType.EARNED,
+        IN,
+        PartyMemberT,
+        "The party members who earned points (积分, EARNED) from it, by id; a member's points field has the figures.",
+        labels=MEMBER,
     )
 
 

@@ -3,7 +3,8 @@
 """``Worker`` (工作人员) and ``GuidanceStation`` (基层党建工作指导站) as GraphQL types.
 
 A worker walks to where it works (``worksIn``, with the date), what it guides (``guides``),
-its station (``station``) and, when it is one, its party membership (``member``); a station
+its station (``station``), the assessments it made (``assessmentsMade``) and, when it is one, its
+party membership (``member``); a station
 to the streets it serves and the instructors stationed at it.  The other ends walk back
 through the fields of :mod:`resolvers.workers.walks`.
 """
@@ -17,6 +18,7 @@ import strawberry
 from graph_schema import Label, RelType
 from graph_schema import Node as Record
 from loaders.store import Direction
+from resolvers.assessments import walks as assessment_walks
 from resolvers.connections import After, Before, Connection, First, Last, SinceConnection, related, related_one
 from resolvers.context import Info
 from resolvers.node import Area, Node, global_id, node_type
@@ -73,6 +75,11 @@ class Worker(Node):
     @strawberry.field(description="The guidance station it is stationed at (所属指导站, STATIONED_AT); null if none.")
     async def station(self, info: Info) -> GuidanceStation | None:
         return await related_one(info, self.record, RelType.STATIONED_AT, OUT)
+
+    assessments_made = assessment_walks.assessments_made(
+        "The assessments of branches it made as an instructor (考核单位, ASSESSED_BY): the cross- and spot-checks "
+        "of the 双强双优 campaign; by id."
+    )
 
     @strawberry.field(
         description="The party member this worker is (党员身份, IS_MEMBER); null when not one, or not recorded."

@@ -10,11 +10,13 @@ from service.formatting import html_table, limit, num
 
 _RESULTS = ("DEMONSTRATION", "EXCELLENT", "QUALIFIED", "UNQUALIFIED", "unassessed")
 _ZH = {"DEMONSTRATION": "示范", "EXCELLENT": "优秀", "QUALIFIED": "合格", "UNQUALIFIED": "不合格", "unassessed": "未评"}
+_KIND_ZH = {"SELF": "自查", "SECOND": "复查", "CROSS": "交叉互查", "SPOT": "重点抽查"}
 TOP = 15
 
 
 def assessment_section(f: Any, fig: Callable[[str], str], meta: dict[str, Any]) -> str:
-    """Spread of results per street and round, disagreeing checks, overdue rectifications, changes."""
+    """Spread of results per street and round, who made the checks (organizations, instructors),
+    disagreeing checks, overdue rectifications, changes."""
     r = getattr(f, "assessment", None)
     parts = ['<section id="assessment"><h2>Star ratings in rounds (双强双优)</h2>']
     if r is None or not r.rounds:
@@ -33,6 +35,31 @@ def assessment_section(f: Any, fig: Callable[[str], str], meta: dict[str, Any]) 
             numeric=(False, False, False, *([True] * len(_RESULTS))),
         )
     )
+    assessors = getattr(r, "assessors", ())
+    if assessors:
+        parts.append(f"<h3>Who made the checks of round {escape(r.round)} (考核单位)</h3>")
+        parts.append(
+            '<p class="note">A SELF check is made by the branch, a SECOND check by the organization it reports to, '
+            "a CROSS check by another street's committee and an instructor of that street's guidance station, a "
+            "SPOT check by an instructor of the branch's own street's station (党建指导员).</p>"
+        )
+        parts.append(
+            html_table(
+                ("check", "checks", "by an organization", "by an instructor", "instructors", "not recorded"),
+                [
+                    (
+                        f"{a.kind} {_KIND_ZH.get(a.kind, '')}".strip(),
+                        num(a.checks),
+                        num(a.by_organization),
+                        num(a.by_instructor),
+                        num(a.instructors),
+                        num(a.unrecorded),
+                    )
+                    for a in assessors
+                ],
+                numeric=(False, True, True, True, True, True),
+            )
+        )
     shown, more = limit(r.disagreements, TOP)
     parts.append(f"<h3>Cross- and spot-checks that disagree with the self-check ({num(len(r.disagreements))})</h3>")
     parts.append(

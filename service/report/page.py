@@ -1,13 +1,16 @@
-"""``index.html``: the report's page, one function per section, the plots inline."""
+"""``index.html``: the report's page, one function per section (the larger in ``*_section`` modules), plots inline."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from service.formatting import STAR_ORDER, escape, html_table, limit, mean, num, pct, star_label
+from service.formatting import escape, html_table, limit, mean, num, pct
+from service.report.appeals_section import appeals_section
 from service.report.assessment_section import assessment_section
-from service.report.findings import EXPANSION_K, TOP, Findings, slowest_handlers, summary
+from service.report.findings import TOP, Findings, summary
+from service.report.reach_section import reach_section
+from service.report.structure_section import structure_section
 from service.report.work import WORK_NAV, work_sections
 from service.report.workers_section import workers_section
 
@@ -144,190 +147,6 @@ def _load_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]) 
     return "".join(parts)
 
 
-def _reach_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]) -> str:
-    """Alliance resource reach and the expansion plans."""
-    rch = f.reach
-    parts: list[str] = []
-    parts.append('<section id="reach"><h2>Alliance resource reach (党建联盟)</h2>')
-    parts.append(
-        '<p class="note">A member unit reaches a household when it JOINED an alliance that SERVES an area containing '
-        f"the household, or MANAGES its building. {rch.households.reached:,} of {rch.households.total:,} households "
-        f"({pct(rch.households.rate)}) are reached by at least one unit.</p>"
-    )
-    parts.append(fig("reach"))
-    parts.append('<div class="grid2"><div><h3>Per resource kind</h3>')
-    parts.append(
-        html_table(
-            ("resource", "units", "households reached", "rate", "unreached"),
-            [
-                (
-                    r.resource,
-                    r.units,
-                    num(r.households.reached),
-                    pct(r.households.rate),
-                    num(r.households.total - r.households.reached),
-                )
-                for r in rch.resources
-            ],
-            numeric=(False, True, True, True, True),
-        )
-    )
-    shown, more = limit(rch.units, 10)
-    parts.append("</div><div><h3>Units reaching the most households</h3>")
-    parts.append(
-        html_table(
-            ("unit", "name", "kind", "households"),
-            [(u.id, u.name, u.kind, num(u.households)) for u in shown],
-            numeric=(False, False, False, True),
-            more=more,
-        )
-    )
-    parts.append("</div></div>")
-    parts.append(f"<h3>Expansion: {EXPANSION_K} new joins or serves, greedily, per resource kind</h3>")
-    parts.append(
-        html_table(
-            ("resource", "reached today", f"after {EXPANSION_K} steps", "gain", "steps", "note"),
-            [
-                (
-                    kind if kind != "ANY" else "any resource",
-                    num(p.reached_before),
-                    num(p.reached_after),
-                    num(p.reached_after - p.reached_before),
-                    len(p.steps),
-                    _expansion_note(p),
-                )
-                for kind, p in f.expansions.items()
-            ],
-            numeric=(False, True, True, True, True, False),
-        )
-    )
-    detail = f.expansions[f.detailed]
-    parts.append(
-        f"<h3>Expansion plan for {escape(f.detailed if f.detailed != 'ANY' else 'any resource')}: "
-        f"{detail.reached_before:,} → {detail.reached_after:,} households</h3>"
-    )
-    parts.append(
-        html_table(
-            ("#", "action", "unit", "alliance", "area", "gain", "reached"),
-            [
-                (
-                    i,
-                    s.action,
-                    _named(s.unit, f.names),
-                    _named(s.alliance, f.names),
-                    _named(s.area, f.names),
-                    num(s.gain),
-                    num(s.reached),
-                )
-                for i, s in enumerate(detail.steps[:TOP], 1)
-            ],
-            numeric=(True, False, False, False, False, True, True),
-        )
-    )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _structure_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]) -> str:
-    """Structure completeness, grid sizes, star ratings and brokerage."""
-    st = f.structure
-    parts: list[str] = []
-    parts.append('<section id="structure"><h2>Structure completeness (组织覆盖)</h2>')
-    parts.append(
-        html_table(
-            ("", "total", "with", "rate"),
-            [
-                (
-                    "grids with a grid branch or party group",
-                    num(st.grids),
-                    num(st.grids_with_branch),
-                    pct(st.grids_with_branch_rate),
-                ),
-                (
-                    "buildings with a party group",
-                    num(st.buildings),
-                    num(st.buildings_with_group),
-                    pct(st.buildings_with_group_rate),
-                ),
-                (
-                    "communities served by an alliance",
-                    num(st.communities),
-                    num(st.communities_with_alliance),
-                    pct(st.communities_with_alliance_rate),
-                ),
-                (
-                    "vanguard stations set by a party group",
-                    num(st.stations),
-                    num(st.stations_with_group),
-                    pct(st.stations_with_group_rate),
-                ),
-            ],
-            numeric=(False, True, True, True),
-        )
-    )
-    parts.append(
-        f"<p>{num(st.communities - st.villages)} communities (社区) and {num(st.villages)} villages (村); "
-        f"{num(st.grids_with_group_only)} grids have a grid party group (网格党小组) and no branch.</p>"
-    )
-    parts.append(fig("branches") + fig("grid_sizes") + fig("stars"))
-    parts.append('<div class="grid2"><div>')
-    shown, more = limit(st.grids_without_branch, TOP)
-    names = {g["grid"]: g["name"] for g in f.grids}
-    parts.append(f"<h3>Grids without a branch ({len(st.grids_without_branch):,})</h3>")
-    parts.append(html_table(("grid", "name"), [(g, names.get(g)) for g in shown], more=more))
-    parts.append("</div><div>")
-    off = sorted(st.grids_off_norm, key=lambda s: (-abs(s.deviation), s.id))
-    shown, more = limit(off, TOP)
-    parts.append(f"<h3>Grids off the size norm ({len(off):,}, most off first)</h3>")
-    parts.append(
-        html_table(
-            ("grid", "name", "households", "target", "deviation"),
-            [(s.id, s.name, s.households, s.target, f"{s.deviation:+.0%}") for s in shown],
-            numeric=(False, False, True, True, True),
-            more=more,
-        )
-    )
-    parts.append("</div></div>")
-    if st.communities_without_alliance:
-        parts.append(f"<h3>Communities no alliance serves ({len(st.communities_without_alliance):,})</h3>")
-        parts.append(html_table(("community",), [(c,) for c in st.communities_without_alliance[:TOP]]))
-    parts.append("<h3>Star ratings per street</h3>")
-    parts.append(
-        html_table(
-            ("street", "name", "branches", *(star_label(s) for s in STAR_ORDER)),
-            [(s.street, s.name, s.organizations, *(s.counts.get(k, 0) for k in STAR_ORDER)) for s in st.star_spread],
-            numeric=(False, False, True, True, True, True, True, True),
-        )
-    )
-    if f.brokerage is not None:
-        b = f.brokerage
-        parts.append(
-            f"<h3>Brokers of the organization graph ({b.nodes:,} nodes, {b.edges:,} edges; betweenness "
-            f"{'exact' if b.k is None else f'sampled from {b.k} sources'})</h3>"
-        )
-        parts.append('<div class="grid2"><div>')
-        parts.append(
-            html_table(
-                ("id", "label", "name", "betweenness"),
-                [(x.id, x.label, x.name, f"{x.betweenness:.4f}") for x in b.brokers],
-                numeric=(False, False, False, True),
-            )
-        )
-        parts.append("</div><div>")
-        shown, more = limit(b.articulation_points, 10)
-        parts.append(
-            html_table(
-                ("articulation point", "label", "households cut off", "households unreached"),
-                [(p.id, p.label, num(p.households_disconnected), num(p.households_unreached)) for p in shown],
-                numeric=(False, False, True, True),
-                more=more,
-            )
-        )
-        parts.append("</div></div>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
 def _plan_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]) -> str:
     """The coverage plan: before and after, the grids gaining most, the grids still short."""
     plan = f.plan
@@ -389,151 +208,6 @@ def _plan_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]) 
     return "".join(parts)
 
 
-def _appeal_rows(rows: Sequence[Any], names: dict[str, str | None] | None = None) -> str:
-    shown, more = limit(rows, TOP)
-    return html_table(
-        ("area", "name", "received", "responded", "resolved", "on time", "satisfied", "open", "overdue"),
-        [
-            (
-                r.area,
-                r.name or "",
-                num(r.received),
-                pct(r.responded.rate),
-                pct(r.resolved.rate),
-                pct(r.on_time.rate),
-                pct(r.satisfied.rate),
-                num(r.open),
-                num(r.overdue),
-            )
-            for r in shown
-        ],
-        numeric=(False, False, True, True, True, True, True, True, True),
-        more=more,
-    )
-
-
-def _days(x: float | None) -> str:
-    return "-" if x is None else f"{x:g}"
-
-
-def _appeals_section(f: Findings, fig: Callable[[str], str], meta: dict[str, Any]) -> str:
-    """接诉即办: rates per street and community, the monthly trend, hot spots, the slowest handlers."""
-    ap = f.appeals
-    parts: list[str] = ['<section id="appeals"><h2>Residents\' appeals (接诉即办)</h2>']
-    if ap is None:
-        parts.append("</section>")
-        return "".join(parts)
-    parts.append(
-        f'<p class="note">Appeals reported {escape(ap.date_from)} … {escape(ap.date_to)}, as of {escape(ap.as_of)}. '
-        f"Responded: accepted or rejected within {ap.respond_within_days} day(s) of the report; resolved: RESOLVED or "
-        "CLOSED by then; on time: by the due date; satisfied: SATISFIED or BASICALLY_SATISFIED over the reviewed; "
-        "overdue: still open past the due date, whatever the report date. Rates are over the appeals received; worst "
-        "first is the lowest resolution rate.</p>"
-    )
-    parts.append(
-        html_table(
-            ("received", "responded", "resolved", "on time", "satisfied", "open", "overdue", "with a vanguard's help"),
-            [
-                (
-                    num(ap.received),
-                    f"{num(ap.responded.count)} ({pct(ap.responded.rate)})",
-                    f"{num(ap.resolved.count)} ({pct(ap.resolved.rate)})",
-                    f"{num(ap.on_time.count)} ({pct(ap.on_time.rate)})",
-                    f"{num(ap.satisfied.count)} of {num(ap.satisfied.reviewed)} ({pct(ap.satisfied.rate)})",
-                    num(ap.open),
-                    num(ap.overdue),
-                    num(ap.with_vanguard_help),
-                )
-            ],
-            numeric=(True,) * 8,
-        )
-    )
-    if ap.received == 0 and ap.open == 0:
-        parts.append('<p class="note">No appeals on record in this period.</p></section>')
-        return "".join(parts)
-    parts.append(fig("appeals"))
-    if f.appeals_by_street is not None:
-        parts.append("<h3>Per street, worst first</h3>" + _appeal_rows(f.appeals_by_street.breakdown))
-    if ap.by is not None:
-        parts.append(f"<h3>Per {escape(ap.by.lower())}, worst first</h3>" + _appeal_rows(ap.breakdown))
-    shown, more = limit(ap.hot_spots, TOP)
-    parts.append(
-        "<h3>Hot spots: repeated appeals of one category in one building within 90 days</h3>"
-        + html_table(
-            ("building", "name", "grid", "category", "appeals", "first", "last"),
-            [(h.building, h.name or "", h.grid or "", h.category, num(h.appeals), h.first, h.last) for h in shown],
-            numeric=(False, False, False, False, True, False, False),
-            more=more,
-        )
-    )
-    slow = slowest_handlers(ap)
-    parts.append(
-        "<h3>The slowest handlers (lowest resolution rate, then slowest median)</h3>"
-        + html_table(
-            ("handler", "kind", "name", "assigned", "resolved", "on time", "satisfied", "overdue", "median days"),
-            [
-                (
-                    h.id,
-                    h.kind,
-                    h.name or "",
-                    num(h.assigned),
-                    pct(h.resolved.rate),
-                    pct(h.on_time.rate),
-                    pct(h.satisfied.rate),
-                    num(h.overdue),
-                    _days(h.median_days),
-                )
-                for h in slow
-            ],
-            numeric=(False, False, False, True, True, True, True, True, True),
-            more=max(len(ap.handlers) - len(slow), 0),
-        )
-    )
-    ttr = ap.time_to_resolve
-    parts.append(
-        "<h3>Days to resolve</h3>"
-        + html_table(
-            ("group", "received", "resolved", "median days", "p90 days"),
-            [
-                (g.group, num(g.received), num(g.resolved), _days(g.median_days), _days(g.p90_days))
-                for g in (ttr["overall"], *ttr["by_category"], *ttr["by_handler_kind"])
-            ],
-            numeric=(False, True, True, True, True),
-        )
-    )
-    units, more = limit([u for u in ap.unit_reach if u.assigned], TOP)
-    parts.append(
-        "<h3>Alliance units: measured reach beside structural reach</h3>"
-        + html_table(
-            ("unit", "name", "structural households", "measured households", "of them reached", "assigned", "resolved"),
-            [
-                (
-                    u.id,
-                    u.name or "",
-                    num(u.structural_households),
-                    num(u.measured_households),
-                    num(u.measured_within_structural),
-                    num(u.assigned),
-                    num(u.resolved),
-                )
-                for u in units
-            ],
-            numeric=(False, False, True, True, True, True, True),
-            more=more,
-        )
-    )
-    rt = ap.roundtable
-    verdict = {True: "faster", False: "not faster", None: "not comparable (one group has none resolved)"}[rt.faster]
-    parts.append(
-        f'<p class="note">Roundtables (圆桌会议): discussed appeals resolved in a median of '
-        f"{_days(rt.discussed.median_days)} days ({num(rt.discussed.resolved)} of {num(rt.discussed.received)}), "
-        f"the others in {_days(rt.others.median_days)} ({num(rt.others.resolved)} of {num(rt.others.received)}): "
-        f"{verdict}.</p>"
-    )
-    parts.append("</section>")
-    return "".join(parts)
-
-
 def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict[str, Any]) -> str:
     """The page: ``figures`` are (name, caption, inline svg)."""
     svg = {name: (caption, markup) for name, caption, markup in figures}
@@ -549,10 +223,10 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         _summary_section,
         _coverage_section,
         _load_section,
-        _reach_section,
-        _structure_section,
+        reach_section,
+        structure_section,
         _plan_section,
-        _appeals_section,
+        appeals_section,
         workers_section,
         assessment_section,
     )
@@ -582,20 +256,3 @@ def render_html(f: Findings, figures: Sequence[tuple[str, str, str]], meta: dict
         + "".join(parts)
         + "</main></body></html>\n"
     )
-
-
-def _named(node: str | None, names: dict[str, str | None]) -> str:
-    if node is None:
-        return ""
-    name = names.get(node)
-    return f"{node} {name}" if name else node
-
-
-def _expansion_note(plan: Any) -> str:
-    if plan.steps:
-        return ""
-    if plan.reached_before >= plan.households_total:
-        return "everyone is reached"
-    if plan.candidates == 0 and plan.reached_before == 0:
-        return "no unit offers it: recruit one"
-    return "no candidate reaches anyone new"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.formatting import escape, html_table, limit, num, pct
+from service.table_rows import contact_area_row
 
 if TYPE_CHECKING:
     from analytics import AnalyticsSession
@@ -87,17 +88,7 @@ def contact_section(w: WorkFindings) -> str:
         parts.append(
             html_table(
                 ("area", "name", "vanguards", "in contact", "lapsed", "active coverage"),
-                [
-                    (
-                        a.area,
-                        a.name or "",
-                        num(a.vanguards),
-                        pct(a.in_contact.rate),
-                        num(a.lapsed),
-                        pct(a.active_coverage.rate),
-                    )
-                    for a in shown
-                ],
+                [contact_area_row(a) for a in shown],
                 numeric=(False, False, True, True, True, True),
                 more=more,
             )

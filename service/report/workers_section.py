@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph_schema import ENUM_ZH
-from service.formatting import escape, html_table, limit, num, pct
+from service.formatting import html_table, limit, mean, num, pct
 
 TOP = 20
 _ROLE_ZH = ENUM_ZH["WorkerRole"]
@@ -29,7 +29,7 @@ def workers_section(f: Any, fig: Callable[[str], str], meta: dict[str, Any]) -> 
     rows += [
         ("full-time (专职)", num(w.full_time)),
         ("grids with a grid worker", f"{num(w.grids_with_worker)} of {num(w.grids)} ({pct(rate)})"),
-        ("instructors, organizations per instructor", f"{num(w.instructors)}, {_mean(w.mean_organizations)}"),
+        ("instructors, organizations per instructor", f"{num(w.instructors)}, {mean(w.mean_organizations)}"),
         ("overloaded instructors", num(len(w.overloaded))),
         (
             "property companies without an instructor",
@@ -69,7 +69,3 @@ def workers_section(f: Any, fig: Callable[[str], str], meta: dict[str, Any]) -> 
     )
     parts.append("</section>")
     return "".join(parts)
-
-
-def _mean(value: float | None) -> str:
-    return "-" if value is None else escape(f"{value:.1f}")

@@ -172,3 +172,63 @@ async def test_the_assessment_analysis(api: Api) -> None:
     assert (late["branch"], late["rectify_by"], late["days_overdue"]) == ("org-g1", "2026-10-01", 30)
     first = await api.q('{ assessment(round: "2026-1") { round assessed fell } }')
     assert first["assessment"] == {"round": "2026-1", "assessed": 1, "fell": 0}
+
+
+WORKER = """query($id: ID!) { node(id: $id) { ... on Worker { assessmentsMade(first: 10) {
+  totalCount edges { node { localId kind assesses { localId } } } } } } }"""
+
+
+async def test_an_instructor_assesses_and_walks_to_what_it_assessed(api: Api) -> None:
+    spot = {**_input("org-g1", "SPOT", "EXCELLENT")["i"], "assessedBy": [gid("Worker", "w-i1")]}
+    out = (await api.q(RECORD, {"i": spot}))["recordAssessment"]
+    assert out["errors"] == []
+    assert out["assessment"]["assessedBy"] == [{"localId": "w-i1"}]
+    made = (await api.q(WORKER, {"id": gid("Worker", "w-i1")}))["node"]["assessmentsMade"]
+    assert made["totalCount"] == 1
+    assert [(e["node"]["kind"], e["node"]["assesses"]["localId"]) for e in made["edges"]] == [("SPOT", "org-g1")]
+    # a grid worker does not assess: refused, nothing written
+    wrong = {**spot, "assessedBy": [gid("Worker", "w-g1")]}
+    refused = (await api.q(RECORD, {"i": wrong}))["recordAssessment"]
+    assert refused["assessment"] is None
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("assessedBy", "NOT_INSTRUCTOR")]
+    assert "INSTRUCTOR" in refused["errors"][0]["message"]
+    assert (await api.q(WORKER, {"id": gid("Worker", "w-g1")}))["node"]["assessmentsMade"]["totalCount"] == 0
+    # nor is a household an assessor
+    odd = {**spot, "assessedBy": [gid("Household", "hh1")]}
+    odd_out = (await api.q(RECORD, {"i": odd}))["recordAssessment"]
+    assert [(e["field"], e["code"]) for e in odd_out["errors"]] == [("assessedBy[0]", "WRONG_TYPE")]
+
+
+async def test_an_external_branch_is_not_rated(api: Api) -> None:
+    out = (await api.q(RECORD, _input("s2-ext-po")))["recordAssessment"]
+    assert out["assessment"] is None
+    assert [(e["field"], e["code"]) for e in out["errors"]] == [("branch", "NOT_RATED")]
+    assert "external" in out["errors"][0]["message"]
+
+
+async def test_a_street_viewer_sees_its_branches_assessments(secured: Api) -> None:
+    admin = acting(secured, "ADMIN", None)
+    own = _input("org-g1", "SELF", "DEMONSTRATION")
+    assert (await admin.q(RECORD, own))["recordAssessment"]["errors"] == []
+    for branch, by in (("org-g1", "w-i1"), ("s2c1g1-po", None)):
+        extra = {"assessedBy": [gid("Worker", by)]} if by else {}
+        spot = {**_input(branch, "SPOT", "QUALIFIED")["i"], **extra}
+        assert (await admin.q(RECORD, {"i": spot}))["recordAssessment"]["errors"] == []
+    street = acting(secured, "STREET", "st1")
+    mine = (await street.q(BRANCH, {"id": gid("PartyOrganization", "org-g1")}))["node"]
+    assert [x["kind"] for x in mine["assessments"]] == ["SELF", "SPOT"]
+    made = (await street.q(WORKER, {"id": gid("Worker", "w-i1")}))["node"]["assessmentsMade"]
+    assert made["totalCount"] == 1
+    assert (await street.q(BRANCH, {"id": gid("PartyOrganization", "s2c1g1-po")}))["node"] is None
+    south = acting(secured, "STREET", "s2")
+    theirs = (await south.q(BRANCH, {"id": gid("PartyOrganization", "s2c1g1-po")}))["node"]
+    assert [x["kind"] for x in theirs["assessments"]] == ["SPOT"]
+    south_figures = (await south.q("{ assessment { assessed details } }"))["assessment"]
+    assert south_figures["assessed"] == 1 and south_figures["details"]["area"] == "s2"
+    # the analysis a street viewer runs names its own checks (the disagreeing spot-check is visible)
+    street = acting(secured, "STREET", "st1")  # the same client: bound to st1 again
+    data = (await street.q("{ assessment { round assessed disagreements details } }"))["assessment"]
+    assert (data["assessed"], data["disagreements"]) == (1, 1)
+    (d,) = data["details"]["disagreements"]
+    spot_id = made["edges"][0]["node"]["localId"]
+    assert (d["branch"], d["assessment"], d["levels"]) == ("org-g1", spot_id, -2)

@@ -145,7 +145,10 @@ WALKS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "IS_MEMBER": ([("Worker", "member")], [("PartyMember", "worker")]),
     "SERVES_AREA": ([("GuidanceStation", "serves")], [("Street", "guidanceStations")]),
     "ASSESSES": ([("Assessment", "assesses")], [("PartyOrganization", "assessments")]),
-    "ASSESSED_BY": ([("Assessment", "assessedBy")], [("PartyOrganization", "assessmentsMade")]),
+    "ASSESSED_BY": (
+        [("Assessment", "assessedBy")],
+        [("PartyOrganization", "assessmentsMade"), ("Worker", "assessmentsMade")],
+    ),
 }
 
 

@@ -77,10 +77,23 @@ NESTED = """query($c: ID!) { node(id: $c) { ... on Community { grids { nodes { n
 fragment B on Building { kind households { nodes { name size headName address residents { nodes { gender } } } } }"""
 
 
+def _asked(rec: RecordingStore) -> dict[str, Any]:
+    """The properties asked of each layer (by its label, "?" for none), whether through
+    ``neighbours`` or, on a store that walks in one statement, the layers of its ``walk``."""
+    asked = {}
+    for method, kw in rec.calls:
+        layers = kw["layers"] if method == "walk" else [kw] if method == "neighbours" else []
+        for layer in layers:
+            labels = layer["labels"] if isinstance(layer, dict) else layer.labels
+            props = layer.get("props") if isinstance(layer, dict) else layer.props
+            asked[labels[0] if labels else "?"] = props
+    return asked
+
+
 async def test_a_page_asks_only_for_the_properties_it_selects(store: GraphStore) -> None:
     await store.write(CITY.batch())
     data, rec = await run(store, NESTED, c=gid("Community", "c1"))
-    asked = {kw["labels"][0] if kw.get("labels") else "?": kw.get("props") for m, kw in rec.calls if m == "neighbours"}
+    asked = _asked(rec)
     assert asked["Grid"] == {"name"}
     assert asked["Building"] == {"name", "kind"}  # name: required
     assert asked["Household"] == {"name", "size", "head_name"}  # address: withheld whole from this viewer
@@ -95,7 +108,7 @@ async def test_a_page_asks_only_for_the_properties_it_selects(store: GraphStore)
     }
     revealed = Viewer(reveal_pii=True, role=Role.ADMIN)
     data, rec = await run(store, NESTED, revealed, c=gid("Community", "c1"))
-    asked = {kw["labels"][0] if kw.get("labels") else "?": kw.get("props") for m, kw in rec.calls if m == "neighbours"}
+    asked = _asked(rec)
     assert asked["Household"] == {"name", "size", "head_name", "address"}
     households = data["node"]["grids"]["nodes"][0]["buildings"]["edges"][0]["node"]["households"]["nodes"]
     assert households[0]["headName"] == "张三丰" and households[0]["residents"]["nodes"] == [{"gender": "M"}]

@@ -35,6 +35,8 @@ def test_a_branch_shows_its_assessment_history(demo_page: Page, gid: Gid) -> Non
     finals = [r for r in rows if "final" in r[3]]
     assert [r[0] for r in finals] == ["2026-1", "2026-2"]  # one final check per round, the last of it
     assert rows[-1][1].startswith("重点抽查") and rows[-1][3].startswith("不合格")  # the planted spot-check
+    assert rows[-1][5].startswith("指导员")  # made by an instructor of the street's guidance station
+    assert rows[0][5] and not rows[0][5].startswith("指导员")  # the branch's own check: by itself
     text = page.evaluate("document.querySelector('#details').innerText")
     assert "考核记录 Assessments" in text and "不合格 (UNQUALIFIED)" in text  # the star shown is the final result
     assert not page.errors, page.errors

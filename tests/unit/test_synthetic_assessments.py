@@ -119,3 +119,59 @@ def test_jiangyin_analysis(jiangyin: City) -> None:
         if s.round == ROUNDS[1]:
             spread.update(s.counts)
     assert spread["unassessed"] == report.branches - report.assessed
+
+
+def _assessors(city: City) -> dict[str, Any]:
+    """Per kind of check, who assessed: the kinds of assessors, and whether each instructor
+    is stationed at a guidance station serving the expected street."""
+    labels = {n.id: n.label for n in city.nodes}
+    kind = {n.id: n.properties["kind"] for n in city.nodes if n.label == "Assessment"}
+    role = {n.id: n.properties["role"] for n in city.nodes if n.label == "Worker"}
+    station = {r.start: r.end for r in city.relationships if r.type == "STATIONED_AT"}
+    serves: dict[str, set[str]] = defaultdict(set)
+    for r in city.relationships:
+        if r.type == "SERVES_AREA":
+            serves[r.start].add(r.end)
+    parent = {r.start: r.end for r in city.relationships if r.type in ("PART_OF", "REPORTS_TO")}
+    governs = {r.start: r.end for r in city.relationships if r.type == "GOVERNS"}
+
+    def street(org: str) -> str | None:
+        place = governs.get(org)
+        while place is not None and labels[place] != "Street":
+            place = parent.get(place)
+        return place
+
+    branch = {r.start: r.end for r in city.relationships if r.type == "ASSESSES"}
+    by: dict[str, list[str]] = defaultdict(list)
+    for r in city.relationships:
+        if r.type == "ASSESSED_BY":
+            by[r.start].append(r.end)
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for a, k in kind.items():
+        who = sorted(labels[x] for x in by[a])
+        out[k]["+".join(who) or "nobody"] += 1
+        committees = [x for x in by[a] if labels[x] == "PartyOrganization"]
+        for w in (x for x in by[a] if labels[x] == "Worker"):
+            assert role[w] == "INSTRUCTOR"
+            # SPOT: the station of the branch's own street; CROSS: that of the cross-checking committee's
+            expected = street(committees[0]) if k == "CROSS" else street(branch[a])
+            if expected is not None:
+                assert expected in serves[station[w]], (a, w)
+        if k == "SELF":
+            assert by[a] == [branch[a]]
+        if k == "SECOND":
+            assert by[a] == [parent[branch[a]]]  # the organization it reports to
+        if k == "CROSS":
+            assert street(committees[0]) != street(branch[a]) or street(branch[a]) is None
+    return out
+
+
+def test_jiangyin_assessors(jiangyin: City) -> None:
+    """SELF by the branch, SECOND by the organization it reports to, CROSS by another street's
+    committee and an instructor of that street's station, SPOT by an instructor of the branch's
+    own street's station."""
+    out = _assessors(jiangyin)
+    assert set(out["SELF"]) == {"PartyOrganization"} and set(out["SECOND"]) == {"PartyOrganization"}
+    assert set(out["CROSS"]) == {"PartyOrganization+Worker"}
+    assert set(out["SPOT"]) == {"Worker"}
+    assert sum(out["SPOT"].values()) == _check(jiangyin)["spotted"]

@@ -7,17 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from service.commands.analysis.formatters import Output, truncate
 from service.commands.analysis.vocabulary import TABLE_TOP
-from service.formatting import Table, key_values, limit, num
+from service.formatting import Table, key_values, limit, mean, num
 
 if TYPE_CHECKING:
     from service.commands.analysis.workspace import Workspace
 
 ACTIVITY_ROWS: tuple[str, ...] = ("holders", "months", "projects")
 """``analyze activities --rows``: per organization or alliance, per month, or the secretary projects."""
-
-
-def _mean(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}"
 
 
 def activities_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
@@ -38,7 +34,7 @@ def activities_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
                     (
                         "secretary projects (书记项目)",
                         ", ".join(f"{k} {num(v)}" for k, v in report.projects_by_stage.items())
-                        + f"; mean resident review {_mean(report.mean_review)}"
+                        + f"; mean resident review {mean(report.mean_review)}"
                         + f"; stalled {num(len(report.stalled_projects))}",
                     ),
                 ],
@@ -85,7 +81,7 @@ def activities_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
                 num(c.projects),
                 ", ".join(f"{k} {v}" for k, v in c.by_stage.items()),
                 num(c.reviewed),
-                _mean(c.mean_review),
+                mean(c.mean_review),
             ]
             for c in report.projects_by_category
         ]

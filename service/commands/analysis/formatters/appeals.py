@@ -8,6 +8,16 @@ from typing import TYPE_CHECKING, Any
 from service.commands.analysis.formatters import Output, truncate
 from service.commands.analysis.vocabulary import TABLE_TOP
 from service.formatting import Table, limit, num, pct
+from service.table_rows import (
+    AREA_FIGURES,
+    HANDLER_COLUMNS,
+    area_figures,
+    days,
+    handler_row,
+    hot_spot_row,
+    text_columns,
+    unit_reach_row,
+)
 
 if TYPE_CHECKING:
     from service.commands.analysis.workspace import Workspace
@@ -50,10 +60,6 @@ def _figures(r: Any) -> list[Any]:
     ]
 
 
-def _days(x: float | None) -> str:
-    return "-" if x is None else f"{x:g}"
-
-
 def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
     """Appeals: the rates, then the breakdown (worst first), trend, hot spots, handlers and units."""
 
@@ -85,33 +91,10 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             shown, more = limit(r.breakdown, n)
             t = Table(
                 f"By {r.by.lower()} (worst first: {r.order.replace('_', ' ')})",
-                (
-                    (r.by.lower(), "<"),
-                    ("name", "<"),
-                    ("received", ">"),
-                    ("responded", ">"),
-                    ("resolved", ">"),
-                    ("on time", ">"),
-                    ("satisfied", ">"),
-                    ("open", ">"),
-                    ("overdue", ">"),
-                ),
+                ((r.by.lower(), "<"), ("name", "<"), *((h, ">") for h in AREA_FIGURES)),
                 more=more,
             )
-            for row in shown:
-                t.rows.append(
-                    [
-                        row.area,
-                        row.name or "",
-                        num(row.received),
-                        pct(row.responded.rate),
-                        pct(row.resolved.rate),
-                        pct(row.on_time.rate),
-                        pct(row.satisfied.rate),
-                        num(row.open),
-                        num(row.overdue),
-                    ]
-                )
+            t.rows += [[row.area, row.name or "", *area_figures(row)] for row in shown]
             parts.append(t.render())
         t = Table(
             "Month by month",
@@ -147,7 +130,7 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             ("handler", ttr["by_handler_kind"]),
         ):
             for g in group:
-                t.rows.append([by, g.group, num(g.received), num(g.resolved), _days(g.median_days), _days(g.p90_days)])
+                t.rows.append([by, g.group, num(g.received), num(g.resolved), days(g.median_days), days(g.p90_days)])
         parts.append(t.render())
         shown, more = limit(r.hot_spots, n)
         t = Table(
@@ -163,39 +146,15 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             ),
             more=more,
         )
-        for h in shown:
-            t.rows.append([h.building, h.name or "", h.grid or "", h.category, num(h.appeals), h.first, h.last])
+        t.rows += [hot_spot_row(h) for h in shown]
         parts.append(t.render() if shown else "Hot spots: none")
         shown, more = limit(r.handlers, n)
         t = Table(
             "Handlers (worst first: lowest resolution rate, then slowest)",
-            (
-                ("handler", "<"),
-                ("kind", "<"),
-                ("name", "<"),
-                ("assigned", ">"),
-                ("resolved", ">"),
-                ("on time", ">"),
-                ("satisfied", ">"),
-                ("overdue", ">"),
-                ("median days", ">"),
-            ),
+            text_columns(HANDLER_COLUMNS),
             more=more,
         )
-        for h in shown:
-            t.rows.append(
-                [
-                    h.id,
-                    h.kind,
-                    h.name or "",
-                    num(h.assigned),
-                    pct(h.resolved.rate),
-                    pct(h.on_time.rate),
-                    pct(h.satisfied.rate),
-                    num(h.overdue),
-                    _days(h.median_days),
-                ]
-            )
+        t.rows += [handler_row(h) for h in shown]
         parts.append(t.render())
         shown, more = limit(r.unit_reach, n)
         t = Table(
@@ -211,24 +170,13 @@ def appeals_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
             ),
             more=more,
         )
-        for u in shown:
-            t.rows.append(
-                [
-                    u.id,
-                    u.name or "",
-                    num(u.structural_households),
-                    num(u.measured_households),
-                    num(u.measured_within_structural),
-                    num(u.assigned),
-                    num(u.resolved),
-                ]
-            )
+        t.rows += [unit_reach_row(u) for u in shown]
         parts.append(t.render())
         rt = r.roundtable
         verdict = {True: "faster", False: "not faster", None: "not comparable"}[rt.faster]
         parts.append(
-            f"Roundtables (圆桌会议): discussed appeals resolved in a median {_days(rt.discussed.median_days)} days "
-            f"({num(rt.discussed.resolved)} resolved), the others in {_days(rt.others.median_days)} "
+            f"Roundtables (圆桌会议): discussed appeals resolved in a median {days(rt.discussed.median_days)} days "
+            f"({num(rt.discussed.resolved)} resolved), the others in {days(rt.others.median_days)} "
             f"({num(rt.others.resolved)}): {verdict}"
         )
         return "\n\n".join(parts)

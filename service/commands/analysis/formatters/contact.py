@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from service.commands.analysis.formatters import Output, truncate
 from service.commands.analysis.vocabulary import TABLE_TOP
 from service.formatting import Table, key_values, limit, num, pct
+from service.table_rows import contact_area_row
 
 if TYPE_CHECKING:
     from service.commands.analysis.workspace import Workspace
@@ -70,17 +71,7 @@ def contact_output(ws: Workspace, report: Any, rows_kind: str) -> Output:
                 ),
                 more=more,
             )
-            t.rows = [
-                [
-                    a.area,
-                    a.name or "",
-                    num(a.vanguards),
-                    pct(a.in_contact.rate),
-                    num(a.lapsed),
-                    pct(a.active_coverage.rate),
-                ]
-                for a in shown
-            ]
+            t.rows = [contact_area_row(a) for a in shown]
             parts.append(t.render())
         shown, more = limit([v for v in report.vanguards_detail if v.lapsed], n)
         t = Table(

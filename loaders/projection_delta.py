@@ -1,0 +1,203 @@
+"""A kept analytics projection carried forward over one committed write, instead of rebuilt.
+
+A projection (docs/design.md 2.5) is frozen and may be read at that moment by analyses on
+worker threads or in forked children, so a write never changes it: :func:`advance` makes a
+**new** frozen graph that shares every part the write did not touch with the old one.  The
+outer dicts (nodes, successors, predecessors) are copied shallowly (a few milliseconds at
+city scale, in C); the inner dicts of the nodes and pairs the write touched are copied before
+they change.  The result equals what the store would build from scratch at the new data
+version (the contract tests compare them after random write sequences), including the
+``star`` of assessed branches (:mod:`loaders.assessment_stars`).
+
+The embedded store calls it under its write lock with the rows it has just committed; the
+service's :class:`~loaders.projection_cache.ProjectionCache` calls it for the writes its own
+process makes through a Neo4j store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph_schema.assessments import final_star
+from graph_schema.contract import Label, RelType
+from graph_schema.privacy import without_pii
+
+_AS, _ORG = Label.ASSESSMENT.value, Label.PARTY_ORGANIZATION.value
+_ASSESSES = RelType.ASSESSES.value
+
+
+def _uncached(name: str) -> property:
+    view: Any = getattr(nx.MultiDiGraph, name)
+    return property(view.func, doc=view.__doc__)
+
+
+class FollowedProjection(nx.MultiDiGraph):  # type: ignore[misc]
+    """A projection made by :func:`advance`: a ``MultiDiGraph`` whose edge and degree views are
+    made on each use instead of kept on the graph.
+
+    A kept view refers back to its graph, a cycle that only the cycle collector frees, and the
+    embedded store's writes freeze every object alive (``gc.freeze``, for fast bulk loads): a
+    superseded projection in such a cycle would never be freed (tens of MB per write at city
+    scale).  Without the cycle, the last reference going frees it at once.
+    """
+
+    edges = _uncached("edges")
+    out_edges = _uncached("out_edges")
+    in_edges = _uncached("in_edges")
+    degree = _uncached("degree")
+    in_degree = _uncached("in_degree")
+    out_degree = _uncached("out_degree")
+
+
+class NeedsRebuild(Exception):
+    """The write cannot be carried forward from what the projection holds (a branch's own
+    ``star`` is needed and only the store has it): build the projection again."""
+
+
+@dataclass(slots=True)
+class Delta:
+    """One committed write, as stored: what the projection must follow.
+
+    ``nodes`` are ``(id, label, properties)`` with the node's whole stored properties after the
+    write (a patch already merged); ``relationships`` are ``(start, key, end, type,
+    properties)``; ``deleted_relationships`` are ``(start, key, end)``; ``deleted_nodes`` lose
+    their relationships with them.  Deletions apply first, as in both stores.
+    """
+
+    nodes: Sequence[tuple[str, str, Mapping[str, Any]]] = ()
+    relationships: Sequence[tuple[str, str, str, str, Mapping[str, Any]]] = ()
+    deleted_relationships: Sequence[tuple[str, str, str]] = ()
+    deleted_nodes: Sequence[str] = ()
+    touched_orgs: set[str] = field(default_factory=set)
+
+
+def advance(old: nx.MultiDiGraph, delta: Delta, given_star: Callable[[str], Any] | None = None) -> nx.MultiDiGraph:
+    """``old`` with ``delta`` applied, as a new frozen projection; ``old`` is left as it was.
+
+    ``given_star(org)`` is the ``star`` stored on a branch (before its assessments override
+    it); without it, a write that needs it raises :class:`NeedsRebuild`.
+
+    >>> from analytics import ProjectionBuilder
+    >>> g = nx.freeze(ProjectionBuilder().node("Community", "a", name="A").graph)
+    >>> grid = Delta(nodes=[("b", "Grid", {"name": "B"})], relationships=[("b", "PART_OF", "a", "PART_OF", {})])
+    >>> new = advance(g, grid)
+    >>> sorted(new.nodes), sorted(g.nodes), new.has_edge("b", "a", "PART_OF"), nx.is_frozen(new)
+    (['a', 'b'], ['a'], True, True)
+    >>> gone = advance(new, Delta(deleted_nodes=["a"]))
+    >>> sorted(gone.nodes), gone.number_of_edges(), new.number_of_edges()
+    (['b'], 0, 1)
+    """
+    out = FollowedProjection()
+    out.graph.update(old.graph)
+    node: dict[str, dict[str, Any]] = dict(old._node)
+    succ: dict[str, dict[str, dict[str, Any]]] = dict(old._succ)
+    pred: dict[str, dict[str, dict[str, Any]]] = dict(old._pred)
+    own_succ: set[str] = set()
+    own_pred: set[str] = set()
+
+    def succ_of(n: str) -> dict[str, dict[str, Any]]:
+        if n not in own_succ:
+            succ[n] = dict(succ[n])
+            own_succ.add(n)
+        return succ[n]
+
+    def pred_of(n: str) -> dict[str, dict[str, Any]]:
+        if n not in own_pred:
+            pred[n] = dict(pred[n])
+            own_pred.add(n)
+        return pred[n]
+
+    orgs = set(delta.touched_orgs)
+
+    def note(start: str, end: str, rtype: str) -> None:
+        """A change to ``start -rtype-> end`` that may move a branch's star."""
+        if rtype == _ASSESSES and node.get(end, {}).get("label") == _ORG:
+            orgs.add(end)
+
+    for start, key, end in delta.deleted_relationships:
+        keyed = succ.get(start, {}).get(end)
+        if keyed is None or key not in keyed:
+            continue
+        note(start, end, keyed[key].get("type", ""))
+        rest = {k: v for k, v in keyed.items() if k != key}
+        if rest:
+            succ_of(start)[end] = rest
+            pred_of(end)[start] = rest
+        else:
+            del succ_of(start)[end]
+            del pred_of(end)[start]
+    for n in dict.fromkeys(delta.deleted_nodes):
+        if n not in node:
+            continue
+        if node[n].get("label") == _AS:  # its branches fall back on their other assessments
+            for end, keyed in succ[n].items():
+                for a in keyed.values():
+                    note(n, end, a.get("type", ""))
+        for other in succ[n]:
+            if other != n:
+                del pred_of(other)[n]
+        for other in pred[n]:
+            if other != n:
+                del succ_of(other)[n]
+        del node[n], succ[n], pred[n]
+        own_succ.discard(n)
+        own_pred.discard(n)
+        orgs.discard(n)
+    for n, label, props in delta.nodes:
+        node[n] = {"label": label, **without_pii(label, props)}
+        if n not in succ:
+            succ[n] = {}
+            pred[n] = {}
+            own_succ.add(n)
+            own_pred.add(n)
+        if label == _ORG:
+            orgs.add(n)
+        elif label == _AS:
+            for end, keyed in succ[n].items():
+                for a in keyed.values():
+                    note(n, end, a.get("type", ""))
+    for start, key, end, rtype, props in delta.relationships:
+        s = succ_of(start)
+        keyed = dict(s.get(end, {}))
+        keyed[key] = {"type": rtype, **props}
+        s[end] = keyed
+        pred_of(end)[start] = keyed
+        note(start, end, rtype)
+    written = {n: props for n, label, props in delta.nodes if label == _ORG}
+    for org in orgs:
+        if org not in node:
+            continue
+        found = [
+            node[a]
+            for a, keyed in pred[org].items()
+            if node[a].get("label") == _AS and any(e.get("type") == _ASSESSES for e in keyed.values())
+        ]
+        if org in written:
+            given = written[org].get("star")
+        elif given_star is not None:
+            given = given_star(org)
+        else:
+            given = _given_unknown
+        star = final_star(found, given)
+        if star is _given_unknown:
+            raise NeedsRebuild(f"the given star of {org}")
+        if node[org].get("star") != star:
+            data = dict(node[org])
+            if star is None:
+                data.pop("star", None)
+            else:
+                data["star"] = star
+            node[org] = data
+    out._node = node
+    out._succ = out._adj = succ
+    out._pred = pred
+    nx.freeze(out)
+    return out
+
+
+_given_unknown: Any = object()
+"""Stands for a branch's own star where only the store knows it."""
