@@ -381,7 +381,7 @@ def _work_lines(results: dict[str, dict[str, Any]], only: str) -> str:
             f"the measure alone {res[f'{only}_alone_cpu_s']:.2f} s CPU / {res[f'{only}_alone_wall_s']:.2f} s wall; "
             f"figures {res[f'{only}_figures']}"
         )
-        if "registration_plan_s" in res:
+        if only == "registration" and "registration_plan_s" in res:
             lines.append(
                 f"  coverage plan with the candidate vanguards (two plans): {res['registration_plan_s']:.1f} s; "
                 f"{res['registration_plan']}"
