@@ -298,6 +298,10 @@ class AreaIndex:
         """One household's building from its own PART_OF (the first building, in graph order, of several)."""
         if household in self._lone_buildings:
             return self._lone_buildings[household]
+        if len(self._lone_buildings) > len(self._households) // 8:
+            # many households asked for one by one (2-3x the part's cost each): read the part
+            self._place()
+            return self._building_of.get(household)
         found: str | None = None
         if self._is_household(household):
             rank = self._building_rank
