@@ -91,6 +91,23 @@ def parse_date(value: dt.date | str) -> dt.date:
 # --- read access to the projection ----------------------------------------------------
 
 
+def months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The calendar months of ``[start, end]``, each clipped to it: ``(YYYY-MM, first day, last day)``.
+
+    >>> [m for m, _, _ in months(dt.date(2026, 11, 20), dt.date(2027, 1, 5))]
+    ['2026-11', '2026-12', '2027-01']
+    >>> months(dt.date(2026, 11, 20), dt.date(2026, 11, 25))[0][1:]
+    (datetime.date(2026, 11, 20), datetime.date(2026, 11, 25))
+    """
+    out: list[tuple[str, dt.date, dt.date]] = []
+    first = start.replace(day=1)
+    while first <= end:
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        out.append((first.strftime("%Y-%m"), max(first, start), min(nxt - dt.timedelta(days=1), end)))
+        first = nxt
+    return out
+
+
 def succ(G: Any) -> dict[str, dict[str, dict[Any, dict[str, Any]]]]:
     """The raw successor adjacency ``{u: {v: {key: data}}}`` (no view objects: 2x faster)."""
     raw = getattr(G, "_succ", None)

@@ -16,15 +16,18 @@ Definitions (docs/design.md "Analytics definitions"):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from analytics._common import CITY, JsonResult, node_data, nodes_by_label, pred, succ
 from graph_schema import Label, NotFoundError, RelType
 
 _PART_OF = RelType.PART_OF.value
 _LIVES_IN = RelType.LIVES_IN.value
+_HOUSEHOLD = Label.HOUSEHOLD.value
+_MEMBER = Label.PARTY_MEMBER.value
 _AREA_ORDER: tuple[str, ...] = (Label.STREET.value, Label.COMMUNITY.value, Label.GRID.value, Label.BUILDING.value)
 """Area labels from the top down; the city sits above ``Street``."""
 
@@ -76,6 +79,13 @@ def breakdown_level(label: str, by: str | None, breakdown: bool = True) -> str |
     return by
 
 
+AreaPart = Literal["households", "members"]
+"""The parts of an :class:`AreaIndex` read on first use: ``households`` (the households PART_OF
+each building, the counts) and ``members`` (every member's home; it reads ``households`` first)."""
+
+AREA_PARTS: tuple[AreaPart, ...] = ("households", "members")
+
+
 class AreaIndex:
     """Households, members and areas of one projection, indexed once.
 
@@ -101,16 +111,25 @@ class AreaIndex:
         "_ancestors",
         "_areas_by_label",
         "_building_of",
+        "_building_rank",
         "_buildings_under",
         "_children",
         "_count",
         "_households",
         "_households_of_building",
+        "_into",
         "_label",
+        "_lock",
+        "_lone_buildings",
+        "_lone_homes",
         "_member_building",
         "_members",
         "_members_of_building",
         "_name",
+        "_nodes",
+        "_out",
+        "_placed",
+        "_resided",
         "_residence",
         "_unplaced_members",
     )
@@ -122,27 +141,46 @@ class AreaIndex:
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._children: dict[str | None, list[str]] = {None: []}
         self._buildings_under: dict[str, list[str]] = {}
+        self._building_rank: dict[str, int] = {}
         self._households: list[str] = []
+        self._members: list[str] = []
+        self._nodes: Mapping[str, Mapping[str, Any]] = {}
+        self._out: Mapping[str, Mapping[str, Mapping[Any, Any]]] = {}
+        self._into: Mapping[str, Mapping[str, Mapping[Any, Any]]] = {}
+        self._lock = threading.Lock()
+        # the households part (read on first use): which households sit in which building
+        self._placed = False
         self._households_of_building: dict[str, list[str]] = {}
         self._building_of: dict[str, str] = {}
         self._count: dict[str, int] = {}
-        self._members: list[str] = []
+        # the members part (read on first use): where every member lives
+        self._resided = False
         self._residence: dict[str, str] = {}
         self._members_of_building: dict[str, list[str]] = {}
         self._member_building: dict[str, str] = {}
         self._unplaced_members: int = 0
+        # single households' buildings and members' homes looked up before their part is read
+        self._lone_buildings: dict[str, str | None] = {}
+        self._lone_homes: dict[str, str | None] = {}
 
     # --- construction ------------------------------------------------------------------
     @classmethod
     def build(cls, G: Any) -> AreaIndex:
-        """Index the projection ``G`` (one pass over areas, households and members).
+        """Index the projection ``G``: its areas now, its households and members on first use.
+
+        Building reads the nodes' labels once and the areas' PART_OF (the tree of areas,
+        enough for labels, names, ancestors, children, buildings and ``within``).  The
+        households under each building (for counts and household lists) and the members'
+        homes (for member lists) are each read in one pass the first time they are asked
+        for; one household's building or one member's home is looked up from its own
+        relationships until then.  The answers are the same either way.
 
         A household whose PART_OF is missing (or does not lead to a Building) belongs to
         the city only.  A PART_OF chain that skips a level simply has None there.
         """
         self = cls()
-        nodes = node_data(G)
-        out, into = succ(G), pred(G)
+        self._nodes = nodes = node_data(G)
+        self._out, self._into = out, _ = succ(G), pred(G)
         by_label = nodes_by_label(G)
         parent: dict[str, str] = {}
         for label in _AREA_ORDER:
@@ -170,40 +208,121 @@ class AreaIndex:
         self._children[None] = [a for a in self._areas_by_label[Label.STREET.value] if a not in parent]
         for kids in self._children.values():
             kids.sort()
-        self._households = list(by_label.get(Label.HOUSEHOLD.value, ()))
-        is_household = set(self._households)
-        hob = self._households_of_building
-        listed = 0
-        for b in self._areas_by_label[Label.BUILDING.value]:
-            hob[b] = hs = [h for h, keys in into[b].items() if _PART_OF in keys and h in is_household]
-            listed += len(hs)
+        for rank, b in enumerate(self._areas_by_label[Label.BUILDING.value]):
+            self._building_rank[b] = rank
             for a in (b, *self._ancestors[b]):
                 self._buildings_under[a].append(b)
-        building_of = {h: b for b, hs in hob.items() for h in hs}
-        if len(building_of) != listed:  # a household PART_OF two buildings (invalid) counts in the first
-            building_of = {}
-            for b, hs in hob.items():
-                for h in hs:
-                    building_of.setdefault(h, b)
-            for b, hs in hob.items():
-                hob[b] = [h for h in hs if building_of[h] == b]
-        self._building_of = building_of
-        for area in self._label:
-            self._count[area] = 0
-        self._count.update(self.rollup({b: len(hs) for b, hs in hob.items()}))
+        self._households = list(by_label.get(Label.HOUSEHOLD.value, ()))
         self._members = list(by_label.get(Label.PARTY_MEMBER.value, ()))
-        for m in self._members:
-            for target, keys in out[m].items():
-                if _LIVES_IN in keys and target in is_household:
-                    self._residence[m] = target
-                    home = building_of.get(target)
-                    if home is None:
-                        self._unplaced_members += 1
-                    else:
-                        self._member_building[m] = home
-                        self._members_of_building.setdefault(home, []).append(m)
-                    break
         return self
+
+    def ensure(self, *parts: AreaPart) -> AreaIndex:
+        """Read ``parts`` now (both when none is named), e.g. on a worker thread; returns the index.
+
+        >>> from analytics.projection import tiny_city
+        >>> AreaIndex.build(tiny_city()).ensure().built
+        ('households', 'members')
+        """
+        for part in parts or AREA_PARTS:
+            if part not in AREA_PARTS:
+                raise ValueError(f"an area index reads {', '.join(AREA_PARTS)}, not {part!r}")
+            (self._place if part == "households" else self._reside)()
+        return self
+
+    @property
+    def built(self) -> tuple[AreaPart, ...]:
+        """The parts read so far (the tree of areas is read by :meth:`build`)."""
+        return tuple(p for p, done in zip(AREA_PARTS, (self._placed, self._resided), strict=True) if done)
+
+    def _place(self) -> None:
+        """Read the households part: the households under each building, and the counts."""
+        if self._placed:
+            return
+        with self._lock:
+            if self._placed:
+                return
+            into = self._into
+            is_household = set(self._households)
+            hob: dict[str, list[str]] = {}
+            listed = 0
+            for b in self._areas_by_label[Label.BUILDING.value]:
+                hob[b] = hs = [h for h, keys in into[b].items() if _PART_OF in keys and h in is_household]
+                listed += len(hs)
+            building_of = {h: b for b, hs in hob.items() for h in hs}
+            if len(building_of) != listed:  # a household PART_OF two buildings (invalid) counts in the first
+                building_of = {}
+                for b, hs in hob.items():
+                    for h in hs:
+                        building_of.setdefault(h, b)
+                for b, hs in hob.items():
+                    hob[b] = [h for h in hs if building_of[h] == b]
+            count = dict.fromkeys(self._label, 0)
+            count.update(self.rollup({b: len(hs) for b, hs in hob.items()}))
+            self._households_of_building, self._building_of, self._count = hob, building_of, count
+            self._placed = True
+
+    def _reside(self) -> None:
+        """Read the members part: every member's home, and the members of each building."""
+        if self._resided:
+            return
+        self._place()
+        with self._lock:
+            if self._resided:
+                return
+            out, building_of = self._out, self._building_of
+            is_household = set(self._households)
+            residence: dict[str, str] = {}
+            member_building: dict[str, str] = {}
+            mob: dict[str, list[str]] = {}
+            unplaced = 0
+            for m in self._members:
+                for target, keys in out[m].items():
+                    if _LIVES_IN in keys and target in is_household:
+                        residence[m] = target
+                        home = building_of.get(target)
+                        if home is None:
+                            unplaced += 1
+                        else:
+                            member_building[m] = home
+                            mob.setdefault(home, []).append(m)
+                        break
+            self._residence, self._member_building, self._members_of_building = residence, member_building, mob
+            self._unplaced_members = unplaced
+            self._resided = True
+
+    def _is_household(self, node: str) -> bool:
+        data = self._nodes.get(node)
+        return data is not None and data.get("label") == _HOUSEHOLD
+
+    def _lone_building(self, household: str) -> str | None:
+        """One household's building from its own PART_OF (the first building, in graph order, of several)."""
+        if household in self._lone_buildings:
+            return self._lone_buildings[household]
+        if len(self._lone_buildings) > len(self._households) // 8:
+            # many households asked for one by one (2-3x the part's cost each): read the part
+            self._place()
+            return self._building_of.get(household)
+        found: str | None = None
+        if self._is_household(household):
+            rank = self._building_rank
+            for target, keys in self._out.get(household, {}).items():
+                if _PART_OF in keys and target in rank and (found is None or rank[target] < rank[found]):
+                    found = target
+        self._lone_buildings[household] = found
+        return found
+
+    def _lone_residence(self, member: str) -> str | None:
+        """One member's home from their own LIVES_IN (the first household they live in)."""
+        if member in self._lone_homes:
+            return self._lone_homes[member]
+        found: str | None = None
+        if self._nodes.get(member, {}).get("label") == _MEMBER:
+            for target, keys in self._out.get(member, {}).items():
+                if _LIVES_IN in keys and self._is_household(target):
+                    found = target
+                    break
+        self._lone_homes[member] = found
+        return found
 
     # --- lookups -----------------------------------------------------------------------
     def label(self, area: str) -> str | None:
@@ -247,7 +366,7 @@ class AreaIndex:
 
     def path(self, node: str) -> AreaPath:
         """The building, grid, community and street above a household or an area."""
-        start = self._building_of.get(node, node)
+        start = node if node in self._label else (self.building_of(node) or node)
         if start not in self._label:
             return AreaPath()
         slots: dict[str, str] = {}
@@ -257,15 +376,22 @@ class AreaIndex:
 
     def building_of(self, household: str) -> str | None:
         """The household's building (None when it has none)."""
-        return self._building_of.get(household)
+        if self._placed:
+            return self._building_of.get(household)
+        return self._lone_building(household)
 
     def residence(self, member: str) -> str | None:
         """The household a party member LIVES_IN (None when unknown)."""
-        return self._residence.get(member)
+        if self._resided:
+            return self._residence.get(member)
+        return self._lone_residence(member)
 
     def member_building(self, member: str) -> str | None:
         """The building of the household a party member LIVES_IN (None when unknown)."""
-        return self._member_building.get(member)
+        if self._resided:
+            return self._member_building.get(member)
+        home = self._lone_residence(member)
+        return None if home is None else self.building_of(home)
 
     def buildings(self, area: str | None = None) -> list[str]:
         """The buildings under ``area`` (all buildings for the city)."""
@@ -277,20 +403,27 @@ class AreaIndex:
         """The households under ``area`` (all households for the city)."""
         if area is None:
             return list(self._households)
+        self._place()
         hob = self._households_of_building
         return [h for b in self._buildings_under.get(area, ()) for h in hob[b]]
 
     def households_of_building(self, building: str) -> list[str]:
+        """The households PART_OF a building."""
+        self._place()
         return list(self._households_of_building.get(building, ()))
 
     def household_count(self, area: str | None = None) -> int:
         """How many households are under ``area`` (all for the city)."""
-        return len(self._households) if area is None else self._count.get(area, 0)
+        if area is None:
+            return len(self._households)
+        self._place()
+        return self._count.get(area, 0)
 
     def members(self, area: str | None = None) -> list[str]:
         """Party members living in ``area`` (all PartyMember nodes for the city)."""
         if area is None:
             return list(self._members)
+        self._reside()
         mob = self._members_of_building
         return [m for b in self._buildings_under.get(area, ()) for m in mob.get(b, ())]
 
@@ -316,6 +449,7 @@ class AreaIndex:
     def count_by_building(self, households: Iterable[str]) -> dict[str, int]:
         """How many of ``households`` sit in each building (households without one are skipped)."""
         counts: dict[str, int] = {}
+        self._place()
         bo = self._building_of
         for h in households:
             b = bo.get(h)
@@ -339,6 +473,7 @@ class AreaIndex:
 
     def count_within(self, antichain: Iterable[str], area: str | None) -> int:
         """Households under both the union of ``antichain`` and ``area``."""
+        self._place()
         if area is None:
             return sum(self._count[a] for a in antichain)
         total = 0

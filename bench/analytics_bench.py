@@ -17,12 +17,12 @@ for each store in a child process of its own (so that its peak memory is its own
   the timing) and with them prebuilt, and by building (the explorer's colouring).  When the
   loaded city has no appeals (a generator from before issue 12's data part), stand-in appeals
   (``bench/appeal_records.py``) are added to the projection in memory and the figures say so;
-* with ``--only contact|registration|activities|points``, that monthly-work analysis
+* with ``--only contact|registration|activities|points`` (or several, comma-separated), each monthly-work analysis
   (:mod:`analytics.work`) over the twelve months up to the reference date, from the projection
-  (a fresh :class:`~analytics.session.AnalyticsSession`: its area index, the linkage for
-  contact, and the work-index parts the measure reads, ``analytics.work.index.NEEDS``, built
-  inside the timing) and the measure alone, each as CPU and wall time (best of the runs); for
-  registration also the coverage plan with and without the candidate vanguards;
+  (a fresh :class:`~analytics.session.AnalyticsSession`: its area index, with its households
+  part for contact, the linkage for contact, and the work-index parts the measure reads,
+  ``analytics.work.index.NEEDS``, built inside the timing) and the measure alone, each as CPU
+  and wall time (best of the runs); for registration also the coverage plan with and without the candidate vanguards;
 * the child's peak resident memory (``ru_maxrss``).
 
 Figures are printed, never asserted.  Targets: coverage and reach each <= 2 s on the
@@ -33,8 +33,11 @@ Neo4j <= 20 s; peak memory <= 2 GB.
     python bench/analytics_bench.py --store embedded
     python bench/analytics_bench.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687
     python bench/analytics_bench.py --store embedded --only registration    # one monthly-work measure
+    python bench/analytics_bench.py --store embedded --file city.sqlite --only contact,registration,activities,points
 
-The loaded data is kept between runs: the embedded file and the local Neo4j's home under
+``--file`` measures an embedded store file as it is (say, a city with twelve months of activity
+loaded beforehand), without generating the preset.  The loaded data is kept between runs: the
+embedded file and the local Neo4j's home under
 ``.cache/bench/`` (``--reload`` loads again).  With ``--neo4j-uri`` the database is loaded
 when its node counts differ from the preset's (it is cleared first: use a scratch database).
 """
@@ -180,8 +183,10 @@ async def _measure(kind: str, target: str, repeat: int, only: str = "all") -> di
 
     if only == "appeals":
         return await _measure_appeals(out, kind, target, G, repeat)
-    if only in WORK:
-        return await _measure_work(out, kind, target, G, repeat, only)
+    if only != "all" and set(only.split(",")) <= set(WORK):
+        for name in only.split(","):
+            await _measure_work(out, kind, target, G, repeat, name)
+        return out
 
     # indexes
     out["area_index_s"], idx = timed(lambda: A.AreaIndex.build(G), repeat)
@@ -254,6 +259,14 @@ async def _measure_appeals(out: dict[str, Any], kind: str, target: str, G: Any, 
 
 
 WORK = ("contact", "registration", "activities", "points")
+AREA_NEEDS: dict[str, tuple[Any, ...]] = {
+    "contact": ("households",),
+    "registration": (),
+    "activities": (),
+    "points": (),
+}
+"""The area-index parts (``analytics.areas.AREA_PARTS``) each measure reads at city level, read with the session;
+registration looks up its members' homes and its appeals' households one by one."""
 """The monthly-work measures (``--only NAME``): :mod:`analytics.work` over the twelve months up to ``AS_OF``."""
 
 
@@ -293,6 +306,7 @@ async def _measure_work(out: dict[str, Any], kind: str, target: str, G: Any, rep
         gc.collect()
         cpu, wall = time.process_time(), time.perf_counter()
         session.build(*session_parts)
+        session.index.ensure(*AREA_NEEDS[only])
         session.work.ensure(*NEEDS[only])
         built_cpu, built_wall = time.process_time() - cpu, time.perf_counter() - wall
         cpu, wall = time.process_time(), time.perf_counter()
@@ -310,7 +324,7 @@ async def _measure_work(out: dict[str, Any], kind: str, target: str, G: Any, rep
     for key, value in best.items():
         out[f"{only}_{key}"] = value
     out[f"{only}_cold_s"], out[f"{only}_warm_s"] = best["cold_wall_s"], best["alone_wall_s"]
-    out["work_parts"] = list(NEEDS[only])
+    out[f"{only}_work_parts"] = list(NEEDS[only])
     out["activities"] = len(session.work.activities)
     out["months"] = 12
     idx, link, work = session.index, session.linkage, session.work
@@ -341,8 +355,12 @@ async def _measure_work(out: dict[str, Any], kind: str, target: str, G: Any, rep
     return out
 
 
-def work_report(results: dict[str, dict[str, Any]], only: str) -> str:
-    """The monthly-work measure's figures, one block per store."""
+def work_report(results: dict[str, dict[str, Any]], measures: str) -> str:
+    """The monthly-work measures' figures (``measures`` comma-separated), one block per store."""
+    return "\n".join(_work_lines(results, only) for only in measures.split(","))
+
+
+def _work_lines(results: dict[str, dict[str, Any]], only: str) -> str:
     lines: list[str] = []
     for s, res in results.items():
         cold_cpu, cold_wall = res[f"{only}_cold_cpu_s"], res[f"{only}_cold_wall_s"]
@@ -352,8 +370,10 @@ def work_report(results: dict[str, dict[str, Any]], only: str) -> str:
             f"{res['projection_work_family_s']:.1f} s)"
         )
         lines.append(
-            f"  {only} from the projection (session: area index{', linkage' if only == 'contact' else ''}, work parts "
-            f"{', '.join(res['work_parts'])}; then the measure): {cold_cpu:.2f} s CPU, {cold_wall:.2f} s wall -> "
+            f"  {only} from the projection (session: area index{' with its households' if only == 'contact' else ''}"
+            f"{', linkage' if only == 'contact' else ''}, work parts "
+            f"{', '.join(res[f'{only}_work_parts'])}; then the measure): {cold_cpu:.2f} s CPU, "
+            f"{cold_wall:.2f} s wall -> "
             f"{'met' if cold_cpu <= TARGETS['work_s'] else 'MISSED'} (target <= 2 s, CPU)"
         )
         lines.append(
@@ -361,12 +381,12 @@ def work_report(results: dict[str, dict[str, Any]], only: str) -> str:
             f"the measure alone {res[f'{only}_alone_cpu_s']:.2f} s CPU / {res[f'{only}_alone_wall_s']:.2f} s wall; "
             f"figures {res[f'{only}_figures']}"
         )
-        if "registration_plan_s" in res:
+        if only == "registration" and "registration_plan_s" in res:
             lines.append(
                 f"  coverage plan with the candidate vanguards (two plans): {res['registration_plan_s']:.1f} s; "
                 f"{res['registration_plan']}"
             )
-        lines.append(f"  peak memory {res['peak_mib']:,.0f} MiB")
+        lines.append(f"  peak memory {res['peak_mib']:,.0f} MiB (the child, all its measures)")
     return "\n".join(lines)
 
 
@@ -567,9 +587,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument(
         "--only",
-        choices=("all", "appeals", *WORK),
+        type=_only,
         default="all",
-        help="measure every analysis (default), or the appeals, or one monthly-work analysis only",
+        help="measure every analysis (default), or the appeals, or monthly-work analyses only "
+        f"(one or several, comma-separated: {','.join(WORK)})",
+    )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        help="an embedded store file to measure as it is (no generating, no loading; --store embedded)",
     )
     parser.add_argument("--child", choices=("load", "measure"), help=argparse.SUPPRESS)
     parser.add_argument("--kind", help=argparse.SUPPRESS)
@@ -591,6 +617,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     common = ["--preset", args.preset, "--seed", str(args.seed), "--repeat", str(args.repeat), "--only", args.only]
     results: dict[str, dict[str, Any]] = {}
     loads: dict[str, dict[str, Any]] = {}
+    if args.file is not None:
+        if stores != ["embedded"] or not args.file.is_file():
+            parser.error("--file is an existing embedded store file, measured with --store embedded")
+        stores = []
+        results["embedded"] = _child(
+            ["--child", "measure", *common, "--kind", "embedded", "--target", str(args.file.resolve())]
+        )
     server = None
     try:
         for kind in stores:
@@ -611,17 +644,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if server is not None:
             server.stop()
     load = os.getloadavg()[0]
+    source = f"file {args.file}" if args.file else f"preset {args.preset}, seed {args.seed}"
     print(
-        f"analytics bench: preset {args.preset}, seed {args.seed}, best of {args.repeat} runs; {os.cpu_count()} CPUs, "
+        f"analytics bench: {source}, best of {args.repeat} runs; {os.cpu_count()} CPUs, "
         f"load average {load:.1f} at the end"
     )
     for kind, info in loads.items():
         if info.get("loaded"):
             print(f"  {kind}: generated in {info['generate_s']:.1f} s, loaded in {info['load_s']:.1f} s")
-    print(work_report(results, args.only) if args.only in WORK else report(results))
+    print(work_report(results, args.only) if args.only not in ("all", "appeals") else report(results))
     if args.json is not None:
         args.json.write_text(json.dumps({"results": results, "loads": loads}, indent=1))
     return 0
+
+
+def _only(value: str) -> str:
+    """``--only``: ``all``, ``appeals``, or monthly-work measures, comma-separated."""
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if names in (["all"], ["appeals"]) or (names and set(names) <= set(WORK)):
+        return ",".join(names)
+    raise argparse.ArgumentTypeError(f"{value!r}: choose all, appeals, or some of {', '.join(WORK)} (comma-separated)")
 
 
 def logging_quiet() -> None:

@@ -4,7 +4,6 @@ spots, every handler's performance, the alliance units' measured reach and the r
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -117,16 +116,6 @@ class RoundtableEffect(JsonResult):
     discussed: ResolveTime
     others: ResolveTime
     faster: bool | None
-
-
-def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    out: list[tuple[str, dt.date, dt.date]] = []
-    first = start.replace(day=1)
-    while first <= end:
-        nxt = (first + dt.timedelta(days=32)).replace(day=1)
-        out.append((first.strftime("%Y-%m"), max(first, start), min(nxt - dt.timedelta(days=1), end)))
-        first = nxt
-    return out
 
 
 Counted = tuple[Appeal, Flags]

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from analytics._common import JsonResult, node_data, parse_date, require_area
+from analytics._common import JsonResult, months, node_data, parse_date, require_area
 from analytics.appeals.counting import RESPOND_WITHIN_DAYS, Count, Flags, Period, Satisfied, _figures, _sum
 from analytics.appeals.details import (
     HOT_SPOT_REPEATS,
@@ -22,7 +22,6 @@ from analytics.appeals.details import (
     UnitAppealReach,
     _handlers,
     _hot_spots,
-    _months,
     _resolve_time,
     _unit_reach,
 )
@@ -207,7 +206,7 @@ def appeal_stats(
         assert a.reported is not None
         by_month.setdefault(f"{a.reported.year:04d}-{a.reported.month:02d}", []).append(f)
     trend: list[MonthAppeals] = []
-    for month, lo, hi in _months(start, end):
+    for month, lo, hi in months(start, end):
         m = _figures(_sum(by_month.get(month, ())))
         trend.append(
             MonthAppeals(

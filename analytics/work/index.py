@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from analytics._common import node_data, pred, succ
+from analytics._common import months, node_data, pred, succ
 from analytics.areas import AreaIndex
 from analytics.work import readers as R
 from analytics.work.readers import Activity, EarnedColumns, day
@@ -32,23 +32,6 @@ _LED_BY, _LEADS, _HELD_IN = RelType.LED_BY.value, RelType.LEADS.value, RelType.H
 
 MONTHLY_CONTACT = ActivityKind.MONTHLY_CONTACT.value
 """The ``kind`` of a vanguard's monthly meeting with the members they link (月联)."""
-
-
-def months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """The calendar months of ``[start, end]``, each clipped to it: ``(YYYY-MM, first day, last day)``.
-
-    >>> [m for m, _, _ in months(dt.date(2026, 11, 20), dt.date(2027, 1, 5))]
-    ['2026-11', '2026-12', '2027-01']
-    >>> months(dt.date(2026, 11, 20), dt.date(2026, 11, 25))[0][1:]
-    (datetime.date(2026, 11, 20), datetime.date(2026, 11, 25))
-    """
-    out: list[tuple[str, dt.date, dt.date]] = []
-    first = start.replace(day=1)
-    while first <= end:
-        nxt = (first + dt.timedelta(days=32)).replace(day=1)
-        out.append((first.strftime("%Y-%m"), max(first, start), min(nxt - dt.timedelta(days=1), end)))
-        first = nxt
-    return out
 
 
 @dataclass(frozen=True, slots=True)

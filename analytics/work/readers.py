@@ -46,6 +46,8 @@ _REPORTED_TO, _MEMBER_OF, _BRANCH_OF = RelType.REPORTED_TO.value, RelType.MEMBER
 _EARNED, _LED_BY, _LEADS = RelType.EARNED.value, RelType.LED_BY.value, RelType.LEADS.value
 _ASSIGNED_TO, _CONCERNS = RelType.ASSIGNED_TO.value, RelType.CONCERNS.value
 _IN_SERVICE = MemberKind.IN_SERVICE.value
+_NOT_EARNED = frozenset(t.value for t in RelType if t is not RelType.EARNED)
+"""Edge keys that are not an EARNED (a key that is a type's name is that type: ``graph_schema.rel_key``)."""
 
 NO_DAY = -1
 """The day ordinal of an EARNED without a readable ``on`` (before every period)."""
@@ -345,11 +347,14 @@ def read_earned(nodes: Any, out: Any, s: Scan) -> EarnedColumns:
     source_code: dict[str, int] = {}
     target_source: dict[str, int] = {}
     day_memo: dict[Any, int] = {}
+    not_earned = _NOT_EARNED
     for m in s.members:
         i = -1
         for target, keys in out[m].items():
             for key, rel in keys.items():
-                if rel.get("type", key) != _EARNED:
+                # the key is the type for every type but VISITED and EARNED (``rel_key``): the
+                # member's ATTENDED, LIVES_IN, MEMBER_OF ... are passed over without reading them
+                if key in not_earned or rel.get("type", key) != _EARNED:
                     continue
                 if i < 0:
                     i = len(member_ids)
@@ -370,7 +375,8 @@ def read_earned(nodes: Any, out: Any, s: Scan) -> EarnedColumns:
                 reason = rel.get("reason")
                 member_col.append(i)
                 source_col.append(code)
-                points_col.append(attr_int(rel.get("points")) or 0)
+                points = rel.get("points")
+                points_col.append(points if points.__class__ is int else (attr_int(points) or 0))
                 day_col.append(ordinal)
                 targets.append(target)
                 reasons.append(None if reason is None else str(reason))

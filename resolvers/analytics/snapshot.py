@@ -47,8 +47,14 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     if session is None or session.graph is not graph or session.version != version:
         session = _SESSIONS[store] = A.AnalyticsSession(graph, version=version)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
-        await _shared(_INDEXING, session, lambda: asyncio.to_thread(session.build, "index", "linkage"))
+        await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session
+
+
+def _index_and_linkage(session: A.AnalyticsSession) -> None:
+    """The session's area index with all its parts read (an analysis in a forked child would
+    otherwise read them again each time, and keep them only until it exits) and its linkage."""
+    session.build("index", "linkage").index.ensure()
 
 
 _BUILDING: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]] = weakref.WeakKeyDictionary()

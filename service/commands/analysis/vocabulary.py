@@ -40,8 +40,8 @@ PROJECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("PART_OF", "GOVERNS", "REPORTS_TO", "SERVES", "ASSESSES", "LOCATED_IN", "ATTACHED_TO"),
     ),
     "assessment": (
-        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Assessment"),
-        ("PART_OF", "GOVERNS", "REPORTS_TO", "ASSESSES"),
+        (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Assessment", "Worker"),
+        ("PART_OF", "GOVERNS", "REPORTS_TO", "ASSESSES", "ASSESSED_BY"),
     ),
     "brokerage": (
         (*_AREAS_AND_HOUSEHOLDS, "PartyOrganization", "Alliance", "AllianceMember"),
