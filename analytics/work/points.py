@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -118,14 +119,26 @@ def member_points(member: str, earned: list[Earned], branch: str | None, start: 
 
 @dataclass(frozen=True, slots=True)
 class _Totals:
-    """The members' rows and, aligned with them, their points per source and per month."""
+    """The members' rows and the EARNED kept, with each kept row's branch (for the boards)."""
 
     detail: list[MemberPoints]
+    """Aligned with ``present``: one row per member of the area with an EARNED in the period."""
     sources: tuple[str, ...]
-    source_count: NDArray[np.int64]
-    source_total: NDArray[np.int64]
-    months: tuple[str, ...]
-    month_total: NDArray[np.int64]
+    """Source names, sorted (the codes of ``source``)."""
+    source: NDArray[np.int64]
+    points: NDArray[np.int64]
+    month: NDArray[np.int64]
+    month_labels: tuple[str, ...]
+    branch: NDArray[np.int64]
+    """Per kept EARNED, the code of its member's branch in ``branches``."""
+    branches: tuple[str | None, ...]
+    member_branch: NDArray[np.int64]
+    """Per row of ``detail``, the code of its branch."""
+
+
+def _pairs(keys: tuple[str, ...], count: list[int], total: list[int]) -> dict[str, int]:
+    """``{key: total}`` for the keys with a count (in C: no per-key bytecode)."""
+    return dict(compress(zip(keys, total, strict=True), count))
 
 
 def _member_totals(w: WorkIndex, area: str | None, start: dt.date, end: dt.date) -> _Totals:
@@ -136,9 +149,9 @@ def _member_totals(w: WorkIndex, area: str | None, start: dt.date, end: dt.date)
     is shown when the member has an EARNED under it (even of 0 points), as :func:`member_points` does.
     """
     cols = w.earned_columns
-    none = np.zeros((0, 0), dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
     if len(cols) == 0:
-        return _Totals([], (), none, none, (), none)
+        return _Totals([], (), empty, empty, empty, (), empty, (), empty)
     ids = cols.member_ids
     keep = (cols.day >= start.toordinal()) & (cols.day <= end.toordinal())
     if area is not None:
@@ -146,13 +159,17 @@ def _member_totals(w: WorkIndex, area: str | None, start: dt.date, end: dt.date)
         keep &= here[cols.member]
     member, points, days = cols.member[keep], cols.points[keep], cols.day[keep]
     if member.size == 0:
-        return _Totals([], (), none, none, (), none)
+        return _Totals([], (), empty, empty, empty, (), empty, (), empty)
     periods = months(start, end)
     firsts = np.asarray([lo.toordinal() for _, lo, _ in periods], dtype=np.int64)
     month = np.searchsorted(firsts, days, side="right") - 1
-    labels = [m for m, _, _ in periods]
-    years = sorted({m[:4] for m in labels})
+    labels = tuple(m for m, _, _ in periods)
+    years = tuple(sorted({m[:4] for m in labels}))
     year_of_month = np.asarray([years.index(m[:4]) for m in labels], dtype=np.int64)
+    # sources recoded in name order, so that each member's sources come out sorted
+    names = tuple(sorted(cols.sources))
+    recode = np.asarray([names.index(s) for s in cols.sources], dtype=np.int64)
+    source = recode[cols.source[keep]]
     n = len(ids)
 
     def tally(key: NDArray[np.int64], width: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -162,29 +179,39 @@ def _member_totals(w: WorkIndex, area: str | None, start: dt.date, end: dt.date)
         total = np.bincount(flat, weights=points, minlength=size).reshape(n, width)
         return count, np.rint(total).astype(np.int64)
 
-    sources = cols.sources
-    order = sorted(range(len(sources)), key=lambda i: sources[i])
-    src_count, src_total = tally(cols.source[keep], len(sources))
+    src_count, src_total = tally(source, len(names))
     month_count, month_total = tally(month, len(labels))
     year_count, year_total = tally(year_of_month[month], len(years))
     present = np.flatnonzero(np.bincount(member, minlength=n))
     totals = month_total.sum(axis=1)[present].tolist()
     rows = [m[present].tolist() for m in (src_count, src_total, month_count, month_total, year_count, year_total)]
-    branch = w.member_branch
+    branch_of = w.member_branch
+    branches: dict[str | None, int] = {}
+    member_branch = np.asarray([branches.setdefault(branch_of.get(m), len(branches)) for m in ids], dtype=np.int64)
     out: list[MemberPoints] = []
     for j, i in enumerate(present.tolist()):
         sc, st, mc, mt, yc, yt = (r[j] for r in rows)
         out.append(
             MemberPoints(
                 ids[i],
-                branch.get(ids[i]),
+                branch_of.get(ids[i]),
                 totals[j],
-                {sources[k]: st[k] for k in order if sc[k]},
-                {labels[k]: mt[k] for k in range(len(labels)) if mc[k]},
-                {years[k]: yt[k] for k in range(len(years)) if yc[k]},
+                _pairs(names, sc, st),
+                _pairs(labels, mc, mt),
+                _pairs(years, yc, yt),
             )
         )
-    return _Totals(out, sources, src_count[present], src_total[present], tuple(labels), month_total[present])
+    return _Totals(
+        out,
+        names,
+        source,
+        points,
+        month,
+        labels,
+        member_branch[member],
+        tuple(branches),
+        member_branch[present],
+    )
 
 
 def points_stats(
@@ -223,33 +250,42 @@ def points_stats(
     t = _member_totals(w, area, start, end)
     order = sorted(range(len(t.detail)), key=lambda i: (-t.detail[i].points, t.detail[i].member))
     detail = [t.detail[i] for i in order]
-    names = sorted(range(len(t.sources)), key=lambda k: t.sources[k])
+    width, nb = len(t.sources), len(t.branches)
 
-    def summed(count: NDArray[np.int64], total: NDArray[np.int64]) -> dict[str, int]:
-        c, n = count.sum(axis=0).tolist(), total.sum(axis=0).tolist()
-        return {t.sources[k]: n[k] for k in names if c[k]}
+    def by_key(key: NDArray[np.int64], size: int) -> tuple[list[int], list[int]]:
+        """EARNED kept per ``key`` (codes below ``size``): how many, and their points."""
+        count = np.bincount(key, minlength=size)
+        total = np.rint(np.bincount(key, weights=t.points, minlength=size)).astype(np.int64)
+        return count.tolist(), total.tolist()
 
-    by_source = summed(t.source_count, t.source_total)
+    count, total = by_key(t.source, width)
+    by_source = _pairs(t.sources, count, total)
     by_month: dict[str, int] = {m: 0 for m, _, _ in months(start, end)}
-    if t.months:
-        for m, n in zip(t.months, t.month_total.sum(axis=0).tolist(), strict=True):
-            by_month[m] += n
-    groups: dict[str | None, list[int]] = {}
+    for m, n in zip(t.month_labels, by_key(t.month, len(t.month_labels))[1], strict=True):
+        by_month[m] += n
+    # per branch: its members (a group-by of the members' rows), its points and sources (of the EARNED rows)
+    count, total = by_key(t.branch * width + t.source, nb * width)
+    members = np.bincount(t.member_branch, minlength=nb).tolist()
+    sums = np.bincount(t.member_branch, weights=[p.points for p in t.detail], minlength=nb)
+    branch_points = np.rint(sums).astype(np.int64).tolist()
+    leaders: list[list[MemberPoints]] = [[] for _ in range(nb)]
+    codes = t.member_branch.tolist()
     for i in order:
-        groups.setdefault(t.detail[i].branch, []).append(i)
-    boards: list[BranchBoard] = []
-    for branch, rows in groups.items():
-        group = [t.detail[i] for i in rows]
-        boards.append(
-            BranchBoard(
-                branch=branch,
-                name=w.names.get(branch) if branch is not None else None,
-                members=len(group),
-                points=sum(p.points for p in group),
-                by_source=summed(t.source_count[rows], t.source_total[rows]),
-                leaders=tuple(group[:top]),
-            )
+        group = leaders[codes[i]]
+        if len(group) < top:
+            group.append(t.detail[i])
+    boards = [
+        BranchBoard(
+            branch=branch,
+            name=w.names.get(branch) if branch is not None else None,
+            members=members[k],
+            points=branch_points[k],
+            by_source=_pairs(t.sources, count[k * width : (k + 1) * width], total[k * width : (k + 1) * width]),
+            leaders=tuple(leaders[k]),
         )
+        for k, branch in enumerate(t.branches)
+        if members[k]
+    ]
     boards.sort(key=lambda b: (-b.points, b.branch or ""))
     return PointsReport(
         area=area,
@@ -259,7 +295,7 @@ def points_stats(
         date_to=end.isoformat(),
         points=sum(p.points for p in detail),
         members=len(detail),
-        by_source=dict(sorted(by_source.items())),
+        by_source=by_source,
         by_month=by_month,
         branches=tuple(boards),
         members_detail=tuple(detail),

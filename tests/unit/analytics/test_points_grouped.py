@@ -1,0 +1,80 @@
+"""Points summed with numpy group-bys (per member, source, month, year and branch) equal the
+report made member by member with :func:`~analytics.work.points.member_points` over the EARNED rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from analytics_testkit import DAY0, nodes_with
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_analytics_work import with_random_work
+
+from analytics import AnalyticsSession
+from analytics.work.points import BranchBoard, MemberPoints, member_points, points_stats
+
+
+def by_hand(s: AnalyticsSession, area: str | None, lo: dt.date, hi: dt.date, top: int) -> dict[str, Any]:
+    """The report's members, totals and boards, one member and one branch at a time."""
+    w = s.work
+    mine: dict[str, list[Any]] = {}
+    for e in w.earned:
+        if e.on is not None and lo <= e.on <= hi and w.lives_in(e.member, area):
+            mine.setdefault(e.member, []).append(e)
+    detail = [member_points(m, rows, w.member_branch.get(m), lo, hi) for m, rows in mine.items()]
+    detail.sort(key=lambda p: (-p.points, p.member))
+    groups: dict[str | None, list[MemberPoints]] = {}
+    for p in detail:
+        groups.setdefault(p.branch, []).append(p)
+    boards = []
+    for branch, group in groups.items():
+        sources: dict[str, int] = {}
+        for p in group:
+            for k, n in p.by_source.items():
+                sources[k] = sources.get(k, 0) + n
+        name = w.names.get(branch) if branch is not None else None
+        total = sum(p.points for p in group)
+        boards.append(BranchBoard(branch, name, len(group), total, dict(sorted(sources.items())), tuple(group[:top])))
+    boards.sort(key=lambda b: (-b.points, b.branch or ""))
+    by_source: dict[str, int] = {}
+    by_month: dict[str, int] = {}
+    for p in detail:
+        for k, n in p.by_source.items():
+            by_source[k] = by_source.get(k, 0) + n
+        for k, n in p.by_month.items():
+            by_month[k] = by_month.get(k, 0) + n
+    return {
+        "detail": tuple(detail),
+        "boards": tuple(boards),
+        "by_source": dict(sorted(by_source.items())),
+        "by_month": {m: n for m, n in by_month.items() if n},
+        "points": sum(p.points for p in detail),
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    start=st.integers(0, 120),
+    length=st.integers(0, 100),
+    top=st.integers(0, 3),
+    zeros=st.integers(0, 4),
+)
+def test_points_grouped_with_numpy_equal_member_by_member(
+    seed: int, start: int, length: int, top: int, zeros: int
+) -> None:
+    G = with_random_work(seed)
+    for i, (_, _, d) in enumerate(e for e in G.edges(data=True) if e[2]["type"] == "EARNED"):
+        if zeros and i % (zeros + 1) == 0:
+            d["points"] = 0  # an EARNED of 0 points still shows its month and source
+    s = AnalyticsSession(G)
+    lo, hi = DAY0 + dt.timedelta(days=start), DAY0 + dt.timedelta(days=start + length)
+    for area in [None, *nodes_with(G, "Community")[:2], *nodes_with(G, "Building")[:1]]:
+        r = points_stats(G, area, date_from=lo, date_to=hi, top=top, index=s.index, work=s.work)
+        want = by_hand(s, area, lo, hi, top)
+        assert r.members_detail == want["detail"], area
+        assert r.branches == want["boards"], area
+        assert r.by_source == want["by_source"], area
+        assert {m: n for m, n in r.by_month.items() if n} == want["by_month"], area
+        assert r.points == want["points"] == sum(r.by_month.values()), area
