@@ -195,8 +195,43 @@ def advance(old: nx.MultiDiGraph, delta: Delta, given_star: Callable[[str], Any]
     out._node = node
     out._succ = out._adj = succ
     out._pred = pred
+    _carry_kept(old, out, delta)
     nx.freeze(out)
     return out
+
+
+KEPT_WRITES = 64
+"""How many writes a value kept with a projection may trail by (:func:`_carry_kept`)."""
+
+KEPT_ROWS = 50_000
+"""How many written rows (nodes and relationships, written or deleted) it may trail by."""
+
+
+def _carry_kept(old: nx.MultiDiGraph, new: nx.MultiDiGraph, delta: Delta) -> None:
+    """Carry what analytics keep with ``old`` over to ``new``, with the write between them.
+
+    An analysis may keep a value it derived from a projection on the projection's
+    ``kept_with`` attribute (``{name: (value, writes)}``: the value and the :class:`Delta` of
+    each write made since the projection it was derived from, in order; e.g. the monthly
+    work's EARNED columns, :mod:`analytics.work.kept`).  The new projection gets each value with
+    this write appended, so the analysis brings it up to date from the writes instead of
+    deriving it again; a value trailing by more than :data:`KEPT_WRITES` writes or
+    :data:`KEPT_ROWS` rows is dropped (derived again when next asked for).
+    """
+    kept = getattr(old, "kept_with", None)
+    if not kept:
+        return
+    rows = _rows(delta)
+    carried: dict[str, tuple[Any, tuple[Delta, ...]]] = {}
+    for name, (value, writes) in dict(kept).items():
+        if len(writes) < KEPT_WRITES and rows + sum(_rows(d) for d in writes) <= KEPT_ROWS:
+            carried[name] = (value, (*writes, delta))
+    if carried:
+        new.kept_with = carried
+
+
+def _rows(d: Delta) -> int:
+    return len(d.nodes) + len(d.relationships) + len(d.deleted_relationships) + len(d.deleted_nodes)
 
 
 _given_unknown: Any = object()

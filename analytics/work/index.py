@@ -23,6 +23,7 @@ from typing import Any, Literal
 from analytics._common import months, node_data, pred, succ
 from analytics.areas import AreaIndex
 from analytics.work import readers as R
+from analytics.work.kept import earned_columns
 from analytics.work.readers import Activity, EarnedColumns, day
 from analytics.work.readers import AssignmentRow as Assignment
 from graph_schema import RelType
@@ -45,6 +46,11 @@ class Earned:
     points: int
     on: dt.date | None
     reason: str | None
+
+
+def _earned_order(e: Earned) -> tuple[Any, ...]:
+    """Every field of an EARNED row: equal rows are the only ties."""
+    return (e.member, e.on or dt.date.min, e.target, e.source, e.points, e.reason is not None, e.reason or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,8 +238,9 @@ class WorkIndex:
         self._service = R.read_service(node_data(G), succ(G), s)
 
     def _read_earned(self) -> None:
+        # kept with the projection (read once per projection, brought up to date over writes)
         G = self._graph
-        self._earned = R.read_earned(node_data(G), succ(G), self._nodes())
+        self._earned = earned_columns(G, node_data(G), succ(G), self._nodes)
 
     def _read_projects(self) -> None:
         G = self._graph
@@ -393,7 +400,8 @@ class WorkIndex:
                     strict=True,
                 )
             ]
-            rows.sort(key=lambda e: (e.member, e.on or dt.date.min, e.target))
+            # a total order: the same rows come out the same whatever order the columns hold them in
+            rows.sort(key=_earned_order)
             self._earned_rows = tuple(rows)
         return self._earned_rows
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,7 @@ _REPORTED_TO, _MEMBER_OF, _BRANCH_OF = RelType.REPORTED_TO.value, RelType.MEMBER
 _EARNED, _LED_BY, _LEADS = RelType.EARNED.value, RelType.LED_BY.value, RelType.LEADS.value
 _ASSIGNED_TO, _CONCERNS = RelType.ASSIGNED_TO.value, RelType.CONCERNS.value
 _IN_SERVICE = MemberKind.IN_SERVICE.value
-_NOT_EARNED = frozenset(t.value for t in RelType if t is not RelType.EARNED)
+NOT_EARNED = frozenset(t.value for t in RelType if t is not RelType.EARNED)
 """Edge keys that are not an EARNED (a key that is a type's name is that type: ``graph_schema.rel_key``)."""
 
 NO_DAY = -1
@@ -337,6 +337,11 @@ class EarnedColumns:
 
 def read_earned(nodes: Any, out: Any, s: Scan) -> EarnedColumns:
     """Every EARNED (the party members' outgoing edges), its source the target's kind or label."""
+    return read_earned_of(nodes, out, s.members)
+
+
+def read_earned_of(nodes: Any, out: Any, party_members: Iterable[str]) -> EarnedColumns:
+    """The EARNED of ``party_members`` (ids of PartyMember nodes), as :func:`read_earned` reads them."""
     member_ids: list[str] = []
     member_col: list[int] = []
     source_col: list[int] = []
@@ -347,8 +352,8 @@ def read_earned(nodes: Any, out: Any, s: Scan) -> EarnedColumns:
     source_code: dict[str, int] = {}
     target_source: dict[str, int] = {}
     day_memo: dict[Any, int] = {}
-    not_earned = _NOT_EARNED
-    for m in s.members:
+    not_earned = NOT_EARNED
+    for m in party_members:
         i = -1
         for target, keys in out[m].items():
             for key, rel in keys.items():
@@ -393,6 +398,7 @@ def read_earned(nodes: Any, out: Any, s: Scan) -> EarnedColumns:
 
 
 __all__ = [
+    "NOT_EARNED",
     "NO_DAY",
     "Activity",
     "AssignmentRow",
@@ -404,6 +410,7 @@ __all__ = [
     "read_assignments",
     "read_branches",
     "read_earned",
+    "read_earned_of",
     "read_reported",
     "read_service",
     "read_visits",
