@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from analytics._common import JsonResult, node_data, parse_date, require_area
@@ -36,6 +40,7 @@ PROJECT_STAGES: tuple[str, ...] = ("PROPOSED", "LED", "IN_PROGRESS", "REVIEWED")
 """The stages in order: 组织发起、党员领办、群众参与、居民评议."""
 
 _HOLDER_LABELS = frozenset({"PartyOrganization", "Alliance"})
+_SERVED, _MEMBERS, _UNITS, _KIND = attrgetter("served"), attrgetter("members"), attrgetter("units"), attrgetter("kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,23 +139,17 @@ def served(acts: Iterable[Activity], sizes: dict[str, int]) -> Served:
     >>> served(w.by_holder["o_c1"], {"h1": 1, "h4": 2, "h5": 3})
     Served(activities=2, households_served=3, residents_served=6, members_taking_part=3, units_taking_part=1)
     """
-    n = 0
-    households: set[str] = set()
-    members: set[str] = set()
-    units: set[str] = set()
-    for a in acts:
-        n += 1
-        households.update(a.served)
-        members.update(a.members)
-        units.update(a.units)
-    return Served(n, len(households), sum(sizes.get(h, 0) for h in households), len(members), len(units))
+    group = acts if isinstance(acts, list | tuple) else list(acts)
+    # each set is made in C from the activities' tuples: no bytecode per activity
+    households = set(chain.from_iterable(map(_SERVED, group)))
+    members = set(chain.from_iterable(map(_MEMBERS, group)))
+    units = set(chain.from_iterable(map(_UNITS, group)))
+    residents = sum(map(sizes.get, households, repeat(0)))
+    return Served(len(group), len(households), residents, len(members), len(units))
 
 
 def _kinds(acts: Iterable[Activity]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for a in acts:
-        out[a.kind] = out.get(a.kind, 0) + 1
-    return dict(sorted(out.items()))
+    return dict(sorted(Counter(map(_KIND, acts)).items()))
 
 
 def _size(value: Any) -> int:
@@ -224,14 +223,21 @@ def activity_stats(
     w = work or WorkIndex.build(G, idx)
     nodes = node_data(G)
     acts = list(w.activities_in(area, start, end))
-    sizes = {h: _size(nodes[h].get("size")) for a in acts for h in a.served if h in nodes}
+    households = set(chain.from_iterable(map(_SERVED, acts)))
+    sizes = {h: _size(nodes[h].get("size")) for h in households if h in nodes}
     periods = months(start, end)
+    firsts = [lo for _, lo, _ in periods]
+    month_of: dict[dt.date, int] = {}
+    for day in {a.on for a in acts}:
+        if day is not None:
+            month_of[day] = bisect_right(firsts, day) - 1
 
     def by_month(group: list[Activity]) -> tuple[MonthActivities, ...]:
-        return tuple(
-            MonthActivities(m, served([a for a in group if a.on is not None and lo <= a.on <= hi], sizes))
-            for m, lo, hi in periods
-        )
+        buckets: list[list[Activity]] = [[] for _ in periods]
+        for a in group:  # every activity of the area has its day in the period
+            if a.on is not None:
+                buckets[month_of[a.on]].append(a)
+        return tuple(MonthActivities(m, served(b, sizes)) for (m, _, _), b in zip(periods, buckets, strict=True))
 
     groups: dict[str, list[Activity]] = {}
     for a in acts:
