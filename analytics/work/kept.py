@@ -47,8 +47,10 @@ def kept(G: Any) -> tuple[EarnedColumns, tuple[Any, ...]] | None:
 
 
 def keep(G: Any, columns: EarnedColumns) -> None:
-    """Keep ``columns`` with ``G`` (up to date: no writes since)."""
-    G.kept_with = {**(getattr(G, "kept_with", None) or {}), KEY: (columns, ())}
+    """Keep ``columns`` with ``G`` (up to date: no writes since), when ``G`` is frozen (``nx.freeze``,
+    as every store's projection is): a graph that may still change in place keeps nothing."""
+    if getattr(G, "frozen", False):
+        G.kept_with = {**(getattr(G, "kept_with", None) or {}), KEY: (columns, ())}
 
 
 def earned_columns(G: Any, nodes: Mapping[str, Any], out: Any, scan: Callable[[], Scan]) -> EarnedColumns:

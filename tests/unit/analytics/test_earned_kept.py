@@ -60,8 +60,8 @@ def delta_of(G: Any, op: tuple[str, int, int], step: int) -> Delta:
     earned = [(u, k, v) for u, v, k, t in G.edges(keys=True, data="type") if t == "EARNED"]
     on = (DAY0 + dt.timedelta(days=b % 150)).isoformat()
     props = {"points": b % 7, "on": on, "reason": f"r{step}"}
-    if kind in ("earn", "new_member") and acts:
-        m = members[a % len(members)] if kind == "earn" and members else f"new{step}"
+    if (kind == "new_member" or (kind == "earn" and members)) and acts:
+        m = members[a % len(members)] if kind == "earn" else f"new{step}"
         new = [] if kind == "earn" else [(m, "PartyMember", {"kind": "RESIDENT"})]
         return Delta(new, [(m, rel_key("EARNED", props), acts[b % len(acts)], "EARNED", props)])
     if kind == "re_earn" and earned:
@@ -123,3 +123,11 @@ def test_a_projection_trailing_too_far_reads_again() -> None:
     assert K.kept(G) is None
     cols = AnalyticsSession(G).work.earned_columns
     assert rows(cols) == rows(read_earned(G._node, G._succ, scan(G._node)))
+
+
+def test_a_graph_that_may_change_keeps_nothing() -> None:
+    G = with_random_work(5)  # not frozen: a test may still change it in place
+    points_stats(G, date_from=DAY0, date_to=DAY0 + dt.timedelta(days=200))
+    assert K.kept(G) is None
+    points_stats(nx.freeze(G), date_from=DAY0, date_to=DAY0 + dt.timedelta(days=200))
+    assert K.kept(G) is not None
