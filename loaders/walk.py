@@ -75,8 +75,9 @@ async def walk_by_neighbours(
 
 
 Row = tuple[str, str, Mapping[str, Any]]
-"""One node a compact walk found: its id, label and the properties asked for (absent ones left
-out), as the store shows them (a scope's name-only node is presented by the caller)."""
+"""One node a compact walk found: its id, label and its properties: at least those asked for
+(absent ones left out; the embedded store gives its stored dict whole, to be read, never
+shipped), as the store holds them (a scope's name-only node is presented by the caller)."""
 
 CompactWalked = list[dict[str, list[Row]]]
 """:data:`Walked` without the relationship and Node objects: for each layer, each node of the
