@@ -13,7 +13,9 @@ layer, as those ``neighbours`` calls would (the contract suite checks it on both
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import gc
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +74,21 @@ async def walk_by_neighbours(
         out.append(dict(zip(frontier, found, strict=True)))
         frontier = list(dict.fromkeys(e.node.id for edges in found for e in edges))
     return out
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector paused for a synchronous stretch that makes many small objects (a
+    walk's rows, a compiled answer): with it on, each young generation that fills up has the
+    collector traverse the whole answer made so far again.  Never held across an await."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 Row = tuple[str, str, Mapping[str, Any]]

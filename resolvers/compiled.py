@@ -53,7 +53,7 @@ from graph_schema import Label
 from graph_schema.ids import to_global_id
 from loaders.cursors import encode_cursor
 from loaders.scope import Scope
-from loaders.walk import Row, WalkLayer, WalkTree
+from loaders.walk import Row, WalkLayer, WalkTree, collector_paused
 
 BACKREF = "strawberry-definition"
 YIELD_EVERY = 1000
@@ -283,11 +283,16 @@ class Builder:
         """Parent id → the connection value of ``top`` under it, for every parent walked from."""
         done: dict[int, dict[str, Any]] = {}
         for spec in top.all():
-            found = rows.get(spec.walk_tree(), {})
+            found = list(rows.get(spec.walk_tree(), {}).items())
             values: dict[str, Any] = {}
             built: Built = {}  # (node id, id of its shape) → the node built
-            for parent, children in found.items():
-                values[parent] = self._connection(spec, children, done, built)
+            at = 0
+            while at < len(found):
+                with collector_paused():  # between two yields only
+                    while at < len(found) and self.count < YIELD_EVERY:
+                        parent, children = found[at]
+                        values[parent] = self._connection(spec, children, done, built)
+                        at += 1
                 if self.count >= YIELD_EVERY:
                     self.count = 0
                     await asyncio.sleep(0)

@@ -14,7 +14,7 @@ from graph_schema import Node, Relationship
 from loaders.scope import Scope
 from loaders.store import Direction, Edge
 from loaders.stores import cypher, cypher_reads
-from loaders.walk import CompactWalked, Row, Walked, WalkLayer
+from loaders.walk import CompactWalked, Row, Walked, WalkLayer, collector_paused
 
 _NO_LIMIT = 2**31 - 1
 
@@ -52,29 +52,34 @@ class Neo4jWalk:
         (:func:`loaders.walk.walk_compact`)."""
         if not layers:
             return []
-        params, names, answer = await self._walk_answer(ids, layers, scope)
+        params, names, answer = await self._walk_answer(ids, layers, scope, rels=False)
+        with collector_paused():  # see the class docstring
+            out = self._rows(names, answer)
+        top = out[0]
+        out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
+        return out
+
+    @staticmethod
+    def _rows(names: list[list[str] | None], answer: list[Any]) -> CompactWalked:
         out: CompactWalked = []
         for wanted, rows in zip(names, answer, strict=True):
             by_id: dict[str, list[Row]] = {}
             if wanted is None:
                 for node_id, found in rows:
                     by_id[node_id] = [
-                        (other, label, {k: v for k, v in values.items() if k != "id"})
-                        for _r, other, label, values in found
+                        (other, label, {k: v for k, v in values.items() if k != "id"}) for other, label, values in found
                     ]
             else:
                 for node_id, found in rows:
                     by_id[node_id] = [
                         (other, label, {k: v for k, v in zip(wanted, values, strict=True) if v is not None})
-                        for _r, other, label, values in found
+                        for other, label, values in found
                     ]
             out.append(by_id)
-        top = out[0]
-        out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
         return out
 
     async def _walk_answer(
-        self, ids: Sequence[str], layers: Sequence[WalkLayer], scope: Scope | None
+        self, ids: Sequence[str], layers: Sequence[WalkLayer], scope: Scope | None, *, rels: bool = True
     ) -> tuple[dict[str, Any], list[list[str] | None], list[Any]]:
         params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
         cond = cypher.in_scope("n", scope, params)
@@ -88,7 +93,7 @@ class Neo4jWalk:
                 params[f"props{i}"] = wanted
             names.append(wanted)
             shapes.append((layer.rel_type, layer.direction is Direction.OUT, wanted is not None))
-        (record,) = await self._read(cypher_reads.walk(shapes, cond), **params)
+        (record,) = await self._read(cypher_reads.walk(shapes, cond, rels=rels), **params)
         return params, names, record["layers"]
 
     @staticmethod
