@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from graph_schema.roles import Role
+from loaders.batch import CountingStore
 from loaders.store import GraphStore
 from resolvers.compiled import Builder
 from resolvers.context import ApiConfig, RequestContext
@@ -67,6 +68,9 @@ COMPILES = [
        pageInfo { hasNextPage startCursor endCursor } nodes { id } } } } } } } }""",
     # first: 0 without pageInfo, and a page of one
     """{ streets { nodes { communities(first: 0) { nodes { id } } one: communities(first: 1) { nodes { id } } } } }""",
+    # a fork inside one compiled tree: grids, then two walks under each grid
+    """{ communities { nodes { grids { nodes { a: buildings(first: 1) { nodes { id } }
+       b: buildings { edges { node { name households { nodes { id name } } } } } } } } } }""",
     # a walk without a label (residents: LIVES_IN), whose every node must be of the field's type
     """{ buildings { nodes { households { nodes { id residents { nodes { __typename id } } } } } } }""",
 ]
@@ -191,3 +195,16 @@ async def test_a_big_compiled_answer_yields_to_the_event_loop(
     assert result.errors is None
     assert yields[0] >= 3
     assert len(ticks) > start
+
+
+async def test_a_compiled_read_costs_one_walk_per_chain(city: GraphStore) -> None:
+    """No N+1: the chain below node(id) is one store call, two compiled fields side by side one
+    each, a fork inside one tree one more per branch, and the same field under each node of a
+    listing shares them."""
+    for query, walks in ((COMPILES[0], 1), (COMPILES[2], 2), (COMPILES[5], 3)):
+        counting = CountingStore(city)
+        context = RequestContext.create(counting, ApiConfig(), viewer=Viewer().for_request())
+        result = await COMPILED.execute(query, {"id": gid("Street", "st1")}, context_value=context)
+        assert result.errors is None
+        assert counting.calls.get("walk_compact") == walks, counting.calls
+        assert "neighbours" not in counting.calls and "walk" not in counting.calls, counting.calls
