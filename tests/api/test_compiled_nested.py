@@ -208,3 +208,25 @@ async def test_a_compiled_read_costs_one_walk_per_chain(city: GraphStore) -> Non
         assert result.errors is None
         assert counting.calls.get("walk_compact") == walks, counting.calls
         assert "neighbours" not in counting.calls and "walk" not in counting.calls, counting.calls
+
+
+@pytest.mark.parametrize("who", sorted(VIEWERS))
+async def test_long_lists_completed_in_chunks_answer_as_graphql_core(
+    city: GraphStore, who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast completion of a list longer than YIELD_EVERY (here 2) completes it in chunks,
+    yielding between them, with the same answer and errors as graphql-core."""
+    monkeypatch.setattr("resolvers.execution.YIELD_EVERY", 2)
+    chunks = [0]
+    plain = FastExecutionContext._complete_long
+
+    async def counted(self: FastExecutionContext, *args: Any) -> Any:
+        chunks[0] += 1
+        return await plain(self, *args)
+
+    monkeypatch.setattr(FastExecutionContext, "_complete_long", counted)
+    viewer = VIEWERS[who]
+    long_lists = "{ households { nodes { id name size __typename } } buildings { edges { cursor node { id name } } } }"
+    for query in [long_lists, *NORMAL, *COMPILES]:
+        assert await run(FAST, city, viewer, query) == await run(SLOW, city, viewer, query), query
+    assert chunks[0] > 0
