@@ -37,7 +37,12 @@ class Uncompiled(FastExecutionContext):
     compiled = False
 
 
+class Compiled(FastExecutionContext):
+    compiled = True
+
+
 COMPILED = build_schema(LIMITS)
+COMPILED.execution_context_class = Compiled
 FAST = build_schema(LIMITS)
 FAST.execution_context_class = Uncompiled
 SLOW = build_schema(LIMITS, fast=False)
