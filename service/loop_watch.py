@@ -53,6 +53,10 @@ class Stalls:
     """The innermost frame of the project's own code in each sample, most sampled first."""
     leaf_sites: tuple[tuple[str, int], ...]
     """The innermost frame of each sample (a library's line, the fork), most sampled first."""
+    thread_sites: tuple[tuple[str, int], ...] = ()
+    """The other threads busy during each sample (not waiting on a lock, a queue or a socket),
+    by their innermost frame of the project's code: what may hold the interpreter lock while
+    the loop thread waits for it in C (its innermost frame then outside the project)."""
 
     def lines(self) -> list[str]:
         """The figures as text, one fact a line."""
@@ -62,6 +66,7 @@ class Stalls:
         ]
         out += [f"  project {count:>5}  {site}" for site, count in self.project_sites]
         out += [f"  leaf    {count:>5}  {site}" for site, count in self.leaf_sites]
+        out += [f"  thread  {count:>5}  {site}" for site, count in self.thread_sites]
         return out
 
 
@@ -86,6 +91,14 @@ def _project(frame: FrameType | None) -> FrameType | None:
     return None
 
 
+_IDLE = ("threading.py", "queue.py", "selectors.py", "concurrent/futures/thread.py", "socket.py", "ssl.py")
+"""Where a thread that waits (for work, a lock, a socket) sits: not counted as busy."""
+
+
+def _busy(frame: FrameType) -> bool:
+    return not frame.f_code.co_filename.endswith(_IDLE)
+
+
 class LoopWatch:
     """A heartbeat on ``loop`` and a watchdog thread sampling its stack when it stalls for
     more than ``threshold_ms`` (see the module docstring)."""
@@ -105,6 +118,7 @@ class LoopWatch:
         self._lock = threading.Lock()
         self._project: Counter[str] = Counter()
         self._leaf: Counter[str] = Counter()
+        self._threads: Counter[str] = Counter()
         self._samples = 0
         self._stalls = 0
         self._stalled = 0.0
@@ -146,14 +160,22 @@ class LoopWatch:
                     self._log("the event loop stalled")
 
     def _sample(self) -> None:
-        frame = sys._current_frames().get(self._loop_thread or 0)
+        frames = sys._current_frames()
+        frame = frames.pop(self._loop_thread or 0, None)
+        frames.pop(threading.get_ident(), None)
         if frame is None:
             return
         project = _project(frame)
+        others = []
+        for other in frames.values():
+            if _busy(other):
+                mine = _project(other)
+                others.append(_site(mine) if mine is not None else _site(other))
         with self._lock:
             self._samples += 1
             self._leaf[_site(frame)] += 1
             self._project[_site(project) if project is not None else "(outside the project)"] += 1
+            self._threads.update(others)
 
     def _ended(self, length: float) -> None:
         with self._lock:
@@ -171,6 +193,7 @@ class LoopWatch:
                 self._samples,
                 tuple(self._project.most_common(self.top)),
                 tuple(self._leaf.most_common(self.top)),
+                tuple(self._threads.most_common(self.top)),
             )
 
     def _log(self, what: str) -> None:
@@ -182,6 +205,7 @@ class LoopWatch:
             "samples": report.samples,
             "project_sites": dict(report.project_sites),
             "leaf_sites": dict(report.leaf_sites),
+            "thread_sites": dict(report.thread_sites),
         }
         log.warning("%s: %s", what, "\n".join(report.lines()), extra={"loop_watch": extra})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -45,3 +46,25 @@ async def test_a_busy_loop_that_yields_is_not_a_stall() -> None:
 def test_the_threshold_must_be_positive() -> None:
     with pytest.raises(ValueError, match="more than 0 ms"):
         LoopWatch(0)
+
+
+def busy_worker(stop: threading.Event) -> None:
+    while not stop.is_set():
+        sum(range(1000))  # holds the interpreter lock, in short turns
+
+
+@pytest.mark.asyncio
+async def test_a_busy_thread_during_a_stall_is_named() -> None:
+    watch = LoopWatch(20, log_every=0)
+    stop = threading.Event()
+    worker = threading.Thread(target=busy_worker, args=(stop,), daemon=True)
+    watch.start()
+    worker.start()
+    try:
+        deliberate_stall(0.4)
+        await asyncio.sleep(0.2)
+    finally:
+        stop.set()
+        worker.join()
+    report = watch.stop()
+    assert any("in busy_worker" in site for site, _ in report.thread_sites), report.thread_sites
