@@ -80,10 +80,21 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             "IMPORT_IN_PROGRESS",
         )
     cache = projection_cache(store)
-    graph = await _shared(_BUILDING, store, cache.graph)
+    kept = _SESSIONS.get(store)
+    if kept is not None and _STALENESS > 0 and store.name != "embedded":
+        newest = cache.kept()
+        if newest is None:  # the newest projection must be streamed (seconds): answer meanwhile from the kept one
+            _task(_BUILDING, store, cache.graph)
+            now = time.monotonic()
+            _note(kept.session.version, cache.version, now - kept.newest_at)
+            if "index" not in kept.session.built or "linkage" not in kept.session.built:
+                await _shared(_INDEXING, kept.session, lambda: asyncio.to_thread(_index_and_linkage, kept.session))
+            return kept.session
+        graph = newest
+    else:
+        graph = await _shared(_BUILDING, store, cache.graph)
     version = cache.version_of(graph)
     now = time.monotonic()
-    kept = _SESSIONS.get(store)
     if kept is not None and kept.session.graph is graph and kept.session.version == version:
         kept.newest_at = now
     elif kept is None or now - kept.newest_at > _STALENESS or kept.session.version > version:
@@ -146,19 +157,7 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
     own request (the task runs in the first one's context) so that each is answered 503
     ``STORE_UNAVAILABLE``; the work stopped (cancelled) or failed otherwise as
     ``ANALYSIS_INTERRUPTED``, the cause logged once."""
-    task = running.get(key)
-    if task is None:
-        task = running[key] = asyncio.ensure_future(start())
-
-        def landed(done: asyncio.Future[Any]) -> None:
-            if running.get(key) is done:
-                del running[key]  # kept no longer than it runs: its result is the caller's to keep
-            if not done.cancelled():
-                failure = done.exception()  # its waiters may all have gone: not the loop's to log
-                if failure is not None and not isinstance(failure, (StoreUnavailable, ClientError)):
-                    log.error("the shared analysis set-up failed", exc_info=failure)
-
-        task.add_done_callback(landed)
+    task = _task(running, key, start)
     try:
         return await asyncio.shield(task)
     except StoreUnavailable:
@@ -173,6 +172,24 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
         raise _interrupted("was stopped before it finished") from None
     except Exception as exc:
         raise _interrupted("failed") from exc
+
+
+def _task(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], key: Any, start: Any) -> asyncio.Future[Any]:
+    """The task of ``start()`` for ``key``, started unless it runs (see :func:`_shared`)."""
+    task = running.get(key)
+    if task is None:
+        task = running[key] = asyncio.ensure_future(start())
+
+        def landed(done: asyncio.Future[Any]) -> None:
+            if running.get(key) is done:
+                del running[key]  # kept no longer than it runs: its result is the caller's to keep
+            if not done.cancelled():
+                failure = done.exception()  # its waiters may all have gone: not the loop's to log
+                if failure is not None and not isinstance(failure, (StoreUnavailable, ClientError)):
+                    log.error("the shared analysis set-up failed", exc_info=failure)
+
+        task.add_done_callback(landed)
+    return task
 
 
 def _interrupted(what: str) -> ClientError:

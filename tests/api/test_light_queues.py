@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import analytics as A
+from loaders.projection_cache import projection_cache
 from loaders.store import GraphStore
 from resolvers import offload
 from resolvers.analytics import snapshot
@@ -132,3 +133,27 @@ async def test_without_staleness_an_analysis_sees_the_write_before_it(city: Grap
         assert not r["updateStreet"]["errors"]
         second = (await api.post(COVERAGE)).json()["extensions"]["analyticsData"]
     assert second["version"] == second["newestVersion"] > first["version"]
+
+
+@pytest.mark.asyncio
+async def test_on_neo4j_analyses_answer_from_the_kept_session_while_the_projection_streams(city: GraphStore) -> None:
+    if city.name == "embedded":
+        pytest.skip("the embedded store's projection follows every write: it is never streamed again")
+    cache = projection_cache(city)
+    try:
+        async with open_api(city) as api:
+            first = (await api.post(COVERAGE)).json()
+            seen = first["extensions"]["analyticsData"]
+            snapshot.configure(3600)
+            cache.invalidate()  # as a write this process could not follow does
+            assert cache.kept() is None
+            second = (await api.post(COVERAGE)).json()
+            assert second["extensions"]["analyticsData"]["version"] == seen["version"]
+            assert second["data"] == first["data"]
+            for _ in range(1200):  # the stream went on in the background
+                if cache.kept() is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert cache.kept() is not None
+    finally:
+        snapshot.configure(0)
