@@ -420,10 +420,13 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                         args.alone,
                     )
                 events: list[str] = []
+                watcher = None
                 if args.outage and server is not None:
                     probe = json.loads(files["node"].read_text().splitlines()[0])
-                    outage(server, args.duration / 3, events, service.url, probe)
+                    watcher = outage(server, args.duration / 3, events, service.url, probe)
                 results = run_load(service.url, files, mix, args.duration, workdir)
+                if watcher is not None:  # a restart may outlast the load: wait for the recovery figure
+                    watcher.join(timeout=300)
                 report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
                 for event in events:
                     print(f"  outage: {event}")
