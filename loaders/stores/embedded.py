@@ -181,8 +181,14 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
             if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
         }
         ends = {i: {k: nodes[i]["p"].get(k) for k in END_KIND_PROPS} for i in batch.checked_ends() if i in nodes}
+        pred = self._g._pred  # one pass over each node's incoming edges for the three checked types
         held = {
-            i: [(t, start) for t in CHECKED_TYPES for start, _ in self._edges(i, t, Direction.IN)]
+            i: [
+                (a["type"], start)
+                for start, keyed in pred[i].items()
+                for a in keyed.values()
+                if a["type"] in CHECKED_TYPES
+            ]
             for i in batch.held_ids()
             if i in nodes
         }
