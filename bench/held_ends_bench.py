@@ -5,14 +5,17 @@ Usage::
     python bench/held_ends_bench.py --sqlite ~/.cache/civicmesh/bench-vs/jiangyin-seed1.sqlite
     python bench/held_ends_bench.py --neo4j-data COPY_OF_A_NEO4J_DATA_FOLDER   # started for the run
 
-The file is copied first and the data folder is used as given (copy it: the checks take write
-locks inside a transaction that is rolled back, which changes nothing, but the server writes its
-own files).  On that city it times the checks a store makes before a write (``_existing`` and
-``validate_batch``, nothing is written) of two kinds of batch:
+The file is copied first; the data folder is used as given, so give a copy (the writes put
+back the values the nodes have, but the server writes its own files).  On that city it times
+two kinds of batch:
 
 * a re-import of every ``PartyOrganization`` and ``Worker``, whole nodes, in batches of
   ``--batch-size`` (each such node's stored ATTACHED_TO, ASSESSES and ASSESSED_BY are read);
 * ``--patches`` patches of one organization's ``level`` (to the level it has).
+
+Both are timed as the checks alone (``_existing`` and ``validate_batch``, in a transaction
+rolled back on Neo4j) and as whole writes
+(which write the values the nodes already have, so every round starts from the same graph).
 
 Each is timed with the rules (new) and without (old: ``WriteBatch.held_ids`` and
 ``assessment_patch_ids`` return nothing, as before), the two interleaved round by round so that
@@ -104,7 +107,13 @@ async def embedded(path: Path, size: int, patches: int, rounds: int) -> None:
                         if validate_batch(b, store._existing(b)):
                             raise SystemExit("held_ends_bench: a batch is refused")
 
-                await interleaved(label, rounds, run, time.process_time, "CPU")
+                await interleaved(f"{label}, checks", rounds, run, time.process_time, "CPU")
+
+                async def write(group: list[WriteBatch] = group) -> None:
+                    for b in group:
+                        await store.write(b)
+
+                await interleaved(f"{label}, whole write", rounds, write, time.process_time, "CPU")
         finally:
             await store.close()
 
@@ -136,7 +145,13 @@ async def neo4j(data: Path, size: int, patches: int, rounds: int) -> None:
                             finally:
                                 await tx.rollback()
 
-                await interleaved(label, rounds, run, time.perf_counter, "wall")
+                await interleaved(f"{label}, checks", rounds, run, time.perf_counter, "wall")
+
+                async def write(group: list[WriteBatch] = group) -> None:
+                    for b in group:
+                        await store.write(b)
+
+                await interleaved(f"{label}, whole write", rounds, write, time.perf_counter, "wall")
         finally:
             await store.close()
 
