@@ -131,6 +131,24 @@ HELD_LABELS: Final[frozenset[str]] = frozenset({_ORG, _WORKER})
 checked relationships stored at it (``Existing.held``)."""
 
 
+def may_break(label: str, props: Mapping[str, Any]) -> bool:
+    """Whether a write of a node of ``label`` with ``props`` (a whole node, or the properties a
+    patch changes) could break a relationship stored at it, so that :func:`held_problems` needs them:
+    an organization given a level or made external, a worker given a role other than instructor.
+
+    >>> may_break("Worker", {"role": "INSTRUCTOR", "name": "吴敏"}), may_break("Worker", {"phone": "1"})
+    (False, False)
+    >>> may_break("PartyOrganization", {"level": "GRID_BRANCH"}), may_break("PartyOrganization", {"external": False})
+    (True, False)
+    """
+    if label == _ORG:
+        return props.get("level") is not None or props.get("external") is True
+    if label == _WORKER:
+        role = props.get("role")
+        return role is not None and role != WorkerRole.INSTRUCTOR
+    return False
+
+
 def _times(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 

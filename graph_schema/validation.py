@@ -23,7 +23,7 @@ from graph_schema.checksums import (
     resident_id_problem,
 )
 from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType
-from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, HELD_LABELS, end_kind_problems, held_end_problems
+from graph_schema.end_kinds import CHECKED_TYPES, HELD_LABELS, end_kind_problems, held_end_problems, may_break
 from graph_schema.records import Node, Problem, Relationship, RelRef
 
 _CHECKS = {
@@ -424,14 +424,10 @@ class WriteBatch:
 
     def held_ids(self) -> set[str]:
         """The organizations and workers the batch writes whose kind (level, external, role) it
-        may change: every one it upserts whole, and the ones a patch sets one of those
-        properties of.  Their stored ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` must stay
-        valid (``Existing.held``)."""
-        return {
-            n.id
-            for n in self.nodes
-            if n.label in HELD_LABELS and (not self.patch or any(k in n.properties for k in END_KIND_PROPS))
-        }
+        may change so that a relationship stored at them breaks (``end_kinds.may_break``: a
+        level or ``external: true`` of an organization, a role other than instructor).  Their
+        stored ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` must stay valid (``Existing.held``)."""
+        return {n.id for n in self.nodes if n.label in HELD_LABELS and may_break(n.label, n.properties)}
 
     def assessment_patch_ids(self) -> set[str]:
         """The assessments a patch changes: their rules read the whole node (``Existing.assessments``)."""

@@ -34,7 +34,7 @@ from typing import Any, Final
 from graph_schema.appeals import was_assigned
 from graph_schema.assessments import RATED_LEVELS
 from graph_schema.contract import Label, RelType
-from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, end_kind_problem, held_problems
+from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, end_kind_problem, held_problems, may_break
 from graph_schema.records import Problem, Relationship
 from graph_schema.validation import (
     endpoint_label_problem,
@@ -224,7 +224,11 @@ class _Check:
         """The checked relationships stored at the input's organizations and workers that exist."""
         nodes, store_labels = self.parsed.nodes, self.store_labels
         for label, types in _HELD_TYPES.items():
-            held = sorted(i for i, k in self.first.items() if nodes[k][0].label == label == store_labels.get(i))
+            held = sorted(
+                i
+                for i, k in self.first.items()
+                if nodes[k][0].label == label == store_labels.get(i) and may_break(label, nodes[k][0].properties)
+            )
             for rtype in types:
                 for chunk in chunks(held):
                     for node_id, edges in zip(chunk, await store.neighbours(chunk, rtype, Direction.IN), strict=True):
