@@ -236,21 +236,18 @@ class _Check:
 
     def check_held(self) -> None:
         """An organization or worker the input replaces keeps the relationships stored at it
-        valid (``graph_schema.end_kinds.held_problems``: its level, external flag and role), but
-        for the ones the input writes again, which their own rows check."""
-        if not self.store_held:
-            return
-        again = {(r.type, r.start, r.end) for r, _, _ in self.parsed.relationships}
+        valid (``graph_schema.end_kinds.held_problems``: its level, external flag and role).  A
+        relationship the input writes again counts too: with ``--skip-invalid`` its own row
+        may be rejected while the stored one stays."""
         nodes = self.parsed.nodes
         for node_id, stored in self.store_held.items():
-            counts: dict[str, int] = {}
-            for rtype, start in stored:
-                if (rtype, start, node_id) not in again:
-                    counts[rtype] = counts.get(rtype, 0) + 1
             i = self.first[node_id]
             node, src, row = nodes[i]
-            if not counts or self.node_bad[i]:
+            if not stored or self.node_bad[i]:
                 continue
+            counts: dict[str, int] = {}
+            for rtype, _ in stored:
+                counts[rtype] = counts.get(rtype, 0) + 1
             for p in held_problems(node.label, node_id, node.properties.get, lambda _name: True, counts):
                 self.found.add_located(src, row, p)
                 self.node_bad[i] = 1
