@@ -19,6 +19,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from graph_schema.assessments import RATED_LEVELS
 from graph_schema.contract import Label, OrgLevel, RelType, WorkerRole
 from graph_schema.records import Problem, Relationship
 
@@ -117,4 +118,122 @@ def end_kind_problems(batch: WriteBatch, existing: Existing, labels: Mapping[str
             )
             if found is not None:
                 out.append(found)
+    return out
+
+
+# --- the same rules from the node's side --------------------------------------------------------
+# A write that changes the level, external flag or role of a node must keep the relationships
+# already stored at it valid: they were checked when they were written, against the node as it
+# was then.
+
+HELD_LABELS: Final[frozenset[str]] = frozenset({_ORG, _WORKER})
+"""Labels of the nodes whose kind the rules above read: a write of one is checked against the
+checked relationships stored at it (``Existing.held``)."""
+
+
+def may_break(label: str, props: Mapping[str, Any]) -> bool:
+    """Whether a write of a node of ``label`` with ``props`` (a whole node, or the properties a
+    patch changes) could break a relationship stored at it, so that :func:`held_problems` needs them:
+    an organization given a level or made external, a worker given a role other than instructor.
+
+    >>> may_break("Worker", {"role": "INSTRUCTOR", "name": "吴敏"}), may_break("Worker", {"phone": "1"})
+    (False, False)
+    >>> may_break("PartyOrganization", {"level": "GRID_BRANCH"}), may_break("PartyOrganization", {"external": False})
+    (True, False)
+    """
+    if label == _ORG:
+        return props.get("level") is not None or props.get("external") is True
+    if label == _WORKER:
+        role = props.get("role")
+        return role is not None and role != WorkerRole.INSTRUCTOR
+    return False
+
+
+def _times(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def held_problems(
+    label: str,
+    node_id: str,
+    value: Callable[[str], Any],
+    touched: Callable[[str], bool],
+    held: Mapping[str, int],
+) -> list[Problem]:
+    """The problems of a write that leaves a node, of ``label``, whose property ``name`` is
+    ``value(name)`` (``touched(name)``: the write sets it), under ``held[type]`` stored
+    relationships of each checked type that end at it and stay: a rated branch that has
+    assessments made unrated or external (``NOT_RATED``), a party group that sets stations made
+    another level (``NOT_GROUP``), an instructor who assessed given another role
+    (``NOT_INSTRUCTOR``).  Each names the node and the property; a property the write does not
+    set is not looked at.
+
+    >>> props = {"level": "BUILDING_GROUP", "external": True}
+    >>> found = held_problems("PartyOrganization", "o-17", props.get, props.__contains__, {"ASSESSES": 3})
+    >>> [(p.record, p.field, p.code) for p in found]
+    [('PartyOrganization o-17', 'level', 'NOT_RATED'), ('PartyOrganization o-17', 'external', 'NOT_RATED')]
+    >>> found[0].message.split(", only")[0]
+    "'o-17' has 3 assessments (ASSESSES): a BUILDING_GROUP is not rated"
+    >>> role = {"role": "GRID_WORKER"}
+    >>> held_problems("Worker", "w1", role.get, role.__contains__, {"ASSESSED_BY": 1})[0].message.split(" (INSTR")[0]
+    "'w1' made 1 assessment (ASSESSED_BY): a GRID_WORKER is not an instructor"
+    >>> held_problems("Worker", "w1", {"phone": "13800000000"}.get, lambda n: n == "phone", {"ASSESSED_BY": 1})
+    []
+    """
+    record = f"{label} {node_id}"
+    out: list[Problem] = []
+    if label == _ORG:
+        assessed, stations = held.get(RelType.ASSESSES.value, 0), held.get(RelType.ATTACHED_TO.value, 0)
+        level = value("level") if touched("level") else None
+        has = f"{node_id!r} has {_times(assessed, 'assessment', 'assessments')} (ASSESSES)"
+        them = "it" if assessed == 1 else "them"
+        if assessed and level is not None and level not in RATED_LEVELS:
+            rated = ", ".join(sorted(RATED_LEVELS))
+            why = f"{has}: a {level} is not rated, only branches ({rated}) are; change or remove {them} first"
+            out.append(Problem(record, "level", "NOT_RATED", why))
+        if assessed and touched("external") and value("external") is True:
+            why = f"{has}: an external branch (外单位党组织) is not rated by the city's campaign"
+            why += f"; change or remove {them} first"
+            out.append(Problem(record, "external", "NOT_RATED", why))
+        if stations and level is not None and level not in PARTY_GROUP_LEVELS:
+            sets = f"{node_id!r} sets {_times(stations, 'vanguard station', 'vanguard stations')} (ATTACHED_TO)"
+            them = "it" if stations == 1 else "them"
+            why = (
+                f"{sets}: a {level} is not a party group (BUILDING_GROUP or GRID_GROUP), which alone sets "
+                f"stations; attach {them} elsewhere or remove {them} first"
+            )
+            out.append(Problem(record, "level", "NOT_GROUP", why))
+    elif label == _WORKER:
+        made = held.get(RelType.ASSESSED_BY.value, 0)
+        role = value("role") if touched("role") else None
+        if made and role is not None and role != WorkerRole.INSTRUCTOR:
+            them = "it" if made == 1 else "them"
+            why = (
+                f"{node_id!r} made {_times(made, 'assessment', 'assessments')} (ASSESSED_BY): a {role} is not an "
+                f"instructor (INSTRUCTOR, 指导员), who alone assesses branches; change or remove {them} first"
+            )
+            out.append(Problem(record, "role", "NOT_INSTRUCTOR", why))
+    return out
+
+
+def held_end_problems(batch: WriteBatch, existing: Existing) -> list[Problem]:
+    """:func:`held_problems` for every node of ``batch`` that exists with the same label: the
+    relationships stored at it (``Existing.held``) count unless the batch deletes them (or
+    their start) or writes them again (then the relationship's own rule checks them)."""
+    deleted = set(batch.delete_nodes)
+    gone = {(d.type, d.start, d.end) for d in batch.delete_relationships}
+    gone.update((r.type, r.start, r.end) for r in batch.relationships)
+    out: list[Problem] = []
+    for node in batch.nodes:
+        stored = existing.held.get(node.id)
+        if not stored or node.id in deleted or existing.labels.get(node.id) != node.label:
+            continue
+        counts: dict[str, int] = {}
+        for rtype, start in stored:
+            if start not in deleted and (rtype, start, node.id) not in gone:
+                counts[rtype] = counts.get(rtype, 0) + 1
+        if counts:
+            props = node.properties
+            touched: Callable[[str], bool] = props.__contains__ if batch.patch else (lambda _name: True)
+            out += held_problems(node.label, node.id, props.get, touched, counts)
     return out

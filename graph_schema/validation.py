@@ -23,7 +23,7 @@ from graph_schema.checksums import (
     resident_id_problem,
 )
 from graph_schema.contract import NODE_SPECS, REL_SPECS, Label, Prop, RelType
-from graph_schema.end_kinds import CHECKED_TYPES, end_kind_problems
+from graph_schema.end_kinds import CHECKED_TYPES, HELD_LABELS, end_kind_problems, held_end_problems, may_break
 from graph_schema.records import Node, Problem, Relationship, RelRef
 
 _CHECKS = {
@@ -165,6 +165,7 @@ def node_problems(node: Node, record: str | None = None) -> list[Problem]:
 
 _APPEAL: Final = Label.APPEAL.value
 _ASSESSES: Final = RelType.ASSESSES.value
+_ASSESSMENT: Final = Label.ASSESSMENT.value
 _ASSIGNED_TO: Final = RelType.ASSIGNED_TO.value
 
 
@@ -354,6 +355,13 @@ class Existing:
     ends: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The stored ``level``, ``external`` and ``role`` of each node of
     :meth:`WriteBatch.checked_ends` that exists (``graph_schema.end_kinds``)."""
+    held: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
+    """Node id → (type, start id) of each stored ``ATTACHED_TO``, ``ASSESSES`` and
+    ``ASSESSED_BY`` ending at it, for the nodes of :meth:`WriteBatch.held_ids` that exist: the
+    relationships a change of the node's kind must keep valid (``end_kinds.held_end_problems``)."""
+    assessments: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The stored properties of the assessments of :meth:`WriteBatch.assessment_patch_ids` that
+    exist (read under each node's write lock): a patch is checked merged into them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +421,17 @@ class WriteBatch:
         """The ends of the ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` the batch writes: the
         nodes whose kind (level, external, role) :mod:`graph_schema.end_kinds` checks."""
         return {r.end for r in self.relationships if r.type in CHECKED_TYPES}
+
+    def held_ids(self) -> set[str]:
+        """The organizations and workers the batch writes whose kind (level, external, role) it
+        may change so that a relationship stored at them breaks (``end_kinds.may_break``: a
+        level or ``external: true`` of an organization, a role other than instructor).  Their
+        stored ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` must stay valid (``Existing.held``)."""
+        return {n.id for n in self.nodes if n.label in HELD_LABELS and may_break(n.label, n.properties)}
+
+    def assessment_patch_ids(self) -> set[str]:
+        """The assessments a patch changes: their rules read the whole node (``Existing.assessments``)."""
+        return {n.id for n in self.nodes if n.label == _ASSESSMENT} if self.patch else set()
 
     def single_starts(self) -> set[tuple[str, str]]:
         """(type, start) of every relationship of a single-parent type the batch writes."""
@@ -475,6 +494,8 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
                 after = {k: v for k, v in merged.items() if v is not None}
                 problems += appeal_problems(after, rec)
                 appeals[node.id] = (rec, after)
+            elif node.label == _ASSESSMENT and labels.get(node.id) == _ASSESSMENT:
+                problems += merged_assessment_problems(existing.assessments.get(node.id, {}), node.properties, rec)
         else:
             if node.label == _APPEAL:
                 appeals[node.id] = (rec, node.properties)
@@ -510,7 +531,20 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
     problems += _handler_problems(batch, existing, appeals, deleted)
     problems += _rated_level_problems(batch, existing)
     problems += end_kind_problems(batch, existing, labels)
+    problems += held_end_problems(batch, existing)
     return problems
+
+
+def merged_assessment_problems(stored: Mapping[str, Any], patch: Mapping[str, Any], record: str) -> list[Problem]:
+    """``ASSESSMENT``: the rules of an assessment's whole set of properties (section 3.8), for a
+    patch merged into the stored node (``None`` removes a property).
+
+    >>> stored = {"round": "2026-2", "kind": "SPOT", "on": "2026-09-01", "result": "QUALIFIED"}
+    >>> [str(p) for p in merged_assessment_problems(stored, {"result": "UNQUALIFIED"}, "Assessment as1")]
+    ['Assessment as1, rectify_by: an UNQUALIFIED result of a SPOT check needs rectify_by (the rectification deadline)']
+    """
+    after = {k: v for k, v in {**stored, **patch}.items() if v is not None}
+    return [Problem(record, f, "ASSESSMENT", why) for f, why in assessment_rule_problems(after)]
 
 
 def unrated_level_problem(record: str, org_id: str, level: object) -> Problem:

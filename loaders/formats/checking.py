@@ -15,6 +15,9 @@ where each problem is: file (sheet), row and column (:class:`~loaders.formats.so
   the input or against the store (``SECOND_PARENT``);
 - kinds of ends: a station ATTACHED_TO a party group only, no ASSESSES of an external branch,
   an ASSESSED_BY a worker only of an instructor (``graph_schema.end_kinds``);
+- kinds kept: an organization or worker the input replaces keeps the ``ATTACHED_TO``,
+  ``ASSESSES`` and ``ASSESSED_BY`` stored at it valid (a rated branch with assessments stays
+  rated, a party group with stations a group, an instructor who assessed an instructor);
 - handlers: an appeal that is ASSIGNED (or RESOLVED or CLOSED after an assignment) needs an
   ``ASSIGNED_TO``, in the input or in the store (``NO_HANDLER``); the write plan writes each
   appeal in the same batch as its ``ASSIGNED_TO``, which the store checks by the same rule.
@@ -31,7 +34,7 @@ from typing import Any, Final
 from graph_schema.appeals import was_assigned
 from graph_schema.assessments import RATED_LEVELS
 from graph_schema.contract import Label, RelType
-from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, end_kind_problem
+from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, end_kind_problem, held_problems, may_break
 from graph_schema.records import Problem, Relationship
 from graph_schema.validation import (
     endpoint_label_problem,
@@ -55,6 +58,11 @@ __all__ = ["LOOKED_IN", "check", "store_is_empty"]
 _ORG: Final = Label.PARTY_ORGANIZATION.value
 _ASSESSES: Final = RelType.ASSESSES.value
 _KIND_LABELS: Final = frozenset({_ORG, Label.WORKER.value})
+_HELD_TYPES: Final = {
+    _ORG: (RelType.ATTACHED_TO.value, _ASSESSES),
+    Label.WORKER.value: (RelType.ASSESSED_BY.value,),
+}
+"""The checked relationships that end at an organization, a worker (``graph_schema.end_kinds``)."""
 LOOKED_IN: Final = "in this import or in the store"
 """Where the import looks for the ends of a relationship (said when one is missing)."""
 
@@ -123,6 +131,9 @@ class _Check:
     store_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The stored level, external and role of the organizations and workers the input mentions
     (``graph_schema.end_kinds``)."""
+    store_held: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """(type, start) of each ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` stored at the
+    organizations and workers the input replaces (the kind they are left with must keep them valid)."""
     labels: dict[str, str] = field(default_factory=dict)
     """The label of every id, from the input and the store (the input's first node wins)."""
     node_bad: bytearray = field(default_factory=bytearray)
@@ -198,6 +209,7 @@ class _Check:
                 for start, found_edges in zip(chunk, edges, strict=True):
                     if found_edges:
                         self.store_parents[(rtype, start)] = found_edges[0].node.id
+        await self._read_held(store)
         appeals = sorted(i for i in self.first if self.store_labels.get(i) == _APPEAL)
         for chunk in chunks(appeals):
             found = await store.neighbours(chunk, _ASSIGNED_TO, Direction.OUT)
@@ -207,6 +219,38 @@ class _Check:
         if self.store_labels:
             self.store_labels.update(self.labels)
             self.labels = self.store_labels
+
+    async def _read_held(self, store: GraphStore) -> None:
+        """The checked relationships stored at the input's organizations and workers that exist."""
+        nodes, store_labels = self.parsed.nodes, self.store_labels
+        for label, types in _HELD_TYPES.items():
+            held = sorted(
+                i
+                for i, k in self.first.items()
+                if nodes[k][0].label == label == store_labels.get(i) and may_break(label, nodes[k][0].properties)
+            )
+            for rtype in types:
+                for chunk in chunks(held):
+                    for node_id, edges in zip(chunk, await store.neighbours(chunk, rtype, Direction.IN), strict=True):
+                        self.store_held.setdefault(node_id, []).extend((rtype, e.node.id) for e in edges)
+
+    def check_held(self) -> None:
+        """An organization or worker the input replaces keeps the relationships stored at it
+        valid (``graph_schema.end_kinds.held_problems``: its level, external flag and role).  A
+        relationship the input writes again counts too: with ``--skip-invalid`` its own row
+        may be rejected while the stored one stays."""
+        nodes = self.parsed.nodes
+        for node_id, stored in self.store_held.items():
+            i = self.first[node_id]
+            node, src, row = nodes[i]
+            if not stored or self.node_bad[i]:
+                continue
+            counts: dict[str, int] = {}
+            for rtype, _ in stored:
+                counts[rtype] = counts.get(rtype, 0) + 1
+            for p in held_problems(node.label, node_id, node.properties.get, lambda _name: True, counts):
+                self.found.add_located(src, row, p)
+                self.node_bad[i] = 1
 
     def check_relationships(self) -> None:
         """Each relationship given the labels of its ends, and single parents."""
@@ -379,6 +423,7 @@ async def check(
     prog.advance(len(parsed.nodes))
     if store is not None and not await store_is_empty(store):
         await state.check_against_store(store)
+        state.check_held()
     state.check_relationships()
     state.check_handlers()
     prog.advance(len(parsed.relationships))

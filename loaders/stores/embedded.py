@@ -27,7 +27,7 @@ import networkx as nx
 import orjson
 
 from graph_schema import Label, Node, Relationship, RelRef, ValidationError, WriteBatch
-from graph_schema.end_kinds import END_KIND_PROPS
+from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS
 from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
@@ -182,7 +182,21 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
         }
         ends = {i: {k: nodes[i]["p"].get(k) for k in END_KIND_PROPS} for i in batch.checked_ends() if i in nodes}
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
+        pred = self._g._pred  # one pass over each node's incoming edges for the three checked types
+        held = {
+            i: [
+                (a["type"], start)
+                for start, keyed in pred[i].items()
+                for a in keyed.values()
+                if a["type"] in CHECKED_TYPES
+            ]
+            for i in batch.held_ids()
+            if i in nodes
+        }
+        assessments = {i: nodes[i]["p"] for i in batch.assessment_patch_ids() if i in nodes}
+        return Existing(
+            labels, parents, children, appeals, handlers, current, org_levels, ends, held=held, assessments=assessments
+        )
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

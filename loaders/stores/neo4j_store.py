@@ -42,7 +42,7 @@ from loaders.store import (
     StoreUnavailable,
     WriteResult,
 )
-from loaders.stores import cypher, cypher_checks, cypher_writes
+from loaders.stores import cypher, cypher_checks, cypher_writes, neo4j_checks
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
@@ -490,7 +490,11 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
             ends = {
                 row[0]: dict(zip(END_KIND_PROPS, row[1:], strict=True)) for row in (record["rows"] if record else [])
             }
-        return Existing(labels, parents, children, appeals, handlers, current, org_levels, ends)
+        held = await neo4j_checks.held_ends(tx, batch, labels)
+        assessments = await neo4j_checks.stored_assessments(tx, batch, labels)
+        return Existing(
+            labels, parents, children, appeals, handlers, current, org_levels, ends, held=held, assessments=assessments
+        )
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:

@@ -50,7 +50,11 @@ async def test_the_level_the_write_leaves_decides_for_a_station(city: GraphStore
     branch = Node("PartyOrganization", "org-gg", {"level": "GRID_BRANCH"})
     attach = Relationship("ATTACHED_TO", "s2c1-vs", "org-gg")
     problems = await _refused(city, WriteBatch([branch], [attach], patch=True))
-    assert problems == [("ATTACHED_TO s2c1-vs -> org-gg", "end", "NOT_GROUP")]
+    # (and the station attached before, vs1, holds it to a group: test_held_ends_contract)
+    assert problems == [
+        ("ATTACHED_TO s2c1-vs -> org-gg", "end", "NOT_GROUP"),
+        ("PartyOrganization org-gg", "level", "NOT_GROUP"),
+    ]
     assert (await city.get_nodes(["org-gg"]))[0].properties["level"] == "GRID_GROUP"  # type: ignore[union-attr]
     # a patch of its name only keeps the stored level, a group
     await city.write(WriteBatch([Node("PartyOrganization", "org-gg", {"name": "党小组"})], [attach], patch=True))
