@@ -41,7 +41,7 @@ from loaders.store import GraphStore, StoreUnavailable
 Read = Callable[[list[str], Scope | None], Awaitable[list[Node | None]]]
 """The store's point read: ids (distinct) in a scope → their nodes, None where there is none."""
 
-MAX_IN_FLIGHT = 2
+MAX_IN_FLIGHT = 4
 """Shared calls running at once per store (measured: see docs/design.md, 13, "Point reads")."""
 
 MAX_IDS = 1_000
