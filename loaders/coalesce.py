@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from graph_schema import Node
 from loaders.scope import Scope
-from loaders.store import GraphStore, StoreUnavailable
+from loaders.store import GraphStore, StoreUnavailable, report_store_failure
 
 Read = Callable[[list[str], Scope | None], Awaitable[list[Node | None]]]
 """The store's point read: ids (distinct) in a scope → their nodes, None where there is none."""
@@ -110,7 +110,11 @@ class PointReads:
             del self._open[scope]
             self._closed.append(batch)
         self._schedule()
-        return await future
+        try:
+            return await future
+        except StoreUnavailable:
+            report_store_failure()  # the shared call ran in another request's context
+            raise
 
     def _schedule(self) -> None:
         if not self._scheduled and self._in_flight < self.max_in_flight:

@@ -13,7 +13,7 @@ import pytest
 from graph_schema import Node
 from loaders.coalesce import PointReads
 from loaders.scope import Scope
-from loaders.store import StoreUnavailable
+from loaders.store import StoreUnavailable, store_failure_seen
 from loaders.stores.embedded import EmbeddedStore
 from tests.cities import CITY
 
@@ -67,9 +67,21 @@ async def test_one_requests_bad_id_fails_that_request_only(store: EmbeddedStore)
 async def test_an_unavailable_store_is_told_to_every_request_once(store: EmbeddedStore) -> None:
     read = Refusing(store, down=True)
     reads = PointReads(read)
-    got = await asyncio.gather(*(reads.get([i]) for i in IDS[:5]), return_exceptions=True)
+    seen: list[list[bool]] = []
+
+    async def request(node_id: str) -> object:
+        mine: list[bool] = []
+        seen.append(mine)
+        store_failure_seen.set(mine)  # as the service's health middleware does per request
+        try:
+            return await reads.get([node_id])
+        except StoreUnavailable as exc:
+            return exc
+
+    got = await asyncio.gather(*(asyncio.ensure_future(request(i)) for i in IDS[:5]))
     assert all(isinstance(g, StoreUnavailable) for g in got)
     assert len(read.asked) == 1
+    assert all(mine for mine in seen)  # each request's watcher heard of it, not only the first's
 
 
 async def test_a_cancelled_request_leaves_the_others_their_answers(store: EmbeddedStore) -> None:
