@@ -23,7 +23,9 @@ saw meanwhile (503s with ``STORE_UNAVAILABLE``) and the **recovery time**: from 
 answering again to the service's first whole answer (a ``node(id)`` probe every 0.1 s).
 ``--service-env KEY=VALUE`` (repeatable) sets the service's environment, e.g.
 ``CIVICMESH_ANALYSIS_PROCESSES=0`` (analyses on threads instead of forked processes);
-``--workers N`` runs N uvicorn processes (Neo4j only).
+``--workers N`` runs N uvicorn processes (Neo4j only).  ``--loop-watch MS`` turns on the
+service's loop watch (``CIVICMESH_LOOP_WATCH``, :mod:`service.loop_watch`) and prints, after
+the run, how often and how long its event loop stalled and the code locations it stalled in.
 
 The city is the ``jiangyin`` synthetic preset unless ``--preset`` says otherwise; its
 embedded store file and Neo4j data folder are made once and kept under
@@ -36,6 +38,7 @@ embedded store file and Neo4j data folder are made once and kept under
     python bench/load_bench.py --store neo4j --outage
     python bench/load_bench.py --store embedded --service-env CIVICMESH_ANALYSIS_PROCESSES=0
     python bench/load_bench.py --store neo4j --workers 2
+    python bench/load_bench.py --store embedded --loop-watch 20     # where light requests wait
 
 Figures are printed, never asserted.
 """
@@ -394,6 +397,8 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
         workdir = Path(tmp)
         server = None
         env = {"CIVICMESH_MAX_PAGE_SIZE": "500", **dict(kv.split("=", 1) for kv in args.service_env)}
+        if args.loop_watch:
+            env["CIVICMESH_LOOP_WATCH"] = str(args.loop_watch)
         if kind == "embedded":
             store = prepare_embedded(args.preset, workdir)
         else:
@@ -415,18 +420,34 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                         args.alone,
                     )
                 events: list[str] = []
+                watcher = None
                 if args.outage and server is not None:
                     probe = json.loads(files["node"].read_text().splitlines()[0])
-                    outage(server, args.duration / 3, events, service.url, probe)
+                    watcher = outage(server, args.duration / 3, events, service.url, probe)
                 results = run_load(service.url, files, mix, args.duration, workdir)
+                if watcher is not None:  # a restart may outlast the load: wait for the recovery figure
+                    watcher.join(timeout=300)
                 report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
                 for event in events:
                     print(f"  outage: {event}")
             finally:
                 service.stop()
+                if args.loop_watch:
+                    print_loop_watch(service.log)
         finally:
             if server is not None:
                 server.stop()
+
+
+def print_loop_watch(log: Path) -> None:
+    """The loop watch's report of the whole run, from the service's log (JSON lines)."""
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("logger") == "civicmesh.loop_watch" and "whole run" in record["msg"]:
+            print("  loop watch: " + record["msg"].replace("\n", "\n  loop watch: "))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -440,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--outage", action="store_true", help="Neo4j: kill the server a third of the way in, restart it")
     p.add_argument("--alone", type=int, default=15, help="seconds of node(id) alone before the mix (0: none)")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes for the Neo4j service")
+    p.add_argument("--loop-watch", type=float, default=0, metavar="MS", help="print where the loop stalled > MS ms")
     p.add_argument("--service-env", action="append", default=[], metavar="KEY=VALUE", help="the service's environment")
     args = p.parse_args(argv)
     if any("=" not in kv for kv in args.service_env):

@@ -1,13 +1,17 @@
-"""A nested selection read in one walk against one store call per layer, interleaved in one
-process (so a loaded machine's noise hits both alike), through GraphQL in process.
+"""A nested selection read three ways, interleaved in one process (so a loaded machine's noise
+hits all alike), through GraphQL in process: one store call per layer ("layers"), one walk
+priming the DataLoaders ("walk") and the compiled read built straight into the response
+("compiled", :mod:`resolvers.compiled`).
 
 The query is the comparison bench's nested one (``bench/vs_neo4j_graphql.py``: a community →
 its grids → their buildings → their households, id and name, pages of 500) on the community
 with the most households, as an administrator, and the grid query as a GRID_WORKER of that
-community's biggest grid.  "before" empties ``resolvers.selection.WALK_FIELDS`` (each layer
-its own ``neighbours`` call, as before the walk); "after" is the walk.  Prints p50 and p95 of
-wall time and of this process's CPU time (``time.process_time``) per request, and the store
-calls of one request of each.
+community's biggest grid.  "layers" empties ``resolvers.selection.WALK_FIELDS`` (each layer
+its own ``neighbours`` call); "walk" keeps them but turns the compiled read off
+(``FastExecutionContext.compiled``).  Prints p50 and p95 of wall time and of this process's CPU
+time (``time.process_time``) per request, the store calls of one request of each, and the
+longest stretch the event loop was held during a request (a ticker task sleeping 0.5 ms beside
+it: the largest gap between two of its ticks in this thread's CPU time, over five rounds).
 
     python bench/nested_walk.py --neo4j-uri bolt://127.0.0.1:7687 [--rounds 20]
     python bench/nested_walk.py --store embedded --path city.sqlite
@@ -34,6 +38,7 @@ from loaders.batch import CountingStore  # noqa: E402
 from loaders.store import GraphStore  # noqa: E402
 from resolvers import selection  # noqa: E402
 from resolvers.context import ApiConfig, RequestContext  # noqa: E402
+from resolvers.execution import FastExecutionContext  # noqa: E402
 from resolvers.limits import SchemaLimits  # noqa: E402
 from resolvers.privacy import Viewer  # noqa: E402
 from resolvers.schema import build_schema  # noqa: E402
@@ -102,41 +107,72 @@ async def main() -> None:
         "grid (GRID_WORKER)": (GRID, to_global_id("Grid", grid), worker),
     }
     walks = dict(selection.WALK_FIELDS)
+    modes = ("layers", "walk", "compiled")
 
-    async def run(target: GraphStore, query: str, gid: str, viewer: Viewer, walk: bool) -> Any:
+    async def run(target: GraphStore, query: str, gid: str, viewer: Viewer, mode: str) -> Any:
         selection.WALK_FIELDS.clear()
-        if walk:
+        if mode != "layers":
             selection.WALK_FIELDS.update(walks)
+        FastExecutionContext.compiled = mode == "compiled"
         ctx = RequestContext.create(target, ApiConfig(), viewer=viewer)
         result = await schema.execute(query, {"id": gid}, context_value=ctx)
         if result.errors:
             raise SystemExit(f"nested_walk: {result.errors}")
         return result.data
 
+    async def held(target: GraphStore, query: str, gid: str, viewer: Viewer, mode: str) -> float:
+        """The longest gap between two ticks of a 0.5 ms ticker while the request runs, in this
+        thread's CPU time (a loaded machine's descheduling would swamp wall time)."""
+        gaps: list[float] = []
+        running = True
+
+        async def ticker() -> None:
+            last = time.thread_time()
+            while running:
+                await asyncio.sleep(0.0005)
+                now = time.thread_time()
+                gaps.append(now - last)
+                last = now
+
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0.002)
+        gaps.clear()
+        await run(target, query, gid, viewer, mode)
+        running = False
+        await task
+        return max(gaps, default=0.0)
+
     print(f"{args.store}: community {community}, grid {grid}; {args.rounds} rounds, interleaved")
     for name, (query, gid, viewer) in cases.items():
         answers = []
-        for walk in (False, True):
+        for mode in modes:
             counting = CountingStore(store)
-            answers.append(await run(counting, query, gid, viewer, walk))  # type: ignore[arg-type]
-            print(f"  {name}, {'after ' if walk else 'before'}: store calls {dict(counting.calls)}")
-        if answers[0] != answers[1]:
-            raise SystemExit(f"nested_walk: {name}: the two paths disagree")
-        wall: dict[bool, list[float]] = {False: [], True: []}
-        cpu: dict[bool, list[float]] = {False: [], True: []}
+            answers.append(await run(counting, query, gid, viewer, mode))  # type: ignore[arg-type]
+            print(f"  {name}, {mode:8}: store calls {dict(counting.calls)}")
+        if any(a != answers[0] for a in answers):
+            raise SystemExit(f"nested_walk: {name}: the paths disagree")
+        wall: dict[str, list[float]] = {m: [] for m in modes}
+        cpu: dict[str, list[float]] = {m: [] for m in modes}
+        lag: dict[str, list[float]] = {m: [] for m in modes}
         for i in range(args.rounds):
-            for walk in (i % 2 == 0, i % 2 == 1):
+            for k in range(len(modes)):
+                mode = modes[(i + k) % len(modes)]
                 t, c = time.perf_counter(), time.process_time()
-                await run(store, query, gid, viewer, walk)
-                wall[walk].append(time.perf_counter() - t)
-                cpu[walk].append(time.process_time() - c)
-        for walk in (False, True):
+                await run(store, query, gid, viewer, mode)
+                wall[mode].append(time.perf_counter() - t)
+                cpu[mode].append(time.process_time() - c)
+            if i < 5:
+                for mode in modes:
+                    lag[mode].append(await held(store, query, gid, viewer, mode))
+        for mode in modes:
             print(
-                f"  {name}, {'after ' if walk else 'before'}: wall p50 {pct(wall[walk], 0.5):7.1f} ms "
-                f"p95 {pct(wall[walk], 0.95):7.1f} ms; CPU p50 {pct(cpu[walk], 0.5):6.1f} ms "
-                f"p95 {pct(cpu[walk], 0.95):6.1f} ms"
+                f"  {name}, {mode:8}: wall p50 {pct(wall[mode], 0.5):7.1f} ms "
+                f"p95 {pct(wall[mode], 0.95):7.1f} ms; CPU p50 {pct(cpu[mode], 0.5):6.1f} ms "
+                f"p95 {pct(cpu[mode], 0.95):6.1f} ms; loop held (CPU) p50 {pct(lag[mode], 0.5):6.1f} ms "
+                f"max {max(lag[mode]) * 1000:6.1f} ms"
             )
     selection.WALK_FIELDS.update(walks)
+    FastExecutionContext.compiled = False  # the default (resolvers.execution)
     await store.close()
 
 

@@ -88,6 +88,13 @@ class ProjectionCache:
                 self._taken = self._clock()
             return self._named(self._graph)
 
+    def kept(self) -> nx.MultiDiGraph | None:
+        """The projection :meth:`graph` would hand out without any work (Neo4j: the kept one,
+        younger than ``max_age``), or None when it would stream one (or for the embedded store)."""
+        if self.store.name == "embedded" or self._graph is None or self._clock() - self._taken > self.max_age:
+            return None
+        return self._named(self._graph)
+
     def _named(self, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         if graph is not self._last:
             self._last = graph

@@ -13,7 +13,9 @@ layer, as those ``neighbours`` calls would (the contract suite checks it on both
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import gc
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,4 +73,73 @@ async def walk_by_neighbours(
         )
         out.append(dict(zip(frontier, found, strict=True)))
         frontier = list(dict.fromkeys(e.node.id for edges in found for e in edges))
+    return out
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector paused for a synchronous stretch that makes many small objects (a
+    walk's rows, a compiled answer): with it on, each young generation that fills up has the
+    collector traverse the whole answer made so far again.  Never held across an await."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+Row = tuple[str, str, Mapping[str, Any]]
+"""One node a compact walk found: its id, label and its properties: at least those asked for
+(absent ones left out; the embedded store gives its stored dict whole, to be read, never
+shipped), as the store holds them (a scope's name-only node is presented by the caller)."""
+
+CompactWalked = list[dict[str, list[Row]]]
+""":data:`Walked` without the relationship and Node objects: for each layer, each node of the
+layer above → the nodes it reaches, in ``neighbours`` order (by id)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class WalkTree:
+    """A tree of walk layers: ``layer`` from each node above, then each of ``below`` from the
+    nodes it found (compared by identity: one tree per compiled selection)."""
+
+    layer: WalkLayer
+    below: tuple[WalkTree, ...] = ()
+
+
+async def walk_compact(
+    store: GraphStore, ids: Sequence[str], layers: Sequence[WalkLayer], *, scope: Scope | None = None
+) -> CompactWalked:
+    """:func:`walk`'s answer as :data:`Row` tuples: the store's own ``walk_compact`` when it has
+    one (Neo4j: the same one statement, decoded without building an object per edge), else the
+    generic walk by ``neighbours`` converted."""
+    own: Callable[..., Awaitable[CompactWalked]] | None = getattr(store, "walk_compact", None)
+    if own is not None:
+        return await own(ids, layers=layers, scope=scope)
+    found = await walk_by_neighbours(store, ids, layers, scope=scope)
+    return [
+        {parent: [(e.node.id, e.node.label, e.node.properties) for e in edges] for parent, edges in layer.items()}
+        for layer in found
+    ]
+
+
+async def walk_tree(
+    store: GraphStore, ids: Sequence[str], tree: WalkTree, *, scope: Scope | None = None
+) -> dict[WalkTree, dict[str, list[Row]]]:
+    """Walk ``tree`` down from ``ids``: each chain of it (a tree with one ``below``) in one
+    :func:`walk_compact` call, the branches of a fork each in their own from the nodes found.
+    Every tree maps each node of the layer above (that was walked from) to its rows."""
+    out: dict[WalkTree, dict[str, list[Row]]] = {}
+    chain = [tree]
+    while len(chain[-1].below) == 1:
+        chain.append(chain[-1].below[0])
+    found = await walk_compact(store, ids, [t.layer for t in chain], scope=scope)
+    for part, rows in zip(chain, found, strict=True):
+        out[part] = rows
+    frontier = list(dict.fromkeys(row[0] for rows in found[-1].values() for row in rows))
+    for branch in chain[-1].below:
+        out.update(await walk_tree(store, frontier, branch, scope=scope))
     return out

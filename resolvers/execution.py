@@ -34,6 +34,7 @@ deciding costs more than it saves.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -51,7 +52,12 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
+from graph_schema import Node as Record
+from loaders.batch import SharedLoader
+from loaders.walk import walk_tree
+from resolvers.compiled import YIELD_EVERY, Builder, Compiler, ConnSpec, NotCompiled
 from resolvers.limits import CodedExecutionContext
+from resolvers.selection import WALK_FIELDS
 
 Completer = Callable[[Any], Any]
 """Completes one value of a type (raises :class:`Fallback` or any exception when it cannot)."""
@@ -144,6 +150,9 @@ class FastExecutionContext(CodedExecutionContext):
             self._fast = False  # a handler may turn a resolver's exception into a value
         self._completers: dict[tuple[int, int], tuple[Any, Any, Completer | None]] = {}
         self._seen: dict[tuple[int, int], FieldDetailsList] = {}
+        self._specs: dict[tuple[int, int], tuple[Any, Any, ConnSpec | None]] = {}
+        self._compiled_loaders: dict[int, SharedLoader[str, Any]] = {}
+        self._compiler: Compiler | None = None
 
     # --- deciding what is simple ----------------------------------------------------------
     def completer(self, return_type: GraphQLOutputType, field_details_list: FieldDetailsList) -> Completer | None:
@@ -213,6 +222,88 @@ class FastExecutionContext(CodedExecutionContext):
         seen[key] = field_details_list  # kept alive: its id stays unique
         return False
 
+    # --- compiled nested reads (resolvers.compiled) ------------------------------------------
+    compiled = False
+    """Whether trees of plain walk fields are read and built compiled (a class switch for the
+    differential tests and the bench).  Off by default for now: on Neo4j, a document with many
+    compiled fields in different places (tests/contract/test_access_matrix.py's walk of every
+    relationship) sends one walk per place at once and the server stopped answering in time
+    (design doc, section 13, "compiled nested reads"); on once their reads are bounded."""
+
+    def compiled_spec(self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> ConnSpec | None:
+        """The compiled form of a walk field's selection, or None (cached per request)."""
+        key = (id(parent_type), id(field_details_list))
+        cached = self._specs.get(key)
+        if cached is not None:
+            return cached[2]
+        spec = None
+        if (parent_type.name, field_details_list[0].node.name.value) in WALK_FIELDS:
+            compiler = self._compiler
+            if compiler is None:
+                config = getattr(self.context_value, "config", None)
+                if config is None:
+                    return None
+                sizes = (config.default_page_size, config.max_page_size)
+                compiler = Compiler(self.schema, self.collect_subfields, self.variable_values, sizes, WALK_FIELDS)
+                self._compiler = compiler
+            spec = compiler.connection(parent_type, field_details_list)
+        self._specs[key] = (parent_type, field_details_list, spec)  # kept alive: ids stay unique
+        return spec
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        if self._fast and self.compiled and position_context is None:
+            record = getattr(source, "record", None)
+            if isinstance(record, Record):
+                spec = self.compiled_spec(parent_type, field_details_list)
+                if spec is not None:
+                    return self._execute_compiled(spec, record, parent_type, source, field_details_list, path)
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    async def _execute_compiled(
+        self,
+        spec: ConnSpec,
+        record: Record,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        try:
+            return await self._compiled_loader(spec).load(record.id)
+        except NotCompiled:
+            pass  # a value the normal path reports as an error: it reads and completes again
+        except Exception as raw_error:
+            field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+            assert field_def is not None
+            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
+            return None
+        result = super().execute_field(parent_type, source, field_details_list, path, None)
+        return await result if self.is_awaitable(result) else result
+
+    def _compiled_loader(self, spec: ConnSpec) -> SharedLoader[str, Any]:
+        """The batched read and build of ``spec`` under each of its parents (one per spec)."""
+        loader = self._compiled_loaders.get(id(spec))
+        if loader is None:
+            loaders = self.context_value.loaders
+
+            async def load(ids: list[str]) -> list[Any]:
+                scope = await loaders.scope()
+                rows = await walk_tree(loaders.store, ids, spec.walk_tree(), scope=scope)
+                builder = Builder(scope)
+                built = await builder.build(spec, rows)
+                return [built[i] if i in built else builder.empty(spec) for i in ids]
+
+            loader = SharedLoader(load_fn=load)
+            self._compiled_loaders[id(spec)] = loader
+        return loader
+
     # --- the hooks into graphql-core's completion -------------------------------------------
     def complete_object_value(
         self,
@@ -249,11 +340,36 @@ class FastExecutionContext(CodedExecutionContext):
         ):
             complete = self.completer(item_type, field_details_list)
             if complete is not None:
+                if len(items) > YIELD_EVERY:
+                    return self._complete_long(complete, items, item_type, field_details_list, info, path)
                 try:
                     return [complete(item) for item in items]
                 except Exception:  # graphql-core completes it again and reports what went wrong
                     pass
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
+
+    async def _complete_long(
+        self,
+        complete: Completer,
+        items: list[Any] | tuple[Any, ...],
+        item_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+    ) -> Any:
+        """A long list completed fast in chunks of :data:`YIELD_EVERY`, yielding to the event
+        loop between them (a big answer must not hold the loop for long)."""
+        out: list[Any] = []
+        try:
+            for start in range(0, len(items), YIELD_EVERY):
+                if start:
+                    await asyncio.sleep(0)
+                out += [complete(item) for item in items[start : start + YIELD_EVERY]]
+            return out
+        except Exception:  # graphql-core completes it again and reports what went wrong
+            pass
+        result = super().complete_iterable_value(item_type, field_details_list, info, path, items, None)
+        return await result if self.is_awaitable(result) else result
 
 
 def _reader(field_def: GraphQLField) -> tuple[Any, int] | None:

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 from loaders.store import StoreUnavailable
 from resolvers.alliances import Alliance, AllianceMember, AllianceQuery
 from resolvers.analytics import AnalyticsQuery
+from resolvers.analytics.snapshot import AnalyticsDataVersion
 from resolvers.appeals.mutations import AppealMutation
 from resolvers.appeals.query import AppealQuery
 from resolvers.appeals.subscription import AppealSubscription
@@ -129,7 +130,12 @@ def build_schema(limits: SchemaLimits | None = None, *, fast: bool = True) -> st
         mutation=Mutation,
         subscription=Subscription,
         types=list(NODE_TYPES),
-        extensions=[*limit_extensions(limits), partial(RequestCost, max_cost=limits.max_cost), DisclosureAudit],
+        extensions=[
+            *limit_extensions(limits),
+            partial(RequestCost, max_cost=limits.max_cost),
+            DisclosureAudit,
+            AnalyticsDataVersion,
+        ],
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
         execution_context_class=FastExecutionContext if fast else CodedExecutionContext,
     )

@@ -24,6 +24,7 @@ from strawberry import Schema
 from loaders.formats.importing import load_demo_if_empty
 from loaders.store import GraphStore, Outcome
 from resolvers import offload
+from resolvers.analytics import snapshot
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig
@@ -35,6 +36,7 @@ from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import StoreGate, StoreWatch, healthz, readyz
 from service.http_limits import BodySizeLimit
+from service.loop_watch import LoopWatch
 from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from service.priority import HeavyGate
 from service.request_log import RequestIdMiddleware, configure_logging
@@ -110,6 +112,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
     configure_logging(settings.log_level)
     offload.configure(settings.analysis_processes)
+    snapshot.configure(settings.analysis_staleness_s)
     runtime = Runtime(store=store, owned=store is None)
 
     @asynccontextmanager
@@ -120,6 +123,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             runtime.store = opened
         current = runtime.require_store()
         log.info("store ready", extra={"store": current.name})
+        loop_watch = LoopWatch(settings.loop_watch_ms) if settings.loop_watch_ms > 0 else None
+        if loop_watch is not None:
+            loop_watch.start()
         watch = StoreWatch(current, interval=settings.store_probe_s, down_interval=settings.store_probe_s / 4)
         if is_remote(current):
             watch.start()
@@ -130,6 +136,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             yield
         finally:
             await watch.stop()
+            if loop_watch is not None:
+                loop_watch.stop()
             if runtime.owned:
                 runtime.store = None
                 await current.close()
@@ -138,7 +146,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     metrics = Metrics()
     events = AppealEvents()
     schema = build_schema(schema_limits(settings))
-    heavy_gate = Middleware(HeavyGate, schema=schema._schema, config=api_config(settings), slots=settings.heavy_slots)
+    heavy_gate = Middleware(
+        HeavyGate,
+        schema=schema._schema,
+        config=api_config(settings),
+        slots=settings.heavy_slots,
+        analysis_slots=max(0, settings.max_analyses),
+    )
     app = Starlette(
         routes=_routes(settings, runtime, metrics, events, schema),
         middleware=[

@@ -22,14 +22,17 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+from collections import Counter
 from typing import Any
 from urllib.parse import parse_qs
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resolvers import offload
 from resolvers.context import ApiConfig
 from resolvers.cost import operation_cost
+from service.request_weight import classify
 
 HEAVY_COST = 1_000
 """A request of this static cost or more is heavy (cost points: about 0.1 ms each)."""
@@ -101,8 +104,14 @@ def is_heavy(schema: GraphQLSchema, body: bytes, query_string: bytes, config: Ap
 
 
 class HeavyGate:
-    """ASGI middleware for ``path``: heavy GraphQL requests wait for one of ``slots``, light
-    ones pass at once (see the module docstring)."""
+    """ASGI middleware for ``path``: heavy GraphQL requests wait in their queue, light ones
+    pass at once (see the module docstring).
+
+    Two queues (:func:`service.request_weight.classify`): requests whose work is on the event
+    loop (nested selections; analyses too when they run on threads) take turns in ``slots``;
+    analyses computed in forked children (:mod:`resolvers.offload` enabled) take turns in
+    ``analysis_slots`` of their own (0: as many as the offload's children allow), so an
+    analysis that waits seconds for its child, idle on the loop, never holds up a nested query."""
 
     def __init__(
         self,
@@ -111,13 +120,18 @@ class HeavyGate:
         config: ApiConfig | None = None,
         path: str = "/graphql",
         slots: int = 1,
+        analysis_slots: int = 0,
     ) -> None:
         self.app = app
         self.schema = schema
         self.config = config
         self.path = path
         self.slots = max(1, slots)
+        self.analysis_slots = max(0, analysis_slots)
         self._semaphore: asyncio.Semaphore | None = None
+        self._analyses: asyncio.Semaphore | None = None
+        self.waiting: Counter[str] = Counter()
+        """Requests waiting in each queue now (``loop``, ``analysis``)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") != self.path or scope.get("method") not in ("GET", "POST"):
@@ -138,10 +152,33 @@ class HeavyGate:
         async def replay() -> Message:
             return next(pending, None) or await receive()
 
-        if not is_heavy(self.schema, b"".join(chunks), scope.get("query_string", b""), self.config):
+        kind = classify(self.schema, b"".join(chunks), scope.get("query_string", b""), self.config)
+        if kind == "analysis" and not offload.enabled():
+            kind = "loop"  # on worker threads, an analysis holds the interpreter lock against the loop
+        if kind == "light":
             await self.app(scope, replay, send)
             return
+        semaphore = self._queue(kind)
+        if semaphore is None:
+            await self.app(scope, replay, send)
+            return
+        self.waiting[kind] += 1
+        try:
+            await semaphore.acquire()
+        finally:
+            self.waiting[kind] -= 1
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            semaphore.release()
+
+    def _queue(self, kind: str) -> asyncio.Semaphore | None:
+        if kind == "analysis":
+            if self.analysis_slots == 0:
+                return None  # bounded by the offload's children (and the analyses' own bound)
+            if self._analyses is None:
+                self._analyses = asyncio.Semaphore(self.analysis_slots)
+            return self._analyses
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.slots)
-        async with self._semaphore:
-            await self.app(scope, replay, send)
+        return self._semaphore

@@ -133,6 +133,13 @@ class Settings:
     analysis_processes: int = 0
     """Analyses run in up to this many forked child processes at once (off the service's
     interpreter lock); 0 runs them on worker threads.  ``from_env`` (the service) defaults to 2."""
+    loop_watch_ms: float = 0.0
+    """A diagnostic: log where the event loop stalls for more than this many ms (0: off;
+    ``CIVICMESH_LOOP_WATCH``, :mod:`service.loop_watch`)."""
+    analysis_staleness_s: float = 0.0
+    """Analyses may answer from the analytics session of a data version taken up to this many
+    seconds ago, rather than build one per write (the version is named in the response's
+    ``extensions``); 0: always the newest.  ``from_env`` (the service) defaults to 5."""
 
     @property
     def tokens_configured(self) -> bool:
@@ -181,5 +188,7 @@ class Settings:
             store_probe_s=float(e.get("CIVICMESH_STORE_PROBE_S") or 1.0),
             heavy_slots=int(e.get("CIVICMESH_HEAVY_SLOTS") or 1),
             analysis_processes=int(e.get("CIVICMESH_ANALYSIS_PROCESSES") or 2),
+            loop_watch_ms=float(e.get("CIVICMESH_LOOP_WATCH") or 0),
+            analysis_staleness_s=float(e.get("CIVICMESH_ANALYSIS_STALENESS_S") or 5),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -10,7 +10,7 @@ from graph_schema.ddl import ENTITY
 from loaders.stores.cypher import LABEL_OF, rel_type
 
 
-def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None) -> str:
+def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, rels: bool = True) -> str:
     """Several layers of ``neighbours`` in one statement: for each layer ``i`` (relationship
     type, outgoing, projected), the edges of every node the layer above found, as
     ``neighbours`` returns them (``$labels{i}``, ``$limit{i}`` per node, ``$props{i}`` when
@@ -20,12 +20,14 @@ def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None) -> s
     ``CALL`` per node inside it whose ``LIMIT`` is per node; nothing is carried through rows
     as a grouping key, so no layer's answer is hashed once per row of the next.  One record:
     ``layers``, a list per layer of ``[id, edges]``; every node of the layer above has its
-    entry, ``edges`` empty when it has none."""
+    entry, ``edges`` empty when it has none.  Each edge is ``[properties(r), n.id, label,
+    values]``; without ``rels`` (the compact walk of a compiled read) ``[n.id, label, values]``."""
     where = f" AND {cond}" if cond else ""
     parts = [
         f"UNWIND $ids AS id\nMATCH (a:{ENTITY} {{id: id}})\nUSING INDEX a:{ENTITY}(id)\nWITH collect(DISTINCT a) AS f0"
     ]
     last = len(layers) - 1
+    rel = "properties(r), " if rels else ""
     for i, (rtype, outgoing, projected) in enumerate(layers):
         arrow = f"-[r:{rel_type(rtype)}]->" if outgoing else f"<-[r:{rel_type(rtype)}]-"
         values = f"[k IN $props{i} | n[k]]" if projected else "properties(n)"
@@ -39,7 +41,7 @@ def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None) -> s
     WHERE ($labels{i} IS NULL OR {LABEL_OF} IN $labels{i}){where}
     WITH r, n ORDER BY n.id, r.on
     LIMIT $limit{i}
-    RETURN collect([properties(r), n.id, {LABEL_OF}, {values}]) AS edges{more}
+    RETURN collect([{rel}n.id, {LABEL_OF}, {values}]) AS edges{more}
   }}
   RETURN collect([a.id, edges]) AS out{i}{carry}
 }}"""

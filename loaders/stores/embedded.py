@@ -38,6 +38,7 @@ from loaders.stores.embedded_import_marker import EmbeddedImportMarker
 from loaders.stores.embedded_projection import follow_write
 from loaders.stores.embedded_reads import EmbeddedReads
 from loaders.stores.embedded_text import NameIndex
+from loaders.stores.embedded_walk import EmbeddedWalk
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
@@ -62,7 +63,7 @@ def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker):
+class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, EmbeddedWalk):
     """The default store.  ``path`` is the SQLite file; ``":memory:"`` keeps nothing on disk."""
 
     name = "embedded"

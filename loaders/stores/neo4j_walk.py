@@ -14,7 +14,7 @@ from graph_schema import Node, Relationship
 from loaders.scope import Scope
 from loaders.store import Direction, Edge
 from loaders.stores import cypher, cypher_reads
-from loaders.walk import Walked, WalkLayer
+from loaders.walk import CompactWalked, Row, Walked, WalkLayer, collector_paused
 
 _NO_LIMIT = 2**31 - 1
 
@@ -32,6 +32,55 @@ class Neo4jWalk:
     async def walk(self, ids: Sequence[str], layers: Sequence[WalkLayer], *, scope: Scope | None = None) -> Walked:
         if not layers:
             return []
+        params, names, answer = await self._walk_answer(ids, layers, scope)
+        paused = gc.isenabled()
+        if paused:  # see the class docstring
+            gc.disable()
+        try:
+            out = self._edges(layers, names, answer)
+        finally:
+            if paused:
+                gc.enable()
+        top = out[0]  # an id that matched no node has its entry too, empty
+        out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
+        return out
+
+    async def walk_compact(
+        self, ids: Sequence[str], layers: Sequence[WalkLayer], *, scope: Scope | None = None
+    ) -> CompactWalked:
+        """:meth:`walk`'s statement, its answer as (id, label, properties) rows
+        (:func:`loaders.walk.walk_compact`)."""
+        if not layers:
+            return []
+        params, names, answer = await self._walk_answer(ids, layers, scope, rels=False)
+        with collector_paused():  # see the class docstring
+            out = self._rows(names, answer)
+        top = out[0]
+        out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
+        return out
+
+    @staticmethod
+    def _rows(names: list[list[str] | None], answer: list[Any]) -> CompactWalked:
+        out: CompactWalked = []
+        for wanted, rows in zip(names, answer, strict=True):
+            by_id: dict[str, list[Row]] = {}
+            if wanted is None:
+                for node_id, found in rows:
+                    by_id[node_id] = [
+                        (other, label, {k: v for k, v in values.items() if k != "id"}) for other, label, values in found
+                    ]
+            else:
+                for node_id, found in rows:
+                    by_id[node_id] = [
+                        (other, label, {k: v for k, v in zip(wanted, values, strict=True) if v is not None})
+                        for other, label, values in found
+                    ]
+            out.append(by_id)
+        return out
+
+    async def _walk_answer(
+        self, ids: Sequence[str], layers: Sequence[WalkLayer], scope: Scope | None, *, rels: bool = True
+    ) -> tuple[dict[str, Any], list[list[str] | None], list[Any]]:
         params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
         cond = cypher.in_scope("n", scope, params)
         shapes: list[tuple[str, bool, bool]] = []
@@ -44,18 +93,8 @@ class Neo4jWalk:
                 params[f"props{i}"] = wanted
             names.append(wanted)
             shapes.append((layer.rel_type, layer.direction is Direction.OUT, wanted is not None))
-        (record,) = await self._read(cypher_reads.walk(shapes, cond), **params)
-        paused = gc.isenabled()
-        if paused:  # see the class docstring
-            gc.disable()
-        try:
-            out = self._edges(layers, names, record["layers"])
-        finally:
-            if paused:
-                gc.enable()
-        top = out[0]  # an id that matched no node has its entry too, empty
-        out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
-        return out
+        (record,) = await self._read(cypher_reads.walk(shapes, cond, rels=rels), **params)
+        return params, names, record["layers"]
 
     @staticmethod
     def _edges(layers: Sequence[WalkLayer], names: list[list[str] | None], answer: list[Any]) -> Walked:

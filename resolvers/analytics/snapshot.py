@@ -6,14 +6,31 @@ weakly like the projection cache.  Each data version is a new projection object 
 version number (:attr:`loaders.projection_cache.ProjectionCache.version`; a write never changes
 a projection in place), and the session is keyed by both: indexes built on one version are
 never served for the next.
+
+**Coalesced versions** (:func:`configure`, ``CIVICMESH_ANALYSIS_STALENESS_S``): with writes
+every second, a session per version would rebuild its indexes (about 1 s of CPU on a large
+city, in this process) after every write.  With a staleness of ``s`` seconds, a session whose
+projection was last seen to be the newest at most ``s`` seconds ago still answers after a
+write; the next request after that builds one on the newest version.  Its figures are then of
+the store as it was at most ``s`` seconds before: the response says so in
+``extensions.analyticsData`` (:class:`AnalyticsDataVersion`: the version answered from, the
+newest, and how many seconds the answer may be behind).  0 (the default of
+:class:`~service.settings.Settings`) always answers from the newest version.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
+import time
 import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
+
+from strawberry.extensions import SchemaExtension
 
 import analytics as A
 from loaders.projection_cache import projection_cache
@@ -26,13 +43,35 @@ _Snapshot = A.AnalyticsSession
 
 log = logging.getLogger("civicmesh.analytics")
 
-_SESSIONS: weakref.WeakKeyDictionary[GraphStore, A.AnalyticsSession] = weakref.WeakKeyDictionary()
-"""Each store's session, on the projection it was built from; a new projection gets a new one."""
+_STALENESS = 0.0
+
+
+def configure(staleness_s: float) -> None:
+    """Analyses may answer from a session up to ``staleness_s`` seconds behind the newest
+    write (0: never behind; see the module docstring)."""
+    global _STALENESS
+    _STALENESS = max(0.0, staleness_s)
+
+
+@dataclass(slots=True)
+class _Kept:
+    session: A.AnalyticsSession
+    newest_at: float
+    """When its projection was last seen to be the store's newest (``time.monotonic``)."""
+
+
+_SESSIONS: weakref.WeakKeyDictionary[GraphStore, _Kept] = weakref.WeakKeyDictionary()
+"""Each store's session, on the projection it was built from; a new projection gets a new one
+(at once, or once the kept one is more than the staleness behind)."""
+
+_ANSWERED: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("analytics_data", default=None)
+"""The data version the current request's analyses answered from (set by :func:`_snapshot`)."""
 
 
 async def _snapshot(info: Info) -> A.AnalyticsSession:
-    """The session of the store's current projection, its index and linkage built; refused
-    (``IMPORT_IN_PROGRESS``) while the store holds part of an import."""
+    """The session of the store's current projection (or of one at most the staleness behind),
+    its index and linkage built; refused (``IMPORT_IN_PROGRESS``) while the store holds part of
+    an import."""
     store = info.context.store
     unfinished = await store.current_import()
     if unfinished is not None:
@@ -41,14 +80,60 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             "IMPORT_IN_PROGRESS",
         )
     cache = projection_cache(store)
-    graph = await _shared(_BUILDING, store, cache.graph)
+    kept = _SESSIONS.get(store)
+    if kept is not None and _STALENESS > 0 and store.name != "embedded":
+        newest = cache.kept()
+        if newest is None:  # the newest projection must be streamed (seconds): answer meanwhile from the kept one
+            _task(_BUILDING, store, cache.graph)
+            now = time.monotonic()
+            _note(kept.session.version, cache.version, now - kept.newest_at)
+            if "index" not in kept.session.built or "linkage" not in kept.session.built:
+                await _shared(_INDEXING, kept.session, lambda: asyncio.to_thread(_index_and_linkage, kept.session))
+            return kept.session
+        graph = newest
+    else:
+        graph = await _shared(_BUILDING, store, cache.graph)
     version = cache.version_of(graph)
-    session = _SESSIONS.get(store)
-    if session is None or session.graph is not graph or session.version != version:
-        session = _SESSIONS[store] = A.AnalyticsSession(graph, version=version)
+    now = time.monotonic()
+    if kept is not None and kept.session.graph is graph and kept.session.version == version:
+        kept.newest_at = now
+    elif kept is None or now - kept.newest_at > _STALENESS or kept.session.version > version:
+        kept = _SESSIONS[store] = _Kept(A.AnalyticsSession(graph, version=version), now)
+    session = kept.session
+    _note(session.version, version, now - kept.newest_at)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session
+
+
+def _note(answered: int, newest: int, behind: float) -> None:
+    """Name the version this request's analyses answer from (the oldest, when several do)."""
+    holder = _ANSWERED.get()
+    if holder is None:
+        return
+    if "version" not in holder or answered < holder["version"]:
+        holder["version"] = answered
+        holder["behindAtMostSeconds"] = round(behind, 3) if answered != newest else 0.0
+    holder["newestVersion"] = max(newest, holder.get("newestVersion", 0))
+
+
+class AnalyticsDataVersion(SchemaExtension):
+    """``extensions.analyticsData`` of a response whose analyses answered: ``version`` (the
+    data version answered from), ``newestVersion`` (the store's newest, as this process knows
+    it) and ``behindAtMostSeconds`` (0 when they are the same)."""
+
+    def on_execute(self) -> Iterator[None]:
+        self._holder: dict[str, Any] = {}
+        token = _ANSWERED.set(self._holder)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(ValueError):  # finished in another context: the value dies with it
+                _ANSWERED.reset(token)
+
+    def get_results(self) -> dict[str, Any]:
+        holder = getattr(self, "_holder", None)
+        return {"analyticsData": dict(holder)} if holder else {}
 
 
 def _index_and_linkage(session: A.AnalyticsSession) -> None:
@@ -72,19 +157,7 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
     own request (the task runs in the first one's context) so that each is answered 503
     ``STORE_UNAVAILABLE``; the work stopped (cancelled) or failed otherwise as
     ``ANALYSIS_INTERRUPTED``, the cause logged once."""
-    task = running.get(key)
-    if task is None:
-        task = running[key] = asyncio.ensure_future(start())
-
-        def landed(done: asyncio.Future[Any]) -> None:
-            if running.get(key) is done:
-                del running[key]  # kept no longer than it runs: its result is the caller's to keep
-            if not done.cancelled():
-                failure = done.exception()  # its waiters may all have gone: not the loop's to log
-                if failure is not None and not isinstance(failure, (StoreUnavailable, ClientError)):
-                    log.error("the shared analysis set-up failed", exc_info=failure)
-
-        task.add_done_callback(landed)
+    task = _task(running, key, start)
     try:
         return await asyncio.shield(task)
     except StoreUnavailable:
@@ -99,6 +172,24 @@ async def _shared(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], 
         raise _interrupted("was stopped before it finished") from None
     except Exception as exc:
         raise _interrupted("failed") from exc
+
+
+def _task(running: weakref.WeakKeyDictionary[Any, asyncio.Future[Any]], key: Any, start: Any) -> asyncio.Future[Any]:
+    """The task of ``start()`` for ``key``, started unless it runs (see :func:`_shared`)."""
+    task = running.get(key)
+    if task is None:
+        task = running[key] = asyncio.ensure_future(start())
+
+        def landed(done: asyncio.Future[Any]) -> None:
+            if running.get(key) is done:
+                del running[key]  # kept no longer than it runs: its result is the caller's to keep
+            if not done.cancelled():
+                failure = done.exception()  # its waiters may all have gone: not the loop's to log
+                if failure is not None and not isinstance(failure, (StoreUnavailable, ClientError)):
+                    log.error("the shared analysis set-up failed", exc_info=failure)
+
+        task.add_done_callback(landed)
+    return task
 
 
 def _interrupted(what: str) -> ClientError:
