@@ -26,6 +26,7 @@ from strawberry.dataloader import DataLoader
 
 from graph_schema import Node
 from graph_schema.roles import Role
+from loaders.coalesce import point_reads
 from loaders.scope import Scope, scope_cache
 from loaders.store import Direction, Edge, GraphStore, NodeFilter, Order, Page, Projection
 from loaders.walk import WalkLayer, walk
@@ -216,7 +217,8 @@ class Loaders:
     # --- batch functions -------------------------------------------------------------
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         scope = await self.scope()
-        found = await self.store.get_nodes(ids, scope=scope)
+        shared = point_reads(self.store)
+        found = await (shared.get(ids, scope) if shared is not None else self.store.get_nodes(ids, scope=scope))
         if scope is None or not scope.name_only:
             return found
         return [None if n is None else scope.present(n) for n in found]

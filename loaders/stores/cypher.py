@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from graph_schema import NODE_SPECS, WITHIN_VIA, Label, RelType
 from graph_schema.contract import WITHIN_THROUGH
-from graph_schema.ddl import ENTITY
+from graph_schema.ddl import ENTITY, TEXT_NAME_LABELS
 from loaders.scope import Scope
 
 _LABELS = {label.value: label for label in Label}
@@ -267,7 +267,11 @@ def text_indexed(name_contains: str | None) -> bool:
 def text_match(label_name: str) -> str:
     """The MATCH of a listing of ``label_name`` that starts from the TEXT index on the name
     (:func:`name_condition` gives the CONTAINS it needs): for a name shared by 19,640
-    households of 136,000 nodes, 900 db hits instead of 581,000 for a scan of the label."""
+    households of 136,000 nodes, 900 db hits instead of 581,000 for a scan of the label.  A label of
+    ``TEXT_NAME_LABELS`` starts from its own TEXT index (no label check per entry: the 花园 listing
+    of jiangyin in 39k db hits instead of 62k)."""
+    if label_name in TEXT_NAME_LABELS:
+        return f"MATCH (n:{label(label_name)})\nUSING TEXT INDEX n:{label(label_name)}(name)"
     return f"MATCH (n:{ENTITY}:{label(label_name)})\nUSING TEXT INDEX n:{ENTITY}(name)"
 
 
