@@ -172,7 +172,7 @@ async def main() -> None:
                 f"max {max(lag[mode]) * 1000:6.1f} ms"
             )
     selection.WALK_FIELDS.update(walks)
-    FastExecutionContext.compiled = False  # the default (resolvers.execution)
+    FastExecutionContext.compiled = True  # the default (resolvers.execution)
     await store.close()
 
 

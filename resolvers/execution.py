@@ -59,6 +59,10 @@ from resolvers.compiled import YIELD_EVERY, Builder, Compiler, ConnSpec, NotComp
 from resolvers.limits import CodedExecutionContext
 from resolvers.selection import WALK_FIELDS
 
+COMPILED_WALKS_AT_ONCE = 2
+"""Compiled reads of one request that run at a time: a document that compiles in many places
+(every relationship of a node, aliased) would otherwise send one walk per place at once."""
+
 Completer = Callable[[Any], Any]
 """Completes one value of a type (raises :class:`Fallback` or any exception when it cannot)."""
 
@@ -153,6 +157,7 @@ class FastExecutionContext(CodedExecutionContext):
         self._specs: dict[tuple[int, int], tuple[Any, Any, ConnSpec | None]] = {}
         self._compiled_loaders: dict[int, SharedLoader[str, Any]] = {}
         self._compiler: Compiler | None = None
+        self._walk_slots = asyncio.Semaphore(COMPILED_WALKS_AT_ONCE)
 
     # --- deciding what is simple ----------------------------------------------------------
     def completer(self, return_type: GraphQLOutputType, field_details_list: FieldDetailsList) -> Completer | None:
@@ -223,12 +228,11 @@ class FastExecutionContext(CodedExecutionContext):
         return False
 
     # --- compiled nested reads (resolvers.compiled) ------------------------------------------
-    compiled = False
-    """Whether trees of plain walk fields are read and built compiled (a class switch for the
-    differential tests and the bench).  Off by default for now: on Neo4j, a document with many
-    compiled fields in different places (tests/contract/test_access_matrix.py's walk of every
-    relationship) sends one walk per place at once and the server stopped answering in time
-    (design doc, section 13, "compiled nested reads"); on once their reads are bounded."""
+    compiled = True
+    """Whether trees of plain walk fields are read and built compiled (a class switch: the
+    differential tests and the bench turn it off to compare).  A request runs at most
+    :data:`COMPILED_WALKS_AT_ONCE` compiled walks at a time (design doc, section 13, "compiled
+    nested reads")."""
 
     def compiled_spec(self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> ConnSpec | None:
         """The compiled form of a walk field's selection, or None (cached per request)."""
@@ -295,7 +299,8 @@ class FastExecutionContext(CodedExecutionContext):
 
             async def load(ids: list[str]) -> list[Any]:
                 scope = await loaders.scope()
-                rows = await walk_tree(loaders.store, ids, spec.walk_tree(), scope=scope)
+                async with self._walk_slots:  # a document compiled in many places: a few walks at a time
+                    rows = await walk_tree(loaders.store, ids, spec.walk_tree(), scope=scope)
                 builder = Builder(scope)
                 built = await builder.build(spec, rows)
                 return [built[i] if i in built else builder.empty(spec) for i in ids]

@@ -25,6 +25,13 @@ assignedTo { handler { id } since }"""
 TODAY = dt.date.today()
 
 
+@pytest.fixture(autouse=True)
+def _one_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service dates every step TODAY: a run that crosses midnight would otherwise stamp the
+    next day on a step while the expectations say TODAY."""
+    monkeypatch.setattr("resolvers.appeals.mutations._today", lambda: TODAY)
+
+
 def day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
