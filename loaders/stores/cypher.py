@@ -74,6 +74,19 @@ def in_scope(var: str, scope: Scope | None, params: dict[str, Any]) -> str | Non
     return " OR ".join([f"({listed}", up, *_through(var)]) + ")"
 
 
+def parent_inside(var: str, scope: Scope | None, params: dict[str, Any]) -> str | None:
+    """A condition on node ``var`` that, when true, puts every node with a PART_OF to ``var``
+    inside ``scope``'s root (None when the scope has no root): ``var`` lies at most three PART_OF
+    below the root, so its PART_OF children lie at most four below it, which is the up-walk of
+    :func:`in_scope`.  A walk down PART_OF tests it once per parent instead of :func:`in_scope`
+    once per child (``inside OR cond``: the child's own test stays for parents outside, such as
+    the name-only areas above the root)."""
+    if scope is None or scope.root is None:
+        return None
+    params["scope_root"] = scope.root
+    return f"EXISTS {{ MATCH ({var})-[:PART_OF*0..3]->(s) WHERE s.id = $scope_root }}"
+
+
 def _through(var: str) -> list[str]:
     """The conditions that ``var`` lies in ``$scope_root`` two steps away (``WITHIN_THROUGH``: an
     assessment through the branch it ASSESSES and the area that branch GOVERNS), each tested

@@ -10,7 +10,9 @@ from graph_schema.ddl import ENTITY
 from loaders.stores.cypher import LABEL_OF, rel_type
 
 
-def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, rels: bool = True) -> str:
+def walk(
+    layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, rels: bool = True, inside: str | None = None
+) -> str:
     """Several layers of ``neighbours`` in one statement: for each layer ``i`` (relationship
     type, outgoing, projected), the edges of every node the layer above found, as
     ``neighbours`` returns them (``$labels{i}``, ``$limit{i}`` per node, ``$props{i}`` when
@@ -21,7 +23,9 @@ def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, r
     as a grouping key, so no layer's answer is hashed once per row of the next.  One record:
     ``layers``, a list per layer of ``[id, edges]``; every node of the layer above has its
     entry, ``edges`` empty when it has none.  Each edge is ``[properties(r), n.id, label,
-    values]``; without ``rels`` (the compact walk of a compiled read) ``[n.id, label, values]``."""
+    values]``; without ``rels`` (the compact walk of a compiled read) ``[n.id, label, values]``.
+    ``inside`` (:func:`~loaders.stores.cypher.parent_inside` over ``a``): on a layer down PART_OF,
+    tested once per node of the layer above, and a child of a node inside needs no test of its own."""
     where = f" AND {cond}" if cond else ""
     parts = [
         f"UNWIND $ids AS id\nMATCH (a:{ENTITY} {{id: id}})\nUSING INDEX a:{ENTITY}(id)\nWITH collect(DISTINCT a) AS f0"
@@ -33,12 +37,15 @@ def walk(layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, r
         values = f"[k IN $props{i} | n[k]]" if projected else "properties(n)"
         more = ", collect(n) AS next" if i < last else ""
         carry = f", collect(next) AS nexts{i}" if i < last else ""
+        down = cond and inside and rtype == "PART_OF" and not outgoing
+        head = f"WITH a, {inside} AS inside\n    " if down else ""
+        test = f" AND (inside OR {cond})" if down else where
         parts.append(
             f"""CALL (f{i}) {{
   UNWIND f{i} AS a
   CALL (a) {{
-    MATCH (a){arrow}(n:{ENTITY})
-    WHERE ($labels{i} IS NULL OR {LABEL_OF} IN $labels{i}){where}
+    {head}MATCH (a){arrow}(n:{ENTITY})
+    WHERE ($labels{i} IS NULL OR {LABEL_OF} IN $labels{i}){test}
     WITH r, n ORDER BY n.id, r.on
     LIMIT $limit{i}
     RETURN collect([{rel}n.id, {LABEL_OF}, {values}]) AS edges{more}

@@ -83,6 +83,7 @@ class Neo4jWalk:
     ) -> tuple[dict[str, Any], list[list[str] | None], list[Any]]:
         params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
         cond = cypher.in_scope("n", scope, params)
+        inside = cypher.parent_inside("a", scope, params)
         shapes: list[tuple[str, bool, bool]] = []
         names: list[list[str] | None] = []
         for i, layer in enumerate(layers):
@@ -93,7 +94,7 @@ class Neo4jWalk:
                 params[f"props{i}"] = wanted
             names.append(wanted)
             shapes.append((layer.rel_type, layer.direction is Direction.OUT, wanted is not None))
-        (record,) = await self._read(cypher_reads.walk(shapes, cond, rels=rels), **params)
+        (record,) = await self._read(cypher_reads.walk(shapes, cond, rels=rels, inside=inside), **params)
         return params, names, record["layers"]
 
     @staticmethod

@@ -24,6 +24,7 @@ from service.request_weight import HEAVY_COST, classify, weigh
 from tests.api.conftest import gid, open_api
 from tests.api.test_light_work import HOUSEHOLD, NESTED, NODE
 from tests.cities import CITY
+from tests.conftest import Neo4jPool, make_store
 
 COMMUNITY = next(n for n in CITY.nodes if n.label == "Community")
 STREET = next(n for n in CITY.nodes if n.label == "Street")
@@ -135,10 +136,20 @@ async def test_without_staleness_an_analysis_sees_the_write_before_it(city: Grap
     assert second["version"] == second["newestVersion"] > first["version"]
 
 
+@pytest.fixture
+async def neo4j_city(neo4j_pool: Neo4jPool, tmp_path: Path) -> GraphStore:
+    """The city on Neo4j alone: the embedded store's projection follows every write, it is never
+    streamed again."""
+    store = await make_store("neo4j", neo4j_pool, tmp_path)
+    await store.write(CITY.batch())
+    return store
+
+
 @pytest.mark.asyncio
-async def test_on_neo4j_analyses_answer_from_the_kept_session_while_the_projection_streams(city: GraphStore) -> None:
-    if city.name == "embedded":
-        pytest.skip("the embedded store's projection follows every write: it is never streamed again")
+async def test_on_neo4j_analyses_answer_from_the_kept_session_while_the_projection_streams(
+    neo4j_city: GraphStore,
+) -> None:
+    city = neo4j_city
     cache = projection_cache(city)
     try:
         async with open_api(city) as api:
