@@ -20,30 +20,18 @@ the whole (they shared the same core anyway).  See docs/design.md "Light work st
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 from collections import Counter
 from typing import Any
 from urllib.parse import parse_qs
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from graphql import GraphQLError, GraphQLSchema
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resolvers import offload
 from resolvers.context import ApiConfig
 from resolvers.cost import operation_cost
-from service.request_weight import classify
-
-HEAVY_COST = 1_000
-"""A request of this static cost or more is heavy (cost points: about 0.1 ms each)."""
-
-
-@functools.lru_cache(maxsize=512)
-def _document(query: str) -> DocumentNode | None:
-    try:
-        return parse(query)
-    except GraphQLError:
-        return None
+from service.request_weight import HEAVY_COST, classify, parsed
 
 
 def request_cost(
@@ -65,7 +53,7 @@ def request_cost(
     >>> request_cost(schema, "{ communities(first: 5) { nodes { grids { nodes { id } } } } }") < HEAVY_COST
     True
     """
-    document = _document(query)
+    document = parsed(query)
     if document is None:
         return 0
     try:

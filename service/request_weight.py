@@ -32,13 +32,14 @@ from resolvers.cost import ANALYTICS_COSTS, operation_cost
 Kind = Literal["light", "loop", "analysis"]
 
 HEAVY_COST = 1_000
-"""The same threshold as :data:`service.priority.HEAVY_COST` (cost points, about 0.1 ms each)."""
+"""A request of this static cost or more is heavy (cost points: about 0.1 ms each)."""
 
 _ANALYTICS_ROOTS = frozenset(name for (parent, name) in ANALYTICS_COSTS if parent == "Query")
 
 
 @functools.lru_cache(maxsize=512)
-def _document(query: str) -> DocumentNode | None:
+def parsed(query: str) -> DocumentNode | None:
+    """The document of ``query`` (cached), or None when it does not parse."""
     try:
         return parse(query)
     except GraphQLError:
@@ -65,7 +66,7 @@ def weigh(
     ...       "{ nodes { buildings(first: 100) { nodes { households(first: 100) { nodes { id } } } } } } } } }")
     'loop'
     """
-    document = _document(query)
+    document = parsed(query)
     if document is None:
         return "light"
     try:
