@@ -20,10 +20,8 @@ the whole (they shared the same core anyway).  See docs/design.md "Light work st
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from typing import Any
-from urllib.parse import parse_qs
 
 from graphql import GraphQLError, GraphQLSchema
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from resolvers import offload
 from resolvers.context import ApiConfig
 from resolvers.cost import operation_cost
-from service.request_weight import HEAVY_COST, classify, parsed
+from service.request_weight import HEAVY_COST, classify, operation_of, parsed
 
 
 def request_cost(
@@ -65,30 +63,8 @@ def request_cost(
 
 def is_heavy(schema: GraphQLSchema, body: bytes, query_string: bytes, config: ApiConfig | None = None) -> bool:
     """Whether a GraphQL request (a POST body, or a GET's query string) is heavy."""
-    try:
-        if body:
-            data = json.loads(body)
-        else:
-            params = parse_qs(query_string.decode("latin-1"))
-            data = {
-                "query": params.get("query", [""])[0],
-                "variables": json.loads(params.get("variables", ["{}"])[0]),
-                "operationName": params.get("operationName", [None])[0],
-            }
-    except (ValueError, UnicodeDecodeError):
-        return False
-    if not isinstance(data, dict) or not isinstance(data.get("query"), str):
-        return False  # batches and bad bodies: strawberry refuses them before any work
-    variables = data.get("variables")
-    name = data.get("operationName")
-    cost = request_cost(
-        schema,
-        data["query"],
-        variables if isinstance(variables, dict) else None,
-        name if isinstance(name, str) else None,
-        config,
-    )
-    return cost >= HEAVY_COST
+    operation = operation_of(body, query_string)
+    return operation is not None and request_cost(schema, *operation, config) >= HEAVY_COST
 
 
 class HeavyGate:

@@ -83,8 +83,10 @@ def weigh(
     return "light"
 
 
-def classify(schema: GraphQLSchema, body: bytes, query_string: bytes, config: ApiConfig | None = None) -> Kind:
-    """The queue of a GraphQL request (a POST body, or a GET's query string)."""
+def operation_of(body: bytes, query_string: bytes) -> tuple[str, dict[str, Any] | None, str | None] | None:
+    """The query, variables and operation name of a GraphQL request (a POST body, or a GET's
+    query string); None for a batch or a body that does not read (strawberry refuses those
+    before any work)."""
     try:
         if body:
             data = json.loads(body)
@@ -96,18 +98,17 @@ def classify(schema: GraphQLSchema, body: bytes, query_string: bytes, config: Ap
                 "operationName": params.get("operationName", [None])[0],
             }
     except (ValueError, UnicodeDecodeError):
-        return "light"
+        return None
     if not isinstance(data, dict) or not isinstance(data.get("query"), str):
-        return "light"  # batches and bad bodies: strawberry refuses them before any work
-    variables = data.get("variables")
-    name = data.get("operationName")
-    return weigh(
-        schema,
-        data["query"],
-        variables if isinstance(variables, dict) else None,
-        name if isinstance(name, str) else None,
-        config,
-    )
+        return None
+    variables, name = data.get("variables"), data.get("operationName")
+    return data["query"], variables if isinstance(variables, dict) else None, name if isinstance(name, str) else None
 
 
-__all__ = ["HEAVY_COST", "Kind", "classify", "weigh"]
+def classify(schema: GraphQLSchema, body: bytes, query_string: bytes, config: ApiConfig | None = None) -> Kind:
+    """The queue of a GraphQL request (a POST body, or a GET's query string)."""
+    operation = operation_of(body, query_string)
+    return "light" if operation is None else weigh(schema, *operation, config)
+
+
+__all__ = ["HEAVY_COST", "Kind", "classify", "operation_of", "parsed", "weigh"]
