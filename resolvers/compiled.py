@@ -33,7 +33,6 @@ the loop for long stretches.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +53,7 @@ from graph_schema.ids import to_global_id
 from loaders.cursors import encode_cursor
 from loaders.scope import Scope
 from loaders.walk import Row, WalkLayer, WalkTree, collector_paused
+from resolvers.lanes import yield_to_light
 
 BACKREF = "strawberry-definition"
 YIELD_EVERY = 1000
@@ -295,7 +295,7 @@ class Builder:
                         at += 1
                 if self.count >= YIELD_EVERY:
                     self.count = 0
-                    await asyncio.sleep(0)
+                    await yield_to_light()
             done[id(spec)] = values
         return done[id(top)]
 

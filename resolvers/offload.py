@@ -28,7 +28,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 _SLOTS = 0
 _SEMAPHORE: asyncio.Semaphore | None = None
@@ -65,7 +65,7 @@ class Child:
         pid = os.fork()
         if pid == 0:  # the child: compute, send, leave without any clean-up
             os.close(reader)
-            _child(work, writer)
+            run_child(work, writer)
         os.close(writer)
         _LIVE.add(pid)
         self.pid = pid
@@ -124,7 +124,9 @@ def _wait(pid: int) -> None:
     _LIVE.discard(pid)
 
 
-def _child(work: Callable[[], Any], writer: int) -> None:
+def run_child(work: Callable[[], Any], writer: int) -> None:
+    """In a child process: ``work()`` pickled (or its exception) to ``writer``, then leave
+    without any clean-up (``os._exit``)."""
     code = 0
     try:
         gc.disable()  # a short life: collecting would only copy the parent's pages
@@ -145,21 +147,32 @@ def _child(work: Callable[[], Any], writer: int) -> None:
         os._exit(code)
 
 
+class Running(Protocol):
+    """A computation in another process: :class:`Child`, or a fork server's answer."""
+
+    async def result(self) -> Any: ...
+
+    def kill(self) -> None: ...
+
+
 async def run_forked(
     work: Callable[[], Any],
-    started: Callable[[Child], None] | None = None,
+    started: Callable[[Any], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    spawn: Callable[[], Running] | None = None,
 ) -> Any:
     """``work()`` in a forked child, once one of the slots is free; ``started`` is told the child
     (to kill it), and ``cancelled`` (asked when the slot is free) may say it is no longer
-    wanted (:class:`ChildFailed`, no child).  Cancelling the waiting coroutine kills the child."""
+    wanted (:class:`ChildFailed`, no child).  Cancelling the waiting coroutine kills the child.
+    ``spawn`` starts it elsewhere instead (e.g. :meth:`resolvers.forkserver.ForkServer.submit`),
+    in the same slots."""
     global _SEMAPHORE
     if _SEMAPHORE is None:
         _SEMAPHORE = asyncio.Semaphore(max(1, _SLOTS))
     async with _SEMAPHORE:
         if cancelled is not None and cancelled():
             raise ChildFailed("no longer wanted")
-        child = Child(work)
+        child: Running = spawn() if spawn is not None else Child(work)
         if started is not None:
             started(child)
         try:
@@ -168,4 +181,4 @@ async def run_forked(
             child.kill()
 
 
-__all__ = ["Child", "ChildFailed", "alive", "configure", "enabled", "run_forked"]
+__all__ = ["Child", "ChildFailed", "Running", "alive", "configure", "enabled", "run_child", "run_forked"]

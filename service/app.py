@@ -23,7 +23,7 @@ from strawberry import Schema
 
 from loaders.formats.importing import load_demo_if_empty
 from loaders.store import GraphStore, Outcome
-from resolvers import offload
+from resolvers import lanes, offload
 from resolvers.analytics import snapshot
 from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
@@ -112,7 +112,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
     configure_logging(settings.log_level)
     offload.configure(settings.analysis_processes)
-    snapshot.configure(settings.analysis_staleness_s)
+    snapshot.configure(settings.analysis_staleness_s, forkserver=settings.analysis_forkserver)
+    lanes.configure(settings.light_first_ms)
     runtime = Runtime(store=store, owned=store is None)
 
     @asynccontextmanager

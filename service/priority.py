@@ -14,7 +14,9 @@ sorts requests before they run:
 At most ``slots`` heavy requests run at a time (the others wait, without using the CPU, in
 arrival order); light requests run at once.  The loop then interleaves a light request with
 the work of one heavy request instead of all of them, and heavy requests finish no later on
-the whole (they shared the same core anyway).  See docs/design.md "Light work stays light".
+the whole (they shared the same core anyway).  Light requests also go first *inside* the
+loop: each is counted in :mod:`resolvers.lanes` while it runs, and heavy work steps aside for
+it at its yield points (:func:`resolvers.lanes.yield_to_light`).  See docs/design.md "Light work stays light".
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from resolvers import offload
+from resolvers import lanes, offload
 from resolvers.context import ApiConfig
 from resolvers.cost import operation_cost
 from service.request_weight import HEAVY_COST, classify, operation_of, parsed
@@ -120,7 +122,8 @@ class HeavyGate:
         if kind == "analysis" and not offload.enabled():
             kind = "loop"  # on worker threads, an analysis holds the interpreter lock against the loop
         if kind == "light":
-            await self.app(scope, replay, send)
+            with lanes.light():  # heavy work on the loop steps aside while it runs
+                await self.app(scope, replay, send)
             return
         semaphore = self._queue(kind)
         if semaphore is None:

@@ -140,6 +140,13 @@ class Settings:
     """Analyses may answer from the analytics session of a data version taken up to this many
     seconds ago, rather than build one per write (the version is named in the response's
     ``extensions``); 0: always the newest.  ``from_env`` (the service) defaults to 5."""
+    light_first_ms: float = 5.0
+    """Heavy work on the event loop waits up to this many ms at each of its yields while light
+    requests are in progress (``CIVICMESH_LIGHT_FIRST_MS``, :mod:`resolvers.lanes`; 0: it only yields)."""
+    analysis_forkserver: bool = True
+    """With analyses in forked children: fork them from one long-lived process per data version,
+    which builds the analytics session's indexes once, off this process (``CIVICMESH_ANALYSIS_FORKSERVER``,
+    :mod:`resolvers.analytics.forkserver`); false: fork each from the service, indexes built here."""
 
     @property
     def tokens_configured(self) -> bool:
@@ -190,5 +197,7 @@ class Settings:
             analysis_processes=int(e.get("CIVICMESH_ANALYSIS_PROCESSES") or 2),
             loop_watch_ms=float(e.get("CIVICMESH_LOOP_WATCH") or 0),
             analysis_staleness_s=float(e.get("CIVICMESH_ANALYSIS_STALENESS_S") or 5),
+            light_first_ms=float(e.get("CIVICMESH_LIGHT_FIRST_MS") or 5.0),
+            analysis_forkserver=_flag(e.get("CIVICMESH_ANALYSIS_FORKSERVER"), True),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -69,7 +69,7 @@ class AssessmentQuery:
             as_of=as_of,
             index=snap.index,
         )
-        label = "City" if rep["area"] is None else str(snap.index.label(rep["area"]))
+        label = "City" if rep["area"] is None else str(snap.graph.nodes[rep["area"]]["label"])
         return AssessmentResult(
             area=area_ref(rep["area"], label, rep["name"]),
             round=rep["round"],

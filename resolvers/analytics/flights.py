@@ -16,9 +16,12 @@ one projection: the projection object is the data version (a write makes a new o
   raises :class:`analytics.Cancelled` at its next step.  Threads cannot be killed; the long
   analyses check ``should_stop`` between steps (a batch of 64 sources, one grid's flow).
 
-Where it runs: on a worker thread, or, when :mod:`resolvers.analytics.offload` is configured
+Where it runs: on a worker thread, or, when :mod:`resolvers.offload` is configured
 (the service: ``CIVICMESH_ANALYSIS_PROCESSES``), in a forked child process that inherits the
-projection, off this process's interpreter lock; stopping it then kills the child.
+projection, off this process's interpreter lock; stopping it then kills the child.  When the
+projection has a fork server (:mod:`resolvers.forkserver`, started by
+:mod:`resolvers.analytics.snapshot`), the child is forked from that server, which holds the
+session's indexes built once; otherwise from this process.
 
 :data:`STATS` counts what happened (``computed``, ``shared``, ``cached``, ``cancelled``,
 ``refused``) and :func:`running` says what runs now, for tests and metrics.
@@ -29,6 +32,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import logging
+import pickle
 import threading
 import weakref
 from collections import Counter, OrderedDict
@@ -37,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import analytics as A
-from resolvers import offload
+from resolvers import forkserver, offload
 from resolvers.errors import ClientError
 
 KEEP = 32
@@ -52,6 +57,8 @@ cancelled (nobody waited any more) and refused (too many heavy ones running)."""
 
 _PRIMITIVE = (str, int, float, bool, type(None))
 
+log = logging.getLogger("civicmesh.analytics")
+
 
 @dataclass(slots=True)
 class _Flight:
@@ -59,7 +66,7 @@ class _Flight:
     stop: threading.Event = field(default_factory=threading.Event)
     waiters: int = 0
     heavy: bool = False
-    children: list[offload.Child] = field(default_factory=list)
+    children: list[offload.Running] = field(default_factory=list)
     """The forked child computing it (none on a worker thread)."""
 
     def halt(self) -> None:
@@ -88,6 +95,8 @@ def _key(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) 
     """The function and its plain arguments (the graph and the session's indexes are the data version)."""
 
     def plain(value: Any) -> Hashable | None:
+        if isinstance(value, forkserver.Ref):
+            return None  # a part of the session: the data version, like the graph
         if isinstance(value, _PRIMITIVE) or hasattr(value, "isoformat"):
             return value  # type: ignore[no-any-return]
         return None
@@ -130,9 +139,12 @@ async def shared_run(
             raise error
         stop = threading.Event()
         if offload.enabled():
-            started: list[offload.Child] = []
+            started: list[offload.Running] = []
             work = functools.partial(_figures, fn, graph, args, kwargs, stop.is_set)
-            flight = _Flight(asyncio.ensure_future(_forked(work, stop, started)), stop, heavy=heavy, children=started)
+            spawn = _spawn(fn, graph, args, kwargs)
+            flight = _Flight(
+                asyncio.ensure_future(_forked(work, stop, started, spawn)), stop, heavy=heavy, children=started
+            )
         else:
             call = asyncio.to_thread(_figures, fn, graph, args, kwargs, stop.is_set)
             flight = _Flight(asyncio.ensure_future(call), stop, heavy=heavy)
@@ -152,11 +164,41 @@ async def shared_run(
             flight.halt()  # nobody waits any more: the analysis stops (at its next step, or killed)
 
 
-async def _forked(work: Callable[[], dict[str, Any]], stop: threading.Event, children: list[offload.Child]) -> Any:
-    """``work`` in a forked child (once a slot is free); stopped before that, it never starts,
-    and after, its child is killed (either way raised here as :class:`analytics.Cancelled`)."""
+def _spawn(
+    fn: Callable[..., Any], graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Callable[[], offload.Running] | None:
+    """How to start the analysis in a child of the fork server of ``graph`` (its data version:
+    :mod:`resolvers.analytics.snapshot` starts one), sending only the function, its plain
+    arguments and references to what the server prepared; None without a server (or for
+    arguments that cannot be sent): a child forked from this process then computes it."""
+    server = forkserver.server_of(graph)
+    if server is None:
+        return None
+    try:
+        payload, refs = forkserver.dumps(
+            functools.partial(_figures, fn, forkserver.Ref("graph"), args, kwargs, _never), {"graph": graph}
+        )
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.debug("analysis %s forked from the service (its arguments do not pickle: %s)", fn, exc)
+        return None
+    return functools.partial(server.submit, payload, refs)
 
-    def started(child: offload.Child) -> None:
+
+def _never() -> bool:
+    return False
+
+
+async def _forked(
+    work: Callable[[], dict[str, Any]],
+    stop: threading.Event,
+    children: list[offload.Running],
+    spawn: Callable[[], offload.Running] | None = None,
+) -> Any:
+    """``work`` in a forked child (once a slot is free; ``spawn`` starts it, when given); stopped
+    before that, it never starts, and after, its child is killed (either way raised here as
+    :class:`analytics.Cancelled`)."""
+
+    def started(child: offload.Running) -> None:
         children.append(child)
         if stop.is_set():
             child.kill()
@@ -164,7 +206,7 @@ async def _forked(work: Callable[[], dict[str, Any]], stop: threading.Event, chi
     if stop.is_set():
         raise A.Cancelled()
     try:
-        return await offload.run_forked(work, started, cancelled=stop.is_set)
+        return await offload.run_forked(work, started, cancelled=stop.is_set, spawn=spawn)
     except offload.ChildFailed:
         if stop.is_set():
             raise A.Cancelled() from None
@@ -174,7 +216,10 @@ async def _forked(work: Callable[[], dict[str, Any]], stop: threading.Event, chi
 def _figures(
     fn: Callable[..., Any], graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any], stop: Callable[[], bool]
 ) -> dict[str, Any]:
-    """On the worker thread: the analysis (given ``should_stop`` when it takes one) and its JSON figures."""
+    """On the worker thread: the analysis (given ``should_stop`` when it takes one) and its JSON figures.
+    Parts of the session passed deferred (:class:`resolvers.forkserver.Deferred`) are read here."""
+    args = tuple(forkserver.resolved(a) for a in args)
+    kwargs = {k: forkserver.resolved(v) for k, v in kwargs.items()}
     if "should_stop" in inspect.signature(fn).parameters:
         kwargs = {**kwargs, "should_stop": stop}
     figures: dict[str, Any] = fn(graph, *args, **kwargs).to_dict()

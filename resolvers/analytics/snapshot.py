@@ -16,6 +16,13 @@ the store as it was at most ``s`` seconds before: the response says so in
 ``extensions.analyticsData`` (:class:`AnalyticsDataVersion`: the version answered from, the
 newest, and how many seconds the answer may be behind).  0 (the default of
 :class:`~service.settings.Settings`) always answers from the newest version.
+
+**Where the session is built**: on a worker thread of this process, or, when analyses run in
+forked children and the fork server is on (:func:`configure`, ``CIVICMESH_ANALYSIS_FORKSERVER``),
+in a fork server per projection (:mod:`resolvers.forkserver`): a process forked from this one
+once per data version, which builds the index and linkage there and forks each analysis from
+itself.  The resolvers then get a :class:`_Deferring` session whose parts this process never
+builds (a worker thread building them held the interpreter lock against the event loop).
 """
 
 from __future__ import annotations
@@ -28,13 +35,19 @@ import time
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from strawberry.extensions import SchemaExtension
 
 import analytics as A
+from analytics.appeals import AppealIndex
+from analytics.areas import AreaIndex
+from analytics.coverage import Linkage
+from analytics.session import Part
+from analytics.work.index import WorkIndex
 from loaders.projection_cache import projection_cache
 from loaders.store import GraphStore, StoreUnavailable, report_store_failure
+from resolvers import forkserver, offload
 from resolvers.context import Info
 from resolvers.errors import ClientError
 
@@ -44,13 +57,72 @@ _Snapshot = A.AnalyticsSession
 log = logging.getLogger("civicmesh.analytics")
 
 _STALENESS = 0.0
+_FORKSERVER = False
 
 
-def configure(staleness_s: float) -> None:
+def configure(staleness_s: float, forkserver: bool | None = None) -> None:
     """Analyses may answer from a session up to ``staleness_s`` seconds behind the newest
-    write (0: never behind; see the module docstring)."""
-    global _STALENESS
+    write (0: never behind; see the module docstring); ``forkserver``: with analyses in forked
+    children (:mod:`resolvers.offload`), the session's indexes are built in a fork server per
+    data version instead of in this process (:class:`_Deferring`)."""
+    global _STALENESS, _FORKSERVER
     _STALENESS = max(0.0, staleness_s)
+    if forkserver is not None:
+        _FORKSERVER = forkserver
+
+
+def _remote() -> bool:
+    """Whether sessions are built in a fork server (see :func:`configure`)."""
+    return _FORKSERVER and offload.enabled()
+
+
+class _Deferring(A.AnalyticsSession):
+    """The session as the resolvers see it when it is built in a fork server: its parts are
+    :class:`resolvers.forkserver.Deferred` (read where the analysis runs: by the server, once,
+    or by a child forked from this process), so this process never builds them."""
+
+    def __init__(self, inner: A.AnalyticsSession) -> None:
+        super().__init__(inner.graph, version=inner.version)
+        self.inner = inner
+
+    def _part(self, part: str) -> Any:
+        return forkserver.Deferred(self.inner, "session", part)
+
+    @property
+    def index(self) -> AreaIndex:
+        return cast(AreaIndex, self._part("index"))
+
+    @property
+    def linkage(self) -> Linkage:
+        return cast(Linkage, self._part("linkage"))
+
+    @property
+    def model(self) -> A.ReachModel:
+        return cast(A.ReachModel, self._part("model"))
+
+    @property
+    def appeals(self) -> AppealIndex:
+        return cast(AppealIndex, self._part("appeals"))
+
+    @property
+    def work(self) -> WorkIndex:
+        return cast(WorkIndex, self._part("work"))
+
+    @property
+    def built(self) -> tuple[Part, ...]:
+        return self.inner.built
+
+
+def _served(session: A.AnalyticsSession) -> A.AnalyticsSession:
+    """``session`` deferred to the fork server of its projection (started now unless it runs:
+    it builds the index and linkage at once, as :func:`_index_and_linkage` does here)."""
+
+    def prepare() -> dict[str, Any]:
+        _index_and_linkage(session)
+        return {"graph": session.graph, "session": session}
+
+    forkserver.serve(session.graph, prepare)
+    return _Deferring(session)
 
 
 @dataclass(slots=True)
@@ -87,6 +159,8 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             _task(_BUILDING, store, cache.graph)
             now = time.monotonic()
             _note(kept.session.version, cache.version, now - kept.newest_at)
+            if _remote():
+                return _served(kept.session)
             if "index" not in kept.session.built or "linkage" not in kept.session.built:
                 await _shared(_INDEXING, kept.session, lambda: asyncio.to_thread(_index_and_linkage, kept.session))
             return kept.session
@@ -101,6 +175,8 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
         kept = _SESSIONS[store] = _Kept(A.AnalyticsSession(graph, version=version), now)
     session = kept.session
     _note(session.version, version, now - kept.newest_at)
+    if _remote():
+        return _served(session)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session
