@@ -47,12 +47,19 @@ _READ = b"\0read:"
 _SERVED: dict[str, Any] = {}
 """In the server process: the prepared objects by name (what a :class:`Ref` names)."""
 _LIVE: set[int] = set()
-"""Servers not yet collected, and answers not yet in (their children's pids, negated)."""
+"""Servers not yet collected (their pids)."""
+_AWAITED: set[int] = set()
+"""Answers not yet in (their pipes)."""
 
 
 def alive() -> int:
-    """Fork servers and their children whose answers are still awaited, in this process."""
+    """Fork servers not yet collected, in this process."""
     return len(_LIVE)
+
+
+def awaited() -> int:
+    """Answers of fork servers' children still awaited (or being read)."""
+    return len(_AWAITED)
 
 
 class Ref:
@@ -181,8 +188,7 @@ class Answer:
         self.pid: int | None = None
         self._kill = False
         self._done = False
-        self._key = -reader - 1
-        _LIVE.add(self._key)
+        _AWAITED.add(reader)
 
     async def result(self) -> Any:
         """The child's return value, or its exception raised again here."""
@@ -212,8 +218,8 @@ class Answer:
             await finished
         finally:
             loop.remove_reader(self._reader)
+            _AWAITED.discard(self._reader)
             os.close(self._reader)
-            _LIVE.discard(self._key)
             self._done = True  # its pid may belong to another process from now on
         payload = b"".join(chunks)
         if self.pid is None or not payload:
@@ -309,4 +315,4 @@ def _is_socket(fd: int) -> bool:
         return False
 
 
-__all__ = ["Answer", "Deferred", "ForkServer", "Ref", "alive", "dumps", "resolved", "serve", "server_of"]
+__all__ = ["Answer", "Deferred", "ForkServer", "Ref", "alive", "awaited", "dumps", "resolved", "serve", "server_of"]
