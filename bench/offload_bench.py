@@ -7,16 +7,27 @@ figures of the API) a few times each way while a ticker on the event loop sleeps
 and prints per way: the analysis's wall time, the loop's lag (how late the ticker woke: its p50,
 p99 and max — what a light request would wait), the fork's own time, and the child's private
 memory (the pages it wrote: ``Private_Dirty`` of ``/proc/self/smaps_rollup`` as it ends) beside
-the parent's resident size.  Figures are printed, never asserted.
+the parent's resident size.
+
+``--session`` measures instead where the analytics session's index and linkage are built (once
+per data version in the service), interleaved round by round: on a worker thread (the switch
+interval at its default 5 ms, and at 1 ms: ``sys.setswitchinterval`` bounds how long the loop
+thread waits for the interpreter lock), and in a fork server (:mod:`resolvers.forkserver`: the
+service only forks it).  Per way: the loop's lag while the build runs, its wall time, the
+fork's own pause, and the service process's CPU time spent (``time.process_time``); and the
+pause of forking one analysis from the service against submitting it to the fork server.
+Figures are printed, never asserted.
 
     python bench/offload_bench.py                       # the load bench's jiangyin file
     python bench/offload_bench.py --store /path/to/file.sqlite --repeat 5
+    python bench/offload_bench.py --session             # where the session is built
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import statistics
 import sys
@@ -30,7 +41,7 @@ if str(ROOT) not in sys.path:
 
 import analytics as A  # noqa: E402
 from loaders.stores.embedded import EmbeddedStore  # noqa: E402
-from resolvers import offload  # noqa: E402
+from resolvers import forkserver, offload  # noqa: E402
 
 CACHE = Path(os.environ.get("CIVICMESH_CACHE") or ROOT / ".cache")
 
@@ -90,7 +101,106 @@ async def _measure(session: A.AnalyticsSession, which: str, k: int, way: str) ->
     }
 
 
+def _build(session: A.AnalyticsSession) -> None:
+    session.build("index", "linkage").index.ensure()
+
+
+def _built(session: A.AnalyticsSession) -> dict[str, Any]:
+    _build(session)
+    return {"graph": session.graph, "session": session}
+
+
+def _lag_figures(lags: list[float]) -> dict[str, float]:
+    lags.sort()
+    return {
+        "lag_p50_ms": 1000 * lags[len(lags) // 2],
+        "lag_p99_ms": 1000 * lags[min(len(lags) - 1, int(len(lags) * 0.99))],
+        "lag_max_ms": 1000 * lags[-1],
+    }
+
+
+def _structure(graph: Any, index: Any) -> dict[str, Any]:
+    return {"figures": len(str(A.structure(graph, None, index=index).to_dict()))}
+
+
+async def _session_way(graph: Any, way: str) -> dict[str, float]:
+    """The loop's lag while a new session's index and linkage are built ``way``; then one
+    analysis started the way the service would (forked from it, or from the server)."""
+    session = A.AnalyticsSession(graph)
+    lags: list[float] = []
+    stop = asyncio.Event()
+    ticker = asyncio.ensure_future(_ticker(lags, stop))
+    await asyncio.sleep(0.05)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    fork_s = start_s = 0.0
+    if way.startswith("thread"):
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(0.001 if way == "thread 1ms" else 0.005)
+        try:
+            await asyncio.to_thread(_build, session)
+        finally:
+            sys.setswitchinterval(before)
+        t1 = time.perf_counter()
+        child = offload.Child(lambda: _structure(session.graph, session.index))
+        start_s = time.perf_counter() - t1
+        await child.result()
+    else:
+        server = forkserver.ForkServer(lambda: _built(session))
+        fork_s = time.perf_counter() - t0
+        deferred = forkserver.Deferred(session, "session", "index")
+        payload, refs = forkserver.dumps(
+            functools.partial(_structure, forkserver.Ref("graph"), deferred), {"graph": session.graph}
+        )
+        t1 = time.perf_counter()
+        answer = server.submit(payload, refs)
+        start_s = time.perf_counter() - t1
+        await answer.result()  # after the server's build
+        server.close()
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    stop.set()
+    await ticker
+    return {
+        "wall_s": wall,
+        **_lag_figures(lags),
+        "fork_ms": 1000 * fork_s,
+        "start_ms": 1000 * start_s,
+        "cpu_s": cpu,
+    }
+
+
+async def session_async(args: argparse.Namespace) -> None:
+    store = EmbeddedStore(args.store)
+    await store.open()
+    try:
+        graph = await store.project()
+        print(
+            f"projection: {graph.number_of_nodes():,} nodes; "
+            f"resident {_kib('VmRSS', '/proc/self/status') / 1024:,.0f} MiB"
+        )
+        ways = ("thread", "thread 1ms", "forkserver")
+        rows: dict[str, list[dict[str, float]]] = {way: [] for way in ways}
+        for _ in range(args.repeat):  # interleaved: the machine's noise hits every way alike
+            for way in ways:
+                rows[way].append(await _session_way(graph, way))
+        print(
+            f"{'session built':<14} {'wall s':>7} {'lag p50 ms':>10} {'lag p99 ms':>10} {'lag max ms':>10} "
+            f"{'fork ms':>8} {'cpu s':>6} {'analysis start ms':>17}"
+        )
+        for way in ways:
+            med = {key: statistics.median(r[key] for r in rows[way]) for key in rows[way][0]}
+            print(
+                f"{way:<14} {med['wall_s']:>7.2f} {med['lag_p50_ms']:>10.1f} {med['lag_p99_ms']:>10.1f} "
+                f"{med['lag_max_ms']:>10.1f} {med['fork_ms']:>8.1f} {med['cpu_s']:>6.2f} {med['start_ms']:>17.1f}"
+            )
+    finally:
+        await store.close()
+
+
 async def main_async(args: argparse.Namespace) -> None:
+    if args.session:
+        await session_async(args)
+        return
     store = EmbeddedStore(args.store)
     await store.open()
     try:
@@ -125,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", default=str(CACHE / "bench-load" / "jiangyin.sqlite"), help="an embedded store file")
     p.add_argument("--repeat", type=int, default=3, help="runs per analysis and way (the median is printed)")
     p.add_argument("--k", type=int, default=256, help="brokerage's sample size")
+    p.add_argument("--session", action="store_true", help="where the session is built: threads or a fork server")
     args = p.parse_args(argv)
     if not Path(args.store).exists():
         print(f"offload_bench: no store at {args.store} (run bench/load_bench.py once, or give --store)")
