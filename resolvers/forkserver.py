@@ -147,7 +147,8 @@ class ForkServer:
         theirs.close()
         self.pid = pid
         self._socket = mine
-        self._closed = False
+        self.closed = False
+        """Closed (:meth:`close`): it takes no more work."""
         self._read: set[str] = set()
         _LIVE.add(pid)
 
@@ -155,7 +156,7 @@ class ForkServer:
         """Compute the pickled work ``payload`` (:func:`dumps`) in a new child of the server.
         The attributes it refers to (``refs``) that the server has not read yet it reads first,
         itself, so that its later children inherit them instead of each reading them again."""
-        if self._closed:
+        if self.closed:
             raise offload.ChildFailed("the fork server is closed")
         for name in sorted(refs - self._read):
             if "." in name:
@@ -174,8 +175,8 @@ class ForkServer:
 
     def close(self) -> None:
         """The server leaves (its children still answer); it is collected on a thread."""
-        if not self._closed:
-            self._closed = True
+        if not self.closed:
+            self.closed = True
             self._socket.close()
             threading.Thread(target=_wait, args=(self.pid,), name="civicmesh-reap", daemon=True).start()
 
@@ -244,7 +245,7 @@ def serve(key: Any, prepare: Callable[[], dict[str, Any]]) -> ForkServer:
     """The fork server of ``key`` (e.g. a projection), started with ``prepare`` unless it runs;
     it is closed when ``key`` is no longer used."""
     server = _SERVERS.get(key)
-    if server is None:
+    if server is None or server.closed:
         server = _SERVERS[key] = ForkServer(prepare)
         weakref.finalize(key, server.close)
     return server

@@ -169,10 +169,11 @@ def _spawn(
 ) -> Callable[[], offload.Running] | None:
     """How to start the analysis in a child of the fork server of ``graph`` (its data version:
     :mod:`resolvers.analytics.snapshot` starts one), sending only the function, its plain
-    arguments and references to what the server prepared; None without a server (or for
-    arguments that cannot be sent): a child forked from this process then computes it."""
+    arguments and references to what the server prepared; None without a server (or a closed
+    one: its data version was replaced; or for arguments that cannot be sent): a child forked
+    from this process then computes it."""
     server = forkserver.server_of(graph)
-    if server is None:
+    if server is None or server.closed:
         return None
     try:
         payload, refs = forkserver.dumps(

@@ -113,15 +113,25 @@ class _Deferring(A.AnalyticsSession):
         return self.inner.built
 
 
-def _served(session: A.AnalyticsSession) -> A.AnalyticsSession:
+_SERVER_OF: weakref.WeakKeyDictionary[GraphStore, forkserver.ForkServer] = weakref.WeakKeyDictionary()
+"""Each store's newest fork server: the one before it is closed when it is replaced."""
+
+
+def _served(store: GraphStore, session: A.AnalyticsSession) -> A.AnalyticsSession:
     """``session`` deferred to the fork server of its projection (started now unless it runs:
-    it builds the index and linkage at once, as :func:`_index_and_linkage` does here)."""
+    it builds the index and linkage at once, as :func:`_index_and_linkage` does here).  One
+    server per store: the previous one is closed (the answers it started still come; analyses
+    of its version that start later fork from this process), so their memory stays bounded."""
 
     def prepare() -> dict[str, Any]:
         _index_and_linkage(session)
         return {"graph": session.graph, "session": session}
 
-    forkserver.serve(session.graph, prepare)
+    server = forkserver.serve(session.graph, prepare)
+    previous = _SERVER_OF.get(store)
+    if previous is not None and previous is not server:
+        previous.close()
+    _SERVER_OF[store] = server
     return _Deferring(session)
 
 
@@ -160,7 +170,7 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             now = time.monotonic()
             _note(kept.session.version, cache.version, now - kept.newest_at)
             if _remote():
-                return _served(kept.session)
+                return _served(store, kept.session)
             if "index" not in kept.session.built or "linkage" not in kept.session.built:
                 await _shared(_INDEXING, kept.session, lambda: asyncio.to_thread(_index_and_linkage, kept.session))
             return kept.session
@@ -176,7 +186,7 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     session = kept.session
     _note(session.version, version, now - kept.newest_at)
     if _remote():
-        return _served(session)
+        return _served(store, session)
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session

@@ -4,6 +4,7 @@ those of analyses on threads and of children forked from the service."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from loaders.store import GraphStore
 from resolvers import forkserver, offload
 from resolvers.analytics import flights, snapshot
-from tests.api.conftest import open_api
+from tests.api.conftest import gid, open_api
 from tests.cities import CITY
 
 ANALYSES = (
@@ -58,3 +59,33 @@ async def test_a_fork_server_answers_what_threads_and_forks_answer(city: GraphSt
     assert {"session.index", "session.linkage", "session.model"} <= server._read  # read by the server, once
     assert forkserver.awaited() == 0  # every answer read
     assert forkserver.alive() >= 1  # the server lives as long as its projection
+
+
+@pytest.mark.asyncio
+async def test_a_new_data_version_gets_a_new_fork_server_and_the_old_one_leaves(city: GraphStore) -> None:
+    street = next(n for n in CITY.nodes if n.label == "Street")
+    try:
+        async with open_api(city, analysis_processes=2, analysis_forkserver=True) as api:
+            first = await api.post("{ structure { grids } }")
+            assert first.status_code == 200 and "errors" not in first.json(), first.text
+            old = snapshot._SERVER_OF[city]
+            renamed = await api.q(
+                'mutation($id: ID!) { updateStreet(input: {id: $id, name: "新名街道"}) { errors { code } } }',
+                {"id": gid("Street", street.id)},
+            )
+            assert renamed["updateStreet"]["errors"] in (None, [])
+            second = await api.post("{ structure { grids } }")
+            body = second.json()
+            assert second.status_code == 200 and "errors" not in body, second.text
+            versions = [r.json()["extensions"]["analyticsData"]["version"] for r in (first, second)]
+            assert versions[1] > versions[0]
+            new = snapshot._SERVER_OF[city]
+            assert new is not old and old.closed and not new.closed
+    finally:
+        offload.configure(0)
+        snapshot.configure(0.0, forkserver=False)
+    for _ in range(200):
+        if old.pid not in forkserver._LIVE:
+            break
+        await asyncio.sleep(0.05)
+    assert old.pid not in forkserver._LIVE  # the old server left and was collected
