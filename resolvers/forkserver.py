@@ -42,6 +42,8 @@ from typing import Any
 from resolvers import offload
 
 _PID = struct.Struct("!q")
+MAX_PAYLOAD = 1 << 16
+"""The largest work sent to a server, in bytes (one socket message; an analysis's is a few hundred)."""
 _READ = b"\0read:"
 """A message asking the server to read an attribute of what it prepared (no child)."""
 _SERVED: dict[str, Any] = {}
@@ -276,7 +278,7 @@ def _serve(channel: socket.socket, prepare: Callable[[], dict[str, Any]]) -> Non
         with contextlib.suppress(Exception):  # a child reads what it needs itself if this failed
             _SERVED.update(prepare())
         while True:
-            message, fds, _flags, _addr = socket.recv_fds(channel, 1 << 24, 1)
+            message, fds, _flags, _addr = socket.recv_fds(channel, MAX_PAYLOAD + 1024, 1)
             if message.startswith(_READ) and not fds:
                 with contextlib.suppress(Exception):
                     _lookup(message[len(_READ) :].decode())
@@ -316,4 +318,16 @@ def _is_socket(fd: int) -> bool:
         return False
 
 
-__all__ = ["Answer", "Deferred", "ForkServer", "Ref", "alive", "awaited", "dumps", "resolved", "serve", "server_of"]
+__all__ = [
+    "MAX_PAYLOAD",
+    "Answer",
+    "Deferred",
+    "ForkServer",
+    "Ref",
+    "alive",
+    "awaited",
+    "dumps",
+    "resolved",
+    "serve",
+    "server_of",
+]

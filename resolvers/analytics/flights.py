@@ -182,6 +182,8 @@ def _spawn(
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         log.debug("analysis %s forked from the service (its arguments do not pickle: %s)", fn, exc)
         return None
+    if len(payload) > forkserver.MAX_PAYLOAD:
+        return None  # arguments too big for one message: fork from the service
     return functools.partial(server.submit, payload, refs)
 
 
