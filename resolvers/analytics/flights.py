@@ -141,7 +141,7 @@ async def shared_run(
         if offload.enabled():
             started: list[offload.Running] = []
             work = functools.partial(_figures, fn, graph, args, kwargs, stop.is_set)
-            spawn = _spawn(fn, graph, args, kwargs)
+            spawn = _spawn(fn, graph, args, kwargs, work)
             flight = _Flight(
                 asyncio.ensure_future(_forked(work, stop, started, spawn)), stop, heavy=heavy, children=started
             )
@@ -165,13 +165,13 @@ async def shared_run(
 
 
 def _spawn(
-    fn: Callable[..., Any], graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    fn: Callable[..., Any], graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any], work: Callable[[], Any]
 ) -> Callable[[], offload.Running] | None:
     """How to start the analysis in a child of the fork server of ``graph`` (its data version:
     :mod:`resolvers.analytics.snapshot` starts one), sending only the function, its plain
-    arguments and references to what the server prepared; None without a server (or a closed
-    one: its data version was replaced; or for arguments that cannot be sent): a child forked
-    from this process then computes it."""
+    arguments and references to what the server prepared; None without a server (or for
+    arguments that cannot be sent): a child forked from this process then computes it
+    (``work``), as it does when the server has closed by the time a slot is free."""
     server = forkserver.server_of(graph)
     if server is None or server.closed:
         return None
@@ -184,7 +184,16 @@ def _spawn(
         return None
     if len(payload) > forkserver.MAX_PAYLOAD:
         return None  # arguments too big for one message: fork from the service
-    return functools.partial(server.submit, payload, refs)
+
+    def spawn() -> offload.Running:
+        if server.closed:  # its data version was replaced meanwhile
+            return offload.Child(work)
+        try:
+            return server.submit(payload, refs)
+        except offload.ChildFailed:  # the server is gone
+            return offload.Child(work)
+
+    return spawn
 
 
 def _never() -> bool:

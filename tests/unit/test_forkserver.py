@@ -86,3 +86,23 @@ async def test_a_servers_child_is_killed() -> None:
             break
         time.sleep(0.02)
     assert server.pid not in forkserver._LIVE  # the server left and was collected
+
+
+async def test_an_analysis_whose_server_closed_meanwhile_forks_from_the_service() -> None:
+    import networkx as nx
+
+    from resolvers.analytics import flights
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", label="Street")
+    server = forkserver.serve(graph, lambda: {"graph": graph})
+    try:
+        work = functools.partial(len, graph)
+        spawn = flights._spawn(len, graph, (), {}, work)
+        assert spawn is not None
+        server.close()  # its version replaced while the analysis waited for a slot
+        child = spawn()
+        assert isinstance(child, offload.Child)
+        assert await child.result() == 1
+    finally:
+        server.close()
