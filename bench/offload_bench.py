@@ -15,7 +15,8 @@ interval at its default 5 ms, and at 1 ms: ``sys.setswitchinterval`` bounds how 
 thread waits for the interpreter lock), and in a fork server (:mod:`resolvers.forkserver`: the
 service only forks it).  Per way: the loop's lag while the build runs, its wall time, the
 fork's own pause, and the service process's CPU time spent (``time.process_time``); and the
-pause of forking one analysis from the service against submitting it to the fork server.
+pause of forking one analysis from the service against submitting it to the fork server, and
+the server's private memory once it built the session.
 Figures are printed, never asserted.
 
     python bench/offload_bench.py                       # the load bench's jiangyin file
@@ -133,6 +134,7 @@ async def _session_way(graph: Any, way: str) -> dict[str, float]:
     await asyncio.sleep(0.05)
     cpu0, t0 = time.process_time(), time.perf_counter()
     fork_s = start_s = 0.0
+    server_kib = 0
     if way.startswith("thread"):
         before = sys.getswitchinterval()
         sys.setswitchinterval(0.001 if way == "thread 1ms" else 0.005)
@@ -155,6 +157,7 @@ async def _session_way(graph: Any, way: str) -> dict[str, float]:
         answer = server.submit(payload, refs)
         start_s = time.perf_counter() - t1
         await answer.result()  # after the server's build
+        server_kib = _kib("Private_Dirty", f"/proc/{server.pid}/smaps_rollup")
         server.close()
     wall = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
@@ -166,6 +169,7 @@ async def _session_way(graph: Any, way: str) -> dict[str, float]:
         "fork_ms": 1000 * fork_s,
         "start_ms": 1000 * start_s,
         "cpu_s": cpu,
+        "server_mib": server_kib / 1024,
     }
 
 
@@ -185,13 +189,14 @@ async def session_async(args: argparse.Namespace) -> None:
                 rows[way].append(await _session_way(graph, way))
         print(
             f"{'session built':<14} {'wall s':>7} {'lag p50 ms':>10} {'lag p99 ms':>10} {'lag max ms':>10} "
-            f"{'fork ms':>8} {'cpu s':>6} {'analysis start ms':>17}"
+            f"{'fork ms':>8} {'cpu s':>6} {'analysis start ms':>17} {'server MiB':>10}"
         )
         for way in ways:
             med = {key: statistics.median(r[key] for r in rows[way]) for key in rows[way][0]}
             print(
                 f"{way:<14} {med['wall_s']:>7.2f} {med['lag_p50_ms']:>10.1f} {med['lag_p99_ms']:>10.1f} "
-                f"{med['lag_max_ms']:>10.1f} {med['fork_ms']:>8.1f} {med['cpu_s']:>6.2f} {med['start_ms']:>17.1f}"
+                f"{med['lag_max_ms']:>10.1f} {med['fork_ms']:>8.1f} {med['cpu_s']:>6.2f} {med['start_ms']:>17.1f} "
+                f"{med['server_mib']:>10.0f}"
             )
     finally:
         await store.close()
