@@ -116,6 +116,9 @@ class _Deferring(A.AnalyticsSession):
 _SERVER_OF: weakref.WeakKeyDictionary[GraphStore, forkserver.ForkServer] = weakref.WeakKeyDictionary()
 """Each store's newest fork server: the one before it is closed :data:`SERVER_GRACE_S` after it is replaced."""
 
+_LEAVING: weakref.WeakKeyDictionary[GraphStore, forkserver.ForkServer] = weakref.WeakKeyDictionary()
+"""Each store's replaced fork server, until it closes (the one before it is closed at once)."""
+
 SERVER_GRACE_S = 15.0
 """How long a replaced fork server still takes work (the analyses of its version already asked
 for, waiting for a slot: longer than a request's deadline), before it is closed."""
@@ -124,9 +127,9 @@ for, waiting for a slot: longer than a request's deadline), before it is closed.
 def _served(store: GraphStore, session: A.AnalyticsSession) -> A.AnalyticsSession:
     """``session`` deferred to the fork server of its projection (started now unless it runs:
     it builds the index and linkage at once, as :func:`_index_and_linkage` does here).  One
-    server per store and version: the previous one is closed :data:`SERVER_GRACE_S` later (the
-    answers it started still come; analyses of its version that start after that fork from
-    this process), so their number, and memory, stay bounded."""
+    server per store and version: the previous one is closed :data:`SERVER_GRACE_S` later, or
+    when a third starts (the answers it started still come; analyses of its version that start
+    after that fork from this process), so at most two per store hold memory."""
 
     def prepare() -> dict[str, Any]:
         _index_and_linkage(session)
@@ -135,6 +138,10 @@ def _served(store: GraphStore, session: A.AnalyticsSession) -> A.AnalyticsSessio
     server = forkserver.serve(session.graph, prepare)
     previous = _SERVER_OF.get(store)
     if previous is not None and previous is not server:
+        leaving = _LEAVING.get(store)
+        if leaving is not None:
+            leaving.close()  # at most two per store: each holds up to a projection's worth of pages
+        _LEAVING[store] = previous
         asyncio.get_running_loop().call_later(SERVER_GRACE_S, previous.close)
     _SERVER_OF[store] = server
     return _Deferring(session)
