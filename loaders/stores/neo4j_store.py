@@ -411,7 +411,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     # --- writes ----------------------------------------------------------------------
     @guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
-        token = self.write_listeners.begin()
+        token = self.write_listeners.begin(batch)
         committed: WriteBatch | None = None
         try:
             result = await self._write(batch)
@@ -563,8 +563,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     async def clear(self) -> None:
         self._generation += 1
         self.write_listeners.tell(None)
-        async with self.driver.session(
-            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
-        ) as session:
-            await (await session.run(cypher_writes.CLEAR_RELATIONSHIPS)).consume()
-            await (await session.run(cypher_writes.CLEAR)).consume()
+        token = self.write_listeners.begin()  # records unknown: writes overlapping it are not followed
+        try:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+            ) as session:
+                await (await session.run(cypher_writes.CLEAR_RELATIONSHIPS)).consume()
+                await (await session.run(cypher_writes.CLEAR)).consume()
+        finally:
+            self.write_listeners.end(token, None)
