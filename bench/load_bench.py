@@ -272,9 +272,12 @@ def bodies(url: str, workdir: Path) -> dict[str, Path]:
         "search": [{"query": SEARCH, "variables": {"text": t}} for t in texts],
         "coverage": [{"query": COVERAGE, "variables": {"id": c["id"]}} for c in communities],
         "mutation": [
+            # every street once, then every street again with the other name: the two mutation
+            # clients, which take the next body in turn, rename different streets at once (two
+            # renames of one street at the same moment are a rare conflict, not a realistic mix)
             {"query": MUTATION, "variables": {"id": s["id"], "name": s["name"] + suffix}}
-            for s in streets
             for suffix in ("", " ")
+            for s in streets
         ],
     }
     files = {}
