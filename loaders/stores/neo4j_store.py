@@ -24,7 +24,14 @@ from neo4j import (
     NotificationMinimumSeverity,
     RoutingControl,
 )
-from neo4j.exceptions import ClientError, ConnectionAcquisitionTimeoutError, ConstraintError, IncompleteCommit
+from neo4j.exceptions import (
+    ClientError,
+    ConnectionAcquisitionTimeoutError,
+    ConstraintError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch
 from graph_schema.ddl import DDL
@@ -425,8 +432,8 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         except ValidationError:
             committed = WriteBatch()  # refused inside its transaction: nothing was written
             raise
-        except (*UNREACHABLE, ConnectionAcquisitionTimeoutError) as exc:
-            if not isinstance(exc, IncompleteCommit):
+        except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError) as exc:
+            if not isinstance(exc, IncompleteCommit):  # a commit cut short: the outcome is unknown
                 committed = WriteBatch()  # it never reached its commit: nothing was written
             raise
         finally:
