@@ -192,6 +192,7 @@ class Answer:
         self._kill = False
         self._done = False
         _AWAITED.add(reader)
+        offload._LIVE.add(-reader - 1)  # an analysis child like the service's own (offload.alive)
 
     async def result(self) -> Any:
         """The child's return value, or its exception raised again here."""
@@ -222,6 +223,7 @@ class Answer:
         finally:
             loop.remove_reader(self._reader)
             _AWAITED.discard(self._reader)
+            offload._LIVE.discard(-self._reader - 1)
             os.close(self._reader)
             self._done = True  # its pid may belong to another process from now on
         payload = b"".join(chunks)
