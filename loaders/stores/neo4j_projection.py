@@ -17,6 +17,7 @@ from graph_schema import rel_key
 from graph_schema.privacy import without_pii
 from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
+from loaders.earned_rows import EARNED, EarnedRows, keep_rows
 from loaders.store import Availability
 from loaders.stores import cypher_projection
 from loaders.stores.neo4j_guard import guarded
@@ -52,6 +53,8 @@ class Neo4jProjection:
         chunk = self.projection_chunk or max(1000, self._fetch_size * 4)
         node, succ, pred = g._node, g._succ, g._pred
         leaving: list[tuple[str, list[Any]]] = []
+        earned = EarnedRows()  # collected on the way (loaders.earned_rows)
+        add_earned = earned.add
 
         async def read(tx: AsyncManagedTransaction, after: str) -> list[Any]:
             record = await (
@@ -92,7 +95,10 @@ class Neo4jProjection:
                             keyed = out[end] = {}
                             pred[end][start] = keyed
                         keyed[rel_key(rtype, props)] = {"type": rtype, **props}
+                        if rtype == EARNED:
+                            add_earned(start, end, props)
                 del leaving
         apply_final_stars(g)
         nx.freeze(g)
+        keep_rows(g, earned)
         return g
