@@ -1,4 +1,5 @@
-"""The EARNED rows a store collects while it builds its projection make the same columns as a read.
+"""The EARNED rows a store collects while it builds its projection make the same columns as a read
+(and the work scan from the area index's grouping by label finds what a scan of every node finds).
 
 A store appends every EARNED to :class:`loaders.earned_rows.EarnedRows` as its projection
 builder meets it (``analytics.work.kept.columns_of_rows`` makes points' columns from them
@@ -23,9 +24,12 @@ from test_analytics_work import with_random_work
 from test_earned_kept import OPS, delta_of, rows
 
 from analytics import AnalyticsSession
+from analytics._common import nodes_by_label
+from analytics.areas import AreaIndex
 from analytics.work import kept as K
+from analytics.work.index import WorkIndex
 from analytics.work.points import points_stats
-from analytics.work.readers import read_earned, scan
+from analytics.work.readers import read_earned, scan, scan_grouped
 from loaders.earned_rows import KEY, EarnedRows, keep_rows
 from loaders.projection_delta import advance
 
@@ -107,3 +111,14 @@ def test_a_start_met_in_two_runs_is_one_member() -> None:
     made = K.columns_of_rows(found, G._node)
     assert made.member_ids == (members[0], members[1])
     assert made.member.tolist() == [0, 1, 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_the_grouped_scan_is_the_scan(seed: int) -> None:
+    """The work scan from the area index's grouping by label finds what a pass over every node finds."""
+    G = with_odd_earned(seed)
+    grouped = AreaIndex.build(G).nodes_by_label
+    assert grouped == nodes_by_label(G)
+    assert scan_grouped(G._node, grouped) == scan(G._node)
+    assert WorkIndex.build(G).in_service == tuple(scan(G._node).in_service)
