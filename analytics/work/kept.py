@@ -15,6 +15,11 @@ the columns up to date from those writes instead of reading them all again:
   points' source, may have changed; a deleted node takes its relationships with it);
 - their rows are dropped and read again from the new projection; the other rows stay.
 
+A projection a store has just built keeps no columns yet, but the EARNED rows the store
+collected while building it (``kept_with["earned_rows"]``, :data:`ROWS_KEY`, carried over writes
+the same way): the first analysis makes its columns from them (:func:`columns_of_rows`, numpy
+over codes the store made) instead of walking every member's edges, then follows the writes.
+
 The result holds the same rows as a fresh read, in another order (no figure depends on the
 order: the points analysis sums them).  When too many members changed (an import), they are
 read again in full.  This module is pure: a projection and the writes it was told of, in;
