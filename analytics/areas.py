@@ -132,6 +132,7 @@ class AreaIndex:
         "_resided",
         "_residence",
         "_unplaced_members",
+        "nodes_by_label",
     )
 
     def __init__(self) -> None:
@@ -147,6 +148,9 @@ class AreaIndex:
         self._nodes: Mapping[str, Mapping[str, Any]] = {}
         self._out: Mapping[str, Mapping[str, Mapping[Any, Any]]] = {}
         self._into: Mapping[str, Mapping[str, Mapping[Any, Any]]] = {}
+        self.nodes_by_label: dict[str, list[str]] = {}
+        """The projection's node ids grouped by label, in graph order (read by :meth:`build`; the
+        monthly work's node scan reuses it)."""
         self._lock = threading.Lock()
         # the households part (read on first use): which households sit in which building
         self._placed = False
@@ -181,7 +185,7 @@ class AreaIndex:
         self = cls()
         self._nodes = nodes = node_data(G)
         self._out, self._into = out, _ = succ(G), pred(G)
-        by_label = nodes_by_label(G)
+        self.nodes_by_label = by_label = nodes_by_label(G)
         parent: dict[str, str] = {}
         for label in _AREA_ORDER:
             for area in by_label.get(label, ()):

@@ -22,7 +22,11 @@ for each store in a child process of its own (so that its peak memory is its own
   (a fresh :class:`~analytics.session.AnalyticsSession`: its area index, with its households
   part for contact, the linkage for contact, and the work-index parts the measure reads,
   ``analytics.work.index.NEEDS``, built inside the timing) and the measure alone, each as CPU
-  and wall time (best of the runs); for registration also the coverage plan with and without the candidate vanguards;
+  and wall time: **cold**, the first use of the projection as the store built it (what a first
+  analysis derives and keeps on it, such as the EARNED columns, paid inside the timing: the
+  issue's target applies to this one), and **warm**, the best of ``--repeat`` further runs, each
+  a fresh session on the projection as the cold run left it; for registration also the
+  coverage plan with and without the candidate vanguards;
 * the child's peak resident memory (``ru_maxrss``).
 
 Figures are printed, never asserted.  Targets: coverage and reach each <= 2 s on the
@@ -184,8 +188,9 @@ async def _measure(kind: str, target: str, repeat: int, only: str = "all") -> di
     if only == "appeals":
         return await _measure_appeals(out, kind, target, G, repeat)
     if only != "all" and set(only.split(",")) <= set(WORK):
+        as_built = dict(getattr(G, "kept_with", None) or {})  # what the store kept with its projection
         for name in only.split(","):
-            await _measure_work(out, kind, target, G, repeat, name)
+            await _measure_work(out, kind, target, G, repeat, name, as_built)
         return out
 
     # indexes
@@ -270,9 +275,15 @@ registration looks up its members' homes and its appeals' households one by one.
 """The monthly-work measures (``--only NAME``): :mod:`analytics.work` over the twelve months up to ``AS_OF``."""
 
 
-async def _measure_work(out: dict[str, Any], kind: str, target: str, G: Any, repeat: int, only: str) -> dict[str, Any]:
+async def _measure_work(
+    out: dict[str, Any], kind: str, target: str, G: Any, repeat: int, only: str, as_built: dict[str, Any]
+) -> dict[str, Any]:
     """One monthly-work measure: the CLI's ``work`` projection, then the analysis on ``G`` from the
-    projection (area index, work index and linkage built inside the timing) and with them prebuilt."""
+    projection (area index, work index and linkage built inside the timing): first **cold** (first
+    use: ``G`` with only what the store kept with it when it built it, ``as_built``, so whatever a
+    first analysis derives and keeps on the projection, such as the EARNED columns, is paid inside
+    the timing), then **warm** (best of ``repeat`` more runs, each a fresh session on the
+    projection as the cold run left it)."""
     import analytics as A
     from analytics.work.index import NEEDS
     from service.commands.analysis import PROJECTIONS
@@ -299,18 +310,8 @@ async def _measure_work(out: dict[str, Any], kind: str, target: str, G: Any, rep
     best: dict[str, float] = {}
     result: Any = None
     session = A.AnalyticsSession(G)
-    if only == "points":
-        # the EARNED columns are kept with the projection (analytics.work.kept): read once per
-        # projection, like the projection itself, and brought up to date over writes after that
-        from analytics.work.kept import earned_columns
-        from analytics.work.readers import scan
-
-        gc.collect()
-        cpu, wall = time.process_time(), time.perf_counter()
-        earned_columns(G, G._node, G._succ, lambda: scan(G._node))
-        out["points_kept_read_cpu_s"] = time.process_time() - cpu
-        out["points_kept_read_wall_s"] = time.perf_counter() - wall
-    for _ in range(repeat):
+    G.kept_with = dict(as_built)  # first use: nothing derived from this projection kept on it yet
+    for run in range(repeat + 1):
         # from the projection: a fresh session, its area index (and linkage) and the work parts
         # the measure reads (analytics.work.index.NEEDS), then the measure; CPU and wall time
         session = A.AnalyticsSession(G)
@@ -323,14 +324,19 @@ async def _measure_work(out: dict[str, Any], kind: str, target: str, G: Any, rep
         cpu, wall = time.process_time(), time.perf_counter()
         result = fn(session)
         alone_cpu, alone_wall = time.process_time() - cpu, time.perf_counter() - wall
-        for key, value in (
+        figures_of_run = (
             ("session_cpu_s", built_cpu),
             ("session_wall_s", built_wall),
             ("alone_cpu_s", alone_cpu),
             ("alone_wall_s", alone_wall),
             ("cold_cpu_s", built_cpu + alone_cpu),
             ("cold_wall_s", built_wall + alone_wall),
-        ):
+        )
+        if run == 0:
+            for key, value in figures_of_run:
+                out[f"{only}_first_{key}"] = value
+            continue
+        for key, value in figures_of_run:
             best[key] = min(best.get(key, float("inf")), value)
     for key, value in best.items():
         out[f"{only}_{key}"] = value
@@ -380,24 +386,25 @@ def _work_lines(results: dict[str, dict[str, Any]], only: str) -> str:
             f"over {res['months']} months; projection {res['projection_s']:.1f} s (work family "
             f"{res['projection_work_family_s']:.1f} s)"
         )
+        first_cpu, first_wall = res[f"{only}_first_cold_cpu_s"], res[f"{only}_first_cold_wall_s"]
         lines.append(
             f"  {only} from the projection (session: area index{' with its households' if only == 'contact' else ''}"
             f"{', linkage' if only == 'contact' else ''}, work parts "
-            f"{', '.join(res[f'{only}_work_parts'])}; then the measure): {cold_cpu:.2f} s CPU, "
-            f"{cold_wall:.2f} s wall -> "
-            f"{'met' if cold_cpu <= TARGETS['work_s'] else 'MISSED'} (target <= 2 s, CPU)"
+            f"{', '.join(res[f'{only}_work_parts'])}; then the measure):"
         )
         lines.append(
-            f"    the session {res[f'{only}_session_cpu_s']:.2f} s CPU / {res[f'{only}_session_wall_s']:.2f} s wall; "
-            f"the measure alone {res[f'{only}_alone_cpu_s']:.2f} s CPU / {res[f'{only}_alone_wall_s']:.2f} s wall; "
-            f"figures {res[f'{only}_figures']}"
+            f"    cold (first use, what the projection keeps derived on first use included): {first_cpu:.2f} s CPU, "
+            f"{first_wall:.2f} s wall -> {'met' if first_cpu <= TARGETS['work_s'] else 'MISSED'} "
+            f"(target <= 2 s, CPU); the session {res[f'{only}_first_session_cpu_s']:.2f} s CPU, the measure "
+            f"{res[f'{only}_first_alone_cpu_s']:.2f} s CPU"
         )
-        if only == "points" and "points_kept_read_cpu_s" in res:
-            lines.append(
-                f"    not counted: the EARNED columns, kept with the projection, read once per projection in "
-                f"{res['points_kept_read_cpu_s']:.2f} s CPU / {res['points_kept_read_wall_s']:.2f} s wall "
-                f"(then brought up to date over each write: analytics.work.kept)"
-            )
+        lines.append(
+            f"    warm (a fresh session on the projection as the cold run left it, best of the runs): "
+            f"{cold_cpu:.2f} s CPU, {cold_wall:.2f} s wall; the session {res[f'{only}_session_cpu_s']:.2f} s CPU / "
+            f"{res[f'{only}_session_wall_s']:.2f} s wall; the measure alone {res[f'{only}_alone_cpu_s']:.2f} s CPU / "
+            f"{res[f'{only}_alone_wall_s']:.2f} s wall"
+        )
+        lines.append(f"    figures {res[f'{only}_figures']}")
         if only == "registration" and "registration_plan_s" in res:
             lines.append(
                 f"  coverage plan with the candidate vanguards (two plans): {res['registration_plan_s']:.1f} s; "

@@ -32,6 +32,7 @@ from typing import Any
 from analytics._common import JsonResult, node_data, parse_date, require_area
 from analytics.areas import AreaIndex
 from analytics.work.index import Activity, Project, WorkIndex, months
+from analytics.work.quiet import collector_paused
 
 STALLED_AFTER_DAYS = 90
 """A project still PROPOSED or LED this many days after it got there is stalled."""
@@ -188,6 +189,7 @@ def project_row(p: Project, work: WorkIndex, start: dt.date, end: dt.date, stall
     )
 
 
+@collector_paused
 def activity_stats(
     G: Any,
     area: str | None = None,

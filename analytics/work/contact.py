@@ -30,6 +30,7 @@ from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, re
 from analytics.areas import AreaIndex, breakdown_level
 from analytics.coverage import Linkage
 from analytics.work.index import MONTHLY_CONTACT, WorkIndex, months
+from analytics.work.quiet import collector_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,7 @@ def _active(G: Any, idx: AreaIndex, link: Linkage, area: str | None, as_of: dt.d
     return Ratio.of(link.active_counts(G, idx, as_of).get(area, 0), idx.household_count(area))
 
 
+@collector_paused
 def monthly_contact(
     G: Any,
     area: str | None = None,

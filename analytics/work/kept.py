@@ -15,6 +15,11 @@ the columns up to date from those writes instead of reading them all again:
   points' source, may have changed; a deleted node takes its relationships with it);
 - their rows are dropped and read again from the new projection; the other rows stay.
 
+A projection a store has just built keeps no columns yet, but the EARNED rows the store
+collected while building it (``kept_with["earned_rows"]``, :data:`ROWS_KEY`, carried over writes
+the same way): the first analysis makes its columns from them (:func:`columns_of_rows`, numpy
+over codes the store made) instead of walking every member's edges, then follows the writes.
+
 The result holds the same rows as a fresh read, in another order (no figure depends on the
 order: the points analysis sums them).  When too many members changed (an import), they are
 read again in full.  This module is pure: a projection and the writes it was told of, in;
@@ -25,19 +30,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from itertools import compress
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from analytics.work.readers import NOT_EARNED, EarnedColumns, Scan, read_earned, read_earned_of
+from analytics.work.readers import (
+    NO_DAY,
+    NOT_EARNED,
+    EarnedColumns,
+    Scan,
+    attr_int,
+    day,
+    read_earned,
+    read_earned_of,
+)
 from graph_schema import Label, RelType
 
-_MEMBER, _EARNED = Label.PARTY_MEMBER.value, RelType.EARNED.value
+_MEMBER, _EARNED, _ACTIVITY = Label.PARTY_MEMBER.value, RelType.EARNED.value, Label.ACTIVITY.value
 KEY = "earned"
 """The name the columns are kept under in a projection's ``kept_with``."""
 
 FOLLOW_AT_MOST = 0.125
 """Up to this share of the members with EARNED changed, the columns follow; past it, read in full."""
+
+
+ROWS_KEY = "earned_rows"
+"""The name a store keeps the EARNED rows it collected while building the projection under
+(``loaders.earned_rows.KEY``: ``member``, ``target``, ``points``, ``on``, ``reason``, lists in step,
+the values as stored); :func:`earned_columns` makes its columns from them instead of walking
+every member's edges."""
 
 
 def kept(G: Any) -> tuple[EarnedColumns, tuple[Any, ...]] | None:
@@ -50,7 +72,9 @@ def keep(G: Any, columns: EarnedColumns) -> None:
     """Keep ``columns`` with ``G`` (up to date: no writes since), when ``G`` is frozen (``nx.freeze``,
     as every store's projection is): a graph that may still change in place keeps nothing."""
     if getattr(G, "frozen", False):
-        G.kept_with = {**(getattr(G, "kept_with", None) or {}), KEY: (columns, ())}
+        # the store's rows, if any, are no longer needed: the columns say the same
+        others = {k: v for k, v in (getattr(G, "kept_with", None) or {}).items() if k != ROWS_KEY}
+        G.kept_with = {**others, KEY: (columns, ())}
 
 
 def earned_columns(G: Any, nodes: Mapping[str, Any], out: Any, scan: Callable[[], Scan]) -> EarnedColumns:
@@ -65,9 +89,119 @@ def earned_columns(G: Any, nodes: Mapping[str, Any], out: Any, scan: Callable[[]
                 return followed
         else:
             return columns
+    stored = (getattr(G, "kept_with", None) or {}).get(ROWS_KEY)
+    if stored is not None:
+        rows, writes = stored
+        columns = columns_of_rows(rows, nodes)
+        if writes:
+            followed = follow(columns, writes, nodes, out)
+            if followed is not None:
+                keep(G, followed)
+                return followed
+        else:
+            keep(G, columns)
+            return columns
     columns = read_earned(nodes, out, scan())
     keep(G, columns)
     return columns
+
+
+def columns_of_rows(rows: Any, nodes: Mapping[str, Any]) -> EarnedColumns:
+    """The columns of the EARNED rows a store collected while building the projection
+    (``loaders.earned_rows.EarnedRows``: ``members`` with their row ``counts``; per row
+    ``target`` with ``target_code`` into ``targets``, ``on_code`` into ``on_values``, and
+    ``points`` and ``reason`` as stored), the same rows as
+    :func:`~analytics.work.readers.read_earned` reads from the edges: the source is the target's
+    kind or label and the day is parsed, each once per distinct value, then spread over the rows
+    with numpy.  Rows that do not start at a party member are left out (the reader walks the
+    members' edges only).
+
+    >>> from analytics.projection import tiny_work
+    >>> from analytics.work.readers import read_earned, scan
+    >>> G = tiny_work()
+    >>> rows = earned_rows_of(G)
+    >>> a, b = columns_of_rows(rows, G._node), read_earned(G._node, G._succ, scan(G._node))
+    >>> a.member_ids == b.member_ids and a.target == b.target and a.day.tolist() == b.day.tolist()
+    True
+    """
+    members: list[str] = list(rows.members)
+    counts: list[int] = list(rows.counts)
+    target: list[str] = rows.target
+    points: list[Any] = rows.points
+    reason: list[Any] = rows.reason
+    target_code = np.asarray(rows.target_code, dtype=np.int64)  # an array("q") from a store: no copy
+    on_code = np.asarray(rows.on_code, dtype=np.int64)
+    wanted = [nodes.get(m, {}).get("label") == _MEMBER for m in members]
+    if not all(wanted):
+        per_row = np.repeat(np.asarray(wanted, dtype=bool), np.asarray(counts, dtype=np.int64))
+        keep_rows = per_row.tolist()
+        target, points, reason = (list(compress(col, keep_rows)) for col in (target, points, reason))
+        target_code, on_code = target_code[per_row], on_code[per_row]
+        members, counts = list(compress(members, wanted)), list(compress(counts, wanted))
+    # a member met in two runs is one member: both runs get the code of its first
+    code: dict[str, int] = {}
+    runs = [code.setdefault(m, len(code)) for m in members]
+    member = np.repeat(np.asarray(runs, dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    source_code: dict[str, int] = {}
+    source_of_target = np.zeros(len(rows.targets), dtype=np.int64)
+    for i, t in enumerate(rows.targets):
+        tdata = nodes.get(t, {})
+        label = str(tdata.get("label") or "")
+        src = str(tdata.get("kind") or _ACTIVITY) if label == _ACTIVITY else label
+        source_of_target[i] = source_code.setdefault(src, len(source_code))
+    day_of_value = np.asarray([_ordinal(v) for v in rows.on_values], dtype=np.int64)
+    if set(map(type, points)) <= {int}:  # as stored: no bool, no text, no missing value
+        points_col = np.asarray(points, dtype=np.int64)
+    else:
+        points_col = np.asarray([p if p.__class__ is int else (attr_int(p) or 0) for p in points], dtype=np.int64)
+    # only the sources of the targets left keep a code, in the order they are first met
+    used, source = np.unique(source_of_target[target_code], return_inverse=True)
+    names = tuple(source_code)
+    return EarnedColumns(
+        member_ids=tuple(code),
+        sources=tuple(names[i] for i in used.tolist()),
+        member=member,
+        source=source.astype(np.int64).reshape(-1),
+        points=points_col,
+        day=day_of_value[on_code] if len(on_code) else np.zeros(0, dtype=np.int64),
+        target=tuple(target),
+        reason=tuple(reason)
+        if set(map(type, reason)) <= {str, type(None)}
+        else tuple(r if r is None else str(r) for r in reason),
+    )
+
+
+def earned_rows_of(G: Any) -> Any:
+    """The EARNED rows of ``G`` as a store collects them (the shape of ``loaders.earned_rows.EarnedRows``),
+    from its edges: for tests and for graphs no store built."""
+    rows = SimpleNamespace(
+        members=[], counts=[], target=[], targets=[], target_code=[], on_values=[], on_code=[], points=[], reason=[]
+    )
+    target_index: dict[str, int] = {}
+    for m, out in G._succ.items():
+        n = 0
+        for t, keys in out.items():
+            for rel in keys.values():
+                if rel.get("type") == _EARNED:
+                    rows.target.append(t)
+                    if t not in target_index:
+                        target_index[t] = len(rows.targets)
+                        rows.targets.append(t)
+                    rows.target_code.append(target_index[t])
+                    rows.on_code.append(len(rows.on_values))  # one value per row: no need to share
+                    rows.on_values.append(rel.get("on"))
+                    rows.points.append(rel.get("points"))
+                    rows.reason.append(rel.get("reason"))
+                    n += 1
+        if n:
+            rows.members.append(m)
+            rows.counts.append(n)
+    return rows
+
+
+def _ordinal(on: Any) -> int:
+    d = day(on)
+    return NO_DAY if d is None else d.toordinal()
 
 
 def changed_members(columns: EarnedColumns, writes: Iterable[Any]) -> set[str]:
@@ -146,4 +280,15 @@ def follow(columns: EarnedColumns, writes: Iterable[Any], nodes: Mapping[str, An
     )
 
 
-__all__ = ["FOLLOW_AT_MOST", "KEY", "changed_members", "earned_columns", "follow", "keep", "kept"]
+__all__ = [
+    "FOLLOW_AT_MOST",
+    "KEY",
+    "ROWS_KEY",
+    "changed_members",
+    "columns_of_rows",
+    "earned_columns",
+    "earned_rows_of",
+    "follow",
+    "keep",
+    "kept",
+]

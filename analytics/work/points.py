@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from analytics._common import JsonResult, node_data, parse_date, require_area
 from analytics.areas import AreaIndex
 from analytics.work.index import Earned, WorkIndex, months
+from analytics.work.quiet import collector_paused
 
 LEADERBOARD_TOP = 10
 """Members shown on a branch's leaderboard by default."""
@@ -214,6 +215,7 @@ def _member_totals(w: WorkIndex, area: str | None, start: dt.date, end: dt.date)
     )
 
 
+@collector_paused
 def points_stats(
     G: Any,
     area: str | None = None,

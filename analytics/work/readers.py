@@ -148,6 +148,46 @@ def scan(nodes: Mapping[str, Mapping[str, Any]]) -> Scan:
     return s
 
 
+def scan_grouped(nodes: Mapping[str, Mapping[str, Any]], by_label: Mapping[str, list[str]]) -> Scan:
+    """:func:`scan` from the node ids already grouped by label (``AreaIndex.nodes_by_label``): only
+    the labels the monthly work involves are visited, not the city's households and buildings.
+    The same scan (its mappings may list the organizations, alliances and units in another order).
+
+    >>> from analytics.projection import tiny_work
+    >>> from analytics._common import nodes_by_label
+    >>> G = tiny_work()
+    >>> scan_grouped(G._node, nodes_by_label(G)) == scan(G._node)
+    True
+    """
+    s = Scan()
+    for n in by_label.get(_MEMBER, ()):
+        data = nodes[n]
+        s.members.append(n)
+        if data.get("vanguard") is True:
+            s.vanguards.append(n)
+        if data.get("kind") == _IN_SERVICE:
+            s.in_service.append(n)
+    s.activities = sorted(by_label.get(_ACTIVITY, ()))
+    s.projects = sorted(by_label.get(_PROJECT, ()))
+    s.appeals = list(by_label.get(_APPEAL, ()))
+    s.communities = list(by_label.get(_COMMUNITY, ()))
+    for label in (_ORG, _ALLIANCE, _UNIT):
+        for n in by_label.get(label, ()):
+            data = nodes[n]
+            s.names[n] = name_of(data)
+            s.labels[n] = label
+            if label == _ORG:
+                s.organizations.append(n)
+                s.kinds[n] = "EXTERNAL" if data.get("external") is True else str(data.get("level") or "")
+    s.member_set = set(s.members)
+    s.in_service.sort()
+    for a in s.activities:
+        s.labels[a] = _ACTIVITY
+    for p in s.projects:
+        s.labels[p] = _PROJECT
+    return s
+
+
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One activity as the analyses read it."""
@@ -416,4 +456,5 @@ __all__ = [
     "read_visits",
     "read_workplaces",
     "scan",
+    "scan_grouped",
 ]

@@ -33,6 +33,7 @@ from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.plan import CoveragePlan, coverage_plan
 from analytics.work.index import WorkIndex
+from analytics.work.quiet import collector_paused
 from graph_schema.contract import HOUSEHOLDS_NORM, check_norm
 
 CANDIDATE_CAPACITY = HOUSEHOLDS_NORM // 3
@@ -143,6 +144,7 @@ def _unit_of(work: WorkIndex, member: str) -> tuple[str | None, str]:
     return place.branch, "external" if place.external else "branch"
 
 
+@collector_paused
 def registration(
     G: Any,
     area: str | None = None,
@@ -260,6 +262,7 @@ class RegistrationPlan(JsonResult):
     candidates_used: int
 
 
+@collector_paused
 def registration_plan(
     G: Any,
     area: str | None = None,

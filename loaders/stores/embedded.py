@@ -32,6 +32,7 @@ from graph_schema.privacy import without_pii
 from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
+from loaders.earned_rows import EARNED, EarnedRows, keep_rows
 from loaders.store import Availability, Direction, WriteResult
 from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
 from loaders.stores.embedded_import_marker import EmbeddedImportMarker
@@ -348,6 +349,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         src = self._g
         out = nx.MultiDiGraph()
         node, succ, pred = out._node, out._succ, out._pred
+        earned = EarnedRows()  # collected on the way: what points would walk every member's edges for
+        add_earned = earned.add
         with pause_gc():
             for i, d in src._node.items():
                 label = d["label"]
@@ -362,8 +365,12 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                     if e not in node:
                         continue
                     for k, a in keyed.items():
-                        if wanted_types is None or a["type"] in wanted_types:
-                            _link(succ, pred, s, e, k, {"type": a["type"], **a["p"]})
+                        t = a["type"]
+                        if wanted_types is None or t in wanted_types:
+                            _link(succ, pred, s, e, k, {"type": t, **a["p"]})
+                            if t == EARNED:
+                                add_earned(s, e, a["p"])
         apply_final_stars(out)
         nx.freeze(out)
+        keep_rows(out, earned)
         return out

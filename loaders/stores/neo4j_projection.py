@@ -17,6 +17,7 @@ from graph_schema import rel_key
 from graph_schema.privacy import pii_fields
 from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
+from loaders.earned_rows import EARNED, EarnedRows, keep_rows
 from loaders.store import Availability
 from loaders.stores import cypher_projection
 from loaders.stores.neo4j_guard import guarded
@@ -53,6 +54,8 @@ class Neo4jProjection:
         node, succ, pred = g._node, g._succ, g._pred
         leaving: list[tuple[str, list[Any]]] = []
         personal: dict[str, tuple[str, ...]] = {}
+        earned = EarnedRows()  # collected on the way (loaders.earned_rows)
+        add_earned = earned.add
 
         async def read(tx: AsyncManagedTransaction, after: str) -> list[Any]:
             record = await (
@@ -100,7 +103,10 @@ class Neo4jProjection:
                             keyed = out[end] = {}
                             pred[end][start] = keyed
                         keyed[rel_key(rtype, props)] = {"type": rtype, **props}
+                        if rtype == EARNED:
+                            add_earned(start, end, props)
                 del leaving
         apply_final_stars(g)
         nx.freeze(g)
+        keep_rows(g, earned)
         return g

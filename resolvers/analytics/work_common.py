@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+import analytics as A
+from analytics.work.index import NEEDS
 from resolvers.analytics.common import area_in_scope, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
@@ -44,10 +46,30 @@ def first_rows(rows: list[Any], first: int | None) -> list[Any]:
     return rows if first is None else rows[:first]
 
 
-async def work_session(info: Info) -> Any:
-    """The store's analytics session with its work index built (on a worker thread)."""
+ANALYSIS_OF: dict[str, str] = {
+    "monthly_contact": "contact",
+    "registration": "registration",
+    "registration_plan": "registration",
+    "activity_stats": "activities",
+    "points_stats": "points",
+}
+"""The monthly-work analysis (a key of ``analytics.work.index.NEEDS``) each function answers."""
+
+
+def _read_work(snap: A.AnalyticsSession, analyses: tuple[str, ...]) -> None:
+    parts = tuple(dict.fromkeys(p for a in analyses for p in NEEDS[a]))
+    work = snap.build("work").work
+    if parts:  # ensure() with no part named reads them all
+        work.ensure(*parts)
+
+
+async def work_session(info: Info, *analyses: str) -> Any:
+    """The store's analytics session with its work index built and the work parts ``analyses``
+    read (``analytics.work.index.NEEDS``), on a worker thread of this process: an analysis run
+    in a forked child would otherwise read them there each time and lose them when it exits
+    (the EARNED columns too, which the projection keeps once read)."""
     snap = await _snapshot(info)
-    await asyncio.to_thread(snap.build, "work")
+    await asyncio.to_thread(_read_work, snap, analyses)
     return snap
 
 
@@ -65,7 +87,8 @@ async def run_work(
     own when null, FORBIDDEN outside its scope), with the linkage too when asked; ``kwargs`` go to
     ``fn``.  Returns the period's first and last day and the figures."""
     start, end = period(date_from, date_to)
-    snap = await work_session(info)
+    name = ANALYSIS_OF.get(getattr(fn, "__name__", ""))
+    snap = await work_session(info, *([name] if name else []))
     local = await area_in_scope(info, area)
     extra = {"linkage": snap.linkage} if linkage else {}
     rep = await run(

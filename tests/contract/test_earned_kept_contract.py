@@ -18,8 +18,9 @@ import pytest
 
 import analytics as A
 from analytics.work import kept as K
-from analytics.work.readers import EarnedColumns
+from analytics.work.readers import EarnedColumns, read_earned, scan
 from graph_schema import Node, Relationship, WriteBatch
+from loaders.earned_rows import KEY as ROWS_KEY
 from loaders.formats.batches import write_batches
 from loaders.projection_cache import ProjectionCache
 from loaders.store import GraphStore
@@ -79,3 +80,27 @@ async def test_the_kept_earned_columns_follow_writes(store: GraphStore) -> None:
     assert followed == want
     assert rows(cols) == rows(fresh_cols)
     assert followed != first  # the writes moved the figures
+
+
+async def test_the_store_collects_the_earned_rows_with_its_projection(store: GraphStore) -> None:
+    """The rows the store collects while it builds the projection (``loaders.earned_rows``) make
+    the columns a read of the projection makes, and after writes (carried with the projection,
+    the columns never read before them) the columns made from them and brought up to date do too."""
+    for batch in write_batches(CITY.nodes, CITY.relationships, 500):
+        await store.write(batch)
+    cache = ProjectionCache(store, max_age=3600.0)
+    before: nx.MultiDiGraph = await cache.graph()
+    stored = before.kept_with[ROWS_KEY]
+    assert stored[1] == () and len(stored[0]) > 0
+    made = K.columns_of_rows(stored[0], before._node)
+    assert rows(made) == rows(read_earned(before._node, before._succ, scan(before._node)))
+    for batch in WRITES:
+        await store.write(batch)
+    after: nx.MultiDiGraph = await cache.graph()
+    assert after is not before and len(after.kept_with[ROWS_KEY][1]) == len(WRITES)
+    followed, cols = points(after)  # made from the rows, brought up to date over the writes
+    assert K.kept(after) == (cols, ()) and ROWS_KEY not in after.kept_with
+    assert rows(cols) == rows(read_earned(after._node, after._succ, scan(after._node)))
+    labels, types = PROJECTIONS["work"]
+    want, _ = points(await store.project(labels=labels, rel_types=types))
+    assert followed == want
