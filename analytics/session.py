@@ -21,7 +21,7 @@ from analytics.appeals import AppealIndex
 from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.reach import ReachModel
-from analytics.work.index import WorkIndex
+from analytics.work.index import NEEDS, WorkIndex
 
 Part = Literal["index", "linkage", "model", "appeals", "work"]
 """What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel),
@@ -154,6 +154,30 @@ class AnalyticsSession:
             "work": self._work,
         }
         return tuple(p for p in PARTS if have[p] is not None)
+
+    def work_for(self, *analyses: str) -> WorkIndex:
+        """The work index with the parts the monthly-work ``analyses`` need read now
+        (``analytics.work.index.NEEDS``; none named: the index alone), e.g. on a worker thread
+        or in a fork server, so that the analyses themselves (and any child forked after) find
+        them read.
+
+        >>> from analytics import tiny_city
+        >>> session = AnalyticsSession(tiny_city())
+        >>> session.work_for("points") is session.work, session.built
+        (True, ('index', 'work'))
+        >>> session.work_for("mood")
+        Traceback (most recent call last):
+        ...
+        ValueError: no monthly-work analysis is called 'mood' (contact, registration, activities, points)
+        """
+        unknown = [a for a in analyses if a not in NEEDS]
+        if unknown:
+            raise ValueError(f"no monthly-work analysis is called {unknown[0]!r} ({', '.join(NEEDS)})")
+        parts = tuple(dict.fromkeys(p for a in analyses for p in NEEDS[a]))
+        work = self.work
+        if parts:  # ensure() with no part named reads them all
+            work.ensure(*parts)
+        return work
 
     def build(self, *parts: Part) -> AnalyticsSession:
         """Build ``parts`` now (all of them when none is named), e.g. on a worker thread; returns the session.

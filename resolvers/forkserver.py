@@ -75,19 +75,22 @@ class Ref:
 
 
 class Deferred(Ref):
-    """``owner.attribute``, read only where the work runs: in a server's child as ``root.attribute``
-    (built there, or by the server once: :meth:`ForkServer.submit`), elsewhere by :meth:`resolve`."""
+    """``owner.attribute`` (or ``owner.attribute(*args)``, for a method taking strings), read
+    only where the work runs: in a server's child as ``root.attribute`` (built there, or by the
+    server once: :meth:`ForkServer.submit`), elsewhere by :meth:`resolve`."""
 
-    __slots__ = ("attribute", "owner")
+    __slots__ = ("args", "attribute", "owner")
 
-    def __init__(self, owner: Any, root: str, attribute: str) -> None:
-        super().__init__(f"{root}.{attribute}")
+    def __init__(self, owner: Any, root: str, attribute: str, args: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{root}.{attribute}" + (f":{','.join(args)}" if args else ""))
         self.owner = owner
         self.attribute = attribute
+        self.args = args
 
     def resolve(self) -> Any:
-        """The attribute itself, read in this process."""
-        return getattr(self.owner, self.attribute)
+        """The attribute itself (the method's answer), read in this process."""
+        value = getattr(self.owner, self.attribute)
+        return value(*self.args) if self.args else value
 
     def __getattr__(self, name: str) -> Any:
         """Used as the attribute itself in this process (it is read here: avoid on the event loop)."""
@@ -105,7 +108,11 @@ def _lookup(name: str) -> Any:
     value = _SERVED.get(name)
     if value is None:
         root, _, attribute = name.partition(".")
-        value = _SERVED[name] = getattr(_SERVED[root], attribute)
+        attribute, called, args = attribute.partition(":")
+        value = getattr(_SERVED[root], attribute)
+        if called:
+            value = value(*args.split(","))
+        value = _SERVED[name] = value
     return value
 
 

@@ -169,9 +169,9 @@ class RegistrationQuery:
                 f"candidateCapacity must be between 0 and 100, got {candidate_capacity}", "BAD_USER_INPUT"
             )
         start, end = period(date_from, date_to)
-        snap = await work_session(info, "registration")
+        snap, work = await work_session(info, "registration")
         local = await area_in_scope(info, area)
-        kw: dict[str, Any] = {"date_from": start, "date_to": end, "index": snap.index, "work": snap.work}
+        kw: dict[str, Any] = {"date_from": start, "date_to": end, "index": snap.index, "work": work}
         rep = await run(info, A.registration, snap.graph, local, **kw)
         plan = None
         if with_plan:

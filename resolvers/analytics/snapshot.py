@@ -108,6 +108,13 @@ class _Deferring(A.AnalyticsSession):
     def work(self) -> WorkIndex:
         return cast(WorkIndex, self._part("work"))
 
+    def work_for(self, *analyses: str) -> WorkIndex:
+        """The work index with the parts ``analyses`` need, read once by the fork server (so its
+        children inherit them), never in this process."""
+        if not analyses:
+            return self.work
+        return cast(WorkIndex, forkserver.Deferred(self.inner, "session", "work_for", analyses))
+
     @property
     def built(self) -> tuple[Part, ...]:
         return self.inner.built

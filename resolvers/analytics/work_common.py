@@ -11,8 +11,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-import analytics as A
-from analytics.work.index import NEEDS
+from analytics.work.index import WorkIndex
 from resolvers.analytics.common import area_in_scope, run
 from resolvers.analytics.snapshot import _snapshot
 from resolvers.context import Info
@@ -56,21 +55,15 @@ ANALYSIS_OF: dict[str, str] = {
 """The monthly-work analysis (a key of ``analytics.work.index.NEEDS``) each function answers."""
 
 
-def _read_work(snap: A.AnalyticsSession, analyses: tuple[str, ...]) -> None:
-    parts = tuple(dict.fromkeys(p for a in analyses for p in NEEDS[a]))
-    work = snap.build("work").work
-    if parts:  # ensure() with no part named reads them all
-        work.ensure(*parts)
-
-
-async def work_session(info: Info, *analyses: str) -> Any:
-    """The store's analytics session with its work index built and the work parts ``analyses``
-    read (``analytics.work.index.NEEDS``), on a worker thread of this process: an analysis run
-    in a forked child would otherwise read them there each time and lose them when it exits
-    (the EARNED columns too, which the projection keeps once read)."""
+async def work_session(info: Info, *analyses: str) -> tuple[Any, WorkIndex]:
+    """The store's analytics session, and its work index with the work parts ``analyses`` need
+    read (``AnalyticsSession.work_for``): on a worker thread of this process, or, when the
+    session is built in a fork server (``resolvers.analytics.snapshot``), by that server once,
+    so that the analyses forked from it inherit them.  An analysis run in a forked child would
+    otherwise read them there each time and lose them when it exits (the EARNED columns too,
+    which the projection keeps once read)."""
     snap = await _snapshot(info)
-    await asyncio.to_thread(_read_work, snap, analyses)
-    return snap
+    return snap, await asyncio.to_thread(snap.work_for, *analyses)
 
 
 async def run_work(
@@ -88,11 +81,11 @@ async def run_work(
     ``fn``.  Returns the period's first and last day and the figures."""
     start, end = period(date_from, date_to)
     name = ANALYSIS_OF.get(getattr(fn, "__name__", ""))
-    snap = await work_session(info, *([name] if name else []))
+    snap, work = await work_session(info, *([name] if name else []))
     local = await area_in_scope(info, area)
     extra = {"linkage": snap.linkage} if linkage else {}
     rep = await run(
-        info, fn, snap.graph, local, date_from=start, date_to=end, index=snap.index, work=snap.work, **extra, **kwargs
+        info, fn, snap.graph, local, date_from=start, date_to=end, index=snap.index, work=work, **extra, **kwargs
     )
     return start, end, rep
 
