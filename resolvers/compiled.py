@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -54,6 +55,7 @@ from graph_schema.ids import to_global_id
 from loaders.cursors import encode_cursor
 from loaders.scope import Scope
 from loaders.walk import Row, WalkLayer, WalkTree, collector_paused
+from resolvers.node import decode_id
 
 BACKREF = "strawberry-definition"
 YIELD_EVERY = 1000
@@ -116,6 +118,26 @@ class ConnSpec:
         out.append(self)
         return out
 
+
+@dataclass(eq=False)
+class RootSpec:
+    """A compiled ``node(id:)``: the root's id and label (from the global id), how the root is
+    built, the properties it reads, and the walk fields under it (at least one)."""
+
+    node_id: str
+    label: str
+    shape: NodeShape
+    props: frozenset[str]
+    children: list[ConnSpec]
+
+    def walk_trees(self) -> tuple[WalkTree, ...]:
+        return tuple(c.walk_tree() for c in self.children)
+
+
+ROOT_FIELDS = frozenset({"node"})
+"""Query fields whose root a compiled read finds itself, in the walk's statement: single-root
+lookups by global id whose resolver returns the node of the id's type in the viewer's scope, or
+null (``resolvers.lookup.LookupQuery.node``)."""
 
 Collect = Callable[[GraphQLObjectType, FieldDetailsList], Any]
 
@@ -201,6 +223,38 @@ class Compiler:
         layer = WalkLayer(rel_type, direction, labels, size + 1, frozenset(props | {"name"}))
         return ConnSpec(layer, size, fields, children)
 
+    def root(self, parent: GraphQLObjectType, details: FieldDetailsList) -> RootSpec | None:
+        """The compiled ``node(id:)`` field ``details`` of the query type ``parent``, or None:
+        its id decodes, the node's type is one of :data:`PROPS`'s and its selection on that
+        type compiles with at least one walk field (the normal path reports a bad id)."""
+        try:
+            return self._root(parent, details)
+        except NotCompiled:
+            return None
+
+    def _root(self, parent: GraphQLObjectType, details: FieldDetailsList) -> RootSpec:
+        name = details[0].node.name.value
+        if name not in ROOT_FIELDS:
+            raise _NOT
+        _plain(details)
+        definition = parent.fields.get(name)
+        if definition is None or _has_hooks(definition) or not isinstance(definition.type, GraphQLInterfaceType):
+            raise _NOT  # a nullable Node
+        try:
+            args = get_argument_values(definition, details[0].node, self.variables)
+            label, node_id = decode_id(args["id"])
+        except Exception:
+            raise _NOT from None
+        node_type = self.schema.get_type(label)
+        if not isinstance(node_type, GraphQLObjectType) or not self.schema.is_sub_type(definition.type, node_type):
+            raise _NOT
+        children: list[ConnSpec] = []
+        props: set[str] = set()
+        shape = self._node(node_type, details, children, props)
+        if not children:
+            raise _NOT  # a lone point read: the shared point reads serve it
+        return RootSpec(node_id, label, shape, frozenset(props | {"name"}), children)
+
     def _node(
         self, node_type: GraphQLObjectType, details: FieldDetailsList, children: list[ConnSpec], props: set[str]
     ) -> NodeShape:
@@ -282,6 +336,24 @@ class Builder:
     async def build(self, top: ConnSpec, rows: dict[WalkTree, dict[str, list[Row]]]) -> dict[str, Any]:
         """Parent id → the connection value of ``top`` under it, for every parent walked from."""
         done: dict[int, dict[str, Any]] = {}
+        await self._build(top, rows, done)
+        return done[id(top)]
+
+    async def build_root(
+        self, root: RootSpec, row: Row | None, rows: dict[WalkTree, dict[str, list[Row]]]
+    ) -> dict[str, Any] | None:
+        """The value of a compiled ``node(id:)``: None without a root, else the root built with
+        the connections under it."""
+        if row is None:
+            return None
+        done: dict[int, dict[str, Any]] = {}
+        for child in root.children:
+            await self._build(child, rows, done)
+        with collector_paused():
+            built: dict[str, Any] = self._node(root.shape, row, done, {})
+        return built
+
+    async def _build(self, top: ConnSpec, rows: dict[WalkTree, dict[str, list[Row]]], done: dict[int, Any]) -> None:
         for spec in top.all():
             found = list(rows.get(spec.walk_tree(), {}).items())
             values: dict[str, Any] = {}
@@ -297,7 +369,6 @@ class Builder:
                     self.count = 0
                     await asyncio.sleep(0)
             done[id(spec)] = values
-        return done[id(top)]
 
     def _connection(
         self, spec: ConnSpec, children: list[Row], done: dict[int, dict[str, Any]], built: Built
@@ -381,4 +452,4 @@ class Builder:
         return self._connection(spec, [], {}, {})
 
 
-__all__ = ["PROPS", "YIELD_EVERY", "Builder", "Compiler", "ConnSpec", "NotCompiled"]
+__all__ = ["PROPS", "ROOT_FIELDS", "YIELD_EVERY", "Builder", "Compiler", "ConnSpec", "NotCompiled", "RootSpec"]

@@ -7,14 +7,14 @@ A mixin of :class:`~loaders.stores.neo4j_store.Neo4jStore`; the statement is
 from __future__ import annotations
 
 import gc
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from graph_schema import Node, Relationship
 from loaders.scope import Scope
 from loaders.store import Direction, Edge
 from loaders.stores import cypher, cypher_reads
-from loaders.walk import CompactWalked, Row, Walked, WalkLayer, collector_paused
+from loaders.walk import CompactWalked, RootedWalk, Row, Walked, WalkLayer, collector_paused
 
 _NO_LIMIT = 2**31 - 1
 
@@ -32,7 +32,8 @@ class Neo4jWalk:
     async def walk(self, ids: Sequence[str], layers: Sequence[WalkLayer], *, scope: Scope | None = None) -> Walked:
         if not layers:
             return []
-        params, names, answer = await self._walk_answer(ids, layers, scope)
+        params, names, record = await self._walk_answer(ids, layers, scope)
+        answer = record["layers"]
         paused = gc.isenabled()
         if paused:  # see the class docstring
             gc.disable()
@@ -52,12 +53,37 @@ class Neo4jWalk:
         (:func:`loaders.walk.walk_compact`)."""
         if not layers:
             return []
-        params, names, answer = await self._walk_answer(ids, layers, scope, rels=False)
+        params, names, record = await self._walk_answer(ids, layers, scope, rels=False)
         with collector_paused():  # see the class docstring
-            out = self._rows(names, answer)
+            out = self._rows(names, record["layers"])
         top = out[0]
         out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
         return out
+
+    async def walk_compact_from(
+        self,
+        root_id: str,
+        label: str,
+        props: Collection[str],
+        layers: Sequence[WalkLayer],
+        *,
+        scope: Scope | None = None,
+    ) -> RootedWalk:
+        """The root ``root_id`` (of ``label``, in ``scope``) and the compact walk down from it, in
+        one statement (:func:`loaders.walk.walk_compact_from`)."""
+        if not layers:
+            raise ValueError("walk_compact_from: give at least one layer to walk")
+        wanted = sorted(p for p in props if p != "id")
+        root = {"id": root_id, "root_label": label, "root_props": wanted}
+        _params, names, record = await self._walk_answer([], layers, scope, rels=False, root=root)
+        found = record["root"]
+        if not found:
+            return None, [{} for _ in layers]
+        with collector_paused():  # see the class docstring
+            out = self._rows(names, record["layers"])
+        out[0] = {root_id: out[0].get(root_id, [])}
+        values = {k: v for k, v in zip(wanted, found[0], strict=True) if v is not None}
+        return (root_id, label, values), out
 
     @staticmethod
     def _rows(names: list[list[str] | None], answer: list[Any]) -> CompactWalked:
@@ -79,10 +105,17 @@ class Neo4jWalk:
         return out
 
     async def _walk_answer(
-        self, ids: Sequence[str], layers: Sequence[WalkLayer], scope: Scope | None, *, rels: bool = True
-    ) -> tuple[dict[str, Any], list[list[str] | None], list[Any]]:
-        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
+        self,
+        ids: Sequence[str],
+        layers: Sequence[WalkLayer],
+        scope: Scope | None,
+        *,
+        rels: bool = True,
+        root: dict[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], list[list[str] | None], Any]:
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))} if root is None else dict(root)
         cond = cypher.in_scope("n", scope, params)
+        root_cond = cypher.in_scope("a", scope, params) if root is not None else None
         inside = cypher.parent_inside("a", scope, params)
         shapes: list[tuple[str, bool, bool]] = []
         names: list[list[str] | None] = []
@@ -94,8 +127,11 @@ class Neo4jWalk:
                 params[f"props{i}"] = wanted
             names.append(wanted)
             shapes.append((layer.rel_type, layer.direction is Direction.OUT, wanted is not None))
-        (record,) = await self._read(cypher_reads.walk(shapes, cond, rels=rels, inside=inside), **params)
-        return params, names, record["layers"]
+        statement = cypher_reads.walk(
+            shapes, cond, rels=rels, inside=inside, rooted=root is not None, root_cond=root_cond
+        )
+        (record,) = await self._read(statement, **params)
+        return params, names, record
 
     @staticmethod
     def _edges(layers: Sequence[WalkLayer], names: list[list[str] | None], answer: list[Any]) -> Walked:
