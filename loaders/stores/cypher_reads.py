@@ -11,13 +11,7 @@ from loaders.stores.cypher import LABEL_OF, rel_type
 
 
 def walk(
-    layers: Sequence[tuple[str, bool, bool]],
-    cond: str | None = None,
-    *,
-    rels: bool = True,
-    inside: str | None = None,
-    rooted: bool = False,
-    root_cond: str | None = None,
+    layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, rels: bool = True, inside: str | None = None
 ) -> str:
     """Several layers of ``neighbours`` in one statement: for each layer ``i`` (relationship
     type, outgoing, projected), the edges of every node the layer above found, as
@@ -31,26 +25,11 @@ def walk(
     entry, ``edges`` empty when it has none.  Each edge is ``[properties(r), n.id, label,
     values]``; without ``rels`` (the compact walk of a compiled read) ``[n.id, label, values]``.
     ``inside`` (:func:`~loaders.stores.cypher.parent_inside` over ``a``): on a layer down PART_OF,
-    tested once per node of the layer above, and a child of a node inside needs no test of its own.
-
-    ``rooted``: the walk starts from one root, ``$id``, found in the same statement (a
-    ``node(id)`` folded into the walk): the root is the node with that id and the label
-    ``$root_label``, under ``root_cond`` (the scope condition of the point read, over ``a``);
-    the record also holds ``root``, a list of zero or one ``[values]`` (``$root_props`` of the
-    root, in that order), and no layer finds anything under a root not found."""
+    tested once per node of the layer above, and a child of a node inside needs no test of its own."""
     where = f" AND {cond}" if cond else ""
-    if rooted:
-        test = f" AND {root_cond}" if root_cond else ""
-        head = (
-            f"MATCH (a:{ENTITY} {{id: $id}})\nUSING INDEX a:{ENTITY}(id)\nWHERE $root_label IN labels(a){test}\n"
-            "WITH collect(a) AS f0"
-        )
-    else:
-        head = (
-            f"UNWIND $ids AS id\nMATCH (a:{ENTITY} {{id: id}})\nUSING INDEX a:{ENTITY}(id)\n"
-            "WITH collect(DISTINCT a) AS f0"
-        )
-    parts = [head]
+    parts = [
+        f"UNWIND $ids AS id\nMATCH (a:{ENTITY} {{id: id}})\nUSING INDEX a:{ENTITY}(id)\nWITH collect(DISTINCT a) AS f0"
+    ]
     last = len(layers) - 1
     rel = "properties(r), " if rels else ""
     for i, (rtype, outgoing, projected) in enumerate(layers):
@@ -80,6 +59,5 @@ def walk(
                 f"  RETURN collect(DISTINCT x) AS f{i + 1}\n}}"
             )
     outs = ", ".join(f"out{i}" for i in range(len(layers)))
-    root = ", [x IN f0 | [k IN $root_props | x[k]]] AS root" if rooted else ""
-    parts.append(f"RETURN [{outs}] AS layers{root}")
+    parts.append(f"RETURN [{outs}] AS layers")
     return "\n".join(parts)
