@@ -55,7 +55,16 @@ from graphql.pyutils import Path
 from graph_schema import Node as Record
 from loaders.batch import SharedLoader
 from loaders.walk import walk_tree, walk_tree_from
-from resolvers.compiled import ROOT_FIELDS, YIELD_EVERY, Builder, Compiler, ConnSpec, NotCompiled, RootSpec
+from resolvers.compiled import (
+    ROOT_FIELDS,
+    YIELD_EVERY,
+    Builder,
+    Compiler,
+    ConnSpec,
+    NotCompiled,
+    RootSpec,
+    mentions_walk,
+)
 from resolvers.limits import CodedExecutionContext
 from resolvers.selection import WALK_FIELDS
 
@@ -297,12 +306,16 @@ class FastExecutionContext(CodedExecutionContext):
             if config is None:
                 return None
             sizes = (config.default_page_size, config.max_page_size)
-            compiler = Compiler(self.schema, self.collect_subfields, self.variable_values, sizes, WALK_FIELDS)
+            compiler = Compiler(
+                self.schema, self.collect_subfields, self.variable_values, sizes, WALK_FIELDS, self.fragments
+            )
             self._compiler = compiler
         return compiler
 
     def compiled_root(self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> RootSpec | None:
         """The compiled form of a root lookup (``node(id:)``) and the walks under it, or None."""
+        if not mentions_walk(field_details_list, self.fragments, {name for _type, name in WALK_FIELDS}):
+            return None  # a lone point read
         compiler = self._get_compiler()
         return None if compiler is None else compiler.root(parent_type, field_details_list)
 
