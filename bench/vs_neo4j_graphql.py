@@ -82,6 +82,8 @@ PAGE = 500
 """Page size of the nested query's connections on civicmesh: the service's largest (checked against the fan-out)."""
 
 ANCHOR, CIVIC, EMBEDDED = "@neo4j/graphql", "civicmesh", "civicmesh embedded"
+BASELINE = "civicmesh baseline"
+"""A second civicmesh on the same Neo4j from another checkout (``--baseline``): before/after interleaved."""
 """The three servers: the anchor, civicmesh on the same Neo4j, civicmesh on the embedded store."""
 CASES = ("nested", "node", "node-c32", "text", "count", "scoped-nested", "scoped-node-c32")
 
@@ -274,12 +276,14 @@ def start_anchor(uri: str, auth: tuple[str, str] | None, workdir: Path) -> Serve
     return _wait_ready(server, lambda: json.loads(server.post("{ __typename }", {})).get("data") is not None)
 
 
-def start_civicmesh(name: str, store: str, access_file: str, auth: tuple[str, str] | None, workdir: Path) -> Server:
+def start_civicmesh(
+    name: str, store: str, access_file: str, auth: tuple[str, str] | None, workdir: Path, root: Path = ROOT
+) -> Server:
     port = neo4j_local.free_port()
     log = workdir / f"{name.replace(' ', '-')}.log"
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
         "CIVICMESH_STORE": store,
         "CIVICMESH_ACCESS_FILE": access_file,
         "CIVICMESH_DEMO_WHEN_EMPTY": "0",
@@ -292,7 +296,7 @@ def start_civicmesh(name: str, store: str, access_file: str, auth: tuple[str, st
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=out,
             stderr=out,
@@ -779,26 +783,29 @@ def _ratio(metric: str, ours: dict[str, float] | None, anchor: dict[str, float])
     return value / base if base else None
 
 
-def markdown(rows: Sequence[Row], embedded: bool) -> str:
+def markdown(rows: Sequence[Row], embedded: bool, baseline: bool = False) -> str:
     head = ["query", ANCHOR, CIVIC, "civicmesh ÷ anchor"]
     if embedded:
         head += [EMBEDDED, "embedded ÷ anchor"]
+    if baseline:
+        head += [BASELINE, "baseline ÷ anchor"]
     head += ["target"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         a = row.figures[ANCHOR]
         cells = [row.title, _figure(row.metric, a)]
-        for name in [CIVIC] + ([EMBEDDED] if embedded else []):
+        for name in [CIVIC] + ([EMBEDDED] if embedded else []) + ([BASELINE] if baseline else []):
             ours = row.figures.get(name)
             ratio = _ratio(row.metric, ours, a)
             cells += [_figure(row.metric, ours), "—" if ratio is None else f"{ratio:.2f}"]
         cells.append(row.target)
         lines.append("| " + " | ".join(cells) + " |")
-    cpu_head = ["CPU ms per request", ANCHOR, CIVIC] + ([EMBEDDED] if embedded else []) + ["Neo4j (anchor / civicmesh)"]
+    extra = ([EMBEDDED] if embedded else []) + ([BASELINE] if baseline else [])
+    cpu_head = ["CPU ms per request", ANCHOR, CIVIC, *extra, "Neo4j (anchor / civicmesh)"]
     lines += ["", "| " + " | ".join(cpu_head) + " |", "|" + "---|" * len(cpu_head)]
     for row in rows:
         cells = [row.case]
-        for name in [ANCHOR, CIVIC] + ([EMBEDDED] if embedded else []):
+        for name in [ANCHOR, CIVIC, *extra]:
             fig = row.figures.get(name)
             cells.append("—" if fig is None else f"{fig['cpu_ms_per_request']:.2f}")
         db = [row.figures.get(n, {}).get("neo4j_cpu_ms_per_request") for n in (ANCHOR, CIVIC)]
@@ -825,6 +832,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-embedded", action="store_true", help="leave out the embedded store's column")
     p.add_argument("--json", default=None, metavar="PATH", help="write every figure as JSON to PATH (- for stdout)")
     p.add_argument("--prepare-only", action="store_true", help="only make the cached stores (the imports) and stop")
+    p.add_argument(
+        "--baseline",
+        default=None,
+        metavar="DIR",
+        help="also run civicmesh on Neo4j from this checkout (e.g. `git archive main`), taking turns with the others",
+    )
     args = p.parse_args(argv)
     if args.only:
         unknown = set(args.only.split(",")) - set(CASES)
@@ -871,6 +884,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             servers[CIVIC] = start_civicmesh(CIVIC, uri, access, auth, workdir)
             if store_file:
                 servers[EMBEDDED] = start_civicmesh(EMBEDDED, store_file, access, None, workdir)
+            if args.baseline:
+                servers[BASELINE] = start_civicmesh(BASELINE, uri, access, auth, workdir, Path(args.baseline).resolve())
             print(f"vs_neo4j_graphql: servers up after {time.monotonic() - started:.0f} s", flush=True)
             wanted = args.only.split(",") if args.only else CASES
             rows = Cases(args, servers, f, workdir, local.pid if local else None).run(wanted)
@@ -880,7 +895,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if local is not None:
                 local.stop()
     load_after = os.getloadavg()
-    table = markdown(rows, store_file is not None)
+    table = markdown(rows, store_file is not None, bool(args.baseline))
     print()
     print(
         f"{args.preset} (seed {args.seed}), one Neo4j 5.26, one process per server; {os.cpu_count()} cores, "
@@ -905,7 +920,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "check": r.check,
                     "figures": r.figures,
                     "ratios": {
-                        name: _ratio(r.metric, r.figures.get(name), r.figures[ANCHOR]) for name in (CIVIC, EMBEDDED)
+                        name: _ratio(r.metric, r.figures.get(name), r.figures[ANCHOR])
+                        for name in (CIVIC, EMBEDDED, BASELINE)
                     },
                 }
                 for r in rows

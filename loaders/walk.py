@@ -14,7 +14,7 @@ layer, as those ``neighbours`` calls would (the contract suite checks it on both
 from __future__ import annotations
 
 import gc
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -124,6 +124,68 @@ async def walk_compact(
         {parent: [(e.node.id, e.node.label, e.node.properties) for e in edges] for parent, edges in layer.items()}
         for layer in found
     ]
+
+
+RootedWalk = tuple[Row | None, CompactWalked]
+"""A root found by id and the compact walk down from it: the root's row (None when there is no
+such node of that label in the scope, and then every layer is empty) and :data:`CompactWalked`
+from it (its first layer has the root's entry)."""
+
+
+async def walk_compact_from(
+    store: GraphStore,
+    root_id: str,
+    label: str,
+    props: Collection[str],
+    layers: Sequence[WalkLayer],
+    *,
+    scope: Scope | None = None,
+) -> RootedWalk:
+    """The node ``root_id`` as ``node(id)`` reads it (of ``label``, in ``scope``: the point read's
+    own scope condition, in the store's read) with at least its properties ``props``, and
+    :func:`walk_compact` of ``layers`` down from it: one call, the store's own
+    ``walk_compact_from`` when it has one (one statement on Neo4j), else ``get_nodes`` then
+    :func:`walk_compact`.  A root of another label, outside the scope or missing is None, and
+    nothing is walked from it."""
+    if not layers:
+        raise ValueError("walk_compact_from: give at least one layer to walk")
+    own: Callable[..., Awaitable[RootedWalk]] | None = getattr(store, "walk_compact_from", None)
+    if own is not None:
+        return await own(root_id, label, props, layers=layers, scope=scope)
+    (node,) = await store.get_nodes([root_id], scope=scope)
+    if node is None or node.label != label:
+        return None, [{} for _ in layers]
+    return (node.id, node.label, node.properties), await walk_compact(store, [root_id], layers, scope=scope)
+
+
+async def walk_tree_from(
+    store: GraphStore,
+    root_id: str,
+    label: str,
+    props: Collection[str],
+    trees: Sequence[WalkTree],
+    *,
+    scope: Scope | None = None,
+) -> tuple[Row | None, dict[WalkTree, dict[str, list[Row]]]]:
+    """The root ``root_id`` (see :func:`walk_compact_from`) and each of ``trees`` walked down
+    from it as :func:`walk_tree` walks it: the first tree's chain in the same call as the root,
+    the rest of the trees (and the branches below that chain) each in their own, only when
+    the root was found."""
+    out: dict[WalkTree, dict[str, list[Row]]] = {}
+    chain = [trees[0]]
+    while len(chain[-1].below) == 1:
+        chain.append(chain[-1].below[0])
+    root, found = await walk_compact_from(store, root_id, label, props, [t.layer for t in chain], scope=scope)
+    if root is None:
+        return None, out
+    for part, rows in zip(chain, found, strict=True):
+        out[part] = rows
+    frontier = list(dict.fromkeys(row[0] for rows in found[-1].values() for row in rows))
+    for branch in chain[-1].below:
+        out.update(await walk_tree(store, frontier, branch, scope=scope))
+    for other in trees[1:]:
+        out.update(await walk_tree(store, [root_id], other, scope=scope))
+    return root, out
 
 
 async def walk_tree(

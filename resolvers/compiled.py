@@ -22,6 +22,15 @@ What compiles (anything else keeps the normal path):
 - no directives on any of these fields, no ``@defer``, no field extensions or permission
   classes on the walk fields, and no schema middleware (the fast context checks).
 
+A compiled tree right under ``node(id:)`` (:data:`ROOT_FIELDS`) is read *with its root*
+(:class:`RootSpec`, :func:`loaders.walk.walk_tree_from`): one store call finds the node by id
+and the label its global id names, under the scope condition of the point read, with the
+properties its selection asks for, and walks from it (one statement on Neo4j), where the
+normal path makes the point read and then the walk.  It compiles when the id decodes and the
+selection on the id's type compiles with at least one walk field; a root missing, outside the
+scope or of another type is null, nothing walked.  A bad id keeps the normal path, which
+reports it.
+
 Personal properties never compile, so nothing is masked, withheld or disclosed on this path;
 the scope applies inside the store's statement on every layer, and a name-only node of the
 scope shows only its name, as :meth:`loaders.scope.Scope.present` does.  A value the normal
@@ -33,20 +42,25 @@ the loop for long stretches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    InlineFragmentNode,
+    SelectionSetNode,
     Undefined,
     get_argument_values,
 )
-from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails
 
 from graph_schema import Label
 from graph_schema.ids import to_global_id
@@ -54,6 +68,7 @@ from loaders.cursors import encode_cursor
 from loaders.scope import Scope
 from loaders.walk import Row, WalkLayer, WalkTree, collector_paused
 from resolvers.lanes import yield_to_light
+from resolvers.node import decode_id
 
 BACKREF = "strawberry-definition"
 YIELD_EVERY = 1000
@@ -117,6 +132,26 @@ class ConnSpec:
         return out
 
 
+@dataclass(eq=False)
+class RootSpec:
+    """A compiled ``node(id:)``: the root's id and label (from the global id), how the root is
+    built, the properties it reads, and the walk fields under it (at least one)."""
+
+    node_id: str
+    label: str
+    shape: NodeShape
+    props: frozenset[str]
+    children: list[ConnSpec]
+
+    def walk_trees(self) -> tuple[WalkTree, ...]:
+        return tuple(c.walk_tree() for c in self.children)
+
+
+ROOT_FIELDS = frozenset({"node"})
+"""Query fields whose root a compiled read finds itself, in the walk's statement: single-root
+lookups by global id whose resolver returns the node of the id's type in the viewer's scope, or
+null (``resolvers.lookup.LookupQuery.node``)."""
+
 Collect = Callable[[GraphQLObjectType, FieldDetailsList], Any]
 
 
@@ -124,12 +159,22 @@ class Compiler:
     """Compiles walk fields for one request (``collect``: the execution context's
     ``collect_subfields``; ``variables``: the request's; ``sizes``: default and largest page)."""
 
-    def __init__(self, schema: Any, collect: Collect, variables: Any, sizes: tuple[int, int], walks: Any) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        collect: Collect,
+        variables: Any,
+        sizes: tuple[int, int],
+        walks: Any,
+        fragments: Mapping[str, FragmentDetails] | None = None,
+    ) -> None:
         self.schema = schema
         self.collect = collect
         self.variables = variables
         self.sizes = sizes
         self.walks = walks
+        self.fragments = fragments
+        self.walk_names = frozenset(name for _type, name in walks)
 
     def connection(self, parent: GraphQLObjectType, details: FieldDetailsList) -> ConnSpec | None:
         """The compiled walk field ``details`` of ``parent``, or None."""
@@ -201,6 +246,38 @@ class Compiler:
         layer = WalkLayer(rel_type, direction, labels, size + 1, frozenset(props | {"name"}))
         return ConnSpec(layer, size, fields, children)
 
+    def root(self, parent: GraphQLObjectType, details: FieldDetailsList) -> RootSpec | None:
+        """The compiled ``node(id:)`` field ``details`` of the query type ``parent``, or None:
+        its id decodes, the node's type is one of :data:`PROPS`'s and its selection on that
+        type compiles with at least one walk field (the normal path reports a bad id)."""
+        try:
+            return self._root(parent, details)
+        except NotCompiled:
+            return None
+
+    def _root(self, parent: GraphQLObjectType, details: FieldDetailsList) -> RootSpec:
+        name = details[0].node.name.value
+        if name not in ROOT_FIELDS or not mentions_walk(details, self.fragments, self.walk_names):
+            raise _NOT
+        _plain(details)
+        definition = parent.fields.get(name)
+        if definition is None or _has_hooks(definition) or not isinstance(definition.type, GraphQLInterfaceType):
+            raise _NOT  # a nullable Node
+        try:
+            args = get_argument_values(definition, details[0].node, self.variables)
+            label, node_id = decode_id(args["id"])
+        except Exception:
+            raise _NOT from None
+        node_type = self.schema.get_type(label)
+        if not isinstance(node_type, GraphQLObjectType) or not self.schema.is_sub_type(definition.type, node_type):
+            raise _NOT
+        children: list[ConnSpec] = []
+        props: set[str] = set()
+        shape = self._node(node_type, details, children, props)
+        if not children:
+            raise _NOT  # a lone point read: the shared point reads serve it
+        return RootSpec(node_id, label, shape, frozenset(props | {"name"}), children)
+
     def _node(
         self, node_type: GraphQLObjectType, details: FieldDetailsList, children: list[ConnSpec], props: set[str]
     ) -> NodeShape:
@@ -244,6 +321,32 @@ class Compiler:
         return dict(grouped)
 
 
+def mentions_walk(
+    details: FieldDetailsList, fragments: Mapping[str, FragmentDetails] | None, walk_names: Collection[str]
+) -> bool:
+    """Whether the selection of a root field names a walk field among its own fields or those of
+    its fragments (an unknown fragment counts as naming one): a lone point read (most
+    ``node(id)`` requests) is told apart in microseconds, before anything is compiled."""
+
+    def named(selections: SelectionSetNode | None, depth: int) -> bool:
+        if selections is None or depth > 2:
+            return False
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in walk_names:
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                if named(selection.selection_set, depth + 1):
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = None if fragments is None else fragments.get(selection.name.value)
+                if fragment is None or named(fragment.definition.selection_set, depth + 1):
+                    return True
+        return False
+
+    return any(named(d.node.selection_set, 0) for d in details)
+
+
 def _plain(details: FieldDetailsList) -> None:
     if any(d.defer_usage is not None or d.fragment_variable_values is not None or d.node.directives for d in details):
         raise _NOT
@@ -282,6 +385,24 @@ class Builder:
     async def build(self, top: ConnSpec, rows: dict[WalkTree, dict[str, list[Row]]]) -> dict[str, Any]:
         """Parent id → the connection value of ``top`` under it, for every parent walked from."""
         done: dict[int, dict[str, Any]] = {}
+        await self._build(top, rows, done)
+        return done[id(top)]
+
+    async def build_root(
+        self, root: RootSpec, row: Row | None, rows: dict[WalkTree, dict[str, list[Row]]]
+    ) -> dict[str, Any] | None:
+        """The value of a compiled ``node(id:)``: None without a root, else the root built with
+        the connections under it."""
+        if row is None:
+            return None
+        done: dict[int, dict[str, Any]] = {}
+        for child in root.children:
+            await self._build(child, rows, done)
+        with collector_paused():
+            built: dict[str, Any] = self._node(root.shape, row, done, {})
+        return built
+
+    async def _build(self, top: ConnSpec, rows: dict[WalkTree, dict[str, list[Row]]], done: dict[int, Any]) -> None:
         for spec in top.all():
             found = list(rows.get(spec.walk_tree(), {}).items())
             values: dict[str, Any] = {}
@@ -297,7 +418,6 @@ class Builder:
                     self.count = 0
                     await yield_to_light()
             done[id(spec)] = values
-        return done[id(top)]
 
     def _connection(
         self, spec: ConnSpec, children: list[Row], done: dict[int, dict[str, Any]], built: Built
@@ -381,4 +501,14 @@ class Builder:
         return self._connection(spec, [], {}, {})
 
 
-__all__ = ["PROPS", "YIELD_EVERY", "Builder", "Compiler", "ConnSpec", "NotCompiled"]
+__all__ = [
+    "PROPS",
+    "ROOT_FIELDS",
+    "YIELD_EVERY",
+    "Builder",
+    "Compiler",
+    "ConnSpec",
+    "NotCompiled",
+    "RootSpec",
+    "mentions_walk",
+]

@@ -54,8 +54,17 @@ from graphql.pyutils import Path
 
 from graph_schema import Node as Record
 from loaders.batch import SharedLoader
-from loaders.walk import walk_tree
-from resolvers.compiled import YIELD_EVERY, Builder, Compiler, ConnSpec, NotCompiled
+from loaders.walk import walk_tree, walk_tree_from
+from resolvers.compiled import (
+    ROOT_FIELDS,
+    YIELD_EVERY,
+    Builder,
+    Compiler,
+    ConnSpec,
+    NotCompiled,
+    RootSpec,
+    mentions_walk,
+)
 from resolvers.lanes import yield_to_light
 from resolvers.limits import CodedExecutionContext
 from resolvers.selection import WALK_FIELDS
@@ -243,14 +252,9 @@ class FastExecutionContext(CodedExecutionContext):
             return cached[2]
         spec = None
         if (parent_type.name, field_details_list[0].node.name.value) in WALK_FIELDS:
-            compiler = self._compiler
+            compiler = self._get_compiler()
             if compiler is None:
-                config = getattr(self.context_value, "config", None)
-                if config is None:
-                    return None
-                sizes = (config.default_page_size, config.max_page_size)
-                compiler = Compiler(self.schema, self.collect_subfields, self.variable_values, sizes, WALK_FIELDS)
-                self._compiler = compiler
+                return None
             spec = compiler.connection(parent_type, field_details_list)
         self._specs[key] = (parent_type, field_details_list, spec)  # kept alive: ids stay unique
         return spec
@@ -269,6 +273,10 @@ class FastExecutionContext(CodedExecutionContext):
                 spec = self.compiled_spec(parent_type, field_details_list)
                 if spec is not None:
                     return self._execute_compiled(spec, record, parent_type, source, field_details_list, path)
+            elif parent_type is self.schema.query_type and field_details_list[0].node.name.value in ROOT_FIELDS:
+                root = self.compiled_root(parent_type, field_details_list)
+                if root is not None:
+                    return self._execute_compiled_root(root, parent_type, source, field_details_list, path)
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     async def _execute_compiled(
@@ -282,6 +290,53 @@ class FastExecutionContext(CodedExecutionContext):
     ) -> Any:
         try:
             return await self._compiled_loader(spec).load(record.id)
+        except NotCompiled:
+            pass  # a value the normal path reports as an error: it reads and completes again
+        except Exception as raw_error:
+            field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+            assert field_def is not None
+            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
+            return None
+        result = super().execute_field(parent_type, source, field_details_list, path, None)
+        return await result if self.is_awaitable(result) else result
+
+    def _get_compiler(self) -> Compiler | None:
+        compiler = self._compiler
+        if compiler is None:
+            config = getattr(self.context_value, "config", None)
+            if config is None:
+                return None
+            sizes = (config.default_page_size, config.max_page_size)
+            compiler = Compiler(
+                self.schema, self.collect_subfields, self.variable_values, sizes, WALK_FIELDS, self.fragments
+            )
+            self._compiler = compiler
+        return compiler
+
+    def compiled_root(self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> RootSpec | None:
+        """The compiled form of a root lookup (``node(id:)``) and the walks under it, or None."""
+        if not mentions_walk(field_details_list, self.fragments, {name for _type, name in WALK_FIELDS}):
+            return None  # a lone point read
+        compiler = self._get_compiler()
+        return None if compiler is None else compiler.root(parent_type, field_details_list)
+
+    async def _execute_compiled_root(
+        self,
+        root: RootSpec,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        """The root found and walked from in one store call (``loaders.walk.walk_tree_from``)."""
+        loaders = self.context_value.loaders
+        try:
+            scope = await loaders.scope()
+            async with self._walk_slots:
+                row, rows = await walk_tree_from(
+                    loaders.store, root.node_id, root.label, root.props, root.walk_trees(), scope=scope
+                )
+            return await Builder(scope).build_root(root, row, rows)
         except NotCompiled:
             pass  # a value the normal path reports as an error: it reads and completes again
         except Exception as raw_error:

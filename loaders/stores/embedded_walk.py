@@ -10,12 +10,12 @@ The walk runs without an await, so no write can land between two of its layers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from loaders.scope import Scope
 from loaders.store import Direction
-from loaders.walk import CompactWalked, Row, WalkLayer
+from loaders.walk import CompactWalked, RootedWalk, Row, WalkLayer
 
 
 class EmbeddedWalk:
@@ -58,6 +58,25 @@ class EmbeddedWalk:
             out.append(by_id)
             frontier = list(following)
         return out
+
+    async def walk_compact_from(
+        self,
+        root_id: str,
+        label: str,
+        props: Collection[str],
+        layers: Sequence[WalkLayer],
+        *,
+        scope: Scope | None = None,
+    ) -> RootedWalk:
+        """The root ``root_id`` (of ``label``, in ``scope``, as ``get_nodes`` finds it) and the
+        compact walk down from it, in one synchronous stretch (:func:`loaders.walk.walk_compact_from`)."""
+        if not layers:
+            raise ValueError("walk_compact_from: give at least one layer to walk")
+        data = self._g._node.get(root_id)
+        admits = self._admits(scope)
+        if data is None or data["label"] != label or (admits is not None and not admits(root_id)):
+            return None, [{} for _ in layers]
+        return (root_id, label, data["p"]), await self.walk_compact([root_id], layers, scope=scope)
 
 
 def _by_id_then_on(item: tuple[str, str, Any]) -> tuple[str, str]:

@@ -1,20 +1,22 @@
 """The walk of a nested selection on the Neo4j store, in one statement (:mod:`loaders.walk`).
 
-A mixin of :class:`~loaders.stores.neo4j_store.Neo4jStore`; the statement is
-:func:`loaders.stores.cypher_reads.walk`.
+A mixin of :class:`~loaders.stores.neo4j_store.Neo4jStore`; the statements are
+:func:`loaders.stores.cypher_reads.walk` (edges, for the DataLoaders) and
+:func:`loaders.stores.cypher_walk.walk_compact` (rows, for a compiled read; optionally from a
+root found in the same statement).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from graph_schema import Node, Relationship
 from loaders.scope import Scope
 from loaders.store import Direction, Edge
-from loaders.stores import cypher, cypher_reads
-from loaders.walk import CompactWalked, Row, Walked, WalkLayer, collector_paused
+from loaders.stores import cypher, cypher_reads, cypher_walk
+from loaders.walk import CompactWalked, RootedWalk, Row, Walked, WalkLayer, collector_paused
 
 _NO_LIMIT = 2**31 - 1
 
@@ -32,12 +34,16 @@ class Neo4jWalk:
     async def walk(self, ids: Sequence[str], layers: Sequence[WalkLayer], *, scope: Scope | None = None) -> Walked:
         if not layers:
             return []
-        params, names, answer = await self._walk_answer(ids, layers, scope)
+        params, names, shapes = self._walk_params(ids, layers, scope)
+        cond = cypher.in_scope("n", scope, params)
+        inside = cypher.parent_inside("a", scope, params)
+        plain = [(rtype, outgoing, projected) for rtype, outgoing, _one, projected in shapes]
+        (record,) = await self._read(cypher_reads.walk(plain, cond, rels=True, inside=inside), **params)
         paused = gc.isenabled()
         if paused:  # see the class docstring
             gc.disable()
         try:
-            out = self._edges(layers, names, answer)
+            out = self._edges(layers, names, record["layers"])
         finally:
             if paused:
                 gc.enable()
@@ -48,54 +54,103 @@ class Neo4jWalk:
     async def walk_compact(
         self, ids: Sequence[str], layers: Sequence[WalkLayer], *, scope: Scope | None = None
     ) -> CompactWalked:
-        """:meth:`walk`'s statement, its answer as (id, label, properties) rows
-        (:func:`loaders.walk.walk_compact`)."""
+        """The walk as (id, label, properties) rows (:func:`loaders.walk.walk_compact`), in one
+        statement (:func:`loaders.stores.cypher_walk.walk_compact`)."""
         if not layers:
             return []
-        params, names, answer = await self._walk_answer(ids, layers, scope, rels=False)
+        params, names, shapes = self._walk_params(ids, layers, scope)
+        cond = cypher.in_scope("n", scope, params)
+        inside = cypher.parent_inside("a", scope, params)
+        (record,) = await self._read(cypher_walk.walk_compact(shapes, cond, inside=inside), **params)
         with collector_paused():  # see the class docstring
-            out = self._rows(names, answer)
+            out = self._rows(shapes, names, record["layers"])
         top = out[0]
         out[0] = {node_id: top.get(node_id, []) for node_id in params["ids"]}
         return out
 
-    @staticmethod
-    def _rows(names: list[list[str] | None], answer: list[Any]) -> CompactWalked:
-        out: CompactWalked = []
-        for wanted, rows in zip(names, answer, strict=True):
-            by_id: dict[str, list[Row]] = {}
-            if wanted is None:
-                for node_id, found in rows:
-                    by_id[node_id] = [
-                        (other, label, {k: v for k, v in values.items() if k != "id"}) for other, label, values in found
-                    ]
-            else:
-                for node_id, found in rows:
-                    by_id[node_id] = [
-                        (other, label, {k: v for k, v in zip(wanted, values, strict=True) if v is not None})
-                        for other, label, values in found
-                    ]
-            out.append(by_id)
-        return out
-
-    async def _walk_answer(
-        self, ids: Sequence[str], layers: Sequence[WalkLayer], scope: Scope | None, *, rels: bool = True
-    ) -> tuple[dict[str, Any], list[list[str] | None], list[Any]]:
-        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
+    async def walk_compact_from(
+        self,
+        root_id: str,
+        label: str,
+        props: Collection[str],
+        layers: Sequence[WalkLayer],
+        *,
+        scope: Scope | None = None,
+    ) -> RootedWalk:
+        """The root ``root_id`` (of ``label``, in ``scope``) and the compact walk down from it, in
+        one statement (:func:`loaders.walk.walk_compact_from`)."""
+        if not layers:
+            raise ValueError("walk_compact_from: give at least one layer to walk")
+        params, names, shapes = self._walk_params((), layers, scope)
+        wanted = sorted(p for p in props if p != "id")
+        params.update({"id": root_id, "root_label": cypher.label(label), "root_props": wanted})
+        del params["ids"]
         cond = cypher.in_scope("n", scope, params)
         inside = cypher.parent_inside("a", scope, params)
-        shapes: list[tuple[str, bool, bool]] = []
+        root_cond = cypher.in_scope("a", scope, params)
+        statement = cypher_walk.walk_compact(shapes, cond, inside=inside, rooted=True, root_cond=root_cond)
+        (record,) = await self._read(statement, **params)
+        found = record["root"]
+        if not found:
+            return None, [{} for _ in layers]
+        with collector_paused():  # see the class docstring
+            out = self._rows(shapes, names, record["layers"])
+        out[0] = {root_id: out[0].get(root_id, [])}
+        values = {k: v for k, v in zip(wanted, found[0], strict=True) if v is not None}
+        return (root_id, label, values), out
+
+    @staticmethod
+    def _walk_params(
+        ids: Sequence[str], layers: Sequence[WalkLayer], scope: Scope | None
+    ) -> tuple[dict[str, Any], list[list[str] | None], list[cypher_walk.CompactLayer]]:
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(ids))}
+        shapes: list[cypher_walk.CompactLayer] = []
         names: list[list[str] | None] = []
         for i, layer in enumerate(layers):
-            params[f"labels{i}"] = list(layer.labels) if layer.labels else None
+            labels = list(layer.labels) if layer.labels else None
+            params[f"labels{i}"] = labels
             params[f"limit{i}"] = _NO_LIMIT if layer.limit is None else layer.limit
             wanted = None if layer.props is None else sorted(p for p in layer.props if p != "id")
             if wanted is not None:
                 params[f"props{i}"] = wanted
             names.append(wanted)
-            shapes.append((layer.rel_type, layer.direction is Direction.OUT, wanted is not None))
-        (record,) = await self._read(cypher_reads.walk(shapes, cond, rels=rels, inside=inside), **params)
-        return params, names, record["layers"]
+            one = labels[0] if labels is not None and len(labels) == 1 else None
+            shapes.append(
+                cypher_walk.CompactLayer(layer.rel_type, layer.direction is Direction.OUT, one, wanted is not None)
+            )
+        return params, names, shapes
+
+    @staticmethod
+    def _rows(
+        shapes: list[cypher_walk.CompactLayer], names: list[list[str] | None], answer: list[Any]
+    ) -> CompactWalked:
+        """The parallel lists of :func:`~loaders.stores.cypher_walk.walk_compact` as rows."""
+        out: CompactWalked = []
+        for shape, wanted, found in zip(shapes, names, answer, strict=True):
+            by_id: dict[str, list[Row]] = {}
+            parents, idss, valss = found[0], found[1], found[2]
+            labelss = found[3] if shape.label is None else [None] * len(parents)
+            for parent, ids, vals, labels in zip(parents, idss, valss, labelss, strict=True):
+                kinds = [shape.label] * len(ids) if labels is None else labels
+                if wanted is None:
+                    by_id[parent] = [
+                        (other, kind, {k: v for k, v in props.items() if k != "id"})
+                        for other, kind, props in zip(ids, kinds, vals, strict=True)
+                    ]
+                elif len(wanted) == 1:
+                    (name,) = wanted
+                    (column,) = vals
+                    by_id[parent] = [
+                        (other, kind, {} if v is None else {name: v})
+                        for other, kind, v in zip(ids, kinds, column, strict=True)
+                    ]
+                else:
+                    by_id[parent] = [
+                        (other, kind, {k: v for k, v in zip(wanted, values, strict=True) if v is not None})
+                        for other, kind, *values in zip(ids, kinds, *vals, strict=True)
+                    ]
+            out.append(by_id)
+        return out
 
     @staticmethod
     def _edges(layers: Sequence[WalkLayer], names: list[list[str] | None], answer: list[Any]) -> Walked:

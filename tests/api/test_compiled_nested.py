@@ -53,6 +53,13 @@ VIEWERS = {
     "grid worker": Viewer(reveal_pii=True, role=Role.GRID_WORKER, scope="g1"),
 }
 
+ROOT_VIEWERS = {
+    **VIEWERS,
+    "admin": Viewer(role=Role.ADMIN, sub="admin-1", name="管理员"),
+    "another grid's worker": Viewer(role=Role.GRID_WORKER, scope="g3"),
+}
+"""node(id) folded into the walk: the viewers of the root differential test."""
+
 COMPILES = [
     # the benchmark's chain, from the street down through node(id)
     """query($id: ID!) { node(id: $id) { ... on Street { id name communities(first: 500) { nodes { id name code
@@ -91,6 +98,34 @@ NORMAL = [
 ]
 
 
+ROOTS = [
+    # the scoped bench's query: a grid, its buildings and their households
+    """query($id: ID!) { node(id: $id) { id __typename ... on Grid { id name buildings(first: 500) { nodes { id name
+       households(first: 500) { nodes { id name } } } } } } }""",
+    # root fields beside a fork of walks, fragments on the interface and on several types
+    """fragment N on Node { id }
+       query($id: ID!) { node(id: $id) { ...N ... on Community { name code a: grids(first: 1) { nodes { id } }
+       b: grids { pageInfo { hasNextPage endCursor } edges { cursor node { name buildings { nodes { address } } } } } }
+       ... on Street { code communities { nodes { name } } } ... on Grid { name buildings { nodes { id } } } } }""",
+    # an alias on the root, two roots in one document
+    """query($id: ID!, $other: ID!) { r: node(id: $id) { ... on Building { name households { nodes { id size } } } }
+       o: node(id: $other) { ... on Grid { buildings(first: 1) { nodes { name } } } } }""",
+]
+
+ROOT_IDS = {
+    "a grid (a grid worker's own)": gid("Grid", "g1"),
+    "another community's grid": gid("Grid", "g3"),
+    "a community (above a grid worker's grid)": gid("Community", "c1"),
+    "another community": gid("Community", "c2"),
+    "a street": gid("Street", "st1"),
+    "a building": gid("Building", "b1"),
+    "another grid's building": gid("Building", "b4"),
+    "missing": gid("Grid", "no-such-grid"),
+    "of another type": gid("Building", "g1"),
+    "not a global id": "no base64 here",
+}
+
+
 async def run(schema: Any, store: GraphStore, viewer: Viewer, query: str, **variables: Any) -> dict[str, Any]:
     who = viewer.for_request()
     context = RequestContext.create(store, ApiConfig(), viewer=who)
@@ -109,13 +144,18 @@ async def run(schema: Any, store: GraphStore, viewer: Viewer, query: str, **vari
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the compiled answers built (so that the comparison is not vacuous)."""
     count = [0]
-    plain = Builder.build
+    plain, rooted = Builder.build, Builder.build_root
 
     async def counting(self: Builder, *args: Any) -> Any:
         count[0] += 1
         return await plain(self, *args)
 
+    async def counting_root(self: Builder, *args: Any) -> Any:
+        count[0] += 1
+        return await rooted(self, *args)
+
     monkeypatch.setattr(Builder, "build", counting)
+    monkeypatch.setattr(Builder, "build_root", counting_root)
     return count
 
 
@@ -211,7 +251,9 @@ async def test_a_compiled_read_costs_one_walk_per_chain(city: GraphStore) -> Non
         context = RequestContext.create(counting, ApiConfig(), viewer=Viewer().for_request())
         result = await COMPILED.execute(query, {"id": gid("Street", "st1")}, context_value=context)
         assert result.errors is None
-        assert counting.calls.get("walk_compact") == walks, counting.calls
+        # below node(id), the root is found in the chain's call
+        assert counting.calls.get("walk_compact", 0) + counting.calls.get("walk_compact_from", 0) == walks
+        assert "get_nodes" not in counting.calls or query is not COMPILES[0], counting.calls
         assert "neighbours" not in counting.calls and "walk" not in counting.calls, counting.calls
 
 
@@ -235,3 +277,59 @@ async def test_long_lists_completed_in_chunks_answer_as_graphql_core(
     for query in [long_lists, *NORMAL, *COMPILES]:
         assert await run(FAST, city, viewer, query) == await run(SLOW, city, viewer, query), query
     assert chunks[0] > 0
+
+
+@pytest.fixture
+def roots(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the compiled roots built (so that the comparison is not vacuous)."""
+    count = [0]
+    plain = Builder.build_root
+
+    async def counting(self: Builder, *args: Any) -> Any:
+        count[0] += 1
+        return await plain(self, *args)
+
+    monkeypatch.setattr(Builder, "build_root", counting)
+    return count
+
+
+@pytest.mark.parametrize("who", sorted(ROOT_VIEWERS))
+async def test_a_root_found_in_the_walk_answers_as_the_normal_path(
+    city: GraphStore, who: str, roots: list[int]
+) -> None:
+    """node(id) folded into the walk's statement: the same data, errors and disclosures as the
+    point read then the walk, for roots inside, outside and above the viewer's scope, missing,
+    of another type than their id says, and not ids at all."""
+    viewer = ROOT_VIEWERS[who]
+    nulls = 0
+    for query in ROOTS:
+        for what, root_id in ROOT_IDS.items():
+            variables = {"id": root_id, "other": gid("Grid", "g3")}
+            compiled = await run(COMPILED, city, viewer, query, **variables)
+            assert compiled == await run(FAST, city, viewer, query, **variables), (what, query)
+            assert compiled == await run(SLOW, city, viewer, query, **variables), (what, query)
+            if compiled["data"] is not None and compiled["data"].get("node", 1) is None:
+                nulls += 1
+    assert roots[0] > 0
+    assert nulls > 0  # roots outside, missing or of another type: null, as the normal path says
+
+
+async def test_a_root_and_its_chain_cost_one_store_call(city: GraphStore) -> None:
+    """The root is found in the walk's call: the scoped bench query is one store call, for any
+    viewer whose scope is already resolved, and a root not found walks nothing further."""
+    for viewer in (Viewer(role=Role.ADMIN), Viewer(role=Role.GRID_WORKER, scope="g1")):
+        for root_id, found in ((gid("Grid", "g1"), True), (gid("Grid", "g3"), viewer.role is Role.ADMIN)):
+            counting = CountingStore(city)
+            context = RequestContext.create(counting, ApiConfig(), viewer=viewer.for_request())
+            await context.loaders.scope()  # resolved (and kept) before: the request's own reads follow
+            counting.reset()
+            result = await COMPILED.execute(ROOTS[0], {"id": root_id}, context_value=context)
+            assert result.errors is None
+            assert (result.data or {})["node"] is not None if found else (result.data or {})["node"] is None
+            assert counting.calls == {"walk_compact_from": 1}, counting.calls
+    # a fork under the root: the first chain with the root, the other walk from it
+    counting = CountingStore(city)
+    context = RequestContext.create(counting, ApiConfig(), viewer=Viewer().for_request())
+    result = await COMPILED.execute(ROOTS[1], {"id": gid("Community", "c1")}, context_value=context)
+    assert result.errors is None
+    assert counting.calls == {"walk_compact_from": 1, "walk_compact": 1}, counting.calls

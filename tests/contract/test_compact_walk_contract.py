@@ -11,7 +11,16 @@ import pytest
 
 from loaders.scope import Scope
 from loaders.store import Direction, GraphStore
-from loaders.walk import CompactWalked, Walked, WalkLayer, WalkTree, walk_by_neighbours, walk_compact, walk_tree
+from loaders.walk import (
+    CompactWalked,
+    Walked,
+    WalkLayer,
+    WalkTree,
+    walk_by_neighbours,
+    walk_compact,
+    walk_tree,
+    walk_tree_from,
+)
 from tests.cities import CITY
 
 pytestmark = pytest.mark.asyncio
@@ -93,3 +102,71 @@ def _compact(found: Walked) -> CompactWalked:
         {parent: [(e.node.id, e.node.label, e.node.properties) for e in edges] for parent, edges in layer.items()}
         for layer in found
     ]
+
+
+ROOT_SCOPES = (
+    *SCOPES,
+    Scope(root="g3", name_only=frozenset({"c2", "st1"})),
+    Scope(ids=frozenset({"b1", "hh2"})),
+    Scope(),  # nothing visible
+)
+
+
+@pytest.mark.parametrize("props", [frozenset({"name"}), frozenset({"name", "code", "address", "size"})])
+async def test_a_walk_from_a_root_is_the_point_read_then_the_walk(store: GraphStore, props: frozenset[str]) -> None:
+    """``walk_compact_from`` on each store: the root as ``get_nodes`` reads it in the scope (None
+    when missing, outside, or of another label than asked, and then nothing is walked), and the
+    compact walk from it as ``neighbours`` per layer."""
+    await store.write(CITY.batch())
+    own = getattr(store, "walk_compact_from", None)
+    assert own is not None  # both stores answer it in one call
+    cases = [
+        ("st1", "Street", _down(None, props)),
+        ("c1", "Community", _down(2, props)[1:]),
+        ("g1", "Grid", _down(None, props)[2:]),
+        ("g3", "Grid", _down(1, props)[2:]),
+        ("b1", "Building", _down(None, props)[3:]),
+        ("g1", "Building", _down(None, props)[3:]),  # another label than the id has
+        ("no-such-node", "Grid", _down(None, props)[2:]),
+    ]
+    walked = 0
+    for scope in ROOT_SCOPES:
+        for root_id, label, layers in cases:
+            root, found = await own(root_id, label, props, layers=layers, scope=scope)
+            (node,) = await store.get_nodes([root_id], scope=scope)
+            if node is None or node.label != label:
+                assert root is None, (root_id, label, scope)
+                assert found == [{} for _ in layers], (root_id, label, scope)
+                continue
+            assert root is not None, (root_id, label, scope)
+            assert (root[0], root[1]) == (node.id, node.label)
+            asked = {k: v for k, v in node.properties.items() if k in props}
+            assert {k: v for k, v in root[2].items() if k in props} == asked, (root_id, scope)
+            want = await walk_by_neighbours(store, [root_id], layers, scope=scope)
+            assert _asked(found, props) == _rows(want), (root_id, label, scope)
+            walked += sum(len(rows) for rows in found[-1].values())
+    assert walked > 0
+
+
+async def test_a_tree_from_a_root_walks_its_chain_with_the_root(store: GraphStore) -> None:
+    """``walk_tree_from``: the first tree's chain in the root's call, the other trees and the
+    branches below the chain from the nodes above them, as ``walk_tree`` from the root."""
+    await store.write(CITY.batch())
+    grids = WalkLayer("PART_OF", Direction.IN, ("Grid",), None, frozenset({"name"}))
+    buildings = WalkLayer("PART_OF", Direction.IN, ("Building",), 1, frozenset({"name"}))
+    households = WalkLayer("PART_OF", Direction.IN, ("Household",), None, frozenset({"name", "size"}))
+    orgs = WalkLayer("GOVERNS", Direction.IN, None, None, frozenset({"name"}))
+    first = WalkTree(grids, (WalkTree(buildings, (WalkTree(households), WalkTree(orgs))),))
+    second = WalkTree(orgs)
+    for scope in ROOT_SCOPES:
+        root, got = await walk_tree_from(store, "c1", "Community", {"name", "code"}, (first, second), scope=scope)
+        (node,) = await store.get_nodes(["c1"], scope=scope)
+        if node is None:
+            assert root is None and got == {}, scope
+            continue
+        assert root is not None and root[0] == "c1"
+        want = await walk_tree(store, ["c1"], first, scope=scope)
+        want.update(await walk_tree(store, ["c1"], second, scope=scope))
+        assert set(got) == set(want), scope
+        for tree, rows in want.items():
+            assert _asked([got[tree]], frozenset({"name", "size"})) == _asked([rows], frozenset({"name", "size"}))
