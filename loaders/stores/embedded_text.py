@@ -9,6 +9,12 @@ one ``str.find`` over the block, in C, and a hit is mapped back to its node by b
 Matches come out in id order, forwards or backwards from any id, so a page of a listing in
 id order reads only as far as its last match.
 
+A second ordering serves ``search``, whose hits come shortest name first (its length, the
+name, the id: :func:`rank`): per label the same blocks, but in that order, so a search walks
+them from the start and stops at its ``limit``-th hit instead of finding every hit and
+sorting them (``花园`` has 20,710 hits on the jiangyin city: 160 ms of the event loop before,
+a block or two now); a rare text still reads every block, in C.
+
 Every write updates it, an import batch included (a node created, renamed or deleted moves
 one entry in one block; the block's joined string is rebuilt on its next search).  It is
 built from memory when the store opens: nothing of it is on disk.
@@ -20,22 +26,39 @@ built from memory when the store opens: nothing of it is on disk.
 >>> index.update([("h-1", "Household", {"name": "康乐花园1栋"})], [])
 >>> list(index.descending("Household", "花园")), list(index.ascending("Household", "花园", "h-2"))
 (['h-2', 'h-1'], ['h-2'])
+>>> index.update([("h-3", "Household", {"name": "花园"})], [])
+>>> index.first("Household", "花园", 2)
+['h-3', 'h-1']
 >>> index.update([], [("Household", "h-2")])
->>> list(index.ascending("Household", "花园"))
-['h-1']
+>>> list(index.ascending("Household", "花园")), index.first("Household", "花园", 5)
+(['h-1', 'h-3'], ['h-3', 'h-1'])
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Any
 
 BLOCK = 512
 """Entries a block holds (it splits at twice as many)."""
 
 _SEP = "\x00"
+
+
+Rank = tuple[int, str, str]
+"""Where a node's name comes among ``search``'s hits: (its length, the name, the id)."""
+
+
+def rank(node_id: str, props: dict[str, Any]) -> Rank:
+    """A node's place in ``search``'s order (shortest name first, then the name, then the id).
+
+    >>> sorted([rank("b", {"name": "花园"}), rank("a", {"name": "康乐花园"}), rank("c", {})])
+    [(0, '', 'c'), (2, '花园', 'b'), (4, '康乐花园', 'a')]
+    """
+    name = str(props.get("name", ""))
+    return (len(name), name, node_id)
 
 
 def folded_name(props: dict[str, Any]) -> str:
@@ -53,8 +76,9 @@ class _Block:
 
     __slots__ = ("ids", "names", "starts", "text")
 
-    def __init__(self, ids: list[str], names: list[str]) -> None:
+    def __init__(self, ids: list[Any], names: list[str]) -> None:
         self.ids = ids
+        """Ids, or :data:`Rank` keys in the search order."""
         self.names = names
         self.text: str | None = None
         self.starts: list[int] = []
@@ -65,7 +89,7 @@ class _Block:
             self.starts = [0, *accumulate(len(n) + 1 for n in self.names[:-1])]
         return self.text
 
-    def forward(self, needle: str, first: int) -> Iterator[str]:
+    def forward(self, needle: str, first: int) -> Iterator[Any]:
         """Ids from entry ``first`` on whose name holds ``needle``, in order."""
         if _SEP in needle:  # never inside the joined string's hits: test each name
             yield from (self.ids[j] for j in range(first, len(self.ids)) if needle in self.names[j])
@@ -85,7 +109,7 @@ class _Block:
                 return
             at = starts[j + 1]
 
-    def backward(self, needle: str, stop: int) -> Iterator[str]:
+    def backward(self, needle: str, stop: int) -> Iterator[Any]:
         """Ids of the entries before ``stop`` whose name holds ``needle``, last first."""
         if _SEP in needle:
             yield from (self.ids[j] for j in range(stop - 1, -1, -1) if needle in self.names[j])
@@ -111,18 +135,18 @@ class _Names:
 
     __slots__ = ("blocks", "firsts")
 
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        """``pairs``: (id, folded name), sorted by id."""
+    def __init__(self, pairs: list[tuple[Any, str]]) -> None:
+        """``pairs``: (id, folded name), sorted by id (or by any key the blocks are ordered by)."""
         self.blocks = [
             _Block([i for i, _ in pairs[at : at + BLOCK]], [n for _, n in pairs[at : at + BLOCK]])
             for at in range(0, len(pairs), BLOCK)
         ]
         self.firsts = [b.ids[0] for b in self.blocks]
 
-    def _block_of(self, node_id: str) -> int:
+    def _block_of(self, node_id: Any) -> int:
         return max(0, bisect.bisect_right(self.firsts, node_id) - 1)
 
-    def put(self, node_id: str, name: str) -> None:
+    def put(self, node_id: Any, name: str) -> None:
         if not self.blocks:
             self.blocks.append(_Block([node_id], [name]))
             self.firsts.append(node_id)
@@ -145,7 +169,7 @@ class _Names:
             self.blocks.insert(b + 1, tail)
             self.firsts.insert(b + 1, tail.ids[0])
 
-    def remove(self, node_id: str) -> None:
+    def remove(self, node_id: Any) -> None:
         if not self.blocks:
             return
         b = self._block_of(node_id)
@@ -160,14 +184,14 @@ class _Names:
         else:
             del self.blocks[b], self.firsts[b]
 
-    def ascending(self, needle: str, low: str | None) -> Iterator[str]:
+    def ascending(self, needle: str, low: Any) -> Iterator[Any]:
         start = 0 if low is None else self._block_of(low)
         for b in range(start, len(self.blocks)):
             block = self.blocks[b]
             first = bisect.bisect_left(block.ids, low) if low is not None and b == start else 0
             yield from block.forward(needle, first)
 
-    def descending(self, needle: str, high: str | None) -> Iterator[str]:
+    def descending(self, needle: str, high: Any) -> Iterator[Any]:
         if not self.blocks:
             return
         start = len(self.blocks) - 1 if high is None else self._block_of(high)
@@ -177,18 +201,50 @@ class _Names:
             yield from block.backward(needle, stop)
 
 
+class _Ranked:
+    """One label's entries in ``search``'s order (:func:`rank`), and each id's rank."""
+
+    __slots__ = ("names", "ranks")
+
+    def __init__(self, entries: list[tuple[Rank, str]]) -> None:
+        """``entries``: (rank, folded name), in any order."""
+        entries.sort()
+        self.names = _Names(entries)
+        self.ranks = {r[2]: r for r, _ in entries}
+
+    def put(self, node_id: str, key: Rank, name: str) -> None:
+        old = self.ranks.get(node_id)
+        if old is not None and old != key:
+            self.names.remove(old)
+        self.ranks[node_id] = key
+        self.names.put(key, name)
+
+    def remove(self, node_id: str) -> None:
+        old = self.ranks.pop(node_id, None)
+        if old is not None:
+            self.names.remove(old)
+
+    def first(self, needle: str, limit: int) -> list[Rank]:
+        """The ranks of the first ``limit`` entries whose name holds ``needle``, in order."""
+        return list(islice(self.names.ascending(needle, None), limit))
+
+
 class NameIndex:
     """The folded names of every label's nodes, in id order (see the module's text)."""
 
     def __init__(self) -> None:
         self._labels: dict[str, _Names] = {}
+        self._ranked: dict[str, _Ranked] = {}
 
     def rebuild(self, label: str, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Replace ``label``'s entries with these nodes (id, properties)."""
-        self._labels[label] = _Names(sorted((i, folded_name(p)) for i, p in entries))
+        rows = [(i, p, folded_name(p)) for i, p in entries]
+        self._labels[label] = _Names(sorted((i, f) for i, _, f in rows))
+        self._ranked[label] = _Ranked([(rank(i, p), f) for i, p, f in rows])
 
     def clear(self) -> None:
         self._labels.clear()
+        self._ranked.clear()
 
     def update(self, rows: Iterable[tuple[str, str, dict[str, Any]]], deleted: Iterable[tuple[str, str]]) -> None:
         """After a write: ``deleted`` (label, id) leave, then ``rows`` (id, label, properties)
@@ -197,11 +253,19 @@ class NameIndex:
             names = self._labels.get(label)
             if names is not None:
                 names.remove(node_id)
+            ranked = self._ranked.get(label)
+            if ranked is not None:
+                ranked.remove(node_id)
         for node_id, label, props in rows:
             names = self._labels.get(label)
             if names is None:
                 names = self._labels[label] = _Names([])
-            names.put(node_id, folded_name(props))
+            folded = folded_name(props)
+            names.put(node_id, folded)
+            ranked = self._ranked.get(label)
+            if ranked is None:
+                ranked = self._ranked[label] = _Ranked([])
+            ranked.put(node_id, rank(node_id, props), folded)
 
     def ascending(self, label: str, text: str, low: str | None = None) -> Iterator[str]:
         """Ids of ``label``'s nodes whose name holds ``text`` (any case), in id order, from
@@ -213,3 +277,18 @@ class NameIndex:
         """The same, last first, from ``high`` (included) down."""
         names = self._labels.get(label)
         return iter(()) if names is None else names.descending(text.casefold(), high)
+
+    def first(self, label: str, text: str, limit: int) -> list[str]:
+        """Ids of the first ``limit`` of ``label``'s nodes whose name holds ``text`` (any case)
+        in ``search``'s order: shortest name first, then by name, then by id (:func:`rank`)."""
+        return [r[2] for r in self.ranked(label, text, limit)]
+
+    def ranked(self, label: str, text: str, limit: int) -> list[Rank]:
+        """The same, as ranks."""
+        ranked = self._ranked.get(label)
+        return [] if ranked is None or limit <= 0 else ranked.first(text.casefold(), limit)
+
+    def in_rank_order(self, label: str, text: str) -> Iterator[Rank]:
+        """Every rank of ``label``'s nodes whose name holds ``text``, in ``search``'s order."""
+        ranked = self._ranked.get(label)
+        return iter(()) if ranked is None else ranked.names.ascending(text.casefold(), None)
