@@ -201,32 +201,101 @@ class _Names:
             yield from block.backward(needle, stop)
 
 
-class _Ranked:
-    """One label's entries in ``search``'s order (:func:`rank`), and each id's rank."""
+FEW = 2_000
+"""At most this many candidates from the bigram postings: they are tested and sorted instead of
+the blocks being read."""
 
-    __slots__ = ("names", "ranks")
+_NONE: frozenset[str] = frozenset()
+
+
+def bigrams(folded: str) -> set[str]:
+    """The pairs of adjacent characters of a folded name (a name holding a text holds its pairs).
+
+    >>> sorted(bigrams("花园2")), bigrams("a")
+    (['园2', '花园'], set())
+    """
+    return {folded[k : k + 2] for k in range(len(folded) - 1)}
+
+
+class _Ranked:
+    """One label's entries in ``search``'s order (:func:`rank`), each id's rank, and the ids by
+    each bigram of their folded names (the postings)."""
+
+    __slots__ = ("grams", "names", "ranks")
 
     def __init__(self, entries: list[tuple[Rank, str]]) -> None:
         """``entries``: (rank, folded name), in any order."""
         entries.sort()
         self.names = _Names(entries)
         self.ranks = {r[2]: r for r, _ in entries}
+        self.grams: dict[str, set[str]] = {}
+        for r, folded in entries:
+            self._post(r[2], folded)
+
+    def _post(self, node_id: str, folded: str) -> None:
+        grams = self.grams
+        for g in bigrams(folded):
+            ids = grams.get(g)
+            if ids is None:
+                grams[g] = {node_id}
+            else:
+                ids.add(node_id)
+
+    def _unpost(self, node_id: str, folded: str) -> None:
+        for g in bigrams(folded):
+            ids = self.grams.get(g)
+            if ids is not None:
+                ids.discard(node_id)
+                if not ids:
+                    del self.grams[g]
 
     def put(self, node_id: str, key: Rank, name: str) -> None:
         old = self.ranks.get(node_id)
         if old is not None and old != key:
             self.names.remove(old)
+            self._unpost(node_id, old[1].casefold())
+            old = None
         self.ranks[node_id] = key
         self.names.put(key, name)
+        if old is None:
+            self._post(node_id, name)
 
     def remove(self, node_id: str) -> None:
         old = self.ranks.pop(node_id, None)
         if old is not None:
             self.names.remove(old)
+            self._unpost(node_id, old[1].casefold())
+
+    def candidates(self, needle: str) -> list[str] | None:
+        """The ids whose folded name holds ``needle``, when the postings narrow them to at most
+        :data:`FEW` (tested against the names); None when they cannot (a one-letter text, or
+        a common one): then the blocks are read."""
+        if len(needle) < 2:
+            return None
+        postings = sorted((self.grams.get(g, _NONE) for g in bigrams(needle)), key=len)
+        if len(postings[0]) > FEW:
+            return None
+        found = set(postings[0])
+        for ids in postings[1:]:
+            if not found:
+                break
+            found &= ids
+        ranks = self.ranks
+        return [i for i in found if needle in ranks[i][1].casefold()]
 
     def first(self, needle: str, limit: int) -> list[Rank]:
         """The ranks of the first ``limit`` entries whose name holds ``needle``, in order."""
+        few = self.candidates(needle)
+        if few is not None:
+            return sorted(self.ranks[i] for i in few)[:limit]
         return list(islice(self.names.ascending(needle, None), limit))
+
+    def in_order(self, needle: str) -> Iterator[Rank]:
+        """The ranks of every entry whose name holds ``needle``, in order."""
+        few = self.candidates(needle)
+        if few is not None:
+            return iter(sorted(self.ranks[i] for i in few))
+        return self.names.ascending(needle, None)
 
 
 class NameIndex:
@@ -271,12 +340,28 @@ class NameIndex:
         """Ids of ``label``'s nodes whose name holds ``text`` (any case), in id order, from
         ``low`` (included) on."""
         names = self._labels.get(label)
-        return iter(()) if names is None else names.ascending(text.casefold(), low)
+        if names is None:
+            return iter(())
+        needle = text.casefold()
+        few = self._few(label, needle)
+        if few is not None:
+            return iter(sorted(i for i in few if low is None or i >= low))
+        return names.ascending(needle, low)
 
     def descending(self, label: str, text: str, high: str | None = None) -> Iterator[str]:
         """The same, last first, from ``high`` (included) down."""
         names = self._labels.get(label)
-        return iter(()) if names is None else names.descending(text.casefold(), high)
+        if names is None:
+            return iter(())
+        needle = text.casefold()
+        few = self._few(label, needle)
+        if few is not None:
+            return iter(sorted((i for i in few if high is None or i <= high), reverse=True))
+        return names.descending(needle, high)
+
+    def _few(self, label: str, needle: str) -> list[str] | None:
+        ranked = self._ranked.get(label)
+        return None if ranked is None else ranked.candidates(needle)
 
     def first(self, label: str, text: str, limit: int) -> list[str]:
         """Ids of the first ``limit`` of ``label``'s nodes whose name holds ``text`` (any case)
@@ -291,4 +376,4 @@ class NameIndex:
     def in_rank_order(self, label: str, text: str) -> Iterator[Rank]:
         """Every rank of ``label``'s nodes whose name holds ``text``, in ``search``'s order."""
         ranked = self._ranked.get(label)
-        return iter(()) if ranked is None else ranked.names.ascending(text.casefold(), None)
+        return iter(()) if ranked is None else ranked.in_order(text.casefold())

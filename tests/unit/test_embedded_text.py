@@ -30,13 +30,15 @@ _ops = st.lists(
 
 
 @contextmanager
-def _blocks_of(size: int) -> Iterator[None]:
-    kept = embedded_text.BLOCK
-    embedded_text.BLOCK = size
+def _blocks_of(size: int, few: int = 2_000) -> Iterator[None]:
+    """Blocks of ``size`` entries; postings narrowing to at most ``few`` ids answer instead of
+    the blocks (0: the blocks are always read)."""
+    kept = embedded_text.BLOCK, embedded_text.FEW
+    embedded_text.BLOCK, embedded_text.FEW = size, few
     try:
         yield
     finally:
-        embedded_text.BLOCK = kept
+        embedded_text.BLOCK, embedded_text.FEW = kept
 
 
 @settings(max_examples=300, deadline=None)
@@ -46,11 +48,17 @@ def _blocks_of(size: int) -> Iterator[None]:
     needles=st.lists(st.text(alphabet=_CHARS, min_size=1, max_size=3), min_size=1, max_size=4),
     bounds=st.lists(st.one_of(st.none(), _ids, st.just("n05x")), min_size=1, max_size=3),
     block=st.sampled_from([1, 2, 3, 512]),
+    few=st.sampled_from([0, 2, 2_000]),
 )
 def test_the_index_answers_as_a_scan_does(
-    start: dict[str, str], ops: list[tuple[str, str, str]], needles: list[str], bounds: list[str | None], block: int
+    start: dict[str, str],
+    ops: list[tuple[str, str, str]],
+    needles: list[str],
+    bounds: list[str | None],
+    block: int,
+    few: int,
 ) -> None:
-    with _blocks_of(block):
+    with _blocks_of(block, few):
         index = NameIndex()
         index.rebuild("L", ((i, {"name": n}) for i, n in start.items()))
         names = dict(start)
@@ -79,13 +87,14 @@ def test_the_index_answers_as_a_scan_does(
     needles=st.lists(st.text(alphabet=_CHARS, min_size=1, max_size=3), min_size=1, max_size=4),
     limit=st.integers(0, 25),
     block=st.sampled_from([1, 2, 3, 512]),
+    few=st.sampled_from([0, 2, 2_000]),
 )
 def test_the_search_order_answers_as_a_sorted_scan_does(
-    start: dict[str, str], ops: list[tuple[str, str, str]], needles: list[str], limit: int, block: int
+    start: dict[str, str], ops: list[tuple[str, str, str]], needles: list[str], limit: int, block: int, few: int
 ) -> None:
     """``search``'s order (shortest name, then name, then id), kept up to date by renames and
     deletes, gives the first ``limit`` hits a scan of every name, sorted, gives."""
-    with _blocks_of(block):
+    with _blocks_of(block, few):
         index = NameIndex()
         index.rebuild("L", ((i, {"name": n}) for i, n in start.items()))
         names = dict(start)
