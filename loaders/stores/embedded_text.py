@@ -37,6 +37,7 @@ built from memory when the store opens: nothing of it is on disk.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, islice
 from typing import Any
@@ -203,9 +204,8 @@ class _Names:
 
 FEW = 2_000
 """At most this many candidates from the bigram postings: they are tested and sorted instead of
-the blocks being read."""
-
-_NONE: frozenset[str] = frozenset()
+the blocks being read.  A bigram held by more names than this is kept as *common*, without its
+ids (they would never narrow a search enough; most of the postings' memory would be theirs)."""
 
 
 def bigrams(folded: str) -> set[str]:
@@ -228,18 +228,33 @@ class _Ranked:
         entries.sort()
         self.names = _Names(entries)
         self.ranks = {r[2]: r for r, _ in entries}
-        self.grams: dict[str, set[str]] = {}
+        self.grams: dict[str, set[str] | None] = {}
+        """The ids whose folded name holds each bigram; None for a common one (:data:`FEW`)."""
+        counts = Counter(g for _, folded in entries for g in bigrams(folded))
+        grams = self.grams
+        for g, n in counts.items():
+            if n > FEW:
+                grams[g] = None
         for r, folded in entries:
-            self._post(r[2], folded)
+            for g in bigrams(folded):
+                if counts[g] <= FEW:
+                    ids = grams.get(g)
+                    if ids is None:
+                        grams[g] = {r[2]}
+                    else:
+                        ids.add(r[2])
 
     def _post(self, node_id: str, folded: str) -> None:
         grams = self.grams
         for g in bigrams(folded):
-            ids = grams.get(g)
-            if ids is None:
+            if g not in grams:
                 grams[g] = {node_id}
-            else:
+                continue
+            ids = grams[g]
+            if ids is not None:
                 ids.add(node_id)
+                if len(ids) > FEW:
+                    grams[g] = None
 
     def _unpost(self, node_id: str, folded: str) -> None:
         for g in bigrams(folded):
@@ -272,9 +287,16 @@ class _Ranked:
         a common one): then the blocks are read."""
         if len(needle) < 2:
             return None
-        postings = sorted((self.grams.get(g, _NONE) for g in bigrams(needle)), key=len)
-        if len(postings[0]) > FEW:
+        postings: list[set[str]] = []
+        for g in bigrams(needle):
+            if g not in self.grams:
+                return []  # no name holds this pair
+            ids = self.grams[g]
+            if ids is not None:
+                postings.append(ids)
+        if not postings:
             return None
+        postings.sort(key=len)
         found = set(postings[0])
         for ids in postings[1:]:
             if not found:
