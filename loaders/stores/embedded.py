@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import orjson
@@ -41,6 +41,8 @@ from loaders.stores.embedded_reads import EmbeddedReads
 from loaders.stores.embedded_text import NameIndex
 from loaders.stores.embedded_walk import EmbeddedWalk
 
+T = TypeVar("T")
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS rels (start TEXT NOT NULL, key TEXT NOT NULL, end TEXT NOT NULL,"
@@ -58,6 +60,18 @@ def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key:
         keyed = succ[start][end] = {}
         pred[end][start] = keyed
     keyed[key] = data
+
+
+async def _whole(work: Awaitable[T]) -> T:
+    """``work`` (a worker thread reading the graph) awaited to its end even when the caller is
+    cancelled meanwhile, so that the write lock held around it is not released while the
+    thread still reads what a write would change."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
 
 
 def _dumps(props: Any) -> str:
@@ -344,10 +358,10 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             if whole and kept is not None and kept.version == self._version:
                 if not kept.pending:
                     return kept.graph
-                folded: nx.MultiDiGraph = await asyncio.to_thread(kept.fold, self._given_star)
+                folded: nx.MultiDiGraph = await _whole(asyncio.to_thread(kept.fold, self._given_star))
                 return folded
             version = self._version
-            out: nx.MultiDiGraph = await asyncio.to_thread(self._build_projection, labels, rel_types)
+            out: nx.MultiDiGraph = await _whole(asyncio.to_thread(self._build_projection, labels, rel_types))
             if whole:
                 self._projection = KeptProjection(version, out)
             return out

@@ -41,9 +41,7 @@ class KeptProjection:
         be followed (kept at another version, or too far behind): the caller drops it."""
         if self.version != before:
             return False
-        self.rows += (
-            len(delta.nodes) + len(delta.relationships) + len(delta.deleted_relationships) + len(delta.deleted_nodes)
-        )
+        self.rows += _count(delta)
         if self.rows > PENDING_ROWS:
             return False
         self.pending.append(delta)
@@ -53,8 +51,16 @@ class KeptProjection:
     def fold(self, given_star: Callable[[str], Any]) -> nx.MultiDiGraph:
         """The projection at :attr:`version`, the pending writes applied (once; kept after).
         ``given_star(org)``: a branch's own star as the store holds it now."""
-        if self.pending:
-            pending, self.pending, self.rows, target = self.pending, [], 0, self.version
+        pending = list(self.pending)
+        if pending:
+            target = self.version
             self.graph = advance_all(self.graph, pending, given_star)
+            del self.pending[: len(pending)]  # only once folded: a failure leaves them pending
+            self.rows = sum(_count(d) for d in self.pending)
             self.base = target
         return self.graph
+
+
+def _count(delta: Delta) -> int:
+    """Rows a write changed (nodes and relationships, written or deleted)."""
+    return len(delta.nodes) + len(delta.relationships) + len(delta.deleted_relationships) + len(delta.deleted_nodes)
