@@ -116,6 +116,15 @@ def without_pii(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in properties.items() if k not in pii}
 
 
+def pii_fields(label: str) -> frozenset[str]:
+    """The personal fields of ``label`` (empty for a label without any, or an unknown one).
+
+    >>> sorted(pii_fields("Household"))[:2], pii_fields("Building")
+    (['address', 'head_id_number'], frozenset())
+    """
+    return _PII_BY_NAME.get(label, frozenset())
+
+
 def public_properties(label: str, properties: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``properties`` with nothing personal: no PII fields, no vulnerable tags
     (what leaves the service without personal information: exports, reports).

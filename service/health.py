@@ -98,14 +98,21 @@ class StoreWatch:
         self.down_interval = down_interval
         self.timeout = timeout
         self._task: asyncio.Task[None] | None = None
+        self._probe_after = store.availability.probe_after
 
     def start(self) -> None:
         if self._task is None:
+            # The watch is the probe while the store is down: requests are not let through to the
+            # driver as probes (``Availability.probe_after``), where its retry pauses would hold
+            # them across the server's return (and a write's outcome would be unknown).
+            self._probe_after = self.store.availability.probe_after
+            self.store.availability.probe_after = math.inf
             self._task = asyncio.get_running_loop().create_task(self._run(), name="civicmesh-store-watch")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
+            self.store.availability.probe_after = self._probe_after
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -14,7 +14,7 @@ import networkx as nx
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph_schema import rel_key
-from graph_schema.privacy import without_pii
+from graph_schema.privacy import pii_fields
 from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.store import Availability
@@ -52,6 +52,7 @@ class Neo4jProjection:
         chunk = self.projection_chunk or max(1000, self._fetch_size * 4)
         node, succ, pred = g._node, g._succ, g._pred
         leaving: list[tuple[str, list[Any]]] = []
+        personal: dict[str, tuple[str, ...]] = {}
 
         async def read(tx: AsyncManagedTransaction, after: str) -> list[Any]:
             record = await (
@@ -69,7 +70,14 @@ class Neo4jProjection:
                 while rows := await session.execute_read(read, after):
                     for node_id, label, props, rels in rows:
                         del props["id"]
-                        node[node_id] = {"label": label, **without_pii(label, props)}
+                        # the decoded map is this loop's own: personal fields leave it in place
+                        # (what ``without_pii`` keeps, without its copy of every node's map)
+                        fields = personal.get(label)
+                        if fields is None:
+                            fields = personal[label] = tuple(pii_fields(label))
+                        for field in fields:
+                            props.pop(field, None)
+                        node[node_id] = {"label": label, **props}
                         succ[node_id] = {}
                         pred[node_id] = {}
                         if rels:

@@ -24,7 +24,14 @@ from neo4j import (
     NotificationMinimumSeverity,
     RoutingControl,
 )
-from neo4j.exceptions import ClientError, ConstraintError
+from neo4j.exceptions import (
+    ClientError,
+    ConnectionAcquisitionTimeoutError,
+    ConstraintError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph_schema import REL_SPECS, Node, Relationship, RelRef, RelType, ValidationError, WriteBatch
 from graph_schema.ddl import DDL
@@ -126,6 +133,9 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         self._driver: AsyncDriver | None = None
         self.availability = Availability("neo4j")
         self._generation = 0
+        self.driver_epoch = 0
+        """Grows each time :meth:`ping` replaces the driver after an outage (see
+        :func:`~loaders.stores.neo4j_guard.guarded`)."""
         self.write_listeners = WriteListeners()
         """Told of each write (the service's kept projection follows them)."""
 
@@ -194,11 +204,13 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
                 self.availability.mark_down(exc)
                 raise StoreUnavailable() from exc
             raise
+        old = None
         if down:
             old, self._driver = self._driver, driver
-            if old is not None:
-                await old.close()
-        self.availability.mark_up()
+            self.driver_epoch += 1  # calls still on the old driver fail as stale, not as a new outage
+        self.availability.mark_up()  # before the old driver's close: requests need not wait for it
+        if old is not None:
+            await old.close()
 
     @guarded(cancellable=True)
     async def _read(self, /, query: str, **params: Any) -> list[Any]:
@@ -411,7 +423,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     # --- writes ----------------------------------------------------------------------
     @guarded(cancellable=False)
     async def write(self, batch: WriteBatch) -> WriteResult:
-        token = self.write_listeners.begin()
+        token = self.write_listeners.begin(batch)
         committed: WriteBatch | None = None
         try:
             result = await self._write(batch)
@@ -419,6 +431,10 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
             return result
         except ValidationError:
             committed = WriteBatch()  # refused inside its transaction: nothing was written
+            raise
+        except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError) as exc:
+            if not isinstance(exc, IncompleteCommit):  # a commit cut short: the outcome is unknown
+                committed = WriteBatch()  # it never reached its commit: nothing was written
             raise
         finally:
             self._generation += 1
@@ -563,8 +579,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     async def clear(self) -> None:
         self._generation += 1
         self.write_listeners.tell(None)
-        async with self.driver.session(
-            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
-        ) as session:
-            await (await session.run(cypher_writes.CLEAR_RELATIONSHIPS)).consume()
-            await (await session.run(cypher_writes.CLEAR)).consume()
+        token = self.write_listeners.begin()  # records unknown: writes overlapping it are not followed
+        try:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+            ) as session:
+                await (await session.run(cypher_writes.CLEAR_RELATIONSHIPS)).consume()
+                await (await session.run(cypher_writes.CLEAR)).consume()
+        finally:
+            self.write_listeners.end(token, None)
