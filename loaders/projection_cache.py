@@ -1,7 +1,8 @@
 """A store's analytics projection, kept between requests, and its data version.
 
-The embedded store keeps its projection itself and carries it forward over each write
-(:mod:`loaders.stores.embedded_projection`), so asking it each time costs nothing.  A Neo4j
+The embedded store keeps its projection itself and folds the writes made since into it when
+it is next asked for (:mod:`loaders.stores.embedded_projection`), so asking it costs nothing
+without writes and one copy after any number of them.  A Neo4j
 projection streams the whole graph over Bolt (seconds at city scale), so it is kept here: it
 follows the writes this process makes through the store (:mod:`loaders.projection_delta`,
 told by the store's :class:`~loaders.write_listeners.WriteListeners`) and is built again from

@@ -91,6 +91,27 @@ def advance(old: nx.MultiDiGraph, delta: Delta, given_star: Callable[[str], Any]
     >>> sorted(gone.nodes), gone.number_of_edges(), new.number_of_edges()
     (['b'], 0, 1)
     """
+    return advance_all(old, (delta,), given_star)
+
+
+def advance_all(
+    old: nx.MultiDiGraph, deltas: Sequence[Delta], given_star: Callable[[str], Any] | None = None
+) -> nx.MultiDiGraph:
+    """``old`` with ``deltas`` applied in their order, as one new frozen projection: the outer
+    dicts are copied once for all of them (a store that defers following its writes folds them
+    here when an analysis asks, so N writes cost one copy, not N).  The result is the one
+    :func:`advance` gives applied to each in turn; ``given_star(org)`` must give a branch's own
+    star as of the last of them.
+
+    >>> from analytics import ProjectionBuilder
+    >>> g = nx.freeze(ProjectionBuilder().node("Community", "a", name="A").graph)
+    >>> part_of = ("b", "PART_OF", "a", "PART_OF", {})
+    >>> writes = [Delta(nodes=[("b", "Grid", {"name": "B"})]), Delta(relationships=[part_of]),
+    ...           Delta(nodes=[("b", "Grid", {"name": "B2"})])]
+    >>> new = advance_all(g, writes)
+    >>> new.nodes["b"]["name"], new.has_edge("b", "a", "PART_OF"), sorted(g.nodes)
+    ('B2', True, ['a'])
+    """
     out = FollowedProjection()
     out.graph.update(old.graph)
     node: dict[str, dict[str, Any]] = dict(old._node)
@@ -111,63 +132,68 @@ def advance(old: nx.MultiDiGraph, delta: Delta, given_star: Callable[[str], Any]
             own_pred.add(n)
         return pred[n]
 
-    orgs = set(delta.touched_orgs)
+    orgs: set[str] = set()
 
     def note(start: str, end: str, rtype: str) -> None:
         """A change to ``start -rtype-> end`` that may move a branch's star."""
         if rtype == _ASSESSES and node.get(end, {}).get("label") == _ORG:
             orgs.add(end)
 
-    for start, key, end in delta.deleted_relationships:
-        keyed = succ.get(start, {}).get(end)
-        if keyed is None or key not in keyed:
-            continue
-        note(start, end, keyed[key].get("type", ""))
-        rest = {k: v for k, v in keyed.items() if k != key}
-        if rest:
-            succ_of(start)[end] = rest
-            pred_of(end)[start] = rest
-        else:
-            del succ_of(start)[end]
-            del pred_of(end)[start]
-    for n in dict.fromkeys(delta.deleted_nodes):
-        if n not in node:
-            continue
-        if node[n].get("label") == _AS:  # its branches fall back on their other assessments
-            for end, keyed in succ[n].items():
-                for a in keyed.values():
-                    note(n, end, a.get("type", ""))
-        for other in succ[n]:
-            if other != n:
-                del pred_of(other)[n]
-        for other in pred[n]:
-            if other != n:
-                del succ_of(other)[n]
-        del node[n], succ[n], pred[n]
-        own_succ.discard(n)
-        own_pred.discard(n)
-        orgs.discard(n)
-    for n, label, props in delta.nodes:
-        node[n] = {"label": label, **without_pii(label, props)}
-        if n not in succ:
-            succ[n] = {}
-            pred[n] = {}
-            own_succ.add(n)
-            own_pred.add(n)
-        if label == _ORG:
-            orgs.add(n)
-        elif label == _AS:
-            for end, keyed in succ[n].items():
-                for a in keyed.values():
-                    note(n, end, a.get("type", ""))
-    for start, key, end, rtype, props in delta.relationships:
-        s = succ_of(start)
-        keyed = dict(s.get(end, {}))
-        keyed[key] = {"type": rtype, **props}
-        s[end] = keyed
-        pred_of(end)[start] = keyed
-        note(start, end, rtype)
-    written = {n: props for n, label, props in delta.nodes if label == _ORG}
+    written: dict[str, Mapping[str, Any]] = {}
+    for delta in deltas:
+        orgs |= delta.touched_orgs
+        for start, key, end in delta.deleted_relationships:
+            keyed = succ.get(start, {}).get(end)
+            if keyed is None or key not in keyed:
+                continue
+            note(start, end, keyed[key].get("type", ""))
+            rest = {k: v for k, v in keyed.items() if k != key}
+            if rest:
+                succ_of(start)[end] = rest
+                pred_of(end)[start] = rest
+            else:
+                del succ_of(start)[end]
+                del pred_of(end)[start]
+        for n in dict.fromkeys(delta.deleted_nodes):
+            if n not in node:
+                continue
+            if node[n].get("label") == _AS:  # its branches fall back on their other assessments
+                for end, keyed in succ[n].items():
+                    for a in keyed.values():
+                        note(n, end, a.get("type", ""))
+            for other in succ[n]:
+                if other != n:
+                    del pred_of(other)[n]
+            for other in pred[n]:
+                if other != n:
+                    del succ_of(other)[n]
+            del node[n], succ[n], pred[n]
+            own_succ.discard(n)
+            own_pred.discard(n)
+            orgs.discard(n)
+        for n, label, props in delta.nodes:
+            node[n] = {"label": label, **without_pii(label, props)}
+            if n not in succ:
+                succ[n] = {}
+                pred[n] = {}
+                own_succ.add(n)
+                own_pred.add(n)
+            if label == _ORG:
+                orgs.add(n)
+            elif label == _AS:
+                for end, keyed in succ[n].items():
+                    for a in keyed.values():
+                        note(n, end, a.get("type", ""))
+        for start, key, end, rtype, props in delta.relationships:
+            s = succ_of(start)
+            keyed = dict(s.get(end, {}))
+            keyed[key] = {"type": rtype, **props}
+            s[end] = keyed
+            pred_of(end)[start] = keyed
+            note(start, end, rtype)
+        for n in delta.deleted_nodes:
+            written.pop(n, None)
+        written.update((n, props) for n, label, props in delta.nodes if label == _ORG)
     for org in orgs:
         if org not in node:
             continue
@@ -195,9 +221,21 @@ def advance(old: nx.MultiDiGraph, delta: Delta, given_star: Callable[[str], Any]
     out._node = node
     out._succ = out._adj = succ
     out._pred = pred
-    _carry_kept(old, out, delta)
+    carrier: Any = old
+    for delta in deltas:  # each write appended in turn, as advance would one by one
+        step = _Carrier()
+        _carry_kept(carrier, step, delta)
+        carrier = step
+    if getattr(carrier, "kept_with", None):
+        out.kept_with = carrier.kept_with
     nx.freeze(out)
     return out
+
+
+class _Carrier:
+    """Holds what :func:`_carry_kept` hands on between two of the writes :func:`advance_all` folds."""
+
+    kept_with: Any = None
 
 
 KEPT_WRITES = 64

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import orjson
@@ -33,13 +33,16 @@ from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.earned_rows import EARNED, EarnedRows, keep_rows
+from loaders.projection_delta import Delta
 from loaders.store import Availability, Direction, WriteResult
 from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
 from loaders.stores.embedded_import_marker import EmbeddedImportMarker
-from loaders.stores.embedded_projection import follow_write
+from loaders.stores.embedded_projection import KeptProjection
 from loaders.stores.embedded_reads import EmbeddedReads
 from loaders.stores.embedded_text import NameIndex
 from loaders.stores.embedded_walk import EmbeddedWalk
+
+T = TypeVar("T")
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
@@ -58,6 +61,18 @@ def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key:
         keyed = succ[start][end] = {}
         pred[end][start] = keyed
     keyed[key] = data
+
+
+async def _whole(work: Awaitable[T]) -> T:
+    """``work`` (a worker thread reading the graph) awaited to its end even when the caller is
+    cancelled meanwhile, so that the write lock held around it is not released while the
+    thread still reads what a write would change."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
 
 
 def _dumps(props: Any) -> str:
@@ -79,7 +94,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         self._within: dict[tuple[str, str], tuple[int, frozenset[str]]] = {}
         self._insides: dict[str, tuple[int, dict[str, frozenset[str]], frozenset[str]]] = {}
         self._version = 0
-        self._projection: tuple[int, nx.MultiDiGraph] | None = None
+        self._projection: KeptProjection | None = None
         self._db: sqlite3.Connection | None = None
         self._io: ThreadPoolExecutor | None = None
         self._lock = asyncio.Lock()
@@ -233,9 +248,11 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             before = self._version
             with pause_gc():
                 self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
-                self._projection = follow_write(
-                    self._projection, before, self._version, self._g, node_rows, rel_rows, rel_deletes, node_deletes
-                )
+            kept = self._projection  # noted, not copied: folded when an analysis next asks
+            if kept is not None and not kept.follow(
+                before, self._version, Delta(node_rows, rel_rows, rel_deletes, node_deletes)
+            ):
+                self._projection = None
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(
@@ -330,18 +347,29 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
     async def project(
         self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> nx.MultiDiGraph:
-        """Built on a worker thread while writes wait, so the event loop keeps serving reads."""
+        """Built on a worker thread while writes wait, so the event loop keeps serving reads; the
+        whole projection is kept, and the writes since are folded into it (on a worker thread
+        too) when it is next asked for (:mod:`~loaders.stores.embedded_projection`)."""
         whole = labels is None and rel_types is None
-        if whole and self._projection is not None and self._projection[0] == self._version:
-            return self._projection[1]
+        kept = self._projection
+        if whole and kept is not None and kept.version == self._version and not kept.pending:
+            return kept.graph
         async with self._lock:
-            if whole and self._projection is not None and self._projection[0] == self._version:
-                return self._projection[1]
+            kept = self._projection
+            if whole and kept is not None and kept.version == self._version:
+                if not kept.pending:
+                    return kept.graph
+                folded: nx.MultiDiGraph = await _whole(asyncio.to_thread(kept.fold, self._given_star))
+                return folded
             version = self._version
-            out: nx.MultiDiGraph = await asyncio.to_thread(self._build_projection, labels, rel_types)
+            out: nx.MultiDiGraph = await _whole(asyncio.to_thread(self._build_projection, labels, rel_types))
             if whole:
-                self._projection = (version, out)
+                self._projection = KeptProjection(version, out)
             return out
+
+    def _given_star(self, org: str) -> Any:
+        """The ``star`` stored on branch ``org`` (before its assessments override it)."""
+        return self._g._node[org]["p"].get("star")
 
     def _build_projection(self, labels: Sequence[str] | None, rel_types: Sequence[str] | None) -> nx.MultiDiGraph:
         wanted_labels = set(labels) if labels else None

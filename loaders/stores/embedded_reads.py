@@ -8,8 +8,9 @@ and ``p``).  The scope and filter walks it uses are :mod:`~loaders.stores.embedd
 from __future__ import annotations
 
 import bisect
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 from graph_schema import Node, Relationship
@@ -238,18 +239,19 @@ class EmbeddedReads(EmbeddedScopes):
         if not needle:
             return []
         nodes = self._g._node
-        hits = []
+        hits: list[tuple[int, str, str]] = []
         for label in labels or list(self._by_label):
             if scope is not None and self._narrow(label, scope):  # its few nodes, tested
-                named: Iterable[str] = (i for i in self._scoped_members(label, scope) if needle in _folded(nodes[i]))
+                for i in self._scoped_members(label, scope):
+                    if needle in _folded(nodes[i]):
+                        name = str(nodes[i]["p"].get("name", ""))
+                        hits.append((len(name), name, i))
+            elif scope is None:  # in search order: the first ``limit`` hits, no more read
+                hits += self._names.ranked(label, text, limit)
             else:
-                named = self._names.ascending(label, text)
-                if scope is not None:
-                    members = self._scoped_members(label, scope)
-                    named = (i for i in named if i in members)
-            for node_id in named:
-                name = str(nodes[node_id]["p"].get("name", ""))
-                hits.append((len(name), name, node_id))
+                members = self._scoped_members(label, scope)
+                ranked = (r for r in self._names.in_rank_order(label, text) if r[2] in members)
+                hits += islice(ranked, limit)
         hits.sort()
         return [Node(nodes[i]["label"], i, nodes[i]["p"]) for _, _, i in hits[:limit]]
 

@@ -1,4 +1,4 @@
-"""Forked monthly-work analyses read the work parts once, in the service's process (issue 15).
+"""Forked monthly-work analyses read the work parts once per data version (issue 15).
 
 The API runs analyses in forked children; a work part read lazily in a child (the EARNED
 columns above all, which the projection keeps once read) would be read again by every child and
@@ -66,3 +66,28 @@ async def test_forked_work_analyses_read_the_parts_once_in_the_parent(store: Gra
     parent = os.getpid()
     wanted = {*NEEDS["points"], *NEEDS["contact"]}
     assert read_parts(reads) == Counter({(parent, part): 1 for part in wanted})
+
+
+@pytest.mark.asyncio
+async def test_with_the_fork_server_the_parts_are_read_once_by_the_server(store: GraphStore, reads: Path) -> None:
+    """With the session built in a fork server (the service's default), the server reads the
+    parts an analysis needs once (``AnalyticsSession.work_for``), its children inherit them, and
+    the service reads none."""
+    await store.write(CITY.batch())
+    flights._BY_GRAPH.clear()
+    try:
+        async with open_api(store, analysis_processes=2, analysis_forkserver=True) as api:
+            first = await api.q("{ pointsStats(" + PERIOD + ", leaders: 3) { points branches { branch } } }")
+            second = await api.q("{ pointsStats(" + PERIOD + ", leaders: 5) { points members } }")
+            assert first["pointsStats"]["points"] == second["pointsStats"]["points"] > 0
+            for by in ("COMMUNITY", "GRID"):
+                await api.q("{ monthlyContact(" + PERIOD + ", by: " + by + ") { vanguards } }")
+    finally:
+        offload.configure(0)
+    counted = read_parts(reads)
+    wanted = {*NEEDS["points"], *NEEDS["contact"]}
+    assert {part for _pid, part in counted} == wanted
+    assert all(n == 1 for n in counted.values()), counted  # each part once, whichever process
+    readers = {pid for pid, _part in counted}
+    assert os.getpid() not in readers  # the service read nothing
+    assert len(readers) == 1  # one server, the version's

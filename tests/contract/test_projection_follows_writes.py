@@ -195,6 +195,42 @@ def test_the_embedded_projection_follows_every_write(loop: asyncio.AbstractEvent
     check()
 
 
+def test_the_embedded_projection_folds_the_writes_since_it_was_last_asked(loop: asyncio.AbstractEventLoop) -> None:
+    """The embedded store folds the writes made since an analysis last asked for the projection
+    into one new projection (several at once, or one, or none); every projection handed out
+    equals one built from scratch at that moment, and stays as it was after later writes."""
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(ops=SEQUENCES, asks=st.lists(st.booleans(), min_size=12, max_size=12))
+    def check(ops: list[Op], asks: list[bool]) -> None:
+        async def go() -> None:
+            store = EmbeddedStore()
+            await store.open()
+            try:
+                taken: list[tuple[nx.MultiDiGraph, Any]] = [(await store.project(), None)]
+                for batch in write_batches(CITY.nodes, CITY.relationships, 60):
+                    await store.write(batch)
+                for step, op in enumerate(ops):
+                    with contextlib.suppress(ValidationError):
+                        await store.write(batch_of(op, step))
+                    if asks[step]:
+                        kept = await store.project()
+                        assert kept is await store.project()  # folded once, then kept
+                        fresh = store._build_projection(None, None)
+                        assert_same(kept, fresh)
+                        taken.append((kept, shape(fresh)))
+                kept = await store.project()
+                assert_same(kept, store._build_projection(None, None))
+                for graph, seen in taken[1:]:  # the writes after it never changed it
+                    assert shape(graph) == seen
+            finally:
+                await store.close()
+
+        loop.run_until_complete(go())
+
+    check()
+
+
 @pytest.mark.neo4j
 def test_the_neo4j_projection_cache_follows_this_process_writes(
     loop: asyncio.AbstractEventLoop, neo4j_uri: str

@@ -30,13 +30,15 @@ _ops = st.lists(
 
 
 @contextmanager
-def _blocks_of(size: int) -> Iterator[None]:
-    kept = embedded_text.BLOCK
-    embedded_text.BLOCK = size
+def _blocks_of(size: int, few: int = 2_000) -> Iterator[None]:
+    """Blocks of ``size`` entries; postings narrowing to at most ``few`` ids answer instead of
+    the blocks (0: the blocks are always read)."""
+    kept = embedded_text.BLOCK, embedded_text.FEW
+    embedded_text.BLOCK, embedded_text.FEW = size, few
     try:
         yield
     finally:
-        embedded_text.BLOCK = kept
+        embedded_text.BLOCK, embedded_text.FEW = kept
 
 
 @settings(max_examples=300, deadline=None)
@@ -46,11 +48,17 @@ def _blocks_of(size: int) -> Iterator[None]:
     needles=st.lists(st.text(alphabet=_CHARS, min_size=1, max_size=3), min_size=1, max_size=4),
     bounds=st.lists(st.one_of(st.none(), _ids, st.just("n05x")), min_size=1, max_size=3),
     block=st.sampled_from([1, 2, 3, 512]),
+    few=st.sampled_from([0, 2, 2_000]),
 )
 def test_the_index_answers_as_a_scan_does(
-    start: dict[str, str], ops: list[tuple[str, str, str]], needles: list[str], bounds: list[str | None], block: int
+    start: dict[str, str],
+    ops: list[tuple[str, str, str]],
+    needles: list[str],
+    bounds: list[str | None],
+    block: int,
+    few: int,
 ) -> None:
-    with _blocks_of(block):
+    with _blocks_of(block, few):
         index = NameIndex()
         index.rebuild("L", ((i, {"name": n}) for i, n in start.items()))
         names = dict(start)
@@ -70,6 +78,79 @@ def test_the_index_answers_as_a_scan_does(
                 assert list(index.ascending("L", needle, bound)) == up, (needle, bound)
                 assert list(index.descending("L", needle, bound)) == down, (needle, bound)
         assert list(index.ascending("other", "a")) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dictionaries(_ids, _names, max_size=20),
+    ops=_ops,
+    needles=st.lists(st.text(alphabet=_CHARS, min_size=1, max_size=3), min_size=1, max_size=4),
+    limit=st.integers(0, 25),
+    block=st.sampled_from([1, 2, 3, 512]),
+    few=st.sampled_from([0, 2, 2_000]),
+)
+def test_the_search_order_answers_as_a_sorted_scan_does(
+    start: dict[str, str], ops: list[tuple[str, str, str]], needles: list[str], limit: int, block: int, few: int
+) -> None:
+    """``search``'s order (shortest name, then name, then id), kept up to date by renames and
+    deletes, gives the first ``limit`` hits a scan of every name, sorted, gives."""
+    with _blocks_of(block, few):
+        index = NameIndex()
+        index.rebuild("L", ((i, {"name": n}) for i, n in start.items()))
+        names = dict(start)
+        for op, node_id, name in ops:
+            if op == "put":
+                index.update([(node_id, "L", {"name": name})], [])
+                names[node_id] = name
+            else:
+                index.update([], [("L", node_id)])
+                names.pop(node_id, None)
+        for needle in needles:
+            folded = needle.casefold()
+            want = sorted((len(n), n, i) for i, n in names.items() if folded in n.casefold())
+            assert index.first("L", needle, limit) == [i for _, _, i in want[:limit]], needle
+            assert list(index.in_rank_order("L", needle)) == want, needle
+        assert index.first("other", "a", 3) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    names=st.lists(st.text(alphabet="aK花园ß ", min_size=1, max_size=5), min_size=1, max_size=12),
+    renames=st.dictionaries(st.integers(0, 11), _stored, max_size=4),
+    needle=st.text(alphabet="ak花园ß", min_size=1, max_size=2),
+    limit=st.integers(0, 6),
+)
+def test_the_store_searches_as_a_sorted_scan_does(
+    names: list[str], renames: dict[int, str], needle: str, limit: int
+) -> None:
+    """Through the store, over two labels, after renames: the hits and their order are those of
+    every name scanned and sorted by (length, name, id)."""
+
+    async def run() -> None:
+        store = EmbeddedStore(":memory:")
+        await store.open()
+        try:
+            ids = [f"b{k:02d}" for k in range(len(names))]
+            now = {"c": "c花", "g": "花园g", **dict(zip(ids, names, strict=True))}
+            city = [Node("Community", "c", {"name": now["c"]}), Node("Grid", "g", {"name": now["g"]})]
+            await store.upsert(
+                [
+                    *city,
+                    *(Node("Building", i, {"name": n, "kind": "BUILDING"}) for i, n in zip(ids, names, strict=True)),
+                ],
+                [Relationship("PART_OF", "g", "c"), *(Relationship("PART_OF", i, "g") for i in ids)],
+            )
+            changed = {ids[k]: name for k, name in renames.items() if k < len(ids)}
+            if changed:
+                await store.upsert([Node("Building", i, {"name": n, "kind": "BUILDING"}) for i, n in changed.items()])
+                now.update(changed)
+            want = sorted((len(n), n, i) for i, n in now.items() if needle.casefold() in n.casefold())
+            got = await store.search(needle, labels=["Building", "Grid", "Community"], limit=limit)
+            assert [n.id for n in got] == [i for _, _, i in want[:limit]]
+        finally:
+            await store.close()
+
+    asyncio.run(run())
 
 
 @settings(max_examples=25, deadline=None)
