@@ -73,7 +73,10 @@ async def test_request_ids_in_and_out(store: GraphStore) -> None:
         given = await api.client.get("/healthz", headers={"x-request-id": "req-42"})
         assert given.headers["x-request-id"] == "req-42"
         made = await api.client.get("/healthz")
+        again = await api.client.get("/healthz")
         assert len(made.headers["x-request-id"]) == 32
+        assert made.headers["x-request-id"] != again.headers["x-request-id"]
+        assert int(made.headers["x-request-id"], 16) >= 0  # hex digits
         insane = await api.client.get("/healthz", headers={"x-request-id": "a b\tc"})
         assert insane.headers["x-request-id"] != "a b\tc"
 
