@@ -3,9 +3,9 @@
 
 * ``ATTACHED_TO`` (a vanguard station → the party group that sets it) must end at a party group,
   an organization of level ``BUILDING_GROUP`` or ``GRID_GROUP`` (``NOT_GROUP``);
-* ``ASSESSES`` must end at a branch of the city: not an external branch (``external``, a
-  branch of an outside unit or outside the city, ``NOT_RATED``; the levels are checked by
-  ``validation._rated_level_problems``);
+* ``ASSESSES`` must end at a branch of the city: an organization of a rated level
+  (``RATED_LEVELS``: community committee, grid branch, unit branch) that is not an external
+  branch (``external``, a branch of an outside unit or outside the city); else ``NOT_RATED``;
 * ``ASSESSED_BY`` ending at a ``Worker`` must end at an instructor (role ``INSTRUCTOR``,
   ``NOT_INSTRUCTOR``): a grid worker or building head does not assess branches.
 
@@ -54,6 +54,16 @@ def not_group_problem(record: str, org_id: str, level: object) -> Problem:
     )
 
 
+def unrated_level_problem(record: str, org_id: str, level: object) -> Problem:
+    """``NOT_RATED``: an assessment of an organization whose level the campaign does not rate.
+
+    >>> unrated_level_problem("ASSESSES as-1 -> o1", "o1", "BUILDING_GROUP").message
+    "'o1' is a BUILDING_GROUP: only branches (COMMUNITY_COMMITTEE, GRID_BRANCH, UNIT_BRANCH) are rated"
+    """
+    rated = ", ".join(sorted(RATED_LEVELS))
+    return Problem(record, "end", "NOT_RATED", f"{org_id!r} is a {level}: only branches ({rated}) are rated")
+
+
 def external_problem(record: str, org_id: str) -> Problem:
     """``NOT_RATED``: an assessment of an external branch.
 
@@ -88,12 +98,18 @@ def end_kind_problem(rel: Relationship, end_label: str | None, prop: Callable[[s
     >>> end_kind_problem(Relationship("ATTACHED_TO", "vs", "o1"), "PartyOrganization", {"level": "GRID_GROUP"}.get)
     >>> end_kind_problem(Relationship("ASSESSED_BY", "as", "w1"), "Worker", {"role": "BUILDING_HEAD"}.get).code
     'NOT_INSTRUCTOR'
+    >>> unrated = {"level": "BUILDING_GROUP", "external": True}  # the level is named first
+    >>> end_kind_problem(Relationship("ASSESSES", "as", "o1"), "PartyOrganization", unrated.get).message
+    "'o1' is a BUILDING_GROUP: only branches (COMMUNITY_COMMITTEE, GRID_BRANCH, UNIT_BRANCH) are rated"
     """
     if rel.type == RelType.ATTACHED_TO.value and end_label == _ORG:
         level = prop("level")
         if level is not None and level not in PARTY_GROUP_LEVELS:
             return not_group_problem(rel.describe(), rel.end, level)
     elif rel.type == RelType.ASSESSES.value and end_label == _ORG:
+        level = prop("level")
+        if level is not None and level not in RATED_LEVELS:
+            return unrated_level_problem(rel.describe(), rel.end, level)
         if prop("external") is True:
             return external_problem(rel.describe(), rel.end)
     elif rel.type == RelType.ASSESSED_BY.value and end_label == _WORKER:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from graph_schema.appeals import history_entry_problem, history_problems, status_date_problems, was_assigned
-from graph_schema.assessments import RATED_LEVELS, assessment_rule_problems, round_problem, score_problem
+from graph_schema.assessments import assessment_rule_problems, round_problem, score_problem
 from graph_schema.checksums import (
     credit_code_problem,
     division_code_problem,
@@ -164,7 +164,6 @@ def node_problems(node: Node, record: str | None = None) -> list[Problem]:
 
 
 _APPEAL: Final = Label.APPEAL.value
-_ASSESSES: Final = RelType.ASSESSES.value
 _ASSESSMENT: Final = Label.ASSESSMENT.value
 _ASSIGNED_TO: Final = RelType.ASSIGNED_TO.value
 
@@ -350,8 +349,6 @@ class Existing:
     current: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """For a batch with ``expect``: the stored properties of each node it names (read under the
     node's write lock), absent for a node that does not exist."""
-    org_levels: Mapping[str, str] = field(default_factory=dict)
-    """The stored ``level`` of each organization of :meth:`WriteBatch.assessed_ids` that exists."""
     ends: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The stored ``level``, ``external`` and ``role`` of each node of
     :meth:`WriteBatch.checked_ends` that exists (``graph_schema.end_kinds``)."""
@@ -411,11 +408,6 @@ class WriteBatch:
         ids = {n.id for n in self.nodes if n.label == _APPEAL}
         ids.update(d.start for d in self.delete_relationships if d.type == _ASSIGNED_TO)
         return ids
-
-    def assessed_ids(self) -> set[str]:
-        """The ends of the ``ASSESSES`` the batch writes: the organizations whose level decides
-        whether they may be rated."""
-        return {r.end for r in self.relationships if r.type == _ASSESSES}
 
     def checked_ends(self) -> set[str]:
         """The ends of the ``ATTACHED_TO``, ``ASSESSES`` and ``ASSESSED_BY`` the batch writes: the
@@ -529,7 +521,6 @@ def validate_batch(batch: WriteBatch, existing: Existing) -> list[Problem]:
         else:
             new_parent[k] = rel.end
     problems += _handler_problems(batch, existing, appeals, deleted)
-    problems += _rated_level_problems(batch, existing)
     problems += end_kind_problems(batch, existing, labels)
     problems += held_end_problems(batch, existing)
     return problems
@@ -545,30 +536,6 @@ def merged_assessment_problems(stored: Mapping[str, Any], patch: Mapping[str, An
     """
     after = {k: v for k, v in {**stored, **patch}.items() if v is not None}
     return [Problem(record, f, "ASSESSMENT", why) for f, why in assessment_rule_problems(after)]
-
-
-def unrated_level_problem(record: str, org_id: str, level: object) -> Problem:
-    """``NOT_RATED``: an assessment of an organization whose level the campaign does not rate.
-
-    >>> unrated_level_problem("ASSESSES as-1 -> o1", "o1", "BUILDING_GROUP").message
-    "'o1' is a BUILDING_GROUP: only branches (COMMUNITY_COMMITTEE, GRID_BRANCH, UNIT_BRANCH) are rated"
-    """
-    rated = ", ".join(sorted(RATED_LEVELS))
-    return Problem(record, "end", "NOT_RATED", f"{org_id!r} is a {level}: only branches ({rated}) are rated")
-
-
-def _rated_level_problems(batch: WriteBatch, existing: Existing) -> list[Problem]:
-    """``NOT_RATED`` for every ``ASSESSES`` of the batch whose organization (as the batch leaves
-    it) has a level that is not rated."""
-    written = {n.id: n.properties.get("level") for n in batch.nodes if n.label == Label.PARTY_ORGANIZATION.value}
-    out: list[Problem] = []
-    for rel in batch.relationships:
-        if rel.type != _ASSESSES:
-            continue
-        level = written.get(rel.end) if written.get(rel.end) is not None else existing.org_levels.get(rel.end)
-        if level is not None and level not in RATED_LEVELS:
-            out.append(unrated_level_problem(rel.describe(), rel.end, level))
-    return out
 
 
 def _handler_problems(

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from graph_schema.appeals import was_assigned
-from graph_schema.assessments import RATED_LEVELS
 from graph_schema.contract import Label, RelType
 from graph_schema.end_kinds import CHECKED_TYPES, END_KIND_PROPS, end_kind_problem, held_problems, may_break
 from graph_schema.records import Problem, Relationship
@@ -45,7 +44,6 @@ from graph_schema.validation import (
     relationship_problems,
     repeated_id_problem,
     second_parent_problem,
-    unrated_level_problem,
 )
 from loaders.bulk import chunks
 from loaders.formats.batches import Plan, write_order
@@ -126,7 +124,6 @@ class _Check:
     """(single type, start id) to the end id of that relationship in the store."""
     store_handlers: set[str] = field(default_factory=set)
     """The input's appeals that have an ``ASSIGNED_TO`` in the store."""
-    store_levels: dict[str, Any] = field(default_factory=dict)
     """The stored ``level`` of the organizations the input mentions (whether they may be rated)."""
     store_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The stored level, external and role of the organizations and workers the input mentions
@@ -189,8 +186,6 @@ class _Check:
             for node_id, got in zip(chunk, await store.get_nodes(chunk), strict=True):
                 if got is not None:
                     self.store_labels[node_id] = got.label
-                    if got.label == _ORG:
-                        self.store_levels[node_id] = got.properties.get("level")
                     if got.label in _KIND_LABELS:
                         self.store_kinds[node_id] = {k: got.properties.get(k) for k in END_KIND_PROPS}
         for node_id, i in self.first.items():
@@ -266,8 +261,6 @@ class _Check:
             unreadable = self._row_problems(read, src, row) if read else _NOTHING
             flagged: set[str] = set()
             contract = relationship_problems(rel, labels, record, looked_in=LOOKED_IN)
-            if rel.type == _ASSESSES and not contract:
-                contract = self._rated_problems(rel, record)
             if rel.type in CHECKED_TYPES and not contract:
                 contract = self._end_kind_problems(rel)
             if contract:
@@ -297,15 +290,6 @@ class _Check:
                     bad[k] = 1
                 elif j is None:
                     parents[key] = k
-
-    def _rated_problems(self, rel: Relationship, record: str) -> list[Problem]:
-        """``NOT_RATED`` for an ``ASSESSES`` to an organization of a level that is not rated (its
-        level in the input, else in the store)."""
-        i = self.first.get(rel.end)
-        level = self.parsed.nodes[i][0].properties.get("level") if i is not None else self.store_levels.get(rel.end)
-        if level is None or level in RATED_LEVELS:
-            return []
-        return [unrated_level_problem(record, rel.end, level)]
 
     def _end_kind_problems(self, rel: Relationship) -> list[Problem]:
         """``NOT_GROUP``, ``NOT_RATED`` (an external branch), ``NOT_INSTRUCTOR``: the kind of the

@@ -490,15 +490,6 @@ a concurrent guarded write of the same node waits for this one to commit, then r
 wrote and is refused (``CHANGED``) instead of overwriting it."""
 
 
-ORG_LEVELS: Final = f"""
-UNWIND $ids AS id
-MATCH (o:{ENTITY} {{id: id}})
-USING INDEX o:{ENTITY}(id)
-WITH o WHERE o:PartyOrganization
-RETURN collect([o.id, o.level]) AS rows
-"""
-"""The stored level of each organization an assessment of a write rates, as one record."""
-
 EXISTING_APPEALS: Final = f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})

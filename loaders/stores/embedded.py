@@ -192,11 +192,6 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                     appeals[appeal_id] = nodes[appeal_id]["p"]
                     handlers[appeal_id] = node_id
         current = {i: dict(nodes[i]["p"]) for i in batch.expect if i in nodes}  # under the write lock
-        org_levels = {
-            i: str(nodes[i]["p"].get("level"))
-            for i in batch.assessed_ids()
-            if i in nodes and nodes[i]["label"] == Label.PARTY_ORGANIZATION.value
-        }
         ends = {i: {k: nodes[i]["p"].get(k) for k in END_KIND_PROPS} for i in batch.checked_ends() if i in nodes}
         pred = self._g._pred  # one pass over each node's incoming edges for the three checked types
         held = {
@@ -210,9 +205,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             if i in nodes
         }
         assessments = {i: nodes[i]["p"] for i in batch.assessment_patch_ids() if i in nodes}
-        return Existing(
-            labels, parents, children, appeals, handlers, current, org_levels, ends, held=held, assessments=assessments
-        )
+        return Existing(labels, parents, children, appeals, handlers, current, ends, held=held, assessments=assessments)
 
     def _matching_rels(self, ref: RelRef) -> list[tuple[str, str, str]]:
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})

@@ -497,11 +497,6 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         if batch.expect:
             record = await (await tx.run(cypher.LOCKED_PROPERTIES, ids=sorted(batch.expect))).single()
             current = {node_id: _props(props) for node_id, props in (record["rows"] if record else [])}
-        org_levels: dict[str, str] = {}
-        assessed = sorted(batch.assessed_ids())
-        if assessed:
-            record = await (await tx.run(cypher.ORG_LEVELS, ids=assessed)).single()
-            org_levels = {node_id: str(level) for node_id, level in (record["rows"] if record else [])}
         ends: dict[str, dict[str, Any]] = {}
         checked = sorted(batch.checked_ends())
         if checked:
@@ -511,9 +506,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
             }
         held = await neo4j_checks.held_ends(tx, batch, labels)
         assessments = await neo4j_checks.stored_assessments(tx, batch, labels)
-        return Existing(
-            labels, parents, children, appeals, handlers, current, org_levels, ends, held=held, assessments=assessments
-        )
+        return Existing(labels, parents, children, appeals, handlers, current, ends, held=held, assessments=assessments)
 
     @staticmethod
     def _match_props(ref: RelRef) -> dict[str, Any] | None:
