@@ -24,7 +24,6 @@ connection must close when the service closes it) and leaves when the service cl
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import io
@@ -203,43 +202,25 @@ class Answer:
 
     async def result(self) -> Any:
         """The child's return value, or its exception raised again here."""
-        loop = asyncio.get_running_loop()
-        chunks: list[bytes] = []
-        finished: asyncio.Future[None] = loop.create_future()
-        os.set_blocking(self._reader, False)
 
-        def readable() -> None:
-            try:
-                chunk = os.read(self._reader, 1 << 20)
-            except BlockingIOError:
-                return
-            if chunk:
-                chunks.append(chunk)
-                if self.pid is None and sum(map(len, chunks)) >= _PID.size:
-                    whole = b"".join(chunks)
-                    self.pid = _PID.unpack_from(whole)[0]
-                    chunks[:] = [whole[_PID.size :]]
-                    if self._kill:
-                        self.kill()
-            elif not finished.done():
-                finished.set_result(None)
+        def take_pid(chunks: list[bytes]) -> None:  # the child writes its pid first
+            if self.pid is None and sum(map(len, chunks)) >= _PID.size:
+                whole = b"".join(chunks)
+                self.pid = _PID.unpack_from(whole)[0]
+                chunks[:] = [whole[_PID.size :]]
+                if self._kill:
+                    self.kill()
 
-        loop.add_reader(self._reader, readable)
         try:
-            await finished
+            payload = await offload.read_pipe(self._reader, take_pid)
         finally:
-            loop.remove_reader(self._reader)
             _AWAITED.discard(self._reader)
             offload._LIVE.discard(-self._reader - 1)
             os.close(self._reader)
             self._done = True  # its pid may belong to another process from now on
-        payload = b"".join(chunks)
-        if self.pid is None or not payload:
+        if self.pid is None:
             raise offload.ChildFailed("the analysis process ended without an answer")
-        ok, value = pickle.loads(payload)
-        if ok:
-            return value
-        raise value
+        return offload.answer_of(payload)
 
     def kill(self) -> None:
         """End the child at once (at once its pid is known)."""

@@ -74,34 +74,12 @@ class Child:
 
     async def result(self) -> Any:
         """The child's return value, or its exception raised again here."""
-        loop = asyncio.get_running_loop()
-        chunks: list[bytes] = []
-        finished: asyncio.Future[None] = loop.create_future()
-        os.set_blocking(self._reader, False)
-
-        def readable() -> None:
-            try:
-                chunk = os.read(self._reader, 1 << 20)
-            except BlockingIOError:
-                return
-            if chunk:
-                chunks.append(chunk)
-            elif not finished.done():
-                finished.set_result(None)
-
-        loop.add_reader(self._reader, readable)
         try:
-            await finished
+            payload = await read_pipe(self._reader)
         finally:
-            loop.remove_reader(self._reader)
             os.close(self._reader)
             self._reap()
-        if not chunks:
-            raise ChildFailed("the analysis process ended without an answer")
-        ok, value = pickle.loads(b"".join(chunks))
-        if ok:
-            return value
-        raise value
+        return answer_of(payload)
 
     def kill(self) -> None:
         """End the child at once (its figures, if any, are dropped)."""
@@ -116,6 +94,46 @@ class Child:
             self.kill()
             self._done = True
             threading.Thread(target=_wait, args=(self.pid,), name="civicmesh-reap", daemon=True).start()
+
+
+async def read_pipe(reader: int, on_data: Callable[[list[bytes]], None] | None = None) -> bytes:
+    """All a child writes to the pipe ``reader`` until it closes its end, read whenever the event
+    loop sees the pipe readable (the loop never blocks on it); ``on_data(chunks)`` is called
+    after each chunk with the chunks so far, which it may rewrite (e.g. to take a header off).
+    The pipe is left open."""
+    loop = asyncio.get_running_loop()
+    chunks: list[bytes] = []
+    finished: asyncio.Future[None] = loop.create_future()
+    os.set_blocking(reader, False)
+
+    def readable() -> None:
+        try:
+            chunk = os.read(reader, 1 << 20)
+        except BlockingIOError:
+            return
+        if chunk:
+            chunks.append(chunk)
+            if on_data is not None:
+                on_data(chunks)
+        elif not finished.done():
+            finished.set_result(None)
+
+    loop.add_reader(reader, readable)
+    try:
+        await finished
+    finally:
+        loop.remove_reader(reader)
+    return b"".join(chunks)
+
+
+def answer_of(payload: bytes) -> Any:
+    """A child's pickled answer (:func:`run_child`): its value, or its exception raised here."""
+    if not payload:
+        raise ChildFailed("the analysis process ended without an answer")
+    ok, value = pickle.loads(payload)
+    if ok:
+        return value
+    raise value
 
 
 def _wait(pid: int) -> None:
