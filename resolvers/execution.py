@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from graphql import (
@@ -288,10 +288,24 @@ class FastExecutionContext(CodedExecutionContext):
         field_details_list: FieldDetailsList,
         path: Path,
     ) -> Any:
+        loader = self._compiled_loader(spec)
+        compiled = lambda: loader.load(record.id)  # noqa: E731
+        return await self._compiled_or_normal(compiled, parent_type, source, field_details_list, path)
+
+    async def _compiled_or_normal(
+        self,
+        compiled: Callable[[], Awaitable[Any]],
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        """``compiled()``'s answer; on a value the normal path reports as an error (``NotCompiled``)
+        the normal path reads and completes the field again; another error is the field's."""
         try:
-            return await self._compiled_loader(spec).load(record.id)
+            return await compiled()
         except NotCompiled:
-            pass  # a value the normal path reports as an error: it reads and completes again
+            pass
         except Exception as raw_error:
             field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
             assert field_def is not None
@@ -330,22 +344,16 @@ class FastExecutionContext(CodedExecutionContext):
     ) -> Any:
         """The root found and walked from in one store call (``loaders.walk.walk_tree_from``)."""
         loaders = self.context_value.loaders
-        try:
+
+        async def compiled() -> Any:
             scope = await loaders.scope()
             async with self._walk_slots:
                 row, rows = await walk_tree_from(
                     loaders.store, root.node_id, root.label, root.props, root.walk_trees(), scope=scope
                 )
             return await Builder(scope).build_root(root, row, rows)
-        except NotCompiled:
-            pass  # a value the normal path reports as an error: it reads and completes again
-        except Exception as raw_error:
-            field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
-            assert field_def is not None
-            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
-            return None
-        result = super().execute_field(parent_type, source, field_details_list, path, None)
-        return await result if self.is_awaitable(result) else result
+
+        return await self._compiled_or_normal(compiled, parent_type, source, field_details_list, path)
 
     def _compiled_loader(self, spec: ConnSpec) -> SharedLoader[str, Any]:
         """The batched read and build of ``spec`` under each of its parents (one per spec)."""

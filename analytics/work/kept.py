@@ -82,28 +82,31 @@ def earned_columns(G: Any, nodes: Mapping[str, Any], out: Any, scan: Callable[[]
     found = kept(G)
     if found is not None:
         columns, writes = found
-        if writes:
-            followed = follow(columns, writes, nodes, out)
-            if followed is not None:
-                keep(G, followed)
-                return followed
-        else:
+        if not writes:
             return columns
+        followed = _followed(G, columns, writes, nodes, out)
+        if followed is not None:
+            return followed
     stored = (getattr(G, "kept_with", None) or {}).get(ROWS_KEY)
     if stored is not None:
         rows, writes = stored
-        columns = columns_of_rows(rows, nodes)
-        if writes:
-            followed = follow(columns, writes, nodes, out)
-            if followed is not None:
-                keep(G, followed)
-                return followed
-        else:
-            keep(G, columns)
-            return columns
+        followed = _followed(G, columns_of_rows(rows, nodes), writes, nodes, out)
+        if followed is not None:
+            return followed
     columns = read_earned(nodes, out, scan())
     keep(G, columns)
     return columns
+
+
+def _followed(
+    G: Any, columns: EarnedColumns, writes: Iterable[Any], nodes: Mapping[str, Any], out: Any
+) -> EarnedColumns | None:
+    """``columns`` brought up to date over ``writes`` and kept with ``G`` (None: they could not
+    be followed, read them again)."""
+    followed = follow(columns, writes, nodes, out) if writes else columns
+    if followed is not None:
+        keep(G, followed)
+    return followed
 
 
 def columns_of_rows(rows: Any, nodes: Mapping[str, Any]) -> EarnedColumns:

@@ -161,15 +161,7 @@ def scan(nodes: Mapping[str, Mapping[str, Any]]) -> Scan:
             if label == _ORG:
                 s.organizations.append(n)
                 s.kinds[n] = "EXTERNAL" if data.get("external") is True else str(data.get("level") or "")
-    s.member_set = set(s.members)
-    s.activities.sort()
-    s.projects.sort()
-    s.in_service.sort()
-    for a in s.activities:
-        s.labels[a] = _ACTIVITY
-    for p in s.projects:
-        s.labels[p] = _PROJECT
-    return s
+    return _finished(s)
 
 
 def scan_grouped(nodes: Mapping[str, Mapping[str, Any]], by_label: Mapping[str, list[str]]) -> Scan:
@@ -203,7 +195,14 @@ def scan_grouped(nodes: Mapping[str, Mapping[str, Any]], by_label: Mapping[str, 
             if label == _ORG:
                 s.organizations.append(n)
                 s.kinds[n] = "EXTERNAL" if data.get("external") is True else str(data.get("level") or "")
+    return _finished(s)
+
+
+def _finished(s: Scan) -> Scan:
+    """``s`` with its member set, its lists sorted and the labels of its activities and projects."""
     s.member_set = set(s.members)
+    s.activities.sort()
+    s.projects.sort()
     s.in_service.sort()
     for a in s.activities:
         s.labels[a] = _ACTIVITY

@@ -10,6 +10,15 @@ from graph_schema.ddl import ENTITY
 from loaders.stores.cypher import LABEL_OF, rel_type
 
 
+def next_layer(i: int) -> str:
+    """The ids a walk's layer ``i`` reached (``nexts{i}``: a list per parent), once each, as
+    ``f{i + 1}``: where layer ``i + 1`` starts."""
+    return (
+        f"CALL (nexts{i}) {{\n  UNWIND nexts{i} AS found\n  UNWIND found AS x\n"
+        f"  RETURN collect(DISTINCT x) AS f{i + 1}\n}}"
+    )
+
+
 def walk(
     layers: Sequence[tuple[str, bool, bool]], cond: str | None = None, *, rels: bool = True, inside: str | None = None
 ) -> str:
@@ -54,10 +63,7 @@ def walk(
 }}"""
         )
         if i < last:
-            parts.append(
-                f"CALL (nexts{i}) {{\n  UNWIND nexts{i} AS found\n  UNWIND found AS x\n"
-                f"  RETURN collect(DISTINCT x) AS f{i + 1}\n}}"
-            )
+            parts.append(next_layer(i))
     outs = ", ".join(f"out{i}" for i in range(len(layers)))
     parts.append(f"RETURN [{outs}] AS layers")
     return "\n".join(parts)

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from graph_schema.ddl import ENTITY
 from loaders.stores.cypher import label, rel_type
+from loaders.stores.cypher_reads import next_layer
 
 
 class CompactLayer(NamedTuple):
@@ -99,10 +100,7 @@ def walk_compact(
 }}"""
         )
         if i < last:
-            parts.append(
-                f"CALL (nexts{i}) {{\n  UNWIND nexts{i} AS found\n  UNWIND found AS x\n"
-                f"  RETURN collect(DISTINCT x) AS f{i + 1}\n}}"
-            )
+            parts.append(next_layer(i))
     outs = ", ".join(f"out{i}" for i in range(len(layers)))
     root = ", [x IN f0 | [k IN $root_props | x[k]]] AS root" if rooted else ""
     parts.append(f"RETURN [{outs}] AS layers{root}")
