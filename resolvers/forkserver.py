@@ -258,6 +258,7 @@ def _serve(channel: socket.socket, prepare: Callable[[], dict[str, Any]]) -> Non
     code = 0
     try:
         gc.disable()  # collecting would write to (and so copy) every page of the parent's objects
+        offload.lower_priority()  # the service's threads are scheduled first (its children inherit it)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel collects the children
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the service's Ctrl-C is the service's
         keep = channel.fileno()

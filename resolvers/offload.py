@@ -31,6 +31,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 _SLOTS = 0
+_NICE = 0
+_BASE_PRIORITY = 0
 _SEMAPHORE: asyncio.Semaphore | None = None
 _LIVE: set[int] = set()
 """The children not yet collected (for :func:`alive`)."""
@@ -41,11 +43,24 @@ def alive() -> int:
     return len(_LIVE)
 
 
-def configure(slots: int) -> None:
-    """Analyses run in up to ``slots`` forked children at once; 0 runs them on worker threads."""
-    global _SLOTS, _SEMAPHORE
+def configure(slots: int, nice: int = 0) -> None:
+    """Analyses run in up to ``slots`` forked children at once; 0 runs them on worker threads.
+    The children (and a fork server) run ``nice`` steps below the service's CPU priority, so
+    that the operating system schedules the service's threads first on a busy machine."""
+    global _SLOTS, _SEMAPHORE, _NICE, _BASE_PRIORITY
     _SLOTS = max(0, slots) if hasattr(os, "fork") else 0
     _SEMAPHORE = None
+    _NICE = max(0, nice)
+    if _NICE and hasattr(os, "getpriority"):
+        _BASE_PRIORITY = os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def lower_priority() -> None:
+    """In a forked process: take the analyses' CPU priority (:func:`configure`'s ``nice``
+    below the service's; the same however often it is called)."""
+    if _NICE and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, 0, min(19, _BASE_PRIORITY + _NICE))
 
 
 def enabled() -> bool:
@@ -148,6 +163,7 @@ def run_child(work: Callable[[], Any], writer: int) -> None:
     code = 0
     try:
         gc.disable()  # a short life: collecting would only copy the parent's pages
+        lower_priority()
         try:
             payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # the parent raises it again

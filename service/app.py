@@ -12,6 +12,7 @@ shutdown.  Nothing happens at import time.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from resolvers.context import ApiConfig
 from resolvers.limits import SchemaLimits
 from resolvers.privacy import Viewer
 from resolvers.schema import build_schema
+from service import gc_policy
 from service.access import access_of
 from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
@@ -111,7 +113,10 @@ def _routes(
 def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
     """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
     configure_logging(settings.log_level)
-    offload.configure(settings.analysis_processes)
+    offload.configure(settings.analysis_processes, nice=settings.analysis_nice)
+    gc_policy.configure(settings.gc_thresholds)
+    if settings.switch_interval_ms > 0:
+        sys.setswitchinterval(settings.switch_interval_ms / 1000)
     snapshot.configure(settings.analysis_staleness_s, forkserver=settings.analysis_forkserver)
     lanes.configure(settings.light_first_ms)
     runtime = Runtime(store=store, owned=store is None)
@@ -123,6 +128,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             await opened.open()
             runtime.store = opened
         current = runtime.require_store()
+        if settings.gc_freeze:
+            gc_policy.settle()  # the store's graph out of the collector's sight
         log.info("store ready", extra={"store": current.name})
         loop_watch = LoopWatch(settings.loop_watch_ms) if settings.loop_watch_ms > 0 else None
         if loop_watch is not None:

@@ -61,6 +61,7 @@ from resolvers.appeals.events import AppealEvents
 from resolvers.audit import append, audit_event
 from resolvers.context import ApiConfig, RequestContext
 from resolvers.limits import parse_document
+from service import json_chunks
 from service.access import Access, Refusal
 from service.request_log import request_id
 
@@ -121,6 +122,12 @@ def is_request_error(result: ExecutionResult) -> bool:
     if isinstance(result, PreExecutionError):
         return True
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
+
+
+class _Encoded(dict[str, Any]):
+    """A response whose JSON was encoded already, in slices (:func:`service.json_chunks.encode`)."""
+
+    encoded: bytes = b""
 
 
 def _error_body(message: str, code: str, **extensions: Any) -> bytes:
@@ -408,10 +415,16 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 sub = getattr(request.state, "graphql_sub_response", None)
                 if sub is not None:
                     sub.status_code = 400
+        if json_chunks.estimate(data) > json_chunks.CHUNK:  # a big answer: encoded here, in slices
+            encoded = _Encoded(data)
+            encoded.encoded = await json_chunks.encode(data)
+            return cast(GraphQLHTTPResponse, encoded)
         return data
 
     def encode_json(self, data: object) -> bytes:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        if isinstance(data, _Encoded):
+            return data.encoded
+        return json_chunks.dumps(data).encode()
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response

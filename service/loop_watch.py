@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
+from service.gc_policy import Collections, GcRecord
+
 log = logging.getLogger("civicmesh.loop_watch")
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -57,6 +59,9 @@ class Stalls:
     """The other threads busy during each sample (not waiting on a lock, a queue or a socket),
     by their innermost frame of the project's code: what may hold the interpreter lock while
     the loop thread waits for it in C (its innermost frame then outside the project)."""
+    collections: Collections | None = None
+    """The cycle collector's passes meanwhile (:mod:`service.gc_policy`): a collection holds the
+    interpreter lock, so the loop stalls for it whichever thread runs it."""
 
     def lines(self) -> list[str]:
         """The figures as text, one fact a line."""
@@ -67,6 +72,8 @@ class Stalls:
         out += [f"  project {count:>5}  {site}" for site, count in self.project_sites]
         out += [f"  leaf    {count:>5}  {site}" for site, count in self.leaf_sites]
         out += [f"  thread  {count:>5}  {site}" for site, count in self.thread_sites]
+        if self.collections is not None:
+            out += [f"  {line}" for line in self.collections.lines()]
         return out
 
 
@@ -123,11 +130,13 @@ class LoopWatch:
         self._stalls = 0
         self._stalled = 0.0
         self._longest = 0.0
+        self._gc = GcRecord(over=self.threshold)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         """Start watching ``loop`` (the running one by default); call on the loop's thread."""
         self._loop = loop or asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
+        self._gc.install(self._loop_thread)
         self._beat = time.monotonic()
         self._tick()
         self._thread = threading.Thread(target=self._watch, name="civicmesh-loop-watch", daemon=True)
@@ -194,6 +203,7 @@ class LoopWatch:
                 tuple(self._project.most_common(self.top)),
                 tuple(self._leaf.most_common(self.top)),
                 tuple(self._threads.most_common(self.top)),
+                self._gc.report(),
             )
 
     def _log(self, what: str) -> None:
@@ -207,6 +217,16 @@ class LoopWatch:
             "leaf_sites": dict(report.leaf_sites),
             "thread_sites": dict(report.thread_sites),
         }
+        if report.collections is not None:
+            gcr = report.collections
+            extra["gc"] = {
+                "counts": list(gcr.counts),
+                "ms": [round(s * 1000, 1) for s in gcr.seconds],
+                "longest_ms": [round(s * 1000, 1) for s in gcr.longest],
+                "on_loop_thread": list(gcr.on_thread),
+                "over_threshold": gcr.over,
+                "over_threshold_ms": round(gcr.over_s * 1000),
+            }
         log.warning("%s: %s", what, "\n".join(report.lines()), extra={"loop_watch": extra})
 
     def stop(self) -> Stalls:
@@ -216,6 +236,7 @@ class LoopWatch:
             self._handle.cancel()
         if self._thread is not None:
             self._thread.join(timeout=1)
+        self._gc.uninstall()
         report = self.report()
         self._log("loop watch, the whole run")
         return report

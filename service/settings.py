@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph_schema.contract import POINTS_TABLE, AppealCategory, points_table
+from service.gc_policy import parse_thresholds
 
 DEFAULT_STORE = "civicmesh.sqlite"
 
@@ -148,6 +149,21 @@ class Settings:
     which builds the analytics session's indexes once, off this process (``CIVICMESH_ANALYSIS_FORKSERVER``,
     :mod:`resolvers.analytics.forkserver`); false: fork each from the service, indexes built here."""
 
+    analysis_nice: int = 10
+    """Analyses' processes (the fork server and its children) run this many steps below the
+    service's CPU priority (``CIVICMESH_ANALYSIS_NICE``; 0: the same), so that on a busy machine
+    the operating system schedules the service's threads first."""
+    switch_interval_ms: float = 0.0
+    """How long a thread holds the interpreter lock before another may take it
+    (``sys.setswitchinterval``; ``CIVICMESH_SWITCH_INTERVAL_MS``; 0: the interpreter's 5 ms): what
+    the event loop waits at most each time a worker thread (a write, the audit) holds the lock."""
+    gc_thresholds: tuple[int, ...] | None = None
+    """The cycle collector's thresholds (``CIVICMESH_GC_THRESHOLDS``, ``gc.set_threshold``'s one to
+    three numbers; None: the interpreter's), :mod:`service.gc_policy`."""
+    gc_freeze: bool = True
+    """Move every object alive once the store has opened out of the cycle collector's sight
+    (``gc.freeze``; ``CIVICMESH_GC_FREEZE``), :mod:`service.gc_policy`."""
+
     @property
     def tokens_configured(self) -> bool:
         """Whether requests must carry a token (a JWT secret or key set, or an access file)."""
@@ -199,5 +215,9 @@ class Settings:
             analysis_staleness_s=float(e.get("CIVICMESH_ANALYSIS_STALENESS_S") or 5),
             light_first_ms=float(e.get("CIVICMESH_LIGHT_FIRST_MS") or 5.0),
             analysis_forkserver=_flag(e.get("CIVICMESH_ANALYSIS_FORKSERVER"), True),
+            analysis_nice=int(e.get("CIVICMESH_ANALYSIS_NICE") or 10),
+            switch_interval_ms=float(e.get("CIVICMESH_SWITCH_INTERVAL_MS") or 0),
+            gc_thresholds=parse_thresholds(e.get("CIVICMESH_GC_THRESHOLDS")),
+            gc_freeze=_flag(e.get("CIVICMESH_GC_FREEZE"), True),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
