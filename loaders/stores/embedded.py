@@ -17,6 +17,8 @@ key ``rel_key(type, props)`` and attributes ``type`` and ``p``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import sqlite3
 from collections.abc import Awaitable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +45,10 @@ from loaders.stores.embedded_text import NameIndex
 from loaders.stores.embedded_walk import EmbeddedWalk
 
 T = TypeVar("T")
+
+BULK_ROWS = 5_000
+"""A write of at least this many rows (an import's batch) pauses the cycle collector while it is
+applied and freezes what it made (:func:`loaders.bulk.pause_gc`); a smaller one leaves it be."""
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL) WITHOUT ROWID",
@@ -239,7 +245,11 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             ]
             await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
             before = self._version
-            with pause_gc():
+            rows = len(node_rows) + len(rel_rows) + len(rel_deletes) + len(node_deletes)
+            # a bulk write's objects frozen out of the collector's sight; a small one's are few, and
+            # freezing at every write would also freeze (and so never free) every cycle of garbage
+            # that the requests in flight left
+            with pause_gc() if rows >= BULK_ROWS else contextlib.nullcontext():
                 self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
             kept = self._projection  # noted, not copied: folded when an analysis next asks
             if kept is not None and not kept.follow(
@@ -353,6 +363,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                 if not kept.pending:
                     return kept.graph
                 folded: nx.MultiDiGraph = await _whole(asyncio.to_thread(kept.fold, self._given_star))
+                gc.freeze()  # its copied dicts (entries by the hundred thousand) out of the collector's sight
                 return folded
             version = self._version
             out: nx.MultiDiGraph = await _whole(asyncio.to_thread(self._build_projection, labels, rel_types))
