@@ -83,6 +83,12 @@ def parse_due_days(text: str | None) -> dict[str, int]:
     return table
 
 
+SERVICE_GC_THRESHOLDS = "20000,20,10"
+"""The service's collector thresholds: a young generation of 20,000 objects rather than 700, so
+that most of a request's objects are freed by reference counting before any collection looks at
+them, and the big answers in flight are traversed a thirtieth as often (docs/design.md 2.9)."""
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -159,7 +165,8 @@ class Settings:
     the event loop waits at most each time a worker thread (a write, the audit) holds the lock."""
     gc_thresholds: tuple[int, ...] | None = None
     """The cycle collector's thresholds (``CIVICMESH_GC_THRESHOLDS``, ``gc.set_threshold``'s one to
-    three numbers; None: the interpreter's), :mod:`service.gc_policy`."""
+    three numbers; None: the interpreter's), :mod:`service.gc_policy`.  ``from_env`` (the service)
+    defaults to :data:`SERVICE_GC_THRESHOLDS`."""
     gc_freeze: bool = True
     """Move every object alive once the store has opened out of the cycle collector's sight
     (``gc.freeze``; ``CIVICMESH_GC_FREEZE``), :mod:`service.gc_policy`."""
@@ -217,7 +224,7 @@ class Settings:
             analysis_forkserver=_flag(e.get("CIVICMESH_ANALYSIS_FORKSERVER"), True),
             analysis_nice=int(e.get("CIVICMESH_ANALYSIS_NICE") or 10),
             switch_interval_ms=float(e.get("CIVICMESH_SWITCH_INTERVAL_MS") or 0),
-            gc_thresholds=parse_thresholds(e.get("CIVICMESH_GC_THRESHOLDS")),
+            gc_thresholds=parse_thresholds(e.get("CIVICMESH_GC_THRESHOLDS") or SERVICE_GC_THRESHOLDS),
             gc_freeze=_flag(e.get("CIVICMESH_GC_FREEZE"), True),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
