@@ -121,7 +121,8 @@ class Recovery:
         """``time.monotonic()`` when the watch saw the store back (None before)."""
         self.warmed_at: float | None = None
         self.statements = 0
-        """How many reads the last warm-up ran."""
+        """How many reads the last warm-up ran, and in how many seconds."""
+        self.warm_s = 0.0
         self.heavy_held = 0
         """How many heavy requests waited in the last slow start."""
         self._lights = 0  # light requests in flight, begun since the return
@@ -138,6 +139,7 @@ class Recovery:
             self.armed = True
             self.back_at = self.warmed_at = None
             self.statements = self.heavy_held = self._lights = 0
+            self.warm_s = 0.0
             self._answered = False
             self._open.clear()
 
@@ -149,7 +151,7 @@ class Recovery:
     def warmed(self, statements: int, seconds: float) -> None:
         self.warmed_at = time.monotonic()
         self.statements = statements
-        log.info("the store's warm-up ran %d reads in %.2f s", statements, seconds)
+        self.warm_s = seconds
         self._release()
 
     def light_began(self) -> None:
@@ -168,11 +170,20 @@ class Recovery:
         if self.armed:
             self.armed = False
             self._open.set()
-            if self.back_at is not None and self.heavy_held:
-                log.info(
-                    "slow start: %d heavy requests held %.2f s after the store's return",
+            if self.back_at is not None:  # one line per outage, beside "available again"
+                log.warning(
+                    "slow start after the outage: the warm-up ran %d reads in %.2f s; heavy requests "
+                    "(%d) were held until %.2f s after the store's return",
+                    self.statements,
+                    self.warm_s,
                     self.heavy_held,
                     time.monotonic() - self.back_at,
+                    extra={
+                        "warm_reads": self.statements,
+                        "warm_s": round(self.warm_s, 3),
+                        "heavy_held": self.heavy_held,
+                        "held_s": round(time.monotonic() - self.back_at, 3),
+                    },
                 )
 
     async def admit_heavy(self) -> None:
@@ -180,9 +191,9 @@ class Recovery:
         if not self.armed:
             return
         self.heavy_held += 1
-        if self.back_at is None:  # still down: the gate refuses before this; be safe
-            return
-        remaining = self.back_at + self.max_hold - time.monotonic()
+        # Marked up by the watch's ping a moment before the watch itself saw it back: the bound
+        # counts from now.
+        remaining = (self.back_at or time.monotonic()) + self.max_hold - time.monotonic()
         try:
             await asyncio.wait_for(self._open.wait(), max(0.0, remaining))
         except TimeoutError:
