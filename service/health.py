@@ -96,30 +96,37 @@ def readyz(store: Callable[[], GraphStore | None]) -> Callable[[Request], Awaita
 class Recovery:
     """The slow start of a store that came back after an outage.
 
-    The watch **arms** it when it sees the store down; once the store is up again, heavy
-    requests wait in :meth:`admit_heavy` until the watch's warm-up is done (:meth:`warmed`)
-    and a light request begun since the return has been answered (:meth:`light_answered`),
-    or none is in flight; at most ``max_hold`` seconds after the return in any case (a
-    safety bound: a warm-up that hangs must not hold heavy requests for ever).
+    The watch **arms** it when it sees the store down.  Once the store is up again, requests
+    are still answered 503 (:attr:`closed`) until the warm-up's first read, the store's most
+    frequent statement, has ended (:meth:`first_warmed`), at most ``open_after`` seconds:
+    that statement is planned alone on the cold server, not among every client's.  Then
+    heavy requests wait in :meth:`admit_heavy` until the watch's warm-up is done
+    (:meth:`warmed`) and a light request begun since the return has been answered
+    (:meth:`light_answered`), or none is in flight; at most ``max_hold`` seconds after the
+    return in any case (safety bounds: a warm-up that hangs must not hold requests for ever).
 
     >>> async def demo():
-    ...     r = Recovery(max_hold=60.0); r.arm(); r.back()
+    ...     r = Recovery(max_hold=60.0, open_after=60.0); r.arm(); r.back()
+    ...     closed = r.closed; r.first_warmed()
     ...     heavy = asyncio.ensure_future(r.admit_heavy()); r.light_began()
     ...     await asyncio.sleep(0); r.warmed(3, 0.2); await asyncio.sleep(0)
     ...     held = not heavy.done()  # warmed, but a light request is still unanswered
     ...     r.light_answered(); await heavy
-    ...     return held, r.holding, r.heavy_held
+    ...     return closed, r.closed, held, r.holding, r.heavy_held
     >>> asyncio.run(demo())
-    (True, False, 1)
+    (True, False, True, False, 1)
     """
 
-    def __init__(self, max_hold: float = 5.0) -> None:
+    def __init__(self, max_hold: float = 5.0, open_after: float = 2.0) -> None:
         self.max_hold = max_hold
+        self.open_after = open_after
         self.armed = False
         """The store went down and has not finished its slow start since."""
         self.back_at: float | None = None
         """``time.monotonic()`` when the watch saw the store back (None before)."""
         self.warmed_at: float | None = None
+        self.first_at: float | None = None
+        """When the warm-up's first read ended (requests are answered again)."""
         self.statements = 0
         """How many reads the last warm-up ran, and in how many seconds."""
         self.warm_s = 0.0
@@ -132,12 +139,25 @@ class Recovery:
 
     @property
     def holding(self) -> bool:
+        """Heavy requests are held."""
         return self.armed
+
+    @property
+    def closed(self) -> bool:
+        """Every request is answered 503 still: the store is back, but its most frequent read
+        has not been warmed yet (for at most :attr:`open_after` seconds after the return)."""
+        if not self.armed or self.first_at is not None:
+            return False
+        return self.back_at is None or time.monotonic() < self.back_at + self.open_after
+
+    def first_warmed(self) -> None:
+        if self.first_at is None:
+            self.first_at = time.monotonic()
 
     def arm(self) -> None:
         if not self.armed:
             self.armed = True
-            self.back_at = self.warmed_at = None
+            self.back_at = self.warmed_at = self.first_at = None
             self.statements = self.heavy_held = self._lights = 0
             self.warm_s = 0.0
             self._answered = False
@@ -149,6 +169,7 @@ class Recovery:
             self.back_at = time.monotonic()
 
     def warmed(self, statements: int, seconds: float) -> None:
+        self.first_warmed()
         self.warmed_at = time.monotonic()
         self.statements = statements
         self.warm_s = seconds
@@ -171,14 +192,17 @@ class Recovery:
             self.armed = False
             self._open.set()
             if self.back_at is not None:  # one line per outage, beside "available again"
+                opened = (self.first_at or self.back_at) - self.back_at
                 log.warning(
-                    "slow start after the outage: the warm-up ran %d reads in %.2f s; heavy requests "
-                    "(%d) were held until %.2f s after the store's return",
+                    "slow start after the outage: requests answered again %.2f s after the store's return; "
+                    "the warm-up ran %d reads in %.2f s; heavy requests (%d) were held until %.2f s after it",
+                    opened,
                     self.statements,
                     self.warm_s,
                     self.heavy_held,
                     time.monotonic() - self.back_at,
                     extra={
+                        "opened_s": round(opened, 3),
                         "warm_reads": self.statements,
                         "warm_s": round(self.warm_s, 3),
                         "heavy_held": self.heavy_held,
@@ -229,13 +253,14 @@ class StoreWatch:
         timeout: float = 3.0,
         warm_statements: int = 8,
         max_hold: float = 5.0,
+        open_after: float = 2.0,
     ):
         self.store = store
         self.interval = interval
         self.down_interval = down_interval
         self.timeout = timeout
         self.warm_statements = warm_statements
-        self.recovery = Recovery(max_hold)
+        self.recovery = Recovery(max_hold, open_after)
         self._task: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
         self._probe_after = store.availability.probe_after
@@ -279,7 +304,11 @@ class StoreWatch:
         statements = 0
         try:
             if self.warm_statements > 0:
-                statements = await warm_up(self.store, statements=self.warm_statements)
+                statements = await warm_up(
+                    self.store, statements=self.warm_statements, first=self.recovery.first_warmed
+                )
+        except Exception:  # a warm-up only: the slow start ends all the same
+            log.exception("the store's warm-up after the outage failed")
         finally:
             self.recovery.warmed(statements, time.monotonic() - started)
 
@@ -335,10 +364,10 @@ class StoreGate:
         if current is None:
             await self.app(scope, receive, send)
             return
-        if not current.availability.up:
+        recovery = recovery_of(current)
+        if not current.availability.up or (recovery is not None and recovery.closed):
             await self._refuse(scope, send)
             return
-        recovery = recovery_of(current)
         if recovery is None or not recovery.holding or self.heavy is None:
             await self._serve(scope, receive, send)
             return

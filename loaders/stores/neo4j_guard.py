@@ -176,36 +176,50 @@ def _record(
     recent_reads(store).record(fn, args, kwargs, time.monotonic() - started)
 
 
-async def warm_up(store: object, *, statements: int = 8, concurrency: int = 2) -> int:
+async def warm_up(
+    store: object, *, statements: int = 8, concurrency: int = 2, first: Callable[[], None] | None = None
+) -> int:
     """Run once each of the ``statements`` most frequent light reads of ``store``
-    (:class:`RecentReads`), most frequent first, ``concurrency`` at a time, and return how
-    many were answered.  For a server that just came back: a restarted server plans each
-    statement again on a cold JVM (seconds each on a loaded machine, measured), and a request
-    met by that pays it; run in the order of use, the common statements are planned first
-    and not all at once.  Stops at the first :class:`StoreUnavailable` (gone again); a read
-    that fails otherwise is skipped (it is only a warm-up).  Stores without recorded reads
-    (the embedded store) return 0 at once."""
+    (:class:`RecentReads`), most frequent first, and return how many were answered: the most
+    frequent one alone, then the others ``concurrency`` at a time; ``first`` is called when
+    the first has ended (answered or not).  For a server that just came back: a restarted
+    server plans each statement again on a cold JVM (seconds each on a loaded machine,
+    measured, and longer when several are planned at once), and a request met by that pays
+    it; run in the order of use, the common statements are planned first and not all at
+    once.  Stops at the first :class:`StoreUnavailable` (gone again); a read that fails
+    otherwise is skipped (it is only a warm-up).  Stores without recorded reads (the
+    embedded store) return 0 at once."""
     found = _recent.get(store)
     calls = found.frequent(statements) if found is not None else []
-    if not calls:
-        return 0
-    pending = iter(calls)
     answered = 0
+    gone = False
     token = _warming.set(True)
 
+    async def run(call: _Call) -> None:
+        nonlocal answered, gone
+        fn, args, kwargs = call
+        try:
+            await fn(store, *args, **kwargs)
+        except StoreUnavailable:
+            gone = True
+            return
+        except Exception as exc:  # a warm-up only: the requests will meet it themselves
+            log.debug("warm-up read failed: %s: %s", type(exc).__name__, exc)
+            return
+        answered += 1
+
     async def worker() -> None:
-        nonlocal answered
-        for fn, args, kwargs in pending:
-            try:
-                await fn(store, *args, **kwargs)
-            except StoreUnavailable:
+        for call in pending:
+            if gone:
                 return
-            except Exception as exc:  # a warm-up only: the requests will meet it themselves
-                log.debug("warm-up read failed: %s: %s", type(exc).__name__, exc)
-                continue
-            answered += 1
+            await run(call)
 
     try:
+        if calls:
+            await run(calls[0])
+        if first is not None:
+            first()
+        pending = iter(calls[1:])
         await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     finally:
         _warming.reset(token)

@@ -1,6 +1,7 @@
 """The slow start after an outage, through the real app (its gate and its own measure of a
-request's weight): while the store's return is being warmed up, light requests are answered
-and heavy ones wait; they run once the warm-up is done and a light request was answered.
+request's weight): while the store's most frequent read is warmed up alone, every request
+is answered 503; then light requests are answered and heavy ones wait, until the warm-up is
+done and a light request was answered.
 Counted in requests, not seconds.  (The whole recovery against a Neo4j that is killed and
 started again: tests/faults/test_outage_recovery.py.)"""
 
@@ -29,7 +30,11 @@ async def test_light_requests_are_answered_before_heavy_ones_are_admitted(city: 
             assert recovery is watch.recovery
 
             recovery.arm()  # the watch saw the store down ...
-            recovery.back()  # ... and back: the warm-up runs
+            recovery.back()  # ... and back: the warm-up runs, its first read alone
+            refused = await api.post(LIGHT, {"id": gid("Street", STREET.id)})
+            assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+            assert refused.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+            recovery.first_warmed()  # requests are answered again; heavy ones still wait
             heavy = asyncio.create_task(api.post(HEAVY))
             for _ in range(20):
                 await asyncio.sleep(0)
