@@ -458,7 +458,8 @@ def outage(
             if "slow" in seen:
                 r = seen["slow_record"]
                 log.append(
-                    f"its slow start: {r.get('warm_reads')} reads warmed in {r.get('warm_s')} s, "
+                    f"its slow start: requests answered again {r.get('opened_s')} s after it saw the store back, "
+                    f"{r.get('warm_reads')} reads warmed in {r.get('warm_s')} s, "
                     f"{r.get('heavy_held')} heavy requests held until {seen['slow'] - back_wall:+.2f} s "
                     "from the server's return"
                 )
