@@ -457,11 +457,15 @@ def outage(
                 log.append(f"the service saw the store back {seen['up'] - back_wall:+.2f} s from the server's return")
             if "slow" in seen:
                 r = seen["slow_record"]
+                warm = (
+                    "the warm-up still running"
+                    if r.get("warm_reads") is None
+                    else f"{r['warm_reads']} reads warmed in {r.get('warm_s')} s"
+                )
                 log.append(
                     f"its slow start: requests answered again {r.get('opened_s')} s after it saw the store back, "
-                    f"{r.get('warm_reads')} reads warmed in {r.get('warm_s')} s, "
                     f"{r.get('heavy_held')} heavy requests held until {seen['slow'] - back_wall:+.2f} s "
-                    "from the server's return"
+                    f"from the server's return, {warm}"
                 )
 
     thread = threading.Thread(target=run, daemon=True)

@@ -173,6 +173,8 @@ class Recovery:
         self.warmed_at = time.monotonic()
         self.statements = statements
         self.warm_s = seconds
+        if not self.armed:  # the slow start ended at its bound, before the warm-up
+            log.info("the warm-up after the outage ran %d reads in %.2f s", statements, seconds)
         self._release()
 
     def light_began(self) -> None:
@@ -192,21 +194,26 @@ class Recovery:
             self.armed = False
             self._open.set()
             if self.back_at is not None:  # one line per outage, beside "available again"
-                opened = (self.first_at or self.back_at) - self.back_at
+                now = time.monotonic()
+                opened = (self.first_at or now) - self.back_at
+                warm = (
+                    f"the warm-up ran {self.statements} reads in {self.warm_s:.2f} s"
+                    if self.warmed_at is not None
+                    else "the warm-up was still running"
+                )
                 log.warning(
                     "slow start after the outage: requests answered again %.2f s after the store's return; "
-                    "the warm-up ran %d reads in %.2f s; heavy requests (%d) were held until %.2f s after it",
+                    "heavy requests (%d) admitted again %.2f s after it; %s",
                     opened,
-                    self.statements,
-                    self.warm_s,
                     self.heavy_held,
-                    time.monotonic() - self.back_at,
+                    now - self.back_at,
+                    warm,
                     extra={
                         "opened_s": round(opened, 3),
-                        "warm_reads": self.statements,
-                        "warm_s": round(self.warm_s, 3),
                         "heavy_held": self.heavy_held,
-                        "held_s": round(time.monotonic() - self.back_at, 3),
+                        "held_s": round(now - self.back_at, 3),
+                        "warm_reads": self.statements if self.warmed_at is not None else None,
+                        "warm_s": round(self.warm_s, 3) if self.warmed_at is not None else None,
                     },
                 )
 
