@@ -195,7 +195,7 @@ class Recovery:
             self._open.set()
             if self.back_at is not None:  # one line per outage, beside "available again"
                 now = time.monotonic()
-                opened = (self.first_at or now) - self.back_at
+                opened = min((self.first_at or now) - self.back_at, self.open_after)  # the first read, or the bound
                 warm = (
                     f"the warm-up ran {self.statements} reads in {self.warm_s:.2f} s"
                     if self.warmed_at is not None
