@@ -12,10 +12,11 @@ How an outage of the store is handled (docs/design.md "Outages"):
   and every ``down_interval`` while it is down, so that the service answers again within a
   second or so of the server's return;
 * when the store is back, a **slow start** (:class:`Recovery`): the watch runs the store's
-  most frequent light reads once (:func:`loaders.stores.neo4j_guard.warm_up`) while
-  :class:`StoreGate` lets light requests through and holds heavy ones (nested walks,
-  analyses) until the warm-up is done and a light request has been answered, so that the
-  first answers are not queued behind heavy statements on a cold server.
+  most frequent light reads once (:func:`loaders.stores.neo4j_guard.warm_up`), the most
+  frequent alone first while :class:`StoreGate` still answers 503 (at most ``open_after``
+  seconds), then the others while the gate lets light requests through and holds heavy ones
+  (nested walks, analyses) until the warm-up is done and a light request has been answered,
+  so that the first statements are not all planned at once on a cold server.
 
 No answer names the server, its address or the driver's exception; the log does.
 """
