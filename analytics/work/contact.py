@@ -121,9 +121,11 @@ def vanguard_contact(
     linkage: Linkage,
     periods: Sequence[tuple[str, dt.date, dt.date]],
     month_of: Callable[[dt.date], int | None] | None = None,
+    made: dict[tuple[Any, ...], ContactMonth] | None = None,
 ) -> VanguardContact:
     """One vanguard's contact month by month over ``periods`` (as :func:`analytics.work.index.months` gives;
-    ``month_of``: :func:`month_finder` of them, shared between vanguards).
+    ``month_of``: :func:`month_finder` of them, and ``made``: the month rows made so far, both shared
+    between vanguards: a row is immutable, and most vanguards' months are one of a few hundred rows).
 
     >>> from analytics.projection import tiny_work
     >>> G = tiny_work(); w = WorkIndex.build(G); link = Linkage.build(G)
@@ -136,6 +138,7 @@ def vanguard_contact(
     linked_members = linkage.members.get(vanguard, frozenset())
     linked_households = linkage.households.get(vanguard, frozenset())
     find = month_of or month_finder(periods)
+    made = {} if made is None else made
     met: set[int] = set()
     for a in work.by_holder.get(vanguard, ()):
         if a.kind == MONTHLY_CONTACT and a.on is not None and any(m in linked_members for m in a.members):
@@ -155,9 +158,11 @@ def vanguard_contact(
     for i, (month, _lo, _hi) in enumerate(periods):
         seen = seen_in.get(i, nobody)
         contact = i in met or bool(seen)
-        rows.append(
-            ContactMonth(month, i in met, len(seen), bool(linked_households) and seen >= linked_households, contact)
-        )
+        key = (month, i in met, len(seen), bool(linked_households) and seen >= linked_households, contact)
+        row = made.get(key)
+        if row is None:
+            row = made[key] = ContactMonth(*key)
+        rows.append(row)
         if contact:
             previous_out = None
         else:
@@ -268,7 +273,8 @@ def monthly_contact(
     idle = [v for v in chosen if not link.members.get(v) and not link.households.get(v)]
     active = [v for v in chosen if link.members.get(v) or link.households.get(v)]
     find = month_finder(periods)
-    detail = [vanguard_contact(v, w, link, periods, find) for v in active]
+    made: dict[tuple[Any, ...], ContactMonth] = {}
+    detail = [vanguard_contact(v, w, link, periods, find, made) for v in active]
     month_rows = tuple(
         MonthContact(
             month=m,
