@@ -184,16 +184,18 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     kept = _SESSIONS.get(store)
     if kept is not None and _STALENESS > 0 and store.name != "embedded":
         newest = cache.kept()
-        if newest is None:  # the newest projection must be streamed (seconds): answer meanwhile from the kept one
+        now = time.monotonic()
+        if newest is None and (cache.streams_next or now - kept.newest_at <= _STALENESS):
+            # the newest projection must be streamed (seconds), or writes folded into it while
+            # the kept session may still answer: that runs in the background, the kept one answers
             _task(_BUILDING, store, cache.graph)
-            now = time.monotonic()
             _note(kept.session.version, cache.version, now - kept.newest_at)
             if _remote():
                 return _served(store, kept.session)
             if "index" not in kept.session.built or "linkage" not in kept.session.built:
                 await _shared(_INDEXING, kept.session, lambda: asyncio.to_thread(_index_and_linkage, kept.session))
             return kept.session
-        graph = newest
+        graph = newest if newest is not None else await _shared(_BUILDING, store, cache.graph)
     else:
         graph = await _shared(_BUILDING, store, cache.graph)
     version = cache.version_of(graph)

@@ -117,8 +117,10 @@ def test_concurrent_writes_of_disjoint_records_are_followed_not_rebuilt(
             await asyncio.gather(*(store.write(b) for b in writes))
             assert store.write_listeners.in_flight == 0
             assert cache.followed == len(writes)
-            assert cache.kept() is not None
+            assert cache.pending == len(writes) and not cache.streams_next  # noted, folded when asked for
+            assert cache.kept() is None
             kept = await cache.graph()
+            assert cache.folds == 1 and cache.pending == 0 and cache.kept() is kept
             assert kept is not before
             assert_same(kept, await store.project())
 
@@ -126,7 +128,7 @@ def test_concurrent_writes_of_disjoint_records_are_followed_not_rebuilt(
             await asyncio.gather(
                 *(store.write(WriteBatch([Node("Street", same, {"name": f"twice {i}"})], patch=True)) for i in range(2))
             )
-            assert cache.kept() is None  # dropped: built again on the next ask
+            assert cache.streams_next and cache.kept() is None  # dropped: built again on the next ask
             assert_same(await cache.graph(), await store.project())
         finally:
             await store.clear()
