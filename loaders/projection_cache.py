@@ -28,7 +28,7 @@ from graph_schema import WriteBatch
 from loaders.projection_delta import Delta, Fold, NeedsRebuild
 from loaders.store import GraphStore
 
-_log = logging.getLogger(__name__)
+_log = logging.getLogger("civicmesh.projection")
 
 
 class ProjectionCache:
@@ -130,6 +130,12 @@ class ProjectionCache:
     def pending(self) -> int:
         """Writes followed and not folded into the kept projection yet."""
         return len(self._pending)
+
+    @property
+    def newest_version(self) -> int:
+        """The version of the newest data this process knows of: :attr:`version`, or the next
+        one when writes are pending (the fold that takes them in is named so)."""
+        return self.version + 1 if self._pending else self.version
 
     def kept(self) -> nx.MultiDiGraph | None:
         """The projection :meth:`graph` would hand out without any work (Neo4j: the kept one,

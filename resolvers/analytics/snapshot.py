@@ -189,7 +189,7 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
             # the newest projection must be streamed (seconds), or writes folded into it while
             # the kept session may still answer: that runs in the background, the kept one answers
             _task(_BUILDING, store, cache.graph)
-            _note(kept.session.version, cache.version, now - kept.newest_at)
+            _note(kept.session.version, cache.newest_version, now - kept.newest_at)
             if _remote():
                 return _served(store, kept.session)
             if "index" not in kept.session.built or "linkage" not in kept.session.built:
@@ -203,6 +203,7 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     if kept is not None and kept.session.graph is graph and kept.session.version == version:
         kept.newest_at = now
     elif kept is None or now - kept.newest_at > _STALENESS or kept.session.version > version:
+        _built(version, "first use" if kept is None else f"data version {kept.session.version} superseded")
         kept = _SESSIONS[store] = _Kept(A.AnalyticsSession(graph, version=version), now)
     session = kept.session
     _note(session.version, version, now - kept.newest_at)
@@ -211,6 +212,18 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session
+
+
+SESSIONS_BUILT = 0
+"""Analytics sessions made in this process (each builds its indexes again: counted, not timed)."""
+
+_session_log = logging.getLogger("civicmesh.analytics.session")
+
+
+def _built(version: int, why: str) -> None:
+    global SESSIONS_BUILT
+    SESSIONS_BUILT += 1
+    _session_log.info("a new analytics session on data version %d (%s)", version, why)
 
 
 def _note(answered: int, newest: int, behind: float) -> None:
