@@ -53,6 +53,8 @@ class ProjectionCache:
         self._versions: weakref.WeakKeyDictionary[nx.MultiDiGraph, int] = weakref.WeakKeyDictionary()
         self.version = 0
         """Grows each time :meth:`graph` hands out a projection other than the one before."""
+        self._counted: weakref.WeakKeyDictionary[nx.MultiDiGraph, int] = weakref.WeakKeyDictionary()
+        self._counts = 0
         self.followed = 0
         """Writes carried forward into the kept projection (rather than dropping it)."""
         self.folds = 0
@@ -94,6 +96,8 @@ class ProjectionCache:
                         self._during = None
                     self._graph = built
                     self._taken = self._clock()
+                    self._counts += 1
+                    self._counted[built] = self._counts
                     # Writes that ended while it streamed may or may not show in it: applied
                     # again in their order (each sets what it writes, so applying one twice
                     # changes nothing), the projection ends at the state after the last of them.
@@ -113,6 +117,11 @@ class ProjectionCache:
                     self._drop(f"a write that cannot be followed from the projection ({exc})")
                     continue  # streamed again
                 self.folds += 1
+                counted = self._counted.get(graph)
+                if counted is None or not all(map(renames_only, pending)):
+                    self._counts += 1
+                    counted = self._counts
+                self._counted[folded] = counted
                 if epoch != self._epoch:  # dropped meanwhile: this request's, kept for none
                     return self._named(folded)
                 self._graph = folded
@@ -152,6 +161,12 @@ class ProjectionCache:
             self.version += 1
             self._versions[graph] = self.version
         return graph
+
+    def counted_version(self, graph: nx.MultiDiGraph) -> int:
+        """What an analysis counts in ``graph``, as a number: two projections this cache handed
+        out with the same number differ at most in names (only :func:`renames_only` writes came
+        between them); 0 for a graph it did not make (never the same as another's)."""
+        return self._counted.get(graph, 0)
 
     def version_of(self, graph: nx.MultiDiGraph) -> int:
         """The version :meth:`graph` named ``graph`` with (0 for one it never handed out)."""
@@ -198,6 +213,31 @@ PENDING_ROWS = 200_000
 """Rows (nodes and relationships, written or deleted) the kept projection may trail by before
 it is dropped and streamed again when next asked for (as the embedded store's,
 :data:`loaders.stores.embedded_projection.PENDING_ROWS`)."""
+
+
+NAME_PROPERTIES = frozenset({"name"})
+"""Properties analyses show (as labels) but never count, select or group by (checked in
+``analytics``: ``name`` is read only into the figures' labels)."""
+
+
+def renames_only(batch: WriteBatch) -> bool:
+    """Whether ``batch`` only sets :data:`NAME_PROPERTIES` of nodes that exist (a patch, no
+    relationship written or deleted, no node deleted): the analyses' figures are the same after it.
+
+    >>> from graph_schema import Node, Relationship
+    >>> renames_only(WriteBatch([Node("Street", "s1", {"name": "新"})], patch=True))
+    True
+    >>> renames_only(WriteBatch([Node("Household", "h1", {"size": 3})], patch=True))
+    False
+    >>> part_of = [Relationship("PART_OF", "s1", "c1")]
+    >>> renames_only(WriteBatch([Node("Street", "s1", {"name": "新"})], part_of, patch=True))
+    False
+    """
+    return (
+        batch.patch
+        and not (batch.relationships or batch.delete_nodes or batch.delete_relationships)
+        and all(n.properties.keys() <= NAME_PROPERTIES for n in batch.nodes)
+    )
 
 
 def _count(batch: WriteBatch) -> int:

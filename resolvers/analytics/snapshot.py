@@ -45,7 +45,7 @@ from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.session import Part
 from analytics.work.index import WorkIndex
-from loaders.projection_cache import projection_cache
+from loaders.projection_cache import ProjectionCache, projection_cache
 from loaders.store import GraphStore, StoreUnavailable, report_store_failure
 from resolvers import forkserver, offload
 from resolvers.context import Info
@@ -202,7 +202,11 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     now = time.monotonic()
     if kept is not None and kept.session.graph is graph and kept.session.version == version:
         kept.newest_at = now
-    elif kept is None or now - kept.newest_at > _STALENESS or kept.session.version > version:
+    elif (
+        kept is None
+        or kept.session.version > version
+        or (now - kept.newest_at > _STALENESS and not _renamed(cache, kept, graph, now))
+    ):
         _built(version, "first use" if kept is None else f"data version {kept.session.version} superseded")
         kept = _SESSIONS[store] = _Kept(A.AnalyticsSession(graph, version=version), now)
     session = kept.session
@@ -212,6 +216,21 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session
+
+
+NAMES_STALENESS_S = 60.0
+"""How long a session may answer, with a staleness allowed, for a newer projection that
+differs from its own only in names (:func:`loaders.projection_cache.renames_only` writes):
+its figures are the newest's, the labels in them at most this many seconds old."""
+
+
+def _renamed(cache: ProjectionCache, kept: _Kept, graph: Any, now: float) -> bool:
+    """Whether ``kept`` answers on for ``graph``: a staleness is allowed, only renames came
+    between them (the figures are the same) and it is at most :data:`NAMES_STALENESS_S` behind."""
+    if _STALENESS <= 0 or now - kept.newest_at > NAMES_STALENESS_S:
+        return False
+    counted = cache.counted_version(kept.session.graph)
+    return counted != 0 and counted == cache.counted_version(graph)
 
 
 SESSIONS_BUILT = 0
