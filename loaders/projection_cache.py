@@ -4,8 +4,10 @@ The embedded store keeps its projection itself and folds the writes made since i
 it is next asked for (:mod:`loaders.stores.embedded_projection`), so asking it costs nothing
 without writes and one copy after any number of them.  A Neo4j
 projection streams the whole graph over Bolt (seconds at city scale), so it is kept here: it
-follows the writes this process makes through the store (:mod:`loaders.projection_delta`,
-told by the store's :class:`~loaders.write_listeners.WriteListeners`) and is built again from
+follows the writes this process makes through the store (told by the store's
+:class:`~loaders.write_listeners.WriteListeners`), noted as they end and folded in all at once
+on a worker thread when an analysis next asks (:class:`~loaders.projection_delta.Fold`: the
+event loop copies nothing per write), and it is built again from
 the server when it is older than ``max_age`` seconds (writes from elsewhere), when a write
 cannot be followed (it failed or overlapped another), or after :meth:`ProjectionCache.invalidate`.
 

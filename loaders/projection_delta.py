@@ -9,9 +9,10 @@ they change.  The result equals what the store would build from scratch at the n
 version (the contract tests compare them after random write sequences), including the
 ``star`` of assessed branches (:mod:`loaders.assessment_stars`).
 
-The embedded store calls it under its write lock with the rows it has just committed; the
-service's :class:`~loaders.projection_cache.ProjectionCache` calls it for the writes its own
-process makes through a Neo4j store.
+The embedded store folds the rows it committed under its write lock (:func:`advance_all`);
+the service's :class:`~loaders.projection_cache.ProjectionCache` folds the writes its own
+process makes through a Neo4j store on a worker thread (:class:`Fold`, one write at a time,
+each made into stored rows against the state the ones before it left).
 """
 
 from __future__ import annotations
