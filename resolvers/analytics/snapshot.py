@@ -200,6 +200,7 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
         graph = await _shared(_BUILDING, store, cache.graph)
     version = cache.version_of(graph)
     now = time.monotonic()
+    kept = _SESSIONS.get(store)  # again: a request that waited for the same graph may have made its session
     if kept is not None and kept.session.graph is graph and kept.session.version == version:
         kept.newest_at = now
     elif (

@@ -76,3 +76,13 @@ async def test_a_rename_keeps_the_session_and_a_structural_write_builds_one(neo4
             assert fourth["version"] == fourth["newestVersion"]
     finally:
         snapshot.configure(0)
+
+
+@pytest.mark.asyncio
+async def test_requests_waiting_for_the_same_projection_share_one_session(neo4j_city: GraphStore) -> None:
+    async with open_api(neo4j_city) as api:
+        built = snapshot.SESSIONS_BUILT
+        answers = await asyncio.gather(*(api.post(COVERAGE) for _ in range(3)))
+        assert _builds(built) == 1
+        versions = {a.json()["extensions"]["analyticsData"]["version"] for a in answers}
+        assert len(versions) == 1
