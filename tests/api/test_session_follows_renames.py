@@ -38,8 +38,8 @@ async def test_a_rename_keeps_the_session_and_a_structural_write_builds_one(neo4
     city = neo4j_city
     try:
         async with open_api(city) as api:
-            snapshot.configure(0.05)  # a staleness is allowed (the service's default is 5 s)
-            first = (await api.post(COVERAGE)).json()
+            first = (await api.post(COVERAGE)).json()  # no staleness: a session on the newest projection
+            snapshot.configure(0.05)  # now a staleness is allowed (the service's default is 5 s)
             seen = first["extensions"]["analyticsData"]
             built = snapshot.SESSIONS_BUILT
             await asyncio.sleep(0.2)  # past the staleness: any other write would end the session
