@@ -93,15 +93,27 @@ class Linkage:
         self._active_counts: dict[tuple[int, str], tuple[AreaIndex, dict[str, int]]] = {}
 
     @classmethod
-    def build(cls, G: Any) -> Linkage:
-        """Scan the vanguards' outgoing LINKS (O(vanguards' relationships))."""
+    def build(cls, G: Any, party_members: Sequence[str] | None = None) -> Linkage:
+        """Scan the vanguards' outgoing LINKS (O(vanguards' relationships)); ``party_members``: the
+        PartyMember ids of ``G`` in graph order when already known (``AreaIndex.nodes_by_label``),
+        which saves a pass over every node.
+
+        >>> from analytics.projection import tiny_city
+        >>> from analytics._common import nodes_by_label
+        >>> G = tiny_city()
+        >>> a, b = Linkage.build(G), Linkage.build(G, nodes_by_label(G).get("PartyMember", []))
+        >>> parts = ("vanguards", "households", "members", "non_vanguards")
+        >>> [getattr(a, p) for p in parts] == [getattr(b, p) for p in parts]
+        True
+        """
         nodes = node_data(G)
         out = succ(G)
         vanguards: list[str] = []
         others: list[str] = []
-        for n, data in nodes.items():
-            if data.get("label") == _MEMBER:
-                (vanguards if data.get("vanguard") is True else others).append(n)
+        if party_members is None:
+            party_members = [n for n, data in nodes.items() if data.get("label") == _MEMBER]
+        for n in party_members:
+            (vanguards if nodes[n].get("vanguard") is True else others).append(n)
         vanguards.sort()
         households: dict[str, frozenset[str]] = {}
         members: dict[str, frozenset[str]] = {}

@@ -22,6 +22,7 @@ from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.reach import ReachModel
 from analytics.work.index import NEEDS, WorkIndex
+from graph_schema import Label
 
 Part = Literal["index", "linkage", "model", "appeals", "work"]
 """What a session builds: ``index`` (AreaIndex), ``linkage`` (Linkage), ``model`` (ReachModel),
@@ -100,7 +101,10 @@ class AnalyticsSession:
         if self._linkage is None:
             with self._lock:
                 if self._linkage is None:
-                    self._linkage = Linkage.build(self.graph)
+                    # the index's grouping by label, when it is built, saves the linkage a pass over every node
+                    grouped = self._index.nodes_by_label if self._index is not None else None
+                    members = grouped.get(Label.PARTY_MEMBER.value, []) if grouped else None
+                    self._linkage = Linkage.build(self.graph, members)
         return self._linkage
 
     @property

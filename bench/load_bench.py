@@ -46,6 +46,7 @@ Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import os
 import shutil
@@ -383,11 +384,37 @@ def _bare_driver_answers(uri: str) -> bool:
         return False
 
 
-def outage(server: Any, after: float, log: list[str], url: str, probe: dict[str, Any]) -> threading.Thread:
+def _service_events(service_log: Path, since: float) -> dict[str, Any]:
+    """From the service's log (JSON lines), the wall-clock times after ``since`` of the store
+    being seen back ("available again") and of the end of its slow start, with the slow
+    start's figures."""
+    found: dict[str, Any] = {}
+    for line in service_log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+            ts = record["ts"]
+            at = calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + float(ts[19:-1] or 0)
+        except (ValueError, KeyError, TypeError):
+            continue
+        if at < since - 0.01:
+            continue
+        if "available again" in record.get("msg", "") and "up" not in found:
+            found["up"] = at
+        elif "slow start after the outage" in record.get("msg", "") and "slow" not in found:
+            found["slow"] = at
+            found["slow_record"] = record
+    return found
+
+
+def outage(
+    server: Any, after: float, log: list[str], url: str, probe: dict[str, Any], service_log: Path | None = None
+) -> threading.Thread:
     """Kill Neo4j ``after`` seconds in, start it again, and time the service's recovery: from
     ``start()`` returning (the server serves its database again) to the first whole answer.
     Beside it, a bare driver's ``RETURN 1`` loop across the same restart (a fresh driver each
-    try) times the server's own return, so that what is the service's can be told apart."""
+    try) times the server's own return, so that what is the service's can be told apart; and
+    from the service's log, when its watch saw the store back and when its slow start ended
+    (heavy requests admitted again)."""
     body = json.dumps(probe).encode()
     bare: list[float] = []
 
@@ -408,6 +435,7 @@ def outage(server: Any, after: float, log: list[str], url: str, probe: dict[str,
         watcher.start()
         server.start()
         back = time.monotonic()
+        back_wall = time.time()
         log.append(f"Neo4j was back (same data folder and port) {back - t0:.1f} s later")
         while not _answers(url, body):
             if time.monotonic() - back > 120:
@@ -422,6 +450,23 @@ def outage(server: Any, after: float, log: list[str], url: str, probe: dict[str,
                 f"a bare driver's first RETURN 1 came {bare[0] - back:+.2f} s from the server's return "
                 f"(the service's first whole answer {first - bare[0]:+.2f} s after it)"
             )
+        if service_log is not None:
+            time.sleep(6)  # the slow start ends within its bound (5 s) of the return
+            seen = _service_events(service_log, back_wall - 60)
+            if "up" in seen:
+                log.append(f"the service saw the store back {seen['up'] - back_wall:+.2f} s from the server's return")
+            if "slow" in seen:
+                r = seen["slow_record"]
+                warm = (
+                    "the warm-up still running"
+                    if r.get("warm_reads") is None
+                    else f"{r['warm_reads']} reads warmed in {r.get('warm_s')} s"
+                )
+                log.append(
+                    f"its slow start: requests answered again {r.get('opened_s')} s after it saw the store back, "
+                    f"{r.get('heavy_held')} heavy requests held until {seen['slow'] - back_wall:+.2f} s "
+                    f"from the server's return, {warm}"
+                )
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -459,7 +504,7 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 watcher = None
                 if args.outage and server is not None:
                     probe = json.loads(files["node"].read_text().splitlines()[0])
-                    watcher = outage(server, args.duration / 3, events, service.url, probe)
+                    watcher = outage(server, args.duration / 3, events, service.url, probe, service.log)
                 results = run_load(service.url, files, mix, args.duration, workdir)
                 if watcher is not None:  # a restart may outlast the load: wait for the recovery figure
                     watcher.join(timeout=300)

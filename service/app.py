@@ -40,6 +40,7 @@ from service.loop_watch import LoopWatch
 from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from service.priority import HeavyGate
 from service.request_log import RequestIdMiddleware, configure_logging
+from service.request_weight import classify
 from service.settings import Settings
 from service.stores import is_remote, make_store
 
@@ -160,7 +161,12 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(BodySizeLimit),
-            Middleware(StoreGate, store=runtime.current_store, retry_after=settings.store_probe_s),
+            Middleware(
+                StoreGate,
+                store=runtime.current_store,
+                retry_after=settings.store_probe_s,
+                heavy=lambda body, query: classify(schema._schema, body, query, api_config(settings)) != "light",
+            ),
             *([heavy_gate] if settings.heavy_slots > 0 else []),
         ],
         lifespan=lifespan,

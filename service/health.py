@@ -10,7 +10,13 @@ How an outage of the store is handled (docs/design.md "Outages"):
   answer;
 * :class:`StoreWatch` pings a remote store (Neo4j) every ``interval`` seconds while it is up
   and every ``down_interval`` while it is down, so that the service answers again within a
-  second or so of the server's return.
+  second or so of the server's return;
+* when the store is back, a **slow start** (:class:`Recovery`): the watch runs the store's
+  most frequent light reads once (:func:`loaders.stores.neo4j_guard.warm_up`), the most
+  frequent alone first while :class:`StoreGate` still answers 503 (at most ``open_after``
+  seconds), then the others while the gate lets light requests through and holds heavy ones
+  (nested walks, analyses) until the warm-up is done and a light request has been answered,
+  so that the first statements are not all planned at once on a cold server.
 
 No answer names the server, its address or the driver's exception; the log does.
 """
@@ -22,6 +28,8 @@ import contextlib
 import json
 import logging
 import math
+import time
+import weakref
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -29,6 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loaders.store import GraphStore, StoreUnavailable, store_failure_seen
+from loaders.stores.neo4j_guard import warm_up
 
 PING_TIMEOUT_S = 2.0
 STORE_UNAVAILABLE = "store unavailable"
@@ -85,19 +94,183 @@ def readyz(store: Callable[[], GraphStore | None]) -> Callable[[Request], Awaita
     return endpoint
 
 
+class Recovery:
+    """The slow start of a store that came back after an outage.
+
+    The watch **arms** it when it sees the store down.  Once the store is up again, requests
+    are still answered 503 (:attr:`closed`) until the warm-up's first read, the store's most
+    frequent statement, has ended (:meth:`first_warmed`), at most ``open_after`` seconds:
+    that statement is planned alone on the cold server, not among every client's.  Then
+    heavy requests wait in :meth:`admit_heavy` until the watch's warm-up is done
+    (:meth:`warmed`) and a light request begun since the return has been answered
+    (:meth:`light_answered`), or none is in flight; at most ``max_hold`` seconds after the
+    return in any case (safety bounds: a warm-up that hangs must not hold requests for ever).
+
+    >>> async def demo():
+    ...     r = Recovery(max_hold=60.0, open_after=60.0); r.arm(); r.back()
+    ...     closed = r.closed; r.first_warmed()
+    ...     heavy = asyncio.ensure_future(r.admit_heavy()); r.light_began()
+    ...     await asyncio.sleep(0); r.warmed(3, 0.2); await asyncio.sleep(0)
+    ...     held = not heavy.done()  # warmed, but a light request is still unanswered
+    ...     r.light_answered(); await heavy
+    ...     return closed, r.closed, held, r.holding, r.heavy_held
+    >>> asyncio.run(demo())
+    (True, False, True, False, 1)
+    """
+
+    def __init__(self, max_hold: float = 5.0, open_after: float = 2.0) -> None:
+        self.max_hold = max_hold
+        self.open_after = open_after
+        self.armed = False
+        """The store went down and has not finished its slow start since."""
+        self.back_at: float | None = None
+        """``time.monotonic()`` when the watch saw the store back (None before)."""
+        self.warmed_at: float | None = None
+        self.first_at: float | None = None
+        """When the warm-up's first read ended (requests are answered again)."""
+        self.statements = 0
+        """How many reads the last warm-up ran, and in how many seconds."""
+        self.warm_s = 0.0
+        self.heavy_held = 0
+        """How many heavy requests waited in the last slow start."""
+        self._lights = 0  # light requests in flight, begun since the return
+        self._answered = False
+        self._open = asyncio.Event()
+        self._open.set()
+
+    @property
+    def holding(self) -> bool:
+        """Heavy requests are held."""
+        return self.armed
+
+    @property
+    def closed(self) -> bool:
+        """Every request is answered 503 still: the store is back, but its most frequent read
+        has not been warmed yet (for at most :attr:`open_after` seconds after the return)."""
+        if not self.armed or self.first_at is not None:
+            return False
+        return self.back_at is None or time.monotonic() < self.back_at + self.open_after
+
+    def first_warmed(self) -> None:
+        if self.first_at is None:
+            self.first_at = time.monotonic()
+
+    def arm(self) -> None:
+        if not self.armed:
+            self.armed = True
+            self.back_at = self.warmed_at = self.first_at = None
+            self.statements = self.heavy_held = self._lights = 0
+            self.warm_s = 0.0
+            self._answered = False
+            self._open.clear()
+
+    def back(self) -> None:
+        """The store answers again: the slow start begins (the warm-up runs meanwhile)."""
+        if self.armed and self.back_at is None:
+            self.back_at = time.monotonic()
+
+    def warmed(self, statements: int, seconds: float) -> None:
+        self.first_warmed()
+        self.warmed_at = time.monotonic()
+        self.statements = statements
+        self.warm_s = seconds
+        if not self.armed:  # the slow start ended at its bound, before the warm-up
+            log.info("the warm-up after the outage ran %d reads in %.2f s", statements, seconds)
+        self._release()
+
+    def light_began(self) -> None:
+        self._lights += 1
+
+    def light_answered(self, whole: bool = True) -> None:
+        self._lights = max(0, self._lights - 1)
+        self._answered = self._answered or whole
+        self._release()
+
+    def _release(self) -> None:
+        if self.armed and self.warmed_at is not None and (self._answered or self._lights == 0):
+            self._end()
+
+    def _end(self) -> None:
+        if self.armed:
+            self.armed = False
+            self._open.set()
+            if self.back_at is not None:  # one line per outage, beside "available again"
+                now = time.monotonic()
+                opened = min((self.first_at or now) - self.back_at, self.open_after)  # the first read, or the bound
+                warm = (
+                    f"the warm-up ran {self.statements} reads in {self.warm_s:.2f} s"
+                    if self.warmed_at is not None
+                    else "the warm-up was still running"
+                )
+                log.warning(
+                    "slow start after the outage: requests answered again %.2f s after the store's return; "
+                    "heavy requests (%d) admitted again %.2f s after it; %s",
+                    opened,
+                    self.heavy_held,
+                    now - self.back_at,
+                    warm,
+                    extra={
+                        "opened_s": round(opened, 3),
+                        "heavy_held": self.heavy_held,
+                        "held_s": round(now - self.back_at, 3),
+                        "warm_reads": self.statements if self.warmed_at is not None else None,
+                        "warm_s": round(self.warm_s, 3) if self.warmed_at is not None else None,
+                    },
+                )
+
+    async def admit_heavy(self) -> None:
+        """Wait until heavy requests may run (at once when no slow start is on)."""
+        if not self.armed:
+            return
+        self.heavy_held += 1
+        # Marked up by the watch's ping a moment before the watch itself saw it back: the bound
+        # counts from now.
+        remaining = (self.back_at or time.monotonic()) + self.max_hold - time.monotonic()
+        try:
+            await asyncio.wait_for(self._open.wait(), max(0.0, remaining))
+        except TimeoutError:
+            self._end()
+
+
+_recoveries: weakref.WeakKeyDictionary[GraphStore, Recovery] = weakref.WeakKeyDictionary()
+
+
+def recovery_of(store: GraphStore) -> Recovery | None:
+    """The slow start of ``store``, when a :class:`StoreWatch` watches it."""
+    return _recoveries.get(store)
+
+
 class StoreWatch:
     """Pings a store in the background: every ``interval`` s while up, ``down_interval`` s
     while down, so that an outage is noticed without waiting for a request and its end within
     about ``down_interval`` s.  A server that went away refuses or resets connections at once;
     ``timeout`` is for one that hangs, generous so that a busy server is not taken for a
-    dead one."""
+    dead one.
 
-    def __init__(self, store: GraphStore, *, interval: float = 1.0, down_interval: float = 0.25, timeout: float = 3.0):
+    When the store is back it starts the slow start (:class:`Recovery`): a warm-up of the
+    store's most frequent light reads, in the background, during which :class:`StoreGate`
+    holds heavy requests (``warm_statements`` 0: no warm-up, heavy requests held only until a
+    light one is answered)."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        interval: float = 1.0,
+        down_interval: float = 0.25,
+        timeout: float = 3.0,
+        warm_statements: int = 8,
+        max_hold: float = 5.0,
+        open_after: float = 2.0,
+    ):
         self.store = store
         self.interval = interval
         self.down_interval = down_interval
         self.timeout = timeout
+        self.warm_statements = warm_statements
+        self.recovery = Recovery(max_hold, open_after)
         self._task: asyncio.Task[None] | None = None
+        self._warming: asyncio.Task[None] | None = None
         self._probe_after = store.availability.probe_after
 
     def start(self) -> None:
@@ -107,21 +280,45 @@ class StoreWatch:
             # them across the server's return (and a write's outcome would be unknown).
             self._probe_after = self.store.availability.probe_after
             self.store.availability.probe_after = math.inf
+            _recoveries[self.store] = self.recovery
             self._task = asyncio.get_running_loop().create_task(self._run(), name="civicmesh-store-watch")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
             self.store.availability.probe_after = self._probe_after
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            _recoveries.pop(self.store, None)
+            self.recovery._end()
+            for running in (task, self._warming):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
+            self._warming = None
 
     async def _run(self) -> None:
         availability = self.store.availability
         while True:
             await asyncio.sleep(self.interval if availability.up else self.down_interval)
+            if not availability.up:
+                self.recovery.arm()  # before the ping that may mark it up: no request slips past
             await _answers(self.store, self.timeout, mark=True)  # the availability logs the changes
+            if availability.up and self.recovery.armed and self.recovery.back_at is None:
+                self.recovery.back()
+                self._warming = asyncio.get_running_loop().create_task(self._warm(), name="civicmesh-store-warm-up")
+
+    async def _warm(self) -> None:
+        started = time.monotonic()
+        statements = 0
+        try:
+            if self.warm_statements > 0:
+                statements = await warm_up(
+                    self.store, statements=self.warm_statements, first=self.recovery.first_warmed
+                )
+        except Exception:  # a warm-up only: the slow start ends all the same
+            log.exception("the store's warm-up after the outage failed")
+        finally:
+            self.recovery.warmed(statements, time.monotonic() - started)
 
 
 def unavailable_body(accept: str | None) -> tuple[bytes, str]:
@@ -144,12 +341,20 @@ class StoreGate:
     not served as if it were whole).  ``Retry-After`` tells clients when to try again."""
 
     def __init__(
-        self, app: ASGIApp, store: Callable[[], GraphStore | None], path: str = "/graphql", retry_after: float = 1.0
+        self,
+        app: ASGIApp,
+        store: Callable[[], GraphStore | None],
+        path: str = "/graphql",
+        retry_after: float = 1.0,
+        heavy: Callable[[bytes, bytes], bool] | None = None,
     ) -> None:
         self.app = app
         self.store = store
         self.path = path
         self.retry_after = str(max(1, math.ceil(retry_after)))
+        self.heavy = heavy
+        """Whether a request (its body and query string) is heavy: held during a slow start
+        (:class:`Recovery`).  None: no request is held."""
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), None)
@@ -167,17 +372,42 @@ class StoreGate:
         if current is None:
             await self.app(scope, receive, send)
             return
-        if not current.availability.up:
+        recovery = recovery_of(current)
+        if not current.availability.up or (recovery is not None and recovery.closed):
             await self._refuse(scope, send)
             return
+        if recovery is None or not recovery.holding or self.heavy is None:
+            await self._serve(scope, receive, send)
+            return
+        # The slow start after an outage: light requests pass (and are counted until answered),
+        # heavy ones wait until the warm-up is done and the light ones have been answered.
+        body, receive = await _buffered(receive)
+        if self.heavy(body, scope.get("query_string", b"")):
+            await recovery.admit_heavy()
+            if not current.availability.up:  # gone again while it waited
+                await self._refuse(scope, send)
+                return
+            await self._serve(scope, receive, send)
+            return
+        recovery.light_began()
+        whole = False
+        try:
+            whole = await self._serve(scope, receive, send)
+        finally:
+            recovery.light_answered(whole)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """Run the request; whether it was answered 200 (and not replaced by a 503)."""
         seen: list[bool] = []
         token = store_failure_seen.set(seen)
         started = replaced = False
+        status = 0
 
         async def gated(message: Message) -> None:
-            nonlocal started, replaced
+            nonlocal started, replaced, status
             if message["type"] == "http.response.start":
                 started = True
+                status = message["status"]
                 if seen:
                     replaced = True
                     await self._refuse(scope, send)
@@ -192,5 +422,27 @@ class StoreGate:
             if started:
                 raise
             await self._refuse(scope, send)
+            return False
         finally:
             store_failure_seen.reset(token)
+        return status == 200 and not replaced
+
+
+async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+    """The request's body, read whole, and a ``receive`` that gives the same messages again."""
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending = iter(messages)
+
+    async def replay() -> Message:
+        return next(pending, None) or await receive()
+
+    return b"".join(chunks), replay

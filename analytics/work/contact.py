@@ -22,13 +22,14 @@ calendar months (the first and last clipped to the period):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, require_area
 from analytics.areas import AreaIndex, breakdown_level
-from analytics.coverage import Linkage
+from analytics.coverage import ACTIVE_WINDOW_DAYS, Linkage
 from analytics.work.index import MONTHLY_CONTACT, WorkIndex, months
 from analytics.work.quiet import collector_paused
 
@@ -119,8 +120,12 @@ def vanguard_contact(
     work: WorkIndex,
     linkage: Linkage,
     periods: Sequence[tuple[str, dt.date, dt.date]],
+    month_of: Callable[[dt.date], int | None] | None = None,
+    made: dict[tuple[Any, ...], ContactMonth] | None = None,
 ) -> VanguardContact:
-    """One vanguard's contact month by month over ``periods`` (as :func:`analytics.work.index.months` gives).
+    """One vanguard's contact month by month over ``periods`` (as :func:`analytics.work.index.months` gives;
+    ``month_of``: :func:`month_finder` of them, and ``made``: the month rows made so far, both shared
+    between vanguards: a row is immutable, and most vanguards' months are one of a few hundred rows).
 
     >>> from analytics.projection import tiny_work
     >>> G = tiny_work(); w = WorkIndex.build(G); link = Linkage.build(G)
@@ -132,20 +137,32 @@ def vanguard_contact(
     """
     linked_members = linkage.members.get(vanguard, frozenset())
     linked_households = linkage.households.get(vanguard, frozenset())
-    met_days = [
-        a.on
-        for a in work.by_holder.get(vanguard, ())
-        if a.kind == MONTHLY_CONTACT and a.on is not None and any(m in linked_members for m in a.members)
-    ]
-    visits = [(h, on) for h, on in work.visits.get(vanguard, ()) if h in linked_households]
+    find = month_of or month_finder(periods)
+    made = {} if made is None else made
+    met: set[int] = set()
+    for a in work.by_holder.get(vanguard, ()):
+        if a.kind == MONTHLY_CONTACT and a.on is not None and any(m in linked_members for m in a.members):
+            i = find(a.on)
+            if i is not None:
+                met.add(i)
+    seen_in: dict[int, set[str]] = {}
+    for h, on in work.visits.get(vanguard, ()):
+        if h in linked_households:
+            i = find(on)
+            if i is not None:
+                seen_in.setdefault(i, set()).add(h)
     rows: list[ContactMonth] = []
     lapsed_from: str | None = None
     previous_out: str | None = None
-    for month, lo, hi in periods:
-        met = any(lo <= d <= hi for d in met_days)
-        seen = {h for h, on in visits if lo <= on <= hi}
-        contact = met or bool(seen)
-        rows.append(ContactMonth(month, met, len(seen), bool(linked_households) and seen >= linked_households, contact))
+    nobody: set[str] = set()
+    for i, (month, _lo, _hi) in enumerate(periods):
+        seen = seen_in.get(i, nobody)
+        contact = i in met or bool(seen)
+        key = (month, i in met, len(seen), bool(linked_households) and seen >= linked_households, contact)
+        row = made.get(key)
+        if row is None:
+            row = made[key] = ContactMonth(*key)
+        rows.append(row)
         if contact:
             previous_out = None
         else:
@@ -164,10 +181,51 @@ def vanguard_contact(
     )
 
 
-def _active(G: Any, idx: AreaIndex, link: Linkage, area: str | None, as_of: dt.date) -> Ratio:
+def month_finder(periods: Sequence[tuple[str, dt.date, dt.date]]) -> Callable[[dt.date], int | None]:
+    """The index of the period a day falls in (None: in none), each distinct day looked up once.
+
+    >>> find = month_finder(months(dt.date(2026, 10, 15), dt.date(2026, 12, 10)))
+    >>> [find(dt.date(2026, m, d)) for m, d in ((10, 14), (10, 15), (11, 30), (12, 11))]
+    [None, 0, 1, None]
+    """
+    starts = [lo for _, lo, _ in periods]
+    ends = [hi for _, _, hi in periods]
+    seen: dict[dt.date, int | None] = {}
+
+    def find(d: dt.date) -> int | None:
+        try:
+            return seen[d]
+        except KeyError:
+            i = bisect_right(starts, d) - 1
+            found = seen[d] = i if i >= 0 and d <= ends[i] else None
+            return found
+
+    return find
+
+
+def active_households(work: WorkIndex, linkage: Linkage, as_of: dt.date) -> frozenset[str]:
+    """The households actively covered as of ``as_of`` (section 7.2: VISITED by a vanguard that LINKS
+    them in the :data:`~analytics.coverage.ACTIVE_WINDOW_DAYS` days up to it), from the visits part
+    contact reads anyway: what :meth:`Linkage.active_households` finds walking the vanguards' edges.
+
+    >>> from analytics.projection import tiny_work
+    >>> G = tiny_work(); link = Linkage.build(G); day = dt.date(2026, 12, 31)
+    >>> active_households(WorkIndex.build(G), link, day) == link.active_households(G, day)
+    True
+    """
+    lo = as_of - dt.timedelta(days=ACTIVE_WINDOW_DAYS - 1)
+    active: set[str] = set()
+    for v, visits in work.visits.items():
+        linked = linkage.households.get(v)
+        if linked:
+            active.update(h for h, on in visits if lo <= on <= as_of and h in linked)
+    return frozenset(active)
+
+
+def _active(idx: AreaIndex, active: frozenset[str], per_area: Mapping[str, int], area: str | None) -> Ratio:
     if area is None:
-        return Ratio.of(len(link.active_households(G, as_of)), idx.household_count())
-    return Ratio.of(link.active_counts(G, idx, as_of).get(area, 0), idx.household_count(area))
+        return Ratio.of(len(active), idx.household_count())
+    return Ratio.of(per_area.get(area, 0), idx.household_count(area))
 
 
 @collector_paused
@@ -214,7 +272,9 @@ def monthly_contact(
     chosen = [v for v in link.vanguards if w.lives_in(v, area)]
     idle = [v for v in chosen if not link.members.get(v) and not link.households.get(v)]
     active = [v for v in chosen if link.members.get(v) or link.households.get(v)]
-    detail = [vanguard_contact(v, w, link, periods) for v in active]
+    find = month_finder(periods)
+    made: dict[tuple[Any, ...], ContactMonth] = {}
+    detail = [vanguard_contact(v, w, link, periods, find, made) for v in active]
     month_rows = tuple(
         MonthContact(
             month=m,
@@ -227,6 +287,8 @@ def monthly_contact(
         for i, (m, _, _) in enumerate(periods)
     )
     level = breakdown_level(label, by, breakdown)
+    actively = active_households(w, link, end)
+    active_per_area = idx.rollup(idx.count_by_building(actively)) if area is not None or level is not None else {}
     rows: list[AreaContact] = []
     if level is not None:
         per_area: dict[str, list[int]] = {}
@@ -242,7 +304,9 @@ def monthly_contact(
                     tally[2] += d.lapsed
         for a in idx.areas_under(area, level):
             n, inc, lap = per_area.get(a, (0, 0, 0))
-            rows.append(AreaContact(a, level, idx.name(a), n, Ratio.of(inc, n), lap, _active(G, idx, link, a, end)))
+            rows.append(
+                AreaContact(a, level, idx.name(a), n, Ratio.of(inc, n), lap, _active(idx, actively, active_per_area, a))
+            )
     detail.sort(key=lambda d: (not d.lapsed, d.months_in_contact, d.vanguard))
     last = month_rows[-1].in_contact if month_rows else Ratio.of(0, 0)
     return ContactReport(
@@ -255,7 +319,7 @@ def monthly_contact(
         idle=len(idle),
         in_contact=last,
         lapsed=sum(d.lapsed for d in detail),
-        active_coverage=_active(G, idx, link, area, end),
+        active_coverage=_active(idx, actively, active_per_area, area),
         by=level,
         months=month_rows,
         breakdown=tuple(rows),
@@ -280,7 +344,9 @@ __all__ = [
     "ContactReport",
     "MonthContact",
     "VanguardContact",
+    "active_households",
     "contact_rates",
+    "month_finder",
     "monthly_contact",
     "vanguard_contact",
 ]

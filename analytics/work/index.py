@@ -26,10 +26,14 @@ from analytics.work import readers as R
 from analytics.work.kept import earned_columns
 from analytics.work.readers import Activity, EarnedColumns, day
 from analytics.work.readers import AssignmentRow as Assignment
+from analytics.work.rows import activities_of_rows, current_rows, visits_of_rows
 from graph_schema import RelType
 from graph_schema.contract import ActivityKind
 
 _LED_BY, _LEADS, _HELD_IN = RelType.LED_BY.value, RelType.LEADS.value, RelType.HELD_IN.value
+
+_UNREAD: Any = object()
+"""Stands for the store's rows not looked for yet (:meth:`WorkIndex._rows`)."""
 
 MONTHLY_CONTACT = ActivityKind.MONTHLY_CONTACT.value
 """The ``kind`` of a vanguard's monthly meeting with the members they link (月联)."""
@@ -143,6 +147,7 @@ class WorkIndex:
         "_scan",
         "_service",
         "_visits",
+        "_work_rows",
         "_workplace",
         "index",
     )
@@ -166,6 +171,7 @@ class WorkIndex:
         self._earned: EarnedColumns | None = None
         self._earned_rows: tuple[Earned, ...] | None = None
         self._projects: tuple[Project, ...] = ()
+        self._work_rows: Any = _UNREAD
 
     @classmethod
     def build(cls, G: Any, index: AreaIndex | None = None) -> WorkIndex:
@@ -214,9 +220,20 @@ class WorkIndex:
             self._scan = R.scan_grouped(node_data(self._graph), grouped) if grouped else R.scan(node_data(self._graph))
         return self._scan
 
+    def _rows(self) -> Any | None:
+        """The activities' and visits' rows the store kept with the projection, up to date (None: read the edges)."""
+        if self._work_rows is _UNREAD:
+            G = self._graph
+            self._work_rows = current_rows(G, succ(G), pred(G))
+        return self._work_rows
+
     def _read_activities(self) -> None:
         G = self._graph
-        acts = R.read_activities(node_data(G), succ(G), pred(G), self._nodes())
+        rows = self._rows()
+        if rows is None:
+            acts = R.read_activities(node_data(G), succ(G), pred(G), self._nodes())
+        else:
+            acts = activities_of_rows(node_data(G), rows, self._nodes())
         for act in acts:
             if act.holder is not None:
                 self._by_holder.setdefault(act.holder, []).append(act)
@@ -225,7 +242,10 @@ class WorkIndex:
         self._activities = tuple(acts)
 
     def _read_visits(self) -> None:
-        self._visits = R.read_visits(succ(self._graph), self._nodes())
+        rows = self._rows()
+        self._visits = (
+            R.read_visits(succ(self._graph), self._nodes()) if rows is None else visits_of_rows(rows, self._nodes())
+        )
 
     def _read_branches(self) -> None:
         self._member_branch = R.read_branches(pred(self._graph), self._nodes())

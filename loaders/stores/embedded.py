@@ -41,6 +41,8 @@ from loaders.stores.embedded_projection import KeptProjection
 from loaders.stores.embedded_reads import EmbeddedReads
 from loaders.stores.embedded_text import NameIndex
 from loaders.stores.embedded_walk import EmbeddedWalk
+from loaders.work_rows import TYPES as WORK_TYPES
+from loaders.work_rows import WorkRows, keep_work_rows
 
 T = TypeVar("T")
 
@@ -372,6 +374,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         node, succ, pred = out._node, out._succ, out._pred
         earned = EarnedRows()  # collected on the way: what points would walk every member's edges for
         add_earned = earned.add
+        work = WorkRows()  # the activities' and visits' rows, collected on the way (loaders.work_rows)
+        add_work = work.add
         with pause_gc():
             for i, d in src._node.items():
                 label = d["label"]
@@ -391,7 +395,10 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                             _link(succ, pred, s, e, k, {"type": t, **a["p"]})
                             if t == EARNED:
                                 add_earned(s, e, a["p"])
+                            elif t in WORK_TYPES:
+                                add_work(t, s, e, a["p"])
         apply_final_stars(out)
         nx.freeze(out)
         keep_rows(out, earned)
+        keep_work_rows(out, work)
         return out

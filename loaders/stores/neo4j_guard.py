@@ -1,4 +1,5 @@
-"""How the Neo4j store meets an unreachable server: :func:`guarded` and :data:`UNREACHABLE`.
+"""How the Neo4j store meets an unreachable server: :func:`guarded` and :data:`UNREACHABLE`;
+and how it warms up when the server is back: :class:`RecentReads` and :func:`warm_up`.
 
 Used by :class:`~loaders.stores.neo4j_store.S` and its mixins (the audit trail, the
 import-in-progress marker); see docs/design.md "Outages".
@@ -6,7 +7,13 @@ import-in-progress marker); see docs/design.md "Outages".
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
+import logging
+import time
+import weakref
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -22,6 +29,12 @@ from loaders.store import Availability, StoreBusy, StoreUnavailable, report_stor
 
 UNREACHABLE = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
 """What the driver raises when the server cannot be reached (or went away during a commit)."""
+
+LIGHT_READ_S = 1.0
+"""A read answered within this long is light enough to be run again as a warm-up (the
+projection's chunks and other long reads are not)."""
+
+log = logging.getLogger("civicmesh.neo4j")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -58,6 +71,10 @@ def guarded(
     ) -> Callable[Concatenate[S, P], Coroutine[Any, Any, T]]:
         @functools.wraps(fn)
         async def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            # Reads that name their statement (``_read(query, **params)``) are remembered for the
+            # warm-up after an outage; not while the warm-up itself runs them.
+            record = cancellable and bool(args) and isinstance(args[0], str) and not _warming.get()
+            started = time.monotonic()
             async with self.availability.calling(cancellable=cancellable):
                 epoch = _epoch(self)
                 while True:
@@ -80,6 +97,8 @@ def guarded(
                         self.availability.mark_down(exc)
                         raise StoreUnavailable() from exc
                     break
+                if record:
+                    _record(self, guarded, args, kwargs, started)
                 self.availability.answered()
                 if not self.availability.up:
                     self.availability.mark_up()  # a probe (or a call begun before the outage) got through
@@ -93,3 +112,115 @@ def guarded(
 def _epoch(store: object) -> int:
     """The store's driver generation (``Neo4jStore.driver_epoch``; 0 for one without it)."""
     return int(getattr(store, "driver_epoch", 0))
+
+
+_warming: contextvars.ContextVar[bool] = contextvars.ContextVar("civicmesh_warming", default=False)
+_Call = tuple[Callable[..., Awaitable[Any]], tuple[Any, ...], dict[str, Any]]
+
+
+class RecentReads:
+    """The reads a store ran lately, one entry per statement: how often it ran and the
+    arguments of its last light run (answered within :data:`LIGHT_READ_S`).  After an outage,
+    :func:`warm_up` runs the most frequent of them once on the new driver, so that the first
+    requests find their statements planned on the restarted server.
+
+    >>> async def read(store, query, **params): return [query, params]
+    >>> recent = RecentReads(size=2)
+    >>> for q in ["A", "B", "A", "C"]:
+    ...     recent.record(read, (q,), {"id": q.lower()}, 0.01)
+    >>> [args[0] for _, args, _ in recent.frequent(5)]  # B was forgotten (size 2); A ran twice
+    ['A', 'C']
+    >>> recent.record(read, ("D",), {}, LIGHT_READ_S + 1); recent.frequent(5)[-1][1]  # too long: not kept
+    ('C',)
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._calls: dict[str, _Call] = {}
+        self._counts: Counter[str] = Counter()
+
+    def record(
+        self, fn: Callable[..., Awaitable[Any]], args: tuple[Any, ...], kwargs: dict[str, Any], seconds: float
+    ) -> None:
+        if seconds > LIGHT_READ_S:
+            return
+        statement = args[0]
+        self._counts[statement] += 1
+        self._calls.pop(statement, None)
+        self._calls[statement] = (fn, args, kwargs)  # the most recent last
+        if len(self._calls) > self.size:
+            oldest = next(iter(self._calls))
+            del self._calls[oldest]
+            del self._counts[oldest]
+
+    def frequent(self, n: int) -> list[_Call]:
+        """The ``n`` most frequent reads (most frequent first), each with its last arguments."""
+        ranked = sorted(self._calls, key=lambda statement: -self._counts[statement])
+        return [self._calls[statement] for statement in ranked[:n]]
+
+
+_recent: weakref.WeakKeyDictionary[object, RecentReads] = weakref.WeakKeyDictionary()
+
+
+def recent_reads(store: object) -> RecentReads:
+    """The :class:`RecentReads` of ``store`` (made at its first read)."""
+    found = _recent.get(store)
+    if found is None:
+        found = _recent[store] = RecentReads()
+    return found
+
+
+def _record(
+    store: object, fn: Callable[..., Awaitable[Any]], args: tuple[Any, ...], kwargs: dict[str, Any], started: float
+) -> None:
+    recent_reads(store).record(fn, args, kwargs, time.monotonic() - started)
+
+
+async def warm_up(
+    store: object, *, statements: int = 8, concurrency: int = 2, first: Callable[[], None] | None = None
+) -> int:
+    """Run once each of the ``statements`` most frequent light reads of ``store``
+    (:class:`RecentReads`), most frequent first, and return how many were answered: the most
+    frequent one alone, then the others ``concurrency`` at a time; ``first`` is called when
+    the first has ended (answered or not).  For a server that just came back: a restarted
+    server plans each statement again on a cold JVM (seconds each on a loaded machine,
+    measured, and longer when several are planned at once), and a request met by that pays
+    it; run in the order of use, the common statements are planned first and not all at
+    once.  Stops at the first :class:`StoreUnavailable` (gone again); a read that fails
+    otherwise is skipped (it is only a warm-up).  Stores without recorded reads (the
+    embedded store) return 0 at once."""
+    found = _recent.get(store)
+    calls = found.frequent(statements) if found is not None else []
+    answered = 0
+    gone = False
+    token = _warming.set(True)
+
+    async def run(call: _Call) -> None:
+        nonlocal answered, gone
+        fn, args, kwargs = call
+        try:
+            await fn(store, *args, **kwargs)
+        except StoreUnavailable:
+            gone = True
+            return
+        except Exception as exc:  # a warm-up only: the requests will meet it themselves
+            log.debug("warm-up read failed: %s: %s", type(exc).__name__, exc)
+            return
+        answered += 1
+
+    async def worker() -> None:
+        for call in pending:
+            if gone:
+                return
+            await run(call)
+
+    try:
+        if calls:
+            await run(calls[0])
+        if first is not None:
+            first()
+        pending = iter(calls[1:])
+        await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    finally:
+        _warming.reset(token)
+    return answered

@@ -21,6 +21,8 @@ from loaders.earned_rows import EARNED, EarnedRows, keep_rows
 from loaders.store import Availability
 from loaders.stores import cypher_projection
 from loaders.stores.neo4j_guard import guarded
+from loaders.work_rows import TYPES as WORK_TYPES
+from loaders.work_rows import WorkRows, keep_work_rows
 
 _PROJECTION_YIELD = 5000
 """Nodes whose relationships :meth:`Neo4jProjection.project` adds between two turns of the event loop."""
@@ -56,6 +58,8 @@ class Neo4jProjection:
         personal: dict[str, tuple[str, ...]] = {}
         earned = EarnedRows()  # collected on the way (loaders.earned_rows)
         add_earned = earned.add
+        work = WorkRows()  # the activities' and visits' rows, collected on the way (loaders.work_rows)
+        add_work = work.add
 
         async def read(tx: AsyncManagedTransaction, after: str) -> list[Any]:
             record = await (
@@ -105,8 +109,11 @@ class Neo4jProjection:
                         keyed[rel_key(rtype, props)] = {"type": rtype, **props}
                         if rtype == EARNED:
                             add_earned(start, end, props)
+                        elif rtype in WORK_TYPES:
+                            add_work(rtype, start, end, props)
                 del leaving
         apply_final_stars(g)
         nx.freeze(g)
         keep_rows(g, earned)
+        keep_work_rows(g, work)
         return g
