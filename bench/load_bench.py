@@ -511,6 +511,7 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
                 for event in events:
                     print(f"  outage: {event}")
+                print_rebuilds(service.url)
             finally:
                 service.stop()
                 if args.loop_watch:
@@ -529,6 +530,20 @@ def print_loop_watch(log: Path) -> None:
             continue
         if isinstance(record, dict) and record.get("logger") == "civicmesh.loop_watch" and "whole run" in record["msg"]:
             print("  loop watch: " + record["msg"].replace("\n", "\n  loop watch: "))
+
+
+def print_rebuilds(url: str) -> None:
+    """How often the service streamed its analytics projection, folded writes into it and made
+    an analytics session during the whole run (its ``/metrics`` counters)."""
+    try:
+        with urllib.request.urlopen(url + "/metrics", timeout=30) as r:
+            text = r.read().decode()
+    except OSError as exc:
+        print(f"  rebuilds: /metrics did not answer ({exc})")
+        return
+    for name in ("projection_streams", "projection_folds", "analytics_sessions"):
+        values = [line.split()[-1] for line in text.splitlines() if line.startswith(f"civicmesh_{name}_total ")]
+        print(f"  {name.replace('_', ' ')}: {values[0] if values else '?'}")
 
 
 def main(argv: list[str] | None = None) -> int:

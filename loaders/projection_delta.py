@@ -9,9 +9,10 @@ they change.  The result equals what the store would build from scratch at the n
 version (the contract tests compare them after random write sequences), including the
 ``star`` of assessed branches (:mod:`loaders.assessment_stars`).
 
-The embedded store calls it under its write lock with the rows it has just committed; the
-service's :class:`~loaders.projection_cache.ProjectionCache` calls it for the writes its own
-process makes through a Neo4j store.
+The embedded store folds the rows it committed under its write lock (:func:`advance_all`);
+the service's :class:`~loaders.projection_cache.ProjectionCache` folds the writes its own
+process makes through a Neo4j store on a worker thread (:class:`Fold`, one write at a time,
+each made into stored rows against the state the ones before it left).
 """
 
 from __future__ import annotations
@@ -112,36 +113,64 @@ def advance_all(
     >>> new.nodes["b"]["name"], new.has_edge("b", "a", "PART_OF"), sorted(g.nodes)
     ('B2', True, ['a'])
     """
-    out = FollowedProjection()
-    out.graph.update(old.graph)
-    node: dict[str, dict[str, Any]] = dict(old._node)
-    succ: dict[str, dict[str, dict[str, Any]]] = dict(old._succ)
-    pred: dict[str, dict[str, dict[str, Any]]] = dict(old._pred)
-    own_succ: set[str] = set()
-    own_pred: set[str] = set()
-
-    def succ_of(n: str) -> dict[str, dict[str, Any]]:
-        if n not in own_succ:
-            succ[n] = dict(succ[n])
-            own_succ.add(n)
-        return succ[n]
-
-    def pred_of(n: str) -> dict[str, dict[str, Any]]:
-        if n not in own_pred:
-            pred[n] = dict(pred[n])
-            own_pred.add(n)
-        return pred[n]
-
-    orgs: set[str] = set()
-
-    def note(start: str, end: str, rtype: str) -> None:
-        """A change to ``start -rtype-> end`` that may move a branch's star."""
-        if rtype == _ASSESSES and node.get(end, {}).get("label") == _ORG:
-            orgs.add(end)
-
-    written: dict[str, Mapping[str, Any]] = {}
+    fold = Fold(old)
     for delta in deltas:
-        orgs |= delta.touched_orgs
+        fold.apply(delta)
+    return fold.finish(given_star)
+
+
+class Fold:
+    """:func:`advance_all` one write at a time: :meth:`apply` each, then :meth:`finish` once.
+
+    Between two writes it reads like a projection at the state after the last one applied
+    (``_node`` and ``_succ``, what :func:`loaders.projection_cache.batch_delta` reads), so a
+    write whose stored rows depend on that state (a patch merged into a node) is made into its
+    :class:`Delta` just before it is applied.  ``old`` is never changed.
+
+    >>> from analytics import ProjectionBuilder
+    >>> g = nx.freeze(ProjectionBuilder().node("Community", "a", name="A").graph)
+    >>> fold = Fold(g)
+    >>> fold.apply(Delta(nodes=[("b", "Grid", {"name": "B"})]))
+    >>> fold._node["b"]["name"], "b" in g
+    ('B', False)
+    >>> sorted(fold.finish().nodes)
+    ['a', 'b']
+    """
+
+    def __init__(self, old: nx.MultiDiGraph) -> None:
+        self.old = old
+        self._node: dict[str, dict[str, Any]] = dict(old._node)
+        self._succ: dict[str, dict[str, dict[str, Any]]] = dict(old._succ)
+        self._pred: dict[str, dict[str, dict[str, Any]]] = dict(old._pred)
+        self._own_succ: set[str] = set()
+        self._own_pred: set[str] = set()
+        self._orgs: set[str] = set()
+        self._written: dict[str, Mapping[str, Any]] = {}
+        self.deltas: list[Delta] = []
+
+    def _succ_of(self, n: str) -> dict[str, dict[str, Any]]:
+        if n not in self._own_succ:
+            self._succ[n] = dict(self._succ[n])
+            self._own_succ.add(n)
+        return self._succ[n]
+
+    def _pred_of(self, n: str) -> dict[str, dict[str, Any]]:
+        if n not in self._own_pred:
+            self._pred[n] = dict(self._pred[n])
+            self._own_pred.add(n)
+        return self._pred[n]
+
+    def _note(self, start: str, end: str, rtype: str) -> None:
+        """A change to ``start -rtype-> end`` that may move a branch's star."""
+        if rtype == _ASSESSES and self._node.get(end, {}).get("label") == _ORG:
+            self._orgs.add(end)
+
+    def apply(self, delta: Delta) -> None:
+        """Apply one write (deletions first, as in both stores)."""
+        node, succ, pred = self._node, self._succ, self._pred
+        succ_of, pred_of, note = self._succ_of, self._pred_of, self._note
+        self.deltas.append(delta)
+        self._orgs |= delta.touched_orgs
         for start, key, end in delta.deleted_relationships:
             keyed = succ.get(start, {}).get(end)
             if keyed is None or key not in keyed:
@@ -168,18 +197,18 @@ def advance_all(
                 if other != n:
                     del succ_of(other)[n]
             del node[n], succ[n], pred[n]
-            own_succ.discard(n)
-            own_pred.discard(n)
-            orgs.discard(n)
+            self._own_succ.discard(n)
+            self._own_pred.discard(n)
+            self._orgs.discard(n)
         for n, label, props in delta.nodes:
             node[n] = {"label": label, **without_pii(label, props)}
             if n not in succ:
                 succ[n] = {}
                 pred[n] = {}
-                own_succ.add(n)
-                own_pred.add(n)
+                self._own_succ.add(n)
+                self._own_pred.add(n)
             if label == _ORG:
-                orgs.add(n)
+                self._orgs.add(n)
             elif label == _AS:
                 for end, keyed in succ[n].items():
                     for a in keyed.values():
@@ -192,44 +221,52 @@ def advance_all(
             pred_of(end)[start] = keyed
             note(start, end, rtype)
         for n in delta.deleted_nodes:
-            written.pop(n, None)
-        written.update((n, props) for n, label, props in delta.nodes if label == _ORG)
-    for org in orgs:
-        if org not in node:
-            continue
-        found = [
-            node[a]
-            for a, keyed in pred[org].items()
-            if node[a].get("label") == _AS and any(e.get("type") == _ASSESSES for e in keyed.values())
-        ]
-        if org in written:
-            given = written[org].get("star")
-        elif given_star is not None:
-            given = given_star(org)
-        else:
-            given = _given_unknown
-        star = final_star(found, given)
-        if star is _given_unknown:
-            raise NeedsRebuild(f"the given star of {org}")
-        if node[org].get("star") != star:
-            data = dict(node[org])
-            if star is None:
-                data.pop("star", None)
+            self._written.pop(n, None)
+        self._written.update((n, props) for n, label, props in delta.nodes if label == _ORG)
+
+    def finish(self, given_star: Callable[[str], Any] | None = None) -> nx.MultiDiGraph:
+        """The new frozen projection, the branches' stars worked out once from the final state
+        (``given_star(org)``: a branch's own star as of the last write; without it, a write
+        that needs it raises :class:`NeedsRebuild`).  Call once."""
+        node, pred, written = self._node, self._pred, self._written
+        for org in self._orgs:
+            if org not in node:
+                continue
+            found = [
+                node[a]
+                for a, keyed in pred[org].items()
+                if node[a].get("label") == _AS and any(e.get("type") == _ASSESSES for e in keyed.values())
+            ]
+            if org in written:
+                given = written[org].get("star")
+            elif given_star is not None:
+                given = given_star(org)
             else:
-                data["star"] = star
-            node[org] = data
-    out._node = node
-    out._succ = out._adj = succ
-    out._pred = pred
-    carrier: Any = old
-    for delta in deltas:  # each write appended in turn, as advance would one by one
-        step = _Carrier()
-        _carry_kept(carrier, step, delta)
-        carrier = step
-    if getattr(carrier, "kept_with", None):
-        out.kept_with = carrier.kept_with
-    nx.freeze(out)
-    return out
+                given = _given_unknown
+            star = final_star(found, given)
+            if star is _given_unknown:
+                raise NeedsRebuild(f"the given star of {org}")
+            if node[org].get("star") != star:
+                data = dict(node[org])
+                if star is None:
+                    data.pop("star", None)
+                else:
+                    data["star"] = star
+                node[org] = data
+        out = FollowedProjection()
+        out.graph.update(self.old.graph)
+        out._node = node
+        out._succ = out._adj = self._succ
+        out._pred = pred
+        carrier: Any = self.old
+        for delta in self.deltas:  # each write appended in turn, as advance would one by one
+            step = _Carrier()
+            _carry_kept(carrier, step, delta)
+            carrier = step
+        if getattr(carrier, "kept_with", None):
+            out.kept_with = carrier.kept_with
+        nx.freeze(out)
+        return out
 
 
 class _Carrier:

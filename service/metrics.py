@@ -27,7 +27,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from loaders.projection_cache import projection_cache
 from loaders.store import GraphStore
+from resolvers.analytics import snapshot
 
 BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 ROUTES: tuple[str, ...] = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore")
@@ -109,8 +111,25 @@ class Metrics:
             "# HELP civicmesh_process_start_time_seconds When this service started (Unix time).",
             "# TYPE civicmesh_process_start_time_seconds gauge",
             f"civicmesh_process_start_time_seconds {self.started:.3f}",
+            *_rebuilds(store),
         ]
         return "\n".join(out) + "\n"
+
+
+def _rebuilds(store: GraphStore | None) -> list[str]:
+    """How often this process streamed the store's analytics projection, folded writes into it,
+    and made an analytics session (each builds its indexes): counts, read by the load bench."""
+    cache = projection_cache(store) if store is not None else None
+    counts = (
+        ("projection_streams", "Whole projections streamed from the store.", cache.streams if cache else 0),
+        ("projection_folds", "Times writes were folded into the kept projection.", cache.folds if cache else 0),
+        ("analytics_sessions", "Analytics sessions made (each builds its indexes).", snapshot.SESSIONS_BUILT),
+    )
+    out: list[str] = []
+    for name, help_text, n in counts:
+        out += [f"# HELP civicmesh_{name}_total {help_text}", f"# TYPE civicmesh_{name}_total counter"]
+        out.append(f"civicmesh_{name}_total {n}")
+    return out
 
 
 class MetricsMiddleware:

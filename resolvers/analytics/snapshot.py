@@ -45,7 +45,7 @@ from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.session import Part
 from analytics.work.index import WorkIndex
-from loaders.projection_cache import projection_cache
+from loaders.projection_cache import ProjectionCache, projection_cache
 from loaders.store import GraphStore, StoreUnavailable, report_store_failure
 from resolvers import forkserver, offload
 from resolvers.context import Info
@@ -184,23 +184,31 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     kept = _SESSIONS.get(store)
     if kept is not None and _STALENESS > 0 and store.name != "embedded":
         newest = cache.kept()
-        if newest is None:  # the newest projection must be streamed (seconds): answer meanwhile from the kept one
+        now = time.monotonic()
+        if newest is None and (cache.streams_next or now - kept.newest_at <= _STALENESS):
+            # the newest projection must be streamed (seconds), or writes folded into it while
+            # the kept session may still answer: that runs in the background, the kept one answers
             _task(_BUILDING, store, cache.graph)
-            now = time.monotonic()
-            _note(kept.session.version, cache.version, now - kept.newest_at)
+            _note(kept.session.version, cache.newest_version, now - kept.newest_at)
             if _remote():
                 return _served(store, kept.session)
             if "index" not in kept.session.built or "linkage" not in kept.session.built:
                 await _shared(_INDEXING, kept.session, lambda: asyncio.to_thread(_index_and_linkage, kept.session))
             return kept.session
-        graph = newest
+        graph = newest if newest is not None else await _shared(_BUILDING, store, cache.graph)
     else:
         graph = await _shared(_BUILDING, store, cache.graph)
     version = cache.version_of(graph)
     now = time.monotonic()
+    kept = _SESSIONS.get(store)  # again: a request that waited for the same graph may have made its session
     if kept is not None and kept.session.graph is graph and kept.session.version == version:
         kept.newest_at = now
-    elif kept is None or now - kept.newest_at > _STALENESS or kept.session.version > version:
+    elif (
+        kept is None
+        or kept.session.version > version
+        or (now - kept.newest_at > _STALENESS and not _renamed(cache, kept, graph, now))
+    ):
+        _built(version, "first use" if kept is None else f"data version {kept.session.version} superseded")
         kept = _SESSIONS[store] = _Kept(A.AnalyticsSession(graph, version=version), now)
     session = kept.session
     _note(session.version, version, now - kept.newest_at)
@@ -209,6 +217,33 @@ async def _snapshot(info: Info) -> A.AnalyticsSession:
     if "index" not in session.built or "linkage" not in session.built:  # on a worker thread: the loop stays free
         await _shared(_INDEXING, session, lambda: asyncio.to_thread(_index_and_linkage, session))
     return session
+
+
+NAMES_STALENESS_S = 60.0
+"""How long a session may answer, with a staleness allowed, for a newer projection that
+differs from its own only in names (:func:`loaders.projection_cache.renames_only` writes):
+its figures are the newest's, the labels in them at most this many seconds old."""
+
+
+def _renamed(cache: ProjectionCache, kept: _Kept, graph: Any, now: float) -> bool:
+    """Whether ``kept`` answers on for ``graph``: a staleness is allowed, only renames came
+    between them (the figures are the same) and it is at most :data:`NAMES_STALENESS_S` behind."""
+    if _STALENESS <= 0 or now - kept.newest_at > NAMES_STALENESS_S:
+        return False
+    counted = cache.counted_version(kept.session.graph)
+    return counted != 0 and counted == cache.counted_version(graph)
+
+
+SESSIONS_BUILT = 0
+"""Analytics sessions made in this process (each builds its indexes again: counted, not timed)."""
+
+_session_log = logging.getLogger("civicmesh.analytics.session")
+
+
+def _built(version: int, why: str) -> None:
+    global SESSIONS_BUILT
+    SESSIONS_BUILT += 1
+    _session_log.info("a new analytics session on data version %d (%s)", version, why)
 
 
 def _note(answered: int, newest: int, behind: float) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 
 import networkx as nx
@@ -117,8 +118,10 @@ def test_concurrent_writes_of_disjoint_records_are_followed_not_rebuilt(
             await asyncio.gather(*(store.write(b) for b in writes))
             assert store.write_listeners.in_flight == 0
             assert cache.followed == len(writes)
-            assert cache.kept() is not None
+            assert cache.pending == len(writes) and not cache.streams_next  # noted, folded when asked for
+            assert cache.kept() is None
             kept = await cache.graph()
+            assert cache.folds == 1 and cache.pending == 0 and cache.kept() is kept
             assert kept is not before
             assert_same(kept, await store.project())
 
@@ -126,8 +129,61 @@ def test_concurrent_writes_of_disjoint_records_are_followed_not_rebuilt(
             await asyncio.gather(
                 *(store.write(WriteBatch([Node("Street", same, {"name": f"twice {i}"})], patch=True)) for i in range(2))
             )
-            assert cache.kept() is None  # dropped: built again on the next ask
+            assert cache.streams_next and cache.kept() is None  # dropped: built again on the next ask
             assert_same(await cache.graph(), await store.project())
+        finally:
+            await store.clear()
+            await store.close()
+
+    loop.run_until_complete(go())
+
+
+def test_writes_are_noted_not_copied_and_those_landing_during_a_fold_stay_pending(
+    loop: asyncio.AbstractEventLoop, neo4j_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed write copies nothing (the kept projection object stays, the write is pending);
+    the next ask folds every pending write at once on a worker thread; a write that ends while
+    that fold runs is not lost: it stays pending and the ask after folds it in. Neither streams."""
+    from loaders import projection_cache as pc
+
+    store = _store(neo4j_uri)
+
+    async def go() -> None:
+        await store.open()
+        try:
+            await store.clear()
+            for batch in write_batches(CITY.nodes, CITY.relationships, 200):
+                await store.write(batch)
+            cache = ProjectionCache(store, max_age=3600.0)
+            base = await cache.graph()
+            assert cache.streams == 1
+            streets = [n.id for n in CITY.nodes if n.label == "Street"]
+            rename = [WriteBatch([Node("Street", s, {"name": f"{s} 新名"})], patch=True) for s in streets[:2]]
+            await store.write(rename[0])
+            assert cache.pending == 1 and cache._graph is base and cache.newest_version == cache.version + 1
+
+            folding, go_on = asyncio.Event(), threading.Event()
+            real = pc._fold
+
+            def held(graph: nx.MultiDiGraph, batches: list[WriteBatch]) -> nx.MultiDiGraph:
+                loop.call_soon_threadsafe(folding.set)
+                assert go_on.wait(60)
+                return real(graph, batches)
+
+            monkeypatch.setattr(pc, "_fold", held)
+            asking = asyncio.ensure_future(cache.graph())
+            await folding.wait()
+            await store.write(rename[1])  # ends while the fold of the first runs
+            go_on.set()
+            first = await asking
+            monkeypatch.setattr(pc, "_fold", real)
+            assert first.nodes[streets[0]]["name"] == f"{streets[0]} 新名"
+            assert first.nodes[streets[1]]["name"] != f"{streets[1]} 新名"
+            assert cache.pending == 1 and cache.folds == 1
+            second = await cache.graph()
+            assert second.nodes[streets[1]]["name"] == f"{streets[1]} 新名"
+            assert cache.pending == 0 and cache.folds == 2 and cache.streams == 1
+            assert_same(second, await store.project())
         finally:
             await store.clear()
             await store.close()
