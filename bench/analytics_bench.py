@@ -17,8 +17,9 @@ for each store in a child process of its own (so that its peak memory is its own
   the timing) and with them prebuilt, and by building (the explorer's colouring).  When the
   loaded city has no appeals (a generator from before issue 12's data part), stand-in appeals
   (``bench/appeal_records.py``) are added to the projection in memory and the figures say so;
-* with ``--only contact|registration|activities|points`` (or several, comma-separated), each monthly-work analysis
-  (:mod:`analytics.work`) over the twelve months up to the reference date, from the projection
+* with ``--only contact|registration|activities|points`` (or several, comma-separated, each then
+  in a child process of its own, as the service computes each analysis in a process of its own),
+  each monthly-work analysis (:mod:`analytics.work`) over the twelve months up to the reference date, from the projection
   (a fresh :class:`~analytics.session.AnalyticsSession`: its area index, with its households
   part for contact, the linkage for contact, and the work-index parts the measure reads,
   ``analytics.work.index.NEEDS``, built inside the timing) and the measure alone, each as CPU
@@ -410,7 +411,7 @@ def _work_lines(results: dict[str, dict[str, Any]], only: str) -> str:
                 f"  coverage plan with the candidate vanguards (two plans): {res['registration_plan_s']:.1f} s; "
                 f"{res['registration_plan']}"
             )
-        lines.append(f"  peak memory {res['peak_mib']:,.0f} MiB (the child, all its measures)")
+        lines.append(f"  peak memory {res.get(f'{only}_peak_mib', res['peak_mib']):,.0f} MiB (its child)")
     return "\n".join(lines)
 
 
@@ -480,6 +481,20 @@ def _child(args: Sequence[str]) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     data["child_peak_mib"] = data.get("peak_mib")
     return data
+
+
+def _measured(only: str, flags: list[str]) -> dict[str, Any]:
+    """The measures of ``only``: the monthly-work measures each in a child of its own (as the service
+    computes each analysis in a process of its own, forked from one that holds only the session: a
+    measure after another in one process pays for the heap the first one left), the rest in one."""
+    names = only.split(",")
+    if len(names) == 1 or not set(names) <= set(WORK):
+        return _child(["--child", "measure", *flags, "--only", only])
+    merged: dict[str, Any] = {}
+    for name in names:
+        measured = _child(["--child", "measure", *flags, "--only", name])
+        merged.update(measured, **{f"{name}_peak_mib": measured["peak_mib"]})
+    return merged
 
 
 def _neo4j_local() -> Any:
@@ -638,15 +653,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     stores = ["embedded", "neo4j"] if args.store == "both" else [args.store]
     args.cache.mkdir(parents=True, exist_ok=True)
-    common = ["--preset", args.preset, "--seed", str(args.seed), "--repeat", str(args.repeat), "--only", args.only]
+    common = ["--preset", args.preset, "--seed", str(args.seed), "--repeat", str(args.repeat)]
     results: dict[str, dict[str, Any]] = {}
     loads: dict[str, dict[str, Any]] = {}
     if args.file is not None:
         if stores != ["embedded"] or not args.file.is_file():
             parser.error("--file is an existing embedded store file, measured with --store embedded")
         stores = []
-        results["embedded"] = _child(
-            ["--child", "measure", *common, "--kind", "embedded", "--target", str(args.file.resolve())]
+        results["embedded"] = _measured(
+            args.only, [*common, "--kind", "embedded", "--target", str(args.file.resolve())]
         )
     server = None
     try:
@@ -660,10 +675,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 server = _neo4j_local().start(data_dir=args.cache / f"neo4j-{args.preset}-{args.seed}")
                 target = server.uri
             flags = [*common, "--kind", kind, "--target", target] + (["--reload"] if args.reload else [])
-            loads[kind] = _child(["--child", "load", *flags])
+            loads[kind] = _child(["--child", "load", *flags, "--only", args.only])
             if loads[kind].get("loaded"):
                 log(f"{kind}: loaded in {loads[kind]['load_s']:.1f} s (peak {loads[kind]['peak_mib']:,.0f} MiB)")
-            results[kind] = _child(["--child", "measure", *flags])
+            results[kind] = _measured(args.only, flags)
     finally:
         if server is not None:
             server.stop()
