@@ -19,7 +19,8 @@ for each store in a child process of its own (so that its peak memory is its own
   (``bench/appeal_records.py``) are added to the projection in memory and the figures say so;
 * with ``--only contact|registration|activities|points`` (or several, comma-separated, each then
   in a child process of its own, as the service computes each analysis in a process of its own),
-  each monthly-work analysis (:mod:`analytics.work`) over the twelve months up to the reference date, from the projection
+  each monthly-work analysis (:mod:`analytics.work`) over the twelve months up to the reference
+  date, from the projection
   (a fresh :class:`~analytics.session.AnalyticsSession`: its area index, with its households
   part for contact, the linkage for contact, and the work-index parts the measure reads,
   ``analytics.work.index.NEEDS``, built inside the timing) and the measure alone, each as CPU

@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loaders.store import GraphStore, StoreUnavailable, store_failure_seen
 from loaders.stores.neo4j_guard import warm_up
+from service.request_weight import buffered
 
 PING_TIMEOUT_S = 2.0
 STORE_UNAVAILABLE = "store unavailable"
@@ -381,7 +382,7 @@ class StoreGate:
             return
         # The slow start after an outage: light requests pass (and are counted until answered),
         # heavy ones wait until the warm-up is done and the light ones have been answered.
-        body, receive = await _buffered(receive)
+        body, receive = await buffered(receive)
         if self.heavy(body, scope.get("query_string", b"")):
             await recovery.admit_heavy()
             if not current.availability.up:  # gone again while it waited
@@ -426,23 +427,3 @@ class StoreGate:
         finally:
             store_failure_seen.reset(token)
         return status == 200 and not replaced
-
-
-async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
-    """The request's body, read whole, and a ``receive`` that gives the same messages again."""
-    messages: list[Message] = []
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    pending = iter(messages)
-
-    async def replay() -> Message:
-        return next(pending, None) or await receive()
-
-    return b"".join(chunks), replay

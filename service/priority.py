@@ -26,12 +26,12 @@ from collections import Counter
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers import lanes, offload
 from resolvers.context import ApiConfig
 from resolvers.cost import operation_cost
-from service.request_weight import HEAVY_COST, classify, operation_of, parsed
+from service.request_weight import HEAVY_COST, buffered, classify, operation_of, parsed
 
 
 def request_cost(
@@ -103,22 +103,8 @@ class HeavyGate:
         if scope["type"] != "http" or scope.get("path") != self.path or scope.get("method") not in ("GET", "POST"):
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        messages: list[Message] = []
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        pending = iter(messages)
-
-        async def replay() -> Message:
-            return next(pending, None) or await receive()
-
-        kind = classify(self.schema, b"".join(chunks), scope.get("query_string", b""), self.config)
+        body, replay = await buffered(receive)
+        kind = classify(self.schema, body, scope.get("query_string", b""), self.config)
         if kind == "analysis" and not offload.enabled():
             kind = "loop"  # on worker threads, an analysis holds the interpreter lock against the loop
         if kind == "light":

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from starlette.types import Message, Receive
 
 from resolvers.context import ApiConfig
 from resolvers.cost import ANALYTICS_COSTS, operation_cost
@@ -111,4 +112,24 @@ def classify(schema: GraphQLSchema, body: bytes, query_string: bytes, config: Ap
     return "light" if operation is None else weigh(schema, *operation, config)
 
 
-__all__ = ["HEAVY_COST", "Kind", "classify", "operation_of", "parsed", "weigh"]
+async def buffered(receive: Receive) -> tuple[bytes, Receive]:
+    """The request's body, read whole, and a ``receive`` that gives the same messages again."""
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending = iter(messages)
+
+    async def replay() -> Message:
+        return next(pending, None) or await receive()
+
+    return b"".join(chunks), replay
+
+
+__all__ = ["HEAVY_COST", "Kind", "buffered", "classify", "operation_of", "parsed", "weigh"]

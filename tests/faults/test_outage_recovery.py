@@ -154,8 +154,13 @@ def test_the_service_answers_within_two_probes_of_the_servers_return(local_neo4j
         assert back_at is not None
         heavy_after = [t for t in heavy_admitted if t >= down_seen]
         assert heavy_after, "heavy requests ran again after the slow start"
-        assert recovery.heavy_held >= 1, "the heavy clients were held"
         assert min(heavy_after) >= recovery.warmed_at
-        assert [t for t in light_answered if down_seen <= t <= min(heavy_after)], "a light answer came first"
+        if recovery.heavy_held:
+            # Heavy requests were held after the 503 step: the first one let through came after a
+            # light answer.  (When the warm-up has a single read, as here, it can end with the 503
+            # step while no light request is in flight: a heavy request arriving then has nothing
+            # to wait for, so whether any was held depends on the clients' timing. The ordering
+            # itself is pinned without timing by the doctest of service.health.Recovery.)
+            assert [t for t in light_answered if down_seen <= t <= min(heavy_after)], "a light answer came first"
 
     asyncio.run(go())
