@@ -48,6 +48,14 @@ def _store(uri: str) -> Neo4jStore:
     return Neo4jStore(uri, auth=auth, database=os.environ.get("NEO4J_DATABASE", "neo4j"))
 
 
+async def _city_cache(store: Neo4jStore) -> ProjectionCache:
+    """The test city written afresh into ``store``, and a projection cache over it (nothing kept yet)."""
+    await store.clear()
+    for batch in write_batches(CITY.nodes, CITY.relationships, 200):
+        await store.write(batch)
+    return ProjectionCache(store, max_age=3600.0)
+
+
 async def _write(store: Neo4jStore, batch: WriteBatch) -> None:
     # refused by validation, or meeting the other writes' changes three times: nothing written
     with contextlib.suppress(ValidationError, RuntimeError):
@@ -64,10 +72,7 @@ def test_concurrent_writes_leave_the_kept_projection_equal_to_a_fresh_one(
     @given(groups=GROUPS)
     def check(groups: list[list[Op]]) -> None:
         async def go() -> None:
-            await store.clear()
-            for batch in write_batches(CITY.nodes, CITY.relationships, 200):
-                await store.write(batch)
-            cache = ProjectionCache(store, max_age=3600.0)
+            cache = await _city_cache(store)
             await cache.graph()
             step = 0
             for group in groups:
@@ -98,10 +103,7 @@ def test_concurrent_writes_of_disjoint_records_are_followed_not_rebuilt(
     async def go() -> None:
         await store.open()
         try:
-            await store.clear()
-            for batch in write_batches(CITY.nodes, CITY.relationships, 200):
-                await store.write(batch)
-            cache = ProjectionCache(store, max_age=3600.0)
+            cache = await _city_cache(store)
             before = await cache.graph()
             streets = [n for n in CITY.nodes if n.label == "Street"]
             building = next(n.id for n in CITY.nodes if n.label == "Building")
@@ -151,10 +153,7 @@ def test_writes_are_noted_not_copied_and_those_landing_during_a_fold_stay_pendin
     async def go() -> None:
         await store.open()
         try:
-            await store.clear()
-            for batch in write_batches(CITY.nodes, CITY.relationships, 200):
-                await store.write(batch)
-            cache = ProjectionCache(store, max_age=3600.0)
+            cache = await _city_cache(store)
             base = await cache.graph()
             assert cache.streams == 1
             streets = [n.id for n in CITY.nodes if n.label == "Street"]
