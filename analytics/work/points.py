@@ -55,7 +55,13 @@ class BranchBoard(JsonResult):
     """Members of the branch (living in the area) with points in the period."""
     points: int
     by_source: dict[str, int]
-    leaders: tuple[MemberPoints, ...]
+    leaders: MemberTable
+    """The first ``top`` of them, most points first (rows of the report's table: see :class:`MemberTable`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self) if f.name != "leaders"}
+        out["leaders"] = self.leaders.json_rows()
+        return out
 
 
 class MemberTable(Sequence[MemberPoints]):
@@ -143,6 +149,18 @@ class MemberTable(Sequence[MemberPoints]):
             _pairs(years, yc[i].tolist(), yt[i].tolist()),
         )
 
+    def take(self, rows: NDArray[np.int64]) -> MemberTable:
+        """A table of the rows ``rows`` (positions in this one), in that order (the columns copied)."""
+        picked = rows.tolist()
+        return MemberTable(
+            [self._ids[i] for i in picked],
+            [self._branch[i] for i in picked],
+            self._points[rows],
+            self._keys,
+            (self._counts[0][rows], self._counts[1][rows], self._counts[2][rows]),
+            (self._totals[0][rows], self._totals[1][rows], self._totals[2][rows]),
+        )
+
     def page(self, offset: int, limit: int | None) -> MemberTable:
         """``limit`` rows (all the rest for None) from ``offset``."""
         if offset < 0 or (limit is not None and limit < 0):
@@ -211,6 +229,9 @@ class MemberTable(Sequence[MemberPoints]):
         return f"MemberTable({len(self)} members)"
 
 
+_TABLES = ("branches", "members_detail")
+"""The report's fields holding tables (made JSON by :meth:`MemberTable.json_rows`)."""
+
 _CHUNK = 4096
 """Rows converted to Python lists at a time when a whole table is read."""
 
@@ -240,7 +261,8 @@ class PointsReport(JsonResult):
     (``members_offset``, ``members_limit`` of :func:`points_stats`)."""
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self) if f.name != "members_detail"}
+        out = {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in _TABLES}
+        out["branches"] = [b.to_dict() for b in self.branches]
         out["members_detail"] = self.members_detail.json_rows()
         return out
 
@@ -433,14 +455,16 @@ def points_stats(
     members = np.bincount(t.member_branch, minlength=nb).tolist()
     sums = np.bincount(t.member_branch, weights=detail.points_column, minlength=nb)
     branch_points = np.rint(sums).astype(np.int64).tolist()
-    # leaders: the table's rows grouped by branch (stable: each group keeps the table's order), the first top of each
+    # leaders: the table's rows grouped by branch (stable: each group keeps the table's order), the first top of
+    # each, taken into one table whose slices are the boards' leaders (no object per member)
     grouped = np.argsort(t.member_branch, kind="stable")
-    starts = np.concatenate(([0], np.cumsum(members)[:-1])).astype(np.int64) if nb else np.zeros(0, np.int64)
+    starts = np.zeros(nb, dtype=np.int64)
+    np.cumsum(members[:-1], out=starts[1:])
     rank = np.arange(len(grouped)) - starts[t.member_branch[grouped]]
-    shown = grouped[rank < top].tolist()
-    leaders: list[list[MemberPoints]] = [[] for _ in range(nb)]
-    for i, code in zip(shown, t.member_branch[shown].tolist(), strict=True):
-        leaders[code].append(detail.row(i))
+    leading = detail.take(grouped[rank < top])
+    shown = np.minimum(members, top)
+    ends = np.cumsum(shown).tolist()
+    firsts = (np.cumsum(shown) - shown).tolist()
     boards = [
         BranchBoard(
             branch=branch,
@@ -448,7 +472,7 @@ def points_stats(
             members=members[k],
             points=branch_points[k],
             by_source=_pairs(t.sources, count[k * width : (k + 1) * width], total[k * width : (k + 1) * width]),
-            leaders=tuple(leaders[k]),
+            leaders=leading[firsts[k] : ends[k]],
         )
         for k, branch in enumerate(t.branches)
         if members[k]
