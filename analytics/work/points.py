@@ -58,6 +58,7 @@ class BranchBoard(JsonResult):
     leaders: MemberTable
     """The first ``top`` of them, most points first (rows of the report's table: see :class:`MemberTable`)."""
 
+    @collector_paused
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self) if f.name != "leaders"}
         out["leaders"] = self.leaders.json_rows()
@@ -81,7 +82,7 @@ class MemberTable(Sequence[MemberPoints]):
     ({'BRANCH_MEETING': 1}, {'2026-12': 1})
     """
 
-    __slots__ = ("_branch", "_counts", "_ids", "_keys", "_points", "_totals")
+    __slots__ = ("_branch", "_counts", "_ids", "_keys", "_origin", "_points", "_totals")
 
     def __init__(
         self,
@@ -101,6 +102,8 @@ class MemberTable(Sequence[MemberPoints]):
         """Per row and key: how many EARNED (a key is shown when its count is not 0)."""
         self._totals = totals
         """Per row and key: their points."""
+        self._origin: tuple[MemberTable, int] = (self, 0)
+        """The table this one is a slice of, and where in it this one starts."""
 
     @classmethod
     def empty(cls) -> MemberTable:
@@ -118,7 +121,8 @@ class MemberTable(Sequence[MemberPoints]):
 
     def __getitem__(self, i: int | slice) -> MemberPoints | MemberTable:
         if isinstance(i, slice):
-            return MemberTable(
+            lo, _, step = i.indices(len(self))
+            part = MemberTable(
                 self._ids[i],
                 self._branch[i],
                 self._points[i],
@@ -126,6 +130,10 @@ class MemberTable(Sequence[MemberPoints]):
                 (self._counts[0][i], self._counts[1][i], self._counts[2][i]),
                 (self._totals[0][i], self._totals[1][i], self._totals[2][i]),
             )
+            if step == 1:
+                root, at = self._origin
+                part._origin = (root, at + lo)
+            return part
         if not -len(self) <= i < len(self):
             raise IndexError(f"row {i} of a table of {len(self)} members")
         return self.row(i % len(self))
@@ -187,6 +195,7 @@ class MemberTable(Sequence[MemberPoints]):
                     _pairs(years, yc[j], yt[j]),
                 )
 
+    @collector_paused
     def json_rows(self) -> list[dict[str, Any]]:
         """The rows as :meth:`MemberPoints.to_dict` makes them, without the objects."""
         (names, labels, years), ids, branch = self._keys, self._ids, self._branch
@@ -229,6 +238,8 @@ class MemberTable(Sequence[MemberPoints]):
         return f"MemberTable({len(self)} members)"
 
 
+_BOARD_FIELDS = tuple(f for f in fields(BranchBoard) if f.name != "leaders")
+
 _TABLES = ("branches", "members_detail")
 """The report's fields holding tables (made JSON by :meth:`MemberTable.json_rows`)."""
 
@@ -260,9 +271,22 @@ class PointsReport(JsonResult):
     """Most points first, then by id: every member with points, or the page asked for
     (``members_offset``, ``members_limit`` of :func:`points_stats`)."""
 
+    @collector_paused
     def to_dict(self) -> dict[str, Any]:
+        """The JSON figures, the members' rows made from the columns (the collector paused meanwhile:
+        see :mod:`analytics.work.quiet`)."""
         out = {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in _TABLES}
-        out["branches"] = [b.to_dict() for b in self.branches]
+        # the boards' leaders are slices of one table: its JSON rows made once, then cut per board
+        rows: dict[int, list[dict[str, Any]]] = {}
+        boards = []
+        for b in self.branches:
+            board = {f.name: to_jsonable(getattr(b, f.name)) for f in _BOARD_FIELDS}
+            root, at = b.leaders._origin
+            if id(root) not in rows:
+                rows[id(root)] = root.json_rows()
+            board["leaders"] = rows[id(root)][at : at + len(b.leaders)]
+            boards.append(board)
+        out["branches"] = boards
         out["members_detail"] = self.members_detail.json_rows()
         return out
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from test_analytics_work import with_random_work
 
 from analytics import AnalyticsSession
+from analytics._common import to_jsonable
 from analytics.work.points import BranchBoard, MemberPoints, member_points, points_stats
 
 
@@ -82,6 +83,8 @@ def test_points_grouped_with_numpy_equal_member_by_member(
         assert [table[i] for i in range(-len(table), 0)] == list(want["detail"]), area
         assert table.json_rows() == [p.to_dict() for p in want["detail"]], area
         assert r.to_dict()["members_detail"] == [p.to_dict() for p in want["detail"]], area
+        assert r.to_dict()["branches"] == [to_jsonable(b) for b in want["boards"]], area
+        assert [b.to_dict() for b in r.branches] == [to_jsonable(b) for b in want["boards"]], area
         for offset, limit in [(0, 0), (0, 1), (1, 2), (len(table) // 2, None), (len(table), 3), (len(table) + 5, 1)]:
             end = None if limit is None else offset + limit
             assert tuple(table.page(offset, limit)) == want["detail"][offset:end], (area, offset, limit)
