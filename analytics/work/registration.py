@@ -239,8 +239,9 @@ def candidate_vanguards(
     w = work or WorkIndex.build(G)
     link = linkage or Linkage.build(G)
     out = []
+    vanguards = w.vanguards  # a set made per read of the property
     for m in w.in_service:
-        if m in w.vanguards or link.households.get(m) or link.members.get(m) or not w.lives_in(m, area):
+        if m in vanguards or link.households.get(m) or link.members.get(m) or not w.lives_in(m, area):
             continue
         _, reported, served = member_status(m, w, start, end)
         if reported and served:
