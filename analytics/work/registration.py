@@ -33,7 +33,7 @@ from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.plan import CoveragePlan, coverage_plan
 from analytics.work.index import WorkIndex
-from analytics.work.quiet import collector_paused
+from analytics.work.quiet import QuietJson, collector_paused
 from graph_schema.contract import HOUSEHOLDS_NORM, check_norm
 
 CANDIDATE_CAPACITY = HOUSEHOLDS_NORM // 3
@@ -85,7 +85,7 @@ class Unregistered(JsonResult):
 
 
 @dataclass(frozen=True, slots=True)
-class RegistrationReport(JsonResult):
+class RegistrationReport(QuietJson):
     """三报到 of an area over a period.
 
     JSON: ``{area, label, name, date_from, date_to, in_service, reported: {count, rate}, served:
@@ -250,7 +250,7 @@ def candidate_vanguards(
 
 
 @dataclass(frozen=True, slots=True)
-class RegistrationPlan(JsonResult):
+class RegistrationPlan(QuietJson):
     """The coverage plan with registered in-service members offered as candidate vanguards, beside the plan without."""
 
     area: str | None
