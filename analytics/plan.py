@@ -99,136 +99,37 @@ def _solve_grid(
     near: int,
     far: int,
 ) -> dict[str, dict[str, int]]:
-    """Min-cost max-flow of one grid, in units of households: the flow each vanguard sends to each building.
+    """Min-cost max-flow of one grid: vanguard → building → sink, in units of households.
 
-    The vanguards of one building are interchangeable (the same edges at the same costs), but
-    for those whose own home is among the uncovered households of their building: those go to
-    their building through a node of that home, capped at the building's households minus one
-    (the vanguards sharing that home can never take more than the others).  So the network has
-    one node per building (its *free* vanguards) and per uncovered home, its capacity the sum
-    of their spare capacities.  A free node reaches its own building at ``near`` and every
-    building through one *pool* node at ``far`` (vanguards + buildings edges rather than their
-    product); a home node reaches the other buildings directly.
-
-    The pool lets a free node reach its own building at ``far``, which no minimum-cost flow
-    needs: moving such units to the direct edge keeps the flow and lowers its cost.  So in the
-    flow found, each building's units into the pool and out of it are at most the pool's total
-    (else some would have to come back to their own building), which is the condition for
-    pairing them building to other building (:func:`_pair_across`).  Each node's flow is then
-    shared out among its vanguards by id, each filled up to its spare, its own building first,
-    then the others by id.  Value and cost are those of the network with one node per
-    vanguard and an edge per vanguard and building; which vanguard takes which household among
-    answers of equal cost is this rule's choice.
+    A vanguard whose own home is among the uncovered households of its building goes to
+    the building through a node of that home, capped at the building's households minus
+    one: the vanguards sharing that home can never take more than the others.
     """
-    classes: dict[tuple[str, str | None], list[str]] = {}
-    for v in sorted(spare):
-        classes.setdefault((vanguard_building[v], own_home.get(v)), []).append(v)
     D = nx.DiGraph()
-    for (vb, h), vs in classes.items():
-        cap = sum(spare[v] for v in vs)
-        node = ("v", vb, h)
-        D.add_edge("s", node, capacity=cap, weight=0)
-        if h is None:
-            D.add_edge(node, ("pool",), capacity=cap, weight=far)
-            if vb in demand:
-                D.add_edge(node, ("b", vb), capacity=min(cap, demand[vb]), weight=near)
-            continue
+    for v, cap in spare.items():
+        D.add_edge("s", ("v", v), capacity=cap, weight=0)
         for b, n in demand.items():
-            if vb != b:
-                D.add_edge(node, ("b", b), capacity=min(cap, n), weight=far)
-            elif n > 1:
-                D.add_edge(node, ("home", h), capacity=min(cap, n - 1), weight=near)
-                D.add_edge(("home", h), ("b", b), capacity=n - 1, weight=0)
-    if ("pool",) in D:
-        for b, n in demand.items():
-            D.add_edge(("pool",), ("b", b), capacity=n, weight=0)
+            if vanguard_building[v] != b:
+                D.add_edge(("v", v), ("b", b), capacity=min(cap, n), weight=far)
+            elif v in own_home:
+                if n > 1:
+                    D.add_edge(("v", v), ("home", own_home[v]), capacity=min(cap, n - 1), weight=near)
+                    D.add_edge(("home", own_home[v]), ("b", b), capacity=n - 1, weight=0)
+            else:
+                D.add_edge(("v", v), ("b", b), capacity=min(cap, n), weight=near)
     for b, n in demand.items():
         D.add_edge(("b", b), "t", capacity=n, weight=0)
     if "s" not in D or "t" not in D:
         return {}
     flow = nx.max_flow_min_cost(D, "s", "t")
-    into: dict[tuple[str, str | None], dict[str, int]] = {}
-    pooled_in: dict[str, int] = {}
-    for key in classes:
-        got = into.setdefault(key, {})
-        for (kind, *target), f in flow[("v", *key)].items():
-            if not f:
-                continue
-            if kind == "pool":
-                pooled_in[key[0]] = f
-            else:
-                b = key[0] if kind == "home" else target[0]
-                got[b] = got.get(b, 0) + f
-    pooled_out = {b: f for (_, b), f in flow.get(("pool",), {}).items() if f}
-    for (vb, b), n in _pair_across(pooled_in, pooled_out).items():
-        got = into[(vb, None)]
-        got[b] = got.get(b, 0) + n
-    out: dict[str, dict[str, int]] = {v: {} for v in spare}
-    for (vb, h), vs in classes.items():
-        targets = sorted(into[(vb, h)].items(), key=lambda kv: (kv[0] != vb, kv[0]))
-        k = 0
-        for v in vs:
-            room = spare[v]
-            while room and k < len(targets):
-                b, left = targets[k]
-                take = min(room, left)
-                out[v][b] = out[v].get(b, 0) + take
-                room -= take
-                if take == left:
-                    k += 1
-                else:
-                    targets[k] = (b, left - take)
-    return out
-
-
-def _pair_across(supply: Mapping[str, int], demand: Mapping[str, int]) -> dict[tuple[str, str], int]:
-    """Units of ``supply`` (per building) paired with units of ``demand`` (per building) of another
-    building: ``{(from, to): units}``.
-
-    Possible exactly when the totals are equal and no building's supply and demand together
-    exceed the total (each of its units needs a partner elsewhere).  At each step the building
-    with the most units left takes part: when its units are all that is left elsewhere, it is
-    paired with everything else; otherwise a batch is paired that leaves every other building
-    within the total left.
-
-    >>> sorted(_pair_across({"a": 2, "b": 1}, {"a": 1, "b": 1, "c": 1}).items())
-    [(('a', 'b'), 1), (('a', 'c'), 1), (('b', 'a'), 1)]
-    """
-    s = {k: n for k, n in supply.items() if n}
-    d = {k: n for k, n in demand.items() if n}
-    total = sum(s.values())
-    if total != sum(d.values()) or any(s.get(k, 0) + d.get(k, 0) > total for k in {*s, *d}):
-        raise RuntimeError(f"no pairing across buildings of {dict(s)} with {dict(d)}")
-    out: dict[tuple[str, str], int] = {}
-
-    def pair(a: str, b: str, n: int) -> None:
-        out[(a, b)] = out.get((a, b), 0) + n
-        for side, k in ((s, a), (d, b)):
-            side[k] -= n
-            if not side[k]:
-                del side[k]
-
-    while total:
-        load = {k: s.get(k, 0) + d.get(k, 0) for k in sorted({*s, *d})}
-        top = max(load, key=lambda k: (load[k], k))
-        if load[top] == total:  # everything left pairs with it
-            for b in sorted(d):
-                if b != top and s.get(top):
-                    pair(top, b, min(s[top], d[b]))
-            for a in sorted(s):
-                if a != top and d.get(top):
-                    pair(a, top, min(s[a], d[top]))
-            break
-        if s.get(top):
-            a = top
-            b = max((k for k in d if k != a), key=lambda k: (load[k], k))
-        else:
-            b = top
-            a = max((k for k in s if k != b), key=lambda k: (load[k], k))
-        rest = max((n for k, n in load.items() if k not in (a, b)), default=0)
-        n = min(s[a], d[b], total - rest)
-        pair(a, b, n)
-        total -= n
+    out: dict[str, dict[str, int]] = {}
+    for v in spare:
+        into: dict[str, int] = {}
+        for (kind, target), f in flow[("v", v)].items():
+            if f:
+                b = vanguard_building[v] if kind == "home" else target
+                into[b] = into.get(b, 0) + f
+        out[v] = into
     return out
 
 
