@@ -428,11 +428,13 @@ def points_stats(
     work: WorkIndex | None = None,
     members_offset: int = 0,
     members_limit: int | None = None,
+    branches_limit: int | None = None,
 ) -> PointsReport:
     """Points per member and month, and leaderboards per branch, of an area (None: the city).
 
     ``members_detail`` is every member with points (``members`` of them), or the page of
-    ``members_limit`` rows from ``members_offset`` (the API asks for the page it shows).
+    ``members_limit`` rows from ``members_offset``; ``branches`` every branch with points, or
+    the first ``branches_limit`` (the API asks for what it shows).
 
     Examples
     --------
@@ -456,6 +458,8 @@ def points_stats(
         raise ValueError(
             f"members_offset and members_limit must be 0 or more, got {members_offset} and {members_limit}"
         )
+    if branches_limit is not None and branches_limit < 0:
+        raise ValueError(f"branches_limit must be 0 or more, got {branches_limit}")
     idx = index or (work.index if work is not None else AreaIndex.build(G))
     label = require_area(node_data(G), area)
     w = work or WorkIndex.build(G, idx)
@@ -512,7 +516,7 @@ def points_stats(
         members=len(detail),
         by_source=by_source,
         by_month=by_month,
-        branches=tuple(boards),
+        branches=tuple(boards[:branches_limit]),
         members_detail=detail.page(members_offset, members_limit),
     )
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
@@ -77,14 +78,25 @@ class PointsStats:
         description="The figures as JSON (what `civicmesh analyze points --format json` prints, without the "
         "members list: see members)."
     )
-    _branches: strawberry.Private[list[BranchPoints]]
+    _branches: strawberry.Private[list[dict[str, Any]]]
+    """The boards the query selects (see :func:`_selected`), as JSON: made into objects when read."""
     _members: strawberry.Private[list[dict[str, Any]]]
-    """The rows of members_detail the query selects (see :func:`_members_window`), from ``_offset``."""
+    """The rows of members_detail the query selects (see :func:`_selected`), from ``_offset``."""
     _offset: strawberry.Private[int]
 
     @strawberry.field(description="Leaderboards per branch, most points first.")
     def branches(self, first: FirstArg = None) -> list[BranchPoints]:
-        return first_rows(self._branches, first)
+        return [
+            BranchPoints(
+                branch=gid("PartyOrganization", b["branch"]) if b["branch"] else None,
+                name=b["name"],
+                members=b["members"],
+                points=b["points"],
+                by_source=named(b["by_source"]),
+                leaders=[_member(m) for m in b["leaders"] if m["member"]],
+            )
+            for b in first_rows(self._branches, first)
+        ]
 
     @strawberry.field(
         description="The members of the area with points, most first (then by id): first rows from offset (all "
@@ -103,27 +115,36 @@ def _check_page(first: int | None, offset: int) -> None:
         raise ClientError(f"first must be 0 or more, got {first}", "BAD_USER_INPUT")
 
 
-def _members_window(info: Info) -> tuple[int, int | None]:
-    """The rows of ``membersDetail`` the query selects (under every alias): from the smallest
-    offset asked to the largest end (None: to the last), ``(0, 0)`` when it is not selected, so
-    that the analysis makes JSON rows for those members only (``points_stats``'s page)."""
+def _selected(info: Info) -> tuple[int, int | None, int | None]:
+    """What the query selects of the lists, so that the analysis makes JSON rows for those only:
+    the rows of ``membersDetail`` under every alias (from the smallest offset asked to the
+    largest end, None: to the last; ``(0, 0)`` when it is not selected), and how many boards of
+    ``branches`` (the largest ``first``; None: all, also when ``details`` is selected, which
+    holds them all; 0 when neither is selected)."""
     raw = info._raw_info
     stats = get_named_type(raw.return_type)
     assert isinstance(stats, GraphQLObjectType)
-    field = stats.fields["membersDetail"]
     variables = raw.variable_values  # strawberry's executor passes the coerced dict
     if isinstance(variables, dict):
         variables = VariableValues(sources={}, coerced=variables)
     windows: list[tuple[int, int | None]] = []
+    boards: list[int | None] = []
 
     def walk(selections: SelectionSetNode | None) -> None:
         for sel in selections.selections if selections is not None else ():
             if isinstance(sel, FieldNode):
-                if sel.name.value == "membersDetail":
-                    args = get_argument_values(field, sel, variables)
+                name = sel.name.value
+                if name == "membersDetail":
+                    args = get_argument_values(stats.fields[name], sel, variables)
                     first, offset = args.get("first"), args.get("offset", 0)
                     _check_page(first, offset)
                     windows.append((offset, None if first is None else offset + first))
+                elif name == "branches":
+                    first = get_argument_values(stats.fields[name], sel, variables).get("first")
+                    _check_page(first, 0)
+                    boards.append(first)
+                elif name == "details":
+                    boards.append(None)
             elif isinstance(sel, InlineFragmentNode):
                 walk(sel.selection_set)
             elif isinstance(sel, FragmentSpreadNode) and sel.name.value in raw.fragments:
@@ -131,11 +152,14 @@ def _members_window(info: Info) -> tuple[int, int | None]:
 
     for node in raw.field_nodes:
         walk(node.selection_set)
-    if not windows:
-        return 0, 0
-    lo = min(o for o, _ in windows)
-    ends = [e for _, e in windows]
-    return lo, None if None in ends else max(e for e in ends if e is not None)
+    lo, hi = (0, 0) if not windows else (min(o for o, _ in windows), _largest(e for _, e in windows))
+    return lo, hi, (0 if not boards else _largest(boards))
+
+
+def _largest(ends: Iterable[int | None]) -> int | None:
+    """The largest of ``ends``, None (no end) when one of them is None."""
+    listed = list(ends)
+    return None if None in listed else max(e for e in listed if e is not None)
 
 
 def _member(m: dict[str, Any]) -> PointsOfMember:
@@ -166,7 +190,7 @@ class PointsQuery:
     ) -> PointsStats:
         if not 0 <= leaders <= 100:
             raise ClientError(f"leaders must be between 0 and 100, got {leaders}", "BAD_USER_INPUT")
-        lo, hi = _members_window(info)
+        lo, hi, boards = _selected(info)
         start, end, rep = await run_work(
             info,
             A.points_stats,
@@ -176,6 +200,7 @@ class PointsQuery:
             top=leaders,
             members_offset=lo,
             members_limit=None if hi is None else hi - lo,
+            branches_limit=boards,
         )
         return PointsStats(
             area=area_ref(rep["area"], rep["label"], rep["name"]),
@@ -186,17 +211,7 @@ class PointsQuery:
             by_source=named(rep["by_source"]),
             by_month=named(rep["by_month"]),
             details=as_json({k: v for k, v in rep.items() if k != "members_detail"}),
-            _branches=[
-                BranchPoints(
-                    branch=gid("PartyOrganization", b["branch"]) if b["branch"] else None,
-                    name=b["name"],
-                    members=b["members"],
-                    points=b["points"],
-                    by_source=named(b["by_source"]),
-                    leaders=[_member(m) for m in b["leaders"] if m["member"]],
-                )
-                for b in rep["branches"]
-            ],
+            _branches=rep["branches"],
             _members=rep["members_detail"],
             _offset=lo,
         )

@@ -227,6 +227,14 @@ async def test_points_members_by_page(api: Api) -> None:
     assert r["pointsStats"]["page"] == [{"member": pm[2], "points": 2}]
     r = await api.q(q.replace(" all: membersDetail { member points byMonth { name count } }", ""), {"n": 1, "o": 9})
     assert r["pointsStats"]["page"] == [] and r["pointsStats"]["members"] == 3
+    # the boards: as many as the largest first asked, all when details (which holds them) is selected
+    org_g1 = gid("PartyOrganization", "org-g1")
+    one = "{ pointsStats(" + PERIOD + ") { top: branches(first: 1) { branch } none: branches(first: 0) { branch } } }"
+    assert (await api.q(one))["pointsStats"] == {"top": [{"branch": org_g1}], "none": []}
+    both = "{ pointsStats(" + PERIOD + ") { details branches(first: 1) { branch leaders { points } } } }"
+    r = (await api.q(both))["pointsStats"]
+    assert r["branches"] == [{"branch": org_g1, "leaders": [{"points": 7}, {"points": 2}]}]
+    assert [b["branch"] for b in r["details"]["branches"]] == ["org-g1", "org-c1"]
     errors = await api.errors("{ pointsStats(" + PERIOD + ") { membersDetail(offset: -1) { member } } }")
     assert "offset must be 0 or more, got -1" in errors[0]["message"]
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -94,6 +94,12 @@ def test_points_grouped_with_numpy_equal_member_by_member(
             )  # fmt: skip
             assert page.members_detail == want["detail"][offset:end], (area, offset, limit)
             assert (page.members, page.points, page.branches) == (r.members, r.points, r.branches), area
+        for boards in (0, 1, 2, None):
+            cut = points_stats(
+                G, area, date_from=lo, date_to=hi, top=top, index=s.index, work=s.work, branches_limit=boards
+            )
+            assert cut.branches == r.branches[:boards], (area, boards)
+            assert (cut.members, cut.points, cut.by_source) == (r.members, r.points, r.by_source), (area, boards)
         assert r.branches == want["boards"], area
         assert r.by_source == want["by_source"], area
         assert {m: n for m, n in r.by_month.items() if n} == want["by_month"], area
