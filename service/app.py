@@ -161,7 +161,12 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     events = AppealEvents()
     schema = build_schema(schema_limits(settings))
     view = _view(settings, runtime, metrics, events, schema)
-    readers = ReaderPool(settings.read_processes, view, use_store=lambda opened: setattr(runtime, "store", opened))
+    readers = ReaderPool(
+        settings.read_processes,
+        view,
+        use_store=lambda opened: setattr(runtime, "store", opened),
+        timeout=settings.deadline * 2 + 5 if settings.deadline else None,
+    )
     metrics.sources.append(readers.metrics)
     heavy_gate = Middleware(
         HeavyGate,

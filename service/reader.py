@@ -17,7 +17,7 @@ answers are the bytes the service would have sent.
 * **It never writes.**  A request that would touch the store's file (an audit event, e.g. a
   refused token or a refused field; the audit log; the import marker) is answered
   ``fallback`` and the service serves it itself.
-* **The wire.**  The reader listens on a Unix socket (an abstract name); one connection per
+* **The wire.**  The reader listens on a Unix socket (a file in a folder of the service's); one connection per
   request: a frame of JSON (method, path, query string, headers, version, request id), a frame
   of the body; the answer is a frame of JSON (status and headers, or ``fallback`` and why) and
   a frame of the body.  A frame is a 4-byte length and that many bytes.  The service closing

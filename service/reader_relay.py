@@ -28,8 +28,10 @@ import json
 import logging
 import os
 import pickle
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -143,8 +145,13 @@ class ReaderPool:
     what a reader runs (the GraphQL view); ``use_store`` makes it read a store the reader
     opened itself (Neo4j)."""
 
-    def __init__(self, count: int, app: ASGIApp, use_store: Callable[[GraphStore], None]) -> None:
+    def __init__(
+        self, count: int, app: ASGIApp, use_store: Callable[[GraphStore], None], timeout: float | None = None
+    ) -> None:
         self.count = max(0, count)
+        self.timeout = timeout
+        """How long a reader may take to answer a request it was given (None: no bound); past it
+        the reader is taken for hung: killed (another starts) and the service serves the request."""
         self.app = app
         self.use_store = use_store
         self.readers: list[_Reader] = []
@@ -156,6 +163,8 @@ class ReaderPool:
         self._deaths_in_row = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._folder: str | None = None
+        """Where the readers' sockets are (made at the first fork, removed by :meth:`stop`)."""
 
     @property
     def replica(self) -> bool:
@@ -189,6 +198,9 @@ class ReaderPool:
         for r in self.readers:
             self._end(r)
         self.readers.clear()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     def ready(self) -> int:
         """Readers ready for requests now."""
@@ -214,7 +226,9 @@ class ReaderPool:
         store = self._store
         assert store is not None
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        address = f"\0civicmesh-reader-{os.getpid()}-{next(_NAMES)}"
+        if self._folder is None:
+            self._folder = tempfile.mkdtemp(prefix="civicmesh-readers-")
+        address = os.path.join(self._folder, f"reader-{next(_NAMES)}.sock")
         pid = os.fork()
         if pid == 0:  # the reader: never returns
             mine.close()
@@ -314,7 +328,8 @@ class ReaderPool:
                 return GONE
             try:
                 head, answer_body = work.result()
-            except (OSError, asyncio.IncompleteReadError, ValueError):
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                log.info("a relayed request failed: served here", extra={"pid": r.pid, "error": repr(exc)})
                 self.counts["fallback:reader_lost"] += 1
                 return None
             if "fallback" in head:
@@ -342,7 +357,12 @@ class ReaderPool:
             try:
                 outgoing.write(child.frame(json.dumps(head).encode()) + child.frame(body))
                 await outgoing.drain()
-                answer_head = json.loads(await child.read_frame(incoming))
+                try:
+                    answer_head = json.loads(await asyncio.wait_for(child.read_frame(incoming), self.timeout))
+                except TimeoutError:
+                    log.warning("a reader did not answer in time: replaced", extra={"pid": r.pid})
+                    self._end(r)
+                    raise ConnectionError("the reader did not answer in time") from None
                 answer_body = await child.read_frame(incoming)
                 return answer_head, answer_body
             finally:
