@@ -556,13 +556,18 @@ def print_rebuilds(url: str) -> None:
 def print_memory(pid: int) -> None:
     """The resident memory of the service and of its child processes (readers, analyses)."""
 
-    def rss(p: int) -> str:
+    def rss(p: int) -> str:  # resident, and of it the pages this process does not share (a fork's own)
+        fields: dict[str, int] = {}
         try:
-            with open(f"/proc/{p}/status") as f:
-                kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-        except (OSError, StopIteration, ValueError):
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    name, _, rest = line.partition(":")
+                    if rest.strip().endswith("kB"):
+                        fields[name] = int(rest.split()[0])
+        except (OSError, ValueError):
             return "?"
-        return f"{kb / 1024:.0f} MiB"
+        private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        return f"RSS {fields.get('Rss', 0) / 1024:.0f} MiB (PSS {fields.get('Pss', 0) / 1024:.0f}, own {private / 1024:.0f})"
 
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:

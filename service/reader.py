@@ -48,7 +48,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message
 
 from loaders.store import GraphStore
-from resolvers import lanes
+from resolvers import lanes, offload
 from service.request_log import request_id
 
 CATCH_UP_S = 1.0
@@ -157,6 +157,7 @@ def child_main(
                 with contextlib.suppress(OSError):
                     os.close(fd)  # the service's listening socket and connections are the service's
         lanes.reset()  # no light request runs here: heavy work never waits for one
+        offload.lower_priority()  # below the service, as analyses: its light requests are scheduled first
         asyncio.events._set_running_loop(None)  # forked from inside the service's running loop
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
