@@ -567,7 +567,8 @@ def print_memory(pid: int) -> None:
         except (OSError, ValueError):
             return "?"
         private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-        return f"RSS {fields.get('Rss', 0) / 1024:.0f} MiB (PSS {fields.get('Pss', 0) / 1024:.0f}, own {private / 1024:.0f})"
+        rss, pss = fields.get("Rss", 0) / 1024, fields.get("Pss", 0) / 1024
+        return f"RSS {rss:.0f} MiB (PSS {pss:.0f}, own {private / 1024:.0f})"
 
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
