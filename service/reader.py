@@ -157,7 +157,7 @@ def child_main(
                 with contextlib.suppress(OSError):
                     os.close(fd)  # the service's listening socket and connections are the service's
         lanes.reset()  # no light request runs here: heavy work never waits for one
-        offload.lower_priority()  # below the service, as analyses: its light requests are scheduled first
+        offload.lower_priority()  # heavy work below the service, as analyses (CIVICMESH_ANALYSIS_NICE)
         asyncio.events._set_running_loop(None)  # forked from inside the service's running loop
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
