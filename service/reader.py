@@ -48,12 +48,18 @@ from typing import Any
 from starlette.types import ASGIApp, Message
 
 from loaders.store import GraphStore
-from resolvers import lanes, offload
+from resolvers import lanes
 from service.request_log import request_id
 
 CATCH_UP_S = 1.0
 """How long a request waits in the reader for the replica to apply the writes the service had
 acknowledged when it relayed the request; past it the service serves the request itself."""
+
+NICE = 5
+"""How many steps below the service's CPU priority a reader runs: below the service (its light
+requests first), above the analyses (``CIVICMESH_ANALYSIS_NICE``, 10).  Measured: at the service's
+priority the reader took the service's CPU on a busy machine (``node(id)`` p99 up); at the
+analyses' it shared a core with four coverage analyses and nested reads fell to 2–3 a second."""
 
 READY = b"R"
 """What the reader sends on the feed once it listens (and, on Neo4j, its store is open)."""
@@ -157,7 +163,8 @@ def child_main(
                 with contextlib.suppress(OSError):
                     os.close(fd)  # the service's listening socket and connections are the service's
         lanes.reset()  # no light request runs here: heavy work never waits for one
-        offload.lower_priority()  # heavy work below the service, as analyses (CIVICMESH_ANALYSIS_NICE)
+        with contextlib.suppress(OSError):  # below the service, above the analyses
+            os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE))
         asyncio.events._set_running_loop(None)  # forked from inside the service's running loop
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)

@@ -186,7 +186,7 @@ class ReaderPool:
             vars(store)["on_applied"] = self.publish
         for _ in range(self.count):
             self._fork()
-        return True
+        return bool(self.readers)
 
     async def stop(self) -> None:
         """The readers leave (their feed closes, then they are killed)."""
@@ -225,11 +225,21 @@ class ReaderPool:
     def _fork(self) -> None:
         store = self._store
         assert store is not None
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        except OSError as exc:
+            log.warning("no reader process: %s", exc)
+            return
         if self._folder is None:
             self._folder = tempfile.mkdtemp(prefix="civicmesh-readers-")
         address = os.path.join(self._folder, f"reader-{next(_NAMES)}.sock")
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # out of memory or processes: the service serves heavy reads itself
+            log.warning("no reader process: %s", exc)
+            mine.close()
+            theirs.close()
+            return
         if pid == 0:  # the reader: never returns
             mine.close()
             child.child_main(theirs, address, self.app, store, self._factory, self.use_store)
@@ -291,6 +301,8 @@ class ReaderPool:
         if not self._stopped and len(self.readers) < self.count:
             self.counts["restarts"] += 1
             self._fork()
+            if len(self.readers) < self.count:  # the fork failed: try again later
+                self._spawn(self._restart(RESTART_DELAYS[-1]))
 
     def _end(self, r: _Reader) -> None:
         r.gone, r.ready = True, False
