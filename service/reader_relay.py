@@ -186,6 +186,8 @@ class ReaderPool:
             vars(store)["on_applied"] = self.publish
         for _ in range(self.count):
             self._fork()
+        if len(self.readers) < self.count:  # a fork failed: try again later
+            self._spawn(self._restart(RESTART_DELAYS[-1]))
         return bool(self.readers)
 
     async def stop(self) -> None:
@@ -201,6 +203,11 @@ class ReaderPool:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+    @property
+    def running(self) -> bool:
+        """Started and not stopped (its readers may be starting again)."""
+        return not self._stopped
 
     def ready(self) -> int:
         """Readers ready for requests now."""
@@ -449,7 +456,7 @@ class ReaderRelay:
             scope["type"] != "http"
             or scope.get("path") != self.path
             or scope.get("method") not in ("GET", "POST")
-            or self.pool.ready() == 0
+            or not self.pool.running
         ):
             await self.app(scope, receive, send)
             return
