@@ -17,7 +17,7 @@ answers are the bytes the service would have sent.
 * **It never writes.**  A request that would touch the store's file (an audit event, e.g. a
   refused token or a refused field; the audit log; the import marker) is answered
   ``fallback`` and the service serves it itself.
-* **The wire.**  The reader listens on a Unix socket (a file in a folder of the service's); one connection per
+* **The wire.**  The reader listens on a Unix socket (a file in a folder of its own); one connection per
   request: a frame of JSON (method, path, query string, headers, version, request id), a frame
   of the body; the answer is a frame of JSON (status and headers, or ``fallback`` and why) and
   a frame of the body.  A frame is a 4-byte length and that many bytes.  The service closing
@@ -37,6 +37,7 @@ import gc
 import json
 import os
 import pickle
+import shutil
 import signal
 import socket
 import stat
@@ -215,6 +216,7 @@ async def _serve(
                 state.applied.notify_all()
     finally:
         server.close()
+        shutil.rmtree(os.path.dirname(address), ignore_errors=True)  # its folder, also when the service died
         if own_store is not None:
             with contextlib.suppress(Exception):
                 await state.store.close()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import logging
 import os
@@ -62,7 +61,6 @@ MAX_FEED_BYTES = 256 << 20
 """Writes a reader has not yet read (bytes) beyond which it is replaced by a fresh fork."""
 
 _ANALYTICS_NAMES = frozenset(name for (_parent, name) in ANALYTICS_COSTS)
-_NAMES = itertools.count(1)
 
 
 class _Names(Visitor):
@@ -163,8 +161,6 @@ class ReaderPool:
         self._deaths_in_row = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._folder: str | None = None
-        """Where the readers' sockets are (made at the first fork, removed by :meth:`stop`)."""
 
     @property
     def replica(self) -> bool:
@@ -200,9 +196,6 @@ class ReaderPool:
         for r in self.readers:
             self._end(r)
         self.readers.clear()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
 
     @property
     def running(self) -> bool:
@@ -237,15 +230,14 @@ class ReaderPool:
         except OSError as exc:
             log.warning("no reader process: %s", exc)
             return
-        if self._folder is None:
-            self._folder = tempfile.mkdtemp(prefix="civicmesh-readers-")
-        address = os.path.join(self._folder, f"reader-{next(_NAMES)}.sock")
+        address = os.path.join(tempfile.mkdtemp(prefix="civicmesh-reader-"), "socket")
         try:
             pid = os.fork()
         except OSError as exc:  # out of memory or processes: the service serves heavy reads itself
             log.warning("no reader process: %s", exc)
             mine.close()
             theirs.close()
+            shutil.rmtree(os.path.dirname(address), ignore_errors=True)
             return
         if pid == 0:  # the reader: never returns
             mine.close()
@@ -294,6 +286,7 @@ class ReaderPool:
 
     def _exited(self, r: _Reader) -> None:
         r.gone, r.ready = True, False
+        shutil.rmtree(os.path.dirname(r.address), ignore_errors=True)
         if r in self.readers:
             self.readers.remove(r)
         if self._stopped:
@@ -313,6 +306,7 @@ class ReaderPool:
 
     def _end(self, r: _Reader) -> None:
         r.gone, r.ready = True, False
+        shutil.rmtree(os.path.dirname(r.address), ignore_errors=True)
         if r.feed is not None:
             r.feed.close()
         with contextlib.suppress(ProcessLookupError):
