@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import jwt
+import pytest
 
 from graph_schema import Node, Relationship, RelRef, WriteBatch
 from loaders.store import GraphStore
@@ -260,3 +261,22 @@ async def test_a_client_that_leaves_stops_the_work_in_the_reader(city: GraphStor
             await asyncio.sleep(0.05)
     finally:
         await pool.stop()
+
+
+async def test_a_reader_that_has_not_applied_the_acknowledged_writes_leaves_the_request_to_the_service(
+    city: GraphStore,
+) -> None:
+    if city.name != "embedded":
+        pytest.skip("a Neo4j reader has no state to follow")
+    async with reader_api(city) as (api, pool):
+        store: Any = city
+        store._version += 1  # a write the reader was never sent: it cannot catch up with it
+        try:
+            r = await api.post(NESTED)
+        finally:
+            store._version -= 1
+        assert r.status_code == 200 and "东门社区" in r.text  # answered by the service itself
+        assert pool.counts["fallback:behind"] == 1 and pool.counts["relayed"] == 0
+        (stats,) = await pool.stats()
+        assert stats["behind"] == 1
+        assert (await api.post(NESTED)).status_code == 200 and pool.counts["relayed"] == 1  # caught up again
