@@ -38,6 +38,7 @@ from graphql import (
     is_abstract_type,
     is_composite_type,
 )
+from graphql.execution.values import VariableValues
 
 from graph_schema import NODE_SPECS, PII_FIELDS, Label
 from graph_schema.privacy import mask_value
@@ -101,6 +102,20 @@ def _required(label: Label) -> frozenset[str]:
     """The required properties of ``label`` that are not personal (always fetched)."""
     pii = PII_FIELDS.get(label, frozenset())
     return frozenset(k for k, spec in NODE_SPECS[label].props.items() if spec.required and k not in pii)
+
+
+def variable_values(raw: GraphQLResolveInfo[Any]) -> VariableValues:
+    """The request's variables as graphql-core's ``get_argument_values`` reads them.
+
+    Strawberry's executor hands resolvers the coerced variables as a plain dict where
+    graphql-core 3.3 has a :class:`~graphql.execution.values.VariableValues`; given the dict,
+    ``get_argument_values`` raises ``AttributeError`` for any argument given as a variable.
+
+    >>> variable_values(type("Info", (), {"variable_values": {"n": 3}})()).coerced
+    {'n': 3}
+    """
+    given: Any = raw.variable_values
+    return given if isinstance(given, VariableValues) else VariableValues(sources={}, coerced=dict(given or {}))
 
 
 def _fields(raw: GraphQLResolveInfo[Any], selections: SelectionSetNode | None) -> Iterator[FieldNode]:
@@ -216,7 +231,7 @@ def _below(
         return ()
     definition = node_type.fields[name]
     try:
-        args = get_argument_values(definition, fields[0], raw.variable_values)
+        args = get_argument_values(definition, fields[0], variable_values(raw))
     except Exception:  # a bad argument: the field's own resolver says what is wrong
         return ()
     if any(args.get(k) is not None for k in ("after", "last", "before")):

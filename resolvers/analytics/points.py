@@ -18,7 +18,6 @@ from graphql import (
     get_argument_values,
     get_named_type,
 )
-from graphql.execution.values import VariableValues
 from strawberry.scalars import JSON
 
 import analytics as A
@@ -35,6 +34,7 @@ from resolvers.analytics.work_common import (
 )
 from resolvers.context import Info
 from resolvers.errors import ClientError
+from resolvers.selection import variable_values
 
 OffsetArg = Annotated[int, strawberry.argument(description="Skip this many rows first (0 or more).")]
 
@@ -124,9 +124,7 @@ def _selected(info: Info) -> tuple[int, int | None, int | None]:
     raw = info._raw_info
     stats = get_named_type(raw.return_type)
     assert isinstance(stats, GraphQLObjectType)
-    variables = raw.variable_values  # strawberry's executor passes the coerced dict
-    if isinstance(variables, dict):
-        variables = VariableValues(sources={}, coerced=variables)
+    variables = variable_values(raw)
     windows: list[tuple[int, int | None]] = []
     boards: list[int | None] = []
 

@@ -88,3 +88,26 @@ async def test_a_scoped_viewer_adds_only_the_scope_to_the_round_trips(store: Gra
         assert counting.calls.get("neighbours") == HOPS
         assert counting.total <= HOPS + 2 + 2, counting.calls
     assert counting.calls.get("ancestors") == 1
+
+
+NESTED_PAGED = """query($id: ID!, $n: Int, $m: Int) { node(id: $id) { ... on Community {
+  grids(first: $n) { totalCount nodes { name buildings(first: $m) { nodes { name households(first: $m) {
+    nodes { name residents { nodes { name household { name } } } } } } } } } } } }"""
+
+
+async def test_page_sizes_given_as_variables_walk_as_literals_do(store: GraphStore) -> None:
+    """``first: $n`` plans the same one walk as ``first: 10``: the plan reads its arguments from
+    the request's variables (strawberry hands resolvers a plain dict; the plan once failed on it
+    and quietly read hop by hop)."""
+    await build(store, grids=4, buildings=5, households=4)
+    counting = CountingStore(store)
+    async with open_api(counting, max_cost=0) as api:
+        data = await api.q(NESTED_PAGED, {"id": gid("Community", "c"), "n": 3, "m": 4})
+    grids = data["node"]["grids"]["nodes"]
+    assert len(grids) == 3 and all(len(g["buildings"]["nodes"]) == 4 for g in grids)
+    assert all(len(b["households"]["nodes"]) == 4 for g in grids for b in g["buildings"]["nodes"])
+    if hasattr(store, "walk"):
+        assert counting.calls.get("walk") == 1, counting.calls
+        assert counting.calls.get("neighbours") == HOPS - WALKED, counting.calls
+    else:
+        assert counting.calls.get("neighbours") == HOPS, counting.calls
