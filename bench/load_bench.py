@@ -479,7 +479,7 @@ def outage(
                 log.append(
                     f"its slow start: requests answered again {r.get('opened_s')} s after it saw the store back, "
                     f"{r.get('heavy_held')} heavy requests held until {seen['slow'] - back_wall:+.2f} s "
-                    f"from the server's return, {warm}"
+                    f"from the server's return, {warm}; the first read warmed: {r.get('first_read')}"
                 )
 
     thread = threading.Thread(target=run, daemon=True)

@@ -38,7 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loaders.store import GraphStore, StoreUnavailable, store_failure_seen
-from loaders.stores.neo4j_guard import warm_up
+from loaders.stores.neo4j_guard import first_warm_read, warm_up
 from service.request_weight import buffered
 
 PING_TIMEOUT_S = 2.0
@@ -135,6 +135,8 @@ class Recovery:
         """When the warm-up's first read ended (requests are answered again)."""
         self.statements = 0
         """How many reads the last warm-up ran, and in how many seconds."""
+        self.first_read: str | None = None
+        """The statement the last warm-up ran first (its beginning, for the log)."""
         self.warm_s = 0.0
         self.heavy_held = 0
         """How many heavy requests waited in the last slow start."""
@@ -233,6 +235,7 @@ class Recovery:
                         "held_s": round(now - self.back_at, 3),
                         "warm_reads": self.statements if self.warmed_at is not None else None,
                         "warm_s": round(self.warm_s, 3) if self.warmed_at is not None else None,
+                        "first_read": self.first_read,
                     },
                 )
 
@@ -330,6 +333,8 @@ class StoreWatch:
         statements = 0
         try:
             if self.warm_statements > 0:
+                first = first_warm_read(self.store)
+                self.recovery.first_read = None if first is None else first[:60]
                 statements = await warm_up(
                     self.store, statements=self.warm_statements, first=self.recovery.first_warmed
                 )

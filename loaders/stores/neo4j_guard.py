@@ -14,7 +14,7 @@ import logging
 import time
 import weakref
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from neo4j.exceptions import (
@@ -132,6 +132,8 @@ class RecentReads:
     ['A', 'C']
     >>> recent.record(read, ("D",), {}, LIGHT_READ_S + 1); recent.frequent(5)[-1][1]  # too long: not kept
     ('C',)
+    >>> [args[0] for _, args, _ in recent.frequent(5, first=("C", "E"))]  # named first when recorded
+    ['C', 'A']
     """
 
     def __init__(self, size: int = 64) -> None:
@@ -153,10 +155,12 @@ class RecentReads:
             del self._calls[oldest]
             del self._counts[oldest]
 
-    def frequent(self, n: int) -> list[_Call]:
-        """The ``n`` most frequent reads (most frequent first), each with its last arguments."""
-        ranked = sorted(self._calls, key=lambda statement: -self._counts[statement])
-        return [self._calls[statement] for statement in ranked[:n]]
+    def frequent(self, n: int, first: Sequence[str] = ()) -> list[_Call]:
+        """The ``n`` most frequent reads (most frequent first), each with its last arguments;
+        the statements named in ``first`` that were recorded come before the others, in that order."""
+        ahead = [statement for statement in first if statement in self._calls]
+        rest = sorted(self._calls.keys() - set(ahead), key=lambda statement: -self._counts[statement])
+        return [self._calls[statement] for statement in [*ahead, *rest][:n]]
 
 
 _recent: weakref.WeakKeyDictionary[object, RecentReads] = weakref.WeakKeyDictionary()
@@ -168,6 +172,13 @@ def recent_reads(store: object) -> RecentReads:
     if found is None:
         found = _recent[store] = RecentReads()
     return found
+
+
+def first_warm_read(store: object) -> str | None:
+    """The statement :func:`warm_up` would run first (alone), on one line; None without any."""
+    found = _recent.get(store)
+    calls = found.frequent(1, first=getattr(store, "warm_first", ())) if found is not None else []
+    return " ".join(str(calls[0][1][0]).split()) if calls else None
 
 
 def _record(
@@ -182,7 +193,9 @@ async def warm_up(
     """Run once each of the ``statements`` most frequent light reads of ``store``
     (:class:`RecentReads`), most frequent first, and return how many were answered: the most
     frequent one alone, then the others ``concurrency`` at a time; ``first`` is called when
-    the first has ended (answered or not).  For a server that just came back: a restarted
+    the first has ended (answered or not).  The statements the store names in its
+    ``warm_first`` (the point read: one of its statements serves many requests, so its count
+    understates its use) come before the others when it ran them.  For a server that just came back: a restarted
     server plans each statement again on a cold JVM (seconds each on a loaded machine,
     measured, and longer when several are planned at once), and a request met by that pays
     it; run in the order of use, the common statements are planned first and not all at
@@ -190,7 +203,7 @@ async def warm_up(
     otherwise is skipped (it is only a warm-up).  Stores without recorded reads (the
     embedded store) return 0 at once."""
     found = _recent.get(store)
-    calls = found.frequent(statements) if found is not None else []
+    calls = found.frequent(statements, first=getattr(store, "warm_first", ())) if found is not None else []
     answered = 0
     gone = False
     token = _warming.set(True)
