@@ -146,6 +146,8 @@ class Recovery:
         self._open.set()
         self._first = asyncio.Event()
         self._first.set()
+        self._whole = asyncio.Event()  # a light request begun since the return was answered whole
+        self._whole.set()
 
     @property
     def holding(self) -> bool:
@@ -182,6 +184,7 @@ class Recovery:
             self._answered = False
             self._open.clear()
             self._first.clear()
+            self._whole.clear()
 
     def back(self) -> None:
         """The store answers again: the slow start begins (the warm-up runs meanwhile)."""
@@ -203,7 +206,16 @@ class Recovery:
     def light_answered(self, whole: bool = True) -> None:
         self._lights = max(0, self._lights - 1)
         self._answered = self._answered or whole
+        if whole:
+            self._whole.set()
         self._release()
+
+    async def first_answer(self, bound: float = 1.0) -> None:
+        """Wait until a light request begun since the return has been answered whole, at most
+        ``bound`` seconds: the warm-up's later reads wait for it (measured: run beside the first
+        requests, two cold statements at a time kept the first answer 1 s after the gate opened)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._whole.wait(), bound)
 
     def _release(self) -> None:
         if self.armed and self.warmed_at is not None and (self._answered or self._lights == 0):
@@ -214,6 +226,7 @@ class Recovery:
             self.armed = False
             self._open.set()
             self._first.set()
+            self._whole.set()
             if self.back_at is not None:  # one line per outage, beside "available again"
                 now = time.monotonic()
                 opened = min((self.first_at or now) - self.back_at, self.open_after)  # the first read, or the bound
@@ -336,7 +349,10 @@ class StoreWatch:
                 first = first_warm_read(self.store)
                 self.recovery.first_read = None if first is None else first[:60]
                 statements = await warm_up(
-                    self.store, statements=self.warm_statements, first=self.recovery.first_warmed
+                    self.store,
+                    statements=self.warm_statements,
+                    first=self.recovery.first_warmed,
+                    then=self.recovery.first_answer,
                 )
         except Exception:  # a warm-up only: the slow start ends all the same
             log.exception("the store's warm-up after the outage failed")

@@ -261,12 +261,19 @@ def _record(
 
 
 async def warm_up(
-    store: object, *, statements: int = 8, concurrency: int = 2, first: Callable[[], None] | None = None
+    store: object,
+    *,
+    statements: int = 8,
+    concurrency: int = 2,
+    first: Callable[[], None] | None = None,
+    then: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
     """Run once each of the ``statements`` most frequent light reads of ``store``
     (:class:`RecentReads`), most frequent first, and return how many were answered: the most
     frequent one alone, then the others ``concurrency`` at a time; ``first`` is called when
-    the first has ended (answered or not).  The statements the store names in its
+    the first has ended (answered or not), and ``then`` awaited before the others (the service
+    lets the first requests in meanwhile: the others' first runs would take the cold server's
+    time from them).  The statements the store names in its
     ``warm_first`` (the point read: one of its statements serves many requests, so its count
     understates its use) come before the others when it ran them.  For a server that just came back: a restarted
     server plans each statement again on a cold JVM (seconds each on a loaded machine,
@@ -305,6 +312,8 @@ async def warm_up(
             await run(calls[0])
         if first is not None:
             first()
+        if then is not None and len(calls) > 1:
+            await then()
         pending = iter(calls[1:])
         await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     finally:
