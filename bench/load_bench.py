@@ -23,7 +23,8 @@ saw meanwhile (503s with ``STORE_UNAVAILABLE``) and the **recovery time**: from 
 answering again to the service's first whole answer (a ``node(id)`` probe every 0.1 s).
 ``--service-env KEY=VALUE`` (repeatable) sets the service's environment, e.g.
 ``CIVICMESH_ANALYSIS_PROCESSES=0`` (analyses on threads instead of forked processes);
-``--workers N`` runs N uvicorn processes (Neo4j only).  ``--loop-watch MS`` turns on the
+``--workers N`` runs N uvicorn processes (Neo4j only); ``--read-processes N`` sets the service's
+reader processes (``CIVICMESH_READ_PROCESSES``, :mod:`service.reader_relay`; 0: none).  ``--loop-watch MS`` turns on the
 service's loop watch (``CIVICMESH_LOOP_WATCH``, :mod:`service.loop_watch`) and prints, after
 the run, how often and how long its event loop stalled and the code locations it stalled in.
 
@@ -494,6 +495,8 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
         env = {"CIVICMESH_MAX_PAGE_SIZE": "500", **dict(kv.split("=", 1) for kv in args.service_env)}
         if args.loop_watch:
             env["CIVICMESH_LOOP_WATCH"] = str(args.loop_watch)
+        if args.read_processes is not None:
+            env["CIVICMESH_READ_PROCESSES"] = str(args.read_processes)
         if kind == "embedded":
             store = prepare_embedded(args.preset, workdir)
         else:
@@ -526,6 +529,7 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 for event in events:
                     print(f"  outage: {event}")
                 print_rebuilds(service.url)
+                print_memory(service.process.pid)
             finally:
                 service.stop()
                 if args.loop_watch:
@@ -558,6 +562,34 @@ def print_rebuilds(url: str) -> None:
     for name in ("projection_streams", "projection_folds", "analytics_sessions"):
         values = [line.split()[-1] for line in text.splitlines() if line.startswith(f"civicmesh_{name}_total ")]
         print(f"  {name.replace('_', ' ')}: {values[0] if values else '?'}")
+    readers = [line for line in text.splitlines() if line.startswith("civicmesh_reader")]
+    if readers:
+        print("  readers: " + "; ".join(readers))
+
+
+def print_memory(pid: int) -> None:
+    """The resident memory of the service and of its child processes (readers, analyses)."""
+
+    def rss(p: int) -> str:  # resident, and of it the pages this process does not share (a fork's own)
+        fields: dict[str, int] = {}
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    name, _, rest = line.partition(":")
+                    if rest.strip().endswith("kB"):
+                        fields[name] = int(rest.split()[0])
+        except (OSError, ValueError):
+            return "?"
+        private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        rss, pss = fields.get("Rss", 0) / 1024, fields.get("Pss", 0) / 1024
+        return f"RSS {rss:.0f} MiB (PSS {pss:.0f}, own {private / 1024:.0f})"
+
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        children = []
+    print(f"  memory: service {rss(pid)}" + "".join(f", child {c} {rss(c)}" for c in children))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -572,6 +604,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--alone", type=int, default=15, help="seconds of node(id) alone before the mix (0: none)")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes for the Neo4j service")
     p.add_argument("--loop-watch", type=float, default=0, metavar="MS", help="print where the loop stalled > MS ms")
+    p.add_argument(
+        "--read-processes", type=int, metavar="N", help="the service's reader processes (CIVICMESH_READ_PROCESSES)"
+    )
     p.add_argument("--service-env", action="append", default=[], metavar="KEY=VALUE", help="the service's environment")
     args = p.parse_args(argv)
     if any("=" not in kv for kv in args.service_env):

@@ -42,6 +42,14 @@ def configure(bound_ms: float) -> None:
     _bound = max(0.0, bound_ms) / 1000
 
 
+def reset() -> None:
+    """No light request in progress and no heavy work waiting (a process forked from the
+    service, which serves no light requests: :mod:`service.reader`)."""
+    global _light
+    _light = 0
+    _waiters.clear()
+
+
 def in_progress() -> int:
     """How many light requests are in progress now."""
     return _light

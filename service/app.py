@@ -41,6 +41,7 @@ from service.http_limits import BodySizeLimit
 from service.loop_watch import LoopWatch
 from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from service.priority import HeavyGate
+from service.reader_relay import ReaderPool, ReaderRelay
 from service.request_log import RequestIdMiddleware, configure_logging
 from service.request_weight import classify
 from service.settings import Settings
@@ -88,10 +89,8 @@ def schema_limits(settings: Settings) -> SchemaLimits:
     )
 
 
-def _routes(
-    settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents, schema: Schema
-) -> list[BaseRoute]:
-    view = GraphQLView(
+def _view(settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents, schema: Schema) -> GraphQLView:
+    return GraphQLView(
         schema,
         runtime.require_store,
         api_config(settings),
@@ -101,6 +100,9 @@ def _routes(
         events=events,
         deadline=settings.deadline or None,
     )
+
+
+def _routes(view: GraphQLView, runtime: Runtime, metrics: Metrics) -> list[BaseRoute]:
     return [
         Route("/graphql", view),
         WebSocketRoute("/graphql", view),
@@ -142,8 +144,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             if settings.demo_when_empty and await load_demo_if_empty(current):
                 log.info("the store was empty: loaded the demo city")
                 await append(current, audit_event(Viewer(sub="civicmesh", name="demo city"), "import", Outcome.ALLOWED))
+            if readers.count:
+                await readers.start(current, (lambda: make_store(settings)) if runtime.owned else None)
             yield
         finally:
+            await readers.stop()
             await watch.stop()
             if loop_watch is not None:
                 loop_watch.stop()
@@ -155,6 +160,14 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     metrics = Metrics()
     events = AppealEvents()
     schema = build_schema(schema_limits(settings))
+    view = _view(settings, runtime, metrics, events, schema)
+    readers = ReaderPool(
+        settings.read_processes,
+        view,
+        use_store=lambda opened: setattr(runtime, "store", opened),
+        timeout=settings.deadline * 2 + 5 if settings.deadline else None,
+    )
+    metrics.sources.append(readers.metrics)
     heavy_gate = Middleware(
         HeavyGate,
         schema=schema._schema,
@@ -163,7 +176,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         analysis_slots=max(0, settings.max_analyses),
     )
     app = Starlette(
-        routes=_routes(settings, runtime, metrics, events, schema),
+        routes=_routes(view, runtime, metrics),
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics),
@@ -174,6 +187,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
                 retry_after=settings.store_probe_s,
                 heavy=lambda body, query: classify(schema._schema, body, query, api_config(settings)) != "light",
             ),
+            *(
+                [Middleware(ReaderRelay, pool=readers, schema=schema._schema, config=api_config(settings))]
+                if readers.count
+                else []
+            ),
             *([heavy_gate] if settings.heavy_slots > 0 else []),
         ],
         lifespan=lifespan,
@@ -182,4 +200,5 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     app.state.runtime = runtime
     app.state.metrics = metrics
     app.state.appeal_events = events
+    app.state.readers = readers
     return app

@@ -72,6 +72,8 @@ class Metrics:
     requests: dict[tuple[str, str, int], int] = field(default_factory=lambda: defaultdict(int))
     durations: dict[str, _Histogram] = field(default_factory=lambda: defaultdict(_Histogram))
     graphql: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    sources: list[Callable[[], list[str]]] = field(default_factory=list)
+    """More counters' lines (e.g. the reader processes': :mod:`service.reader_relay`)."""
 
     def request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[route, method, status] += 1
@@ -113,6 +115,8 @@ class Metrics:
             f"civicmesh_process_start_time_seconds {self.started:.3f}",
             *_rebuilds(store),
         ]
+        for source in self.sources:
+            out += source()
         return "\n".join(out) + "\n"
 
 

@@ -13,6 +13,10 @@ from service.gc_policy import parse_thresholds
 
 DEFAULT_STORE = "civicmesh.sqlite"
 
+READ_PROCESSES: Mapping[str, int] = {"embedded": 1, "neo4j": 0}
+"""The service's reader processes by store when ``CIVICMESH_READ_PROCESSES`` is not set: measured
+in docs/design.md "heavy reads in a reader process" (issue 14)."""
+
 APPEAL_DUE_DAYS: Mapping[str, int] = {
     "HOUSING_SAFETY": 3,
     "PUBLIC_SAFETY": 3,
@@ -167,6 +171,10 @@ class Settings:
     """The cycle collector's thresholds (``CIVICMESH_GC_THRESHOLDS``, ``gc.set_threshold``'s one to
     three numbers; None: the interpreter's), :mod:`service.gc_policy`.  ``from_env`` (the service)
     defaults to :data:`SERVICE_GC_THRESHOLDS`."""
+    read_processes: int = 0
+    """Heavy reads (nested selections, big listings) are answered by this many reader processes
+    forked from the service (``CIVICMESH_READ_PROCESSES``, :mod:`service.reader_relay`; 0: by the
+    service itself).  ``from_env`` (the service) defaults to :data:`READ_PROCESSES` by store."""
     gc_freeze: bool = True
     """Move every object alive once the store has opened out of the cycle collector's sight
     (``gc.freeze``; ``CIVICMESH_GC_FREEZE``), :mod:`service.gc_policy`."""
@@ -226,5 +234,10 @@ class Settings:
             switch_interval_ms=float(e.get("CIVICMESH_SWITCH_INTERVAL_MS") or 0),
             gc_thresholds=parse_thresholds(e.get("CIVICMESH_GC_THRESHOLDS") or SERVICE_GC_THRESHOLDS),
             gc_freeze=_flag(e.get("CIVICMESH_GC_FREEZE"), True),
+        )
+        readers = e.get("CIVICMESH_READ_PROCESSES")
+        base = replace(
+            base,
+            read_processes=int(readers) if readers else READ_PROCESSES["neo4j" if base.is_neo4j else "embedded"],
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import gc
 import sqlite3
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,6 +60,15 @@ _SCHEMA = (
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
     *AUDIT_SCHEMA,
 )
+
+
+Applied = tuple[
+    list[tuple[str, str, dict[str, Any]]],
+    list[tuple[str, str, str, str, dict[str, Any]]],
+    list[tuple[str, str, str]],
+    list[str],
+]
+"""One applied write's rows: nodes, relationships, deleted relationships, deleted nodes."""
 
 
 def _link(succ: dict[str, Any], pred: dict[str, Any], start: str, end: str, key: str, data: dict[str, Any]) -> None:
@@ -108,6 +117,10 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         self._lock = asyncio.Lock()
         self.availability = Availability()
         """Always up: the file is local (a failing disk shows as errors of the calls)."""
+        self.on_applied: Callable[[int, Applied | None], None] | None = None
+        """Called on the event loop after each write is applied to memory, in order, with the new
+        version and the write's rows (``_apply``'s arguments; None for :meth:`clear`): how a
+        replica in another process follows this store (:mod:`service.reader`)."""
 
     # --- lifecycle -------------------------------------------------------------------
     async def open(self) -> None:
@@ -253,6 +266,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             # that the requests in flight left
             with pause_gc() if rows >= BULK_ROWS else contextlib.nullcontext():
                 self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+            if self.on_applied is not None:
+                self.on_applied(self._version, (node_rows, rel_rows, rel_deletes, node_deletes))
             kept = self._projection  # noted, not copied: folded when an analysis next asks
             if kept is not None and not kept.follow(
                 before, self._version, Delta(node_rows, rel_rows, rel_deletes, node_deletes)
@@ -334,12 +349,17 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
     async def clear(self) -> None:
         async with self._lock:
             await self._run(self._clear_sync)
-            self._g = nx.MultiDiGraph()
-            self._by_label = {label.value: {} for label in Label}
-            self._sorted.clear()
-            self._names.clear()
-            self._closures.clear()
-            self._version += 1
+            self._clear_memory()
+            if self.on_applied is not None:
+                self.on_applied(self._version, None)
+
+    def _clear_memory(self) -> None:
+        self._g = nx.MultiDiGraph()
+        self._by_label = {label.value: {} for label in Label}
+        self._sorted.clear()
+        self._names.clear()
+        self._closures.clear()
+        self._version += 1
 
     def _clear_sync(self) -> None:
         db = self._require_db()

@@ -1,0 +1,471 @@
+"""Heavy reads relayed to reader processes; the service keeps light requests, writes and analyses.
+
+:class:`ReaderPool` forks ``CIVICMESH_READ_PROCESSES`` readers (:mod:`service.reader`) once the
+store is open, feeds each the embedded store's writes in order, and replaces one that dies.
+:class:`ReaderRelay` (ASGI middleware, after the store gate) sends a request to a reader when
+:func:`relayable` says so, and relays the answer's status, headers and body unchanged:
+
+* **What goes**: a query (not a mutation, not a subscription) whose static cost is heavy
+  (:data:`service.request_weight.HEAVY_COST`, the heavy gate's rule) and that names no
+  analytics field: nested selections and big listings.  Analyses already leave the service
+  (its fork server); light requests stay (a relay costs more than they do).
+* **Nothing refused, nothing lost**: no reader ready, a reader that died mid-request, one that
+  could not catch up with the writes in time, or a request that needs the store's file (an
+  audit event) — the service serves the request itself, as without readers.
+* **Disconnects**: a client that leaves while its request is in a reader closes the relay's
+  connection; the reader's view sees ``http.disconnect`` and stops the work.
+* ``/metrics`` counts relayed requests, fallbacks by reason, cancelled relays and restarts.
+
+See docs/design.md "heavy reads in a reader process".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import pickle
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import FieldNode, GraphQLError, GraphQLSchema, OperationType, get_operation_ast, visit
+from graphql.language import Visitor
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from loaders.store import GraphStore
+from resolvers.context import ApiConfig
+from resolvers.cost import ANALYTICS_COSTS, operation_cost
+from service import reader as child
+from service.request_log import request_id
+from service.request_weight import HEAVY_COST, buffered, operation_of, parsed
+
+log = logging.getLogger("civicmesh.readers")
+
+SLOTS_PER_READER = 2
+"""Relayed requests in one reader at once (one computing while the other's answer travels);
+more wait in the service, idle."""
+
+RESTART_DELAYS = (0.2, 1.0, 5.0, 30.0)
+"""Seconds before starting a reader again after one died, by how many died in a row."""
+
+MAX_FEED_BYTES = 256 << 20
+"""Writes a reader has not yet read (bytes) beyond which it is replaced by a fresh fork."""
+
+_ANALYTICS_NAMES = frozenset(name for (_parent, name) in ANALYTICS_COSTS)
+
+
+class _Names(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        self.names.add(node.name.value)
+
+
+def relayable(schema: GraphQLSchema, body: bytes, query_string: bytes, config: ApiConfig | None = None) -> bool:
+    """Whether a GraphQL request goes to a reader: a heavy query naming no analytics field.
+
+    >>> from resolvers.schema import build_schema
+    >>> schema = build_schema()._schema
+    >>> nested = (b'{"query": "{ communities(first: 100) { nodes { grids(first: 100) { nodes { buildings(first: 100) '
+    ...           b'{ nodes { households(first: 100) { nodes { id } } } } } } } } }"}')
+    >>> relayable(schema, nested, b"")
+    True
+    >>> relayable(schema, b'{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": "x"}}', b"")
+    False
+    >>> relayable(schema, b'{"query": "{ coverage { uncoveredHouseholds } }"}', b"")
+    False
+    """
+    operation = operation_of(body, query_string)
+    if operation is None:
+        return False
+    query, variables, name = operation
+    document = parsed(query)
+    if document is None:
+        return False
+    definition = get_operation_ast(document, name)
+    if definition is None or definition.operation != OperationType.QUERY:
+        return False
+    try:
+        cost = operation_cost(schema, document, name, variables, config)
+    except (GraphQLError, ValueError, TypeError):
+        return False
+    if cost is None or cost.total < HEAVY_COST:
+        return False
+    names = _Names()
+    visit(document, names)
+    return not names.names & _ANALYTICS_NAMES
+
+
+@dataclass(slots=True)
+class _Reader:
+    """One reader as the service sees it."""
+
+    pid: int
+    address: str
+    pending: list[bytes] = field(default_factory=list)
+    """Writes published before the feed's writer was ready (sent in order when it is)."""
+    feed: asyncio.StreamWriter | None = None
+    ready: bool = False
+    gone: bool = False
+    in_flight: int = 0
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(SLOTS_PER_READER))
+
+
+@dataclass(slots=True)
+class Answer:
+    """A reader's answer, to be sent unchanged."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class _Gone:
+    """The client left while its request was in a reader."""
+
+
+GONE = _Gone()
+
+
+class ReaderPool:
+    """``count`` reader processes forked from this one (see the module docstring).  ``app`` is
+    what a reader runs (the GraphQL view); ``use_store`` makes it read a store the reader
+    opened itself (Neo4j)."""
+
+    def __init__(
+        self, count: int, app: ASGIApp, use_store: Callable[[GraphStore], None], timeout: float | None = None
+    ) -> None:
+        self.count = max(0, count)
+        self.timeout = timeout
+        """How long a reader may take to answer a request it was given (None: no bound); past it
+        the reader is taken for hung: killed (another starts) and the service serves the request."""
+        self.app = app
+        self.use_store = use_store
+        self.readers: list[_Reader] = []
+        self.counts: Counter[str] = Counter()
+        """``relayed``, ``fallback:<reason>``, ``cancelled``, ``restarts``."""
+        self._store: GraphStore | None = None
+        self._factory: Callable[[], GraphStore] | None = None
+        self._stopped = True
+        self._deaths_in_row = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def replica(self) -> bool:
+        """Whether the readers follow this process's (embedded) store."""
+        return self._factory is None
+
+    async def start(self, store: GraphStore, factory: Callable[[], GraphStore] | None = None) -> bool:
+        """Fork the readers for ``store``; a store that is not embedded needs ``factory`` (a new,
+        unopened store on the same database, opened by each reader).  False when none starts."""
+        if self.count == 0 or not hasattr(os, "fork"):
+            return False
+        if store.name != "embedded" and factory is None:
+            log.warning("no reader process: the store was given without a way to open another")
+            return False
+        self._store, self._factory = store, factory if store.name != "embedded" else None
+        self._loop = asyncio.get_running_loop()
+        self._stopped = False
+        if self.replica:
+            vars(store)["on_applied"] = self.publish
+        for _ in range(self.count):
+            self._fork()
+        if len(self.readers) < self.count:  # a fork failed: try again later
+            self._spawn(self._restart(RESTART_DELAYS[-1]))
+        return bool(self.readers)
+
+    async def stop(self) -> None:
+        """The readers leave (their feed closes, then they are killed)."""
+        self._stopped = True
+        if self._store is not None and self.replica:
+            vars(self._store)["on_applied"] = None
+        for task in list(self._tasks):
+            task.cancel()
+        for r in self.readers:
+            self._end(r)
+        self.readers.clear()
+
+    @property
+    def running(self) -> bool:
+        """Started and not stopped (its readers may be starting again)."""
+        return not self._stopped
+
+    def ready(self) -> int:
+        """Readers ready for requests now."""
+        return sum(1 for r in self.readers if r.ready and not r.gone)
+
+    # --- the feed of writes ---------------------------------------------------------------
+    def publish(self, version: int, rows: Any) -> None:
+        """Send one applied write to every reader (the store calls this, on the loop, in order)."""
+        message = child.frame(pickle.dumps((version, rows), protocol=pickle.HIGHEST_PROTOCOL))
+        for r in list(self.readers):
+            if r.gone:
+                continue
+            if r.feed is None:
+                r.pending.append(message)
+                continue
+            r.feed.write(message)
+            if r.feed.transport.get_write_buffer_size() > MAX_FEED_BYTES:
+                log.warning("a reader fell too far behind the writes: replaced", extra={"pid": r.pid})
+                self._end(r)
+
+    # --- processes -----------------------------------------------------------------------
+    def _fork(self) -> None:
+        store = self._store
+        assert store is not None
+        try:
+            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        except OSError as exc:
+            log.warning("no reader process: %s", exc)
+            return
+        address = os.path.join(tempfile.mkdtemp(prefix="civicmesh-reader-"), "socket")
+        try:
+            pid = os.fork()
+        except OSError as exc:  # out of memory or processes: the service serves heavy reads itself
+            log.warning("no reader process: %s", exc)
+            mine.close()
+            theirs.close()
+            shutil.rmtree(os.path.dirname(address), ignore_errors=True)
+            return
+        if pid == 0:  # the reader: never returns
+            mine.close()
+            child.child_main(theirs, address, self.app, store, self._factory, self.use_store)
+        theirs.close()
+        r = _Reader(pid, address)
+        self.readers.append(r)  # before any await: no write is applied between the fork and here
+        self._spawn(self._follow(r, mine))
+        threading.Thread(target=self._reap, args=(r,), name="civicmesh-reader-reap", daemon=True).start()
+        log.info("reader process started", extra={"pid": pid})
+
+    def _spawn(self, work: Any) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _follow(self, r: _Reader, sock: socket.socket) -> None:
+        """The feed's service end: sends the pending writes, marks the reader ready when it says so."""
+        try:
+            incoming, outgoing = await asyncio.open_unix_connection(sock=sock)
+        except OSError:
+            sock.close()
+            return
+        r.feed = outgoing
+        for message in r.pending:
+            outgoing.write(message)
+        r.pending.clear()
+        try:
+            if await incoming.read(1) == child.READY and not r.gone:
+                r.ready = True
+                self._deaths_in_row = 0
+            await incoming.read()  # the end: the reader left
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            r.ready = False
+            outgoing.close()
+
+    def _reap(self, r: _Reader) -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(r.pid, 0)
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._exited, r)
+
+    def _exited(self, r: _Reader) -> None:
+        r.gone, r.ready = True, False
+        shutil.rmtree(os.path.dirname(r.address), ignore_errors=True)
+        if r in self.readers:
+            self.readers.remove(r)
+        if self._stopped:
+            return
+        delay = RESTART_DELAYS[min(self._deaths_in_row, len(RESTART_DELAYS) - 1)]
+        self._deaths_in_row += 1
+        log.warning("a reader process ended: starting another", extra={"pid": r.pid, "delay_s": delay})
+        self._spawn(self._restart(delay))
+
+    async def _restart(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if not self._stopped and len(self.readers) < self.count:
+            self.counts["restarts"] += 1
+            self._fork()
+            if len(self.readers) < self.count:  # the fork failed: try again later
+                self._spawn(self._restart(RESTART_DELAYS[-1]))
+
+    def _end(self, r: _Reader) -> None:
+        r.gone, r.ready = True, False
+        shutil.rmtree(os.path.dirname(r.address), ignore_errors=True)
+        if r.feed is not None:
+            r.feed.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(r.pid, signal.SIGKILL)
+
+    # --- requests ------------------------------------------------------------------------
+    def _pick(self) -> _Reader | None:
+        ready = [r for r in self.readers if r.ready and not r.gone]
+        return min(ready, key=lambda r: r.in_flight) if ready else None
+
+    async def relay(self, scope: Scope, body: bytes, receive: Receive) -> Answer | _Gone | None:
+        """The answer of a reader to this request; GONE when the client left meanwhile (the
+        reader was told); None when the service must serve it (counted by reason)."""
+        r = self._pick()
+        if r is None:
+            self.counts["fallback:not_ready"] += 1
+            return None
+        gone = asyncio.ensure_future(_disconnected(receive))
+        r.in_flight += 1
+        try:
+            work = asyncio.ensure_future(self._exchange(r, scope, body))
+            try:
+                done, _ = await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+            except asyncio.CancelledError:
+                work.cancel()
+                raise
+            if work not in done:
+                work.cancel()  # closes the connection: the reader's view stops the work
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await work
+                self.counts["cancelled"] += 1
+                return GONE
+            try:
+                head, answer_body = work.result()
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                log.info("a relayed request failed: served here", extra={"pid": r.pid, "error": repr(exc)})
+                self.counts["fallback:reader_lost"] += 1
+                return None
+            if "fallback" in head:
+                self.counts[f"fallback:{head['fallback']}".replace(" ", "_")] += 1
+                return None
+            self.counts["relayed"] += 1
+            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in head["headers"]]
+            return Answer(int(head["status"]), headers, answer_body)
+        finally:
+            r.in_flight -= 1
+            gone.cancel()
+
+    async def _exchange(self, r: _Reader, scope: Scope, body: bytes) -> tuple[dict[str, Any], bytes]:
+        store = self._store
+        head = {
+            "method": scope["method"],
+            "path": scope["path"],
+            "query_string": bytes(scope.get("query_string", b"")).decode("latin-1"),
+            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in scope.get("headers", [])],
+            "version": store.generation if self.replica and store is not None else None,
+            "request_id": request_id.get(),
+        }
+        async with r.slots:
+            incoming, outgoing = await asyncio.open_unix_connection(r.address)
+            try:
+                outgoing.write(child.frame(json.dumps(head).encode()) + child.frame(body))
+                await outgoing.drain()
+                try:
+                    answer_head = json.loads(await asyncio.wait_for(child.read_frame(incoming), self.timeout))
+                except TimeoutError:
+                    log.warning("a reader did not answer in time: replaced", extra={"pid": r.pid})
+                    self._end(r)
+                    raise ConnectionError("the reader did not answer in time") from None
+                answer_body = await child.read_frame(incoming)
+                return answer_head, answer_body
+            finally:
+                outgoing.close()
+
+    async def stats(self) -> list[dict[str, Any]]:
+        """Each ready reader's own counts (pid, version applied, served, cancelled, …)."""
+        out = []
+        for r in list(self.readers):
+            if not r.ready:
+                continue
+            with contextlib.suppress(OSError, asyncio.IncompleteReadError, ValueError):
+                incoming, outgoing = await asyncio.open_unix_connection(r.address)
+                try:
+                    outgoing.write(child.frame(b'{"stats": true}'))
+                    json.loads(await child.read_frame(incoming))
+                    out.append(json.loads(await child.read_frame(incoming)))
+                finally:
+                    outgoing.close()
+        return out
+
+    def metrics(self) -> list[str]:
+        """The Prometheus lines of the relay's counters."""
+        out = [
+            "# HELP civicmesh_reader_processes Reader processes ready for heavy reads.",
+            "# TYPE civicmesh_reader_processes gauge",
+            f"civicmesh_reader_processes {self.ready()}",
+            "# HELP civicmesh_reader_relayed_total Heavy reads answered by a reader process.",
+            "# TYPE civicmesh_reader_relayed_total counter",
+            f"civicmesh_reader_relayed_total {self.counts['relayed']}",
+            "# HELP civicmesh_reader_fallbacks_total Heavy reads the service served itself, by reason.",
+            "# TYPE civicmesh_reader_fallbacks_total counter",
+        ]
+        for key, n in sorted(self.counts.items()):
+            if key.startswith("fallback:"):
+                out.append(f'civicmesh_reader_fallbacks_total{{reason="{key.partition(":")[2]}"}} {n}')
+        out += [
+            "# HELP civicmesh_reader_cancelled_total Relayed reads whose client left (the reader stopped them).",
+            "# TYPE civicmesh_reader_cancelled_total counter",
+            f"civicmesh_reader_cancelled_total {self.counts['cancelled']}",
+            "# HELP civicmesh_reader_restarts_total Reader processes started again after one ended.",
+            "# TYPE civicmesh_reader_restarts_total counter",
+            f"civicmesh_reader_restarts_total {self.counts['restarts']}",
+        ]
+        return out
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+class ReaderRelay:
+    """ASGI middleware for ``path``: heavy queries answered by a reader (see the module docstring)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        pool: ReaderPool,
+        schema: GraphQLSchema,
+        config: ApiConfig | None = None,
+        path: str = "/graphql",
+    ) -> None:
+        self.app = app
+        self.pool = pool
+        self.schema = schema
+        self.config = config
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("path") != self.path
+            or scope.get("method") not in ("GET", "POST")
+            or not self.pool.running
+        ):
+            await self.app(scope, receive, send)
+            return
+        body, replay = await buffered(receive)
+        if not relayable(self.schema, body, scope.get("query_string", b""), self.config):
+            await self.app(scope, replay, send)
+            return
+        answer = await self.pool.relay(scope, body, receive)
+        if answer is None:
+            await self.app(scope, replay, send)
+            return
+        if isinstance(answer, _Gone):
+            return
+        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+
+__all__ = ["GONE", "SLOTS_PER_READER", "Answer", "ReaderPool", "ReaderRelay", "relayable"]

@@ -1,0 +1,282 @@
+"""Heavy reads answered by a reader process (issue 14, :mod:`service.reader_relay`), on both stores:
+the same bytes as the service's own answer, the writes the service acknowledged seen at once (the
+embedded replica follows every write, deletes and patches included), scoping and masking as in
+the service, nothing lost when the reader is killed, and the reader's work stopped when the
+client leaves."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from graph_schema import Node, Relationship, RelRef, WriteBatch
+from loaders.store import GraphStore
+from service.app import create_app
+from service.reader_relay import GONE, ReaderPool
+from service.settings import Settings
+from tests.api.conftest import GQL, Api, gid, open_api
+
+SECRET = "s3cret-for-tests-only-0123456789abcdef"
+
+NESTED = (
+    "{ communities(first: 10) { totalCount nodes { id name grids(first: 10) { nodes { id name "
+    "buildings(first: 10) { nodes { id name households(first: 10) { nodes { id name size tags "
+    "headName phone residents(first: 5) { nodes { id name phone } } } } } } } } } } }"
+)
+
+
+def _factory(store: GraphStore) -> Any:
+    """A new store on the same database, for a reader that opens its own (Neo4j); None: a replica."""
+    if store.name == "embedded":
+        return None
+    from loaders.stores.neo4j_store import Neo4jStore
+    from tests.conftest import _neo4j_auth
+
+    return lambda: Neo4jStore(store.uri, auth=_neo4j_auth(), database=store.database)  # type: ignore[attr-defined]
+
+
+async def _until(check: Any, timeout: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def reader_api(store: GraphStore, **settings: Any) -> AsyncIterator[tuple[Api, ReaderPool]]:
+    app = create_app(Settings(demo_when_empty=False, **{"deadline": 0.0, "read_processes": 1, **settings}), store=store)
+    pool: ReaderPool = app.state.readers
+    assert await pool.start(store, _factory(store))
+    try:
+        await _until(lambda: pool.ready() == 1)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civicmesh.test") as c:
+            yield Api(c), pool
+    finally:
+        await pool.stop()
+
+
+async def _both(store: GraphStore, query: str, headers: dict[str, str] | None = None) -> tuple[Any, Any]:
+    """The answer of a reader and the service's own (status, content type, body bytes)."""
+    async with reader_api(store, jwt_secret=SECRET if headers else None) as (api, pool):
+        before = pool.counts["relayed"]
+        relayed = await api.client.post("/graphql", json={"query": query}, headers={"accept": GQL, **(headers or {})})
+        assert pool.counts["relayed"] == before + 1, pool.counts
+    async with open_api(store, jwt_secret=SECRET if headers else None) as api:
+        own = await api.client.post("/graphql", json={"query": query}, headers={"accept": GQL, **(headers or {})})
+    return (
+        (relayed.status_code, relayed.headers["content-type"], relayed.content),
+        (own.status_code, own.headers["content-type"], own.content),
+    )
+
+
+async def test_a_nested_query_is_answered_by_the_reader_with_the_same_bytes(city: GraphStore) -> None:
+    relayed, own = await _both(city, NESTED)
+    assert relayed == own
+    assert relayed[0] == 200 and b'"errors"' not in relayed[2] and "东门社区".encode() in relayed[2]
+
+
+def _token(role: str, scope: str | None) -> str:
+    claims: dict[str, Any] = {
+        "sub": "reader-test",
+        "role": role,
+        "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+    }
+    if scope is not None:
+        claims["scope"] = scope
+    return jwt.encode(claims, SECRET, algorithm="HS256")
+
+
+async def test_a_scoped_viewer_reads_its_area_only_and_masked_through_the_reader(city: GraphStore) -> None:
+    relayed, own = await _both(city, NESTED, {"authorization": f"Bearer {_token('COMMUNITY', 'c1')}"})
+    assert relayed == own
+    body = relayed[2].decode()
+    assert "东门社区" in body and "西门社区" not in body and "观西社区" not in body
+    assert "王建国" not in body and "王*国" in body  # masked: the viewer may not see personal data
+
+
+async def test_the_service_answers_what_needs_its_file_and_light_reads_itself(city: GraphStore) -> None:
+    async with reader_api(city, jwt_secret=SECRET) as (api, pool):
+        bad = await api.client.post("/graphql", json={"query": NESTED}, headers={"authorization": "Bearer nonsense"})
+        assert bad.status_code == 401
+        if city.name == "embedded":  # the refusal's audit event is written to the service's file, by the service
+            assert pool.counts["fallback:an_audit_event"] == 1 and pool.counts["relayed"] == 0
+        else:  # on Neo4j the reader writes it to the shared database itself
+            assert pool.counts["relayed"] == 1 and not any(k.startswith("fallback") for k in pool.counts)
+        api.client.headers["authorization"] = f"Bearer {_token('ADMIN', None)}"
+        light = await api.q("query($id: ID!) { node(id: $id) { id } }", {"id": gid("Community", "c1")})
+        assert light["node"]["id"] == gid("Community", "c1")
+        assert pool.counts["relayed"] == (0 if city.name == "embedded" else 1)  # a light read stays in the service
+        metrics = (await api.client.get("/metrics")).text
+        if city.name == "embedded":
+            assert 'civicmesh_reader_fallbacks_total{reason="an_audit_event"} 1' in metrics
+        assert "civicmesh_reader_processes 1" in metrics
+
+
+CREATE = 'mutation($b: ID!) { createHousehold(input: {name: "新户", building: $b, size: 3}) { household { id } } }'
+
+
+async def test_a_read_right_after_a_mutation_sees_it(city: GraphStore) -> None:
+    async with reader_api(city) as (api, pool):
+        for i in range(5):
+            created = await api.q(CREATE, {"b": gid("Building", "b3")})
+            new_id = created["createHousehold"]["household"]["id"]
+            body = (await api.post(NESTED)).text
+            assert new_id in body, f"write {i} not seen"
+        assert pool.counts["relayed"] == 5, pool.counts
+
+
+def _random_write(rng: random.Random, made: list[str]) -> WriteBatch:
+    """A household created, patched, deleted, or a member moved between households."""
+    kind = rng.choice(["create", "patch", "delete", "move"] if made else ["create"])
+    if kind == "create":
+        hid = f"rh{len(made)}-{rng.randrange(10**6)}"
+        made.append(hid)
+        building = rng.choice(["b1", "b2", "b3", "b4"])
+        return WriteBatch(
+            [Node("Household", hid, {"name": f"随机{hid}", "size": rng.randint(1, 6)})],
+            [Relationship("PART_OF", hid, building)],
+        )
+    hid = rng.choice(made)
+    if kind == "patch":
+        return WriteBatch(
+            [Node("Household", hid, {"size": rng.randint(1, 9), "name": f"改{rng.randrange(100)}"})], patch=True
+        )
+    if kind == "delete":
+        made.remove(hid)
+        return WriteBatch(delete_nodes=[hid])
+    building = rng.choice(["b1", "b2", "b3", "b4"])
+    return WriteBatch(
+        [],
+        [Relationship("PART_OF", hid, building)],
+        delete_relationships=[RelRef("PART_OF", hid, b) for b in ("b1", "b2", "b3", "b4") if b != building],
+    )
+
+
+async def test_interleaved_writes_and_reads_answer_as_the_service_does(city: GraphStore) -> None:
+    rng = random.Random(14)
+    made: list[str] = []
+    async with reader_api(city) as (api, pool), open_api(city) as own:
+        for step in range(40):
+            for _ in range(rng.randint(0, 3)):
+                batch = _random_write(rng, made)
+                try:
+                    await city.write(batch)
+                except Exception as exc:  # a refused write changes nothing, here or in the reader
+                    assert "ValidationError" in type(exc).__name__, exc
+            relayed, mine = await asyncio.gather(api.post(NESTED), own.post(NESTED))
+            assert relayed.status_code == mine.status_code == 200
+            assert relayed.content == mine.content, f"step {step}"
+        assert pool.counts["relayed"] == 40, pool.counts
+        (stats,) = await pool.stats()
+        assert stats["version"] == city.generation or city.name != "embedded"
+
+
+async def test_a_killed_reader_loses_nothing_and_is_replaced(city: GraphStore) -> None:
+    async with open_api(city) as own:
+        expected = (await own.post(NESTED)).content
+    async with reader_api(city) as (api, pool):
+        first = pool.readers[0].pid
+
+        async def one() -> bytes:
+            r = await api.post(NESTED)
+            assert r.status_code == 200
+            return r.content
+
+        load = [asyncio.ensure_future(one()) for _ in range(24)]
+        await asyncio.sleep(0.05)
+        os.kill(first, signal.SIGKILL)
+        answers = await asyncio.gather(*load)
+        assert set(answers) == {expected}
+        await _until(lambda: pool.ready() == 1 and pool.readers[0].pid != first)
+        assert pool.counts["restarts"] == 1
+        assert (await api.post(NESTED)).content == expected
+        assert pool.counts["relayed"] >= 1
+        metrics = (await api.client.get("/metrics")).text
+        assert "civicmesh_reader_restarts_total 1" in metrics
+
+
+async def test_a_client_that_leaves_stops_the_work_in_the_reader(city: GraphStore) -> None:
+    app = create_app(Settings(demo_when_empty=False, deadline=0.0, read_processes=1), store=city)
+    pool: ReaderPool = app.state.readers
+    view: Any = pool.app
+    original = view.run
+
+    async def slow(request: Any) -> Any:  # only in the reader: put back here once it is forked
+        await asyncio.sleep(60)
+        return await original(request)
+
+    view.run = slow
+    try:
+        assert await pool.start(city, _factory(city))
+    finally:
+        view.run = original
+    try:
+        await _until(lambda: pool.ready() == 1)
+        leave = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_later(0.5, leave.set_result, None)
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await leave
+            return {"type": "http.disconnect"}
+
+        import json
+
+        body = json.dumps({"query": NESTED}).encode()
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/graphql",
+            "query_string": b"",
+            "headers": [(b"content-type", b"application/json"), (b"accept", GQL.encode())],
+        }
+        await receive()  # the body, read by the relay's caller
+        started = asyncio.get_running_loop().time()
+        assert await pool.relay(scope, body, receive) is GONE
+        assert asyncio.get_running_loop().time() - started < 5
+        assert pool.counts["cancelled"] == 1
+        stats: list[dict[str, Any]] = []
+
+        async def settled() -> bool:
+            stats[:] = await pool.stats()
+            return bool(stats) and stats[0]["cancelled"] == 1 and stats[0]["active"] == 0
+
+        deadline = asyncio.get_running_loop().time() + 10
+        while not await settled():
+            assert asyncio.get_running_loop().time() < deadline, stats
+            await asyncio.sleep(0.05)
+    finally:
+        await pool.stop()
+
+
+async def test_a_reader_that_has_not_applied_the_acknowledged_writes_leaves_the_request_to_the_service(
+    city: GraphStore,
+) -> None:
+    if city.name != "embedded":
+        pytest.skip("a Neo4j reader has no state to follow")
+    async with reader_api(city) as (api, pool):
+        store: Any = city
+        store._version += 1  # a write the reader was never sent: it cannot catch up with it
+        try:
+            r = await api.post(NESTED)
+        finally:
+            store._version -= 1
+        assert r.status_code == 200 and "东门社区" in r.text  # answered by the service itself
+        assert pool.counts["fallback:behind"] == 1 and pool.counts["relayed"] == 0
+        (stats,) = await pool.stats()
+        assert stats["behind"] == 1
+        assert (await api.post(NESTED)).status_code == 200 and pool.counts["relayed"] == 1  # caught up again
