@@ -159,8 +159,8 @@ def test_the_service_answers_within_two_probes_of_the_servers_return(local_neo4j
         assert heavy_after, "heavy requests ran again after the slow start"
         assert min(heavy_after) >= recovery.warmed_at
         if recovery.heavy_held:
-            # Heavy requests were held after the 503 step: the first one let through came after a
-            # light answer.  (When the warm-up has a single read, as here, it can end with the 503
+            # Heavy requests were held after the first read: the first one let through came after a
+            # light answer.  (When the warm-up has a single read, as here, it can end with the first-read
             # step while no light request is in flight: a heavy request arriving then has nothing
             # to wait for, so whether any was held depends on the clients' timing. The ordering
             # itself is pinned without timing by the doctest of service.health.Recovery.)
