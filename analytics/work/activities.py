@@ -32,7 +32,7 @@ from typing import Any
 from analytics._common import JsonResult, node_data, parse_date, require_area
 from analytics.areas import AreaIndex
 from analytics.work.index import Activity, Project, WorkIndex, months
-from analytics.work.quiet import collector_paused
+from analytics.work.quiet import QuietJson, collector_paused
 
 STALLED_AFTER_DAYS = 90
 """A project still PROPOSED or LED this many days after it got there is stalled."""
@@ -106,7 +106,7 @@ class CategoryProjects(JsonResult):
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityReport(JsonResult):
+class ActivityReport(QuietJson):
     """Activities and secretary projects of an area over a period.
 
     JSON: ``{area, label, name, date_from, date_to, total: {activities, households_served,

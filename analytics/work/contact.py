@@ -31,7 +31,7 @@ from analytics._common import JsonResult, Ratio, node_data, parse_date, rate, re
 from analytics.areas import AreaIndex, breakdown_level
 from analytics.coverage import ACTIVE_WINDOW_DAYS, Linkage
 from analytics.work.index import MONTHLY_CONTACT, WorkIndex, months
-from analytics.work.quiet import collector_paused
+from analytics.work.quiet import QuietJson, collector_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class AreaContact(JsonResult):
 
 
 @dataclass(frozen=True, slots=True)
-class ContactReport(JsonResult):
+class ContactReport(QuietJson):
     """Monthly contact of an area over a period.
 
     JSON: ``{area, label, name, date_from, date_to, vanguards, idle, in_contact: {total, covered,

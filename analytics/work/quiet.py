@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from analytics._common import JsonResult
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,4 +44,17 @@ def collector_paused(fn: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
-__all__ = ["collector_paused"]
+class QuietJson(JsonResult):
+    """A result whose :meth:`to_dict` runs with the collector paused: the JSON of a report of the
+    monthly work is tens of thousands of small dicts, and on ``jiangyin`` the collector's passes
+    over the session's heap while they are made cost more than making them (points: 2.1 s of CPU
+    with the collector, 0.5 s without)."""
+
+    __slots__ = ()
+
+    @collector_paused
+    def to_dict(self) -> dict[str, Any]:
+        return JsonResult.to_dict(self)
+
+
+__all__ = ["QuietJson", "collector_paused"]

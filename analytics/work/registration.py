@@ -33,7 +33,7 @@ from analytics.areas import AreaIndex
 from analytics.coverage import Linkage
 from analytics.plan import CoveragePlan, coverage_plan
 from analytics.work.index import WorkIndex
-from analytics.work.quiet import collector_paused
+from analytics.work.quiet import QuietJson, collector_paused
 from graph_schema.contract import HOUSEHOLDS_NORM, check_norm
 
 CANDIDATE_CAPACITY = HOUSEHOLDS_NORM // 3
@@ -85,7 +85,7 @@ class Unregistered(JsonResult):
 
 
 @dataclass(frozen=True, slots=True)
-class RegistrationReport(JsonResult):
+class RegistrationReport(QuietJson):
     """三报到 of an area over a period.
 
     JSON: ``{area, label, name, date_from, date_to, in_service, reported: {count, rate}, served:
@@ -239,8 +239,9 @@ def candidate_vanguards(
     w = work or WorkIndex.build(G)
     link = linkage or Linkage.build(G)
     out = []
+    vanguards = w.vanguards  # a set made per read of the property
     for m in w.in_service:
-        if m in w.vanguards or link.households.get(m) or link.members.get(m) or not w.lives_in(m, area):
+        if m in vanguards or link.households.get(m) or link.members.get(m) or not w.lives_in(m, area):
             continue
         _, reported, served = member_status(m, w, start, end)
         if reported and served:
@@ -249,7 +250,7 @@ def candidate_vanguards(
 
 
 @dataclass(frozen=True, slots=True)
-class RegistrationPlan(JsonResult):
+class RegistrationPlan(QuietJson):
     """The coverage plan with registered in-service members offered as candidate vanguards, beside the plan without."""
 
     area: str | None

@@ -209,6 +209,37 @@ async def test_points_by_hand(api: Api) -> None:
     ]
 
 
+async def test_points_members_by_page(api: Api) -> None:
+    """membersDetail pages through the members (pm1 7, pm3 5, pm2 2); the analysis makes the rows
+    of the pages selected, under every alias, in a fragment, with variables."""
+    q = "query($n: Int, $o: Int!) { pointsStats(" + PERIOD + ") { members"
+    q += " all: membersDetail { member points byMonth { name count } }"
+    q += " ...P none: membersDetail(first: 0) { member } } }"
+    q += " fragment P on PointsStats { page: membersDetail(first: $n, offset: $o) { member points } }"
+    r = (await api.q(q, {"n": 1, "o": 1}))["pointsStats"]
+    pm = [gid("PartyMember", m) for m in ("pm1", "pm3", "pm2")]
+    assert r["members"] == 3
+    assert [(m["member"], m["points"]) for m in r["all"]] == list(zip(pm, [7, 5, 2], strict=True))
+    assert r["all"][0]["byMonth"] == [{"name": "2026-03", "count": 7}]
+    assert r["page"] == [{"member": pm[1], "points": 5}]
+    assert r["none"] == []
+    r = await api.q(q.replace(" all: membersDetail { member points byMonth { name count } }", ""), {"n": 5, "o": 2})
+    assert r["pointsStats"]["page"] == [{"member": pm[2], "points": 2}]
+    r = await api.q(q.replace(" all: membersDetail { member points byMonth { name count } }", ""), {"n": 1, "o": 9})
+    assert r["pointsStats"]["page"] == [] and r["pointsStats"]["members"] == 3
+    # the boards: as many as the largest first asked, all when details (which holds them) is selected
+    org_g1 = gid("PartyOrganization", "org-g1")
+    one = "{ pointsStats(" + PERIOD + ") { top: branches(first: 1) { branch } none: branches(first: 0) { branch } } }"
+    assert (await api.q(one))["pointsStats"] == {"top": [{"branch": org_g1}], "none": []}
+    both = "{ pointsStats(" + PERIOD + ") { details branches(first: 1) { branch leaders { points } } } }"
+    r = (await api.q(both))["pointsStats"]
+    assert r["branches"] == [{"branch": org_g1, "leaders": [{"points": 7}, {"points": 2}]}]
+    assert [b["branch"] for b in r["details"]["branches"]] == ["org-g1", "org-c1"]
+    errors = await api.errors("{ pointsStats(" + PERIOD + ") { membersDetail(offset: -1) { member } } }")
+    assert "offset must be 0 or more, got -1" in errors[0]["message"]
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 async def test_scoped_viewers_and_bad_input(api: Api) -> None:
     api.client.headers["Authorization"] = f"Bearer {token('COMMUNITY', 'c2')}"
     r = await api.post(

@@ -56,6 +56,12 @@ def test_tables_and_csv(capsys: pytest.CaptureFixture[str], demo_file: str) -> N
     assert header == "branch,name,members,points,rank,member,member_points,sources"
     run = cli(capsys, demo_file, "analyze", "points", "--area", COMMUNITY, *PERIOD)
     assert run.code == 0 and "Leaderboards per branch" in run.out
+    whole = cli(capsys, demo_file, "analyze", "points", *PERIOD, "--format", "json").json()
+    assert len(whole["members_detail"]) == whole["members"] > 3
+    top = cli(capsys, demo_file, "analyze", "points", *PERIOD, "--format", "json", "--top", "3").json()
+    assert top["members_detail"] == whole["members_detail"][:3] and top["members"] == whole["members"]
+    run = cli(capsys, demo_file, "analyze", "points", *PERIOD, "--format", "csv", "--top", "2")
+    assert {line.split(",")[0] for line in run.out.splitlines()[1:]} == {m["member"] for m in top["members_detail"][:2]}
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str], demo_file: str) -> None:  # noqa: F811

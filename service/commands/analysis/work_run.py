@@ -45,6 +45,8 @@ def compute_work(name: str, ws: Workspace, args: argparse.Namespace) -> Output:
         acts = A.activity_stats(ws.G, ws.area, stalled_after_days=args.stalled_after_days, **period)
         return activities_output(ws, acts, args.rows)
     if name == "points":
-        pts = A.points_stats(ws.G, ws.area, top=args.leaders, **period)
+        # the members' rows are printed in json and csv only, at most --top of them
+        shown = 0 if args.format == "table" else args.top
+        pts = A.points_stats(ws.G, ws.area, top=args.leaders, members_limit=shown, **period)
         return points_output(ws, pts, args.rows)
     raise AssertionError(name)
