@@ -372,14 +372,24 @@ def _answers(url: str, body: bytes) -> bool:
         return False
 
 
-def _bare_driver_answers(uri: str) -> bool:
+def _bare_driver_answers(uri: str, node_id: str, times: dict[str, float]) -> bool:
     """Whether a fresh driver (no pool of this process's) gets ``RETURN 1`` answered within a
-    second: the server's own readiness, apart from anything the service does."""
+    second: the server's own readiness, apart from anything the service does; then, on the same
+    connection, a point read of ``node_id`` as realistic as the service's first (an index seek,
+    its label and properties: the statement's text differs from the store's, so that this read
+    does not plan the service's statement for it).  ``times`` gets ``ping`` and ``read``."""
     import neo4j
 
     try:
         with neo4j.GraphDatabase.driver(uri, connection_timeout=1.0, max_transaction_retry_time=0) as driver:
             driver.execute_query("RETURN 1")
+            times.setdefault("ping", time.monotonic())
+            driver.execute_query(
+                "MATCH (n:Entity {id: $id}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+                id=node_id,
+                routing_=neo4j.RoutingControl.READ,
+            )
+            times.setdefault("read", time.monotonic())
         return True
     except Exception:
         return False
@@ -417,12 +427,11 @@ def outage(
     from the service's log, when its watch saw the store back and when its slow start ended
     (heavy requests admitted again)."""
     body = json.dumps(probe).encode()
-    bare: list[float] = []
+    bare: dict[str, float] = {}
 
     def bare_loop(killed: float) -> None:
         while time.monotonic() - killed < 300:
-            if _bare_driver_answers(server.uri):
-                bare.append(time.monotonic())
+            if _bare_driver_answers(server.uri, probe["variables"]["id"], bare):
                 return
             time.sleep(0.05)
 
@@ -446,10 +455,15 @@ def outage(
         first = time.monotonic()
         log.append(f"recovery: the first whole answer {first - back:.2f} s after the server was back")
         watcher.join(timeout=60)
-        if bare:
+        if "ping" in bare:
             log.append(
-                f"a bare driver's first RETURN 1 came {bare[0] - back:+.2f} s from the server's return "
-                f"(the service's first whole answer {first - bare[0]:+.2f} s after it)"
+                f"a bare driver's first RETURN 1 came {bare['ping'] - back:+.2f} s from the server's return "
+                f"(the service's first whole answer {first - bare['ping']:+.2f} s after it)"
+            )
+        if "read" in bare:
+            log.append(
+                f"its first point read came {bare['read'] - back:+.2f} s from the server's return "
+                f"(the service's first whole answer {first - bare['read']:+.2f} s after it)"
             )
         if service_log is not None:
             time.sleep(6)  # the slow start ends within its bound (5 s) of the return
@@ -466,7 +480,7 @@ def outage(
                 log.append(
                     f"its slow start: requests answered again {r.get('opened_s')} s after it saw the store back, "
                     f"{r.get('heavy_held')} heavy requests held until {seen['slow'] - back_wall:+.2f} s "
-                    f"from the server's return, {warm}"
+                    f"from the server's return, {warm}; the first read warmed: {r.get('first_read')}"
                 )
 
     thread = threading.Thread(target=run, daemon=True)

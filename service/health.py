@@ -13,10 +13,11 @@ How an outage of the store is handled (docs/design.md "Outages"):
   second or so of the server's return;
 * when the store is back, a **slow start** (:class:`Recovery`): the watch runs the store's
   most frequent light reads once (:func:`loaders.stores.neo4j_guard.warm_up`), the most
-  frequent alone first while :class:`StoreGate` still answers 503 (at most ``open_after``
-  seconds), then the others while the gate lets light requests through and holds heavy ones
-  (nested walks, analyses) until the warm-up is done and a light request has been answered,
-  so that the first statements are not all planned at once on a cold server.
+  frequent alone first while :class:`StoreGate` holds every request (at most ``open_after``
+  seconds: they are answered as soon as it ends, not refused), then the others while the gate
+  lets light requests through and holds heavy ones (nested walks, analyses) until the warm-up
+  is done and a light request has been answered, so that the first statements are not all
+  planned at once on a cold server.
 
 No answer names the server, its address or the driver's exception; the log does.
 """
@@ -37,7 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loaders.store import GraphStore, StoreUnavailable, store_failure_seen
-from loaders.stores.neo4j_guard import warm_up
+from loaders.stores.neo4j_guard import first_warm_read, warm_up
 from service.request_weight import buffered
 
 PING_TIMEOUT_S = 2.0
@@ -99,9 +100,11 @@ class Recovery:
     """The slow start of a store that came back after an outage.
 
     The watch **arms** it when it sees the store down.  Once the store is up again, requests
-    are still answered 503 (:attr:`closed`) until the warm-up's first read, the store's most
+    wait (:attr:`closed`, :meth:`opened`) until the warm-up's first read, the store's most
     frequent statement, has ended (:meth:`first_warmed`), at most ``open_after`` seconds:
-    that statement is planned alone on the cold server, not among every client's.  Then
+    that statement is planned alone on the cold server, not among every client's, and the
+    requests that waited are answered as soon as it ends (a 503 would send each client away
+    for its ``Retry-After``, a second, after a read that takes a fraction of it).  Then
     heavy requests wait in :meth:`admit_heavy` until the watch's warm-up is done
     (:meth:`warmed`) and a light request begun since the return has been answered
     (:meth:`light_answered`), or none is in flight; at most ``max_hold`` seconds after the
@@ -109,14 +112,15 @@ class Recovery:
 
     >>> async def demo():
     ...     r = Recovery(max_hold=60.0, open_after=60.0); r.arm(); r.back()
-    ...     closed = r.closed; r.first_warmed()
+    ...     closed = r.closed; waiting = asyncio.ensure_future(r.opened()); await asyncio.sleep(0)
+    ...     waited = not waiting.done(); r.first_warmed(); await waiting
     ...     heavy = asyncio.ensure_future(r.admit_heavy()); r.light_began()
     ...     await asyncio.sleep(0); r.warmed(3, 0.2); await asyncio.sleep(0)
     ...     held = not heavy.done()  # warmed, but a light request is still unanswered
     ...     r.light_answered(); await heavy
-    ...     return closed, r.closed, held, r.holding, r.heavy_held
+    ...     return closed, waited, r.closed, held, r.holding, r.heavy_held
     >>> asyncio.run(demo())
-    (True, False, True, False, 1)
+    (True, True, False, True, False, 1)
     """
 
     def __init__(self, max_hold: float = 5.0, open_after: float = 2.0) -> None:
@@ -131,6 +135,8 @@ class Recovery:
         """When the warm-up's first read ended (requests are answered again)."""
         self.statements = 0
         """How many reads the last warm-up ran, and in how many seconds."""
+        self.first_read: str | None = None
+        """The statement the last warm-up ran first (its beginning, for the log)."""
         self.warm_s = 0.0
         self.heavy_held = 0
         """How many heavy requests waited in the last slow start."""
@@ -138,6 +144,10 @@ class Recovery:
         self._answered = False
         self._open = asyncio.Event()
         self._open.set()
+        self._first = asyncio.Event()
+        self._first.set()
+        self._whole = asyncio.Event()  # a light request begun since the return was answered whole
+        self._whole.set()
 
     @property
     def holding(self) -> bool:
@@ -146,15 +156,24 @@ class Recovery:
 
     @property
     def closed(self) -> bool:
-        """Every request is answered 503 still: the store is back, but its most frequent read
-        has not been warmed yet (for at most :attr:`open_after` seconds after the return)."""
+        """Every request waits still (:meth:`opened`): the store is back, but its most frequent
+        read has not been warmed yet (for at most :attr:`open_after` seconds after the return)."""
         if not self.armed or self.first_at is not None:
             return False
         return self.back_at is None or time.monotonic() < self.back_at + self.open_after
 
+    async def opened(self) -> None:
+        """Wait while :attr:`closed`: until the warm-up's first read has ended, or the bound."""
+        if not self.closed:
+            return
+        remaining = (self.back_at or time.monotonic()) + self.open_after - time.monotonic()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first.wait(), max(0.0, remaining))
+
     def first_warmed(self) -> None:
         if self.first_at is None:
             self.first_at = time.monotonic()
+        self._first.set()
 
     def arm(self) -> None:
         if not self.armed:
@@ -164,6 +183,8 @@ class Recovery:
             self.warm_s = 0.0
             self._answered = False
             self._open.clear()
+            self._first.clear()
+            self._whole.clear()
 
     def back(self) -> None:
         """The store answers again: the slow start begins (the warm-up runs meanwhile)."""
@@ -185,7 +206,16 @@ class Recovery:
     def light_answered(self, whole: bool = True) -> None:
         self._lights = max(0, self._lights - 1)
         self._answered = self._answered or whole
+        if whole:
+            self._whole.set()
         self._release()
+
+    async def first_answer(self, bound: float = 1.0) -> None:
+        """Wait until a light request begun since the return has been answered whole, at most
+        ``bound`` seconds: the warm-up's later reads wait for it (measured: run beside the first
+        requests, two cold statements at a time kept the first answer 1 s after the gate opened)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._whole.wait(), bound)
 
     def _release(self) -> None:
         if self.armed and self.warmed_at is not None and (self._answered or self._lights == 0):
@@ -195,6 +225,8 @@ class Recovery:
         if self.armed:
             self.armed = False
             self._open.set()
+            self._first.set()
+            self._whole.set()
             if self.back_at is not None:  # one line per outage, beside "available again"
                 now = time.monotonic()
                 opened = min((self.first_at or now) - self.back_at, self.open_after)  # the first read, or the bound
@@ -216,6 +248,7 @@ class Recovery:
                         "held_s": round(now - self.back_at, 3),
                         "warm_reads": self.statements if self.warmed_at is not None else None,
                         "warm_s": round(self.warm_s, 3) if self.warmed_at is not None else None,
+                        "first_read": self.first_read,
                     },
                 )
 
@@ -313,8 +346,13 @@ class StoreWatch:
         statements = 0
         try:
             if self.warm_statements > 0:
+                first = first_warm_read(self.store)
+                self.recovery.first_read = None if first is None else first[:60]
                 statements = await warm_up(
-                    self.store, statements=self.warm_statements, first=self.recovery.first_warmed
+                    self.store,
+                    statements=self.warm_statements,
+                    first=self.recovery.first_warmed,
+                    then=self.recovery.first_answer,
                 )
         except Exception:  # a warm-up only: the slow start ends all the same
             log.exception("the store's warm-up after the outage failed")
@@ -339,7 +377,8 @@ def unavailable_body(accept: str | None) -> tuple[bytes, str]:
 class StoreGate:
     """ASGI middleware for ``path``: 503 at once while the store is known to be down, and 503
     instead of the response of a request that met the store going down (its partial data is
-    not served as if it were whole).  ``Retry-After`` tells clients when to try again."""
+    not served as if it were whole).  ``Retry-After`` tells clients when to try again.  Once
+    the store is back, requests wait for the slow start's first read (:meth:`Recovery.opened`)."""
 
     def __init__(
         self,
@@ -374,9 +413,14 @@ class StoreGate:
             await self.app(scope, receive, send)
             return
         recovery = recovery_of(current)
-        if not current.availability.up or (recovery is not None and recovery.closed):
+        if not current.availability.up:
             await self._refuse(scope, send)
             return
+        if recovery is not None and recovery.closed:
+            await recovery.opened()  # the store is back: its first read is being warmed
+            if not current.availability.up:  # gone again meanwhile
+                await self._refuse(scope, send)
+                return
         if recovery is None or not recovery.holding or self.heavy is None:
             await self._serve(scope, receive, send)
             return

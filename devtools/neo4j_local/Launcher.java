@@ -19,6 +19,11 @@ import org.neo4j.io.ByteUnit;
  *
  * <p>Usage: {@code java -cp 'lib/*:launcher.jar' Launcher <homeDir> <port>} (or {@code lib/*:classes})
  *
+ * <p>The page cache is {@code -Dcivicmesh.neo4j.pagecache=SIZE} (e.g. {@code 512m}, {@code 1g}; default
+ * 512m, as the Docker service's {@code NEO4J_server_memory_pagecache_size}): off-heap memory, taken as
+ * pages are read, so a small database costs no more under a larger setting. The heap is the JVM's own
+ * {@code -Xms}/{@code -Xmx}.
+ *
  * <p>Prints exactly one line {@code CIVICMESH_NEO4J_READY bolt://127.0.0.1:<port>} to stdout
  * once the default database "neo4j" is available. Neo4j's own logs go to homeDir/logs.
  * The server stops cleanly on SIGTERM/SIGINT, and also when stdin reaches end-of-file, so
@@ -27,6 +32,8 @@ import org.neo4j.io.ByteUnit;
 public final class Launcher {
     private static final String DEFAULT_DB = "neo4j";
     private static final String READY = "CIVICMESH_NEO4J_READY";
+    private static final String PAGECACHE = "civicmesh.neo4j.pagecache";
+    private static final String PAGECACHE_DEFAULT = "512m";
 
     private static volatile DatabaseManagementService dbms;
 
@@ -47,6 +54,16 @@ public final class Launcher {
             return;
         }
 
+        String pagecacheText = System.getProperty(PAGECACHE, PAGECACHE_DEFAULT).trim();
+        long pagecache;
+        try {
+            pagecache = ByteUnit.parse(pagecacheText);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Launcher: " + PAGECACHE + " must be a size such as 512m or 1g, got '" + pagecacheText + "'");
+            System.exit(2);
+            return;
+        }
+
         Runtime.getRuntime().addShutdownHook(new Thread(Launcher::shutdown, "civicmesh-neo4j-shutdown"));
         startStdinWatcher();
 
@@ -62,8 +79,8 @@ public final class Launcher {
                     .setConfig(GraphDatabaseSettings.initial_default_database, DEFAULT_DB)
                     // No server-side routing (nothing else to route to; avoids another listener).
                     .setConfig(GraphDatabaseSettings.routing_enabled, false)
-                    // Small, heap-friendly footprint.
-                    .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                    // The page cache holds the store's pages off the heap (see the class comment).
+                    .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
                     .setConfig(GraphDatabaseSettings.pagecache_warmup_enabled, false)
                     .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                     .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(32))

@@ -4,6 +4,11 @@
 ``org.neo4j:neo4j-bolt``, as listed in ``pom.xml``) with ``mvn`` into a cache directory and
 compiles ``Launcher.java`` beside it; the process control that runs it is
 :mod:`neo4j_local`.  This module uses only the standard library.
+
+Each version of ``Launcher.java`` is compiled into a folder of its own,
+``launchers/<hash of the source>/launcher.jar``: checkouts with different launchers (branches,
+worktrees sharing one cache) each find theirs, instead of compiling the shared one over the
+others' in turn.
 """
 
 from __future__ import annotations
@@ -76,11 +81,16 @@ def _sha256(path: Path) -> str:
 
 
 def _wanted_stamp() -> dict[str, str]:
+    """What the engine's jars were fetched for (the launcher has a folder per source instead)."""
     return {
         "version": NEO4J_VERSION,
         "pom": _sha256(_POM),
-        "launcher": _sha256(_LAUNCHER_SRC),
     }
+
+
+def _launcher_dir(engine: Path) -> Path:
+    """The folder of this checkout's ``Launcher.java``, compiled (``launcher.jar``)."""
+    return engine / "launchers" / _sha256(_LAUNCHER_SRC)[:16]
 
 
 def _read_stamp(engine: Path) -> dict[str, str]:
@@ -102,19 +112,19 @@ def _write_stamp(engine: Path, stamp: dict[str, str]) -> None:
     os.replace(tmp, engine / _STAMP_NAME)
 
 
+def _jars_complete(engine: Path, wanted: dict[str, str]) -> bool:
+    stamp = _read_stamp(engine)  # an older stamp also names the launcher it compiled: not compared
+    return (engine / "lib").is_dir() and all(stamp.get(key) == value for key, value in wanted.items())
+
+
 def _engine_complete(engine: Path, wanted: dict[str, str]) -> bool:
-    return (
-        (engine / "classes" / "Launcher.class").is_file()
-        and (engine / "launcher.jar").is_file()
-        and (engine / "lib").is_dir()
-        and _read_stamp(engine) == wanted
-    )
+    return _jars_complete(engine, wanted) and (_launcher_dir(engine) / "launcher.jar").is_file()
 
 
 def _classpath(engine: Path) -> str:
-    # A jar rather than the classes/ directory: class-data sharing rejects non-empty
+    # A jar rather than a classes/ directory: class-data sharing rejects non-empty
     # directories on the class path.
-    return os.pathsep.join([str(engine / "lib" / "*"), str(engine / "launcher.jar")])
+    return os.pathsep.join([str(engine / "lib" / "*"), str(_launcher_dir(engine) / "launcher.jar")])
 
 
 def _tail(text: str, lines: int = _LOG_TAIL_LINES) -> str:
@@ -202,8 +212,8 @@ def ensure_engine(cache_dir: Path) -> Path:
     ``mvn dependency:copy-dependencies`` (about 214 jars, 116 MB) and compiles
     ``Launcher.java``. Later calls return at once. The build happens in a temporary
     directory that is renamed into place only when complete, under a file lock, so a
-    half-finished earlier attempt or a parallel process does no harm. When only
-    ``Launcher.java`` changed, just the launcher is recompiled.
+    half-finished earlier attempt or a parallel process does no harm. A ``Launcher.java``
+    not compiled yet is compiled into a folder of its own (the others are kept).
 
     Parameters
     ----------
@@ -213,8 +223,8 @@ def ensure_engine(cache_dir: Path) -> Path:
     Returns
     -------
     Path
-        The engine directory, containing ``lib/`` (jars), ``classes/Launcher.class`` and
-        ``launcher.jar``.
+        The engine directory, containing ``lib/`` (jars) and
+        ``launchers/<hash>/launcher.jar``.
 
     Raises
     ------
@@ -236,25 +246,21 @@ def ensure_engine(cache_dir: Path) -> Path:
             return engine
         _remove_leftovers(cache_dir.glob(f".neo4j-{NEO4J_VERSION}-*"))  # killed attempts
         _remove_leftovers(engine.glob(".launcher-*"))
-        current = _read_stamp(engine)
+        _remove_leftovers((engine / "launchers").glob(".build-*"))
         started = time.monotonic()
-        if (
-            (engine / "lib").is_dir()
-            and current.get("pom") == wanted["pom"]
-            and current.get("version") == wanted["version"]
-        ):
-            # Jars are fine; only the launcher source changed (or its build is missing).
-            _progress("recompiling Launcher.java")
-            staging = Path(tempfile.mkdtemp(prefix=".launcher-", dir=engine))
+        if _jars_complete(engine, wanted):
+            # Jars are fine; this launcher source has not been compiled yet.
+            _progress("compiling Launcher.java")
+            target = _launcher_dir(engine)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
             try:
                 _build_launcher(javac, engine, staging)
-                shutil.rmtree(engine / "cds", ignore_errors=True)  # archives of the old jar
-                shutil.rmtree(engine / "classes", ignore_errors=True)
-                os.rename(staging / "classes", engine / "classes")
-                os.replace(staging / "launcher.jar", engine / "launcher.jar")
+                staging.chmod(0o755)  # mkdtemp made it 0700
+                shutil.rmtree(target, ignore_errors=True)  # a half-finished earlier attempt
+                os.rename(staging, target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-            _write_stamp(engine, wanted)
             return engine
 
         mvn = _find_tool("mvn")
@@ -279,7 +285,9 @@ def ensure_engine(cache_dir: Path) -> Path:
             if not any((staging / "lib").glob("neo4j-bolt-*.jar")):
                 raise RuntimeError(f"neo4j_local: Maven finished but no neo4j-bolt jar is in {staging / 'lib'}")
             _progress("compiling Launcher.java")
-            _build_launcher(javac, staging, staging)
+            launcher = staging / _launcher_dir(engine).relative_to(engine)
+            _build_launcher(javac, staging, launcher)
+            launcher.parent.chmod(0o755)
             _write_stamp(staging, wanted)
             staging.chmod(0o755)  # mkdtemp made it 0700
             if engine.exists():  # stale or half-finished engine from an earlier attempt

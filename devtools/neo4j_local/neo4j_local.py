@@ -29,6 +29,10 @@ The default cache directory is ``$CIVICMESH_CACHE`` or ``<repo>/.cache``. Needs 
 The server process cannot outlive its parent: it stops when its stdin reaches end-of-file,
 which happens when the Python process that started it exits for any reason.
 
+Memory: the page cache is ``$CIVICMESH_NEO4J_PAGECACHE`` (default 512m, as in
+``docker-compose.yml``), the heap 256 MiB growing to 1 GiB (``-Xmx`` in
+``$CIVICMESH_NEO4J_JVM_OPTS`` changes it; options given there win over ours).
+
 Faster starts: the first server started from an engine records a JVM class-data-sharing
 archive when it stops (``-XX:ArchiveClassesAtExit``, in ``<engine>/cds/``); later starts load
 their classes from it (about a third less CPU until ready). Set ``CIVICMESH_NEO4J_CDS=0`` to
@@ -115,6 +119,8 @@ _JVM_OPTIONS: tuple[str, ...] = (
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
 )
+PAGECACHE_PROPERTY = "civicmesh.neo4j.pagecache"
+"""The launcher's page cache size (a JVM system property; see ``Launcher.java``)."""
 # JVM log messages go to stderr (a file), never to stdout; CDS chatter is dropped.
 _JVM_LOG_OPTIONS: tuple[str, ...] = ("-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr")
 
@@ -123,9 +129,13 @@ _STOP_GRACE_RECORDING_SECONDS = 90.0  # writing the CDS archive at exit takes a 
 
 
 def _jvm_options() -> tuple[str, ...]:
-    """The JVM options: ours, then any in ``$CIVICMESH_NEO4J_JVM_OPTS`` (shell-quoted), which win."""
+    """The JVM options: ours, the page cache of ``$CIVICMESH_NEO4J_PAGECACHE`` (a size such as
+    ``1g``; unset, the launcher's 512m), then any in ``$CIVICMESH_NEO4J_JVM_OPTS``
+    (shell-quoted, e.g. ``-Xmx2g`` for the heap, or a GC log), which win."""
     extra = os.environ.get("CIVICMESH_NEO4J_JVM_OPTS", "").strip()
-    return (*_JVM_OPTIONS, *shlex.split(extra))
+    pagecache = os.environ.get("CIVICMESH_NEO4J_PAGECACHE", "").strip()
+    sized = (f"-D{PAGECACHE_PROPERTY}={pagecache}",) if pagecache else ()
+    return (*_JVM_OPTIONS, *sized, *shlex.split(extra))
 
 
 def _cds_enabled() -> bool:
@@ -311,8 +321,8 @@ class LocalNeo4j:
         self._stderr_file = open(logs / "launcher-stderr.log", "ab")  # noqa: SIM115
         argv = [
             java,
+            *_JVM_LOG_OPTIONS,  # first: an -Xlog of $CIVICMESH_NEO4J_JVM_OPTS (e.g. a GC log) comes after
             *_jvm_options(),
-            *_JVM_LOG_OPTIONS,
             *self._cds_options(java),
             "-cp",
             _classpath(self.engine),

@@ -1,7 +1,8 @@
 """The slow start after an outage, through the real app (its gate and its own measure of a
-request's weight): while the store's most frequent read is warmed up alone, every request
-is answered 503; then light requests are answered and heavy ones wait, until the warm-up is
-done and a light request was answered.
+request's weight): while the store is down every request is answered 503 at once; once it is
+back, while its most frequent read is warmed up alone, every request waits (and is answered
+when that read ends); then light requests are answered and heavy ones wait, until the
+warm-up is done and a light request was answered.
 Counted in requests, not seconds.  (The whole recovery against a Neo4j that is killed and
 started again: tests/faults/test_outage_recovery.py.)"""
 
@@ -29,12 +30,22 @@ async def test_light_requests_are_answered_before_heavy_ones_are_admitted(city: 
             recovery = recovery_of(city)
             assert recovery is watch.recovery
 
-            recovery.arm()  # the watch saw the store down ...
-            recovery.back()  # ... and back: the warm-up runs, its first read alone
-            refused = await api.post(LIGHT, {"id": gid("Street", STREET.id)})
+            recovery.arm()  # the watch saw the store down: requests are refused at once
+            city.availability.mark_down()
+            try:
+                refused = await api.post(LIGHT, {"id": gid("Street", STREET.id)})
+            finally:
+                city.availability.mark_up()
             assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
             assert refused.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
-            recovery.first_warmed()  # requests are answered again; heavy ones still wait
+            recovery.back()  # ... and back: the warm-up runs, its first read alone, requests wait
+            waiting = asyncio.create_task(api.post(LIGHT, {"id": gid("Street", STREET.id)}))
+            for _ in range(20):
+                await asyncio.sleep(0)
+            assert recovery.closed and not waiting.done(), "held while the first read is warmed"
+            recovery.first_warmed()  # the waiting request is answered; heavy ones still wait
+            first = await asyncio.wait_for(waiting, 60)
+            assert first.status_code == 200 and first.json()["data"]["node"]["id"], first.text
             heavy = asyncio.create_task(api.post(HEAVY))
             for _ in range(20):
                 await asyncio.sleep(0)

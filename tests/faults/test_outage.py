@@ -109,3 +109,27 @@ def test_outage_answers_503_at_once_and_recovers(local_neo4j: Any, services: lis
     assert len(outage) == 1 and outage[0]["level"] == "WARNING", outage
     assert [r for r in logged if "available again" in r["msg"]], "the return is logged"
     assert not [r for r in logged if r["level"] == "ERROR"], [r["msg"] for r in logged if r["level"] == "ERROR"]
+
+
+def test_a_read_on_a_connection_the_server_dropped_runs_again_once(local_neo4j: Any) -> None:
+    """Reads are auto-commit statements (``Neo4jStore._read``), which the driver does not retry:
+    the store runs a read once more when it fails on an error the driver calls retryable.  After
+    a restart nobody noticed (no watch here), the pooled connections are dead; the first read
+    meets one and must still be answered, without marking the store down."""
+    _write_city(local_neo4j.uri)
+
+    async def go() -> None:
+        store = Neo4jStore(local_neo4j.uri)
+        await store.open()
+        try:
+            assert (await store.get_nodes([STREET.id]))[0] is not None  # a pooled connection now
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, local_neo4j.kill)
+            await loop.run_in_executor(None, local_neo4j.start)
+            (found,) = await store.get_nodes([STREET.id])
+            assert found is not None and found.properties["name"] == STREET.properties["name"]
+            assert store.availability.up and store.availability.failures == 0
+        finally:
+            await store.close()
+
+    asyncio.run(go())
