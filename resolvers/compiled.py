@@ -321,30 +321,37 @@ class Compiler:
         return dict(grouped)
 
 
+def _names_walk(
+    selections: SelectionSetNode | None,
+    depth: int,
+    fragments: Mapping[str, FragmentDetails] | None,
+    walk_names: Collection[str],
+) -> bool:
+    """:func:`mentions_walk` for one selection set (a module function: a nested closure that
+    calls itself is a reference cycle, garbage for the cycle collector at every request)."""
+    if selections is None or depth > 2:
+        return False
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value in walk_names:
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            if _names_walk(selection.selection_set, depth + 1, fragments, walk_names):
+                return True
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = None if fragments is None else fragments.get(selection.name.value)
+            if fragment is None or _names_walk(fragment.definition.selection_set, depth + 1, fragments, walk_names):
+                return True
+    return False
+
+
 def mentions_walk(
     details: FieldDetailsList, fragments: Mapping[str, FragmentDetails] | None, walk_names: Collection[str]
 ) -> bool:
     """Whether the selection of a root field names a walk field among its own fields or those of
     its fragments (an unknown fragment counts as naming one): a lone point read (most
     ``node(id)`` requests) is told apart in microseconds, before anything is compiled."""
-
-    def named(selections: SelectionSetNode | None, depth: int) -> bool:
-        if selections is None or depth > 2:
-            return False
-        for selection in selections.selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value in walk_names:
-                    return True
-            elif isinstance(selection, InlineFragmentNode):
-                if named(selection.selection_set, depth + 1):
-                    return True
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = None if fragments is None else fragments.get(selection.name.value)
-                if fragment is None or named(fragment.definition.selection_set, depth + 1):
-                    return True
-        return False
-
-    return any(named(d.node.selection_set, 0) for d in details)
+    return any(_names_walk(d.node.selection_set, 0, fragments, walk_names) for d in details)
 
 
 def _plain(details: FieldDetailsList) -> None:
