@@ -261,11 +261,7 @@ def _serve(channel: socket.socket, prepare: Callable[[], dict[str, Any]]) -> Non
         offload.lower_priority()  # the service's threads are scheduled first (its children inherit it)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel collects the children
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the service's Ctrl-C is the service's
-        keep = channel.fileno()
-        for fd in _open_fds():
-            if fd > 2 and fd != keep and _is_socket(fd):
-                with contextlib.suppress(OSError):
-                    os.close(fd)  # the service's sockets close when the service closes them
+        close_inherited_sockets(keep=channel.fileno())
         with contextlib.suppress(Exception):  # a child reads what it needs itself if this failed
             _SERVED.update(prepare())
         while True:
@@ -295,6 +291,16 @@ def _answer(message: bytes, writer: int) -> None:
     offload.run_child(work, writer)
 
 
+def close_inherited_sockets(keep: int) -> None:
+    """In a process forked from the service: close every socket it inherited but ``keep`` (the
+    service's listening socket and its clients' connections: a connection must close when the
+    service closes it, not when the last forked copy does)."""
+    for fd in _open_fds():
+        if fd > 2 and fd != keep and _is_socket(fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 def _open_fds() -> list[int]:
     try:
         return [int(name) for name in os.listdir("/proc/self/fd")]
@@ -317,6 +323,7 @@ __all__ = [
     "Ref",
     "alive",
     "awaited",
+    "close_inherited_sockets",
     "dumps",
     "resolved",
     "serve",

@@ -40,7 +40,6 @@ import pickle
 import shutil
 import signal
 import socket
-import stat
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +49,7 @@ from starlette.types import ASGIApp, Message
 
 from loaders.store import GraphStore
 from resolvers import lanes
+from resolvers.forkserver import close_inherited_sockets
 from service.request_log import request_id
 
 CATCH_UP_S = 1.0
@@ -158,11 +158,7 @@ def child_main(
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         with contextlib.suppress(ValueError, OSError):
             signal.set_wakeup_fd(-1)
-        keep = feed.fileno()
-        for fd in _open_fds():
-            if fd > 2 and fd != keep and _is_socket(fd):
-                with contextlib.suppress(OSError):
-                    os.close(fd)  # the service's listening socket and connections are the service's
+        close_inherited_sockets(keep=feed.fileno())
         lanes.reset()  # no light request runs here: heavy work never waits for one
         with contextlib.suppress(OSError):  # below the service, above the analyses
             os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE))
@@ -334,20 +330,6 @@ async def _run_view(
 
 def _reply(writer: asyncio.StreamWriter, head: dict[str, Any], body: bytes) -> None:
     writer.write(frame(json.dumps(head).encode()) + frame(body))
-
-
-def _open_fds() -> list[int]:
-    try:
-        return [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        return []
-
-
-def _is_socket(fd: int) -> bool:
-    try:
-        return stat.S_ISSOCK(os.fstat(fd).st_mode)
-    except OSError:
-        return False
 
 
 __all__ = ["CATCH_UP_S", "READY", "MustFallback", "ReaderState", "child_main", "frame", "read_frame"]
