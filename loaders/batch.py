@@ -19,8 +19,6 @@ loaders only, so no read path can forget the scope.
 from __future__ import annotations
 
 import asyncio
-import functools
-import weakref
 from collections.abc import Awaitable, Hashable, Sequence
 from typing import Any, TypeVar
 
@@ -67,13 +65,7 @@ class Loaders:
         self.role = role
         self.scope_id = scope_id
         self._scope: tuple[Scope | None] | None = None
-        # the batch functions hold this request's loaders weakly: bound to ``self`` they made a
-        # reference cycle (loaders → loader → function → loaders) that only the cycle collector
-        # could free, at every request (docs/design.md, "fewer cycles per request")
-        self._weak: Loaders = weakref.proxy(self)
-        self.nodes: DataLoader[str, Node | None] = SharedLoader(
-            load_fn=functools.partial(Loaders._load_nodes, self._weak)
-        )
+        self.nodes: DataLoader[str, Node | None] = SharedLoader(load_fn=self._load_nodes)
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
         self.memo: dict[Any, Any] = {}
         """What the API works out once per request and keeps here (e.g. what a field's selection
@@ -152,7 +144,7 @@ class Loaders:
         key: NeighbourKey = (rel_type, direction, _labels(labels), limit, props)
         loader = self._loaders.get(("neighbours", key))
         if loader is None:
-            loader = SharedLoader(load_fn=Loaders._neighbours_fn(self._weak, key))
+            loader = SharedLoader(load_fn=self._neighbours_fn(key))
             self._loaders[("neighbours", key)] = loader
         return loader
 
@@ -164,7 +156,7 @@ class Loaders:
         from it down.  Those resolvers then find their rows without a round trip."""
         loader = self._loaders.get(("walk", layers))
         if loader is None:
-            loader = SharedLoader(load_fn=Loaders._walk_fn(self._weak, layers))
+            loader = SharedLoader(load_fn=self._walk_fn(layers))
             self._loaders[("walk", layers)] = loader
         return loader
 
@@ -173,7 +165,7 @@ class Loaders:
         key: CountKey = (rel_type, direction, _labels(labels))
         loader = self._loaders.get(("count", key))
         if loader is None:
-            loader = SharedLoader(load_fn=Loaders._count_fn(self._weak, key))
+            loader = SharedLoader(load_fn=self._count_fn(key))
             self._loaders[("count", key)] = loader
         return loader
 
