@@ -37,16 +37,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, GraphQLSchema, OperationType, get_operation_ast, visit
+from graphql import FieldNode, GraphQLSchema, OperationType, get_operation_ast, visit
 from graphql.language import Visitor
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from loaders.store import GraphStore
 from resolvers.context import ApiConfig
-from resolvers.cost import ANALYTICS_COSTS, operation_cost
+from resolvers.cost import ANALYTICS_COSTS
 from service import reader as child
 from service.request_log import request_id
-from service.request_weight import HEAVY_COST, buffered, operation_of, parsed
+from service.request_weight import buffered, operation_of, parsed, weigh
 
 log = logging.getLogger("civicmesh.readers")
 
@@ -96,11 +96,7 @@ def relayable(schema: GraphQLSchema, body: bytes, query_string: bytes, config: A
     definition = get_operation_ast(document, name)
     if definition is None or definition.operation != OperationType.QUERY:
         return False
-    try:
-        cost = operation_cost(schema, document, name, variables, config)
-    except (GraphQLError, ValueError, TypeError):
-        return False
-    if cost is None or cost.total < HEAVY_COST:
+    if weigh(schema, query, variables, name, config) != "loop":  # the heavy gate's rule, in one place
         return False
     names = _Names()
     visit(document, names)
