@@ -60,9 +60,9 @@ from loaders.write_listeners import WriteListeners
 
 _NO_LIMIT = 2**31 - 1
 _WRITE_ATTEMPTS = 3
+"""A write that met a concurrent change (see :class:`_Changed`) is run again, up to this often."""
 READ_ATTEMPTS = 2
 """A read that failed on a retryable error runs once more (see :meth:`Neo4jStore._read`)."""
-"""A write that met a concurrent change (see :class:`_Changed`) is run again, up to this often."""
 _DELETED_MEANWHILE = "Neo.ClientError.Statement.EntityNotFound"
 """What the server says when a node the write holds was deleted by a transaction it waited for."""
 
