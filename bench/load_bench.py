@@ -339,6 +339,73 @@ def run_load(url: str, files: dict[str, Path], mix: dict[str, int], duration: in
     return results
 
 
+def _cpu_snapshot() -> dict[int, tuple[str, int, float, float]]:
+    """Every process's name, parent, CPU seconds used and CPU seconds of its reaped children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        # fields[1] is ppid; utime, stime, cutime, cstime are fields 14-17 of stat (11-14 here)
+        found[int(entry)] = (
+            name,
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / tick,
+            (int(fields[13]) + int(fields[14])) / tick,
+        )
+    return found
+
+
+def cpu_use(
+    before: dict[int, tuple[str, int, float, float]],
+    after: dict[int, tuple[str, int, float, float]],
+    service_pid: int,
+    seconds: float,
+) -> str:
+    """Where the machine's cores went between two snapshots, in cores: the service process, its
+    children (readers, the fork server and its analyses, those that ended counted through their
+    parents), wrk, Neo4j's JVM, and everything else."""
+
+    def descends(pid: int) -> bool:
+        seen = 0
+        while pid > 1 and seen < 64:
+            if pid == service_pid:
+                return True
+            pid = after.get(pid, before.get(pid, ("", 0, 0.0, 0.0)))[1]
+            seen += 1
+        return False
+
+    groups: dict[str, float] = {}
+    for pid, (name, _ppid, used, reaped) in after.items():
+        old = before.get(pid)
+        own = used - (old[2] if old and old[0] == name else 0.0)
+        children = reaped - (old[3] if old and old[0] == name else 0.0)
+        if pid == service_pid:
+            group = "service"
+        elif descends(pid):
+            group = "its children"
+        elif name == "wrk":
+            group = "wrk"
+        elif name == "java":
+            group = "neo4j"
+        else:
+            group = "other"
+        groups[group] = groups.get(group, 0.0) + own
+        if children > 0:  # children that ended during the run, counted by their parent
+            groups["its children" if group in ("service", "its children") else group] = (
+                groups.get("its children" if group in ("service", "its children") else group, 0.0) + children
+            )
+    order = ["service", "its children", "neo4j", "wrk", "other"]
+    return ", ".join(f"{g} {groups[g] / seconds:.2f}" for g in order if g in groups) + " (cores)"
+
+
 def report(store: str, mix: dict[str, int], results: dict[str, Any], duration: int) -> None:
     print(f"\n{store}: {sum(mix.values())} clients for {duration} s")
     print(f"{'kind':<9} {'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  detail")
@@ -522,12 +589,15 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 if args.outage and server is not None:
                     probe = json.loads(files["node"].read_text().splitlines()[0])
                     watcher = outage(server, args.duration / 3, events, service.url, probe, service.log)
+                cpu_before, cpu_t0 = _cpu_snapshot(), time.monotonic()
                 results = run_load(service.url, files, mix, args.duration, workdir)
+                cpu_line = cpu_use(cpu_before, _cpu_snapshot(), service.process.pid, time.monotonic() - cpu_t0)
                 if watcher is not None:  # a restart may outlast the load: wait for the recovery figure
                     watcher.join(timeout=300)
                 report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
                 for event in events:
                     print(f"  outage: {event}")
+                print(f"  CPU during the mix: {cpu_line}")
                 print_rebuilds(service.url)
                 print_memory(service.process.pid)
             finally:

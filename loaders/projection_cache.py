@@ -290,6 +290,14 @@ def batch_delta(graph: nx.MultiDiGraph | Fold, batch: WriteBatch) -> Delta:
 _CACHES: weakref.WeakKeyDictionary[GraphStore, ProjectionCache] = weakref.WeakKeyDictionary()
 
 
+def forget_inherited() -> list[Any]:
+    """In a forked process: the parent's caches (their locks belong to its event loop) are set
+    aside; each store gets a new cache on first use.  What was is returned, to be kept referenced."""
+    kept = list(_CACHES.items())
+    _CACHES.clear()
+    return kept
+
+
 def projection_cache(store: GraphStore, max_age: float = 300.0) -> ProjectionCache:
     """The one cache of ``store`` in this process (made on first use)."""
     cache = _CACHES.get(store)

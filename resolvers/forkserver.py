@@ -315,6 +315,16 @@ def _is_socket(fd: int) -> bool:
         return False
 
 
+def forget_inherited() -> list[Any]:
+    """In a forked process: the parent's fork servers and awaited answers are not this
+    process's (what was is returned, to be kept referenced, so that no server is closed here)."""
+    kept: list[Any] = [list(_SERVERS.items()), set(_LIVE), set(_AWAITED)]
+    _SERVERS.clear()
+    _LIVE.clear()
+    _AWAITED.clear()
+    return kept
+
+
 __all__ = [
     "MAX_PAYLOAD",
     "Answer",
@@ -325,6 +335,7 @@ __all__ = [
     "awaited",
     "close_inherited_sockets",
     "dumps",
+    "forget_inherited",
     "resolved",
     "serve",
     "server_of",

@@ -215,4 +215,24 @@ async def run_forked(
             child.kill()
 
 
-__all__ = ["Child", "ChildFailed", "Running", "alive", "configure", "enabled", "run_child", "run_forked"]
+def forget_inherited() -> list[Any]:
+    """In a forked process: the parent's children and its semaphore (bound to the parent's
+    event loop) are not this process's; the same slots and priority stay configured."""
+    global _SEMAPHORE
+    kept: list[Any] = [_SEMAPHORE, set(_LIVE)]
+    _SEMAPHORE = None
+    _LIVE.clear()
+    return kept
+
+
+__all__ = [
+    "Child",
+    "ChildFailed",
+    "Running",
+    "alive",
+    "configure",
+    "enabled",
+    "forget_inherited",
+    "run_child",
+    "run_forked",
+]

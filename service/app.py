@@ -166,6 +166,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         view,
         use_store=lambda opened: setattr(runtime, "store", opened),
         timeout=settings.deadline * 2 + 5 if settings.deadline else None,
+        analysis_slots=max(1, settings.max_analyses),
     )
     metrics.sources.append(readers.metrics)
     heavy_gate = Middleware(

@@ -14,9 +14,14 @@ answers are the bytes the service would have sent.
   :data:`CATCH_UP_S`) until the replica has applied it, so a read sent after a write was
   acknowledged sees that write.  On Neo4j the reader opens a driver of its own (nothing to
   follow: the database is shared).
+* **Analyses** (embedded): the replica keeps the projection it inherited and folds the writes it
+  follows into it, as the service's store would; the analytics sessions and their fork servers
+  are the reader's own (what it inherited of the service's is set aside at the fork, untouched:
+  :func:`resolvers.analytics.snapshot.forget_inherited`).  The import marker an analysis checks
+  comes with the request (the service read it: :func:`encode_marker`).
 * **It never writes.**  A request that would touch the store's file (an audit event, e.g. a
-  refused token or a refused field; the audit log; the import marker) is answered
-  ``fallback`` and the service serves it itself.
+  refused token or a refused field; the audit log; the import marker when the request did
+  not bring it) is answered ``fallback`` and the service serves it itself.
 * **The wire.**  The reader listens on a Unix socket (a file in a folder of its own); one connection per
   request: a frame of JSON (method, path, query string, headers, version, request id), a frame
   of the body; the answer is a frame of JSON (status and headers, or ``fallback`` and why) and
@@ -33,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import datetime as dt
 import gc
 import json
 import os
@@ -47,8 +53,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message
 
-from loaders.store import GraphStore
+from loaders.store import GraphStore, ImportMarker
 from resolvers import lanes
+from resolvers.analytics import snapshot
 from resolvers.forkserver import close_inherited_sockets
 from service.request_log import request_id
 
@@ -87,6 +94,28 @@ async def read_frame(reader: asyncio.StreamReader) -> bytes:
     return await reader.readexactly(size)
 
 
+def encode_marker(marker: ImportMarker | None) -> dict[str, Any] | None:
+    """An import marker as the relay's head carries it (JSON).
+
+    >>> import datetime as dt
+    >>> m = ImportMarker("city.json", dt.datetime(2026, 5, 1, 8, tzinfo=dt.UTC), 3)
+    >>> decode_marker(encode_marker(m)) == m
+    True
+    >>> decode_marker(encode_marker(None)) is None
+    True
+    """
+    if marker is None:
+        return None
+    return {"source": marker.source, "started": marker.started.isoformat(), "batches": marker.batches_done}
+
+
+def decode_marker(data: dict[str, Any] | None) -> ImportMarker | None:
+    """The marker :func:`encode_marker` encoded."""
+    if data is None:
+        return None
+    return ImportMarker(str(data["source"]), dt.datetime.fromisoformat(data["started"]), int(data["batches"]))
+
+
 class MustFallback(RuntimeError):
     """The request needs what only the service may do (write, or read the store's file)."""
 
@@ -94,6 +123,11 @@ class MustFallback(RuntimeError):
 _NEEDS_SERVICE: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "civicmesh_reader_needs_service", default=None
 )
+
+
+_NOT_GIVEN: Any = object()
+_IMPORT: contextvars.ContextVar[Any] = contextvars.ContextVar("civicmesh_reader_import", default=_NOT_GIVEN)
+"""The import marker the relayed request brought (:func:`decode_marker`'s), or :data:`_NOT_GIVEN`."""
 
 
 def _needs_service(what: str) -> None:
@@ -159,6 +193,7 @@ def child_main(
         with contextlib.suppress(ValueError, OSError):
             signal.set_wakeup_fd(-1)
         close_inherited_sockets(keep=feed.fileno())
+        snapshot.forget_inherited()  # the service's sessions, fork servers and waits: not ours
         lanes.reset()  # no light request runs here: heavy work never waits for one
         with contextlib.suppress(OSError):  # below the service, above the analyses
             os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE))
@@ -197,6 +232,10 @@ async def _serve(
         finally:
             writer.close()
 
+    # The replica's writes take the store's write lock, as the service's do: a projection built
+    # or folded on a worker thread (an analysis asked) reads a graph no write changes meanwhile,
+    # and the kept projection follows each write from the version it was built at.
+    lock: asyncio.Lock | None = vars(state.store).get("_lock") if state.replica else None
     feed_in, feed_out = await asyncio.open_unix_connection(sock=feed)
     server = await asyncio.start_unix_server(handle, path=address)
     feed_out.write(READY)
@@ -207,7 +246,11 @@ async def _serve(
             except (asyncio.IncompleteReadError, ConnectionError):
                 return  # the service is gone or stopped us
             version, rows = pickle.loads(message)
-            _apply(state, version, rows)
+            if lock is not None:
+                async with lock:  # as the service's writes: never while the projection is built or folded
+                    _apply(state, version, rows)
+            else:
+                _apply(state, version, rows)
             async with state.applied:
                 state.applied.notify_all()
     finally:
@@ -219,8 +262,9 @@ async def _serve(
 
 
 def _as_replica(store: GraphStore) -> None:
-    """The inherited embedded store, made read-only: its file is the service's."""
-    vars(store)["_projection"] = None  # analyses are not served here
+    """The inherited embedded store, made read-only: its file is the service's.  Its kept
+    projection stays: the writes the replica follows are noted in it and folded when an
+    analysis asks, as in the service."""
     vars(store)["on_applied"] = None
     vars(store)["_lock"] = asyncio.Lock()  # the inherited one belongs to the service's loop
 
@@ -231,7 +275,15 @@ def _as_replica(store: GraphStore) -> None:
     async def audit(_events: Any) -> None:
         _needs_service("an audit event")
 
+    async def current_import() -> ImportMarker | None:
+        given = _IMPORT.get()
+        if given is _NOT_GIVEN:
+            _needs_service("the import marker")
+            raise MustFallback("served by the service")
+        return given  # type: ignore[no-any-return]
+
     vars(store)["_run"] = to_service
+    vars(store)["current_import"] = current_import
     vars(store)["append_audit"] = audit
     vars(store)["write"] = to_service
 
@@ -243,7 +295,7 @@ def _apply(state: ReaderState, version: int, rows: Any) -> None:
     if rows is None:
         store._clear_memory()
     else:
-        store._apply(*rows)
+        store._apply_followed(*rows)  # the kept projection follows it too: analyses fold it in
     if store.generation != version:  # a write missed: this replica can no longer answer right
         raise RuntimeError(f"the replica is at version {store.generation}, the write made {version}")
 
@@ -262,6 +314,7 @@ async def _handle(state: ReaderState, app: ASGIApp, reader: asyncio.StreamReader
     noted: list[str] = []
     _NEEDS_SERVICE.set(noted)
     request_id.set(head.get("request_id"))
+    _IMPORT.set(decode_marker(head["import"]) if "import" in head else _NOT_GIVEN)
     status, headers, chunks = await _run_view(state, app, head, body, reader)
     if noted:
         state.fallbacks += 1

@@ -5,10 +5,17 @@ store is open, feeds each the embedded store's writes in order, and replaces one
 :class:`ReaderRelay` (ASGI middleware, after the store gate) sends a request to a reader when
 :func:`relayable` says so, and relays the answer's status, headers and body unchanged:
 
-* **What goes**: a query (not a mutation, not a subscription) whose static cost is heavy
-  (:data:`service.request_weight.HEAVY_COST`, the heavy gate's rule) and that names no
-  analytics field: nested selections and big listings.  Analyses already leave the service
-  (its fork server); light requests stay (a relay costs more than they do).
+* **What goes** (:func:`relay_lane`): a query (not a mutation, not a subscription) whose static
+  cost is heavy (:data:`service.request_weight.HEAVY_COST`, the heavy gate's rule) and that
+  names no analytics field (the ``read`` lane: nested selections and big listings); and, when
+  the readers are replicas of the embedded store, every query that names an analytics field
+  (the ``analysis`` lane, slots of its own): the projection, its folds, the analytics sessions
+  and the fork servers then live in the reader, and none of their copies, frees or forks
+  pauses the service's loop (measured: ``node(id)`` p99 266–409 ms with analyses orchestrated in the
+  service, 57 ms without them; docs/design.md "analyses in the reader").  Light requests stay
+  (a relay costs more than they do).  A Neo4j reader does not see the service's writes, so
+  its analyses would answer from a projection up to its ``max_age`` old: analyses stay in the
+  service there.
 * **Nothing refused, nothing lost**: no reader ready, a reader that died mid-request, one that
   could not catch up with the writes in time, or a request that needs the store's file (an
   audit event) — the service serves the request itself, as without readers.
@@ -35,13 +42,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 
 from graphql import FieldNode, GraphQLSchema, OperationType, get_operation_ast, visit
 from graphql.language import Visitor
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from loaders.store import GraphStore
+from loaders.store import GraphStore, StoreUnavailable
 from resolvers.context import ApiConfig
 from resolvers.cost import ANALYTICS_COSTS
 from service import reader as child
@@ -51,8 +59,15 @@ from service.request_weight import buffered, operation_of, parsed, weigh
 log = logging.getLogger("civicmesh.readers")
 
 SLOTS_PER_READER = 2
-"""Relayed requests in one reader at once (one computing while the other's answer travels);
+"""Relayed reads in one reader at once (one computing while the other's answer travels);
 more wait in the service, idle."""
+
+ANALYSIS_SLOTS_PER_READER = 2
+"""Relayed analysis requests in one reader at once, apart from the reads (an analysis mostly
+waits for its forked child, idle, and must not hold a read's turn); more wait in the service,
+idle.  The service passes its ``CIVICMESH_MAX_ANALYSES`` (the same bound its own queue has)."""
+
+Lane = Literal["read", "analysis"]
 
 RESTART_DELAYS = (0.2, 1.0, 5.0, 30.0)
 """Seconds before starting a reader again after one died, by how many died in a row."""
@@ -72,35 +87,65 @@ class _Names(Visitor):
         self.names.add(node.name.value)
 
 
-def relayable(schema: GraphQLSchema, body: bytes, query_string: bytes, config: ApiConfig | None = None) -> bool:
-    """Whether a GraphQL request goes to a reader: a heavy query naming no analytics field.
+@lru_cache(maxsize=512)
+def _names_analytics(query: str) -> bool:
+    """Whether a query's text (parsed once, cached) selects a field named like an analytics field."""
+    document = parsed(query)
+    if document is None:
+        return False
+    names = _Names()
+    visit(document, names)
+    return bool(names.names & _ANALYTICS_NAMES)
+
+
+def relay_lane(
+    schema: GraphQLSchema,
+    body: bytes,
+    query_string: bytes,
+    config: ApiConfig | None = None,
+    analyses: bool = False,
+) -> Lane | None:
+    """The reader lane a GraphQL request goes to, None when the service serves it: ``read`` for
+    a heavy query naming no analytics field; ``analysis`` (only when ``analyses``: the readers
+    follow the service's writes) for a query naming one.
 
     >>> from resolvers.schema import build_schema
     >>> schema = build_schema()._schema
     >>> nested = (b'{"query": "{ communities(first: 100) { nodes { grids(first: 100) { nodes { buildings(first: 100) '
     ...           b'{ nodes { households(first: 100) { nodes { id } } } } } } } } }"}')
-    >>> relayable(schema, nested, b"")
-    True
-    >>> relayable(schema, b'{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": "x"}}', b"")
-    False
-    >>> relayable(schema, b'{"query": "{ coverage { uncoveredHouseholds } }"}', b"")
-    False
+    >>> relay_lane(schema, nested, b"")
+    'read'
+    >>> point = b'{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": "x"}}'
+    >>> print(relay_lane(schema, point, b"", analyses=True))
+    None
+    >>> print(relay_lane(schema, b'{"query": "{ coverage { uncoveredHouseholds } }"}', b""))
+    None
+    >>> relay_lane(schema, b'{"query": "{ coverage { uncoveredHouseholds } }"}', b"", analyses=True)
+    'analysis'
+    >>> mutation = b'{"query": "mutation { deleteNode(id: \\"x\\") { errors { code } } }"}'
+    >>> print(relay_lane(schema, mutation, b"", analyses=True))
+    None
     """
     operation = operation_of(body, query_string)
     if operation is None:
-        return False
+        return None
     query, variables, name = operation
     document = parsed(query)
     if document is None:
-        return False
+        return None
     definition = get_operation_ast(document, name)
     if definition is None or definition.operation != OperationType.QUERY:
-        return False
+        return None
+    if _names_analytics(query):
+        return "analysis" if analyses else None
     if weigh(schema, query, variables, name, config) != "loop":  # the heavy gate's rule, in one place
-        return False
-    names = _Names()
-    visit(document, names)
-    return not names.names & _ANALYTICS_NAMES
+        return None
+    return "read"
+
+
+def relayable(schema: GraphQLSchema, body: bytes, query_string: bytes, config: ApiConfig | None = None) -> bool:
+    """Whether a GraphQL request goes to a reader's ``read`` lane (:func:`relay_lane`)."""
+    return relay_lane(schema, body, query_string, config) == "read"
 
 
 @dataclass(slots=True)
@@ -116,6 +161,7 @@ class _Reader:
     gone: bool = False
     in_flight: int = 0
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(SLOTS_PER_READER))
+    analysis_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(ANALYSIS_SLOTS_PER_READER))
 
 
 @dataclass(slots=True)
@@ -140,9 +186,16 @@ class ReaderPool:
     opened itself (Neo4j)."""
 
     def __init__(
-        self, count: int, app: ASGIApp, use_store: Callable[[GraphStore], None], timeout: float | None = None
+        self,
+        count: int,
+        app: ASGIApp,
+        use_store: Callable[[GraphStore], None],
+        timeout: float | None = None,
+        analysis_slots: int = ANALYSIS_SLOTS_PER_READER,
     ) -> None:
         self.count = max(0, count)
+        self.analysis_slots = max(1, analysis_slots)
+        """Analysis requests one reader computes at once (:data:`ANALYSIS_SLOTS_PER_READER`)."""
         self.timeout = timeout
         """How long a reader may take to answer a request it was given (None: no bound); past it
         the reader is taken for hung: killed (another starts) and the service serves the request."""
@@ -239,7 +292,7 @@ class ReaderPool:
             mine.close()
             child.child_main(theirs, address, self.app, store, self._factory, self.use_store)
         theirs.close()
-        r = _Reader(pid, address)
+        r = _Reader(pid, address, analysis_slots=asyncio.Semaphore(self.analysis_slots))
         self.readers.append(r)  # before any await: no write is applied between the fork and here
         self._spawn(self._follow(r, mine))
         threading.Thread(target=self._reap, args=(r,), name="civicmesh-reader-reap", daemon=True).start()
@@ -313,7 +366,12 @@ class ReaderPool:
         ready = [r for r in self.readers if r.ready and not r.gone]
         return min(ready, key=lambda r: r.in_flight) if ready else None
 
-    async def relay(self, scope: Scope, body: bytes, receive: Receive) -> Answer | _Gone | None:
+    @property
+    def serves_analyses(self) -> bool:
+        """Whether analysis requests go to the readers: only replicas follow every write."""
+        return self.replica and self._store is not None
+
+    async def relay(self, scope: Scope, body: bytes, receive: Receive, lane: Lane = "read") -> Answer | _Gone | None:
         """The answer of a reader to this request; GONE when the client left meanwhile (the
         reader was told); None when the service must serve it (counted by reason)."""
         r = self._pick()
@@ -323,7 +381,7 @@ class ReaderPool:
         gone = asyncio.ensure_future(_disconnected(receive))
         r.in_flight += 1
         try:
-            work = asyncio.ensure_future(self._exchange(r, scope, body))
+            work = asyncio.ensure_future(self._exchange(r, scope, body, lane))
             try:
                 done, _ = await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
             except asyncio.CancelledError:
@@ -337,6 +395,9 @@ class ReaderPool:
                 return GONE
             try:
                 head, answer_body = work.result()
+            except StoreUnavailable:
+                self.counts["fallback:store_unavailable"] += 1
+                return None
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 log.info("a relayed request failed: served here", extra={"pid": r.pid, "error": repr(exc)})
                 self.counts["fallback:reader_lost"] += 1
@@ -345,15 +406,19 @@ class ReaderPool:
                 self.counts[f"fallback:{head['fallback']}".replace(" ", "_")] += 1
                 return None
             self.counts["relayed"] += 1
+            if lane == "analysis":
+                self.counts["relayed:analysis"] += 1
             headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in head["headers"]]
             return Answer(int(head["status"]), headers, answer_body)
         finally:
             r.in_flight -= 1
             gone.cancel()
 
-    async def _exchange(self, r: _Reader, scope: Scope, body: bytes) -> tuple[dict[str, Any], bytes]:
+    async def _exchange(
+        self, r: _Reader, scope: Scope, body: bytes, lane: Lane = "read"
+    ) -> tuple[dict[str, Any], bytes]:
         store = self._store
-        head = {
+        head: dict[str, Any] = {
             "method": scope["method"],
             "path": scope["path"],
             "query_string": bytes(scope.get("query_string", b"")).decode("latin-1"),
@@ -361,7 +426,9 @@ class ReaderPool:
             "version": store.generation if self.replica and store is not None else None,
             "request_id": request_id.get(),
         }
-        async with r.slots:
+        if lane == "analysis" and store is not None:  # analyses refuse while an import is unfinished
+            head["import"] = child.encode_marker(await store.current_import())
+        async with r.analysis_slots if lane == "analysis" else r.slots:
             incoming, outgoing = await asyncio.open_unix_connection(r.address)
             try:
                 outgoing.write(child.frame(json.dumps(head).encode()) + child.frame(body))
@@ -451,10 +518,13 @@ class ReaderRelay:
             await self.app(scope, receive, send)
             return
         body, replay = await buffered(receive)
-        if not relayable(self.schema, body, scope.get("query_string", b""), self.config):
+        lane = relay_lane(
+            self.schema, body, scope.get("query_string", b""), self.config, analyses=self.pool.serves_analyses
+        )
+        if lane is None:
             await self.app(scope, replay, send)
             return
-        answer = await self.pool.relay(scope, body, receive)
+        answer = await self.pool.relay(scope, body, receive, lane)
         if answer is None:
             await self.app(scope, replay, send)
             return
@@ -464,4 +534,14 @@ class ReaderRelay:
         await send({"type": "http.response.body", "body": answer.body})
 
 
-__all__ = ["GONE", "SLOTS_PER_READER", "Answer", "ReaderPool", "ReaderRelay", "relayable"]
+__all__ = [
+    "ANALYSIS_SLOTS_PER_READER",
+    "GONE",
+    "SLOTS_PER_READER",
+    "Answer",
+    "Lane",
+    "ReaderPool",
+    "ReaderRelay",
+    "relay_lane",
+    "relayable",
+]

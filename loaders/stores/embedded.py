@@ -259,20 +259,14 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                 for r in batch.relationships
             ]
             await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
-            before = self._version
             rows = len(node_rows) + len(rel_rows) + len(rel_deletes) + len(node_deletes)
             # a bulk write's objects frozen out of the collector's sight; a small one's are few, and
             # freezing at every write would also freeze (and so never free) every cycle of garbage
             # that the requests in flight left
             with pause_gc() if rows >= BULK_ROWS else contextlib.nullcontext():
-                self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+                self._apply_followed(node_rows, rel_rows, rel_deletes, node_deletes)
             if self.on_applied is not None:
                 self.on_applied(self._version, (node_rows, rel_rows, rel_deletes, node_deletes))
-            kept = self._projection  # noted, not copied: folded when an analysis next asks
-            if kept is not None and not kept.follow(
-                before, self._version, Delta(node_rows, rel_rows, rel_deletes, node_deletes)
-            ):
-                self._projection = None
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(
@@ -303,6 +297,24 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _apply_followed(
+        self,
+        node_rows: list[tuple[str, str, dict[str, Any]]],
+        rel_rows: list[tuple[str, str, str, str, dict[str, Any]]],
+        rel_deletes: list[tuple[str, str, str]],
+        node_deletes: list[str],
+    ) -> None:
+        """Apply a committed write's rows to memory (:meth:`_apply`) and note them in the kept
+        projection, not copied: folded when an analysis next asks.  A replica following this
+        store's writes in another process applies them here too (:mod:`service.reader`)."""
+        before = self._version
+        self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+        kept = self._projection
+        if kept is not None and not kept.follow(
+            before, self._version, Delta(node_rows, rel_rows, rel_deletes, node_deletes)
+        ):
+            self._projection = None
 
     def _apply(
         self,

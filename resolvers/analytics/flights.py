@@ -255,4 +255,14 @@ def _landed(flights: _Flights, key: Hashable, flight: _Flight, future: asyncio.F
             flights.done.popitem(last=False)
 
 
-__all__ = ["KEEP", "RETRY_AFTER", "STATS", "running", "shared_run"]
+def forget_inherited() -> list[Any]:
+    """In a forked process: no analysis of the parent's is running or shared here (what was
+    is returned, to be kept referenced; :func:`resolvers.analytics.snapshot.forget_inherited`)."""
+    global _HEAVY_RUNNING
+    kept = list(_BY_GRAPH.items())
+    _BY_GRAPH.clear()
+    _HEAVY_RUNNING = 0
+    return kept
+
+
+__all__ = ["KEEP", "RETRY_AFTER", "STATS", "forget_inherited", "running", "shared_run"]

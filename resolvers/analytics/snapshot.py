@@ -46,8 +46,10 @@ from analytics.coverage import Linkage
 from analytics.session import Part
 from analytics.work.index import WorkIndex
 from loaders.projection_cache import ProjectionCache, projection_cache
+from loaders.projection_cache import forget_inherited as forget_projection_caches
 from loaders.store import GraphStore, StoreUnavailable, report_store_failure
 from resolvers import forkserver, offload
+from resolvers.analytics import flights
 from resolvers.context import Info
 from resolvers.errors import ClientError
 
@@ -343,3 +345,22 @@ def _interrupted(what: str) -> ClientError:
 def _model(snap: A.AnalyticsSession) -> A.ReachModel:
     """The session's reach model (built on first use: call it on a worker thread)."""
     return snap.model
+
+
+_INHERITED: list[Any] = []
+"""What a forked process set aside of its parent's analytics state (kept alive, never used)."""
+
+
+def forget_inherited() -> None:
+    """In a process forked from the service that serves analyses of its own (a reader,
+    :mod:`service.reader`): set aside the parent's sessions, fork servers, running and shared
+    analyses and its projection caches.  They belong to the parent's event loop and processes;
+    they are kept referenced, not freed, so that no finalizer of the parent's (a fork server's
+    close) runs here."""
+    for state in (_SESSIONS, _SERVER_OF, _LEAVING, _BUILDING, _INDEXING):
+        _INHERITED.append(list(state.items()))
+        state.clear()
+    _INHERITED.append(flights.forget_inherited())
+    _INHERITED.append(forkserver.forget_inherited())
+    _INHERITED.append(offload.forget_inherited())
+    _INHERITED.append(forget_projection_caches())
