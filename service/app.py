@@ -169,6 +169,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         analysis_slots=max(1, settings.max_analyses),
     )
     metrics.sources.append(readers.metrics)
+    metrics.gathered.append(readers.gathered_metrics)
     heavy_gate = Middleware(
         HeavyGate,
         schema=schema._schema,

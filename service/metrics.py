@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -74,6 +74,8 @@ class Metrics:
     graphql: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     sources: list[Callable[[], list[str]]] = field(default_factory=list)
     """More counters' lines (e.g. the reader processes': :mod:`service.reader_relay`)."""
+    gathered: list[Callable[[], Awaitable[list[str]]]] = field(default_factory=list)
+    """More counters' lines that are asked for (e.g. of the reader processes themselves)."""
 
     def request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[route, method, status] += 1
@@ -123,10 +125,14 @@ class Metrics:
 def _rebuilds(store: GraphStore | None) -> list[str]:
     """How often this process streamed the store's analytics projection, folded writes into it,
     and made an analytics session (each builds its indexes): counts, read by the load bench."""
-    cache = projection_cache(store) if store is not None else None
+    if store is not None and store.name == "embedded":  # the embedded store keeps its projection itself
+        streams, folds = getattr(store, "projection_builds", 0), getattr(store, "projection_folds", 0)
+    else:
+        cache = projection_cache(store) if store is not None else None
+        streams, folds = (cache.streams, cache.folds) if cache else (0, 0)
     counts = (
-        ("projection_streams", "Whole projections streamed from the store.", cache.streams if cache else 0),
-        ("projection_folds", "Times writes were folded into the kept projection.", cache.folds if cache else 0),
+        ("projection_streams", "Whole projections streamed (Neo4j) or built (embedded) from the store.", streams),
+        ("projection_folds", "Times writes were folded into the kept projection.", folds),
         ("analytics_sessions", "Analytics sessions made (each builds its indexes).", snapshot.SESSIONS_BUILT),
     )
     out: list[str] = []
@@ -172,8 +178,14 @@ class MetricsMiddleware:
             )
 
 
-def metrics_endpoint(metrics: Metrics, store: Callable[[], GraphStore | None]) -> Callable[[Request], Response]:
-    def endpoint(request: Request) -> Response:
-        return Response(metrics.render(store()), media_type=CONTENT_TYPE)
+def metrics_endpoint(
+    metrics: Metrics, store: Callable[[], GraphStore | None]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        more: list[str] = []
+        for gather in metrics.gathered:
+            more += await gather()
+        text = metrics.render(store())
+        return Response(text + ("\n".join(more) + "\n" if more else ""), media_type=CONTENT_TYPE)
 
     return endpoint

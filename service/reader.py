@@ -148,6 +148,10 @@ class ReaderState:
     behind: int = 0
     active: int = 0
     applied: asyncio.Condition = field(default_factory=asyncio.Condition)
+    sessions_at_fork: int = 0
+    """The counts inherited from the service (its own): the reader reports what it did since."""
+    builds_at_fork: int = 0
+    folds_at_fork: int = 0
 
     @property
     def version(self) -> int:
@@ -171,6 +175,9 @@ class ReaderState:
             "fallbacks": self.fallbacks,
             "behind": self.behind,
             "active": self.active,
+            "analytics_sessions": snapshot.SESSIONS_BUILT - self.sessions_at_fork,
+            "projection_builds": getattr(self.store, "projection_builds", 0) - self.builds_at_fork,
+            "projection_folds": getattr(self.store, "projection_folds", 0) - self.folds_at_fork,
         }
 
 
@@ -223,6 +230,9 @@ async def _serve(
     else:
         _as_replica(inherited)
         state = ReaderState(inherited, replica=True)
+        state.builds_at_fork = getattr(inherited, "projection_builds", 0)
+        state.folds_at_fork = getattr(inherited, "projection_folds", 0)
+    state.sessions_at_fork = snapshot.SESSIONS_BUILT
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -460,15 +460,42 @@ class ReaderPool:
                     outgoing.close()
         return out
 
+    async def gathered_metrics(self) -> list[str]:
+        """The Prometheus lines of what the ready readers did themselves, summed: requests served,
+        analytics sessions made and projections built or folded (a reader that ended takes its
+        counts with it; each starts from 0)."""
+        if self.count == 0:
+            return []
+        try:
+            stats = await asyncio.wait_for(self.stats(), 2.0)
+        except TimeoutError:  # a reader too busy to say: its lines are left out this time
+            return []
+        out: list[str] = []
+        for key, help_text in (
+            ("served", "Relayed requests the reader processes answered."),
+            ("analytics_sessions", "Analytics sessions the reader processes made."),
+            ("projection_builds", "Whole projections the reader processes built."),
+            ("projection_folds", "Times the reader processes folded writes into their projection."),
+        ):
+            out += [
+                f"# HELP civicmesh_reader_{key}_total {help_text}",
+                f"# TYPE civicmesh_reader_{key}_total counter",
+                f"civicmesh_reader_{key}_total {sum(int(s.get(key, 0)) for s in stats)}",
+            ]
+        return out
+
     def metrics(self) -> list[str]:
         """The Prometheus lines of the relay's counters."""
         out = [
             "# HELP civicmesh_reader_processes Reader processes ready for heavy reads.",
             "# TYPE civicmesh_reader_processes gauge",
             f"civicmesh_reader_processes {self.ready()}",
-            "# HELP civicmesh_reader_relayed_total Heavy reads answered by a reader process.",
+            "# HELP civicmesh_reader_relayed_total Heavy reads and analyses answered by a reader process.",
             "# TYPE civicmesh_reader_relayed_total counter",
             f"civicmesh_reader_relayed_total {self.counts['relayed']}",
+            "# HELP civicmesh_reader_relayed_analyses_total Of them, analyses.",
+            "# TYPE civicmesh_reader_relayed_analyses_total counter",
+            f"civicmesh_reader_relayed_analyses_total {self.counts['relayed:analysis']}",
             "# HELP civicmesh_reader_fallbacks_total Heavy reads the service served itself, by reason.",
             "# TYPE civicmesh_reader_fallbacks_total counter",
         ]

@@ -117,6 +117,11 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         self._lock = asyncio.Lock()
         self.availability = Availability()
         """Always up: the file is local (a failing disk shows as errors of the calls)."""
+        self.projection_builds = 0
+        """Whole projections built from memory (the first analysis, or after a write the kept one
+        could not follow)."""
+        self.projection_folds = 0
+        """Times writes were folded into the kept projection instead."""
         self.on_applied: Callable[[int, Applied | None], None] | None = None
         """Called on the event loop after each write is applied to memory, in order, with the new
         version and the write's rows (``_apply``'s arguments; None for :meth:`clear`): how a
@@ -397,11 +402,13 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                 if not kept.pending:
                     return kept.graph
                 folded: nx.MultiDiGraph = await _whole(asyncio.to_thread(kept.fold, self._given_star))
+                self.projection_folds += 1
                 gc.freeze()  # its copied dicts (entries by the hundred thousand) out of the collector's sight
                 return folded
             version = self._version
             out: nx.MultiDiGraph = await _whole(asyncio.to_thread(self._build_projection, labels, rel_types))
             if whole:
+                self.projection_builds += 1
                 self._projection = KeptProjection(version, out)
             return out
 

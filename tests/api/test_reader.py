@@ -7,6 +7,7 @@ client leaves."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import random
@@ -280,3 +281,71 @@ async def test_a_reader_that_has_not_applied_the_acknowledged_writes_leaves_the_
         (stats,) = await pool.stats()
         assert stats["behind"] == 1
         assert (await api.post(NESTED)).status_code == 200 and pool.counts["relayed"] == 1  # caught up again
+
+
+COVERAGE = (
+    "query($a: ID) { coverage(area: $a) { households { total covered rate } members { total covered rate } "
+    "uncoveredHouseholds } }"
+)
+
+
+async def test_analyses_go_to_the_replica_and_answer_as_the_service_after_random_writes(city: GraphStore) -> None:
+    """On the embedded store an analysis is computed in the reader, on the projection its replica
+    follows (folded, not built again, after each write), with the figures the service itself
+    gives at the same data version; on Neo4j (a reader that does not follow the service's
+    writes) analyses stay in the service."""
+    rng = random.Random(41)
+    made: list[str] = []
+    areas = [None, gid("Community", "c1"), gid("Street", "st1")]
+    async with reader_api(city) as (api, pool), open_api(city) as own:
+        for step in range(12):
+            for _ in range(rng.randint(0, 3)):
+                with contextlib.suppress(Exception):  # a refused write changes nothing, here or there
+                    await city.write(_random_write(rng, made))
+            area = rng.choice(areas)
+            relayed = await api.q(COVERAGE, {"a": area})
+            mine = await own.q(COVERAGE, {"a": area})
+            assert relayed == mine, f"step {step}"
+        if city.name == "embedded":
+            assert pool.counts["relayed:analysis"] == 12, pool.counts
+            (stats,) = await pool.stats()
+            assert stats["projection_builds"] == 1, stats  # built once, then every write folded in
+        else:
+            assert pool.counts["relayed:analysis"] == 0 and pool.counts["relayed"] == 0, pool.counts
+
+
+async def test_analyses_in_the_reader_run_in_its_own_fork_servers(city: GraphStore) -> None:
+    """With analyses in forked children (the service's default), the reader forks its own fork
+    server; what it inherited of the service's (a session, a server) is set aside, not used."""
+    if city.name != "embedded":
+        pytest.skip("analyses stay in the service on Neo4j")
+    async with open_api(city, analysis_processes=1) as own:
+        expected = await own.q(
+            COVERAGE, {"a": gid("Community", "c1")}
+        )  # the service's own server, made before the fork
+        async with reader_api(city, analysis_processes=1) as (api, pool):
+            for _ in range(3):
+                assert await api.q(COVERAGE, {"a": gid("Community", "c1")}) == expected
+            await city.write(
+                WriteBatch(
+                    [Node("Household", "fh1", {"name": "新", "size": 2})], [Relationship("PART_OF", "fh1", "b1")]
+                )
+            )
+            after = await api.q(COVERAGE, {"a": gid("Community", "c1")})
+            assert after["coverage"]["households"]["total"] == expected["coverage"]["households"]["total"] + 1
+            assert pool.counts["relayed:analysis"] == 4, pool.counts
+
+
+async def test_an_unfinished_import_refuses_analyses_in_the_reader_as_in_the_service(city: GraphStore) -> None:
+    async with reader_api(city) as (api, pool):
+        await city.begin_import("half.json")
+        try:
+            refused = (await api.post("{ coverage { households { total } } }")).json()
+            assert refused["errors"][0]["extensions"]["code"] == "IMPORT_IN_PROGRESS", refused
+            assert "half.json" in refused["errors"][0]["message"]
+        finally:
+            await city.end_import()
+        answered = await api.q("{ coverage { households { total } } }")
+        assert answered["coverage"]["households"]["total"] > 0
+        if city.name == "embedded":
+            assert pool.counts["relayed:analysis"] == 2, pool.counts
