@@ -94,6 +94,11 @@ class WriteListeners:
         """Hear of every later write."""
         self._listeners.append(listener)
 
+    def remove(self, listener: Listener) -> None:
+        """Hear of no later write (nothing when ``listener`` was not added)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     @property
     def in_flight(self) -> int:
         """Writes begun and not ended."""

@@ -12,10 +12,13 @@ answers are the bytes the service would have sent.
   (:attr:`loaders.stores.embedded.EmbeddedStore.on_applied`), and the reader applies them with
   the store's own ``_apply``; a request carries the service's version and waits (at most
   :data:`CATCH_UP_S`) until the replica has applied it, so a read sent after a write was
-  acknowledged sees that write.  On Neo4j the reader opens a driver of its own (nothing to
-  follow: the database is shared).
-* **Analyses** (embedded): the replica keeps the projection it inherited and folds the writes it
-  follows into it, as the service's store would; the analytics sessions and their fork servers
+  acknowledged sees that write.  On Neo4j the reader opens a driver of its own (the database is
+  shared) and is sent the batches of the writes the service committed, numbered, for its
+  analytics projection to follow; a request waits the same way for the writes acknowledged
+  before it.
+* **Analyses**: the embedded replica keeps the projection it inherited and folds the writes it
+  follows into it, as the service's store would (on Neo4j the reader's projection cache
+  follows the batches it is sent); the analytics sessions and their fork servers
   are the reader's own (what it inherited of the service's is set aside at the fork, untouched:
   :func:`resolvers.analytics.snapshot.forget_inherited`).  The import marker an analysis checks
   comes with the request (the service read it: :func:`encode_marker`).
@@ -53,6 +56,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message
 
+from loaders.projection_cache import projection_cache
 from loaders.store import GraphStore, ImportMarker
 from resolvers import lanes
 from resolvers.analytics import snapshot
@@ -142,6 +146,8 @@ class ReaderState:
 
     store: GraphStore
     replica: bool
+    followed: int = 0
+    """Neo4j: the service's writes followed (their batches told to this process's projection cache)."""
     served: int = 0
     cancelled: int = 0
     fallbacks: int = 0
@@ -155,7 +161,9 @@ class ReaderState:
 
     @property
     def version(self) -> int:
-        return int(getattr(self.store, "generation", 0))
+        """How far the reader follows the service's writes: the replica's data version, or the
+        count of Neo4j writes followed."""
+        return int(getattr(self.store, "generation", 0)) if self.replica else self.followed
 
     async def caught_up(self, version: int, bound: float) -> bool:
         """Whether the replica reaches ``version`` within ``bound`` seconds."""
@@ -176,9 +184,16 @@ class ReaderState:
             "behind": self.behind,
             "active": self.active,
             "analytics_sessions": snapshot.SESSIONS_BUILT - self.sessions_at_fork,
-            "projection_builds": getattr(self.store, "projection_builds", 0) - self.builds_at_fork,
-            "projection_folds": getattr(self.store, "projection_folds", 0) - self.folds_at_fork,
+            "projection_builds": self._projections()[0] - self.builds_at_fork,
+            "projection_folds": self._projections()[1] - self.folds_at_fork,
         }
+
+    def _projections(self) -> tuple[int, int]:
+        """Projections built (embedded) or streamed (Neo4j) here, and folds of writes into them."""
+        if self.replica:
+            return getattr(self.store, "projection_builds", 0), getattr(self.store, "projection_folds", 0)
+        cache = projection_cache(self.store)
+        return cache.streams, cache.folds
 
 
 def child_main(
@@ -188,10 +203,12 @@ def child_main(
     store: GraphStore,
     own_store: Callable[[], GraphStore] | None,
     use_store: Callable[[GraphStore], None],
+    followed: int = 0,
 ) -> None:
     """The reader, in the forked child: never returns (``os._exit``).  ``own_store`` makes the
     store it opens (Neo4j); None keeps the inherited ``store`` as a replica fed by ``feed``;
-    ``use_store`` makes ``app`` read the store the reader uses."""
+    ``use_store`` makes ``app`` read the store the reader uses; ``followed``: the service's
+    writes (Neo4j) counted before the fork, whose effects the reader's store reads itself."""
     code = 0
     try:
         gc.freeze()  # the inherited heap out of the collector's sight: its passes would copy every page
@@ -207,7 +224,7 @@ def child_main(
         asyncio.events._set_running_loop(None)  # forked from inside the service's running loop
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(_serve(feed, address, app, store, own_store, use_store))
+        loop.run_until_complete(_serve(feed, address, app, store, own_store, use_store, followed))
     except BaseException:
         code = 1
     finally:
@@ -221,12 +238,13 @@ async def _serve(
     inherited: GraphStore,
     own_store: Callable[[], GraphStore] | None,
     use_store: Callable[[GraphStore], None],
+    followed: int = 0,
 ) -> None:
     if own_store is not None:
         store = own_store()
         await store.open()
         use_store(store)
-        state = ReaderState(store, replica=False)
+        state = ReaderState(store, replica=False, followed=followed)
     else:
         _as_replica(inherited)
         state = ReaderState(inherited, replica=True)
@@ -256,7 +274,10 @@ async def _serve(
             except (asyncio.IncompleteReadError, ConnectionError):
                 return  # the service is gone or stopped us
             version, rows = pickle.loads(message)
-            if lock is not None:
+            if not state.replica:  # Neo4j: a write the service committed, for the kept projection
+                projection_cache(state.store).follow(rows)
+                state.followed = max(state.followed, version)
+            elif lock is not None:
                 async with lock:  # as the service's writes: never while the projection is built or folded
                     _apply(state, version, rows)
             else:
@@ -317,7 +338,7 @@ async def _handle(state: ReaderState, app: ASGIApp, reader: asyncio.StreamReader
         return
     body = await read_frame(reader)
     version = head.get("version")
-    if state.replica and isinstance(version, int) and not await state.caught_up(version, CATCH_UP_S):
+    if isinstance(version, int) and not await state.caught_up(version, CATCH_UP_S):
         state.behind += 1
         _reply(writer, {"fallback": "behind"}, b"")
         return

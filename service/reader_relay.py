@@ -13,9 +13,10 @@ store is open, feeds each the embedded store's writes in order, and replaces one
   and the fork servers then live in the reader, and none of their copies, frees or forks
   pauses the service's loop (measured: ``node(id)`` p99 266–409 ms with analyses orchestrated in the
   service, 57 ms without them; docs/design.md "analyses in the reader").  Light requests stay
-  (a relay costs more than they do).  A Neo4j reader does not see the service's writes, so
-  its analyses would answer from a projection up to its ``max_age`` old: analyses stay in the
-  service there.
+  (a relay costs more than they do).  A Neo4j reader is sent the batches of the writes the
+  service committed (its store's write listeners, in the order they ended, ``None`` for one
+  that cannot be followed), so its projection cache follows them as the service's did, and a
+  request waits there for the writes acknowledged before it, as on the embedded store.
 * **Nothing refused, nothing lost**: no reader ready, a reader that died mid-request, one that
   could not catch up with the writes in time, or a request that needs the store's file (an
   audit event) — the service serves the request itself, as without readers.
@@ -210,6 +211,10 @@ class ReaderPool:
         self._deaths_in_row = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.published = 0
+        """Writes sent to the readers (Neo4j: the committed batches, counted; a request carries
+        the count and a reader answers it once it has followed that many)."""
+        self._follows = False
 
     @property
     def replica(self) -> bool:
@@ -229,6 +234,9 @@ class ReaderPool:
         self._stopped = False
         if self.replica:
             vars(store)["on_applied"] = self.publish
+        elif (listeners := getattr(store, "write_listeners", None)) is not None:
+            listeners.add(self._heard)
+            self._follows = True
         for _ in range(self.count):
             self._fork()
         if len(self.readers) < self.count:  # a fork failed: try again later
@@ -240,6 +248,9 @@ class ReaderPool:
         self._stopped = True
         if self._store is not None and self.replica:
             vars(self._store)["on_applied"] = None
+        elif self._follows and (listeners := getattr(self._store, "write_listeners", None)) is not None:
+            listeners.remove(self._heard)
+            self._follows = False
         for task in list(self._tasks):
             task.cancel()
         for r in self.readers:
@@ -270,6 +281,12 @@ class ReaderPool:
                 log.warning("a reader fell too far behind the writes: replaced", extra={"pid": r.pid})
                 self._end(r)
 
+    def _heard(self, batch: Any) -> None:
+        """A write the service committed through its Neo4j store (None: one the readers' kept
+        projections cannot follow): sent to every reader, numbered."""
+        self.published += 1
+        self.publish(self.published, batch)
+
     # --- processes -----------------------------------------------------------------------
     def _fork(self) -> None:
         store = self._store
@@ -290,7 +307,7 @@ class ReaderPool:
             return
         if pid == 0:  # the reader: never returns
             mine.close()
-            child.child_main(theirs, address, self.app, store, self._factory, self.use_store)
+            child.child_main(theirs, address, self.app, store, self._factory, self.use_store, self.published)
         theirs.close()
         r = _Reader(pid, address, analysis_slots=asyncio.Semaphore(self.analysis_slots))
         self.readers.append(r)  # before any await: no write is applied between the fork and here
@@ -368,8 +385,8 @@ class ReaderPool:
 
     @property
     def serves_analyses(self) -> bool:
-        """Whether analysis requests go to the readers: only replicas follow every write."""
-        return self.replica and self._store is not None
+        """Whether analysis requests go to the readers: they follow every write of the service."""
+        return self._store is not None and (self.replica or self._follows)
 
     async def relay(self, scope: Scope, body: bytes, receive: Receive, lane: Lane = "read") -> Answer | _Gone | None:
         """The answer of a reader to this request; GONE when the client left meanwhile (the
@@ -423,10 +440,12 @@ class ReaderPool:
             "path": scope["path"],
             "query_string": bytes(scope.get("query_string", b"")).decode("latin-1"),
             "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in scope.get("headers", [])],
-            "version": store.generation if self.replica and store is not None else None,
+            "version": store.generation
+            if self.replica and store is not None
+            else (self.published if self._follows else None),
             "request_id": request_id.get(),
         }
-        if lane == "analysis" and store is not None:  # analyses refuse while an import is unfinished
+        if lane == "analysis" and self.replica and store is not None:  # refused while an import is unfinished
             head["import"] = child.encode_marker(await store.current_import())
         async with r.analysis_slots if lane == "analysis" else r.slots:
             incoming, outgoing = await asyncio.open_unix_connection(r.address)
