@@ -69,9 +69,11 @@ acknowledged when it relayed the request; past it the service serves the request
 
 NICE = 5
 """How many steps below the service's CPU priority a reader runs: below the service (its light
-requests first), above the analyses (``CIVICMESH_ANALYSIS_NICE``, 10).  Measured: at the service's
-priority the reader took the service's CPU on a busy machine (``node(id)`` p99 up); at the
-analyses' it shared a core with four coverage analyses and nested reads fell to 2–3 a second."""
+requests first), level with the analyses' children (``CIVICMESH_ANALYSIS_NICE``, 5), which the
+reader now orchestrates itself.  Measured: at the service's priority the reader took the
+service's CPU on a busy machine (``node(id)`` p99 up); with the analyses at 10 below a reader
+that also decodes Neo4j's nested answers, coverage answered 16–21 times a minute with 504s,
+at 5 31 times and none (docs/design.md "analyses in the reader")."""
 
 READY = b"R"
 """What the reader sends on the feed once it listens (and, on Neo4j, its store is open)."""

@@ -13,9 +13,10 @@ from service.gc_policy import parse_thresholds
 
 DEFAULT_STORE = "civicmesh.sqlite"
 
-READ_PROCESSES: Mapping[str, int] = {"embedded": 1, "neo4j": 0}
+READ_PROCESSES: Mapping[str, int] = {"embedded": 1, "neo4j": 1}
 """The service's reader processes by store when ``CIVICMESH_READ_PROCESSES`` is not set: measured
-in docs/design.md "heavy reads in a reader process" (issue 14)."""
+in docs/design.md "heavy reads in a reader process" and "analyses in the reader" (issue 14; on
+Neo4j one reader since it takes the analyses too: ``node(id)`` p99 in the mix 399–422 → 149–183 ms)."""
 
 APPEAL_DUE_DAYS: Mapping[str, int] = {
     "HOUSING_SAFETY": 3,
@@ -159,10 +160,11 @@ class Settings:
     which builds the analytics session's indexes once, off this process (``CIVICMESH_ANALYSIS_FORKSERVER``,
     :mod:`resolvers.analytics.forkserver`); false: fork each from the service, indexes built here."""
 
-    analysis_nice: int = 10
+    analysis_nice: int = 5
     """Analyses' processes (the fork server and its children) run this many steps below the
     service's CPU priority (``CIVICMESH_ANALYSIS_NICE``; 0: the same), so that on a busy machine
-    the operating system schedules the service's threads first."""
+    the operating system schedules the service's threads first; 5, the reader's
+    (:data:`service.reader.NICE`): the two kinds of heavy work share what the light work leaves."""
     switch_interval_ms: float = 0.0
     """How long a thread holds the interpreter lock before another may take it
     (``sys.setswitchinterval``; ``CIVICMESH_SWITCH_INTERVAL_MS``; 0: the interpreter's 5 ms): what
@@ -230,7 +232,7 @@ class Settings:
             analysis_staleness_s=float(e.get("CIVICMESH_ANALYSIS_STALENESS_S") or 5),
             light_first_ms=float(e.get("CIVICMESH_LIGHT_FIRST_MS") or 5.0),
             analysis_forkserver=_flag(e.get("CIVICMESH_ANALYSIS_FORKSERVER"), True),
-            analysis_nice=int(e.get("CIVICMESH_ANALYSIS_NICE") or 10),
+            analysis_nice=int(e.get("CIVICMESH_ANALYSIS_NICE") or 5),
             switch_interval_ms=float(e.get("CIVICMESH_SWITCH_INTERVAL_MS") or 0),
             gc_thresholds=parse_thresholds(e.get("CIVICMESH_GC_THRESHOLDS") or SERVICE_GC_THRESHOLDS),
             gc_freeze=_flag(e.get("CIVICMESH_GC_FREEZE"), True),
