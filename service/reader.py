@@ -57,7 +57,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message
 
 from loaders.projection_cache import projection_cache
-from loaders.store import GraphStore, ImportMarker
+from loaders.store import GraphStore, ImportMarker, StoreUnavailable, store_failure_seen
 from resolvers import lanes
 from resolvers.analytics import snapshot
 from resolvers.forkserver import close_inherited_sockets
@@ -154,6 +154,8 @@ class ReaderState:
     cancelled: int = 0
     fallbacks: int = 0
     behind: int = 0
+    unavailable: int = 0
+    """Requests that met the store going down (Neo4j): left to the service's gate (503)."""
     active: int = 0
     applied: asyncio.Condition = field(default_factory=asyncio.Condition)
     sessions_at_fork: int = 0
@@ -184,6 +186,7 @@ class ReaderState:
             "cancelled": self.cancelled,
             "fallbacks": self.fallbacks,
             "behind": self.behind,
+            "unavailable": self.unavailable,
             "active": self.active,
             "analytics_sessions": snapshot.SESSIONS_BUILT - self.sessions_at_fork,
             "projection_builds": self._projections()[0] - self.builds_at_fork,
@@ -348,8 +351,19 @@ async def _handle(state: ReaderState, app: ASGIApp, reader: asyncio.StreamReader
     _NEEDS_SERVICE.set(noted)
     request_id.set(head.get("request_id"))
     _IMPORT.set(decode_marker(head["import"]) if "import" in head else _NOT_GIVEN)
-    status, headers, chunks = await _run_view(state, app, head, body, reader)
-    if noted:
+    failed: list[bool] = []  # the reader's store failures (an outage), told as the service's gate is told
+    store_failure_seen.set(failed)
+    try:
+        status, headers, chunks = await _run_view(state, app, head, body, reader)
+    except StoreUnavailable:
+        failed.append(True)
+        status, headers, chunks = None, [], []
+    if failed and not noted:
+        # The request met the store going down: the service's gate answers it 503 STORE_UNAVAILABLE
+        # (its partial data is not served as whole, and never as "Unexpected error.").
+        state.unavailable += 1
+        _reply(writer, {"unavailable": True}, b"")
+    elif noted:
         state.fallbacks += 1
         _reply(writer, {"fallback": noted[0]}, b"")
     elif status is None:

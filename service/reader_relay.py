@@ -390,7 +390,10 @@ class ReaderPool:
 
     async def relay(self, scope: Scope, body: bytes, receive: Receive, lane: Lane = "read") -> Answer | _Gone | None:
         """The answer of a reader to this request; GONE when the client left meanwhile (the
-        reader was told); None when the service must serve it (counted by reason)."""
+        reader was told); None when the service must serve it (counted by reason).  Raises
+        :class:`StoreUnavailable` when the request met the store going down in the reader: the
+        service's store gate (outside the relay) answers it 503 ``STORE_UNAVAILABLE``, as it
+        answers one that met it in the service."""
         r = self._pick()
         if r is None:
             self.counts["fallback:not_ready"] += 1
@@ -422,6 +425,9 @@ class ReaderPool:
             if "fallback" in head:
                 self.counts[f"fallback:{head['fallback']}".replace(" ", "_")] += 1
                 return None
+            if head.get("unavailable"):  # the reader's store failed mid-request: the gate answers 503
+                self.counts["unavailable"] += 1
+                raise StoreUnavailable()
             self.counts["relayed"] += 1
             if lane == "analysis":
                 self.counts["relayed:analysis"] += 1

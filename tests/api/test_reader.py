@@ -343,3 +343,41 @@ async def test_an_unfinished_import_refuses_analyses_in_the_reader_as_in_the_ser
         answered = await api.q("{ coverage { households { total } } }")
         assert answered["coverage"]["households"]["total"] > 0
         assert pool.counts["relayed:analysis"] == 2, pool.counts
+
+
+async def test_a_relayed_request_that_meets_the_store_going_down_is_answered_503_by_the_service(
+    city: GraphStore,
+) -> None:
+    """A read in the reader that meets an outage (its store marked down mid-request) is not
+    answered 200 "Unexpected error.": the service's store gate answers it 503 STORE_UNAVAILABLE
+    with Retry-After, as a request that met the outage in the service."""
+    from loaders.store import StoreUnavailable, report_store_failure
+
+    app = create_app(Settings(demo_when_empty=False, deadline=0.0, read_processes=1), store=city)
+    pool: ReaderPool = app.state.readers
+    view: Any = pool.app
+    original = view.run
+
+    async def outage(request: Any) -> Any:  # only in the reader: put back here once it is forked
+        report_store_failure()
+        raise StoreUnavailable()
+
+    view.run = outage
+    try:
+        assert await pool.start(city, _factory(city))
+    finally:
+        view.run = original
+    try:
+        await _until(lambda: pool.ready() == 1)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civicmesh.test") as c:
+            r = await c.post("/graphql", json={"query": NESTED}, headers={"accept": GQL})
+            assert r.status_code == 503, r.text
+            assert r.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+            assert r.headers["retry-after"]
+            assert pool.counts["unavailable"] == 1 and pool.counts["relayed"] == 0, pool.counts
+            light = await c.post("/graphql", json={"query": '{ node(id: "x") { id } }'}, headers={"accept": GQL})
+            assert light.status_code == 200  # the service's own store is up: light reads go on
+        (stats,) = await pool.stats()
+        assert stats["unavailable"] == 1
+    finally:
+        await pool.stop()
