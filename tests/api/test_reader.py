@@ -381,3 +381,27 @@ async def test_a_relayed_request_that_meets_the_store_going_down_is_answered_503
         assert stats["unavailable"] == 1
     finally:
         await pool.stop()
+
+
+async def test_a_scoped_viewer_gets_the_same_analyses_and_refusals_through_the_reader(city: GraphStore) -> None:
+    """Analytics scoping is decided in the reader from the relayed token, in its store queries,
+    as in the service: the viewer's own community answered, another one refused, the same
+    bodies (the analyses' data version aside) as the service's own."""
+    headers = {"authorization": f"Bearer {_token('COMMUNITY', 'c1')}", "accept": GQL}
+
+    def comparable(body: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in body.items() if k != "extensions"}  # the data version is each process's
+
+    async with reader_api(city, jwt_secret=SECRET) as (api, pool), open_api(city, jwt_secret=SECRET) as own:
+        for area in ("c1", "c2"):
+            body = {"query": COVERAGE, "variables": {"a": gid("Community", area)}}
+            relayed = await api.client.post("/graphql", json=body, headers=headers)
+            mine = await own.client.post("/graphql", json=body, headers=headers)
+            assert relayed.status_code == mine.status_code
+            assert comparable(relayed.json()) == comparable(mine.json()), area
+        assert "errors" not in relayed.json() or area != "c1"
+        refused = (await api.client.post("/graphql", json=body, headers=headers)).json()
+        assert refused["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "NOT_FOUND"), refused
+        assert pool.counts["relayed:analysis"] >= 1, pool.counts  # the viewer's own area, in the reader
+        if city.name == "embedded":  # a refusal's audit event is written by the service, which answers it
+            assert pool.counts["fallback:an_audit_event"] >= 1, pool.counts
