@@ -1,4 +1,4 @@
-"""Heavy reads relayed to reader processes; the service keeps light requests, writes and analyses.
+"""Heavy reads and analyses relayed to reader processes; the service keeps light requests and writes.
 
 :class:`ReaderPool` forks ``CIVICMESH_READ_PROCESSES`` readers (:mod:`service.reader`) once the
 store is open, feeds each the embedded store's writes in order, and replaces one that dies.
@@ -7,9 +7,9 @@ store is open, feeds each the embedded store's writes in order, and replaces one
 
 * **What goes** (:func:`relay_lane`): a query (not a mutation, not a subscription) whose static
   cost is heavy (:data:`service.request_weight.HEAVY_COST`, the heavy gate's rule) and that
-  names no analytics field (the ``read`` lane: nested selections and big listings); and, when
-  the readers are replicas of the embedded store, every query that names an analytics field
-  (the ``analysis`` lane, slots of its own): the projection, its folds, the analytics sessions
+  names no analytics field (the ``read`` lane: nested selections and big listings); and, since
+  the readers follow the service's writes (both stores, below), every query that names an
+  analytics field (the ``analysis`` lane, slots of its own): the projection, its folds, the analytics sessions
   and the fork servers then live in the reader, and none of their copies, frees or forks
   pauses the service's loop (measured: ``node(id)`` p99 266–409 ms with analyses orchestrated in the
   service, 57 ms without them; docs/design.md "analyses in the reader").  Light requests stay
