@@ -268,7 +268,7 @@ async def _serve(
     # The replica's writes take the store's write lock, as the service's do: a projection built
     # or folded on a worker thread (an analysis asked) reads a graph no write changes meanwhile,
     # and the kept projection follows each write from the version it was built at.
-    lock: asyncio.Lock | None = vars(state.store).get("_lock") if state.replica else None
+    lock: asyncio.Lock | None = vars(state.store)["_lock"] if state.replica else None  # set by _as_replica
     feed_in, feed_out = await asyncio.open_unix_connection(sock=feed)
     server = await asyncio.start_unix_server(handle, path=address)
     feed_out.write(READY)
@@ -279,14 +279,12 @@ async def _serve(
             except (asyncio.IncompleteReadError, ConnectionError):
                 return  # the service is gone or stopped us
             version, rows = pickle.loads(message)
-            if not state.replica:  # Neo4j: a write the service committed, for the kept projection
+            if lock is None:  # Neo4j: a write the service committed, for the kept projection
                 projection_cache(state.store).follow(rows)
                 state.followed = max(state.followed, version)
-            elif lock is not None:
+            else:
                 async with lock:  # as the service's writes: never while the projection is built or folded
                     _apply(state, version, rows)
-            else:
-                _apply(state, version, rows)
             async with state.applied:
                 state.applied.notify_all()
     finally:
@@ -331,7 +329,7 @@ def _apply(state: ReaderState, version: int, rows: Any) -> None:
     if rows is None:
         store._clear_memory()
     else:
-        store._apply_followed(*rows)  # the kept projection follows it too: analyses fold it in
+        store._apply_followed(rows)  # the kept projection follows it too: analyses fold it in
     if store.generation != version:  # a write missed: this replica can no longer answer right
         raise RuntimeError(f"the replica is at version {store.generation}, the write made {version}")
 

@@ -268,10 +268,11 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             # a bulk write's objects frozen out of the collector's sight; a small one's are few, and
             # freezing at every write would also freeze (and so never free) every cycle of garbage
             # that the requests in flight left
+            applied: Applied = (node_rows, rel_rows, rel_deletes, node_deletes)
             with pause_gc() if rows >= BULK_ROWS else contextlib.nullcontext():
-                self._apply_followed(node_rows, rel_rows, rel_deletes, node_deletes)
+                self._apply_followed(applied)
             if self.on_applied is not None:
-                self.on_applied(self._version, (node_rows, rel_rows, rel_deletes, node_deletes))
+                self.on_applied(self._version, applied)
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(
@@ -303,22 +304,14 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             db.execute("ROLLBACK")
             raise
 
-    def _apply_followed(
-        self,
-        node_rows: list[tuple[str, str, dict[str, Any]]],
-        rel_rows: list[tuple[str, str, str, str, dict[str, Any]]],
-        rel_deletes: list[tuple[str, str, str]],
-        node_deletes: list[str],
-    ) -> None:
+    def _apply_followed(self, rows: Applied) -> None:
         """Apply a committed write's rows to memory (:meth:`_apply`) and note them in the kept
         projection, not copied: folded when an analysis next asks.  A replica following this
         store's writes in another process applies them here too (:mod:`service.reader`)."""
         before = self._version
-        self._apply(node_rows, rel_rows, rel_deletes, node_deletes)
+        self._apply(*rows)
         kept = self._projection
-        if kept is not None and not kept.follow(
-            before, self._version, Delta(node_rows, rel_rows, rel_deletes, node_deletes)
-        ):
+        if kept is not None and not kept.follow(before, self._version, Delta(*rows)):
             self._projection = None
 
     def _apply(

@@ -206,23 +206,36 @@ async def test_a_killed_reader_loses_nothing_and_is_replaced(city: GraphStore) -
         assert "civicmesh_reader_restarts_total 1" in metrics
 
 
-async def test_a_client_that_leaves_stops_the_work_in_the_reader(city: GraphStore) -> None:
-    app = create_app(Settings(demo_when_empty=False, deadline=0.0, read_processes=1), store=city)
+@asynccontextmanager
+async def reader_running(store: GraphStore, run: Any) -> AsyncIterator[tuple[Any, ReaderPool]]:
+    """The app and its pool, with a reader whose view runs ``run(original_run, request)``
+    instead of its own (patched only while the reader is forked: the service's stays as it is)."""
+    app = create_app(Settings(demo_when_empty=False, deadline=0.0, read_processes=1), store=store)
     pool: ReaderPool = app.state.readers
     view: Any = pool.app
     original = view.run
 
-    async def slow(request: Any) -> Any:  # only in the reader: put back here once it is forked
-        await asyncio.sleep(60)
-        return await original(request)
+    async def patched(request: Any) -> Any:
+        return await run(original, request)
 
-    view.run = slow
+    view.run = patched
     try:
-        assert await pool.start(city, _factory(city))
+        assert await pool.start(store, _factory(store))
     finally:
         view.run = original
     try:
         await _until(lambda: pool.ready() == 1)
+        yield app, pool
+    finally:
+        await pool.stop()
+
+
+async def test_a_client_that_leaves_stops_the_work_in_the_reader(city: GraphStore) -> None:
+    async def slow(original: Any, request: Any) -> Any:
+        await asyncio.sleep(60)
+        return await original(request)
+
+    async with reader_running(city, slow) as (_app, pool):
         leave = asyncio.get_running_loop().create_future()
         asyncio.get_running_loop().call_later(0.5, leave.set_result, None)
         sent = False
@@ -260,8 +273,6 @@ async def test_a_client_that_leaves_stops_the_work_in_the_reader(city: GraphStor
         while not await settled():
             assert asyncio.get_running_loop().time() < deadline, stats
             await asyncio.sleep(0.05)
-    finally:
-        await pool.stop()
 
 
 async def test_a_reader_that_has_not_applied_the_acknowledged_writes_leaves_the_request_to_the_service(
@@ -353,22 +364,11 @@ async def test_a_relayed_request_that_meets_the_store_going_down_is_answered_503
     with Retry-After, as a request that met the outage in the service."""
     from loaders.store import StoreUnavailable, report_store_failure
 
-    app = create_app(Settings(demo_when_empty=False, deadline=0.0, read_processes=1), store=city)
-    pool: ReaderPool = app.state.readers
-    view: Any = pool.app
-    original = view.run
-
-    async def outage(request: Any) -> Any:  # only in the reader: put back here once it is forked
+    async def outage(_original: Any, _request: Any) -> Any:
         report_store_failure()
         raise StoreUnavailable()
 
-    view.run = outage
-    try:
-        assert await pool.start(city, _factory(city))
-    finally:
-        view.run = original
-    try:
-        await _until(lambda: pool.ready() == 1)
+    async with reader_running(city, outage) as (app, pool):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civicmesh.test") as c:
             r = await c.post("/graphql", json={"query": NESTED}, headers={"accept": GQL})
             assert r.status_code == 503, r.text
@@ -379,8 +379,6 @@ async def test_a_relayed_request_that_meets_the_store_going_down_is_answered_503
             assert light.status_code == 200  # the service's own store is up: light reads go on
         (stats,) = await pool.stats()
         assert stats["unavailable"] == 1
-    finally:
-        await pool.stop()
 
 
 async def test_a_scoped_viewer_gets_the_same_analyses_and_refusals_through_the_reader(city: GraphStore) -> None:
