@@ -130,7 +130,11 @@ def _rebuilds(store: GraphStore | None) -> list[str]:
     else:
         cache = projection_cache(store) if store is not None else None
         streams, folds = (cache.streams, cache.folds) if cache else (0, 0)
+    searches = getattr(store, "searches", None)
+    hits, misses = (searches.hits, searches.misses) if searches is not None else (0, 0)
     counts = (
+        ("search_cache_hits", "Name searches answered from a kept answer (Neo4j, loaders.search_cache).", hits),
+        ("search_cache_misses", "Name searches that asked the store (Neo4j, with kept answers on).", misses),
         ("projection_streams", "Whole projections streamed (Neo4j) or built (embedded) from the store.", streams),
         ("projection_folds", "Times writes were folded into the kept projection.", folds),
         ("analytics_sessions", "Analytics sessions made (each builds its indexes).", snapshot.SESSIONS_BUILT),

@@ -280,7 +280,9 @@ async def _serve(
                 return  # the service is gone or stopped us
             version, rows = pickle.loads(message)
             if lock is None:  # Neo4j: a write the service committed, for the kept projection
-                projection_cache(state.store).follow(rows)
+                projection_cache(state.store).follow(rows)  # and the kept search answers
+                if (searches := getattr(state.store, "searches", None)) is not None:
+                    searches.follow(rows)
                 state.followed = max(state.followed, version)
             else:
                 async with lock:  # as the service's writes: never while the projection is built or folded

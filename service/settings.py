@@ -152,6 +152,11 @@ class Settings:
     """Analyses may answer from the analytics session of a data version taken up to this many
     seconds ago, rather than build one per write (the version is named in the response's
     ``extensions``); 0: always the newest.  ``from_env`` (the service) defaults to 5."""
+    search_cache_s: float = 0.0
+    """Neo4j: a name search's answer is kept up to this many seconds, following this process's
+    writes exactly; writes from elsewhere (another worker, the import command) show in searches
+    within it (:mod:`loaders.search_cache`; 0: every search asks the server).  ``from_env`` (the
+    service) defaults to 5."""
     light_first_ms: float = 5.0
     """Heavy work on the event loop waits up to this many ms at each of its yields while light
     requests are in progress (``CIVICMESH_LIGHT_FIRST_MS``, :mod:`resolvers.lanes`; 0: it only yields)."""
@@ -230,6 +235,7 @@ class Settings:
             analysis_processes=int(e.get("CIVICMESH_ANALYSIS_PROCESSES") or 2),
             loop_watch_ms=float(e.get("CIVICMESH_LOOP_WATCH") or 0),
             analysis_staleness_s=float(e.get("CIVICMESH_ANALYSIS_STALENESS_S") or 5),
+            search_cache_s=float(e.get("CIVICMESH_SEARCH_CACHE_S") or 5),
             light_first_ms=float(e.get("CIVICMESH_LIGHT_FIRST_MS") or 5.0),
             analysis_forkserver=_flag(e.get("CIVICMESH_ANALYSIS_FORKSERVER"), True),
             analysis_nice=int(e.get("CIVICMESH_ANALYSIS_NICE") or 5),

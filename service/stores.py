@@ -20,6 +20,7 @@ def make_store(settings: Settings) -> GraphStore:
             retry_time=settings.neo4j_retry_s,
             connect_timeout=settings.neo4j_connect_timeout_s,
             acquisition_timeout=settings.neo4j_connect_timeout_s + settings.neo4j_retry_s,
+            search_cache_s=settings.search_cache_s,
         )
     return EmbeddedStore(settings.store)
 

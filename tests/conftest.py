@@ -65,7 +65,11 @@ class Neo4jPool:
             from loaders.stores.neo4j_store import Neo4jStore
 
             uri = self._request.getfixturevalue("neo4j_uri")
-            store = Neo4jStore(uri, auth=_neo4j_auth(), database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+            # search answers kept as long as a session lasts: every test that searches after its
+            # writes checks that they follow the writes (loaders.search_cache)
+            store = Neo4jStore(
+                uri, auth=_neo4j_auth(), database=os.environ.get("NEO4J_DATABASE", "neo4j"), search_cache_s=3600.0
+            )
             await store.open()
             self.store = store
         return self.store

@@ -40,6 +40,7 @@ from graph_schema.end_kinds import END_KIND_PROPS
 from graph_schema.validation import Existing, validate_batch
 from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
+from loaders.search_cache import SearchCache
 from loaders.store import (
     Availability,
     Direction,
@@ -130,6 +131,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         retry_time: float = 5.0,
         connect_timeout: float = 3.0,
         acquisition_timeout: float = 15.0,
+        search_cache_s: float = 0.0,
     ) -> None:
         self.uri = uri
         self.database = database
@@ -146,6 +148,11 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         :func:`~loaders.stores.neo4j_guard.guarded`)."""
         self.write_listeners = WriteListeners()
         """Told of each write (the service's kept projection follows them)."""
+        self.searches = SearchCache(search_cache_s)
+        """Search answers kept ``search_cache_s`` seconds at most, following this object's writes
+        (0: none kept; :mod:`loaders.search_cache`)."""
+        if self.searches.enabled:
+            self.write_listeners.add(self.searches.follow)
 
     @property
     def generation(self) -> int:
@@ -384,11 +391,18 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     ) -> list[Node]:
         if not text:
             return []
+        key = (text, tuple(labels) if labels else None, limit, scope)
+        kept = self.searches.get(key) if self.searches.enabled else None
+        if kept is not None:
+            return kept
+        mark = self.searches.mark()
         uncased = text.casefold() == text == text.upper()  # nothing that case-folding could match
         params: dict[str, Any] = {"text": text, "labels": list(labels) if labels else None, "limit": limit}
         cond = cypher.in_scope("n", scope, params)
         (record,) = await self._read(cypher.search(uncased, cond), **params)
-        return [Node(label, node_id, _props(props)) for node_id, label, props in record["rows"]]
+        found = [Node(label, node_id, _props(props)) for node_id, label, props in record["rows"]]
+        self.searches.put(key, mark, found)
+        return found
 
     async def ancestors(
         self, ids: Sequence[str], rel_type: str, *, max_depth: int = 10, scope: Scope | None = None
