@@ -113,6 +113,12 @@ def _routes(view: GraphQLView, runtime: Runtime, metrics: Metrics) -> list[BaseR
     ]
 
 
+def app_from_env() -> Starlette:
+    """The app of one worker process of ``civicmesh serve --workers N`` (uvicorn's factory):
+    its settings from the environment, which the command set for its workers."""
+    return create_app(Settings.from_env())
+
+
 def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
     """The service for ``settings``; ``store`` (already open) replaces the one settings name."""
     configure_logging(settings.log_level)

@@ -13,6 +13,7 @@ meets an unreachable server is :mod:`~loaders.stores.neo4j_guard`.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
@@ -168,12 +169,28 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         try:
             await self._driver.verify_connectivity()
             for statement in (*DDL, *cypher.AUDIT_DDL, *cypher.IMPORT_DDL):
-                await self._driver.execute_query(statement, database_=self.database)
+                await self._schema(statement)
             await self._driver.execute_query(cypher_writes.AWAIT_INDEXES, database_=self.database)
         except BaseException:
             await self._driver.close()
             self._driver = None
             raise
+
+    async def _schema(self, statement: str) -> None:
+        """One ``CREATE … IF NOT EXISTS``.  Processes opening one new database at once (the
+        workers of ``serve --workers N``, an import beside the service) race on it: the server
+        refuses the loser with "an equivalent index already exists" (what it wanted) or a
+        deadlock between the two schema transactions (tried again)."""
+        for attempt in range(1, 6):
+            try:
+                await self.driver.execute_query(statement, database_=self.database)
+                return
+            except Neo4jError as exc:
+                if exc.code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
+                    return
+                if exc.code != "Neo.TransientError.Transaction.DeadlockDetected" or attempt == 5:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
 
     def _new_driver(self) -> AsyncDriver:
         return AsyncGraphDatabase.driver(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from service.settings import Settings
@@ -40,13 +41,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     where = settings.store if settings.is_neo4j else f"embedded store {settings.store}"
     tokens = "tokens required" if settings.tokens_configured else "no tokens: every request acts as ADMIN"
-    print(f"civicmesh: serving {where} on http://{args.host}:{args.port}/graphql ({tokens})")
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        lifespan="on",
-    )
+    processes = f", {args.workers} worker processes" if args.workers > 1 else ""
+    print(f"civicmesh: serving {where} on http://{args.host}:{args.port}/graphql ({tokens}{processes})")
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+        "lifespan": "on",
+    }
+    if args.workers > 1:
+        # Each worker is a new process that makes its own app from the environment (uvicorn
+        # needs an import string for that), so the store this command was given goes with it.
+        os.environ["CIVICMESH_STORE"] = settings.store
+        uvicorn.run("service.app:app_from_env", factory=True, workers=args.workers, **common)
+    else:
+        uvicorn.run(app, **common)
     return 0

@@ -39,8 +39,9 @@ def run_cli(*args: str, store: str, log: Path, env: dict[str, str] | None = None
 class Service:
     """``civicmesh serve`` on a free loopback port; :meth:`kill` is a SIGKILL."""
 
-    def __init__(self, store: str, log: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, store: str, log: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
         self.store = store
+        self.args = args
         self.log = log
         self.env = {"CIVICMESH_DEMO_WHEN_EMPTY": "0", **(env or {})}
         self.port = 0
@@ -52,7 +53,9 @@ class Service:
 
     def start(self, timeout: float = 60.0) -> Service:
         self.port = free_port()
-        self.process = run_cli("serve", "--port", str(self.port), store=self.store, log=self.log, env=self.env)
+        self.process = run_cli(
+            "serve", "--port", str(self.port), *self.args, store=self.store, log=self.log, env=self.env
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
