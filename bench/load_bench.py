@@ -21,6 +21,12 @@ timeouts, non-2xx statuses, and 200 answers carrying GraphQL errors).  Before th
 a third of the way in and starts it again on the same data and port, and prints what clients
 saw meanwhile (503s with ``STORE_UNAVAILABLE``) and the **recovery time**: from the server
 answering again to the service's first whole answer (a ``node(id)`` probe every 0.1 s).
+``--warm SECONDS`` runs the whole mix that long first, unreported: Neo4j's JVM compiles its
+code during a server's first minute (a cold server's `node(id)` p99 alone was 227 ms, warm
+36 ms), and a fresh server is started for every run.  ``--think search=60`` makes each client
+of a kind pause that many ms between an answer and its next request (wrk's ``delay``): every
+client otherwise sends its next request at once, so a kind made cheaper is sent more often and
+takes the same share of the machine.
 ``--service-env KEY=VALUE`` (repeatable) sets the service's environment, e.g.
 ``CIVICMESH_ANALYSIS_PROCESSES=0`` (analyses on threads instead of forked processes);
 ``--workers N`` runs N uvicorn processes (Neo4j only); ``--read-processes N`` sets the service's
@@ -94,6 +100,7 @@ statuses = {}  -- globals: done() reads them from each thread
 gql_errors = 0
 unavailable = 0
 local threads = {}
+local think = 0
 
 function setup(thread)
   table.insert(threads, thread)
@@ -101,10 +108,15 @@ end
 
 function init(args)
   for line in io.lines(args[1]) do table.insert(bodies, line) end
+  think = tonumber(args[2]) or 0
   counter = math.random(#bodies)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Accept"] = "application/graphql-response+json"
+end
+
+function delay()  -- a client's pause between an answer and its next request (--think)
+  return think
 end
 
 function request()
@@ -306,7 +318,14 @@ def parse_mix(text: str) -> dict[str, int]:
     return mix
 
 
-def run_load(url: str, files: dict[str, Path], mix: dict[str, int], duration: int, workdir: Path) -> dict[str, Any]:
+def run_load(
+    url: str,
+    files: dict[str, Path],
+    mix: dict[str, int],
+    duration: int,
+    workdir: Path,
+    think: dict[str, int] | None = None,
+) -> dict[str, Any]:
     script = workdir / "kind.lua"
     script.write_text(LUA)
     procs = {}
@@ -324,6 +343,7 @@ def run_load(url: str, files: dict[str, Path], mix: dict[str, int], duration: in
                 url + "/graphql",
                 "--",
                 str(files[kind]),
+                str((think or {}).get(kind, 0)),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -559,6 +579,7 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
     with tempfile.TemporaryDirectory(prefix="civicmesh-load-") as tmp:
         workdir = Path(tmp)
         server = None
+        think = parse_mix(args.think) if args.think else {}
         env = {"CIVICMESH_MAX_PAGE_SIZE": "500", **dict(kv.split("=", 1) for kv in args.service_env)}
         if args.loop_watch:
             env["CIVICMESH_LOOP_WATCH"] = str(args.loop_watch)
@@ -576,6 +597,8 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 for name in mix:  # one request of each kind first: caches warm, the projection built
                     first = json.loads(files[name].read_text().splitlines()[0])
                     _post(service.url, first["query"], first["variables"], timeout=600)
+                if args.warm > 0:  # the server's code compiled and its caches filled for every kind
+                    run_load(service.url, files, mix, args.warm, workdir, think)
                 if args.alone > 0 and "node" in mix:
                     alone = {"node": mix["node"]}
                     report(
@@ -590,11 +613,13 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                     probe = json.loads(files["node"].read_text().splitlines()[0])
                     watcher = outage(server, args.duration / 3, events, service.url, probe, service.log)
                 cpu_before, cpu_t0 = _cpu_snapshot(), time.monotonic()
-                results = run_load(service.url, files, mix, args.duration, workdir)
+                results = run_load(service.url, files, mix, args.duration, workdir, think)
                 cpu_line = cpu_use(cpu_before, _cpu_snapshot(), service.process.pid, time.monotonic() - cpu_t0)
                 if watcher is not None:  # a restart may outlast the load: wait for the recovery figure
                     watcher.join(timeout=300)
                 report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
+                if think:
+                    print("  clients' pause between requests: " + ", ".join(f"{k} {ms} ms" for k, ms in think.items()))
                 for event in events:
                     print(f"  outage: {event}")
                 print(f"  CPU during the mix: {cpu_line}")
@@ -629,7 +654,8 @@ def print_rebuilds(url: str) -> None:
     except OSError as exc:
         print(f"  rebuilds: /metrics did not answer ({exc})")
         return
-    for name in ("projection_streams", "projection_folds", "analytics_sessions"):
+    names = ("search_cache_hits", "search_cache_misses", "projection_streams", "projection_folds", "analytics_sessions")
+    for name in names:
         values = [line.split()[-1] for line in text.splitlines() if line.startswith(f"civicmesh_{name}_total ")]
         print(f"  {name.replace('_', ' ')}: {values[0] if values else '?'}")
     readers = [line for line in text.splitlines() if line.startswith("civicmesh_reader")]
@@ -671,6 +697,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mix", default=DEFAULT_MIX, help=f"clients per kind (default {DEFAULT_MIX})")
     p.add_argument("--preset", default="jiangyin", help="the synthetic city (default jiangyin; demo is quick)")
     p.add_argument("--outage", action="store_true", help="Neo4j: kill the server a third of the way in, restart it")
+    p.add_argument(
+        "--think",
+        default="",
+        help="ms each client of a kind pauses between an answer and its next request, e.g. search=60 "
+        "(default: none, every client sends its next request at once)",
+    )
+    p.add_argument(
+        "--warm", type=int, default=0, help="seconds of the whole mix, not reported, before anything is measured"
+    )
     p.add_argument("--alone", type=int, default=15, help="seconds of node(id) alone before the mix (0: none)")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes for the Neo4j service")
     p.add_argument("--loop-watch", type=float, default=0, metavar="MS", help="print where the loop stalled > MS ms")
