@@ -43,6 +43,7 @@ embedded store file and Neo4j data folder are made once and kept under
     python bench/load_bench.py --store embedded --duration 20 --preset demo
     python bench/load_bench.py --mix node=16,nested=16      # the issue-14 measurement
     python bench/load_bench.py --store neo4j --outage
+    python bench/load_bench.py --store neo4j --warm 20 --think search=60   # a warm server, searches paced
     python bench/load_bench.py --store embedded --service-env CIVICMESH_ANALYSIS_PROCESSES=0
     python bench/load_bench.py --store neo4j --workers 2
     python bench/load_bench.py --store embedded --loop-watch 20     # where light requests wait
@@ -302,8 +303,8 @@ def bodies(url: str, workdir: Path) -> dict[str, Path]:
     return files
 
 
-def parse_mix(text: str) -> dict[str, int]:
-    """``node=16,nested=6`` → connections per kind.
+def parse_mix(text: str, option: str = "--mix") -> dict[str, int]:
+    """``node=16,nested=6`` → connections per kind (or, for ``--think``, ms per kind).
 
     >>> parse_mix("node=16, nested=16")
     {'node': 16, 'nested': 16}
@@ -312,7 +313,8 @@ def parse_mix(text: str) -> dict[str, int]:
     for part in text.split(","):
         kind, _, count = part.strip().partition("=")
         if kind not in ("node", "nested", "search", "coverage", "mutation") or not count.isdigit():
-            raise SystemExit(f"load_bench: bad --mix part {part!r} (kinds: node, nested, search, coverage, mutation)")
+            kinds = "node, nested, search, coverage, mutation"
+            raise SystemExit(f"load_bench: bad {option} part {part!r} (kinds: {kinds})")
         if int(count) > 0:
             mix[kind] = int(count)
     return mix
@@ -579,7 +581,7 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
     with tempfile.TemporaryDirectory(prefix="civicmesh-load-") as tmp:
         workdir = Path(tmp)
         server = None
-        think = parse_mix(args.think) if args.think else {}
+        think = parse_mix(args.think, "--think") if args.think else {}
         env = {"CIVICMESH_MAX_PAGE_SIZE": "500", **dict(kv.split("=", 1) for kv in args.service_env)}
         if args.loop_watch:
             env["CIVICMESH_LOOP_WATCH"] = str(args.loop_watch)

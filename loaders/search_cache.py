@@ -3,8 +3,8 @@
 On Neo4j a ``search`` costs the server a scan of its TEXT index (a two-character text, the
 common Chinese query, cannot use the index's trigrams) and, for a common text, a read and a
 sort of every hit: about 6 ms of the server's CPU on the jiangyin city, its largest share in
-the load bench's mix, and the point reads beside it wait for that CPU (docs/design.md,
-"search answers kept").  The same few texts are asked again and again (a community's name
+the load bench's mix, and the point reads beside it wait for that CPU (docs/design.md, "a
+warm Neo4j measured, search answers kept").  The same few texts are asked again and again (a community's name
 as it is typed), so the answer to (text, labels, limit, scope) is kept.
 
 **What a write changes.**  An answer is the first ``limit`` nodes whose name contains the
@@ -26,7 +26,6 @@ search that read the store before a write, and finished after it, would keep the
 **Writes made elsewhere** (another worker process, the import command) are not told here: a
 kept answer is used for ``max_age`` seconds at most, like a search engine's refresh interval.
 
->>> from graph_schema import Node, Relationship
 >>> cache = SearchCache(max_age=60.0, clock=lambda: 0.0)
 >>> key = ("花园", None, 20, None)
 >>> at = cache.mark()
