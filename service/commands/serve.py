@@ -54,6 +54,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # Each worker is a new process that makes its own app from the environment (uvicorn
         # needs an import string for that), so the store this command was given goes with it.
         os.environ["CIVICMESH_STORE"] = settings.store
+        # A worker's kept search answers follow its own writes only: with the others' writes
+        # unseen for up to CIVICMESH_SEARCH_CACHE_S, a client's next search could miss what it
+        # just wrote through another worker. None kept, unless asked for.
+        os.environ.setdefault("CIVICMESH_SEARCH_CACHE_S", "0")
         uvicorn.run("service.app:app_from_env", factory=True, workers=args.workers, **common)
     else:
         uvicorn.run(app, **common)

@@ -85,6 +85,10 @@ class Service:
                 self.kill()
         self.process = None
 
+    def get_text(self, path: str, timeout: float = 10.0) -> tuple[int, dict[str, str], str]:
+        with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
+
     def get(self, path: str, timeout: float = 10.0) -> tuple[int, dict[str, str], Any]:
         return self._send(urllib.request.Request(self.url + path), timeout)
 

@@ -35,6 +35,12 @@ def test_two_workers_are_two_processes_that_answer(neo4j_uri: str, tmp_path: Pat
         for _ in range(8):  # new connections, accepted by either worker
             status, _, body = service.graphql("{ streets(first: 1) { totalCount } }")
             assert status == 200 and "errors" not in body, body
+        for _ in range(4):  # each worker follows only its own writes: no search answer kept
+            status, _, body = service.graphql('{ search(text: "东门", first: 5) { id } }')
+            assert status == 200 and "errors" not in body, body
+        for _ in range(4):
+            status, _, metrics = service.get_text("/metrics")
+            assert status == 200 and "civicmesh_search_cache_hits_total 0" in metrics, metrics
         assert _children(service.process.pid) == workers, service.log.read_text(errors="replace")[-6000:]  # none died
         log = service.log.read_text(errors="replace")
         assert "2 worker processes" in log
