@@ -4,8 +4,8 @@ On Neo4j a ``search`` costs the server a scan of its TEXT index (a two-character
 common Chinese query, cannot use the index's trigrams) and, for a common text, a read and a
 sort of every hit: about 6 ms of the server's CPU on the jiangyin city, its largest share in
 the load bench's mix, and the point reads beside it wait for that CPU (docs/design.md, "a
-warm Neo4j measured, search answers kept").  The same few texts are asked again and again (a community's name
-as it is typed), so the answer to (text, labels, limit, scope) is kept.
+warm Neo4j measured, search answers kept").  The same few texts are asked again and again (a
+community's name as it is typed), so the answer to (text, labels, limit, scope) is kept.
 
 **What a write changes.**  An answer is the first ``limit`` nodes whose name contains the
 text, in the search order, with their properties.  A committed write can change it only if
@@ -118,7 +118,10 @@ class SearchCache:
         return self.max_age > 0
 
     def get(self, key: SearchKey) -> list[Node] | None:
-        """The kept answer to ``key`` (a copy of the list), None when there is none fresh."""
+        """The kept answer to ``key`` (a copy of the list), None when there is none fresh (or
+        none is kept: ``max_age`` 0, counted as neither hit nor miss)."""
+        if not self.enabled:
+            return None
         kept = self._kept.get(key)
         if kept is None or self._clock() - kept[0] > self.max_age:
             self.misses += 1

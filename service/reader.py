@@ -279,10 +279,10 @@ async def _serve(
             except (asyncio.IncompleteReadError, ConnectionError):
                 return  # the service is gone or stopped us
             version, rows = pickle.loads(message)
-            if lock is None:  # Neo4j: a write the service committed, for the kept projection
-                projection_cache(state.store).follow(rows)  # and the kept search answers
-                if (searches := getattr(state.store, "searches", None)) is not None:
-                    searches.follow(rows)
+            if lock is None:  # Neo4j: a write the service committed, told as the store tells its own
+                projection_cache(state.store)  # made first: it follows from the first write sent
+                if (listeners := getattr(state.store, "write_listeners", None)) is not None:
+                    listeners.tell(rows)  # the kept projection and the kept search answers
                 state.followed = max(state.followed, version)
             else:
                 async with lock:  # as the service's writes: never while the projection is built or folded

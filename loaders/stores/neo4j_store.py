@@ -409,7 +409,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         if not text:
             return []
         key = (text, tuple(labels) if labels else None, limit, scope)
-        kept = self.searches.get(key) if self.searches.enabled else None
+        kept = self.searches.get(key)
         if kept is not None:
             return kept
         mark = self.searches.mark()
