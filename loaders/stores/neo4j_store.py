@@ -52,7 +52,7 @@ from loaders.store import (
     StoreUnavailable,
     WriteResult,
 )
-from loaders.stores import cypher, cypher_checks, cypher_writes, neo4j_checks
+from loaders.stores import cypher, cypher_checks, cypher_writes, neo4j_checks, neo4j_waits
 from loaders.stores.neo4j_audit import Neo4jAudit
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
@@ -193,6 +193,7 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
                 await asyncio.sleep(0.05 * attempt)
 
     def _new_driver(self) -> AsyncDriver:
+        neo4j_waits.install()  # the driver's socket waits in the caller's task (Python < 3.12)
         return AsyncGraphDatabase.driver(
             self.uri,
             auth=self._auth,
