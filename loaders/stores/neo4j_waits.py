@@ -11,7 +11,7 @@ operation then costs the event loop two more turns than the operation itself, ev
 that completes at once.  Measured on one warm point read: 7 suspensions of the calling task
 (2 with this module); under 32 clients, where a turn of the busy loop takes milliseconds, the
 Neo4j read inside a ``node(id)`` request went from 53 ms to 11 ms at the median (docs/design.md,
-"Fewer turns of the loop per request").
+"the driver's waits in the caller's task").
 
 :func:`install` gives the driver :func:`wait_for`, the same function as Python 3.12's
 :func:`asyncio.wait_for`: no timeout, the operation is awaited as is; a positive timeout,
