@@ -6,6 +6,7 @@ a node outside its grid because an ADMIN's request was read in the same turn).""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 import pytest
 
@@ -106,3 +107,72 @@ async def test_the_service_shares_point_reads_on_neo4j_only(store: GraphStore) -
         assert shared.calls - before == 1
     else:
         assert shared is None
+
+
+async def _turns(work: Awaitable[object]) -> int:
+    """How many turns of the event loop ``work`` takes (a ticker counts them meanwhile)."""
+    turns = 0
+    done = False
+
+    async def tick() -> None:
+        nonlocal turns
+        while not done:
+            turns += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.ensure_future(tick())
+    await asyncio.sleep(0)
+    start = turns
+    await work
+    done = True
+    await ticker
+    return turns - start
+
+
+async def test_a_lookup_goes_straight_to_the_shared_reads(store: GraphStore) -> None:
+    """A request's lookup on a store that shares point reads takes no DataLoader turns: the
+    shared reads gather the ids of the same turn themselves (about 3 turns on a store that
+    answers at once, against 8 through a DataLoader: its call_soon, its dispatch task, a shield
+    and a gather)."""
+    await store.write(CITY.batch())
+    if point_reads(store) is None:
+        store.coalesce_point_reads = True  # type: ignore[attr-defined]  # the embedded store shared, as Neo4j is
+    loaders = Loaders(store)
+    assert _ids(await loaders.nodes.load_many(ALL[:3])) == ALL[:3]
+    if store.name == "embedded":  # it answers without waiting: the turns are the path's own
+        turns = await _turns(Loaders(store).nodes.load_many(ALL[3:6]))
+        assert turns <= 4, turns
+    # what a request read it keeps; the same ids again cost no store call
+    shared = point_reads(store)
+    assert shared is not None
+    before = shared.calls
+    assert _ids(await loaders.nodes.load_many([ALL[1], ALL[0]])) == [ALL[1], ALL[0]]
+    assert shared.calls == before
+
+
+async def test_a_lookup_cleared_while_reading_keeps_nothing(store: GraphStore) -> None:
+    await store.write(CITY.batch())
+    if point_reads(store) is None:
+        store.coalesce_point_reads = True  # type: ignore[attr-defined]
+    shared = point_reads(store)
+    assert shared is not None
+    loaders = Loaders(store)
+    reading = asyncio.ensure_future(loaders.nodes.load_many([ALL[0]]))
+    await asyncio.sleep(0)
+    loaders.nodes.clear_all()  # a write of the request ended meanwhile
+    assert _ids(await reading) == [ALL[0]]  # answered
+    before = shared.calls
+    assert _ids(await loaders.nodes.load_many([ALL[0]])) == [ALL[0]]
+    assert shared.calls == before + 1  # read again: the answer read across the clear was not kept
+
+
+async def test_a_cancelled_lookup_cancels_no_other(store: GraphStore) -> None:
+    await store.write(CITY.batch())
+    loaders = Loaders(store)
+    first = asyncio.ensure_future(loaders.nodes.load_many([ALL[0], ALL[1]]))
+    second = asyncio.ensure_future(loaders.nodes.load_many([ALL[1]]))
+    await asyncio.sleep(0)
+    first.cancel()
+    assert _ids(await second) == [ALL[1]]
+    with pytest.raises(asyncio.CancelledError):
+        await first
