@@ -7,7 +7,9 @@ one store round trip per layer, whatever the number of results.
 
 Loaders are keyed by what they ask (relationship type, direction, labels, limit), so that
 two fields asking different questions never share a batch.  Results are cached for the
-request; a mutation calls :meth:`Loaders.clear` after it writes.
+request; a mutation calls :meth:`Loaders.clear` after it writes.  On a store that shares point
+reads across requests (Neo4j: :mod:`loaders.coalesce`), node lookups go to the shared reads
+directly (:class:`SharedPointReads`), which gather each turn's ids themselves.
 
 The loaders carry the request's :class:`loaders.scope.Scope` (resolved once, from the
 viewer's role and bound node, through :func:`loaders.scope.scope_cache`): every read passes
