@@ -71,7 +71,8 @@ class SharedPointReads:
     every id asked for in the same turn of the event loop, this request's and the others', into
     one statement.  A DataLoader in front of them would gather this request's ids once more, at
     the cost of turns of the loop (its ``call_soon``, its dispatch task, a shield and a gather
-    per lookup: four turns of a busy loop for a ``node(id)``, against none here).
+    per lookup): with a store that answers at once, a lookup took 6 turns through a DataLoader
+    and takes at most 4 here, the shared reads' own included.
 
     What it keeps for the request is what it read (a later lookup of the same id answers from
     it); :meth:`clear_all` (after a write of the request) forgets it, and a read that was in
