@@ -128,10 +128,9 @@ class Loaders:
         self.role = role
         self.scope_id = scope_id
         self._scope: tuple[Scope | None] | None = None
+        self._shared = point_reads(store)
         self.nodes: NodeLookups = (
-            SharedPointReads(self._load_nodes)
-            if point_reads(store) is not None
-            else SharedLoader(load_fn=self._load_nodes)
+            SharedPointReads(self._load_nodes) if self._shared is not None else SharedLoader(load_fn=self._load_nodes)
         )
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
         self.memo: dict[Any, Any] = {}
@@ -284,7 +283,7 @@ class Loaders:
     # --- batch functions -------------------------------------------------------------
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         scope = await self.scope()
-        shared = point_reads(self.store)
+        shared = self._shared
         found = await (shared.get(ids, scope) if shared is not None else self.store.get_nodes(ids, scope=scope))
         if scope is None or not scope.name_only:
             return found

@@ -129,22 +129,28 @@ async def _turns(work: Awaitable[object]) -> int:
     return turns - start
 
 
+def _sharing(store: GraphStore) -> PointReads:
+    """``store``'s shared point reads; the embedded store's made shared, as Neo4j's are."""
+    if point_reads(store) is None:
+        store.coalesce_point_reads = True  # type: ignore[attr-defined]
+    shared = point_reads(store)
+    assert shared is not None
+    return shared
+
+
 async def test_a_lookup_goes_straight_to_the_shared_reads(store: GraphStore) -> None:
     """A request's lookup on a store that shares point reads takes no DataLoader turns: the
-    shared reads gather the ids of the same turn themselves (about 3 turns on a store that
-    answers at once, against 8 through a DataLoader: its call_soon, its dispatch task, a shield
+    shared reads gather the ids of the same turn themselves (at most 4 turns on a store that
+    answers at once, against 6 through a DataLoader: its call_soon, its dispatch task, a shield
     and a gather)."""
     await store.write(CITY.batch())
-    if point_reads(store) is None:
-        store.coalesce_point_reads = True  # type: ignore[attr-defined]  # the embedded store shared, as Neo4j is
+    shared = _sharing(store)
     loaders = Loaders(store)
     assert _ids(await loaders.nodes.load_many(ALL[:3])) == ALL[:3]
     if store.name == "embedded":  # it answers without waiting: the turns are the path's own
         turns = await _turns(Loaders(store).nodes.load_many(ALL[3:6]))
         assert turns <= 4, turns
     # what a request read it keeps; the same ids again cost no store call
-    shared = point_reads(store)
-    assert shared is not None
     before = shared.calls
     assert _ids(await loaders.nodes.load_many([ALL[1], ALL[0]])) == [ALL[1], ALL[0]]
     assert shared.calls == before
@@ -152,10 +158,7 @@ async def test_a_lookup_goes_straight_to_the_shared_reads(store: GraphStore) -> 
 
 async def test_a_lookup_cleared_while_reading_keeps_nothing(store: GraphStore) -> None:
     await store.write(CITY.batch())
-    if point_reads(store) is None:
-        store.coalesce_point_reads = True  # type: ignore[attr-defined]
-    shared = point_reads(store)
-    assert shared is not None
+    shared = _sharing(store)
     loaders = Loaders(store)
     reading = asyncio.ensure_future(loaders.nodes.load_many([ALL[0]]))
     await asyncio.sleep(0)
