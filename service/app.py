@@ -173,6 +173,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         use_store=lambda opened: setattr(runtime, "store", opened),
         timeout=settings.deadline * 2 + 5 if settings.deadline else None,
         analysis_slots=max(1, settings.max_analyses),
+        deadline=settings.deadline or None,
     )
     metrics.sources.append(readers.metrics)
     metrics.gathered.append(readers.gathered_metrics)

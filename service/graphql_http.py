@@ -135,6 +135,17 @@ def _error_body(message: str, code: str, **extensions: Any) -> bytes:
     return json.dumps({"errors": [error]}, ensure_ascii=False).encode()
 
 
+def deadline_response(deadline: float, media: str) -> Response:
+    """504 ``DEADLINE_EXCEEDED``: the answer of a query stopped at its deadline (its work cancelled),
+    whether it ran here or waited for a reader (:mod:`service.reader_relay`)."""
+    message = (
+        f"The request did not finish within its deadline of {deadline:g} s and was stopped; ask for "
+        "less (a smaller area, fewer fields) or try again when the service is less busy."
+    )
+    body = _error_body(message, "DEADLINE_EXCEEDED", deadline=deadline)
+    return Response(body, status_code=504, media_type=media + _CHARSET)
+
+
 def is_mutation(method: str, body: bytes) -> bool:
     """Whether a POST body asks for a mutation (a body that does not parse is not one: it is refused later).
 
@@ -343,12 +354,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
             return work.result()
         if gone in done:
             return None
-        message = (
-            f"The request did not finish within its deadline of {self._deadline:g} s and was stopped; ask for "
-            "less (a smaller area, fewer fields) or try again when the service is less busy."
-        )
-        body = _error_body(message, "DEADLINE_EXCEEDED", deadline=self._deadline)
-        return Response(body, status_code=504, media_type=media + _CHARSET)
+        return deadline_response(cast(float, self._deadline), media)
 
     def _refuse(self, status: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         code = {

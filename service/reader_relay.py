@@ -22,7 +22,11 @@ store is open, feeds each the embedded store's writes in order, and replaces one
   audit event) — the service serves the request itself, as without readers.
 * **Disconnects**: a client that leaves while its request is in a reader closes the relay's
   connection; the reader's view sees ``http.disconnect`` and stops the work.
-* ``/metrics`` counts relayed requests, fallbacks by reason, cancelled relays and restarts.
+* **Deadlines**: a relayed query has the view's deadline (``Settings.deadline``) from the moment
+  it reaches the relay; past it, whether it still waits for a reader's slot or for the answer,
+  the service answers 504 ``DEADLINE_EXCEEDED`` (the view's own answer) and the reader's work is
+  stopped as for a client that left.
+* ``/metrics`` counts relayed requests, fallbacks by reason, cancelled relays, deadlines and restarts.
 
 See docs/design.md "heavy reads in a reader process".
 """
@@ -44,16 +48,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graphql import FieldNode, GraphQLSchema, OperationType, get_operation_ast, visit
 from graphql.language import Visitor
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from loaders.store import GraphStore, StoreUnavailable
 from resolvers.context import ApiConfig
 from resolvers.cost import ANALYTICS_COSTS
 from service import reader as child
+from service.graphql_http import JSON, deadline_response, negotiate
 from service.request_log import request_id
 from service.request_weight import buffered, operation_of, parsed, weigh
 
@@ -181,6 +187,13 @@ class _Gone:
 GONE = _Gone()
 
 
+class _Late:
+    """The request's deadline passed while it waited for a reader's slot or answer."""
+
+
+LATE = _Late()
+
+
 class ReaderPool:
     """``count`` reader processes forked from this one (see the module docstring).  ``app`` is
     what a reader runs (the GraphQL view); ``use_store`` makes it read a store the reader
@@ -193,6 +206,7 @@ class ReaderPool:
         use_store: Callable[[GraphStore], None],
         timeout: float | None = None,
         analysis_slots: int = ANALYSIS_SLOTS_PER_READER,
+        deadline: float | None = None,
     ) -> None:
         self.count = max(0, count)
         self.analysis_slots = max(1, analysis_slots)
@@ -200,6 +214,11 @@ class ReaderPool:
         self.timeout = timeout
         """How long a reader may take to answer a request it was given (None: no bound); past it
         the reader is taken for hung: killed (another starts) and the service serves the request."""
+        self.deadline = deadline
+        """A relayed query's deadline (the view's, ``Settings.deadline``; None: none), counted from
+        when it reaches the relay: waiting for a reader's slot counts, as waiting for the loop
+        does in the service.  Past it the request is answered 504 ``DEADLINE_EXCEEDED`` and the
+        reader's work stopped (the connection closed)."""
         self.app = app
         self.use_store = use_store
         self.readers: list[_Reader] = []
@@ -388,9 +407,12 @@ class ReaderPool:
         """Whether analysis requests go to the readers: they follow every write of the service."""
         return self._store is not None and (self.replica or self._follows)
 
-    async def relay(self, scope: Scope, body: bytes, receive: Receive, lane: Lane = "read") -> Answer | _Gone | None:
+    async def relay(
+        self, scope: Scope, body: bytes, receive: Receive, lane: Lane = "read"
+    ) -> Answer | _Gone | _Late | None:
         """The answer of a reader to this request; GONE when the client left meanwhile (the
-        reader was told); None when the service must serve it (counted by reason).  Raises
+        reader was told); LATE when its deadline passed first, waiting for a slot or for the
+        answer (the reader's work stopped); None when the service must serve it (counted by reason).  Raises
         :class:`StoreUnavailable` when the request met the store going down in the reader: the
         service's store gate (outside the relay) answers it 503 ``STORE_UNAVAILABLE``, as it
         answers one that met it in the service."""
@@ -403,16 +425,19 @@ class ReaderPool:
         try:
             work = asyncio.ensure_future(self._exchange(r, scope, body, lane))
             try:
-                done, _ = await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait({work, gone}, timeout=self.deadline, return_when=asyncio.FIRST_COMPLETED)
             except asyncio.CancelledError:
                 work.cancel()
                 raise
             if work not in done:
-                work.cancel()  # closes the connection: the reader's view stops the work
+                work.cancel()  # closes the connection (if it was open): the reader's view stops the work
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await work
-                self.counts["cancelled"] += 1
-                return GONE
+                if gone in done:
+                    self.counts["cancelled"] += 1
+                    return GONE
+                self.counts["deadline"] += 1
+                return LATE
             try:
                 head, answer_body = work.result()
             except StoreUnavailable:
@@ -531,6 +556,10 @@ class ReaderPool:
             "# HELP civicmesh_reader_cancelled_total Relayed reads whose client left (the reader stopped them).",
             "# TYPE civicmesh_reader_cancelled_total counter",
             f"civicmesh_reader_cancelled_total {self.counts['cancelled']}",
+            "# HELP civicmesh_reader_deadline_total Relayed queries stopped at their deadline while waiting for a "
+            "reader's slot or answer (answered 504).",
+            "# TYPE civicmesh_reader_deadline_total counter",
+            f"civicmesh_reader_deadline_total {self.counts['deadline']}",
             "# HELP civicmesh_reader_restarts_total Reader processes started again after one ended.",
             "# TYPE civicmesh_reader_restarts_total counter",
             f"civicmesh_reader_restarts_total {self.counts['restarts']}",
@@ -582,6 +611,10 @@ class ReaderRelay:
             return
         if isinstance(answer, _Gone):
             return
+        if isinstance(answer, _Late):
+            media = negotiate(Headers(scope=scope).get("accept")) or JSON
+            await deadline_response(cast(float, self.pool.deadline), media)(scope, receive, send)
+            return
         await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
         await send({"type": "http.response.body", "body": answer.body})
 
@@ -589,6 +622,7 @@ class ReaderRelay:
 __all__ = [
     "ANALYSIS_SLOTS_PER_READER",
     "GONE",
+    "LATE",
     "SLOTS_PER_READER",
     "Answer",
     "Lane",

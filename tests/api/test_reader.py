@@ -275,6 +275,48 @@ async def test_a_client_that_leaves_stops_the_work_in_the_reader(city: GraphStor
             await asyncio.sleep(0.05)
 
 
+async def test_a_relayed_query_ends_at_its_deadline_waiting_for_a_slot_or_an_answer(city: GraphStore) -> None:
+    """The deadline counts from the relay: two queries that hold the reader's two slots and a
+    third that waits for one all end 504 DEADLINE_EXCEEDED at their deadline (the reader's
+    view here has none: without the relay's they would wait 60 s), and the reader's work for
+    each is stopped."""
+
+    async def slow(original: Any, request: Any) -> Any:
+        await asyncio.sleep(60)
+        return await original(request)
+
+    async with reader_running(city, slow) as (app, pool):
+        pool.deadline = 1.0  # the service's; the reader's view has none, so only the relay ends them
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civicmesh.test") as c:
+            async def ask(after: float) -> httpx.Response:
+                await asyncio.sleep(after)
+                return await c.post("/graphql", json={"query": NESTED}, headers={"accept": GQL})
+
+            started = asyncio.get_running_loop().time()
+            # the third comes 0.3 s later and waits for a slot until the first two end (at 1 s), then
+            # for the reader's answer until its own deadline (1.3 s)
+            answers = await asyncio.gather(ask(0), ask(0), ask(0.3))
+            took = asyncio.get_running_loop().time() - started
+        assert [a.status_code for a in answers] == [504, 504, 504]
+        for a in answers:
+            assert a.headers["content-type"].startswith(GQL)
+            (error,) = a.json()["errors"]
+            assert error["extensions"] == {"code": "DEADLINE_EXCEEDED", "deadline": 1.0}
+        assert 1.2 < took < 5, took
+        assert pool.counts["deadline"] == 3 and pool.counts["relayed"] == 0, pool.counts
+        assert "civicmesh_reader_deadline_total 3" in "\n".join(pool.metrics())
+        stats: list[dict[str, Any]] = []
+
+        async def settled() -> bool:
+            stats[:] = await pool.stats()
+            return bool(stats) and stats[0]["cancelled"] == 3 and stats[0]["active"] == 0
+
+        until = asyncio.get_running_loop().time() + 10
+        while not await settled():  # each stopped in the reader: none still working there
+            assert asyncio.get_running_loop().time() < until, stats
+            await asyncio.sleep(0.05)
+
+
 async def test_a_reader_that_has_not_applied_the_acknowledged_writes_leaves_the_request_to_the_service(
     city: GraphStore,
 ) -> None:
