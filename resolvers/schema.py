@@ -17,6 +17,8 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -34,6 +36,7 @@ from resolvers.assessments.types import Assessment
 from resolvers.audit import AuditQuery, DisclosureAudit, audit_mutations
 from resolvers.cost import RequestCost
 from resolvers.execution import FastExecutionContext
+from resolvers.extension_hooks import PlannedRunner
 from resolvers.limits import CodedExecutionContext, SchemaLimits, is_unexpected, limit_extensions
 from resolvers.lookup import LookupQuery
 from resolvers.mutations import MUTATION_PARTS
@@ -109,6 +112,11 @@ log = logging.getLogger("civicmesh.graphql")
 class CivicSchema(strawberry.Schema):
     """The strawberry schema; every error passes here once, with its code (see
     :mod:`resolvers.limits`), and gets a log line."""
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return PlannedRunner(execution_context, extensions)  # hooks found once per class
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
