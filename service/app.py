@@ -174,6 +174,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         timeout=settings.deadline * 2 + 5 if settings.deadline else None,
         analysis_slots=max(1, settings.max_analyses),
         deadline=settings.deadline or None,
+        on_result=metrics.graphql_result,
     )
     metrics.sources.append(readers.metrics)
     metrics.gathered.append(readers.gathered_metrics)

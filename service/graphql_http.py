@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import json
 from collections.abc import Callable
@@ -68,6 +69,11 @@ from service.request_log import request_id
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 _CHARSET = "; charset=utf-8"
+
+outcomes: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("civicmesh_graphql_outcomes", default=None)
+"""Where a request's GraphQL outcome (``ok``, ``field_errors``, ``request_error``) is also told,
+when set: a reader process (:mod:`service.reader`) sends it back with the answer, so that the
+service counts relayed requests' results as its own."""
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -408,8 +414,11 @@ class GraphQLView(GraphQL[RequestContext, None]):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
         _code_every_error(data)
+        outcome = "request_error" if is_request_error(result) else "field_errors" if result.errors else "ok"
         if self._on_result is not None:
-            self._on_result("request_error" if is_request_error(result) else "field_errors" if result.errors else "ok")
+            self._on_result(outcome)
+        if (told := outcomes.get()) is not None:
+            told.append(outcome)
         if "TOO_MANY_ANALYSES" in _codes(result):
             sub = getattr(request.state, "graphql_sub_response", None)
             if sub is not None:

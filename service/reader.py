@@ -61,6 +61,7 @@ from loaders.store import GraphStore, ImportMarker, StoreUnavailable, store_fail
 from resolvers import lanes
 from resolvers.analytics import snapshot
 from resolvers.forkserver import close_inherited_sockets
+from service.graphql_http import outcomes
 from service.request_log import request_id
 
 CATCH_UP_S = 1.0
@@ -353,6 +354,8 @@ async def _handle(state: ReaderState, app: ASGIApp, reader: asyncio.StreamReader
     _IMPORT.set(decode_marker(head["import"]) if "import" in head else _NOT_GIVEN)
     failed: list[bool] = []  # the reader's store failures (an outage), told as the service's gate is told
     store_failure_seen.set(failed)
+    results: list[str] = []  # the GraphQL outcome, counted by the service as its own
+    outcomes.set(results)
     try:
         status, headers, chunks = await _run_view(state, app, head, body, reader)
     except StoreUnavailable:
@@ -370,7 +373,10 @@ async def _handle(state: ReaderState, app: ASGIApp, reader: asyncio.StreamReader
         state.cancelled += 1  # the service's client went away: the view stopped the work
     else:
         state.served += 1
-        _reply(writer, {"status": status, "headers": headers}, b"".join(chunks))
+        answer: dict[str, Any] = {"status": status, "headers": headers}
+        if results:
+            answer["outcome"] = results[-1]
+        _reply(writer, answer, b"".join(chunks))
     await writer.drain()
 
 

@@ -207,6 +207,7 @@ class ReaderPool:
         timeout: float | None = None,
         analysis_slots: int = ANALYSIS_SLOTS_PER_READER,
         deadline: float | None = None,
+        on_result: Callable[[str], None] | None = None,
     ) -> None:
         self.count = max(0, count)
         self.analysis_slots = max(1, analysis_slots)
@@ -219,6 +220,8 @@ class ReaderPool:
         when it reaches the relay: waiting for a reader's slot counts, as waiting for the loop
         does in the service.  Past it the request is answered 504 ``DEADLINE_EXCEEDED`` and the
         reader's work stopped (the connection closed)."""
+        self.on_result = on_result
+        """Told the GraphQL outcome of each relayed answer (the service's ``/metrics`` counter)."""
         self.app = app
         self.use_store = use_store
         self.readers: list[_Reader] = []
@@ -454,6 +457,8 @@ class ReaderPool:
                 self.counts["unavailable"] += 1
                 raise StoreUnavailable()
             self.counts["relayed"] += 1
+            if self.on_result is not None and isinstance(outcome := head.get("outcome"), str):
+                self.on_result(outcome)
             if lane == "analysis":
                 self.counts["relayed:analysis"] += 1
             headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in head["headers"]]

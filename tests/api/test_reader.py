@@ -105,6 +105,30 @@ async def test_a_scoped_viewer_reads_its_area_only_and_masked_through_the_reader
     assert "王建国" not in body and "王*国" in body  # masked: the viewer may not see personal data
 
 
+def _outcomes(metrics: str) -> dict[str, int]:
+    prefix = 'civicmesh_graphql_results_total{outcome="'
+    return {
+        line[len(prefix) :].partition('"')[0]: int(line.rpartition(" ")[2])
+        for line in metrics.splitlines()
+        if line.startswith(prefix)
+    }
+
+
+async def test_relayed_answers_count_in_the_services_graphql_results(city: GraphStore) -> None:
+    """The service's /metrics counts the GraphQL outcome of a request a reader answered (ok,
+    field errors), as it counts its own; before, they were counted only in the reader."""
+    broken = NESTED.replace("households(first: 10)", 'households(first: 10, after: "not a cursor")')
+    async with reader_api(city) as (api, pool):
+        before = _outcomes((await api.client.get("/metrics")).text)
+        assert (await api.post(NESTED)).status_code == 200
+        errors = (await api.post(broken)).json()["errors"]
+        assert {e["extensions"]["code"] for e in errors} == {"BAD_CURSOR"}
+        assert pool.counts["relayed"] == 2, pool.counts
+        after = _outcomes((await api.client.get("/metrics")).text)
+        assert after.get("ok", 0) - before.get("ok", 0) == 1, (before, after)
+        assert after.get("field_errors", 0) - before.get("field_errors", 0) == 1, (before, after)
+
+
 async def test_the_service_answers_what_needs_its_file_and_light_reads_itself(city: GraphStore) -> None:
     async with reader_api(city, jwt_secret=SECRET) as (api, pool):
         bad = await api.client.post("/graphql", json={"query": NESTED}, headers={"authorization": "Bearer nonsense"})
