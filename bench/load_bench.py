@@ -128,7 +128,8 @@ end
 function response(status, headers, body)
   local key = "s" .. status
   statuses[key] = (statuses[key] or 0) + 1
-  if string.find(body, '"errors"', 1, true) and not string.find(body, '"errors":[]', 1, true) then
+  -- errors in a 200 answer (a refused status is counted once, as non-2xx, whatever its body says)
+  if status == 200 and string.find(body, '"errors"', 1, true) and not string.find(body, '"errors":[]', 1, true) then
     gql_errors = gql_errors + 1
   end
   if string.find(body, "STORE_UNAVAILABLE", 1, true) then unavailable = unavailable + 1 end
