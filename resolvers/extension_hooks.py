@@ -8,9 +8,9 @@ plain function) and wraps each hook it finds in a new ``contextlib`` decorator
 eight decorated wrappers per request, ~6 % of a ``node(id)``'s CPU in the service
 (docs/design.md "2026-12-03").  The answer depends only on the extension's class, so
 :func:`hook_of` finds it once per (class, stage), and :class:`PlannedRunner` enters the same
-hooks, in the same order, through the same exit stacks as strawberry does: the semantics
-(order, exceptions passed to each hook, a hook that suppresses one) are those of
-:class:`contextlib.AsyncExitStack`, unchanged.
+hooks, in the same order, through the same exit stacks as strawberry does: the order, the
+exceptions passed to each hook, and an exception that goes on even when a hook swallowed it
+(strawberry's exits return None), unchanged.
 
 >>> from strawberry.extensions import SchemaExtension
 >>> class Seen(SchemaExtension):
@@ -101,8 +101,9 @@ class PlannedStage:
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> bool:
-        return bool(await self.stack.__aexit__(exc_type, exc, tb))
+    ) -> None:
+        # None, as strawberry's: an exception goes on even when a hook swallowed it
+        await self.stack.__aexit__(exc_type, exc, tb)
 
     def __enter__(self) -> None:
         self.sync_stack = contextlib.ExitStack()
@@ -116,8 +117,8 @@ class PlannedStage:
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> bool:
-        return bool(self.sync_stack.__exit__(exc_type, exc, tb))
+    ) -> None:
+        self.sync_stack.__exit__(exc_type, exc, tb)
 
 
 class _Operation(PlannedStage):

@@ -5,6 +5,7 @@ parse, and in the civicmesh schema itself."""
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -90,6 +91,35 @@ async def test_hooks_run_as_strawberry_runs_them(query: str) -> None:
     ours = await _run(_schema(planned=True), query)
     assert ours == theirs
     assert theirs[0], "the extensions' hooks ran"
+
+
+class SyncPlain(SchemaExtension):
+    def on_execute(self) -> None:  # type: ignore[override]
+        LOG.append("plain:execute")
+
+
+@pytest.mark.parametrize("query", ["{ ok }", "{ ok boom }", "{ ok "])
+def test_sync_execution_runs_the_hooks_as_strawberry_does(query: str) -> None:
+    def run(planned: bool) -> tuple[list[str], Any]:
+        schema = strawberry.Schema(query=Query, extensions=[Generators, SyncPlain])
+        if planned:
+            schema.create_extensions_runner = types.MethodType(  # type: ignore[method-assign]
+                lambda self, ctx, extensions: PlannedRunner(ctx, extensions), schema
+            )
+        LOG.clear()
+        result = schema.execute_sync(query)
+        return list(LOG), (result.data, [e.message for e in result.errors or ()])
+
+    assert run(planned=True) == run(planned=False)
+
+
+def test_an_async_hook_in_sync_execution_is_refused_as_strawberry_refuses_it() -> None:
+    answers = []
+    for planned in (False, True):
+        result = _schema(planned).execute_sync("{ ok }")
+        answers.append((result.data, [re.sub(r" at 0x[0-9a-f]+", "", e.message) for e in result.errors or ()]))
+    assert answers[0] == answers[1]
+    assert any("failed to complete synchronously" in m for m in answers[1][1]), answers
 
 
 def test_a_hook_is_found_once_per_class_and_stage() -> None:
