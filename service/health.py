@@ -274,6 +274,10 @@ def recovery_of(store: GraphStore) -> Recovery | None:
     return _recoveries.get(store)
 
 
+_NOT_SEEN = object()
+"""The watch has not looked at the import marker yet."""
+
+
 class StoreWatch:
     """Pings a store in the background: every ``interval`` s while up, ``down_interval`` s
     while down, so that an outage is noticed without waiting for a request and its end within
@@ -306,6 +310,7 @@ class StoreWatch:
         self._task: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
         self._probe_after = store.availability.probe_after
+        self._import_seen: object = _NOT_SEEN
 
     def start(self) -> None:
         if self._task is None:
@@ -340,6 +345,27 @@ class StoreWatch:
             if availability.up and self.recovery.armed and self.recovery.back_at is None:
                 self.recovery.back()
                 self._warming = asyncio.get_running_loop().create_task(self._warm(), name="civicmesh-store-warm-up")
+            if availability.up:  # after the slow start is on its way: this read may be the server's first
+                await self._follow_import()
+
+    async def _follow_import(self) -> None:
+        """An import by another process (``civicmesh import`` beside the service) writes batches
+        this process is not told of: when its marker appears, moves on or goes, the store forgets
+        what it keeps by following its own writes (``writes_elsewhere``: kept search answers, the
+        readers' projection), so they show the import within a ping's interval instead of their
+        age limit (30 s for searches, 300 s for a projection)."""
+        forget = getattr(self.store, "writes_elsewhere", None)
+        if forget is None:
+            return
+        try:
+            marker = await asyncio.wait_for(self.store.current_import(), self.timeout)
+        except Exception:  # the ping judges the store; this is only a look at the marker
+            return
+        seen = None if marker is None else (marker.source, marker.started, marker.batches_done)
+        before, self._import_seen = self._import_seen, seen
+        if seen != before and not (before is _NOT_SEEN and seen is None):
+            log.info("an import by another process was seen: kept answers forgotten", extra={"import": seen})
+            forget()
 
     async def _warm(self) -> None:
         started = time.monotonic()

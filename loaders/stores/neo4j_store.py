@@ -624,6 +624,12 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
     async def delete(self, node_ids: Sequence[str] = (), relationships: Sequence[RelRef] = ()) -> WriteResult:
         return await self.write(WriteBatch(delete_relationships=relationships, delete_nodes=node_ids))
 
+    def writes_elsewhere(self) -> None:
+        """Another process is writing to the database (an import, seen by its marker): what this
+        object keeps by following its own writes (kept search answers, a projection that follows
+        them, in this process or its readers) is forgotten now rather than at its age limit."""
+        self.write_listeners.tell(None)
+
     @guarded(cancellable=False)
     async def clear(self) -> None:
         self._generation += 1
