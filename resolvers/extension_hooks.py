@@ -30,7 +30,6 @@ from typing import Any, ClassVar
 
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
-from strawberry.types import ExecutionContext
 
 HookFactory = Callable[[SchemaExtension], Any]
 """Makes the (sync or async) context manager of one extension's hook."""
@@ -139,9 +138,6 @@ class _Executing(PlannedStage):
 
 class PlannedRunner(SchemaExtensionsRunner):
     """strawberry's runner with the four stages' hooks found once per class (see the module)."""
-
-    def __init__(self, execution_context: ExecutionContext, extensions: list[SchemaExtension] | None = None) -> None:
-        super().__init__(execution_context, extensions)
 
     def operation(self) -> Any:
         return _Operation(self.extensions)

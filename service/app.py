@@ -171,7 +171,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         settings.read_processes,
         view,
         use_store=lambda opened: setattr(runtime, "store", opened),
-        timeout=settings.deadline * 2 + 5 if settings.deadline else None,
         analysis_slots=max(1, settings.max_analyses),
         deadline=settings.deadline or None,
         on_result=metrics.graphql_result,

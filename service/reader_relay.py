@@ -204,7 +204,6 @@ class ReaderPool:
         count: int,
         app: ASGIApp,
         use_store: Callable[[GraphStore], None],
-        timeout: float | None = None,
         analysis_slots: int = ANALYSIS_SLOTS_PER_READER,
         deadline: float | None = None,
         on_result: Callable[[str], None] | None = None,
@@ -212,9 +211,9 @@ class ReaderPool:
         self.count = max(0, count)
         self.analysis_slots = max(1, analysis_slots)
         """Analysis requests one reader computes at once (:data:`ANALYSIS_SLOTS_PER_READER`)."""
-        self.timeout = timeout
-        """How long a reader may take to answer a request it was given (None: no bound); past it
-        the reader is taken for hung: killed (another starts) and the service serves the request."""
+        self.timeout = deadline * 2 + 5 if deadline else None
+        """How long a reader may take to answer a request it was given (twice the deadline and 5 s;
+        None without a deadline); past it the reader is taken for hung: killed (another starts)."""
         self.deadline = deadline
         """A relayed query's deadline (the view's, ``Settings.deadline``; None: none), counted from
         when it reaches the relay: waiting for a reader's slot counts, as waiting for the loop
