@@ -33,6 +33,9 @@ takes the same share of the machine.
 reader processes (``CIVICMESH_READ_PROCESSES``, :mod:`service.reader_relay`; 0: none).  ``--loop-watch MS`` turns on the
 service's loop watch (``CIVICMESH_LOOP_WATCH``, :mod:`service.loop_watch`) and prints, after
 the run, how often and how long its event loop stalled and the code locations it stalled in.
+On Neo4j the run also prints what the server's JVM spent its cores on during the mix (compiling
+its code, collecting garbage, serving Bolt): a server started for the run still compiles after
+minutes, which a long-running one no longer does (``--warm``).
 
 The city is the ``jiangyin`` synthetic preset unless ``--preset`` says otherwise; its
 embedded store file and Neo4j data folder are made once and kept under
@@ -386,6 +389,56 @@ def _cpu_snapshot() -> dict[int, tuple[str, int, float, float]]:
     return found
 
 
+JVM_THREAD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("compiling (JIT)", ("C1 CompilerThre", "C2 CompilerThre", "Sweeper thread")),
+    ("collecting garbage", ("GC Thread", "G1 ")),
+    ("serving Bolt", ("neo4j.BoltWorke", "neo4j.BoltNetwo")),
+)
+"""Neo4j's JVM threads by what they do (``/proc/<pid>/task/<tid>/comm``, a name's first 15 bytes)."""
+
+
+def jvm_threads(pid: int | None) -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each thread of the process ``pid`` (Neo4j's JVM), with its name."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, tuple[str, float]] = {}
+    if pid is None:
+        return found
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def jvm_use(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], seconds: float) -> str:
+    """What Neo4j's JVM spent its cores on between two :func:`jvm_threads` snapshots.
+
+    A server started for the run compiles its code for minutes (the compiler threads still took
+    about a fifth of a core after three minutes of the mix): that share is the server's warm-up,
+    which a long-running production server no longer pays (``--warm``).
+
+    >>> jvm_use({1: ("C2 CompilerThre", 1.0)}, {1: ("C2 CompilerThre", 4.0), 2: ("neo4j.BoltWorke", 2.0)}, 10)
+    'compiling (JIT) 0.30, collecting garbage 0.00, serving Bolt 0.20, other 0.00 (cores)'
+    """
+    groups = {name: 0.0 for name, _ in JVM_THREAD_GROUPS}
+    groups["other"] = 0.0
+    for tid, (name, used) in after.items():
+        old = before.get(tid)
+        spent = used - (old[1] if old and old[0] == name else 0.0)
+        group = next((g for g, prefixes in JVM_THREAD_GROUPS if name.startswith(prefixes)), "other")
+        groups[group] += spent
+    return ", ".join(f"{g} {v / seconds:.2f}" for g, v in groups.items()) + " (cores)"
+
+
 def cpu_use(
     before: dict[int, tuple[str, int, float, float]],
     after: dict[int, tuple[str, int, float, float]],
@@ -615,9 +668,14 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 if args.outage and server is not None:
                     probe = json.loads(files["node"].read_text().splitlines()[0])
                     watcher = outage(server, args.duration / 3, events, service.url, probe, service.log)
-                cpu_before, cpu_t0 = _cpu_snapshot(), time.monotonic()
+                jvm_pid = server.pid if server is not None else None
+                cpu_before, jvm_before, cpu_t0 = _cpu_snapshot(), jvm_threads(jvm_pid), time.monotonic()
                 results = run_load(service.url, files, mix, args.duration, workdir, think)
-                cpu_line = cpu_use(cpu_before, _cpu_snapshot(), service.process.pid, time.monotonic() - cpu_t0)
+                seconds = time.monotonic() - cpu_t0
+                cpu_line = cpu_use(cpu_before, _cpu_snapshot(), service.process.pid, seconds)
+                jvm_line = ""
+                if server is not None and jvm_pid is not None and server.pid == jvm_pid:  # not restarted (--outage)
+                    jvm_line = jvm_use(jvm_before, jvm_threads(jvm_pid), seconds)
                 if watcher is not None:  # a restart may outlast the load: wait for the recovery figure
                     watcher.join(timeout=300)
                 report(f"{kind} ({args.preset}), the mix", mix, results, args.duration)
@@ -626,6 +684,8 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
                 for event in events:
                     print(f"  outage: {event}")
                 print(f"  CPU during the mix: {cpu_line}")
+                if jvm_line:
+                    print(f"  Neo4j's JVM during the mix: {jvm_line}")
                 print_rebuilds(service.url)
                 print_memory(service.process.pid)
             finally:

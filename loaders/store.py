@@ -545,11 +545,15 @@ class GraphStore(Protocol):
         ...
 
     # --- writes ----------------------------------------------------------------------
-    async def write(self, batch: WriteBatch) -> WriteResult:
+    async def write(self, batch: WriteBatch, *, audit: Sequence[AuditEvent] = ()) -> WriteResult:
         """Validate and apply one batch atomically; a refused batch raises
         ``ValidationError`` and writes nothing.  Node upserts replace the node's properties
         (a record is the whole node); relationship upserts are idempotent per
-        (type, start, end, key).  Returns after the batch is durable."""
+        (type, start, end, key).  Returns after the batch is durable.
+
+        ``audit``: events appended to the audit trail in the same transaction, so that they are
+        written exactly when the batch is (a refused batch writes neither, and an event that
+        cannot be written fails the whole write)."""
 
     async def upsert(self, nodes: Sequence[Node] = (), relationships: Sequence[Relationship] = ()) -> WriteResult:
         """Shorthand for ``write(WriteBatch(nodes, relationships))``."""

@@ -6,9 +6,12 @@ Recorded here, each as one :class:`loaders.store.AuditEvent` in the store:
 
 * every mutation, by :class:`AuditedMutation`, a field extension that :func:`audit_mutations`
   puts on every field of the ``Mutation`` type (so a new mutation is audited without asking):
-  the mutation's name, the ids its arguments and payload name, the names of the input fields
-  it set, and ``DENIED`` when the payload says ``FORBIDDEN`` (else ``ALLOWED``, with the first
-  error's code when nothing was written);
+  the mutation's name, the ids it wrote and its arguments name (or, when nothing was written,
+  those its arguments and payload name), the names of the input fields it set, and ``DENIED``
+  when the payload says ``FORBIDDEN`` (else ``ALLOWED``, with the first error's code when
+  nothing was written).  A mutation that writes records its event in the transaction of its
+  first write (:class:`resolvers.context.WriteAudit`): the write and its event are committed
+  together or not at all;
 * every response that showed personal data unmasked, by :class:`DisclosureAudit`: the ids
   :meth:`resolvers.privacy.Viewer.reveal` collected and the names of the fields;
 * every query refused (in part) as ``FORBIDDEN``, such as ``auditLog`` for a non-ADMIN, also
@@ -33,12 +36,12 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.types.field import StrawberryField
 
 from graph_schema import Node as Record
-from graph_schema import from_global_id
+from graph_schema import WriteBatch, from_global_id
 from graph_schema.roles import Role
 from loaders.store import AuditEvent as StoredEvent
 from loaders.store import AuditFilter, GraphStore, Outcome
 from resolvers.connections import PageInfo
-from resolvers.context import Info, RequestContext
+from resolvers.context import Info, RequestContext, WriteAudit
 from resolvers.errors import ClientError, camel
 from resolvers.privacy import Viewer
 
@@ -152,6 +155,22 @@ def _payload_ids(value: Any, depth: int = 0) -> Iterator[str]:
                 yield from _payload_ids(item, depth + 1)
 
 
+def written_ids(batch: WriteBatch) -> list[str]:
+    """The ids a write names, in order: its nodes, the nodes it deletes, then the ends of the
+    relationships it writes and deletes.
+
+    >>> from graph_schema import Node, Relationship
+    >>> written_ids(WriteBatch([Node("Household", "h1", {})], [Relationship("LIVES_IN", "h1", "b1")]))
+    ['h1', 'b1']
+    """
+    ids = [n.id for n in batch.nodes] + list(batch.delete_nodes)
+    for r in batch.relationships:
+        ids += [r.start, r.end]
+    for ref in batch.delete_relationships:
+        ids += [ref.start, ref.end]
+    return list(dict.fromkeys(ids))
+
+
 def _outcome(codes: list[str]) -> tuple[Outcome, str | None]:
     if FORBIDDEN in codes:
         return Outcome.DENIED, FORBIDDEN
@@ -173,16 +192,26 @@ class AuditedMutation(FieldExtension):
             targets += ids
             names += fields
         context = info.context
+        pending = WriteAudit(
+            lambda batch: self._event(context, Outcome.ALLOWED, [*written_ids(batch), *targets], names, None)
+        )
+        outer, context.write_audit = context.write_audit, pending
         try:
             payload = await next_(source, info, **kwargs)
         except GraphQLError as exc:
-            error = str((exc.extensions or {}).get("code") or "BAD_USER_INPUT")
-            refused = Outcome.DENIED if error == FORBIDDEN else Outcome.ALLOWED
-            await record(context, self._event(context, refused, targets, names, error))
+            if not pending.written:
+                error = str((exc.extensions or {}).get("code") or "BAD_USER_INPUT")
+                refused = Outcome.DENIED if error == FORBIDDEN else Outcome.ALLOWED
+                await record(context, self._event(context, refused, targets, names, error))
             raise
         except Exception:
-            await record(context, self._event(context, Outcome.ALLOWED, targets, names, "INTERNAL_ERROR"))
+            if not pending.written:
+                await record(context, self._event(context, Outcome.ALLOWED, targets, names, "INTERNAL_ERROR"))
             raise
+        finally:
+            context.write_audit = outer
+        if pending.written:  # recorded with the write, in its transaction
+            return payload
         codes = [str(e.code) for e in getattr(payload, "errors", None) or ()]
         outcome, code = _outcome(codes)
         if outcome is Outcome.ALLOWED and not codes:

@@ -7,15 +7,16 @@ service translates its settings into an :class:`ApiConfig`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 import strawberry
 
+from graph_schema import WriteBatch
 from graph_schema.contract import POINTS_TABLE
 from loaders.batch import Loaders
-from loaders.store import GraphStore
+from loaders.store import AuditEvent, GraphStore
 from resolvers.appeals.events import AppealEvents
 from resolvers.privacy import Viewer
 
@@ -42,6 +43,19 @@ DEFAULT_DUE_DAYS = 15
 
 
 @dataclass(slots=True)
+class WriteAudit:
+    """The audit event of the mutation field that runs now, written in its write's transaction.
+
+    :class:`resolvers.audit.AuditedMutation` sets one on the context while its field runs;
+    :func:`resolvers.mutations.common.write` hands the store ``event(batch)`` with the field's
+    first write and notes it as ``written``, so that the write and its event are committed
+    together or not at all."""
+
+    event: Callable[[WriteBatch], AuditEvent]
+    written: bool = False
+
+
+@dataclass(slots=True)
 class RequestContext:
     """One request's context (``info.context``)."""
 
@@ -56,6 +70,8 @@ class RequestContext:
     """The HTTP request's id (``X-Request-ID``), for the audit trail."""
     events: AppealEvents = field(default_factory=AppealEvents)
     """The service's live appeal queue (``appealEvents``): the workflow publishes to it."""
+    write_audit: WriteAudit | None = None
+    """The running mutation field's audit event, for its write (:class:`WriteAudit`)."""
 
     @classmethod
     def create(

@@ -305,7 +305,7 @@ def _as_replica(store: GraphStore) -> None:
     vars(store)["on_applied"] = None
     vars(store)["_lock"] = asyncio.Lock()  # the inherited one belongs to the service's loop
 
-    async def to_service(*_args: Any) -> Any:
+    async def to_service(*_args: Any, **_kwargs: Any) -> Any:
         _needs_service("the store's file")
         raise MustFallback("served by the service")
 

@@ -36,8 +36,8 @@ from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.earned_rows import EARNED, EarnedRows, keep_rows
 from loaders.projection_delta import Delta
-from loaders.store import Availability, Direction, WriteResult
-from loaders.stores.embedded_audit import AUDIT_SCHEMA, EmbeddedAudit
+from loaders.store import AuditEvent, Availability, Direction, WriteResult
+from loaders.stores.embedded_audit import AUDIT_SCHEMA, INSERT_AUDIT, EmbeddedAudit, audit_rows
 from loaders.stores.embedded_import_marker import EmbeddedImportMarker
 from loaders.stores.embedded_projection import KeptProjection
 from loaders.stores.embedded_reads import EmbeddedReads
@@ -237,7 +237,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         keyed = self._g._succ.get(ref.start, {}).get(ref.end, {})
         return [(ref.start, k, ref.end) for k, a in keyed.items() if a["type"] == ref.type and (ref.key in (None, k))]
 
-    async def write(self, batch: WriteBatch) -> WriteResult:
+    async def write(self, batch: WriteBatch, *, audit: Sequence[AuditEvent] = ()) -> WriteResult:
         async with self._lock:
             problems = validate_batch(batch, self._existing(batch))
             if problems:
@@ -263,7 +263,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                 (r.start, r.key, r.end, r.type, {k: v for k, v in r.properties.items() if v is not None})
                 for r in batch.relationships
             ]
-            await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes)
+            await self._run(self._write_sync, node_rows, rel_rows, rel_deletes, node_deletes, audit_rows(audit))
             rows = len(node_rows) + len(rel_rows) + len(rel_deletes) + len(node_deletes)
             # a bulk write's objects frozen out of the collector's sight; a small one's are few, and
             # freezing at every write would also freeze (and so never free) every cycle of garbage
@@ -281,6 +281,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         rel_rows: list[tuple[str, str, str, str, dict[str, Any]]],
         rel_deletes: list[tuple[str, str, str]],
         node_deletes: list[str],
+        audit: list[tuple[Any, ...]],
     ) -> None:
         db = self._require_db()
         db.execute("BEGIN IMMEDIATE")
@@ -299,6 +300,8 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                     "INSERT OR REPLACE INTO rels (start, key, end, type, props) VALUES (?, ?, ?, ?, ?)",
                     [(s, k, e, t, _dumps(p)) for s, k, e, t, p in rel_rows],
                 )
+            if audit:  # the write's own events, committed with it
+                db.executemany(INSERT_AUDIT, audit)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -32,6 +32,31 @@ def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 
+INSERT_AUDIT = "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+"""One event of :func:`audit_rows`, inside a transaction the caller holds."""
+
+
+def audit_rows(events: Sequence[AuditEvent]) -> list[tuple[Any, ...]]:
+    """The rows of the ``audit`` table for ``events`` (:data:`INSERT_AUDIT`)."""
+    return [
+        (
+            audit_time(e.at),
+            e.id,
+            e.actor,
+            e.name,
+            e.role,
+            e.scope,
+            e.operation,
+            _dumps(list(e.targets)),
+            _dumps(list(e.fields)),
+            e.outcome.value,
+            e.code,
+            e.request_id,
+        )
+        for e in events
+    ]
+
+
 class EmbeddedAudit:
     """Appends to and reads the audit trail through the store's SQLite worker thread."""
 
@@ -39,23 +64,7 @@ class EmbeddedAudit:
     _require_db: Callable[[], sqlite3.Connection]
 
     async def append_audit(self, events: Sequence[AuditEvent]) -> None:
-        rows = [
-            (
-                audit_time(e.at),
-                e.id,
-                e.actor,
-                e.name,
-                e.role,
-                e.scope,
-                e.operation,
-                _dumps(list(e.targets)),
-                _dumps(list(e.fields)),
-                e.outcome.value,
-                e.code,
-                e.request_id,
-            )
-            for e in events
-        ]
+        rows = audit_rows(events)
         if rows:
             await self._run(self._append_audit_sync, rows)
 
@@ -63,7 +72,7 @@ class EmbeddedAudit:
         db = self._require_db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(INSERT_AUDIT, rows)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -17,6 +17,27 @@ from loaders.stores import cypher
 from loaders.stores.neo4j_guard import guarded
 
 
+def audit_rows(events: Sequence[AuditEvent]) -> list[dict[str, Any]]:
+    """The ``$rows`` of :data:`~loaders.stores.cypher.APPEND_AUDIT` for ``events``."""
+    return [
+        {
+            "at": audit_time(e.at),
+            "id": e.id,
+            "actor": e.actor,
+            "name": e.name,
+            "role": e.role,
+            "scope": e.scope,
+            "operation": e.operation,
+            "targets": list(e.targets),
+            "fields": list(e.fields),
+            "outcome": e.outcome.value,
+            "code": e.code,
+            "request_id": e.request_id,
+        }
+        for e in events
+    ]
+
+
 class Neo4jAudit:
     """Appends to and reads the audit trail through the store's driver."""
 
@@ -30,23 +51,7 @@ class Neo4jAudit:
 
     @guarded(cancellable=False)
     async def append_audit(self, events: Sequence[AuditEvent]) -> None:
-        rows = [
-            {
-                "at": audit_time(e.at),
-                "id": e.id,
-                "actor": e.actor,
-                "name": e.name,
-                "role": e.role,
-                "scope": e.scope,
-                "operation": e.operation,
-                "targets": list(e.targets),
-                "fields": list(e.fields),
-                "outcome": e.outcome.value,
-                "code": e.code,
-                "request_id": e.request_id,
-            }
-            for e in events
-        ]
+        rows = audit_rows(events)
         if rows:
             await self.driver.execute_query(
                 cypher.APPEND_AUDIT, {"rows": rows}, routing_=RoutingControl.WRITE, database_=self.database

@@ -43,6 +43,7 @@ from loaders.cursors import check_order_field, decode_cursor, encode_cursor
 from loaders.scope import Scope
 from loaders.search_cache import SearchCache
 from loaders.store import (
+    AuditEvent,
     Availability,
     Direction,
     Edge,
@@ -53,7 +54,7 @@ from loaders.store import (
     WriteResult,
 )
 from loaders.stores import cypher, cypher_checks, cypher_writes, neo4j_checks, neo4j_waits
-from loaders.stores.neo4j_audit import Neo4jAudit
+from loaders.stores.neo4j_audit import Neo4jAudit, audit_rows
 from loaders.stores.neo4j_guard import UNREACHABLE, guarded
 from loaders.stores.neo4j_import_marker import Neo4jImportMarker
 from loaders.stores.neo4j_projection import Neo4jProjection
@@ -478,11 +479,11 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
 
     # --- writes ----------------------------------------------------------------------
     @guarded(cancellable=False)
-    async def write(self, batch: WriteBatch) -> WriteResult:
+    async def write(self, batch: WriteBatch, *, audit: Sequence[AuditEvent] = ()) -> WriteResult:
         token = self.write_listeners.begin(batch)
         committed: WriteBatch | None = None
         try:
-            result = await self._write(batch)
+            result = await self._write(batch, audit_rows(audit))
             committed = batch
             return result
         except ValidationError:
@@ -496,13 +497,13 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
             self._generation += 1
             self.write_listeners.end(token, committed)
 
-    async def _write(self, batch: WriteBatch) -> WriteResult:
+    async def _write(self, batch: WriteBatch, audit: list[dict[str, Any]]) -> WriteResult:
         async with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
             for attempt in range(1, _WRITE_ATTEMPTS + 1):
                 try:
-                    result: WriteResult = await session.execute_write(self._write_tx, batch)
+                    result: WriteResult = await session.execute_write(self._write_tx, batch, audit)
                 except (_Changed, ClientError) as exc:
                     if not _concurrent_change(exc):
                         raise
@@ -572,7 +573,9 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
         values = ref.key.split("|")[1:]
         return dict(zip(spec.key, values, strict=False))
 
-    async def _write_tx(self, tx: AsyncManagedTransaction, batch: WriteBatch) -> WriteResult:
+    async def _write_tx(
+        self, tx: AsyncManagedTransaction, batch: WriteBatch, audit: list[dict[str, Any]]
+    ) -> WriteResult:
         existing = await self._existing(tx, batch)
         problems = validate_batch(batch, existing)
         if problems:
@@ -608,6 +611,8 @@ class Neo4jStore(Neo4jAudit, Neo4jImportMarker, Neo4jWalk, Neo4jProjection):
             rels_by_type[r.type].append({"start": r.start, "end": r.end, "props": props})
         for rtype, rows in rels_by_type.items():
             await self._all_written(tx, cypher_writes.upsert_relationships(rtype), rows)
+        if audit:  # the write's own events, committed with it
+            await (await tx.run(cypher.APPEND_AUDIT, rows=audit)).consume()
         return WriteResult(len(batch.nodes), len(batch.relationships), rels_deleted, nodes_deleted)
 
     @staticmethod

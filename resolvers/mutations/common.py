@@ -135,11 +135,17 @@ async def write(
     ``fields`` maps a problem's field (a property, or ``start``/``end`` of a relationship) to
     the input field a client knows it by.  A write the viewer has no right to make is
     refused first (FORBIDDEN, see :func:`guard`), unless the caller ``judged`` the viewer's
-    rights itself (the appeal workflow, by ``resolvers.permissions.check_appeal``)."""
+    rights itself (the appeal workflow, by ``resolvers.permissions.check_appeal``).  The
+    mutation field's audit event goes into the same transaction as its first write
+    (:class:`resolvers.context.WriteAudit`)."""
     if not judged:
         await guard(info, batch)
+    pending = info.context.write_audit
+    audit = (pending.event(batch),) if pending is not None and not pending.written else ()
     try:
-        await info.context.store.write(batch)
+        await info.context.store.write(batch, audit=audit)
+        if pending is not None and audit:
+            pending.written = True
     except ValidationError as exc:
         raise Refused([_user_error(p, fields or {}) for p in exc.problems]) from None
     finally:

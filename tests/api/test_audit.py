@@ -151,6 +151,8 @@ async def test_each_mutation_family_leaves_exactly_one_event(
     assert event.request_id == "req-" + admin.sub
     if family == "create":  # the new node is named too
         assert payload["household"]["localId"] in event.targets
+    if family == "move":  # what the write changed: the building left too (the event is the write's own)
+        assert event.targets == ("hh2", "b2", "b1"), event.targets
     assert not any(value in repr(event) for value in PERSONAL)
 
 

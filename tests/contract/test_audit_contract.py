@@ -1,16 +1,19 @@
 """The audit trail of the GraphStore port, on both adapters: append-only, time-ordered,
-filtered, paged, kept by ``clear`` and by reopening, and never part of the graph."""
+filtered, paged, kept by ``clear`` and by reopening, never part of the graph, and written with a
+write in its own transaction when the write carries events."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from graph_schema import Node
+from graph_schema import Node, ValidationError, WriteBatch
 from loaders.store import AuditEvent, AuditFilter, GraphStore, Outcome
 from loaders.stores.embedded import EmbeddedStore
 from tests.conftest import Neo4jPool
@@ -102,9 +105,10 @@ async def test_the_trail_is_not_part_of_the_graph_and_survives_clear(store: Grap
     assert len(await _all(store, AuditFilter(actor=actor))) == 2
 
 
-async def test_the_trail_survives_reopening(store: GraphStore, tmp_path: Path, neo4j_pool: Neo4jPool) -> None:
-    actor = _actor()
-    await store.append_audit(_events(actor, 3))
+@contextlib.asynccontextmanager
+async def _reopened(store: GraphStore) -> AsyncIterator[GraphStore]:
+    """The same store opened anew: what was made durable (the embedded store serves its reads from
+    memory, so a write that reached its file but not its memory shows only here)."""
     if isinstance(store, EmbeddedStore):
         await store.close()
         reopened: GraphStore = EmbeddedStore(store.path)
@@ -115,11 +119,18 @@ async def test_the_trail_survives_reopening(store: GraphStore, tmp_path: Path, n
         reopened = Neo4jStore(store.uri, auth=store._auth, database=store.database)
     await reopened.open()
     try:
-        assert [e.request_id for e in await _all(reopened, AuditFilter(actor=actor))] == ["req-0", "req-1", "req-2"]
+        yield reopened
     finally:
         await reopened.close()
         if isinstance(store, EmbeddedStore):
             await store.open()  # the fixture closes it
+
+
+async def test_the_trail_survives_reopening(store: GraphStore, tmp_path: Path, neo4j_pool: Neo4jPool) -> None:
+    actor = _actor()
+    await store.append_audit(_events(actor, 3))
+    async with _reopened(store) as reopened:
+        assert [e.request_id for e in await _all(reopened, AuditFilter(actor=actor))] == ["req-0", "req-1", "req-2"]
 
 
 async def test_a_bad_cursor_is_refused(store: GraphStore) -> None:
@@ -140,3 +151,38 @@ async def test_the_embedded_trail_refuses_changes_even_through_sqlite(tmp_path: 
         assert db.execute("SELECT count(*) FROM audit").fetchone() == (1,)
     finally:
         db.close()
+
+
+async def test_a_write_and_its_events_are_committed_together(store: GraphStore) -> None:
+    actor = _actor()
+    events = _events(actor, 2)
+    await store.write(WriteBatch([Node("Street", "st-a", {"name": "审计街"})]), audit=events)
+    assert [n.id if n else None for n in await store.get_nodes(["st-a"])] == ["st-a"]
+    assert await _all(store, AuditFilter(actor=actor)) == events
+    await store.write(WriteBatch([Node("Street", "st-a", {"name": "审计街二"})], patch=True))  # no events: none
+    assert await _all(store, AuditFilter(actor=actor)) == events
+
+
+async def test_a_refused_write_writes_none_of_its_events(store: GraphStore) -> None:
+    actor = _actor()
+    await store.write(WriteBatch([Node("Street", "st-a", {"name": "审计街"})]))
+    with pytest.raises(ValidationError):  # the id is taken
+        await store.write(
+            WriteBatch([Node("Street", "st-a", {"name": "又一条"})], create_only=True), audit=_events(actor, 1)
+        )
+    assert await _all(store, AuditFilter(actor=actor)) == []
+
+
+async def test_a_write_whose_event_cannot_be_written_is_not_applied(store: GraphStore) -> None:
+    """The trail refuses a second copy of an event (its id is unique): the write that carries it
+    fails whole, and neither its node nor its other event is kept."""
+    actor = _actor()
+    first, second = _events(actor, 2)
+    await store.append_audit([first])
+    with pytest.raises(Exception):  # noqa: B017 - each store's own constraint error
+        await store.write(WriteBatch([Node("Street", "st-b", {"name": "未写街"})]), audit=[second, first])
+    assert await store.get_nodes(["st-b"]) == [None]
+    assert await _all(store, AuditFilter(actor=actor)) == [first]
+    async with _reopened(store) as reopened:
+        assert await reopened.get_nodes(["st-b"]) == [None]
+        assert await _all(reopened, AuditFilter(actor=actor)) == [first]
