@@ -365,6 +365,12 @@ def run_load(
     return results
 
 
+def _stat_fields(text: str) -> list[str]:
+    """The fields of a ``/proc/<pid>/stat`` (or ``task/<tid>/stat``) line after the name: the
+    state first, so utime and stime are ``[11]`` and ``[12]``, cutime and cstime ``[13]``, ``[14]``."""
+    return text[text.rindex(")") + 2 :].split()
+
+
 def _cpu_snapshot() -> dict[int, tuple[str, int, float, float]]:
     """Every process's name, parent, CPU seconds used and CPU seconds of its reaped children."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -378,8 +384,7 @@ def _cpu_snapshot() -> dict[int, tuple[str, int, float, float]]:
         except OSError:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()
-        # fields[1] is ppid; utime, stime, cutime, cstime are fields 14-17 of stat (11-14 here)
+        fields = _stat_fields(text)  # fields[1] is the parent
         found[int(entry)] = (
             name,
             int(fields[1]),
@@ -412,7 +417,7 @@ def jvm_threads(pid: int | None) -> dict[int, tuple[str, float]]:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
                 name = f.read().strip()
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                fields = _stat_fields(f.read())
         except OSError:
             continue
         found[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / tick)

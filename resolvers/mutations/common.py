@@ -141,10 +141,11 @@ async def write(
     if not judged:
         await guard(info, batch)
     pending = info.context.write_audit
-    audit = (pending.event(batch),) if pending is not None and not pending.written else ()
+    if pending is not None and pending.written:
+        pending = None  # the field's event went with an earlier write
     try:
-        await info.context.store.write(batch, audit=audit)
-        if pending is not None and audit:
+        await info.context.store.write(batch, audit=(pending.event(batch),) if pending is not None else ())
+        if pending is not None:
             pending.written = True
     except ValidationError as exc:
         raise Refused([_user_error(p, fields or {}) for p in exc.problems]) from None
