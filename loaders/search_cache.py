@@ -48,16 +48,13 @@ True
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 
 from graph_schema import Node, WriteBatch
+from loaders.write_listeners import RecentWrites
 
 SearchKey = tuple[Hashable, ...]
 """What was asked: (text, labels or None, limit, scope or None)."""
-
-_RECENT = 256
-"""Writes remembered for :meth:`SearchCache.put` (a search that outlasts more is not kept)."""
 
 _LARGE = 1000
 """A write of more nodes than this (an import's batch) drops every kept answer, and is
@@ -107,9 +104,8 @@ class SearchCache:
         self._by_text: dict[str, set[SearchKey]] = {}
         self._by_id: dict[str, set[SearchKey]] = {}
         self._scoped: set[SearchKey] = set()
-        self._ended = 0
-        """Writes followed so far (the mark a search takes before it reads)."""
-        self._recent: deque[tuple[int, WriteBatch | None]] = deque(maxlen=_RECENT)
+        self._recent = RecentWrites()
+        """The writes followed lately (a search that outlasts more than it remembers is not kept)."""
         self.hits = 0
         self.misses = 0
 
@@ -131,7 +127,7 @@ class SearchCache:
 
     def mark(self) -> int:
         """Taken before a search reads the store, for :meth:`put`."""
-        return self._ended
+        return self._recent.mark()
 
     def put(self, key: SearchKey, mark: int, nodes: Sequence[Node]) -> None:
         """Keep the answer to ``key`` read since ``mark``, unless a write ended meanwhile that
@@ -140,11 +136,9 @@ class SearchCache:
             return
         text, scoped = str(key[0]), key[3] is not None
         ids = frozenset(n.id for n in nodes)
-        if self._ended - mark > len(self._recent):
-            return  # more writes ended than are remembered: unknown
-        for seq, batch in self._recent:
-            if seq > mark and (batch is None or changes(batch, text, scoped, ids)):
-                return
+        ended = self._recent.since(mark)
+        if ended is None or any(batch is None or changes(batch, text, scoped, ids) for batch in ended):
+            return  # a write that ended meanwhile may have changed it (or too many ended: unknown)
         self._drop(key)
         if len(self._kept) >= self.max_entries:
             self._drop(next(iter(self._kept)))  # the oldest kept
@@ -159,8 +153,7 @@ class SearchCache:
         """A write of this process ended (a store's write listener): drop what it may change."""
         if batch is not None and len(batch.nodes) + len(batch.delete_nodes) > _LARGE:
             batch = None  # an import's batch: remembered as "anything may have changed"
-        self._ended += 1
-        self._recent.append((self._ended, batch))
+        self._recent.note(batch)
         if batch is None:
             self.clear()
             return

@@ -18,6 +18,7 @@ deletes does not).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -131,3 +132,40 @@ class WriteListeners:
         """Tell every listener (``None``: forget what you kept, e.g. after ``clear``)."""
         for listener in self._listeners:
             listener(batch)
+
+
+class RecentWrites:
+    """The last ``size`` writes a cache was told of, numbered, so that an answer read while
+    writes ended is kept only if none of them may have changed it.
+
+    A cache takes :meth:`mark` before it reads the store and asks :meth:`since` with it when the
+    read is done: the writes that ended meanwhile (``None`` for one whose effect is unknown), or
+    ``None`` when more ended than are remembered.
+
+    >>> from graph_schema import Node
+    >>> recent = RecentWrites(size=2)
+    >>> at = recent.mark()
+    >>> recent.note(WriteBatch([Node("Street", "s1", {})])); [len(b.nodes) for b in recent.since(at)]
+    [1]
+    >>> recent.note(None); recent.note(None); recent.since(at) is None
+    True
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._ended = 0
+        self._recent: deque[tuple[int, WriteBatch | None]] = deque(maxlen=size)
+
+    def mark(self) -> int:
+        """Taken before a read: how many writes have ended so far."""
+        return self._ended
+
+    def note(self, batch: WriteBatch | None) -> None:
+        """A write ended (``None``: its effect is unknown)."""
+        self._ended += 1
+        self._recent.append((self._ended, batch))
+
+    def since(self, mark: int) -> list[WriteBatch | None] | None:
+        """The writes that ended after ``mark``, None when not all of them are remembered."""
+        if self._ended - mark > len(self._recent):
+            return None
+        return [batch for seq, batch in self._recent if seq > mark]

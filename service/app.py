@@ -38,6 +38,7 @@ from service.explorer import explorer_routes
 from service.graphql_http import GraphQLView
 from service.health import StoreGate, StoreWatch, healthz, readyz
 from service.http_limits import BodySizeLimit
+from service.kept_answers import KeptAnswers, kept_metrics
 from service.loop_watch import LoopWatch
 from service.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from service.priority import HeavyGate
@@ -66,6 +67,21 @@ class Runtime:
         return self.store
 
 
+def follow_writes(kept: KeptAnswers, store: GraphStore | None, previous: GraphStore | None = None) -> None:
+    """Make ``kept`` follow the writes of ``store`` (and no longer ``previous``'s): a store that
+    does not tell of its writes keeps no answer."""
+    if previous is not None and (heard := getattr(previous, "write_listeners", None)) is not None:
+        heard.remove(kept.follow)
+        kept.clear()
+    if store is None:
+        return
+    listeners = getattr(store, "write_listeners", None)
+    if listeners is None:
+        kept.disable()
+    else:
+        listeners.add(kept.follow)
+
+
 def api_config(settings: Settings) -> ApiConfig:
     return ApiConfig(
         reveal_pii=settings.reveal_pii,
@@ -89,7 +105,9 @@ def schema_limits(settings: Settings) -> SchemaLimits:
     )
 
 
-def _view(settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents, schema: Schema) -> GraphQLView:
+def _view(
+    settings: Settings, runtime: Runtime, metrics: Metrics, events: AppealEvents, schema: Schema, kept: KeptAnswers
+) -> GraphQLView:
     return GraphQLView(
         schema,
         runtime.require_store,
@@ -99,6 +117,7 @@ def _view(settings: Settings, runtime: Runtime, metrics: Metrics, events: Appeal
         access=access_of(settings),
         events=events,
         deadline=settings.deadline or None,
+        kept=kept,
     )
 
 
@@ -144,6 +163,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         if loop_watch is not None:
             loop_watch.start()
         watch = StoreWatch(current, interval=settings.store_probe_s, down_interval=settings.store_probe_s / 4)
+        if runtime.owned:
+            follow_writes(kept, current)
         if is_remote(current):
             watch.start()
         try:
@@ -154,6 +175,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
                 await readers.start(current, (lambda: make_store(settings)) if runtime.owned else None)
             yield
         finally:
+            if runtime.owned:
+                follow_writes(kept, None, current)
             await readers.stop()
             await watch.stop()
             if loop_watch is not None:
@@ -166,7 +189,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     metrics = Metrics()
     events = AppealEvents()
     schema = build_schema(schema_limits(settings))
-    view = _view(settings, runtime, metrics, events, schema)
+    kept = KeptAnswers(settings.answer_cache_s)
+    if store is not None:
+        follow_writes(kept, store)
+    metrics.sources.append(lambda: kept_metrics(kept))
+    view = _view(settings, runtime, metrics, events, schema, kept)
     readers = ReaderPool(
         settings.read_processes,
         view,

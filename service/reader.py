@@ -62,6 +62,7 @@ from resolvers import lanes
 from resolvers.analytics import snapshot
 from resolvers.forkserver import close_inherited_sockets
 from service.graphql_http import outcomes
+from service.kept_answers import KeptAnswers
 from service.request_log import request_id
 
 CATCH_UP_S = 1.0
@@ -225,6 +226,8 @@ def child_main(
         close_inherited_sockets(keep=feed.fileno())
         snapshot.forget_inherited()  # the service's sessions, fork servers and waits: not ours
         lanes.reset()  # no light request runs here: heavy work never waits for one
+        if isinstance(kept := getattr(app, "kept", None), KeptAnswers):
+            kept.disable()  # the service's kept answers: this process does not hear of its writes
         with contextlib.suppress(OSError):  # below the service, above the analyses
             os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE))
         asyncio.events._set_running_loop(None)  # forked from inside the service's running loop

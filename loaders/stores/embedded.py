@@ -45,6 +45,7 @@ from loaders.stores.embedded_text import NameIndex
 from loaders.stores.embedded_walk import EmbeddedWalk
 from loaders.work_rows import TYPES as WORK_TYPES
 from loaders.work_rows import WorkRows, keep_work_rows
+from loaders.write_listeners import WriteListeners
 
 T = TypeVar("T")
 
@@ -126,6 +127,10 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         """Called on the event loop after each write is applied to memory, in order, with the new
         version and the write's rows (``_apply``'s arguments; None for :meth:`clear`): how a
         replica in another process follows this store (:mod:`service.reader`)."""
+        self.write_listeners = WriteListeners()
+        """Told each committed batch after it is applied to memory (writes are one at a time
+        under the store's lock, so in order), and ``None`` after :meth:`clear`: the service's
+        kept answers follow this store's writes (:mod:`service.kept_answers`)."""
 
     # --- lifecycle -------------------------------------------------------------------
     async def open(self) -> None:
@@ -273,6 +278,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                 self._apply_followed(applied)
             if self.on_applied is not None:
                 self.on_applied(self._version, applied)
+            self.write_listeners.tell(batch)
             return WriteResult(len(node_rows), len(rel_rows), len(rel_deletes), len(node_deletes))
 
     def _write_sync(
@@ -365,6 +371,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             self._clear_memory()
             if self.on_applied is not None:
                 self.on_applied(self._version, None)
+            self.write_listeners.tell(None)
 
     def _clear_memory(self) -> None:
         self._g = nx.MultiDiGraph()

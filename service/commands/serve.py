@@ -58,6 +58,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # unseen for up to CIVICMESH_SEARCH_CACHE_S, a client's next search could miss what it
         # just wrote through another worker. None kept, unless asked for.
         os.environ.setdefault("CIVICMESH_SEARCH_CACHE_S", "0")
+        os.environ.setdefault("CIVICMESH_ANSWER_CACHE_S", "0")  # the same for kept point lookups
         uvicorn.run("service.app:app_from_env", factory=True, workers=args.workers, **common)
     else:
         uvicorn.run(app, **common)
