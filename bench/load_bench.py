@@ -29,6 +29,10 @@ client otherwise sends its next request at once, so a kind made cheaper is sent 
 takes the same share of the machine.
 ``--service-env KEY=VALUE`` (repeatable) sets the service's environment, e.g.
 ``CIVICMESH_ANALYSIS_PROCESSES=0`` (analyses on threads instead of forked processes);
+``--node-ids N`` makes the ``node`` clients ask for N households in turn (default 500): a
+lookup asked again within ``CIVICMESH_ANSWER_CACHE_S`` is served from its kept answer
+(:mod:`service.kept_answers`), so a run through more ids than the clients reach shows the
+lookups that are not (``--service-env CIVICMESH_ANSWER_CACHE_S=0`` turns the kept answers off).
 ``--workers N`` runs N uvicorn processes (Neo4j only); ``--read-processes N`` sets the service's
 reader processes (``CIVICMESH_READ_PROCESSES``, :mod:`service.reader_relay`; 0: none).  ``--loop-watch MS`` turns on the
 service's loop watch (``CIVICMESH_LOOP_WATCH``, :mod:`service.loop_watch`) and prints, after
@@ -274,14 +278,32 @@ def prepare_neo4j(preset: str) -> Any:
     return server
 
 
-def bodies(url: str, workdir: Path) -> dict[str, Path]:
-    """A file of request bodies per kind, from ids sampled through the API."""
+def _households(url: str, count: int) -> list[str]:
+    """The ids of ``count`` households (fewer when the city has fewer), a page of 500 at a time."""
+    ids: list[str] = []
+    after: str | None = None
+    while len(ids) < count:
+        page = _post(
+            url,
+            "query($first: Int!, $after: String) { households(first: $first, after: $after) "
+            "{ nodes { id } pageInfo { hasNextPage endCursor } } }",
+            {"first": min(500, count - len(ids)), "after": after},
+        )["households"]
+        ids += [n["id"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    return ids
+
+
+def bodies(url: str, workdir: Path, node_ids: int = 500) -> dict[str, Path]:
+    """A file of request bodies per kind, from ids sampled through the API: ``node`` asks for
+    ``node_ids`` households in turn (the first ones in id order)."""
     data = _post(
         url,
-        "{ households(first: 500) { nodes { id } } communities(first: 100) { nodes { id name } } "
-        "streets(first: 20) { nodes { id name } } }",
+        "{ communities(first: 100) { nodes { id name } } streets(first: 20) { nodes { id name } } }",
     )
-    households = [n["id"] for n in data["households"]["nodes"]]
+    households = _households(url, node_ids)
     communities = data["communities"]["nodes"]
     streets = data["streets"]["nodes"]
     texts = sorted({c["name"][:2] for c in communities} | {c["name"][-2:] for c in communities})
@@ -654,7 +676,7 @@ def bench_store(kind: str, args: argparse.Namespace, mix: dict[str, int]) -> Non
         try:
             service = start_service(store, workdir, env, args.workers if kind == "neo4j" else 1)
             try:
-                files = bodies(service.url, workdir)
+                files = bodies(service.url, workdir, args.node_ids)
                 for name in mix:  # one request of each kind first: caches warm, the projection built
                     first = json.loads(files[name].read_text().splitlines()[0])
                     _post(service.url, first["query"], first["variables"], timeout=600)
@@ -726,6 +748,14 @@ def print_rebuilds(url: str) -> None:
     for name in names:
         values = [line.split()[-1] for line in text.splitlines() if line.startswith(f"civicmesh_{name}_total ")]
         print(f"  {name.replace('_', ' ')}: {values[0] if values else '?'}")
+    kept = {
+        outcome: line.split()[-1]
+        for line in text.splitlines()
+        for outcome in ("hit", "miss")
+        if line.startswith(f'civicmesh_kept_answers_total{{outcome="{outcome}"}}')
+    }
+    if kept:  # point lookups answered from kept answers (service.kept_answers), over the whole run
+        print(f"  kept answers: {kept.get('hit', '?')} hits, {kept.get('miss', '?')} misses")
     readers = [line for line in text.splitlines() if line.startswith("civicmesh_reader")]
     if readers:
         print("  readers: " + "; ".join(readers))
@@ -765,6 +795,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mix", default=DEFAULT_MIX, help=f"clients per kind (default {DEFAULT_MIX})")
     p.add_argument("--preset", default="jiangyin", help="the synthetic city (default jiangyin; demo is quick)")
     p.add_argument("--outage", action="store_true", help="Neo4j: kill the server a third of the way in, restart it")
+    p.add_argument(
+        "--node-ids",
+        type=int,
+        default=500,
+        help="households the node clients ask for in turn (default 500): a lookup asked again within "
+        "CIVICMESH_ANSWER_CACHE_S is answered from its kept answer, so more ids than the clients "
+        "get through in the run show the lookups that are not",
+    )
     p.add_argument(
         "--think",
         default="",

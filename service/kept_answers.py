@@ -20,7 +20,7 @@ answer is kept ``max_age`` seconds at most, as a kept search answer is
 (``CIVICMESH_ANSWER_CACHE_S``; ``serve --workers N`` turns it off unless asked for).
 
 Only answers without errors, with status 200, and that disclosed no personal information are
-kept.
+kept; at most :data:`MAX_ANSWER_BYTES` each and :data:`MAX_BYTES` in all (4,096 answers).
 
 >>> from graph_schema import Node
 >>> kept = KeptAnswers(max_age=30.0, clock=lambda: 0.0)
@@ -46,6 +46,13 @@ from dataclasses import dataclass
 
 from graph_schema import WriteBatch
 from loaders.write_listeners import RecentWrites
+
+MAX_ANSWER_BYTES = 64 * 1024
+"""A longer answer (a ``nodes(ids)`` of hundreds of nodes) is not kept: the bound below is for many
+small answers."""
+
+MAX_BYTES = 32 * 1024 * 1024
+"""The kept bodies' bytes at most (the oldest leave first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +82,18 @@ def changes(batch: WriteBatch, ids: frozenset[str], scoped: bool) -> bool:
 class KeptAnswers:
     """Point lookups' answers of one service process (see the module)."""
 
-    def __init__(self, max_age: float, max_entries: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_age: float,
+        max_entries: int = 4096,
+        max_bytes: int = MAX_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_age = max_age
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        """The bodies kept now, in bytes."""
         self._clock = clock
         self._kept: dict[Hashable, tuple[float, Answer, frozenset[str]]] = {}
         self._by_id: dict[str, set[Hashable]] = {}
@@ -123,9 +139,12 @@ class KeptAnswers:
         if ended is None or any(batch is None or changes(batch, read, scoped) for batch in ended):
             return
         self._drop(key)
-        if len(self._kept) >= self.max_entries:
+        if len(answer.body) > MAX_ANSWER_BYTES:
+            return
+        while self._kept and (len(self._kept) >= self.max_entries or self.bytes + len(answer.body) > self.max_bytes):
             self._drop(next(iter(self._kept)))  # the oldest kept
         self._kept[key] = (self._clock(), answer, read)
+        self.bytes += len(answer.body)
         for node_id in read:
             self._by_id.setdefault(node_id, set()).add(key)
         if scoped:
@@ -151,6 +170,7 @@ class KeptAnswers:
         kept = self._kept.pop(key, None)
         if kept is None:
             return
+        self.bytes -= len(kept[1].body)
         for node_id in kept[2]:
             keys = self._by_id.get(node_id)
             if keys is not None:
@@ -164,6 +184,7 @@ class KeptAnswers:
         self._kept.clear()
         self._by_id.clear()
         self._scoped.clear()
+        self.bytes = 0
 
 
 def kept_metrics(kept: KeptAnswers) -> list[str]:

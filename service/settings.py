@@ -161,7 +161,9 @@ class Settings:
     """A point lookup's whole answer (``node(id)``/``nodes(ids)`` selecting the nodes' own
     properties) is kept up to this many seconds, dropped by this process's writes that touch
     what it read; writes from elsewhere (another worker, the import command) show within it
-    (:mod:`service.kept_answers`; 0: none kept).  ``from_env`` (the service) defaults to 30."""
+    (:mod:`service.kept_answers`; 0: none kept).  ``from_env`` (the service) defaults to 300, the
+    kept analytics projection's bound for the same writes; an import from elsewhere is seen within
+    a second and drops them all (``Neo4jStore.writes_elsewhere``)."""
     light_first_ms: float = 5.0
     """Heavy work on the event loop waits up to this many ms at each of its yields while light
     requests are in progress (``CIVICMESH_LIGHT_FIRST_MS``, :mod:`resolvers.lanes`; 0: it only yields)."""
@@ -241,7 +243,7 @@ class Settings:
             loop_watch_ms=float(e.get("CIVICMESH_LOOP_WATCH") or 0),
             analysis_staleness_s=float(e.get("CIVICMESH_ANALYSIS_STALENESS_S") or 5),
             search_cache_s=float(e.get("CIVICMESH_SEARCH_CACHE_S") or 30),
-            answer_cache_s=float(e.get("CIVICMESH_ANSWER_CACHE_S") or 30),
+            answer_cache_s=float(e.get("CIVICMESH_ANSWER_CACHE_S") or 300),
             light_first_ms=float(e.get("CIVICMESH_LIGHT_FIRST_MS") or 5.0),
             analysis_forkserver=_flag(e.get("CIVICMESH_ANALYSIS_FORKSERVER"), True),
             analysis_nice=int(e.get("CIVICMESH_ANALYSIS_NICE") or 5),

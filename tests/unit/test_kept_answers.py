@@ -125,6 +125,18 @@ def test_answers_age_out_and_the_oldest_leaves_first() -> None:
     assert kept.get("c") is None and len(kept) == 0
 
 
+def test_the_kept_bytes_are_bounded() -> None:
+    kept = KeptAnswers(60.0, max_bytes=10)
+    kept.put("big", kept.mark(), ["hh1"], scoped=False, answer=_answer("x" * (64 * 1024 + 1)))
+    assert len(kept) == 0 and kept.bytes == 0  # longer than one answer may be
+    for key in ("a", "b", "c"):
+        kept.put(key, kept.mark(), [key], scoped=False, answer=_answer(key * 4))
+    assert kept.get("a") is None and kept.get("b") is not None and kept.get("c") is not None
+    assert kept.bytes == 8
+    kept.follow(WriteBatch(delete_nodes=["b"]))
+    assert kept.bytes == 4
+
+
 def test_a_disabled_cache_keeps_nothing() -> None:
     kept = KeptAnswers(60.0)
     kept.put("a", kept.mark(), ["hh1"], scoped=False, answer=_answer("a"))
