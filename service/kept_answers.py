@@ -34,7 +34,7 @@ True
 >>> kept.follow(WriteBatch([Node("Household", "hh1", {"size": 3})], patch=True))
 >>> kept.get("k") is None
 True
->>> kept.hits, kept.misses
+>>> kept.hits, kept.misses  # two answered from the kept answer; one point lookup run
 (2, 1)
 """
 
@@ -100,7 +100,9 @@ class KeptAnswers:
         self._scoped: set[Hashable] = set()
         self._recent = RecentWrites()
         self.hits = 0
+        """Requests answered from a kept answer."""
         self.misses = 0
+        """Point lookups that were run (none was kept for them, or it was too old)."""
 
     @property
     def enabled(self) -> bool:
@@ -115,12 +117,12 @@ class KeptAnswers:
         return len(self._kept)
 
     def get(self, key: Hashable) -> Answer | None:
-        """The kept answer to ``key``, None when there is none fresh."""
+        """The kept answer to ``key``, None when there is none fresh (every request that may be a
+        point lookup asks: a miss is counted by :meth:`put`, once the request is known to be one)."""
         kept = self._kept.get(key)
         if kept is None or self._clock() - kept[0] > self.max_age:
             if kept is not None:
                 self._drop(key)  # too old: asked again, and kept anew if still a point lookup
-            self.misses += 1
             return None
         self.hits += 1
         return kept[1]
@@ -134,6 +136,7 @@ class KeptAnswers:
         that ended meanwhile may have changed it."""
         if not self.enabled:
             return
+        self.misses += 1
         read = frozenset(ids)
         ended = self._recent.since(mark)
         if ended is None or any(batch is None or changes(batch, read, scoped) for batch in ended):
