@@ -10,8 +10,8 @@ viewer, and served again without running GraphQL at all.
 
 **What a write changes.**  Every write this process makes is told to :meth:`KeptAnswers.follow`
 (the store's write listeners), which drops the answers that read a node the write writes,
-patches or deletes, and, for a viewer bound to an area (whose reads are scoped through
-relationships), every answer on any relationship write or node deletion.  ``None`` (a write
+patches or deletes, and, for a viewer other than an unbound admin (whose reads may be scoped or
+presented through relationships), every answer on any relationship write or node deletion.  ``None`` (a write
 whose effect is unknown, a clear) drops them all.  An answer read while a write ended is kept
 only if no write that ended meanwhile may change it (:meth:`put` against :meth:`mark`).
 

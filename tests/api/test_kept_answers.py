@@ -57,6 +57,13 @@ async def test_a_repeated_point_lookup_is_answered_from_its_kept_answer(city: Gr
         assert again.content == first
         assert again.headers["content-type"].startswith("application/graphql-response+json")
         assert await _counts(api) == (1, 1, 1)
+        # the same bytes sent as another content type are not that request: refused as before
+        raw = await api.client.post(
+            "/graphql",
+            content=again.request.content,
+            headers={"content-type": "text/plain", "accept": "application/graphql-response+json"},
+        )
+        assert raw.status_code == 400 and await _counts(api) == (1, 1, 1)
         # the same lookup asked for application/json is another answer (its media type differs)
         plain = await api.post(ONE, {"id": gid("Household", "hh2")}, accept="application/json")
         assert plain.headers["content-type"].startswith("application/json") and plain.json() == again.json()
@@ -129,6 +136,7 @@ async def test_a_scoped_viewer_s_answers_follow_the_relationships_that_scope_the
     grants = [
         {"sha256": token_digest("g1-token"), "name": "东门一网格 网格员", "role": "GRID_WORKER", "scope": "g1"},
         {"sha256": token_digest("admin-token"), "name": "管理员"},
+        {"sha256": token_digest("analyst-token"), "name": "分析员", "role": "ANALYST"},
     ]
     access.write_text(json.dumps({"tokens": grants}, ensure_ascii=False), encoding="utf-8")
     async with open_api(city, answer_cache_s=KEEP, access_file=str(access)) as api:
@@ -146,6 +154,9 @@ async def test_a_scoped_viewer_s_answers_follow_the_relationships_that_scope_the
         assert (await node("admin-token"))["name"] == "2栋201室"
         assert (await node("g1-token"))["name"] == "2栋201室"
         assert (await _counts(api))[0] == 1  # each viewer's own answer; the grid worker's again
+        await node("analyst-token")
+        await node("analyst-token")
+        assert (await _counts(api))[0] == 2
         # b2 moves out of g1: hh3 is no longer in the grid worker's area; the admin still sees it
         await city.write(
             WriteBatch(
@@ -155,7 +166,9 @@ async def test_a_scoped_viewer_s_answers_follow_the_relationships_that_scope_the
         )
         assert await node("g1-token") is None
         assert (await node("admin-token"))["name"] == "2栋201室"
-        assert (await _counts(api))[0] == 2  # the admin's kept answer was not scoped: still served
+        assert (await _counts(api))[0] == 3  # the admin's kept answer was not scoped: still served
+        await node("analyst-token")  # any role but an unbound admin: dropped by a relationship write
+        assert (await _counts(api))[0] == 3
 
 
 async def test_kept_answers_equal_fresh_ones_under_random_writes(city: GraphStore) -> None:
