@@ -51,6 +51,7 @@ test: $(STAMP) explorer browser
 ## lint: ruff and mypy --strict
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 ## neo4j: run a local Neo4j 5.26 Community server on a free loopback port (no Docker)

@@ -312,6 +312,7 @@ async def test_a_relayed_query_ends_at_its_deadline_waiting_for_a_slot_or_an_ans
     async with reader_running(city, slow) as (app, pool):
         pool.deadline = 1.0  # the service's; the reader's view has none, so only the relay ends them
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civicmesh.test") as c:
+
             async def ask(after: float) -> httpx.Response:
                 await asyncio.sleep(after)
                 return await c.post("/graphql", json={"query": NESTED}, headers={"accept": GQL})
