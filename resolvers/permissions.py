@@ -102,6 +102,9 @@ def _who(info: Info) -> str:
     return f"a {viewer.role.value} viewer" + (f" bound to {viewer.scope!r}" if viewer.scope else "")
 
 
+_PART_OF = RelType.PART_OF.value
+
+
 async def write_scope(info: Info) -> Scope | None:
     """The part of the graph the viewer may change (None: everywhere), resolved now."""
     viewer = info.context.viewer
@@ -124,7 +127,15 @@ async def check_write(info: Info, batch: WriteBatch) -> None:
     mentioned = batch.mentioned_ids() | set(batch.delete_nodes)
     for ref in batch.delete_relationships:
         mentioned.update((ref.start, ref.end))
-    existing = {n.id: n.label for n in await store.get_nodes(sorted(mentioned)) if n is not None}
+    rels = [(r.type, r.start) for r in batch.relationships]
+    rels += [(r.type, r.start) for r in batch.delete_relationships]
+    scope = None if rule.own_node else await write_scope(info)
+    # the stored labels this check reads: of every node named when the viewer is bound to a scope
+    # (each must lie inside it); else only of the nodes deleted and the starts of PART_OF moved
+    # (a node the batch writes is judged by the label it is written with: one that does not
+    # match the stored label is refused by the store's validation, after this check)
+    wanted = mentioned if scope is not None else set(batch.delete_nodes) | {s for t, s in rels if t == _PART_OF}
+    existing = {n.id: n.label for n in await store.get_nodes(sorted(wanted)) if n is not None} if wanted else {}
     new = {n.id: n.label for n in batch.nodes if n.id not in existing}
 
     def label_of(node_id: str) -> str:
@@ -134,8 +145,6 @@ async def check_write(info: Info, batch: WriteBatch) -> None:
     for node_id, label in written:
         if label not in {lab.value for lab in rule.labels}:
             raise Forbidden(f"{who} may not create, change or delete a {label} ({node_id!r})")
-    rels = [(r.type, r.start) for r in batch.relationships]
-    rels += [(r.type, r.start) for r in batch.delete_relationships]
     for rtype, start in rels:
         if rtype not in {t.value for t in rule.rel_types}:
             raise Forbidden(f"{who} may not add or remove {rtype} relationships")
@@ -150,7 +159,6 @@ async def check_write(info: Info, batch: WriteBatch) -> None:
         if others:
             raise Forbidden(f"{who} may only change its own node, not {others[0]!r}")
         return
-    scope = await write_scope(info)
     if scope is None:
         return
     inside = {n.id for n in await store.get_nodes(sorted(existing), scope=scope) if n is not None}
