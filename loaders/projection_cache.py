@@ -167,7 +167,11 @@ class ProjectionCache:
     def counted_version(self, graph: nx.MultiDiGraph) -> int:
         """What an analysis counts in ``graph``, as a number: two projections this cache handed
         out with the same number differ at most in names (only :func:`renames_only` writes came
-        between them); 0 for a graph it did not make (never the same as another's)."""
+        between them); 0 for a graph it did not make (never the same as another's).  The
+        embedded store numbers the projections it hands out itself."""
+        if self.store.name == "embedded":
+            counted = getattr(self.store, "counted_version", None)
+            return int(counted(graph)) if counted is not None else 0
         return self._counted.get(graph, 0)
 
     def version_of(self, graph: nx.MultiDiGraph) -> int:

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import gc
 import sqlite3
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,6 +36,7 @@ from graph_schema.validation import Existing, validate_batch
 from loaders.assessment_stars import apply_final_stars
 from loaders.bulk import pause_gc
 from loaders.earned_rows import EARNED, EarnedRows, keep_rows
+from loaders.projection_cache import NAME_PROPERTIES
 from loaders.projection_delta import Delta
 from loaders.store import AuditEvent, Availability, Direction, WriteResult
 from loaders.stores.embedded_audit import AUDIT_SCHEMA, INSERT_AUDIT, EmbeddedAudit, audit_rows
@@ -127,6 +129,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         """Called on the event loop after each write is applied to memory, in order, with the new
         version and the write's rows (``_apply``'s arguments; None for :meth:`clear`): how a
         replica in another process follows this store (:mod:`service.reader`)."""
+        self._counted: weakref.WeakKeyDictionary[nx.MultiDiGraph, int] = weakref.WeakKeyDictionary()
         self.write_listeners = WriteListeners()
         """Told each committed batch after it is applied to memory (writes are one at a time
         under the store's lock, so in order), and ``None`` after :meth:`clear`: the service's
@@ -318,10 +321,35 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
         projection, not copied: folded when an analysis next asks.  A replica following this
         store's writes in another process applies them here too (:mod:`service.reader`)."""
         before = self._version
-        self._apply(*rows)
         kept = self._projection
-        if kept is not None and not kept.follow(before, self._version, Delta(*rows)):
+        renames = kept is not None and self._renames_only(rows)  # read before the rows are applied
+        self._apply(*rows)
+        if kept is not None and not kept.follow(before, self._version, Delta(*rows), renames_only=renames):
             self._projection = None
+
+    def _renames_only(self, rows: Applied) -> bool:
+        """Whether a write's rows only set :data:`~loaders.projection_cache.NAME_PROPERTIES` of
+        nodes that exist: the analyses' figures are the same after it (their sessions answer on,
+        :func:`resolvers.analytics.snapshot._renamed`)."""
+        node_rows, rel_rows, rel_deletes, node_deletes = rows
+        if rel_rows or rel_deletes or node_deletes:
+            return False
+        nodes = self._g._node
+        for node_id, label, props in node_rows:
+            stored = nodes.get(node_id)
+            if stored is None or stored["label"] != label:
+                return False
+            old = stored["p"]
+            if any(old.get(k) != v for k, v in props.items() if k not in NAME_PROPERTIES):
+                return False
+            if any(k not in props for k in old if k not in NAME_PROPERTIES):
+                return False
+        return True
+
+    def counted_version(self, graph: nx.MultiDiGraph) -> int:
+        """What analyses count in a projection :meth:`project` handed out, as a number: two with
+        the same number differ at most in names; 0 for a graph it did not make."""
+        return self._counted.get(graph, 0)
 
     def _apply(
         self,
@@ -405,6 +433,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
                 if not kept.pending:
                     return kept.graph
                 folded: nx.MultiDiGraph = await _whole(asyncio.to_thread(kept.fold, self._given_star))
+                self._counted[folded] = kept.counted
                 self.projection_folds += 1
                 gc.freeze()  # its copied dicts (entries by the hundred thousand) out of the collector's sight
                 return folded
@@ -413,6 +442,7 @@ class EmbeddedStore(EmbeddedReads, EmbeddedAudit, EmbeddedImportMarker, Embedded
             if whole:
                 self.projection_builds += 1
                 self._projection = KeptProjection(version, out)
+                self._counted[out] = self._projection.counted
             return out
 
     def _given_star(self, org: str) -> Any:

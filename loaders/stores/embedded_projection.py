@@ -13,12 +13,17 @@ building it again costs less than following them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
 from loaders.projection_delta import Delta, advance_all
+
+_COUNTED = itertools.count(1)
+"""Numbers for what analyses count in a projection: one per build, and one per fold that takes
+in a write other than a rename (:func:`loaders.projection_cache.renames_only`)."""
 
 PENDING_ROWS = 200_000
 """Rows (nodes and relationships, written or deleted) the kept projection may trail by before
@@ -28,17 +33,23 @@ it is dropped and built again when next asked for."""
 class KeptProjection:
     """A projection at version ``base``, and the writes since it, up to version ``version``."""
 
-    __slots__ = ("base", "graph", "pending", "rows", "version")
+    __slots__ = ("base", "counted", "counts_change", "graph", "pending", "rows", "version")
 
     def __init__(self, version: int, graph: nx.MultiDiGraph) -> None:
         self.base = self.version = version
         self.graph = graph
         self.pending: list[Delta] = []
         self.rows = 0
+        self.counted = next(_COUNTED)
+        """What analyses count in :attr:`graph`, as a number: the same for two graphs between
+        which only renames came (their figures are the same, only labels differ)."""
+        self.counts_change = False
+        """Whether a pending write may change what analyses count (not a rename only)."""
 
-    def follow(self, before: int, after: int, delta: Delta) -> bool:
-        """Note the write that took the store from ``before`` to ``after``; False when it cannot
-        be followed (kept at another version, or too far behind): the caller drops it."""
+    def follow(self, before: int, after: int, delta: Delta, *, renames_only: bool = False) -> bool:
+        """Note the write that took the store from ``before`` to ``after`` (``renames_only``: it
+        set only names of nodes that exist); False when it cannot be followed (kept at another
+        version, or too far behind): the caller drops it."""
         if self.version != before:
             return False
         self.rows += _count(delta)
@@ -46,6 +57,7 @@ class KeptProjection:
             return False
         self.pending.append(delta)
         self.version = after
+        self.counts_change = self.counts_change or not renames_only
         return True
 
     def fold(self, given_star: Callable[[str], Any]) -> nx.MultiDiGraph:
@@ -58,6 +70,9 @@ class KeptProjection:
             del self.pending[: len(pending)]  # only once folded: a failure leaves them pending
             self.rows = sum(_count(d) for d in self.pending)
             self.base = target
+            if self.counts_change:
+                self.counted = next(_COUNTED)
+            self.counts_change = bool(self.pending)  # a write noted while folding: counted as a change
         return self.graph
 
 

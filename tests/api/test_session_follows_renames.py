@@ -1,5 +1,5 @@
-"""On Neo4j, a rename does not cost the next analysis its session; a structural write does
-(docs/design.md 2.9, "Sessions across renames").  Session builds are counted, never timed."""
+"""A rename does not cost the next analysis its session, on either store; a structural write
+does (docs/design.md 2.9, "Sessions across renames").  Session builds are counted, never timed."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from tests.api.conftest import gid, open_api
 from tests.api.test_light_queues import COVERAGE, RENAME
 from tests.cities import CITY
 from tests.conftest import Neo4jPool, make_store
-
-pytestmark = pytest.mark.neo4j
 
 STREET = next(n for n in CITY.nodes if n.label == "Street")
 BUILDING = next(n for n in CITY.nodes if n.label == "Building")
@@ -34,8 +32,7 @@ def _builds(before: int) -> int:
 
 
 @pytest.mark.asyncio
-async def test_a_rename_keeps_the_session_and_a_structural_write_builds_one(neo4j_city: GraphStore) -> None:
-    city = neo4j_city
+async def test_a_rename_keeps_the_session_and_a_structural_write_builds_one(city: GraphStore) -> None:
     try:
         async with open_api(city) as api:
             first = (await api.post(COVERAGE)).json()  # no staleness: a session on the newest projection
@@ -78,6 +75,7 @@ async def test_a_rename_keeps_the_session_and_a_structural_write_builds_one(neo4
         snapshot.configure(0)
 
 
+@pytest.mark.neo4j
 @pytest.mark.asyncio
 async def test_requests_waiting_for_the_same_projection_share_one_session(neo4j_city: GraphStore) -> None:
     async with open_api(neo4j_city) as api:
