@@ -125,22 +125,23 @@ class PointLookups:
         query_type = self._schema.query_type
         if query_type is None:
             return None
+        fields = self._fields(chosen[0].selection_set, query_type, fragments, set())
+        if not fields:
+            return None
         roots: list[tuple[str, ValueNode]] = []
-        for node in self._fields(chosen[0].selection_set, query_type, fragments, set()) or [None]:
-            if node is None:
-                return None
+        for node, _ in fields:
             name = node.name.value
             if name == "__typename":
                 continue
-            argument = _ROOTS.get(name)
-            if argument is None or len(node.arguments) != 1 or node.arguments[0].name.value != argument:
+            argument, given = _ROOTS.get(name), node.arguments or ()
+            if argument is None or len(given) != 1 or given[0].name.value != argument:
                 return None
             target = query_type.fields[name].type
             if node.selection_set is None or not self._plain_below(
                 node.selection_set, get_named_type(target), fragments
             ):
                 return None
-            roots.append((name, node.arguments[0].value))
+            roots.append((name, given[0].value))
         return tuple(roots) if roots else None
 
     def _plain_below(
@@ -173,16 +174,16 @@ class PointLookups:
         parent: Any,
         fragments: dict[str, FragmentDefinitionNode],
         seen: set[str],
-    ) -> list[Any] | None:
+    ) -> list[tuple[FieldNode, Any]] | None:
         """The fields of a selection with the type each is selected on, fragments spread; None when
         something is not understood (an unknown type or fragment, another directive)."""
-        out: list[Any] = []
+        out: list[tuple[FieldNode, Any]] = []
         condition: NamedTypeNode | None
         for item in selection.selections:
             if _directed(item):
                 return None
             if isinstance(item, FieldNode):
-                out.append((item, parent) if parent is not self._schema.query_type else item)
+                out.append((item, parent))
                 continue
             if isinstance(item, FragmentSpreadNode):
                 name = item.name.value

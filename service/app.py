@@ -67,21 +67,6 @@ class Runtime:
         return self.store
 
 
-def follow_writes(kept: KeptAnswers, store: GraphStore | None, previous: GraphStore | None = None) -> None:
-    """Make ``kept`` follow the writes of ``store`` (and no longer ``previous``'s): a store that
-    does not tell of its writes keeps no answer."""
-    if previous is not None and (heard := getattr(previous, "write_listeners", None)) is not None:
-        heard.remove(kept.follow)
-        kept.clear()
-    if store is None:
-        return
-    listeners = getattr(store, "write_listeners", None)
-    if listeners is None:
-        kept.disable()
-    else:
-        listeners.add(kept.follow)
-
-
 def api_config(settings: Settings) -> ApiConfig:
     return ApiConfig(
         reveal_pii=settings.reveal_pii,
@@ -164,7 +149,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             loop_watch.start()
         watch = StoreWatch(current, interval=settings.store_probe_s, down_interval=settings.store_probe_s / 4)
         if runtime.owned:
-            follow_writes(kept, current)
+            kept.attach(current)
         if is_remote(current):
             watch.start()
         try:
@@ -176,7 +161,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             yield
         finally:
             if runtime.owned:
-                follow_writes(kept, None, current)
+                kept.detach(current)
             await readers.stop()
             await watch.stop()
             if loop_watch is not None:
@@ -191,7 +176,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     schema = build_schema(schema_limits(settings))
     kept = KeptAnswers(settings.answer_cache_s)
     if store is not None:
-        follow_writes(kept, store)
+        kept.attach(store)
     metrics.sources.append(lambda: kept_metrics(kept))
     view = _view(settings, runtime, metrics, events, schema, kept)
     readers = ReaderPool(

@@ -113,6 +113,22 @@ class KeptAnswers:
         self.max_age = 0.0
         self.clear()
 
+    def attach(self, store: object) -> None:
+        """Follow the writes of ``store`` (its write listeners); a store that does not tell of
+        its writes keeps no answer."""
+        listeners = getattr(store, "write_listeners", None)
+        if listeners is None:
+            self.disable()
+        else:
+            listeners.add(self.follow)
+
+    def detach(self, store: object) -> None:
+        """No longer follow ``store``'s writes, and forget what was kept from it."""
+        listeners = getattr(store, "write_listeners", None)
+        if listeners is not None:
+            listeners.remove(self.follow)
+        self.clear()
+
     def __len__(self) -> int:
         return len(self._kept)
 
